@@ -1,0 +1,61 @@
+"""Session security: idle timeout and the second factor for admins who enabled it."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from gonghui.audit.services import AuditAction, audit_record
+
+_LAST_SEEN = "last_seen"
+
+
+class IdleTimeoutMiddleware:
+    """Log out a session idle for longer than SESSION_IDLE_TIMEOUT_SECONDS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(_LAST_SEEN)
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS:
+                user = request.user
+                logout(request)
+                audit_record(action=AuditAction.SESSION_EXPIRED, user=user, org=user.org)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                messages.warning(request, "您已超过 30 分钟未操作，为保护数据安全已自动退出，请重新登录。")
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            request.session[_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class OtpRequiredMiddleware:
+    """A user with a confirmed TOTP device must pass the second step before using the app."""
+
+    EXEMPT_PREFIXES = ("/accounts/login", "/accounts/logout", "/accounts/otp/", "/static/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(self.EXEMPT_PREFIXES)
+            and not user.is_verified()
+            and _has_confirmed_device(user)
+        ):
+            return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
+        return self.get_response(request)
+
+
+def _has_confirmed_device(user) -> bool:
+    from django_otp import user_has_device
+
+    return user_has_device(user, confirmed=True)

@@ -1,0 +1,68 @@
+"""Built-in roles and what each grants (DESIGN §2, issue 2).
+
+Modules are of two kinds: administration (orgs, accounts, audit) and business
+(members, assistance, ... as they land). Business modules share a profile per
+role, so a new module gets sensible grants by registering itself in MODULES.
+"""
+
+from gonghui.accounts.models import RoleCode
+from gonghui.core.modules import ACTIONS, MODULES, Action
+
+ALL = list(ACTIONS)
+V, E, AP, X, S = (
+    Action.VIEW,
+    Action.EDIT,
+    Action.APPROVE,
+    Action.EXPORT,
+    Action.VIEW_SENSITIVE,
+)
+ADMIN_MODULES = ("orgs", "accounts", "audit")
+
+_ADMIN_GRANTS: dict[str, dict[str, list[str]]] = {
+    RoleCode.COUNTY_ADMIN: {"orgs": ALL, "accounts": ALL, "audit": ALL},
+    RoleCode.COUNTY_STAFF: {"orgs": [V, E, X, S], "accounts": [V]},
+    RoleCode.TOWNSHIP_STAFF: {"orgs": [V, E, X], "accounts": [V, E]},
+    RoleCode.GRASSROOTS_STAFF: {"orgs": [V]},
+    RoleCode.SOCIAL_WORKER: {"orgs": [V]},
+    RoleCode.LEADER: {"orgs": [V, X], "audit": [V]},
+}
+_BUSINESS_GRANTS: dict[str, list[str]] = {
+    RoleCode.COUNTY_ADMIN: ALL,
+    RoleCode.COUNTY_STAFF: [V, E, AP, X, S],
+    RoleCode.TOWNSHIP_STAFF: [V, E, AP, X],
+    RoleCode.GRASSROOTS_STAFF: [V, E, X],
+    RoleCode.SOCIAL_WORKER: [V, E],
+    RoleCode.LEADER: [V, X],
+}
+DESCRIPTIONS = {
+    RoleCode.COUNTY_ADMIN: "管理全县组织、用户、角色和审计，拥有全部业务权限",
+    RoleCode.COUNTY_STAFF: "办理全县业务，可审批、导出和查看敏感信息",
+    RoleCode.TOWNSHIP_STAFF: "办理本乡镇(街道、园区)及下级组织的业务，可为下级授权",
+    RoleCode.GRASSROOTS_STAFF: "办理本基层工会的业务",
+    RoleCode.SOCIAL_WORKER: "协助办理业务：录入、走访、服务",
+    RoleCode.LEADER: "只读查看各项业务与统计，可导出",
+}
+
+
+def builtin_permissions(code: str) -> dict[str, list[str]]:
+    grants = {m: list(a) for m, a in _ADMIN_GRANTS[code].items()}
+    for module in MODULES:
+        if module not in ADMIN_MODULES:
+            grants[module] = list(_BUSINESS_GRANTS[code])
+    return grants
+
+
+def roles_sync() -> None:
+    """Create or update the built-in roles to match the code (idempotent)."""
+    from gonghui.accounts.models import Role
+
+    for code, label in RoleCode.choices:
+        Role.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": label,
+                "description": DESCRIPTIONS[code],
+                "permissions": builtin_permissions(code),
+                "is_builtin": True,
+            },
+        )

@@ -1,0 +1,54 @@
+"""Reads of users and roles through the user's accounts scope."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from gonghui.accounts.models import Role, RoleAssignment, User
+from gonghui.core.modules import Action
+from gonghui.core.scope import get_in_scope_or_404, scope_paths, scope_queryset
+from gonghui.core.text import normalise_text
+
+
+def user_list(user, *, q: str = "", role: str = "", active: str = "") -> QuerySet[User]:
+    users = scope_queryset(User.objects.all(), user, "accounts", Action.VIEW).select_related("org")
+    q = normalise_text(q)
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(full_name__contains=q))
+    if role:
+        users = users.filter(role_assignments__role__code=role).distinct()
+    if active in {"1", "0"}:
+        users = users.filter(is_active=active == "1")
+    return users.prefetch_related(
+        Prefetch("role_assignments", RoleAssignment.objects.select_related("org", "role"))
+    ).order_by("org__path", "username")
+
+
+def user_get(user, pk, action: str = Action.VIEW) -> User:
+    return get_in_scope_or_404(
+        User.objects.select_related("org"), user, "accounts", action, pk=pk
+    )
+
+
+def assignments_of(user) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(user=user).select_related("org", "role", "granted_by")
+
+
+def assignment_get(actor, pk) -> RoleAssignment:
+    paths = scope_paths(actor, "accounts", Action.EDIT)
+    assignment = RoleAssignment.objects.select_related("org", "role", "user").filter(pk=pk).first()
+    if assignment is None or not any(assignment.org.path.startswith(p) for p in paths):
+        from django.http import Http404
+
+        raise Http404
+    return assignment
+
+
+def roles_grantable(actor, org) -> list[Role]:
+    """Roles the actor could grant at org: no stronger than their own there."""
+    result = []
+    for role in Role.objects.order_by("id"):
+        if all(
+            any(org.path.startswith(p) for p in scope_paths(actor, m, a))
+            for m, a in role.grant_pairs()
+        ):
+            result.append(role)
+    return result

@@ -1,0 +1,253 @@
+"""Writes for users, role assignments, login security and API tokens."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gonghui.accounts.models import ApiToken, Role, RoleAssignment, User
+from gonghui.audit.services import AuditAction, AuditResult, audit_record
+from gonghui.core.errors import NotFound, PermissionDenied, ValidationFailed
+from gonghui.core.modules import Action
+from gonghui.core.scope import clear_scope_cache, org_in_scope, scope_paths
+
+
+class LoginResult:
+    OK = "ok"
+    INVALID = "invalid"
+    LOCKED = "locked"
+    INACTIVE = "inactive"
+
+
+def login_check(*, username: str, password: str, request=None) -> tuple[str, User | None]:
+    """Check credentials with lockout: 5 failures lock the account for 15 minutes.
+
+    Returns (result, user). Every outcome is audited. A locked account is refused
+    even with the right password, so guessing cannot continue during the lock.
+    """
+    username = (username or "").strip()
+    user = User.objects.filter(username__iexact=username).first()
+    now = timezone.now()
+    if user is not None and user.locked_until and user.locked_until > now:
+        audit_record(
+            action=AuditAction.LOGIN_FAILED,
+            username=username,
+            org=user.org,
+            obj=user,
+            result=AuditResult.DENIED,
+            detail={"reason": "locked"},
+        )
+        return LoginResult.LOCKED, user
+    authenticated = authenticate(request, username=user.username if user else username, password=password)
+    if authenticated is not None:
+        User.objects.filter(pk=authenticated.pk).update(failed_login_count=0, locked_until=None)
+        authenticated.failed_login_count = 0
+        authenticated.locked_until = None
+        return LoginResult.OK, authenticated
+    if user is None:
+        audit_record(
+            action=AuditAction.LOGIN_FAILED,
+            username=username,
+            result=AuditResult.FAILURE,
+            detail={"reason": "unknown_user"},
+        )
+        return LoginResult.INVALID, None
+    if not user.is_active:
+        audit_record(
+            action=AuditAction.LOGIN_FAILED,
+            username=username,
+            org=user.org,
+            obj=user,
+            result=AuditResult.FAILURE,
+            detail={"reason": "inactive"},
+        )
+        return LoginResult.INACTIVE, user
+    return _login_failure_record(user=user, now=now), user
+
+
+@transaction.atomic
+def _login_failure_record(*, user: User, now) -> str:
+    User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    audit_record(
+        action=AuditAction.LOGIN_FAILED,
+        username=user.username,
+        org=user.org,
+        obj=user,
+        result=AuditResult.FAILURE,
+        detail={"reason": "bad_password", "failures": user.failed_login_count},
+    )
+    if user.failed_login_count >= settings.LOGIN_MAX_FAILURES:
+        user.locked_until = now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+        user.failed_login_count = 0
+        User.objects.filter(pk=user.pk).update(locked_until=user.locked_until, failed_login_count=0)
+        audit_record(
+            action=AuditAction.LOCKOUT,
+            username=user.username,
+            org=user.org,
+            obj=user,
+            result=AuditResult.DENIED,
+            detail={"minutes": settings.LOGIN_LOCK_MINUTES},
+        )
+        return LoginResult.LOCKED
+    return LoginResult.INVALID
+
+
+def _password_check(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed("密码不符合要求。", fields={"password": list(exc.messages)}) from exc
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    full_name: str = "",
+    org,
+    phone: str = "",
+    email: str = "",
+) -> User:
+    """Create a user belonging to `org`. actor=None is the CLI (trusted operator)."""
+    username = username.strip()
+    if actor is not None and not org_in_scope(actor, "accounts", Action.EDIT, org):
+        raise NotFound()
+    fields: dict[str, list[str]] = {}
+    if not username:
+        fields["username"] = ["请填写用户名。"]
+    elif User.objects.filter(username__iexact=username).exists():
+        fields["username"] = ["该用户名已被使用。"]
+    if fields:
+        raise ValidationFailed("请检查填写的内容。", fields=fields)
+    user = User(username=username, full_name=full_name.strip(), org=org, phone=phone, email=email)
+    _password_check(password, user)
+    user.set_password(password)
+    user.save()
+    audit_record(action=AuditAction.USER_CREATED, user=actor, org=org, obj=user)
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *, actor: User, user: User, full_name: str, phone: str, email: str, is_active: bool
+) -> User:
+    if not org_in_scope(actor, "accounts", Action.EDIT, user.org):
+        raise NotFound()
+    if user.pk == actor.pk and not is_active:
+        raise ValidationFailed("不能停用自己的账号。", fields={"is_active": ["不能停用自己的账号。"]})
+    changed = {
+        name: True
+        for name, value in {"full_name": full_name, "email": email, "is_active": is_active}.items()
+        if getattr(user, name) != value
+    }
+    if user.phone != phone:
+        changed["phone"] = True
+    user.full_name, user.phone, user.email, user.is_active = full_name, phone, email, is_active
+    user.save()
+    audit_record(
+        action=AuditAction.USER_UPDATED, user=actor, org=user.org, obj=user,
+        detail={"changed": sorted(changed)},
+    )
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, actor: User | None, user: User, password: str) -> None:
+    if actor is not None and actor.pk != user.pk and not org_in_scope(
+        actor, "accounts", Action.EDIT, user.org
+    ):
+        raise NotFound()
+    _password_check(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(action=AuditAction.PASSWORD_CHANGED, user=actor, org=user.org, obj=user)
+
+
+def _grant_within_actor_power(actor: User, role: Role, org) -> bool:
+    """Every (module, action) the role grants, the actor must hold at a scope covering org."""
+    return all(
+        any(org.path.startswith(p) for p in scope_paths(actor, module, action))
+        for module, action in role.grant_pairs()
+    )
+
+
+@transaction.atomic
+def role_grant(*, actor: User | None, user: User, org, role: Role) -> RoleAssignment:
+    """Assign role at org. Only inside the actor's accounts scope and no stronger than theirs."""
+    if actor is not None:
+        if not org_in_scope(actor, "accounts", Action.EDIT, org) or not org_in_scope(
+            actor, "accounts", Action.EDIT, user.org
+        ):
+            audit_record(
+                action=AuditAction.ROLE_GRANT_DENIED, user=actor, org=org, obj=user,
+                result=AuditResult.DENIED, detail={"role": role.code, "reason": "out_of_scope"},
+            )
+            raise PermissionDenied("只能在您管理范围内的组织授予角色。", code="grant_out_of_scope")
+        if not _grant_within_actor_power(actor, role, org):
+            audit_record(
+                action=AuditAction.ROLE_GRANT_DENIED, user=actor, org=org, obj=user,
+                result=AuditResult.DENIED, detail={"role": role.code, "reason": "stronger"},
+            )
+            raise PermissionDenied(
+                f"不能授予比您自己权限更大的角色：{role.name}。", code="grant_too_strong"
+            )
+    if not org.is_active:
+        raise ValidationFailed("该组织已撤销，不能在此授予角色。", fields={"org": ["该组织已撤销。"]})
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, org=org, role=role, defaults={"granted_by": actor}
+    )
+    if created:
+        clear_scope_cache(user)
+        audit_record(
+            action=AuditAction.ROLE_GRANTED, user=actor, org=org, obj=user,
+            detail={"role": role.code, "role_name": role.name, "org": org.name},
+        )
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
+    if not org_in_scope(actor, "accounts", Action.EDIT, assignment.org):
+        raise NotFound()
+    if assignment.user_id == actor.pk and assignment.role.grants("accounts", Action.EDIT):
+        raise ValidationFailed("不能撤销自己的用户管理角色，请由上级管理员操作。")
+    detail = {"role": assignment.role.code, "role_name": assignment.role.name, "org": assignment.org.name}
+    user, org = assignment.user, assignment.org
+    assignment.delete()
+    clear_scope_cache(user)
+    audit_record(action=AuditAction.ROLE_REVOKED, user=actor, org=org, obj=user, detail=detail)
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str = "") -> str:
+    """Create an API token and return the secret once; only its hash is stored."""
+    secret = "gh_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user, name=name, prefix=secret[:10], key_hash=ApiToken.hash_key(secret)
+    )
+    audit_record(action=AuditAction.TOKEN_CREATED, user=user, org=user.org, obj=user,
+                 detail={"name": name, "prefix": secret[:10]})
+    return secret
+
+
+def token_authenticate(secret: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,42 @@
+"""The module and action vocabulary roles are made of (DESIGN §2).
+
+Apps add their module here when they land, so navigation and the role editor
+only ever show what exists.
+"""
+
+from dataclasses import dataclass
+
+
+class Action:
+    VIEW = "view"
+    EDIT = "edit"
+    APPROVE = "approve"
+    EXPORT = "export"
+    VIEW_SENSITIVE = "view_sensitive"
+
+
+ACTIONS: dict[str, str] = {
+    Action.VIEW: "查看",
+    Action.EDIT: "编辑",
+    Action.APPROVE: "审批",
+    Action.EXPORT: "导出",
+    Action.VIEW_SENSITIVE: "查看敏感信息",
+}
+
+
+@dataclass(frozen=True)
+class Module:
+    code: str
+    name: str
+    url_name: str  # landing page, for the navigation
+    icon: str  # a short glyph for the left navigation
+
+
+MODULES: dict[str, Module] = {
+    m.code: m
+    for m in [
+        Module("orgs", "组织与单位", "orgs:tree", "组"),
+        Module("accounts", "用户与角色", "accounts:user_list", "人"),
+        Module("audit", "审计日志", "audit:event_list", "审"),
+    ]
+}

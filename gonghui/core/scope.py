@@ -1,0 +1,91 @@
+"""Data scope (DESIGN §2): which org subtrees a user may act on, per module and action.
+
+A user's scope for (module, action) is the union of the subtrees of the role
+assignments whose role grants that action in that module. Every selector that
+serves a user goes through here; anything outside answers 404.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+
+def _minimal(paths: set[str]) -> list[str]:
+    """Drop paths covered by an ancestor path already in the set."""
+    kept: list[str] = []
+    for path in sorted(paths, key=len):
+        if not any(path.startswith(p) for p in kept):
+            kept.append(path)
+    return sorted(kept)
+
+
+def scope_paths(user, module: str, action: str) -> list[str]:
+    """Org paths (materialised) whose subtrees the user may act on; [] when none."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cache = user.__dict__.setdefault("_scope_cache", {})
+    key = (module, action)
+    if key not in cache:
+        from gonghui.accounts.models import RoleAssignment
+
+        paths = {
+            assignment.org.path
+            for assignment in RoleAssignment.objects.filter(user=user)
+            .select_related("org", "role")
+            .only("org__path", "org__status", "role__permissions")
+            if assignment.role.grants(module, action) and assignment.org.is_active
+        }
+        cache[key] = _minimal(paths)
+    return cache[key]
+
+
+def clear_scope_cache(user) -> None:
+    user.__dict__.pop("_scope_cache", None)
+
+
+def can(user, module: str, action: str) -> bool:
+    """True when the user may take the action in the module somewhere."""
+    return bool(scope_paths(user, module, action))
+
+
+def path_in_scope(path: str, paths: list[str]) -> bool:
+    return any(path.startswith(p) for p in paths)
+
+
+def org_in_scope(user, module: str, action: str, org) -> bool:
+    return org is not None and path_in_scope(org.path, scope_paths(user, module, action))
+
+
+def scope_q(paths: list[str], path_field: str) -> Q:
+    """A Q matching rows whose org path lies in one of the subtrees; matches nothing for []."""
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{path_field}__startswith": path})
+    return q
+
+
+def scope_queryset(
+    queryset: QuerySet, user, module: str, action: str, *, org_field: str = "org"
+) -> QuerySet:
+    """Restrict an org-owned queryset to the user's scope.
+
+    Filters on `org_id IN (SELECT id FROM org WHERE path LIKE 'p%')` rather than a
+    join, so ordering and LIMIT stay on the owned table's own indexes.
+    """
+    from gonghui.orgs.models import Org
+
+    paths = scope_paths(user, module, action)
+    if org_field == "":  # the queryset is of Org itself
+        return queryset.filter(scope_q(paths, "path"))
+    subtree_ids = Org.objects.filter(scope_q(paths, "path")).values("id")
+    return queryset.filter(**{f"{org_field}__in": subtree_ids})
+
+
+def get_in_scope_or_404(queryset: QuerySet, user, module: str, action: str, **lookup):
+    """Fetch one record the user may act on; out of scope looks exactly like missing."""
+    org_field = "" if queryset.model.__name__ == "Org" else "org"
+    try:
+        return scope_queryset(queryset, user, module, action, org_field=org_field).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc

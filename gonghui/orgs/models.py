@@ -1,0 +1,179 @@
+"""Union organisation tree and employers (DESIGN §2)."""
+
+from django.db import models
+
+from gonghui.core.fields import EncryptedTextField
+from gonghui.core.models import OrgOwned, TimeStamped
+
+
+class OrgType(models.TextChoices):
+    FEDERATION = "federation", "总工会"
+    TOWNSHIP = "township", "乡镇(街道)工会"
+    PARK = "park", "园区工会"
+    COMMUNITY = "community", "村(社区)工会"
+    ENTERPRISE = "enterprise", "企业工会"
+    JOINT = "joint", "联合工会"
+    INDUSTRY = "industry", "行业工会"
+    INSTITUTION = "institution", "机关事业单位工会"
+
+
+class OrgLevel(models.IntegerChoices):
+    NATIONAL = 1, "全国"
+    PROVINCE = 2, "省级"
+    CITY = 3, "市级"
+    COUNTY = 4, "县级"
+    TOWNSHIP = 5, "乡镇(街道、园区)级"
+    GRASSROOTS = 6, "基层"
+
+
+class OrgStatus(models.TextChoices):
+    ACTIVE = "active", "正常"
+    INACTIVE = "inactive", "已撤销"
+
+
+class Org(TimeStamped):
+    """A union organisation. `path` is the materialised path of ids, e.g. "/1/5/23/"."""
+
+    name = models.CharField("组织名称", max_length=100)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    code = models.CharField("组织编码", max_length=32, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    type = models.CharField("组织类型", max_length=20, choices=OrgType.choices)
+    level = models.PositiveSmallIntegerField("层级", choices=OrgLevel.choices)
+    division_code = models.CharField("行政区划代码", max_length=12, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=OrgStatus.choices, default=OrgStatus.ACTIVE
+    )
+    deactivated_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    deactivation_reason = models.CharField("撤销原因", max_length=200, blank=True)
+    chair_name = models.CharField("工会主席", max_length=50, blank=True)
+    contact_phone = EncryptedTextField("联系电话", blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    founded_on = models.DateField("成立日期", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "工会组织"
+        verbose_name_plural = "工会组织"
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["parent", "name"], name="org_parent_name"),
+            models.Index(fields=["division_code"], name="org_division"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_in_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == OrgStatus.ACTIVE
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+
+    def is_descendant_of(self, other: "Org") -> bool:
+        return self.path.startswith(other.path) and self.pk != other.pk
+
+
+class EnterpriseSize(models.TextChoices):
+    LARGE = "large", "大型"
+    MEDIUM = "medium", "中型"
+    SMALL = "small", "小型"
+    MICRO = "micro", "微型"
+
+
+class Industry(models.TextChoices):
+    """GB/T 4754-2017 sections."""
+
+    A = "A", "农、林、牧、渔业"
+    B = "B", "采矿业"
+    C = "C", "制造业"
+    D = "D", "电力、热力、燃气及水生产和供应业"
+    E = "E", "建筑业"
+    F = "F", "批发和零售业"
+    G = "G", "交通运输、仓储和邮政业"
+    H = "H", "住宿和餐饮业"
+    I = "I", "信息传输、软件和信息技术服务业"  # noqa: E741
+    J = "J", "金融业"
+    K = "K", "房地产业"
+    L = "L", "租赁和商务服务业"
+    M = "M", "科学研究和技术服务业"
+    N = "N", "水利、环境和公共设施管理业"
+    O = "O", "居民服务、修理和其他服务业"  # noqa: E741
+    P = "P", "教育"
+    Q = "Q", "卫生和社会工作"
+    R = "R", "文化、体育和娱乐业"
+    S = "S", "公共管理、社会保障和社会组织"
+    T = "T", "国际组织"
+
+
+class EconomicType(models.TextChoices):
+    STATE = "state", "国有"
+    COLLECTIVE = "collective", "集体"
+    PRIVATE = "private", "私营"
+    FOREIGN = "foreign", "外商投资"
+    HMT = "hmt", "港澳台投资"
+    INDIVIDUAL = "individual", "个体工商户"
+    OTHER = "other", "其他"
+
+
+class EnterpriseStatus(models.TextChoices):
+    ACTIVE = "active", "存续"
+    CLOSED = "closed", "注销/关闭"
+
+
+class Enterprise(OrgOwned):
+    """An employer. `org` is the union that covers it (its own union, or the township's)."""
+
+    name = models.CharField("单位名称", max_length=150)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    industry = models.CharField("行业", max_length=1, choices=Industry.choices)
+    size = models.CharField("规模", max_length=10, choices=EnterpriseSize.choices)
+    economic_type = models.CharField(
+        "经济类型", max_length=12, choices=EconomicType.choices, default=EconomicType.PRIVATE
+    )
+    employee_count = models.PositiveIntegerField("职工人数", default=0)
+    has_union = models.BooleanField("已建会", default=False)
+    union = models.ForeignKey(
+        Org,
+        verbose_name="本单位工会",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enterprises_own",
+    )
+    division_code = models.CharField("所在行政区划代码", max_length=12, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = EncryptedTextField("联系电话", blank=True)
+    contact_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    status = models.CharField(
+        "状态", max_length=10, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "用人单位"
+        verbose_name_plural = "用人单位"
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["org", "id"], name="enterprise_org_id"),
+            models.Index(fields=["name"], name="enterprise_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

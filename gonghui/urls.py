@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from gonghui.api import api
+
+urlpatterns = [
+    path("", include("gonghui.core.urls")),
+    path("accounts/", include("gonghui.accounts.urls")),
+    path("orgs/", include("gonghui.orgs.urls")),
+    path("audit/", include("gonghui.audit.urls")),
+    path("imports/", include("gonghui.core.imports.urls")),
+    path("api/v1/", api.urls),
+]
