@@ -125,7 +125,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "gonghui.accounts.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -173,6 +173,7 @@ TASKS = {
     }
 }
 
+CSRF_FAILURE_VIEW = "gonghui.core.views.csrf_failure"
 TRUSTED_PROXY = _env_bool("GONGHUI_TRUSTED_PROXY", False)
 
 LOGGING = {

@@ -52,3 +52,24 @@ def roles_grantable(actor, org) -> list[Role]:
         ):
             result.append(role)
     return result
+
+
+def orgs_administered(actor) -> QuerySet:
+    """Active orgs where the actor may manage users and grant roles."""
+    from gonghui.orgs.models import Org, OrgStatus
+
+    return scope_queryset(
+        Org.objects.filter(status=OrgStatus.ACTIVE), actor, "accounts", Action.EDIT, org_field=""
+    ).order_by("path")
+
+
+def roles_grantable_somewhere(actor) -> list[Role]:
+    """Roles the actor may grant at the top of at least one subtree they administer."""
+    from gonghui.orgs.models import Org
+
+    tops = Org.objects.filter(path__in=scope_paths(actor, "accounts", Action.EDIT))
+    seen: dict[int, Role] = {}
+    for org in tops:
+        for role in roles_grantable(actor, org):
+            seen[role.pk] = role
+    return sorted(seen.values(), key=lambda r: r.pk)

@@ -9,21 +9,24 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_modules": []}
-    items = []
+    modules = []
+    all_links = []
     for module in MODULES.values():
         if not can(user, module.code, Action.VIEW):
             continue
-        try:
-            url = reverse(module.url_name)
-        except NoReverseMatch:
-            continue
-        items.append(
-            {
-                "code": module.code,
-                "name": module.name,
-                "icon": module.icon,
-                "url": url,
-                "active": request.path.startswith(url.rsplit("/", 2)[0] + "/") if url != "/" else False,
-            }
-        )
-    return {"nav_modules": items}
+        links = []
+        for link in module.links:
+            try:
+                url = reverse(link.url_name)
+            except NoReverseMatch:
+                continue
+            entry = {"name": link.name, "icon": link.icon, "url": url, "active": False}
+            links.append(entry)
+            all_links.append(entry)
+        if links:
+            modules.append({"code": module.code, "name": module.name, "links": links})
+    # The longest link URL that prefixes the path is the active one.
+    matching = [e for e in all_links if request.path.startswith(e["url"])]
+    if matching:
+        max(matching, key=lambda e: len(e["url"]))["active"] = True
+    return {"nav_modules": modules}

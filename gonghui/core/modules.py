@@ -25,18 +25,32 @@ ACTIONS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class NavLink:
+    name: str
+    url_name: str
+    icon: str  # one glyph shown in the collapsed navigation
+
+
+@dataclass(frozen=True)
 class Module:
     code: str
     name: str
-    url_name: str  # landing page, for the navigation
-    icon: str  # a short glyph for the left navigation
+    links: tuple[NavLink, ...]
 
 
 MODULES: dict[str, Module] = {
     m.code: m
     for m in [
-        Module("orgs", "组织与单位", "orgs:tree", "组"),
-        Module("accounts", "用户与角色", "accounts:user_list", "人"),
-        Module("audit", "审计日志", "audit:event_list", "审"),
+        Module(
+            "orgs",
+            "组织与单位",
+            (
+                NavLink("组织架构", "orgs:tree", "组"),
+                NavLink("组织列表", "orgs:list", "列"),
+                NavLink("用人单位", "orgs:enterprise_list", "企"),
+            ),
+        ),
+        Module("accounts", "用户与角色", (NavLink("用户与角色", "accounts:user_list", "人"),)),
+        Module("audit", "审计日志", (NavLink("审计日志", "audit:event_list", "审"),)),
     ]
 }

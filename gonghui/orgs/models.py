@@ -56,7 +56,7 @@ class Org(TimeStamped):
     deactivated_at = models.DateTimeField("撤销时间", null=True, blank=True)
     deactivation_reason = models.CharField("撤销原因", max_length=200, blank=True)
     chair_name = models.CharField("工会主席", max_length=50, blank=True)
-    contact_phone = EncryptedTextField("联系电话", blank=True)
+    contact_phone = models.CharField("办公电话", max_length=20, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
     founded_on = models.DateField("成立日期", null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)

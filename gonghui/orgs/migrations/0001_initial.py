@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('deactivated_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
                 ('deactivation_reason', models.CharField(blank=True, max_length=200, verbose_name='撤销原因')),
                 ('chair_name', models.CharField(blank=True, max_length=50, verbose_name='工会主席')),
-                ('contact_phone', gonghui.core.fields.EncryptedTextField(blank=True, verbose_name='联系电话')),
+                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='办公电话')),
                 ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
                 ('founded_on', models.DateField(blank=True, null=True, verbose_name='成立日期')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),

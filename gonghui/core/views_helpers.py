@@ -1,0 +1,46 @@
+"""Small helpers shared by the server-rendered views."""
+
+from django.contrib import messages
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+
+from gonghui.core.errors import ServiceError
+
+PER_PAGE = 20
+
+
+def paginate(request, queryset, per_page: int = PER_PAGE) -> dict:
+    """Page context: page_obj plus the current query string without `page` for links."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return {"page_obj": page, "querystring_without_page": f"{encoded}&" if encoded else ""}
+
+
+def form_apply_error(request, form, exc: ServiceError) -> None:
+    """Show a service error at the fields it names; the rest as a form-level error."""
+    placed = False
+    for field, errors in exc.fields.items():
+        for error in errors:
+            if field in form.fields:
+                form.add_error(field, error)
+                placed = True
+            else:
+                form.add_error(None, error)
+                placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+    messages.error(request, exc.message)
+
+
+def org_choices(orgs) -> list[tuple[str, str]]:
+    """Select options for orgs, indented by depth so the tree shape shows."""
+    orgs = list(orgs)
+    base = min((o.depth for o in orgs), default=0)
+    return [(str(o.pk), "\u3000" * (o.depth - base) + o.name) for o in orgs]
