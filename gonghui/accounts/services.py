@@ -1,5 +1,6 @@
 """Writes for users, role assignments, login security and API tokens."""
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -16,6 +18,9 @@ from gonghui.audit.services import AuditAction, AuditResult, audit_record
 from gonghui.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.scope import clear_scope_cache, org_in_scope, scope_paths
+
+_USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,150}$")
+_MOBILE_RE = re.compile(r"^1\d{10}$")
 
 
 class LoginResult:
@@ -44,7 +49,9 @@ def login_check(*, username: str, password: str, request=None) -> tuple[str, Use
             detail={"reason": "locked"},
         )
         return LoginResult.LOCKED, user
-    authenticated = authenticate(request, username=user.username if user else username, password=password)
+    authenticated = authenticate(
+        request, username=user.username if user else username, password=password
+    )
     if authenticated is not None:
         User.objects.filter(pk=authenticated.pk).update(failed_login_count=0, locked_until=None)
         authenticated.failed_login_count = 0
@@ -124,8 +131,19 @@ def user_create(
     fields: dict[str, list[str]] = {}
     if not username:
         fields["username"] = ["请填写用户名。"]
+    elif not _USERNAME_RE.match(username):
+        fields["username"] = ["用户名只能包含字母、数字和 _ . @ -，最长 150 个字符。"]
     elif User.objects.filter(username__iexact=username).exists():
         fields["username"] = ["该用户名已被使用。"]
+    if len(full_name.strip()) > 50:
+        fields["full_name"] = ["姓名最长 50 个字符。"]
+    if phone and not _MOBILE_RE.match(phone):
+        fields["phone"] = ["请输入 11 位手机号。"]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            fields["email"] = ["请输入有效的电子邮箱地址。"]
     if fields:
         raise ValidationFailed("请检查填写的内容。", fields=fields)
     user = User(username=username, full_name=full_name.strip(), org=org, phone=phone, email=email)
@@ -142,8 +160,12 @@ def user_update(
 ) -> User:
     if not org_in_scope(actor, "accounts", Action.EDIT, user.org):
         raise NotFound()
+    if phone and not _MOBILE_RE.match(phone):
+        raise ValidationFailed("请检查填写的内容。", fields={"phone": ["请输入 11 位手机号。"]})
     if user.pk == actor.pk and not is_active:
-        raise ValidationFailed("不能停用自己的账号。", fields={"is_active": ["不能停用自己的账号。"]})
+        raise ValidationFailed(
+            "不能停用自己的账号。", fields={"is_active": ["不能停用自己的账号。"]}
+        )
     changed = {
         name: True
         for name, value in {"full_name": full_name, "email": email, "is_active": is_active}.items()
@@ -154,7 +176,10 @@ def user_update(
     user.full_name, user.phone, user.email, user.is_active = full_name, phone, email, is_active
     user.save()
     audit_record(
-        action=AuditAction.USER_UPDATED, user=actor, org=user.org, obj=user,
+        action=AuditAction.USER_UPDATED,
+        user=actor,
+        org=user.org,
+        obj=user,
         detail={"changed": sorted(changed)},
     )
     return user
@@ -162,8 +187,10 @@ def user_update(
 
 @transaction.atomic
 def user_password_set(*, actor: User | None, user: User, password: str) -> None:
-    if actor is not None and actor.pk != user.pk and not org_in_scope(
-        actor, "accounts", Action.EDIT, user.org
+    if (
+        actor is not None
+        and actor.pk != user.pk
+        and not org_in_scope(actor, "accounts", Action.EDIT, user.org)
     ):
         raise NotFound()
     _password_check(password, user)
@@ -180,35 +207,56 @@ def _grant_within_actor_power(actor: User, role: Role, org) -> bool:
     )
 
 
-@transaction.atomic
 def role_grant(*, actor: User | None, user: User, org, role: Role) -> RoleAssignment:
-    """Assign role at org. Only inside the actor's accounts scope and no stronger than theirs."""
+    """Assign role at org. Only inside the actor's accounts scope and no stronger than theirs.
+
+    The checks run before the transaction opens, so the audit event of a denied grant
+    is not rolled back with it.
+    """
     if actor is not None:
         if not org_in_scope(actor, "accounts", Action.EDIT, org) or not org_in_scope(
             actor, "accounts", Action.EDIT, user.org
         ):
             audit_record(
-                action=AuditAction.ROLE_GRANT_DENIED, user=actor, org=org, obj=user,
-                result=AuditResult.DENIED, detail={"role": role.code, "reason": "out_of_scope"},
+                action=AuditAction.ROLE_GRANT_DENIED,
+                user=actor,
+                org=org,
+                obj=user,
+                result=AuditResult.DENIED,
+                detail={"role": role.code, "reason": "out_of_scope"},
             )
             raise PermissionDenied("只能在您管理范围内的组织授予角色。", code="grant_out_of_scope")
         if not _grant_within_actor_power(actor, role, org):
             audit_record(
-                action=AuditAction.ROLE_GRANT_DENIED, user=actor, org=org, obj=user,
-                result=AuditResult.DENIED, detail={"role": role.code, "reason": "stronger"},
+                action=AuditAction.ROLE_GRANT_DENIED,
+                user=actor,
+                org=org,
+                obj=user,
+                result=AuditResult.DENIED,
+                detail={"role": role.code, "reason": "stronger"},
             )
             raise PermissionDenied(
                 f"不能授予比您自己权限更大的角色：{role.name}。", code="grant_too_strong"
             )
+    return _role_assign(actor=actor, user=user, org=org, role=role)
+
+
+@transaction.atomic
+def _role_assign(*, actor: User | None, user: User, org, role: Role) -> RoleAssignment:
     if not org.is_active:
-        raise ValidationFailed("该组织已撤销，不能在此授予角色。", fields={"org": ["该组织已撤销。"]})
+        raise ValidationFailed(
+            "该组织已撤销，不能在此授予角色。", fields={"org": ["该组织已撤销。"]}
+        )
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, org=org, role=role, defaults={"granted_by": actor}
     )
     if created:
         clear_scope_cache(user)
         audit_record(
-            action=AuditAction.ROLE_GRANTED, user=actor, org=org, obj=user,
+            action=AuditAction.ROLE_GRANTED,
+            user=actor,
+            org=org,
+            obj=user,
             detail={"role": role.code, "role_name": role.name, "org": org.name},
         )
     return assignment
@@ -220,7 +268,11 @@ def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
         raise NotFound()
     if assignment.user_id == actor.pk and assignment.role.grants("accounts", Action.EDIT):
         raise ValidationFailed("不能撤销自己的用户管理角色，请由上级管理员操作。")
-    detail = {"role": assignment.role.code, "role_name": assignment.role.name, "org": assignment.org.name}
+    detail = {
+        "role": assignment.role.code,
+        "role_name": assignment.role.name,
+        "org": assignment.org.name,
+    }
     user, org = assignment.user, assignment.org
     assignment.delete()
     clear_scope_cache(user)
@@ -234,8 +286,13 @@ def token_create(*, user: User, name: str = "") -> str:
     ApiToken.objects.create(
         user=user, name=name, prefix=secret[:10], key_hash=ApiToken.hash_key(secret)
     )
-    audit_record(action=AuditAction.TOKEN_CREATED, user=user, org=user.org, obj=user,
-                 detail={"name": name, "prefix": secret[:10]})
+    audit_record(
+        action=AuditAction.TOKEN_CREATED,
+        user=user,
+        org=user.org,
+        obj=user,
+        detail={"name": name, "prefix": secret[:10]},
+    )
     return secret
 
 

@@ -31,7 +31,7 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope
-from gonghui.core.views_helpers import form_apply_error, paginate
+from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 
 
 def _safe_next(request, default: str) -> str:
@@ -163,6 +163,8 @@ def _edit_orgs(request):
 @login_required
 def user_create(request):
     _require(request, "accounts", Action.EDIT)
+    if request.method == "POST":
+        posted_org_or_404(request, "org", "accounts", Action.EDIT)
     orgs = _edit_orgs(request)
     roles = selectors.roles_grantable_somewhere(request.user)
     form = UserCreateForm(request.POST or None, orgs=orgs, roles=roles)
@@ -223,6 +225,7 @@ def user_edit(request, pk):
 def role_grant(request, pk):
     _require(request, "accounts", Action.EDIT)
     target = selectors.user_get(request.user, pk, Action.EDIT)
+    posted_org_or_404(request, "org", "accounts", Action.EDIT)
     orgs = _edit_orgs(request)
     form = RoleGrantForm(request.POST, orgs=orgs)
     if form.is_valid():

@@ -44,3 +44,26 @@ def org_choices(orgs) -> list[tuple[str, str]]:
     orgs = list(orgs)
     base = min((o.depth for o in orgs), default=0)
     return [(str(o.pk), "\u3000" * (o.depth - base) + o.name) for o in orgs]
+
+
+def posted_org_or_404(request, field: str, module: str, action: str):
+    """The org a form posts in `field`, or 404 when it exists but lies outside the scope.
+
+    Forms limit their choices to the scope; this keeps a crafted POST naming an org
+    outside it answering 404 like every other out-of-scope access.
+    """
+    from django.http import Http404
+
+    from gonghui.core.scope import org_in_scope
+    from gonghui.orgs.models import Org
+
+    raw = request.POST.get(field, "").strip()
+    if not raw:
+        return None
+    try:
+        org = Org.objects.get(pk=int(raw))
+    except (ValueError, Org.DoesNotExist) as exc:
+        raise Http404 from exc
+    if not org_in_scope(request.user, module, action, org):
+        raise Http404
+    return org

@@ -24,6 +24,7 @@ class OrgLevel(models.IntegerChoices):
     COUNTY = 4, "县级"
     TOWNSHIP = 5, "乡镇(街道、园区)级"
     GRASSROOTS = 6, "基层"
+    SUB_UNIT = 7, "分工会/车间工会"
 
 
 class OrgStatus(models.TextChoices):

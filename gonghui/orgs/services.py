@@ -1,5 +1,7 @@
 """Writes for the org tree and employers. Each checks scope, validates, audits."""
 
+import re
+
 from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
@@ -41,7 +43,12 @@ def _require_edit(actor, org) -> None:
         raise NotFound()
 
 
-def _org_validate(*, name: str, type: str, level: int, division_code: str, parent) -> dict:
+_PHONE_RE = re.compile(r"^[0-9][0-9\-]{6,19}$")
+
+
+def _org_validate(
+    *, name: str, type: str, level: int, division_code: str, parent, contact_phone: str = ""
+) -> dict:
     fields: dict[str, list[str]] = {}
     if not name:
         fields["name"] = ["请填写组织名称。"]
@@ -55,12 +62,16 @@ def _org_validate(*, name: str, type: str, level: int, division_code: str, paren
         division_code_clean(division_code)
     except ValueError as exc:
         fields["division_code"] = [str(exc)]
+    if contact_phone and not _PHONE_RE.match(contact_phone):
+        fields["contact_phone"] = ["办公电话格式不正确，如 0571-88886666 或 13800001234。"]
     return fields
 
 
 def _next_child_code(parent: Org) -> str:
     taken = set(
-        Org.objects.filter(parent=parent, code__startswith=parent.code).values_list("code", flat=True)
+        Org.objects.filter(parent=parent, code__startswith=parent.code).values_list(
+            "code", flat=True
+        )
     )
     for n in range(1, 100000):
         candidate = f"{parent.code}{n:03d}"
@@ -92,8 +103,17 @@ def org_create(
     if parent is not None:
         _require_edit(actor, parent)
         if not parent.is_active:
-            raise ValidationFailed("上级组织已撤销，不能在其下新建组织。", fields={"parent": ["上级组织已撤销。"]})
-    fields = _org_validate(name=name, type=type, level=level, division_code=division_code, parent=parent)
+            raise ValidationFailed(
+                "上级组织已撤销，不能在其下新建组织。", fields={"parent": ["上级组织已撤销。"]}
+            )
+    fields = _org_validate(
+        name=name,
+        type=type,
+        level=level,
+        division_code=division_code,
+        parent=parent,
+        contact_phone=normalise_text(contact_phone),
+    )
     if name and Org.objects.filter(parent=parent, name=name).exists():
         fields.setdefault("name", []).append("同一上级组织下已有同名组织。")
     if code and Org.objects.filter(code=code).exists():
@@ -136,8 +156,12 @@ def org_update(*, actor, org: Org, version: int | None = None, **changes) -> Org
             changes[key] = normalise_text(changes[key])
     merged = {f: changes.get(f, getattr(org, f)) for f in ORG_EDITABLE_FIELDS}
     fields = _org_validate(
-        name=merged["name"], type=merged["type"], level=merged["level"],
-        division_code=merged["division_code"], parent=org.parent,
+        name=merged["name"],
+        type=merged["type"],
+        level=merged["level"],
+        division_code=merged["division_code"],
+        parent=org.parent,
+        contact_phone=normalise_text(merged["contact_phone"]),
     )
     if Org.objects.filter(parent=org.parent, name=merged["name"]).exclude(pk=org.pk).exists():
         fields.setdefault("name", []).append("同一上级组织下已有同名组织。")
@@ -146,14 +170,18 @@ def org_update(*, actor, org: Org, version: int | None = None, **changes) -> Org
         fields.setdefault("level", []).append("层级必须高于其下级组织。")
     if fields:
         raise ValidationFailed("请检查填写的内容。", fields=fields)
+    merged["division_code"] = division_code_clean(merged["division_code"])
     changed = [f for f in ORG_EDITABLE_FIELDS if getattr(org, f) != merged[f]]
+    if not changed:
+        return org
     for f in ORG_EDITABLE_FIELDS:
         setattr(org, f, merged[f])
-    org.division_code = division_code_clean(org.division_code)
     org.version = F("version") + 1
     org.save()
     org.refresh_from_db()
-    audit_record(action=AuditAction.UPDATED, user=actor, org=org, obj=org, detail={"changed": changed})
+    audit_record(
+        action=AuditAction.UPDATED, user=actor, org=org, obj=org, detail={"changed": changed}
+    )
     return org
 
 
@@ -172,14 +200,18 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
             fields={"new_parent": ["不能移动到自身或下级组织之下。"]},
         )
     if not new_parent.is_active:
-        raise ValidationFailed("目标上级组织已撤销。", fields={"new_parent": ["目标上级组织已撤销。"]})
+        raise ValidationFailed(
+            "目标上级组织已撤销。", fields={"new_parent": ["目标上级组织已撤销。"]}
+        )
     if org.level <= new_parent.level:
         raise ValidationFailed(
             f"目标上级组织的层级({new_parent.get_level_display()})必须高于本组织。",
             fields={"new_parent": ["层级不符。"]},
         )
     if Org.objects.filter(parent=new_parent, name=org.name).exists():
-        raise ValidationFailed("目标上级组织下已有同名组织。", fields={"new_parent": ["有同名组织。"]})
+        raise ValidationFailed(
+            "目标上级组织下已有同名组织。", fields={"new_parent": ["有同名组织。"]}
+        )
     old_path, old_parent = org.path, org.parent
     new_path = f"{new_parent.path}{org.pk}/"
     depth_delta = new_parent.depth + 1 - org.depth
@@ -190,9 +222,16 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
     Org.objects.filter(pk=org.pk).update(parent=new_parent, version=F("version") + 1)
     org.refresh_from_db()
     audit_record(
-        action=AuditAction.MOVED, user=actor, org=org, obj=org,
-        detail={"from": old_parent.name, "from_id": old_parent.pk, "to": new_parent.name,
-                "to_id": new_parent.pk},
+        action=AuditAction.MOVED,
+        user=actor,
+        org=org,
+        obj=org,
+        detail={
+            "from": old_parent.name,
+            "from_id": old_parent.pk,
+            "to": new_parent.name,
+            "to_id": new_parent.pk,
+        },
     )
     return org
 
@@ -220,14 +259,18 @@ def org_deactivate(*, actor, org: Org, reason: str) -> Org:
         raise ValidationFailed("不能撤销根组织。")
     active_children = org.children.filter(status=OrgStatus.ACTIVE).count()
     if active_children:
-        raise ValidationFailed(f"该组织下还有 {active_children} 个未撤销的下级组织，请先移动或撤销它们。")
+        raise ValidationFailed(
+            f"该组织下还有 {active_children} 个未撤销的下级组织，请先移动或撤销它们。"
+        )
     org.status = OrgStatus.INACTIVE
     org.deactivated_at = timezone.now()
     org.deactivation_reason = reason
     org.version = F("version") + 1
     org.save()
     org.refresh_from_db()
-    audit_record(action=AuditAction.DEACTIVATED, user=actor, org=org, obj=org, detail={"reason": reason})
+    audit_record(
+        action=AuditAction.DEACTIVATED, user=actor, org=org, obj=org, detail={"reason": reason}
+    )
     return org
 
 
@@ -243,7 +286,9 @@ def org_reactivate(*, actor, org: Org) -> Org:
     org.version = F("version") + 1
     org.save()
     org.refresh_from_db()
-    audit_record(action=AuditAction.UPDATED, user=actor, org=org, obj=org, detail={"reactivated": True})
+    audit_record(
+        action=AuditAction.UPDATED, user=actor, org=org, obj=org, detail={"reactivated": True}
+    )
     return org
 
 
@@ -263,8 +308,13 @@ def org_delete(*, actor, org: Org) -> None:
         raise ValidationFailed(
             f"该组织下有{'、'.join(blockers)}，不能删除，只能撤销。", code="org_owns_records"
         )
-    audit_record(action=AuditAction.DELETED, user=actor, org=org.parent, obj=org,
-                 detail={"name": org.name, "code": org.code})
+    audit_record(
+        action=AuditAction.DELETED,
+        user=actor,
+        org=org.parent,
+        obj=org,
+        detail={"name": org.name, "code": org.code},
+    )
     org.delete()
 
 
@@ -330,8 +380,14 @@ def _enterprise_clean(actor, data: dict, instance: Enterprise | None) -> dict:
     elif not org.is_active:
         fields["org"] = ["所选工会组织已撤销。"]
     union = data.get("union")
+    union_changed = instance is None or union != instance.union
     if union is not None:
-        if actor is not None and not org_in_scope(actor, "orgs", Action.EDIT, union):
+        # An existing link to a union outside the editor's scope may stay; a new one may not.
+        if (
+            union_changed
+            and actor is not None
+            and not org_in_scope(actor, "orgs", Action.EDIT, union)
+        ):
             fields["union"] = ["所选单位工会不在您的管理范围内。"]
         data["has_union"] = True
     phone = normalise_text(data.get("contact_phone")).replace(" ", "").replace("-", "")
@@ -366,7 +422,9 @@ def enterprise_create(*, actor, **data) -> Enterprise:
 
 
 @transaction.atomic
-def enterprise_update(*, actor, enterprise: Enterprise, version: int | None = None, **changes) -> Enterprise:
+def enterprise_update(
+    *, actor, enterprise: Enterprise, version: int | None = None, **changes
+) -> Enterprise:
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if actor is not None and not org_in_scope(actor, "orgs", Action.EDIT, enterprise.org):
         raise NotFound()
@@ -386,7 +444,10 @@ def enterprise_update(*, actor, enterprise: Enterprise, version: int | None = No
     enterprise.save()
     enterprise.refresh_from_db()
     audit_record(
-        action=AuditAction.UPDATED, user=actor, org=enterprise.org, obj=enterprise,
+        action=AuditAction.UPDATED,
+        user=actor,
+        org=enterprise.org,
+        obj=enterprise,
         detail={"changed": changed},
     )
     return enterprise

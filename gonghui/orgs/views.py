@@ -12,7 +12,7 @@ from gonghui.core.export import xlsx_bytes, xlsx_response
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope
-from gonghui.core.views_helpers import form_apply_error, paginate
+from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 from gonghui.orgs import selectors, services
 from gonghui.orgs.forms import EnterpriseForm, OrgForm, OrgMoveForm, ReasonForm
 from gonghui.orgs.models import (
@@ -108,6 +108,8 @@ def org_detail(request, pk):
 def org_create(request):
     _require(request, Action.EDIT)
     parents = _editable_orgs(request)
+    if request.method == "POST":
+        posted_org_or_404(request, "parent", "orgs", Action.EDIT)
     initial = {}
     if request.GET.get("parent"):
         initial["parent"] = request.GET["parent"]
@@ -150,6 +152,8 @@ def org_edit(request, pk):
 def org_move(request, pk):
     _require(request, Action.EDIT)
     org = selectors.org_get(request.user, pk, Action.EDIT)
+    if request.method == "POST":
+        posted_org_or_404(request, "new_parent", "orgs", Action.EDIT)
     parents = _editable_orgs(request).exclude(path__startswith=org.path).filter(level__lt=org.level)
     form = OrgMoveForm(request.POST or None, parents=parents)
     if request.method == "POST" and form.is_valid():
@@ -288,6 +292,12 @@ def enterprise_unmask(request, pk):
     })
 
 
+def _posted_enterprise_orgs_or_404(request) -> None:
+    if request.method == "POST":
+        posted_org_or_404(request, "org", "orgs", Action.EDIT)
+        posted_org_or_404(request, "union", "orgs", Action.EDIT)
+
+
 def _enterprise_form_data(request, form, orgs) -> dict:
     data = dict(form.cleaned_data)
     data.pop("version", None)
@@ -299,6 +309,7 @@ def _enterprise_form_data(request, form, orgs) -> dict:
 @login_required
 def enterprise_create(request):
     _require(request, Action.EDIT)
+    _posted_enterprise_orgs_or_404(request)
     orgs = _editable_orgs(request)
     form = EnterpriseForm(request.POST or None, orgs=orgs)
     if request.method == "POST" and form.is_valid():
@@ -316,6 +327,7 @@ def enterprise_create(request):
 def enterprise_edit(request, pk):
     _require(request, Action.EDIT)
     enterprise = selectors.enterprise_get(request.user, pk, Action.EDIT)
+    _posted_enterprise_orgs_or_404(request)
     orgs = _editable_orgs(request)
     initial = {f: getattr(enterprise, f) for f in services.ENTERPRISE_FIELDS if f not in {"org", "union"}}
     initial.update(org=enterprise.org_id, union=enterprise.union_id, version=enterprise.version)

@@ -32,7 +32,7 @@ SQLITE_BACKWARD = "DROP TRIGGER IF EXISTS audit_event_no_update;"
 def forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
+        schema_editor.execute(PG_FORWARD, params=None)  # "%" is plpgsql, not a placeholder
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_FORWARD)
 

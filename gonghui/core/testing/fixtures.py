@@ -46,8 +46,9 @@ def make_user(username: str, role_code: str, org: Org):
     from gonghui.accounts.models import Role
     from gonghui.accounts.services import role_grant, user_create
 
-    user = user_create(actor=None, username=username, password=TEST_PASSWORD, org=org,
-                       full_name=username)
+    user = user_create(
+        actor=None, username=username, password=TEST_PASSWORD, org=org, full_name=username
+    )
     role_grant(actor=None, user=user, org=org, role=Role.objects.get(code=role_code))
     return user
 
@@ -88,6 +89,32 @@ def login(client):
         return client
 
     return _login
+
+
+_enterprise_counter = __import__("itertools").count(1)
+
+
+def build_enterprise(*, org, **overrides):
+    """A valid Enterprise under org (outside any fixture: usable from matrix setups)."""
+    from stdnum.cn import uscc
+
+    from gonghui.orgs.services import enterprise_create
+
+    n = next(_enterprise_counter)
+    body = f"91999002MB{n:07d}"
+    data = dict(
+        name=f"构建企业{n}有限公司",
+        credit_code=body + uscc.calc_check_digit(body),
+        industry="C",
+        size="small",
+        employee_count=20,
+        has_union=False,
+        union=None,
+        org=org,
+        contact_phone="13900005678",
+    )
+    data.update(overrides)
+    return enterprise_create(actor=None, **data)
 
 
 @pytest.fixture

@@ -59,8 +59,15 @@ class Cluster:
         return subprocess.run(cmd, check=check, capture_output=True, text=True)
 
     def stop(self) -> None:
-        self._run(str(pg_bin_dir() / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate",
-                  "stop", check=False)
+        self._run(
+            str(pg_bin_dir() / "pg_ctl"),
+            "-D",
+            str(self.root / "data"),
+            "-m",
+            "immediate",
+            "stop",
+            check=False,
+        )
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -75,8 +82,18 @@ def start_cluster(*, extra_conf: dict[str, str] | None = None) -> Cluster:
     cluster = Cluster(root=root, port=_free_port(), run_as=run_as)
     data = root / "data"
     result = cluster._run(
-        str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-        "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", check=False,
+        str(bindir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+        "--no-sync",
+        check=False,
     )
     if result.returncode != 0:
         shutil.rmtree(root, ignore_errors=True)
@@ -98,8 +115,16 @@ def start_cluster(*, extra_conf: dict[str, str] | None = None) -> Cluster:
         for key, value in conf.items():
             fh.write(f"{key} = {value}\n")
     result = cluster._run(
-        str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w", "-t", "60",
-        "start", check=False,
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(root / "server.log"),
+        "-w",
+        "-t",
+        "60",
+        "start",
+        check=False,
     )
     if result.returncode != 0:
         log = (root / "server.log").read_text() if (root / "server.log").exists() else ""

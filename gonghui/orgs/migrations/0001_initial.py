@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('path', models.CharField(editable=False, max_length=255)),
                 ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
                 ('type', models.CharField(choices=[('federation', '总工会'), ('township', '乡镇(街道)工会'), ('park', '园区工会'), ('community', '村(社区)工会'), ('enterprise', '企业工会'), ('joint', '联合工会'), ('industry', '行业工会'), ('institution', '机关事业单位工会')], max_length=20, verbose_name='组织类型')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '全国'), (2, '省级'), (3, '市级'), (4, '县级'), (5, '乡镇(街道、园区)级'), (6, '基层')], verbose_name='层级')),
+                ('level', models.PositiveSmallIntegerField(choices=[(1, '全国'), (2, '省级'), (3, '市级'), (4, '县级'), (5, '乡镇(街道、园区)级'), (6, '基层'), (7, '分工会/车间工会')], verbose_name='层级')),
                 ('division_code', models.CharField(blank=True, max_length=12, verbose_name='行政区划代码')),
                 ('status', models.CharField(choices=[('active', '正常'), ('inactive', '已撤销')], default='active', max_length=10, verbose_name='状态')),
                 ('deactivated_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),

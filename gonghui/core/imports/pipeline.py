@@ -1,0 +1,409 @@
+"""The two passes over an uploaded table: validate (preview) and commit.
+
+Both stream the stored file in batches: each batch is parsed cell by cell, checked against
+the spec (hooks run once per batch, so lookups are one query per batch, not per row), and
+in the commit pass written. Rows with errors go to a JSON-lines file beside the upload;
+the job keeps counts, progress, a preview and the first errors for the pages.
+"""
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import timezone
+
+from gonghui.core.errors import ServiceError
+from gonghui.core.imports.models import ImportJob, ImportMode, ImportStatus
+from gonghui.core.imports.normalise import cell_text, str_text
+from gonghui.core.imports.reader import iter_table
+from gonghui.core.imports.spec import CREATED, UNCHANGED, UPDATED, ImportContext, ImportSpec, Row
+
+logger = logging.getLogger(__name__)
+
+PREVIEW_ROWS = 20
+ERROR_SAMPLE = 50
+PROGRESS_INTERVAL = 0.5  # seconds between progress writes
+ERROR_REASON = "错误原因"
+
+
+def media_path(relative: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / relative
+
+
+# --- turning raw rows into checked Rows --------------------------------------------------
+
+
+class RowChecker:
+    """Parses and checks rows against a spec with a fixed column mapping."""
+
+    def __init__(self, spec: ImportSpec, mapping: dict[int, str]):
+        self.spec = spec
+        # (column index, key, label, parse, required) per mapped column, in file order.
+        self.plan = tuple(
+            (index, key, spec.column(key).label, spec.column(key).parse, spec.column(key).required)
+            for index, key in sorted(mapping.items())
+        )
+        self.key_columns = spec.key_columns
+        self.key_label = "、".join(spec.column(k).label for k in self.key_columns)
+
+    def parse(self, number: int, raw: list) -> Row:
+        values: dict = {}
+        errors: list[str] = []
+        width = len(raw)
+        for index, key, label, parse, required in self.plan:
+            if index < width:
+                value = raw[index]
+                if value.__class__ is str:
+                    text = str_text(value) if value else ""
+                else:
+                    text = cell_text(value)
+            else:
+                text = ""
+            if not text:
+                if required:
+                    errors.append(f"请填写{label}。")
+                continue
+            if parse is None:
+                values[key] = text
+                continue
+            try:
+                values[key] = parse(text)
+            except ValueError as exc:
+                message = str(exc)
+                errors.append(message if message.startswith(label) else f"{label}：{message}")
+        return Row(number, raw, values, errors)
+
+    def check(self, ctx: ImportContext, rows: list[Row]) -> None:
+        """Duplicate natural keys within the file, then the spec's own hooks."""
+        seen = ctx.state.setdefault("_natural_keys", {})
+        key_columns = self.key_columns
+        for row in rows:
+            if row.errors:
+                continue
+            key = tuple(row.values.get(k) for k in key_columns)
+            first = seen.get(key)
+            if first is None:
+                seen[key] = row.number
+            elif first != row.number:
+                shown = "、".join(str(v) for v in key)
+                row.error(f"{self.key_label}“{shown}”与第 {first} 行重复。")
+        spec = self.spec
+        if spec.validate_row is not None:
+            for row in rows:
+                if not row.errors:
+                    spec.validate_row(ctx, row)
+        if spec.validate_batch is not None:
+            ok = [row for row in rows if not row.errors]
+            if ok:
+                spec.validate_batch(ctx, ok)
+
+    def preview_cells(self, raw: list) -> list[str]:
+        width = len(raw)
+        return [cell_text(raw[plan[0]]) if plan[0] < width else "" for plan in self.plan]
+
+
+def job_mapping(job: ImportJob) -> dict[int, str]:
+    return {int(item["index"]): item["key"] for item in job.columns}
+
+
+def data_rows(job: ImportJob) -> Iterator[tuple[int, list]]:
+    """The job's data rows (after the header), streamed from the stored file."""
+    _, rows = iter_table(media_path(job.file_path), job.file_format)
+    for number, raw in rows:
+        if number >= job.data_start_row:
+            yield number, raw
+
+
+def batches(iterator, size: int) -> Iterator[list]:
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+# --- errors and progress -----------------------------------------------------------------
+
+
+class ErrorLog:
+    """Rejected rows as JSON lines: {"row": n, "cells": [...], "errors": [...]}."""
+
+    def __init__(self, relative: str):
+        self.relative = relative
+        self.path = media_path(relative)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self.count = 0
+        self.sample: list[dict] = []
+
+    def add(self, row: Row) -> None:
+        self.count += 1
+        if len(self.sample) < ERROR_SAMPLE:
+            self.sample.append({"row": row.number, "errors": list(row.errors)})
+        record = {"row": row.number, "cells": [cell_text(c) for c in row.raw], "errors": row.errors}
+        self.handle.write(json.dumps(record, ensure_ascii=False))
+        self.handle.write("\n")
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def read_errors(job: ImportJob) -> Iterator[dict]:
+    if not job.errors_path:
+        return
+    path = media_path(job.errors_path)
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            yield json.loads(line)
+
+
+class Progress:
+    """Writes progress to the job at most every PROGRESS_INTERVAL seconds.
+
+    Inside the single transaction of an all-or-nothing commit, other connections cannot see
+    in-transaction writes, so on PostgreSQL progress goes through a second connection. (On
+    SQLite a second writer would wait for the first, so there the page shows the progress of
+    the validation part and then "写入中" until the transaction commits.)
+    """
+
+    def __init__(self, job: ImportJob, *, side_channel: bool = False):
+        self.job_id = job.pk
+        self.total = max(job.total_rows, 1)
+        self.last = 0.0
+        self.side = None
+        if side_channel and connection.vendor == "postgresql":
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def update(self, processed: int, *, force: bool = False, **fields) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < PROGRESS_INTERVAL:
+            return
+        self.last = now
+        fields.update(processed_rows=processed, progress=min(99, processed * 100 // self.total))
+        if self.side is None:
+            ImportJob.objects.filter(pk=self.job_id).update(**fields)
+            return
+        quote = self.side.ops.quote_name
+        assignments = ", ".join(
+            f"{quote(ImportJob._meta.get_field(name).column)} = %s" for name in fields
+        )
+        with self.side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(ImportJob._meta.db_table)} SET {assignments} WHERE id = %s",
+                [*fields.values(), self.job_id],
+            )
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def service_error_messages(spec: ImportSpec, exc: ServiceError) -> list[str]:
+    if not exc.fields:
+        return [exc.message]
+    messages = []
+    for name, items in exc.fields.items():
+        label = spec.label_for(name)
+        messages.extend(f"{label}：{item}" if label else item for item in items)
+    return messages
+
+
+# --- the validation pass -----------------------------------------------------------------
+
+
+def validate_job(job: ImportJob, *, kind) -> ImportJob:
+    """Parse and check every row; store counts, preview, first errors and the error file."""
+    spec = kind.spec
+    checker = RowChecker(spec, job_mapping(job))
+    ctx = ImportContext(actor=job.user, org=job.org, job=job, kind=kind, committing=False)
+    log = ErrorLog(f"{Path(job.file_path).with_suffix('')}.validate.errors.jsonl")
+    progress = Progress(job)
+    preview: list[dict] = []
+    total = valid = 0
+    try:
+        for batch in batches(data_rows(job), spec.batch_size):
+            rows = [checker.parse(number, raw) for number, raw in batch]
+            checker.check(ctx, rows)
+            for row in rows:
+                if len(preview) < PREVIEW_ROWS:
+                    preview.append(
+                        {
+                            "row": row.number,
+                            "cells": checker.preview_cells(row.raw),
+                            "errors": list(row.errors),
+                        }
+                    )
+                if row.errors:
+                    log.add(row)
+                else:
+                    valid += 1
+            total += len(rows)
+            progress.update(total, valid_rows=valid, error_rows=log.count)
+    finally:
+        log.close()
+        progress.close()
+    job.total_rows, job.valid_rows, job.error_rows = total, valid, log.count
+    job.preview, job.error_sample = preview, log.sample
+    job.errors_path = log.relative if log.count else ""
+    job.processed_rows, job.progress = total, 100
+    job.status = ImportStatus.READY
+    if total == 0:
+        job.message = "表头下面没有数据行。"
+    job.save()
+    return job
+
+
+# --- the commit pass ---------------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class CommitResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    processed: int = 0
+    aborted_at: int = 0  # all-or-nothing: the first rejected row's number
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created_count": self.created,
+            "updated_count": self.updated,
+            "unchanged_count": self.unchanged,
+            "rejected_count": self.rejected,
+        }
+
+
+def _commit_rows(ctx: ImportContext, spec: ImportSpec, rows: list[Row]) -> None:
+    if spec.batch_commit is not None:
+        spec.batch_commit(ctx, rows)
+        return
+    for row in rows:
+        try:
+            with transaction.atomic():
+                row.outcome = spec.row_commit(ctx, row)
+        except ServiceError as exc:
+            row.errors.extend(service_error_messages(spec, exc))
+        except ValueError as exc:
+            row.error(str(exc))
+        else:
+            if row.outcome not in (CREATED, UPDATED, UNCHANGED):
+                raise ValueError(f"row_commit returned {row.outcome!r}")
+
+
+def _commit_loop(job: ImportJob, kind, log: ErrorLog, progress: Progress) -> CommitResult:
+    spec = kind.spec
+    checker = RowChecker(spec, job_mapping(job))
+    ctx = ImportContext(actor=job.user, org=job.org, job=job, kind=kind, committing=True)
+    all_or_nothing = job.mode == ImportMode.ALL_OR_NOTHING
+    result = CommitResult()
+    for batch in batches(data_rows(job), spec.commit_batch_size):
+        rows = [checker.parse(number, raw) for number, raw in batch]
+        checker.check(ctx, rows)
+        valid = [row for row in rows if not row.errors]
+        if all_or_nothing and len(valid) < len(rows) and not result.aborted_at:
+            result.aborted_at = next(row.number for row in rows if row.errors)
+        if valid and not result.aborted_at:
+            if all_or_nothing:
+                _commit_rows(ctx, spec, valid)
+            else:
+                with transaction.atomic():
+                    _commit_rows(ctx, spec, valid)
+        for row in rows:
+            if row.errors:
+                result.rejected += 1
+                log.add(row)
+                if all_or_nothing and not result.aborted_at:
+                    result.aborted_at = row.number
+            elif row.outcome == CREATED:
+                result.created += 1
+            elif row.outcome == UPDATED:
+                result.updated += 1
+            elif row.outcome == UNCHANGED:
+                result.unchanged += 1
+        result.processed += len(rows)
+        progress.update(result.processed, **result.counts())
+    return result
+
+
+def commit_job(job: ImportJob, *, kind) -> CommitResult:
+    """Write the job's valid rows. The caller has set status RUNNING and the mode."""
+    from gonghui.audit.services import AuditAction, AuditResult, audit_record
+
+    all_or_nothing = job.mode == ImportMode.ALL_OR_NOTHING
+    log = ErrorLog(f"{Path(job.file_path).with_suffix('')}.commit.errors.jsonl")
+    outermost = not connection.in_atomic_block
+    progress = Progress(job, side_channel=all_or_nothing and outermost)
+    result = CommitResult()
+    try:
+        if all_or_nothing:
+            try:
+                with transaction.atomic():
+                    result = _commit_loop(job, kind, log, progress)
+                    if result.aborted_at:
+                        raise _Rollback
+            except _Rollback:
+                pass
+        else:
+            result = _commit_loop(job, kind, log, progress)
+    finally:
+        log.close()
+        progress.close()
+    job.refresh_from_db(fields=["status"])
+    job.processed_rows, job.progress = result.processed, 100
+    job.errors_path = log.relative if log.count else ""
+    job.error_sample = log.sample
+    job.finished_at = timezone.now()
+    detail = {
+        "kind": job.kind,
+        "job": job.pk,
+        "file": job.original_name,
+        "mode": job.mode,
+        "total": result.processed,
+    }
+    if result.aborted_at:
+        job.status = ImportStatus.FAILED
+        job.created_count = job.updated_count = job.unchanged_count = 0
+        job.rejected_count = result.rejected
+        job.message = (
+            f"第 {result.aborted_at} 行起共有 {result.rejected} 行未通过校验。"
+            "按“只有全部行有效才导入”的方式，本次没有写入任何数据。"
+        )
+        job.save()
+        audit_record(
+            action=AuditAction.IMPORT_REJECTED,
+            user=job.user,
+            org=job.org,
+            obj=job,
+            result=AuditResult.FAILURE,
+            detail={**detail, "rejected": result.rejected, "first_error_row": result.aborted_at},
+        )
+        return result
+    for name, value in result.counts().items():
+        setattr(job, name, value)
+    job.status = ImportStatus.DONE
+    job.message = ""
+    job.save()
+    audit_record(
+        action=AuditAction.IMPORTED,
+        user=job.user,
+        org=job.org,
+        obj=job,
+        detail={
+            **detail,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "rejected": result.rejected,
+        },
+    )
+    return result

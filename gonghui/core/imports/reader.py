@@ -1,0 +1,344 @@
+"""Reading uploaded tables: what the file really is, whether it is safe to open, and its rows.
+
+- The format comes from the file's first bytes, never its name: a PNG renamed .xlsx is refused.
+- .xlsx/.ods are zip archives: before anything decompresses them we check the members'
+  declared sizes and compression ratios, then stream the worksheets through a byte counter
+  (which also catches headers that lie) and count rows and columns without building cells,
+  so a "zip bomb" or a sheet claiming cell XFD1048576 is refused before calamine allocates it.
+- .xlsx/.xls/.ods are read with python-calamine; .csv with the stdlib csv module after
+  detecting the encoding (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030/GBK).
+
+`iter_table(path, fmt)` yields (spreadsheet row number, raw cell values) for non-empty rows.
+"""
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from gonghui.core.errors import ValidationFailed
+
+XLSX, XLS, ODS, CSV = "xlsx", "xls", "ods", "csv"
+FORMAT_LABELS = {
+    XLSX: "Excel 工作簿 xlsx",
+    XLS: "Excel 97-2003 工作簿 xls",
+    ODS: "OpenDocument 表格 ods",
+    CSV: "CSV 文本",
+}
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_BINARY_SIGNATURES = (
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"%PDF", "PDF 文档"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"MZ", "可执行程序"),
+    (b"\x7fELF", "可执行程序"),
+    (b"RIFF", "音视频文件"),
+)
+# Zip members above this many bytes must not expand more than MAX_RATIO times.
+_RATIO_CHECK_FROM = 1024 * 1024
+MAX_RATIO = 200
+MAX_ZIP_MEMBERS = 10_000
+MAX_COLUMNS = 702  # column ZZ; a real import has a few dozen
+# Cells calamine may allocate for one sheet (rows x columns of its bounding box).
+MAX_CELLS = 60_000_000
+
+
+class ImportFileError(ValidationFailed):
+    """The uploaded file itself is unusable; `code` says why (stable, for tests and the API)."""
+
+    code = "import_file_invalid"
+
+    def __init__(self, message: str, *, code: str = "import_file_invalid"):
+        super().__init__(message, code=code, fields={"file": [message]})
+
+
+@dataclass
+class SheetStats:
+    rows: int = 0
+    max_row: int = 0
+    max_column: int = 0
+    uncompressed: int = 0
+
+
+@dataclass
+class TableInfo:
+    format: str
+    encoding: str = ""
+    sheet_name: str = ""
+    delimiter: str = ""
+    # An upper bound on the rows (blank ones included), when it is known without reading them.
+    row_bound: int | None = None
+
+
+# --- what is it? -----------------------------------------------------------------------
+
+
+def sniff_format(path) -> str:
+    """Return xlsx/xls/ods/csv from the content, or raise ImportFileError in Chinese."""
+    with open(path, "rb") as handle:
+        head = handle.read(8192)
+    if not head:
+        raise ImportFileError("上传的文件是空的。", code="import_file_empty")
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_kind(path)
+    if head.startswith(_OLE2):
+        return XLS
+    for signature, label in _BINARY_SIGNATURES:
+        if label and head.startswith(signature):
+            raise ImportFileError(
+                f"该文件不是表格文件(看起来是{label})，请上传 .xlsx、.xls 或 .csv 文件。",
+                code="import_file_not_table",
+            )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return CSV
+    if b"\x00" in head:
+        raise ImportFileError(
+            "该文件不是表格文件，请上传 .xlsx、.xls 或 .csv 文件。", code="import_file_not_table"
+        )
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):
+        raise ImportFileError(
+            "该文件是网页(HTML/XML)格式，不是真正的 Excel 文件。"
+            "请用 Excel 打开后“另存为” .xlsx 再上传。",
+            code="import_file_html",
+        )
+    return CSV
+
+
+def _zip_kind(path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
+                    raise ImportFileError(
+                        "暂不支持 Excel 二进制工作簿(.xlsb)，请另存为 .xlsx 后上传。",
+                        code="import_file_unsupported",
+                    )
+                return XLSX
+            if "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE:
+                return ODS
+    except zipfile.BadZipFile as exc:
+        raise ImportFileError(
+            "文件已损坏，无法打开。请用 Excel 打开确认后重新保存再上传。",
+            code="import_file_corrupt",
+        ) from exc
+    raise ImportFileError(
+        "该文件是压缩包或其他 Office 文档，不是表格文件。请上传 .xlsx、.xls 或 .csv 文件。",
+        code="import_file_not_table",
+    )
+
+
+# --- is it safe to open? -----------------------------------------------------------------
+
+# Patterns with a literal start, so scanning ~150 MB of sheet XML takes well under a second.
+_ROW_NUMBER = re.compile(rb'row\s[^>]*?\br="(\d+)"')  # <row r="12" …>, also <x:row r="12">
+_BARE_ROW = b"<row>"  # a row without attributes (allowed, rare)
+_WIDE_CELL = re.compile(rb'r="([A-Z]{2,})\d')  # a cell reference at column AA or beyond
+_OVERLAP = 256
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for byte in letters:
+        number = number * 26 + (byte - 64)
+    return number
+
+
+def check_archive(path, fmt: str) -> dict[str, SheetStats]:
+    """Zip-bomb guard for .xlsx/.ods. Returns per-worksheet stats (xlsx: rows, extent)."""
+    max_total = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+    too_big = ImportFileError(
+        "文件解压后过大(可能是恶意构造的压缩文件)，已拒绝。请删除无关的工作表或拆分后再上传。",
+        code="import_file_bomb",
+    )
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise ImportFileError("文件已损坏，无法打开。", code="import_file_corrupt") from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise too_big
+        declared = 0
+        for info in members:
+            declared += info.file_size
+            if info.file_size > _RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1
+            ):
+                raise too_big
+        if declared > max_total:
+            raise too_big
+        if fmt == XLSX:
+            sheets = [
+                m
+                for m in members
+                if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+            ]
+        else:
+            sheets = [m for m in members if m.filename == "content.xml"]
+        stats: dict[str, SheetStats] = {}
+        inflated = 0
+        for info in sheets:
+            sheet = SheetStats()
+            tail = b""
+            try:
+                with archive.open(info) as stream:
+                    while chunk := stream.read(1 << 20):
+                        inflated += len(chunk)
+                        sheet.uncompressed += len(chunk)
+                        if inflated > max_total:
+                            raise too_big
+                        if fmt == XLSX:
+                            _scan_xlsx_chunk(tail, chunk, sheet)
+                            tail = chunk[-_OVERLAP:]
+            except (zipfile.BadZipFile, EOFError, OSError) as exc:  # bad CRC, truncated data
+                raise ImportFileError("文件已损坏，无法打开。", code="import_file_corrupt") from exc
+            stats[info.filename] = sheet
+            if sheet.max_column > MAX_COLUMNS:
+                raise ImportFileError(
+                    f"工作表的列数过多(超过 {MAX_COLUMNS} 列)，请只保留需要导入的列。",
+                    code="import_file_too_wide",
+                )
+            if sheet.max_row * max(sheet.max_column, 1) > MAX_CELLS:
+                raise too_big
+    return stats
+
+
+def _scan_xlsx_chunk(tail: bytes, chunk: bytes, sheet: SheetStats) -> None:
+    """Count rows and track the largest row number and column, across chunk boundaries."""
+    buffer = tail + chunk
+    skip = len(tail)  # matches ending inside the tail were counted with the previous chunk
+    for match in _ROW_NUMBER.finditer(buffer):
+        if match.end() > skip:
+            sheet.rows += 1
+            sheet.max_row = max(sheet.max_row, int(match.group(1)))
+    sheet.rows += buffer.count(_BARE_ROW) - tail.count(_BARE_ROW)
+    sheet.max_row = max(sheet.max_row, sheet.rows)
+    if sheet.max_column < 26:
+        sheet.max_column = 26  # single-letter columns are never a risk
+    for match in _WIDE_CELL.finditer(buffer):
+        if match.end() > skip:
+            sheet.max_column = max(sheet.max_column, _column_number(match.group(1)))
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def detect_encoding(data: bytes) -> tuple[str, str]:
+    """(codec for decoding, label for people). Raises ImportFileError when nothing fits."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "UTF-8"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "UTF-16"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8", "UTF-8"
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            "无法识别 CSV 文件的编码，请另存为“CSV UTF-8”或 .xlsx 后再上传。",
+            code="import_file_encoding",
+        ) from exc
+    return "gb18030", "GBK/GB18030"
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample_lines = [line for line in text[:65536].splitlines()[:20] if line.strip()]
+    if not sample_lines:
+        return ","
+    best, best_score = ",", 0
+    for delimiter in (",", "\t", ";", "|"):
+        counts = [line.count(delimiter) for line in sample_lines]
+        score = sorted(counts)[len(counts) // 2]  # the median line's count
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def open_csv(path) -> tuple[TableInfo, Iterator[tuple[int, list]]]:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    codec, label = detect_encoding(data)
+    text = data.decode(codec)
+    del data
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    delimiter = _sniff_delimiter(text)
+    info = TableInfo(
+        format=CSV, encoding=label, delimiter=delimiter, row_bound=text.count("\n") + 1
+    )
+
+    def rows() -> Iterator[tuple[int, list]]:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            for number, cells in enumerate(reader, start=1):
+                if cells and any(cells):
+                    yield number, cells
+        except csv.Error as exc:
+            raise ImportFileError(
+                f"CSV 文件第 {reader.line_num} 行格式不正确(引号不配对等)，请检查后重新上传。",
+                code="import_file_corrupt",
+            ) from exc
+
+    return info, rows()
+
+
+def open_workbook(path, fmt: str) -> tuple[TableInfo, Iterator[tuple[int, list]]]:
+    """The first visible worksheet that has data (calamine)."""
+    from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        chosen = None
+        for index, meta in enumerate(workbook.sheets_metadata):
+            if meta.visible != SheetVisibleEnum.Visible:
+                continue
+            sheet = workbook.get_sheet_by_index(index)
+            if sheet.start is not None:
+                chosen = sheet
+                break
+    except (CalamineError, ValueError, OSError) as exc:
+        if type(exc).__name__ == "PasswordError":
+            raise ImportFileError(
+                "文件设置了打开密码，请取消密码后再上传。", code="import_file_encrypted"
+            ) from exc
+        raise ImportFileError(
+            "文件已损坏或不是有效的表格文件，无法打开。请用 Excel 打开确认后重新保存再上传。",
+            code="import_file_corrupt",
+        ) from exc
+    info = TableInfo(format=fmt)
+    if chosen is None:
+        return info, iter(())
+    info.sheet_name = chosen.name
+
+    def rows() -> Iterator[tuple[int, list]]:
+        for number, cells in enumerate(chosen.iter_rows(), start=1):
+            for cell in cells:
+                if cell != "":
+                    yield number, cells
+                    break
+
+    return info, rows()
+
+
+def iter_table(path, fmt: str) -> tuple[TableInfo, Iterator[tuple[int, list]]]:
+    """(info, rows): rows yields (spreadsheet row number, raw cells) for each non-empty row."""
+    if fmt == CSV:
+        return open_csv(path)
+    return open_workbook(path, fmt)

@@ -1,0 +1,420 @@
+"""Writes of the import pipeline: upload (check + validate), commit, discard; and the files
+the pages offer (error sheet, template).
+
+    job = import_upload(actor=user, kind="enterprises", file=request.FILES["file"])
+    # job.status READY: job.preview, job.error_rows, job.error_sample …
+    job = import_commit(actor=user, job=job, mode=ImportMode.SKIP_INVALID)
+    # queued as a background task; job.progress / processed_rows / *_count while it runs
+
+A refused file raises ImportFileError (a ValidationFailed with a Chinese message and a
+stable code), writes an IMPORT_REJECTED audit event and leaves no job and no stored file.
+"""
+
+import hashlib
+import io
+import logging
+import os
+import shutil
+import tempfile
+import uuid
+from itertools import islice
+from pathlib import Path
+
+import xlsxwriter
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from gonghui.audit.services import AuditAction, AuditResult, audit_record
+from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gonghui.core.export import neutralise, xlsx_bytes
+from gonghui.core.imports import pipeline
+from gonghui.core.imports.header import SCAN_ROWS, find_header
+from gonghui.core.imports.models import ImportJob, ImportMode, ImportStatus
+from gonghui.core.imports.reader import (
+    FORMAT_LABELS,
+    ODS,
+    XLSX,
+    ImportFileError,
+    check_archive,
+    iter_table,
+    sniff_format,
+)
+from gonghui.core.imports.registry import ImportKind, get_kind
+from gonghui.core.modules import Action
+from gonghui.core.scope import can, org_in_scope, scope_paths
+
+logger = logging.getLogger(__name__)
+
+# Files with at most this many rows are validated within the upload request.
+INLINE_VALIDATE_ROWS = 5000
+
+
+def kind_get(code: str) -> ImportKind:
+    try:
+        return get_kind(code)
+    except KeyError as exc:
+        raise NotFound("没有这种导入类型。") from exc
+
+
+def import_default_org(actor, kind: ImportKind):
+    """The top of the actor's edit scope for the kind's module (the first, if several)."""
+    from gonghui.orgs.models import Org
+
+    paths = scope_paths(actor, kind.module, Action.EDIT)
+    return Org.objects.filter(path__in=paths).order_by("path").first() if paths else None
+
+
+def _refuse(*, actor, kind: ImportKind, org, name: str, size: int, exc: ImportFileError):
+    audit_record(
+        action=AuditAction.IMPORT_REJECTED,
+        user=actor,
+        org=org,
+        result=AuditResult.FAILURE,
+        detail={
+            "kind": kind.code,
+            "file": name,
+            "size": size,
+            "reason": exc.code,
+            "message": exc.message,
+        },
+    )
+
+
+def _size_label(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MB"
+    return f"{size / 1024:g} KB"
+
+
+def _store_upload(file, destination: Path) -> tuple[int, str]:
+    """Copy the upload to destination, refusing past the size limit. (size, sha256)"""
+    limit = settings.IMPORT_MAX_FILE_BYTES
+    digest, size = hashlib.sha256(), 0
+    chunks = file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(1 << 20), b"")
+    with open(destination, "wb") as out:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise ImportFileError(
+                    f"文件超过 {_size_label(limit)} 的上限，请拆分后分批导入。",
+                    code="import_file_too_large",
+                )
+            digest.update(chunk)
+            out.write(chunk)
+    if size == 0:
+        raise ImportFileError("上传的文件是空的。", code="import_file_empty")
+    return size, digest.hexdigest()
+
+
+def _inspect(path: Path, kind: ImportKind) -> dict:
+    """Format, safety, header and row count of a stored upload; raises ImportFileError."""
+    fmt = sniff_format(path)
+    sheets = check_archive(path, fmt) if fmt in (XLSX, ODS) else {}
+    info, rows = iter_table(path, fmt)
+    if fmt == XLSX and sheets:
+        info.row_bound = max(sheet.rows for sheet in sheets.values())
+    head = list(islice(rows, SCAN_ROWS))
+    match = find_header(head, kind.spec)
+    if match is None:
+        known = "、".join(c.label for c in kind.spec.columns[:4])
+        raise ImportFileError(
+            f"没有找到表头：前 {SCAN_ROWS} 行中没有可识别的列名(如 {known})。"
+            "请确认第一个工作表就是要导入的数据，或下载导入模板对照填写。",
+            code="import_no_header",
+        )
+    if match.missing_required:
+        raise ImportFileError(
+            f"缺少必填列：{'、'.join(match.missing_required)}。"
+            f"已识别的列：{'、'.join(kind.spec.column(k).label for k in match.mapping.values())}。",
+            code="import_missing_columns",
+        )
+    limit = settings.IMPORT_MAX_ROWS
+    count = sum(1 for number, _ in head if number > match.data_after)
+    below_header = sum(1 for number, _ in head if number <= match.data_after)
+    if (
+        info.row_bound is not None
+        and info.row_bound - below_header <= limit
+        and len(head) == SCAN_ROWS
+    ):
+        # Surely within the limit: skip counting (the validation pass counts exactly).
+        count = info.row_bound - below_header
+    else:
+        for _ in rows:
+            count += 1
+            if count > limit:
+                break
+    if count > limit:
+        raise ImportFileError(
+            f"数据行数超过 {limit:,} 行的上限，请拆分后分批导入。", code="import_too_many_rows"
+        )
+    if count == 0:
+        raise ImportFileError("表头下面没有数据行。", code="import_no_rows")
+    return {"format": fmt, "info": info, "match": match, "rows": count}
+
+
+def import_upload(*, actor, kind: str, file, org=None, background: bool | None = None) -> ImportJob:
+    """Check an uploaded table and validate its rows into a job awaiting the user's decision.
+
+    `background`: validate in a task (True), in this call (False), or by size (None).
+    """
+    import_kind = kind_get(kind)
+    if not can(actor, import_kind.module, Action.EDIT):
+        raise PermissionDenied("您没有导入该类数据的权限。")
+    if org is None:
+        org = import_default_org(actor, import_kind)
+    if org is None or not org_in_scope(actor, import_kind.module, Action.EDIT, org):
+        raise NotFound()
+    if not org.is_active:
+        raise ValidationFailed("所选组织已撤销，不能导入。", fields={"org": ["所选组织已撤销。"]})
+    name = Path(getattr(file, "name", "") or "upload").name[:255]
+    handle, temp_name = tempfile.mkstemp(prefix="gonghui-import-")
+    temp = Path(temp_name)
+    size = 0
+    os.close(handle)
+    try:
+        size, sha256 = _store_upload(file, temp)
+        found = _inspect(temp, import_kind)
+        relative = f"imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{found['format']}"
+        destination = pipeline.media_path(relative)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(temp, destination)
+    except ImportFileError as exc:
+        _refuse(actor=actor, kind=import_kind, org=org, name=name, size=size, exc=exc)
+        raise
+    finally:
+        temp.unlink(missing_ok=True)
+    match, info = found["match"], found["info"]
+    spec = import_kind.spec
+    job = ImportJob.objects.create(
+        kind=import_kind.code,
+        user=actor,
+        org=org,
+        status=ImportStatus.VALIDATING,
+        file_path=relative,
+        original_name=name,
+        file_size=size,
+        file_sha256=sha256,
+        file_format=found["format"],
+        encoding=info.encoding,
+        sheet_name=info.sheet_name,
+        header_row=match.header_row,
+        data_start_row=match.data_after + 1,
+        columns=[
+            {
+                "index": index,
+                "key": key,
+                "label": spec.column(key).label,
+                "header": match.headers[index] if index < len(match.headers) else "",
+            }
+            for index, key in sorted(match.mapping.items())
+        ],
+        unmatched_headers=match.unmatched,
+        headers=match.headers,
+        total_rows=found["rows"],
+    )
+    if background is None:
+        background = found["rows"] > INLINE_VALIDATE_ROWS
+    if background:
+        from gonghui.core.imports.tasks import import_validate_task
+
+        result = import_validate_task.enqueue(job.pk)
+        ImportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id)
+        job.refresh_from_db()
+    else:
+        import_run_validation(job.pk)
+        job.refresh_from_db()
+    return job
+
+
+def import_run_validation(job_id: int) -> None:
+    """Task body: the validation pass. A crash marks the job failed instead of hanging."""
+    job = ImportJob.objects.select_related("user", "org").get(pk=job_id)
+    if job.status != ImportStatus.VALIDATING:
+        return
+    try:
+        pipeline.validate_job(job, kind=get_kind(job.kind))
+    except Exception as exc:
+        logger.exception("import %s: validation failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(), message=_failure_message(exc)
+        )
+
+
+def _failure_message(exc: Exception) -> str:
+    if isinstance(exc, ImportFileError):
+        return exc.message
+    return "处理文件时发生系统错误，请稍后重试；如仍失败请联系管理员。"
+
+
+def import_commit(*, actor, job: ImportJob, mode: str) -> ImportJob:
+    """Queue the commit of a validated job. all_or_nothing refuses a job with any invalid row."""
+    if mode not in ImportMode.values:
+        raise ValidationFailed("请选择导入方式。", fields={"mode": ["请选择导入方式。"]})
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("org").get(pk=job.pk)
+        if job.user_id != getattr(actor, "pk", None):
+            raise NotFound()
+        kind = kind_get(job.kind)
+        if not org_in_scope(actor, kind.module, Action.EDIT, job.org):
+            raise NotFound()
+        if job.status != ImportStatus.READY:
+            raise Conflict(
+                f"该导入任务当前为“{job.get_status_display()}”，不能再次导入。",
+                code="import_not_ready",
+            )
+        if job.valid_rows == 0:
+            raise ValidationFailed("没有可导入的有效行。", code="import_nothing_valid")
+        if mode == ImportMode.ALL_OR_NOTHING and job.error_rows:
+            raise ValidationFailed(
+                f"有 {job.error_rows} 行存在错误，按“只有全部行有效才导入”的方式不能导入。"
+                "请修正后重新上传，或选择“导入有效行，跳过其余”。",
+                code="import_has_errors",
+                fields={"mode": [f"有 {job.error_rows} 行存在错误。"]},
+            )
+        job.mode, job.status = mode, ImportStatus.QUEUED
+        job.processed_rows, job.progress = 0, 0
+        job.save(update_fields=["mode", "status", "processed_rows", "progress", "updated_at"])
+    from gonghui.core.imports.tasks import import_commit_task
+
+    result = import_commit_task.enqueue(job.pk)
+    ImportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id)
+    job.refresh_from_db()
+    return job
+
+
+def import_run_commit(job_id: int) -> dict:
+    """Task body: claim the queued job and commit it."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return {"skipped": True}
+    job = ImportJob.objects.select_related("user", "org").get(pk=job_id)
+    try:
+        result = pipeline.commit_job(job, kind=get_kind(job.kind))
+    except Exception as exc:
+        logger.exception("import %s: commit failed", job_id)
+        message = _failure_message(exc)
+        if job.mode == ImportMode.SKIP_INVALID:
+            message += (
+                "中断前已完成的批次已写入；重新上传同一文件可继续导入其余行(已导入的行不会重复)。"
+            )
+        else:
+            message += "本次没有写入任何数据。"
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(), message=message
+        )
+        audit_record(
+            action=AuditAction.IMPORT_REJECTED,
+            user=job.user,
+            org=job.org,
+            obj=job,
+            result=AuditResult.FAILURE,
+            detail={"kind": job.kind, "job": job.pk, "reason": "system_error"},
+        )
+        return {"failed": True}
+    return result.counts()
+
+
+def import_discard(*, actor, job: ImportJob) -> ImportJob:
+    """Give up a validated job: its stored files are deleted."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.user_id != getattr(actor, "pk", None):
+            raise NotFound()
+        if job.status not in (ImportStatus.READY, ImportStatus.FAILED):
+            raise Conflict("该导入任务正在处理或已完成，不能放弃。", code="import_not_ready")
+        job.status = ImportStatus.DISCARDED
+        job.save(update_fields=["status", "updated_at"])
+    _delete_files(job)
+    return job
+
+
+def _delete_files(job: ImportJob) -> None:
+    stored = pipeline.media_path(job.file_path)
+    for path in stored.parent.glob(f"{stored.stem}.*"):
+        path.unlink(missing_ok=True)
+
+
+# --- files offered for download ----------------------------------------------------------
+
+
+def import_errors_xlsx(job: ImportJob) -> bytes | None:
+    """The rejected rows with their original columns plus 错误原因 (formulas neutralised).
+
+    Its header row is the file's own, so the sheet can be corrected and uploaded again.
+    """
+    if not job.errors_path:
+        return None
+    cache = pipeline.media_path(job.errors_path + ".xlsx")
+    if cache.exists():
+        return cache.read_bytes()
+    if not pipeline.media_path(job.errors_path).exists():
+        return None
+    records = list(pipeline.read_errors(job))
+    width = max([len(job.headers), *(len(r["cells"]) for r in records)])
+    headers = [
+        (job.headers[i] if i < len(job.headers) and job.headers[i] else f"第{i + 1}列")
+        for i in range(width)
+    ]
+    rows = (
+        [
+            record["row"],
+            *record["cells"],
+            *[""] * (width - len(record["cells"])),
+            "；".join(record["errors"]),
+        ]
+        for record in records
+    )
+    content = xlsx_bytes(["原行号", *headers, pipeline.ERROR_REASON], rows, sheet_name="未导入的行")
+    cache.write_bytes(content)
+    return content
+
+
+def import_template_xlsx(kind: ImportKind) -> bytes:
+    """A blank sheet with the header row, and a 填写说明 sheet describing each column."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False})
+    bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
+    required_format = workbook.add_format(
+        {"bold": True, "bg_color": "#FDECEA", "border": 1, "font_color": "#B3261E"}
+    )
+    text_format = workbook.add_format({"num_format": "@"})
+    data = workbook.add_worksheet("数据")
+    for col, column in enumerate(kind.spec.columns):
+        data.write_string(
+            0, col, neutralise(column.label), required_format if column.required else bold
+        )
+        # Text format keeps codes such as 000123 and 18-digit numbers intact.
+        data.set_column(col, col, max(12, len(column.label) * 2 + 4), text_format)
+    data.freeze_panes(1, 0)
+    notes = workbook.add_worksheet("填写说明")
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    for col, title in enumerate(("列名", "是否必填", "也可用的列名", "填写说明", "示例")):
+        notes.write_string(0, col, title, bold)
+    notes.set_column(0, 0, 18)
+    notes.set_column(1, 1, 10)
+    notes.set_column(2, 2, 30, wrap)
+    notes.set_column(3, 3, 60, wrap)
+    notes.set_column(4, 4, 24)
+    for row, column in enumerate(kind.spec.columns, start=1):
+        notes.write_string(row, 0, neutralise(column.label))
+        notes.write_string(row, 1, "必填" if column.required else "选填")
+        notes.write_string(row, 2, neutralise("、".join(column.synonyms)))
+        notes.write_string(row, 3, neutralise(column.help))
+        notes.write_string(row, 4, neutralise(column.example))
+    last = len(kind.spec.columns) + 2
+    notes.write_string(last, 0, "说明", bold)
+    notes.write_string(
+        last + 1,
+        0,
+        "表头可以放在前 20 行中的任意一行(上面可以有标题行、合并单元格)；列的顺序不限；"
+        "不认识的列会被忽略；空白单元格表示“不修改”。同一文件重复导入不会产生重复数据。",
+    )
+    workbook.close()
+    return buffer.getvalue()
+
+
+def import_format_label(job: ImportJob) -> str:
+    return FORMAT_LABELS.get(job.file_format, job.file_format)

@@ -1,0 +1,144 @@
+import io
+import zipfile
+
+import pytest
+import xlsxwriter
+
+from gonghui.core.imports.reader import (
+    CSV,
+    ODS,
+    XLS,
+    XLSX,
+    ImportFileError,
+    check_archive,
+    detect_encoding,
+    iter_table,
+    sniff_format,
+)
+from gonghui.core.imports.tests.files import csv_bytes, xlsx_bytes
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+
+
+def _write(tmp_path, name, content: bytes):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def _zip(tmp_path, name, members: dict[str, bytes]):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    return _write(tmp_path, name, buffer.getvalue())
+
+
+def test_format_comes_from_the_content_not_the_name(tmp_path):
+    assert sniff_format(_write(tmp_path, "a.csv", xlsx_bytes([["组织名称"]]))) == XLSX
+    assert sniff_format(_write(tmp_path, "a.xlsx", "组织名称,组织编码\r\n".encode())) == CSV
+    assert (
+        sniff_format(_write(tmp_path, "a.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)))
+        == XLS
+    )
+    ods = _zip(
+        tmp_path,
+        "a.zip",
+        {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"},
+    )
+    assert sniff_format(ods) == ODS
+
+
+def test_a_png_renamed_xlsx_is_refused_in_chinese(tmp_path):
+    with pytest.raises(ImportFileError) as caught:
+        sniff_format(_write(tmp_path, "照片.xlsx", PNG))
+    assert caught.value.code == "import_file_not_table"
+    assert (
+        caught.value.message
+        == "该文件不是表格文件(看起来是PNG 图片)，请上传 .xlsx、.xls 或 .csv 文件。"
+    )
+
+
+def test_html_saved_as_xls_and_other_zips_are_refused(tmp_path):
+    with pytest.raises(ImportFileError) as caught:
+        sniff_format(_write(tmp_path, "a.xls", b"<html><table><tr><td>1</td></tr></table></html>"))
+    assert caught.value.code == "import_file_html"
+    docx = _zip(tmp_path, "a.xlsx", {"[Content_Types].xml": b"<x/>", "word/document.xml": b"<x/>"})
+    with pytest.raises(ImportFileError) as caught:
+        sniff_format(docx)
+    assert caught.value.code == "import_file_not_table"
+    with pytest.raises(ImportFileError) as caught:
+        sniff_format(_write(tmp_path, "bad.xlsx", b"PK\x03\x04 truncated"))
+    assert caught.value.code == "import_file_corrupt"
+    with pytest.raises(ImportFileError) as caught:
+        sniff_format(_write(tmp_path, "empty.csv", b""))
+    assert caught.value.code == "import_file_empty"
+
+
+def test_encodings_utf8_with_and_without_bom_utf16_and_gbk():
+    text = "单位名称,联系人\r\n某某公司,张三\r\n"
+    assert detect_encoding(("\ufeff" + text).encode("utf-8")) == ("utf-8-sig", "UTF-8")
+    assert detect_encoding(text.encode("utf-8")) == ("utf-8", "UTF-8")
+    assert detect_encoding(text.encode("utf-16")) == ("utf-16", "UTF-16")
+    assert detect_encoding(text.encode("gbk")) == ("gb18030", "GBK/GB18030")
+
+
+def test_csv_rows_keep_their_line_numbers_and_skip_blank_lines(tmp_path):
+    content = csv_bytes(
+        [["标题"], [], ["单位名称", "联系人"], ["某某公司", "张三"]], encoding="gbk"
+    )
+    info, rows = iter_table(_write(tmp_path, "a.csv", content), CSV)
+    assert info.encoding == "GBK/GB18030"
+    assert list(rows) == [(1, ["标题"]), (3, ["单位名称", "联系人"]), (4, ["某某公司", "张三"])]
+
+
+def test_semicolon_and_tab_separated_text_is_read(tmp_path):
+    for delimiter in (";", "\t"):
+        content = csv_bytes([["单位名称", "联系人"], ["某某公司", "张三"]], delimiter=delimiter)
+        _, rows = iter_table(_write(tmp_path, "a.csv", content), CSV)
+        assert list(rows) == [(1, ["单位名称", "联系人"]), (2, ["某某公司", "张三"])]
+
+
+def test_zip_bomb_by_compression_ratio_is_refused(tmp_path):
+    bomb = _zip(
+        tmp_path,
+        "bomb.xlsx",
+        {
+            "xl/workbook.xml": b"<workbook/>",
+            "xl/worksheets/sheet1.xml": b"<row>" + b"0" * (8 * 1024 * 1024),
+        },
+    )
+    with pytest.raises(ImportFileError) as caught:
+        check_archive(bomb, XLSX)
+    assert caught.value.code == "import_file_bomb"
+    assert caught.value.message.startswith("文件解压后过大")
+
+
+def test_zip_bomb_by_total_uncompressed_size_is_refused(tmp_path, settings):
+    path = _write(tmp_path, "a.xlsx", xlsx_bytes([["组织名称"], ["甲"]]))
+    assert check_archive(path, XLSX)["xl/worksheets/sheet1.xml"].rows == 2
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 1000
+    with pytest.raises(ImportFileError) as caught:
+        check_archive(path, XLSX)
+    assert caught.value.code == "import_file_bomb"
+
+
+def _sheet_with_cell(tmp_path, row: int, col: int):
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    sheet = workbook.add_worksheet()
+    sheet.write(0, 0, "组织名称")
+    sheet.write(row, col, "x")
+    workbook.close()
+    return _write(tmp_path, "far.xlsx", buffer.getvalue())
+
+
+def test_a_sheet_reaching_a_far_cell_is_refused_before_it_is_loaded(tmp_path):
+    with pytest.raises(ImportFileError) as caught:
+        check_archive(_sheet_with_cell(tmp_path, 0, 702), XLSX)  # column AAA
+    assert caught.value.code == "import_file_too_wide"
+    with pytest.raises(ImportFileError) as caught:
+        check_archive(_sheet_with_cell(tmp_path, 1_048_575, 200), XLSX)  # GS1048576
+    assert caught.value.code == "import_file_bomb"
+    stats = check_archive(_sheet_with_cell(tmp_path, 9, 30), XLSX)["xl/worksheets/sheet1.xml"]
+    assert (stats.rows, stats.max_row, stats.max_column) == (2, 10, 31)

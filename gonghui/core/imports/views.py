@@ -1,0 +1,204 @@
+"""Import pages: upload, preview and commit, progress (htmx-polled), error sheet, template.
+
+Every page works as plain GET/POST; htmx only swaps the progress block every second.
+A user sees only their own jobs (anyone else's answers 404) and needs the kind's module
+edit permission at the job's org.
+"""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from gonghui.core.errors import ServiceError
+from gonghui.core.export import XLSX_CONTENT_TYPE
+from gonghui.core.imports import selectors, services
+from gonghui.core.imports.forms import ImportCommitForm, ImportUploadForm
+from gonghui.core.imports.models import ImportJob, ImportMode
+from gonghui.core.imports.registry import ImportKind
+from gonghui.core.modules import Action
+from gonghui.core.scope import can, org_in_scope
+from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def _ensure_template_dir() -> None:
+    """This package is not an installed app, so its templates/ is not found by APP_DIRS.
+
+    Add it to the Django engine's DIRS once (a no-op when settings already list it).
+    """
+    from django.template import engines
+
+    engine = engines["django"].engine
+    if TEMPLATE_DIR not in [Path(d) for d in engine.dirs]:
+        engine.dirs = [*engine.dirs, TEMPLATE_DIR]
+
+
+_ensure_template_dir()
+
+
+def _kind_or_404(request, code: str) -> ImportKind:
+    try:
+        kind = services.kind_get(code)
+    except ServiceError as exc:
+        raise Http404 from exc
+    if not can(request.user, kind.module, Action.EDIT):
+        raise Http404
+    return kind
+
+
+def _job_or_404(request, pk) -> tuple[ImportJob, ImportKind]:
+    job = selectors.import_job_get(request.user, pk)
+    try:
+        kind = services.kind_get(job.kind)
+    except ServiceError as exc:
+        raise Http404 from exc
+    return job, kind
+
+
+def _next_url(kind: ImportKind) -> str:
+    if not kind.next_url_name:
+        return ""
+    try:
+        return reverse(kind.next_url_name)
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def import_list(request):
+    jobs = selectors.import_job_list(request.user)
+    context = paginate(request, jobs)
+    context["kinds"] = selectors.import_kinds_for(request.user)
+    return render(request, "imports/list.html", context)
+
+
+@login_required
+def import_new(request, kind):
+    import_kind = _kind_or_404(request, kind)
+    orgs = selectors.import_target_orgs(request.user, import_kind)
+    if request.method == "POST":
+        posted_org_or_404(request, "org", import_kind.module, Action.EDIT)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, orgs=orgs)
+    if request.method == "POST" and form.is_valid():
+        org = next(o for o in orgs if o.pk == form.cleaned_data["org"])
+        try:
+            job = services.import_upload(
+                actor=request.user, kind=import_kind.code, file=form.cleaned_data["file"], org=org
+            )
+        except ServiceError as exc:
+            form_apply_error(request, form, exc)
+        else:
+            return redirect("imports:detail", pk=job.pk)
+    return render(
+        request,
+        "imports/new.html",
+        {"form": form, "kind": import_kind, "columns": import_kind.spec.columns},
+    )
+
+
+@login_required
+def import_template(request, kind):
+    import_kind = _kind_or_404(request, kind)
+    from urllib.parse import quote
+
+    response = HttpResponse(
+        services.import_template_xlsx(import_kind), content_type=XLSX_CONTENT_TYPE
+    )
+    filename = f"{import_kind.title}导入模板.xlsx"
+    response["Content-Disposition"] = (
+        f'attachment; filename="import-template-{import_kind.code}.xlsx"; '
+        f"filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+def _job_context(request, job: ImportJob, kind: ImportKind, form=None) -> dict:
+    if form is None:
+        initial = ImportMode.ALL_OR_NOTHING if not job.error_rows else ImportMode.SKIP_INVALID
+        form = ImportCommitForm(initial={"mode": initial})
+    return {
+        "job": job,
+        "kind": kind,
+        "form": form,
+        "preview_headers": [c["label"] for c in job.columns],
+        "renamed_columns": [c for c in job.columns if c["header"] and c["header"] != c["label"]],
+        "format_label": services.import_format_label(job),
+        "next_url": _next_url(kind),
+        "may_commit": job.can_commit
+        and org_in_scope(request.user, kind.module, Action.EDIT, job.org),
+    }
+
+
+@login_required
+def import_detail(request, pk):
+    job, kind = _job_or_404(request, pk)
+    return render(request, "imports/job.html", _job_context(request, job, kind))
+
+
+@login_required
+@require_POST
+def import_commit(request, pk):
+    job, kind = _job_or_404(request, pk)
+    form = ImportCommitForm(request.POST)
+    if form.is_valid():
+        try:
+            job = services.import_commit(
+                actor=request.user, job=job, mode=form.cleaned_data["mode"]
+            )
+        except ServiceError as exc:
+            if exc.status == 404:
+                raise Http404 from exc
+            form_apply_error(request, form, exc)
+        else:
+            return redirect("imports:detail", pk=job.pk)
+    job.refresh_from_db()
+    return render(request, "imports/job.html", _job_context(request, job, kind, form), status=400)
+
+
+@login_required
+@require_POST
+def import_discard(request, pk):
+    job, _ = _job_or_404(request, pk)
+    try:
+        services.import_discard(actor=request.user, job=job)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("imports:detail", pk=job.pk)
+    messages.info(request, f"已放弃导入“{job.original_name}”，上传的文件已删除。")
+    return redirect("imports:list")
+
+
+@login_required
+def import_progress(request, pk):
+    """The progress block. htmx polls it; once the job is no longer busy the page reloads."""
+    job, kind = _job_or_404(request, pk)
+    context = _job_context(request, job, kind)
+    if request.htmx:
+        response = render(request, "imports/job.html#progress", context)
+        if not job.is_busy:
+            response["HX-Refresh"] = "true"
+        return response
+    return render(request, "imports/job.html", context)
+
+
+@login_required
+def import_errors(request, pk):
+    job, _ = _job_or_404(request, pk)
+    content = services.import_errors_xlsx(job)
+    if content is None:
+        raise Http404
+    from urllib.parse import quote
+
+    stem = Path(job.original_name).stem or "导入"
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="import-{job.pk}-errors.xlsx"; '
+        f"filename*=UTF-8''{quote(stem + '-未导入的行.xlsx')}"
+    )
+    return response
