@@ -286,20 +286,29 @@ def pct(values: list[float], p: float) -> float:
 
 
 def time_interleaved(
-    variants: dict[str, Callable[[], object]], runs: int, warmup: int, budget_s: float
+    variants: dict[str, Callable[[], object]],
+    runs: int,
+    warmup: int,
+    budget_s: float,
+    min_runs: int = 5,
 ) -> dict[str, list[float]]:
-    """Time each variant `runs` times, round-robin so drift hits all alike; ms per call."""
-    for fn in variants.values():
-        for _ in range(warmup):
+    """Time each variant up to `runs` times, round-robin so drift and other load on the
+    machine hit all variants alike; ms per call. Stops early (after at least `min_runs`
+    rounds) once `budget_s` is spent, so slow variants cannot stretch the run."""
+    start = time.perf_counter()
+    for _ in range(max(1, warmup)):
+        for fn in variants.values():
             fn()
+        if time.perf_counter() - start > budget_s / 4:
+            break
     times: dict[str, list[float]] = {name: [] for name in variants}
     deadline = time.perf_counter() + budget_s
     for i in range(runs):
         for name, fn in variants.items():
-            start = time.perf_counter()
+            t0 = time.perf_counter()
             fn()
-            times[name].append((time.perf_counter() - start) * 1000)
-        if i >= 30 and time.perf_counter() > deadline:
+            times[name].append((time.perf_counter() - t0) * 1000)
+        if i + 1 >= min_runs and time.perf_counter() > deadline:
             break
     return times
 
@@ -460,7 +469,9 @@ def main() -> int:
     parser.add_argument("--townships", type=int, default=20)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--budget", type=float, default=6.0, help="max seconds per table row")
+    parser.add_argument(
+        "--budget", type=float, default=3.0, help="seconds of timing per row (ORM; SQL gets half)"
+    )
     parser.add_argument("--seed", type=int, default=2)
     parser.add_argument(
         "--no-alternatives", action="store_true", help="skip the alternative scope designs"
@@ -680,7 +691,7 @@ def print_table(results: list[dict], scope_cost: list[float]) -> None:
         ("sql", "SQL only (the same compiled SQL, execute + fetchall), ms"),
     ):
         print(f"\n{title}")
-        header = f"{'query':46} {'scoped med   p95':>16} {'unscoped med   p95':>18} {'ratio':>6}  "
+        header = f"{'query':46} {'scoped med   p95':>16} {'unscoped med   p95':>18} {'n':>4} {'ratio':>6}  "
         print(header + f"target <= {TARGET}x")
         print("-" * (len(header) + 14))
         for row in results:
@@ -691,7 +702,7 @@ def print_table(results: list[dict], scope_cost: list[float]) -> None:
             verdict = "PASS" if ratio <= TARGET else "FAIL"
             print(
                 f"{row['label'][:46]:46} {fmt(times['scoped']):>16} {fmt(times['unscoped']):>18} "
-                f"{ratio:6.2f}  {verdict}"
+                f"{len(times['scoped']):4} {ratio:6.2f}  {verdict}"
             )
     print(
         f"\nscope_paths() (once per request, RoleAssignment query): median "
@@ -729,7 +740,17 @@ def alternatives(args, township_user, village_user, shapes, orm, fh) -> None:
         )
         cursor.execute("CREATE INDEX bench_ent_anchor_id ON orgs_enterprise (bench_anchor_id, id)")
         cursor.execute("ANALYZE orgs_enterprise")
-    log(f"  done in {time.perf_counter() - start:.1f}s")
+        cursor.execute(
+            """
+            SELECT c.relname, pg_size_pretty(pg_relation_size(c.oid))
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = 'orgs_enterprise'::regclass ORDER BY 1
+            """
+        )
+        sizes = ", ".join(f"{name} {size}" for name, size in cursor.fetchall())
+        cursor.execute("SELECT pg_size_pretty(pg_relation_size('orgs_enterprise'))")
+        heap = cursor.fetchone()[0]
+    log(f"  done in {time.perf_counter() - start:.1f}s; heap {heap}; indexes: {sizes}")
 
     cases = [("township", township_user, label, f, op) for label, f, op in shapes]
     cases.append(("village", village_user, "list (no filter)", {}, "list"))
@@ -763,7 +784,7 @@ def alternatives(args, township_user, village_user, shapes, orm, fh) -> None:
         for kind, idx in (("ORM end to end", 0), ("SQL only", 1)):
             print(f"\nAlternatives ({title}), {kind}: median ms (ratio to unscoped)")
             columns = ["unscoped", *names]
-            print(f"{'query':36}" + "".join(f"{n[:21]:>22}" for n in columns))
+            print(f"{'query':36}{'n':>4}" + "".join(f"{n[:21]:>22}" for n in columns))
             for label, *timings in table:
                 times = timings[idx]
                 base = statistics.median(times["unscoped"])
@@ -771,7 +792,8 @@ def alternatives(args, township_user, village_user, shapes, orm, fh) -> None:
                 for n in names:
                     med = statistics.median(times[n])
                     cells.append(f"{med:8.2f} ({med / base:4.1f}x)")
-                print(f"{label[:36]:36}" + "".join(f"{c:>22}" for c in cells))
+                runs_done = len(times["unscoped"])
+                print(f"{label[:36]:36}{runs_done:4}" + "".join(f"{c:>22}" for c in cells))
 
 
 if __name__ == "__main__":

@@ -166,9 +166,7 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "GONGHUI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": os.environ.get("GONGHUI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }

@@ -18,7 +18,11 @@ DEMO_USERS = [
 
 def _org_for(code: str) -> Org:
     if code == "first-enterprise-union":
-        return Org.objects.filter(type=OrgType.ENTERPRISE, code__startswith="339901001").order_by("code").first()
+        return (
+            Org.objects.filter(type=OrgType.ENTERPRISE, code__startswith="339901001")
+            .order_by("code")
+            .first()
+        )
     return Org.objects.get(code=code)
 
 
@@ -28,8 +32,9 @@ def seed(*, seed: int) -> str:
         org = _org_for(org_code)
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = user_create(actor=None, username=username, password=DEMO_PASSWORD,
-                               full_name=full_name, org=org)
+            user = user_create(
+                actor=None, username=username, password=DEMO_PASSWORD, full_name=full_name, org=org
+            )
             created += 1
         role_grant(actor=None, user=user, org=org, role=Role.objects.get(code=role_code))
     return f"{len(DEMO_USERS)} demo users (+{created})"

@@ -5,17 +5,27 @@ from gonghui.core.views_helpers import org_choices
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label="密码", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label="用户名",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class OtpTokenForm(forms.Form):
     token = forms.RegexField(
-        label="动态验证码", regex=r"^\d{6}$", max_length=6,
+        label="动态验证码",
+        regex=r"^\d{6}$",
+        max_length=6,
         error_messages={"invalid": "请输入 6 位数字验证码。"},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
     )
 
 
@@ -26,26 +36,43 @@ class OrgChoiceField(forms.TypedChoiceField):
 
 class UserCreateForm(forms.Form):
     username = forms.RegexField(
-        label="用户名", max_length=150, regex=r"^[A-Za-z0-9_.@-]+$",
+        label="用户名",
+        max_length=150,
+        regex=r"^[A-Za-z0-9_.@-]+$",
         help_text="字母、数字或 _ . @ -，登录时使用。",
         error_messages={"invalid": "用户名只能包含字母、数字和 _ . @ -。"},
     )
     full_name = forms.CharField(label="姓名", max_length=50)
     org = OrgChoiceField(label="所属组织")
-    phone = forms.RegexField(label="手机号", required=False, regex=r"^1\d{10}$",
-                             error_messages={"invalid": "请输入 11 位手机号。"})
+    phone = forms.RegexField(
+        label="手机号",
+        required=False,
+        regex=r"^1\d{10}$",
+        error_messages={"invalid": "请输入 11 位手机号。"},
+    )
     email = forms.EmailField(label="电子邮箱", required=False)
-    password1 = forms.CharField(label="初始密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text="至少 10 位，不能是常见密码，不能与用户名相同。")
-    password2 = forms.CharField(label="确认密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    role = forms.ModelChoiceField(label="初始角色", queryset=Role.objects.none(), required=False,
-                                  empty_label="暂不分配")
+    password1 = forms.CharField(
+        label="初始密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="至少 10 位，不能是常见密码，不能与用户名相同。",
+    )
+    password2 = forms.CharField(
+        label="确认密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    role = forms.ModelChoiceField(
+        label="初始角色", queryset=Role.objects.none(), required=False, empty_label="暂不分配"
+    )
 
     def __init__(self, *args, orgs=(), roles=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"] = OrgChoiceField(label="所属组织", orgs=orgs)
         self.fields["role"].queryset = Role.objects.filter(pk__in=[r.pk for r in roles])
-        self.order_fields(["username", "full_name", "org", "role", "phone", "email", "password1", "password2"])
+        self.order_fields(
+            ["username", "full_name", "org", "role", "phone", "email", "password1", "password2"]
+        )
 
     def clean(self):
         data = super().clean()
@@ -56,15 +83,21 @@ class UserCreateForm(forms.Form):
 
 class UserEditForm(forms.Form):
     full_name = forms.CharField(label="姓名", max_length=50)
-    phone = forms.RegexField(label="手机号", required=False, regex=r"^1\d{10}$",
-                             error_messages={"invalid": "请输入 11 位手机号。"})
+    phone = forms.RegexField(
+        label="手机号",
+        required=False,
+        regex=r"^1\d{10}$",
+        error_messages={"invalid": "请输入 11 位手机号。"},
+    )
     email = forms.EmailField(label="电子邮箱", required=False)
     is_active = forms.BooleanField(label="账号启用", required=False)
 
 
 class RoleGrantForm(forms.Form):
     org = OrgChoiceField(label="在组织")
-    role = forms.ModelChoiceField(label="授予角色", queryset=Role.objects.all(), empty_label="请选择角色")
+    role = forms.ModelChoiceField(
+        label="授予角色", queryset=Role.objects.all(), empty_label="请选择角色"
+    )
 
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,10 +105,22 @@ class RoleGrantForm(forms.Form):
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label="当前密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    new_password1 = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                    help_text="至少 10 位，不能是常见密码，不能与用户名相同。")
-    new_password2 = forms.CharField(label="确认新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    old_password = forms.CharField(
+        label="当前密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label="新密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="至少 10 位，不能是常见密码，不能与用户名相同。",
+    )
+    new_password2 = forms.CharField(
+        label="确认新密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self):
         data = super().clean()

@@ -29,7 +29,9 @@ class IdleTimeoutMiddleware:
                 audit_record(action=AuditAction.SESSION_EXPIRED, user=user, org=user.org)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                messages.warning(request, "您已超过 30 分钟未操作，为保护数据安全已自动退出，请重新登录。")
+                messages.warning(
+                    request, "您已超过 30 分钟未操作，为保护数据安全已自动退出，请重新登录。"
+                )
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
             request.session[_LAST_SEEN] = now
         return self.get_response(request)

@@ -106,6 +106,9 @@ class ApiToken(models.Model):
         verbose_name = "API 令牌"
         verbose_name_plural = "API 令牌"
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"
+
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode("utf-8")).hexdigest()

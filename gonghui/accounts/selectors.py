@@ -23,9 +23,7 @@ def user_list(user, *, q: str = "", role: str = "", active: str = "") -> QuerySe
 
 
 def user_get(user, pk, action: str = Action.VIEW) -> User:
-    return get_in_scope_or_404(
-        User.objects.select_related("org"), user, "accounts", action, pk=pk
-    )
+    return get_in_scope_or_404(User.objects.select_related("org"), user, "accounts", action, pk=pk)
 
 
 def assignments_of(user) -> QuerySet[RoleAssignment]:

@@ -36,7 +36,9 @@ from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or
 
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return default
 
@@ -47,7 +49,8 @@ def login_view(request):
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result, user = services.login_check(
-            username=form.cleaned_data["username"], password=form.cleaned_data["password"],
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
             request=request,
         )
         if result == LoginResult.OK:
@@ -57,8 +60,14 @@ def login_view(request):
                 return redirect(f"{reverse('accounts:otp_verify')}?next={_safe_next(request, '/')}")
             return redirect(_safe_next(request, reverse("core:home")))
         if result == LoginResult.LOCKED:
-            until = timezone.localtime(user.locked_until).strftime("%H:%M") if user and user.locked_until else ""
-            form.add_error(None, f"连续登录失败次数过多，账号已锁定，请于 {until} 后再试，或联系管理员。")
+            until = (
+                timezone.localtime(user.locked_until).strftime("%H:%M")
+                if user and user.locked_until
+                else ""
+            )
+            form.add_error(
+                None, f"连续登录失败次数过多，账号已锁定，请于 {until} 后再试，或联系管理员。"
+            )
         else:
             form.add_error(None, "用户名或密码错误。连续输错 5 次，账号将被锁定 15 分钟。")
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
@@ -81,10 +90,17 @@ def otp_verify(request):
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
                 return redirect(_safe_next(request, reverse("core:home")))
-        audit_record(action=AuditAction.LOGIN_FAILED, user=request.user, org=request.user.org,
-                     result="failure", detail={"reason": "bad_otp"})
+        audit_record(
+            action=AuditAction.LOGIN_FAILED,
+            user=request.user,
+            org=request.user.org,
+            result="failure",
+            detail={"reason": "bad_otp"},
+        )
         form.add_error("token", "验证码不正确或已过期，请重新输入。")
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
+    return render(
+        request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request, "")}
+    )
 
 
 @login_required
@@ -102,8 +118,9 @@ def profile(request):
                 password_form.add_error("old_password", "当前密码不正确。")
             else:
                 try:
-                    services.user_password_set(actor=user, user=user,
-                                               password=password_form.cleaned_data["new_password1"])
+                    services.user_password_set(
+                        actor=user, user=user, password=password_form.cleaned_data["new_password1"]
+                    )
                 except ServiceError as exc:
                     for msg in exc.fields.get("password", [exc.message]):
                         password_form.add_error("new_password1", msg)
@@ -125,19 +142,29 @@ def profile(request):
                 pending.save()
                 otp_login(request, pending)
                 audit_record(action=AuditAction.OTP_ENABLED, user=user, org=user.org, obj=user)
-                messages.success(request, "已启用双因素认证，今后登录需输入身份验证器中的动态验证码。")
+                messages.success(
+                    request, "已启用双因素认证，今后登录需输入身份验证器中的动态验证码。"
+                )
                 return redirect("accounts:profile")
             otp_form.add_error("token", "验证码不正确，请确认手机时间准确后重试。")
     qr_svg = otp_secret = ""
     if pending:
         qr_svg = segno.make(pending.config_url, error="m").svg_inline(scale=4)
         otp_secret = base64.b32encode(pending.bin_key).decode("ascii").rstrip("=")
-    return render(request, "accounts/profile.html", {
-        "password_form": password_form, "otp_form": otp_form, "otp_confirmed": confirmed,
-        "otp_pending": pending, "qr_svg": qr_svg, "otp_secret": otp_secret,
-        "assignments": selectors.assignments_of(user),
-        "phone_masked": mask_phone(user.phone),
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "password_form": password_form,
+            "otp_form": otp_form,
+            "otp_confirmed": confirmed,
+            "otp_pending": pending,
+            "qr_svg": qr_svg,
+            "otp_secret": otp_secret,
+            "assignments": selectors.assignments_of(user),
+            "phone_masked": mask_phone(user.phone),
+        },
+    )
 
 
 def _require(request, module: str, action: str) -> None:
@@ -150,10 +177,16 @@ def user_list(request):
     _require(request, "accounts", Action.VIEW)
     filters = {k: request.GET.get(k, "") for k in ("q", "role", "active")}
     users = selectors.user_list(request.user, **filters)
-    return render(request, "accounts/user_list.html", {
-        **paginate(request, users), "filters": filters, "role_choices": ROLE_FILTER_CHOICES,
-        "can_edit": can(request.user, "accounts", Action.EDIT),
-    })
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            **paginate(request, users),
+            "filters": filters,
+            "role_choices": ROLE_FILTER_CHOICES,
+            "can_edit": can(request.user, "accounts", Action.EDIT),
+        },
+    )
 
 
 def _edit_orgs(request):
@@ -173,8 +206,13 @@ def user_create(request):
         org = orgs.filter(pk=data["org"]).first()
         try:
             user = services.user_create(
-                actor=request.user, username=data["username"], password=data["password1"],
-                full_name=data["full_name"], org=org, phone=data["phone"], email=data["email"],
+                actor=request.user,
+                username=data["username"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                org=org,
+                phone=data["phone"],
+                email=data["email"],
             )
             if data.get("role"):
                 services.role_grant(actor=request.user, user=user, org=org, role=data["role"])
@@ -196,18 +234,30 @@ def user_detail(request, pk):
     grant_form = None
     if can_edit:
         grant_form = RoleGrantForm(orgs=_edit_orgs(request))
-    return render(request, "accounts/user_detail.html", {
-        "target": target, "assignments": selectors.assignments_of(target), "can_edit": can_edit,
-        "grant_form": grant_form, "phone_masked": mask_phone(target.phone), "now": timezone.now(),
-    })
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "assignments": selectors.assignments_of(target),
+            "can_edit": can_edit,
+            "grant_form": grant_form,
+            "phone_masked": mask_phone(target.phone),
+            "now": timezone.now(),
+        },
+    )
 
 
 @login_required
 def user_edit(request, pk):
     _require(request, "accounts", Action.EDIT)
     target = selectors.user_get(request.user, pk, Action.EDIT)
-    initial = {"full_name": target.full_name, "phone": target.phone, "email": target.email,
-               "is_active": target.is_active}
+    initial = {
+        "full_name": target.full_name,
+        "phone": target.phone,
+        "email": target.email,
+        "is_active": target.is_active,
+    }
     form = UserEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,11 +281,16 @@ def role_grant(request, pk):
     if form.is_valid():
         org = orgs.filter(pk=form.cleaned_data["org"]).first()
         try:
-            services.role_grant(actor=request.user, user=target, org=org, role=form.cleaned_data["role"])
+            services.role_grant(
+                actor=request.user, user=target, org=org, role=form.cleaned_data["role"]
+            )
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已授予 {target.display_name}「{form.cleaned_data['role'].name}」@ {org.name}。")
+            messages.success(
+                request,
+                f"已授予 {target.display_name}「{form.cleaned_data['role'].name}」@ {org.name}。",
+            )
     else:
         messages.error(request, "请选择组织和角色。")
     return redirect("accounts:user_detail", pk=target.pk)

@@ -40,11 +40,18 @@ def event_list(request):
         raise Http404
     raw, parsed, errors = _filters(request)
     events = audit_event_list(request.user, **parsed)
-    return render(request, "audit/event_list.html", {
-        **paginate(request, events, per_page=50), "filters": raw, "filter_errors": errors,
-        "action_choices": AuditAction.choices, "result_choices": AuditResult.choices,
-        "can_export": can(request.user, "audit", Action.EXPORT),
-    })
+    return render(
+        request,
+        "audit/event_list.html",
+        {
+            **paginate(request, events, per_page=50),
+            "filters": raw,
+            "filter_errors": errors,
+            "action_choices": AuditAction.choices,
+            "result_choices": AuditResult.choices,
+            "can_export": can(request.user, "audit", Action.EXPORT),
+        },
+    )
 
 
 @login_required
@@ -53,18 +60,43 @@ def event_export(request):
         raise Http404
     raw, parsed, _ = _filters(request)
     events = audit_event_list(request.user, export=True, **parsed)[:EXPORT_ROW_LIMIT]
-    headers = ["时间", "用户", "组织", "操作", "对象类型", "对象编号", "对象", "结果", "来源 IP", "详情"]
+    headers = [
+        "时间",
+        "用户",
+        "组织",
+        "操作",
+        "对象类型",
+        "对象编号",
+        "对象",
+        "结果",
+        "来源 IP",
+        "详情",
+    ]
     rows = [
-        [e.at, e.username, e.org.name if e.org else "", e.get_action_display(), e.object_type,
-         e.object_id, e.object_repr, e.get_result_display(), e.ip or "", _detail_text(e.detail)]
+        [
+            e.at,
+            e.username,
+            e.org.name if e.org else "",
+            e.get_action_display(),
+            e.object_type,
+            e.object_id,
+            e.object_repr,
+            e.get_result_display(),
+            e.ip or "",
+            _detail_text(e.detail),
+        ]
         for e in events.iterator(chunk_size=2000)
     ]
-    audit_record(action=AuditAction.EXPORTED, user=request.user, org=request.user.org,
-                 detail={"what": "audit_events", "rows": len(rows), "filters": raw})
+    audit_record(
+        action=AuditAction.EXPORTED,
+        user=request.user,
+        org=request.user.org,
+        detail={"what": "audit_events", "rows": len(rows), "filters": raw},
+    )
     return xlsx_response(xlsx_bytes(headers, rows, sheet_name="审计日志"), "审计日志")
 
 
 def _detail_text(detail: dict) -> str:
-    import json
+    from gonghui.audit.templatetags.audit_tags import audit_detail
 
-    return json.dumps(detail, ensure_ascii=False) if detail else ""
+    return audit_detail(detail)

@@ -25,6 +25,11 @@ def navigation(request):
             all_links.append(entry)
         if links:
             modules.append({"code": module.code, "name": module.name, "links": links})
+    # Imports serve every module the user may edit, so they get their own entry.
+    if any(can(user, code, Action.EDIT) for code in MODULES):
+        entry = {"name": "数据导入", "icon": "导", "url": reverse("imports:list"), "active": False}
+        modules.append({"code": "imports", "name": "数据导入", "links": [entry]})
+        all_links.append(entry)
     # The longest link URL that prefixes the path is the active one.
     matching = [e for e in all_links if request.path.startswith(e["url"])]
     if matching:

@@ -28,7 +28,11 @@ def _cell(value):
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if timezone.is_aware(value) else value.strftime("%Y-%m-%d %H:%M:%S")
+        return (
+            timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+            if timezone.is_aware(value)
+            else value.strftime("%Y-%m-%d %H:%M:%S")
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int | float):
@@ -48,7 +52,9 @@ def xlsx_bytes(
     bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
     row_index = 0
     if title:
-        sheet.write_string(0, 0, neutralise(title), workbook.add_format({"bold": True, "font_size": 14}))
+        sheet.write_string(
+            0, 0, neutralise(title), workbook.add_format({"bold": True, "font_size": 14})
+        )
         row_index = 1
     for col, header in enumerate(headers):
         sheet.write_string(row_index, col, neutralise(header), bold)
@@ -72,5 +78,7 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     full = f"{filename}-{stamp}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename=\"export-{stamp}.xlsx\"; filename*=UTF-8''{quote(full)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"export-{stamp}.xlsx\"; filename*=UTF-8''{quote(full)}"
+    )
     return response

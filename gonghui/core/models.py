@@ -20,4 +20,6 @@ class OrgOwned(TimeStamped):
 
     class Meta:
         abstract = True
+
+
 from gonghui.core.imports.models import ImportJob  # noqa: E402,F401

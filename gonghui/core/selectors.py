@@ -23,9 +23,7 @@ def home_summary(user) -> dict:
     if can(user, "audit", Action.VIEW):
         from gonghui.audit.selectors import audit_event_list
 
-        recent = list(
-            audit_event_list(user).exclude(action=AuditAction.LOGIN)[:8]
-        )
+        recent = list(audit_event_list(user).exclude(action=AuditAction.LOGIN)[:8])
     return {
         "assignments": list(assignments_of(user)),
         "scope_roots": list(roots),

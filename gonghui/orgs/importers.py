@@ -18,6 +18,7 @@ from gonghui.core.imports.spec import (
     ImportSpec,
     Row,
 )
+from gonghui.core.masking import mask_phone
 from gonghui.core.text import normalise_text
 from gonghui.orgs.models import (
     EconomicType,
@@ -514,6 +515,7 @@ ENTERPRISE_COLUMNS = (
         "联系电话",
         ("电话", "联系方式", "手机", "手机号码", "联系人电话"),
         parse=parsers.phone(),
+        mask=mask_phone,
     ),
 )
 ENTERPRISE_FIELDS = (

@@ -67,7 +67,9 @@ class Org(TimeStamped):
         verbose_name_plural = "工会组织"
         ordering = ["path"]
         indexes = [
-            models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["parent", "name"], name="org_parent_name"),
             models.Index(fields=["division_code"], name="org_division"),
         ]

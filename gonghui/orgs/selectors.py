@@ -114,7 +114,9 @@ def enterprise_list(
 ) -> QuerySet[Enterprise]:
     enterprises = enterprise_scoped(user, action).select_related("org")
     if within is not None:
-        enterprises = enterprises.filter(org__in=Org.objects.filter(path__startswith=within.path).values("id"))
+        enterprises = enterprises.filter(
+            org__in=Org.objects.filter(path__startswith=within.path).values("id")
+        )
     q = normalise_text(q)
     if q:
         enterprises = enterprises.filter(Q(name__contains=q) | Q(credit_code__startswith=q.upper()))

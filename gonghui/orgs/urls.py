@@ -19,7 +19,9 @@ urlpatterns = [
     path("enterprises/", views.enterprise_list, name="enterprise_list"),
     path("enterprises/new/", views.enterprise_create, name="enterprise_create"),
     path("enterprises/export/", views.enterprise_export, name="enterprise_export"),
-    path("enterprises/autocomplete/", views.enterprise_autocomplete, name="enterprise_autocomplete"),
+    path(
+        "enterprises/autocomplete/", views.enterprise_autocomplete, name="enterprise_autocomplete"
+    ),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("enterprises/<int:pk>/unmask/", views.enterprise_unmask, name="enterprise_unmask"),

@@ -31,7 +31,11 @@ def _require(request, action: str) -> None:
 
 
 def _editable_orgs(request):
-    return selectors.org_scoped(request.user, Action.EDIT).filter(status=OrgStatus.ACTIVE).order_by("path")
+    return (
+        selectors.org_scoped(request.user, Action.EDIT)
+        .filter(status=OrgStatus.ACTIVE)
+        .order_by("path")
+    )
 
 
 # --- tree -------------------------------------------------------------------------
@@ -44,29 +48,44 @@ def tree(request):
     matches, expand = selectors.org_tree_search(request.user, q) if q else ([], set())
     roots = list(selectors.org_roots(request.user))
     nodes = [_tree_node(request.user, org, expand, {m.pk for m in matches}) for org in roots]
-    return render(request, "orgs/tree.html", {
-        "nodes": nodes, "q": q, "matches": matches,
-        "can_edit": can(request.user, "orgs", Action.EDIT),
-    })
+    return render(
+        request,
+        "orgs/tree.html",
+        {
+            "nodes": nodes,
+            "q": q,
+            "matches": matches,
+            "can_edit": can(request.user, "orgs", Action.EDIT),
+        },
+    )
 
 
 def _tree_node(user, org, expand: set[int], highlighted: set[int]) -> dict:
     """A node with its children filled in only along the paths to search matches."""
     children = None
     if org.pk in expand:
-        children = [_tree_node(user, c, expand, highlighted) for c in selectors.org_children(user, org)]
+        children = [
+            _tree_node(user, c, expand, highlighted) for c in selectors.org_children(user, org)
+        ]
     child_count = getattr(org, "child_count", None)
     if child_count is None:
         child_count = org.children.count()
-    return {"org": org, "children": children, "child_count": child_count, "match": org.pk in highlighted}
+    return {
+        "org": org,
+        "children": children,
+        "child_count": child_count,
+        "match": org.pk in highlighted,
+    }
 
 
 @login_required
 def tree_children(request, pk):
     _require(request, Action.VIEW)
     parent = selectors.org_get(request.user, pk)
-    nodes = [{"org": c, "children": None, "child_count": c.child_count, "match": False}
-             for c in selectors.org_children(request.user, parent)]
+    nodes = [
+        {"org": c, "children": None, "child_count": c.child_count, "match": False}
+        for c in selectors.org_children(request.user, parent)
+    ]
     return render(request, "orgs/_tree_children.html", {"nodes": nodes})
 
 
@@ -80,28 +99,40 @@ def org_list(request):
     _require(request, Action.VIEW)
     filters = {k: request.GET.get(k, "").strip() for k in ORG_FILTER_KEYS}
     orgs = selectors.org_list(request.user, **filters)
-    return render(request, "orgs/org_list.html", {
-        **paginate(request, orgs), "filters": filters,
-        "type_choices": OrgType.choices, "level_choices": OrgLevel.choices,
-        "status_choices": OrgStatus.choices,
-        "can_edit": can(request.user, "orgs", Action.EDIT),
-        "can_export": can(request.user, "orgs", Action.EXPORT),
-    })
+    return render(
+        request,
+        "orgs/org_list.html",
+        {
+            **paginate(request, orgs),
+            "filters": filters,
+            "type_choices": OrgType.choices,
+            "level_choices": OrgLevel.choices,
+            "status_choices": OrgStatus.choices,
+            "can_edit": can(request.user, "orgs", Action.EDIT),
+            "can_export": can(request.user, "orgs", Action.EXPORT),
+        },
+    )
 
 
 @login_required
 def org_detail(request, pk):
     _require(request, Action.VIEW)
     org = selectors.org_get(request.user, pk)
-    ancestors = selectors.org_scoped(request.user).filter(pk__in=org.ancestor_ids()).order_by("depth")
-    return render(request, "orgs/org_detail.html", {
-        "org": org,
-        "ancestors": ancestors,
-        "children": selectors.org_children(request.user, org),
-        "counts": selectors.org_subtree_counts(request.user, org),
-        "enterprises": selectors.enterprise_list(request.user, within=org)[:10],
-        "can_edit": org_in_scope(request.user, "orgs", Action.EDIT, org),
-    })
+    ancestors = (
+        selectors.org_scoped(request.user).filter(pk__in=org.ancestor_ids()).order_by("depth")
+    )
+    return render(
+        request,
+        "orgs/org_detail.html",
+        {
+            "org": org,
+            "ancestors": ancestors,
+            "children": selectors.org_children(request.user, org),
+            "counts": selectors.org_subtree_counts(request.user, org),
+            "enterprises": selectors.enterprise_list(request.user, within=org)[:10],
+            "can_edit": org_in_scope(request.user, "orgs", Action.EDIT, org),
+        },
+    )
 
 
 @login_required
@@ -163,7 +194,9 @@ def org_move(request, pk):
         except ServiceError as exc:
             form_apply_error(request, form, exc)
         else:
-            messages.success(request, f"已将「{org.name}」及其下级组织移动到「{new_parent.name}」之下。")
+            messages.success(
+                request, f"已将「{org.name}」及其下级组织移动到「{new_parent.name}」之下。"
+            )
             return redirect("orgs:detail", pk=org.pk)
     return render(request, "orgs/org_move.html", {"form": form, "org": org})
 
@@ -181,8 +214,11 @@ def org_deactivate(request, pk):
         else:
             messages.success(request, f"已撤销组织：{org.name}。其历史记录仍然保留。")
             return redirect("orgs:detail", pk=org.pk)
-    return render(request, "orgs/org_deactivate.html", {"form": form, "org": org,
-                                                        "owned": services.org_owned_record_count(org)})
+    return render(
+        request,
+        "orgs/org_deactivate.html",
+        {"form": form, "org": org, "owned": services.org_owned_record_count(org)},
+    )
 
 
 @login_required
@@ -221,16 +257,41 @@ def org_export(request):
     orgs = selectors.org_list(request.user, **filters).filter(
         pk__in=selectors.org_scoped(request.user, Action.EXPORT).values("pk")
     )
-    headers = ["组织名称", "组织编码", "上级组织", "上级组织编码", "组织类型", "层级", "行政区划代码",
-               "工会主席", "办公电话", "地址", "状态"]
+    headers = [
+        "组织名称",
+        "组织编码",
+        "上级组织",
+        "上级组织编码",
+        "组织类型",
+        "层级",
+        "行政区划代码",
+        "工会主席",
+        "办公电话",
+        "地址",
+        "状态",
+    ]
     rows = [
-        [o.name, o.code, o.parent.name if o.parent else "", o.parent.code if o.parent else "",
-         o.get_type_display(), o.get_level_display(), o.division_code, o.chair_name,
-         o.contact_phone, o.address, o.get_status_display()]
+        [
+            o.name,
+            o.code,
+            o.parent.name if o.parent else "",
+            o.parent.code if o.parent else "",
+            o.get_type_display(),
+            o.get_level_display(),
+            o.division_code,
+            o.chair_name,
+            o.contact_phone,
+            o.address,
+            o.get_status_display(),
+        ]
         for o in orgs.iterator(chunk_size=2000)
     ]
-    audit_record(action=AuditAction.EXPORTED, user=request.user, org=request.user.org,
-                 detail={"what": "orgs", "rows": len(rows), "filters": filters})
+    audit_record(
+        action=AuditAction.EXPORTED,
+        user=request.user,
+        org=request.user.org,
+        detail={"what": "orgs", "rows": len(rows), "filters": filters},
+    )
     return xlsx_response(xlsx_bytes(headers, rows, sheet_name="工会组织"), "工会组织")
 
 
@@ -251,26 +312,36 @@ def enterprise_list(request):
     _require(request, Action.VIEW)
     filters = {k: request.GET.get(k, "").strip() for k in ENTERPRISE_FILTER_KEYS}
     enterprises = selectors.enterprise_list(request.user, **filters)
-    return render(request, "orgs/enterprise_list.html", {
-        **paginate(request, enterprises), "filters": filters,
-        "industry_choices": Industry.choices, "size_choices": EnterpriseSize.choices,
-        "status_choices": EnterpriseStatus.choices,
-        "can_edit": can(request.user, "orgs", Action.EDIT),
-        "can_export": can(request.user, "orgs", Action.EXPORT),
-    })
+    return render(
+        request,
+        "orgs/enterprise_list.html",
+        {
+            **paginate(request, enterprises),
+            "filters": filters,
+            "industry_choices": Industry.choices,
+            "size_choices": EnterpriseSize.choices,
+            "status_choices": EnterpriseStatus.choices,
+            "can_edit": can(request.user, "orgs", Action.EDIT),
+            "can_export": can(request.user, "orgs", Action.EXPORT),
+        },
+    )
 
 
 @login_required
 def enterprise_detail(request, pk):
     _require(request, Action.VIEW)
     enterprise = selectors.enterprise_get(request.user, pk)
-    return render(request, "orgs/enterprise_detail.html", {
-        "e": enterprise,
-        "phone_masked": mask_phone(enterprise.contact_phone),
-        "can_edit": org_in_scope(request.user, "orgs", Action.EDIT, enterprise.org),
-        "can_unmask": org_in_scope(request.user, "orgs", Action.VIEW_SENSITIVE, enterprise.org),
-        "unmask_form": ReasonForm(),
-    })
+    return render(
+        request,
+        "orgs/enterprise_detail.html",
+        {
+            "e": enterprise,
+            "phone_masked": mask_phone(enterprise.contact_phone),
+            "can_edit": org_in_scope(request.user, "orgs", Action.EDIT, enterprise.org),
+            "can_unmask": org_in_scope(request.user, "orgs", Action.VIEW_SENSITIVE, enterprise.org),
+            "unmask_form": ReasonForm(),
+        },
+    )
 
 
 @login_required
@@ -282,14 +353,25 @@ def enterprise_unmask(request, pk):
     if not form.is_valid():
         messages.error(request, "查看完整信息须填写事由。")
         return redirect("orgs:enterprise_detail", pk=enterprise.pk)
-    audit_record(action=AuditAction.UNMASKED, user=request.user, org=enterprise.org, obj=enterprise,
-                 detail={"field": "contact_phone", "reason": form.cleaned_data["reason"]})
-    return render(request, "orgs/enterprise_detail.html", {
-        "e": enterprise, "phone_masked": mask_phone(enterprise.contact_phone),
-        "phone_plain": enterprise.contact_phone,
-        "can_edit": org_in_scope(request.user, "orgs", Action.EDIT, enterprise.org),
-        "can_unmask": True, "unmask_form": None,
-    })
+    audit_record(
+        action=AuditAction.UNMASKED,
+        user=request.user,
+        org=enterprise.org,
+        obj=enterprise,
+        detail={"field": "contact_phone", "reason": form.cleaned_data["reason"]},
+    )
+    return render(
+        request,
+        "orgs/enterprise_detail.html",
+        {
+            "e": enterprise,
+            "phone_masked": mask_phone(enterprise.contact_phone),
+            "phone_plain": enterprise.contact_phone,
+            "can_edit": org_in_scope(request.user, "orgs", Action.EDIT, enterprise.org),
+            "can_unmask": True,
+            "unmask_form": None,
+        },
+    )
 
 
 def _posted_enterprise_orgs_or_404(request) -> None:
@@ -314,7 +396,9 @@ def enterprise_create(request):
     form = EnterpriseForm(request.POST or None, orgs=orgs)
     if request.method == "POST" and form.is_valid():
         try:
-            enterprise = services.enterprise_create(actor=request.user, **_enterprise_form_data(request, form, orgs))
+            enterprise = services.enterprise_create(
+                actor=request.user, **_enterprise_form_data(request, form, orgs)
+            )
         except ServiceError as exc:
             form_apply_error(request, form, exc)
         else:
@@ -329,14 +413,20 @@ def enterprise_edit(request, pk):
     enterprise = selectors.enterprise_get(request.user, pk, Action.EDIT)
     _posted_enterprise_orgs_or_404(request)
     orgs = _editable_orgs(request)
-    initial = {f: getattr(enterprise, f) for f in services.ENTERPRISE_FIELDS if f not in {"org", "union"}}
+    initial = {
+        f: getattr(enterprise, f) for f in services.ENTERPRISE_FIELDS if f not in {"org", "union"}
+    }
     initial.update(org=enterprise.org_id, union=enterprise.union_id, version=enterprise.version)
     form = EnterpriseForm(request.POST or None, orgs=orgs, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = _enterprise_form_data(request, form, orgs)
         try:
-            services.enterprise_update(actor=request.user, enterprise=enterprise,
-                                       version=form.cleaned_data.get("version"), **data)
+            services.enterprise_update(
+                actor=request.user,
+                enterprise=enterprise,
+                version=form.cleaned_data.get("version"),
+                **data,
+            )
         except ServiceError as exc:
             form_apply_error(request, form, exc)
         else:
@@ -349,19 +439,54 @@ def enterprise_edit(request, pk):
 def enterprise_export(request):
     _require(request, Action.EXPORT)
     filters = {k: request.GET.get(k, "").strip() for k in ENTERPRISE_FILTER_KEYS}
-    enterprises = selectors.enterprise_list(request.user, action=Action.EXPORT, **filters).select_related("union")
-    headers = ["单位名称", "统一社会信用代码", "行业", "规模", "经济类型", "职工人数", "是否建会",
-               "本单位工会", "覆盖工会", "覆盖工会编码", "所在行政区划代码", "地址", "法定代表人",
-               "联系人", "联系电话", "状态"]
+    enterprises = selectors.enterprise_list(
+        request.user, action=Action.EXPORT, **filters
+    ).select_related("union")
+    headers = [
+        "单位名称",
+        "统一社会信用代码",
+        "行业",
+        "规模",
+        "经济类型",
+        "职工人数",
+        "是否建会",
+        "本单位工会",
+        "覆盖工会",
+        "覆盖工会编码",
+        "所在行政区划代码",
+        "地址",
+        "法定代表人",
+        "联系人",
+        "联系电话",
+        "状态",
+    ]
     rows = [
-        [e.name, e.credit_code, e.get_industry_display(), e.get_size_display(), e.get_economic_type_display(),
-         e.employee_count, e.has_union, e.union.name if e.union else "", e.org.name, e.org.code,
-         e.division_code, e.address, e.legal_representative, e.contact_name, mask_phone(e.contact_phone),
-         e.get_status_display()]
+        [
+            e.name,
+            e.credit_code,
+            e.get_industry_display(),
+            e.get_size_display(),
+            e.get_economic_type_display(),
+            e.employee_count,
+            e.has_union,
+            e.union.name if e.union else "",
+            e.org.name,
+            e.org.code,
+            e.division_code,
+            e.address,
+            e.legal_representative,
+            e.contact_name,
+            mask_phone(e.contact_phone),
+            e.get_status_display(),
+        ]
         for e in enterprises.iterator(chunk_size=2000)
     ]
-    audit_record(action=AuditAction.EXPORTED, user=request.user, org=request.user.org,
-                 detail={"what": "enterprises", "rows": len(rows), "filters": filters, "masked": True})
+    audit_record(
+        action=AuditAction.EXPORTED,
+        user=request.user,
+        org=request.user.org,
+        detail={"what": "enterprises", "rows": len(rows), "filters": filters, "masked": True},
+    )
     return xlsx_response(xlsx_bytes(headers, rows, sheet_name="用人单位"), "用人单位")
 
 
@@ -369,4 +494,6 @@ def enterprise_export(request):
 def enterprise_autocomplete(request):
     _require(request, Action.VIEW)
     items = selectors.enterprise_autocomplete(request.user, request.GET.get("q", ""))
-    return JsonResponse({"results": [{"id": e.pk, "name": e.name, "credit_code": e.credit_code} for e in items]})
+    return JsonResponse(
+        {"results": [{"id": e.pk, "name": e.name, "credit_code": e.credit_code} for e in items]}
+    )

@@ -82,3 +82,16 @@ def test_deleting_an_event_raises_and_changes_nothing(event):
         event.delete()
     assert _row(event.pk) == ("login_failed", "failure", "someone")
     assert AuditEvent.objects.count() == 1
+
+
+def test_audit_detail_renders_chinese_labels():
+    from gonghui.audit.templatetags.audit_tags import audit_detail
+
+    assert (
+        audit_detail({"reason": "bad_password", "failures": 3}) == "原因：密码错误；连续失败次数：3"
+    )
+    assert (
+        audit_detail({"changed": ["name", "level"], "masked": True})
+        == "修改字段：name、level；已脱敏：是"
+    )
+    assert audit_detail({}) == ""

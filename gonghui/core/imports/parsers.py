@@ -137,7 +137,7 @@ def phone() -> Callable[[str], str]:
     def parse(value: str) -> str:
         digits = value.replace(" ", "").replace("-", "").replace("(", "").replace(")", "")
         if not (digits.isdigit() and 7 <= len(digits) <= 12):
-            raise ValueError(f"格式不正确(应为 7–12 位数字，当前为“{value}”)。")
+            raise ValueError("格式不正确(应为 7–12 位数字)。")
         return digits
 
     return parse

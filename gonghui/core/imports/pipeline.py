@@ -104,8 +104,14 @@ class RowChecker:
                 spec.validate_batch(ctx, ok)
 
     def preview_cells(self, raw: list) -> list[str]:
+        """The mapped cells for the preview, personal data masked."""
         width = len(raw)
-        return [cell_text(raw[plan[0]]) if plan[0] < width else "" for plan in self.plan]
+        cells = []
+        for index, key, *_ in self.plan:
+            text = cell_text(raw[index]) if index < width else ""
+            mask = self.spec.column(key).mask
+            cells.append(mask(text) if mask is not None and text else text)
+        return cells
 
 
 def job_mapping(job: ImportJob) -> dict[int, str]:
@@ -358,7 +364,6 @@ def commit_job(job: ImportJob, *, kind) -> CommitResult:
     finally:
         log.close()
         progress.close()
-    job.refresh_from_db(fields=["status"])
     job.processed_rows, job.progress = result.processed, 100
     job.errors_path = log.relative if log.count else ""
     job.error_sample = log.sample

@@ -277,7 +277,14 @@ def import_commit(*, actor, job: ImportJob, mode: str) -> ImportJob:
         job.save(update_fields=["mode", "status", "processed_rows", "progress", "updated_at"])
     from gonghui.core.imports.tasks import import_commit_task
 
-    result = import_commit_task.enqueue(job.pk)
+    try:
+        result = import_commit_task.enqueue(job.pk)
+    except Exception:
+        # Nothing will pick the job up: give it back to the user instead of leaving it queued.
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.READY, mode=""
+        )
+        raise
     ImportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id)
     job.refresh_from_db()
     return job
@@ -340,19 +347,50 @@ def _delete_files(job: ImportJob) -> None:
 # --- files offered for download ----------------------------------------------------------
 
 
-def import_errors_xlsx(job: ImportJob) -> bytes | None:
+def import_errors_export(*, actor, job: ImportJob) -> bytes | None:
+    """The error sheet for its owner, audited as an export. Personal data stays masked
+    unless the actor may view sensitive data of the kind's module at the job's org."""
+    if job.user_id != getattr(actor, "pk", None):
+        raise NotFound()
+    kind = kind_get(job.kind)
+    unmask = org_in_scope(actor, kind.module, Action.VIEW_SENSITIVE, job.org)
+    content = import_errors_xlsx(job, unmask=unmask)
+    if content is not None:
+        audit_record(
+            action=AuditAction.EXPORTED,
+            user=actor,
+            org=job.org,
+            obj=job,
+            detail={"what": "import_errors", "kind": job.kind, "job": job.pk, "unmasked": unmask},
+        )
+    return content
+
+
+def import_errors_xlsx(job: ImportJob, *, unmask: bool = False) -> bytes | None:
     """The rejected rows with their original columns plus 错误原因 (formulas neutralised).
 
     Its header row is the file's own, so the sheet can be corrected and uploaded again.
+    Columns the spec marks as personal data are masked unless `unmask`.
     """
     if not job.errors_path:
         return None
-    cache = pipeline.media_path(job.errors_path + ".xlsx")
+    cache = pipeline.media_path(job.errors_path + (".xlsx" if unmask else ".masked.xlsx"))
     if cache.exists():
         return cache.read_bytes()
     if not pipeline.media_path(job.errors_path).exists():
         return None
+    masks = {}
+    if not unmask:
+        spec = kind_get(job.kind).spec
+        for item in job.columns:
+            mask = spec.column(item["key"]).mask
+            if mask is not None:
+                masks[int(item["index"])] = mask
     records = list(pipeline.read_errors(job))
+    for record in records:
+        for index, mask in masks.items():
+            if index < len(record["cells"]) and record["cells"][index]:
+                record["cells"][index] = mask(record["cells"][index])
     width = max([len(job.headers), *(len(r["cells"]) for r in records)])
     headers = [
         (job.headers[i] if i < len(job.headers) and job.headers[i] else f"第{i + 1}列")

@@ -67,6 +67,9 @@ class Column:
     parse: Callable[[str], Any] | None = None
     help: str = ""  # shown on the template's 填写说明 sheet and the upload page
     example: str = ""  # the template's example row
+    # Personal data (DESIGN §3): shown through this mask on pages, and in the error sheet
+    # unless the user holds the module's view-sensitive action. E.g. masking.mask_phone.
+    mask: Callable[[str], str] | None = None
 
     def names(self) -> tuple[str, ...]:
         return (self.label, *self.synonyms)

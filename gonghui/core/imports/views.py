@@ -53,11 +53,14 @@ def _kind_or_404(request, code: str) -> ImportKind:
 
 
 def _job_or_404(request, pk) -> tuple[ImportJob, ImportKind]:
+    """The user's own job, while they may still edit the kind's module at the job's org."""
     job = selectors.import_job_get(request.user, pk)
     try:
         kind = services.kind_get(job.kind)
     except ServiceError as exc:
         raise Http404 from exc
+    if not org_in_scope(request.user, kind.module, Action.EDIT, job.org):
+        raise Http404
     return job, kind
 
 
@@ -72,9 +75,11 @@ def _next_url(kind: ImportKind) -> str:
 
 @login_required
 def import_list(request):
-    jobs = selectors.import_job_list(request.user)
-    context = paginate(request, jobs)
-    context["kinds"] = selectors.import_kinds_for(request.user)
+    kinds = selectors.import_kinds_for(request.user)
+    if not kinds:
+        raise Http404
+    context = paginate(request, selectors.import_job_list(request.user))
+    context["kinds"] = kinds
     return render(request, "imports/list.html", context)
 
 
@@ -130,8 +135,7 @@ def _job_context(request, job: ImportJob, kind: ImportKind, form=None) -> dict:
         "renamed_columns": [c for c in job.columns if c["header"] and c["header"] != c["label"]],
         "format_label": services.import_format_label(job),
         "next_url": _next_url(kind),
-        "may_commit": job.can_commit
-        and org_in_scope(request.user, kind.module, Action.EDIT, job.org),
+        "may_commit": job.can_commit,
     }
 
 
@@ -190,7 +194,7 @@ def import_progress(request, pk):
 @login_required
 def import_errors(request, pk):
     job, _ = _job_or_404(request, pk)
-    content = services.import_errors_xlsx(job)
+    content = services.import_errors_export(actor=request.user, job=job)
     if content is None:
         raise Http404
     from urllib.parse import quote

@@ -8,6 +8,12 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
       return;
     }
+    if (document.body.classList.contains("nav-open") && !event.target.closest("#sidenav")) {
+      // A tap outside the open phone menu closes it.
+      document.body.classList.remove("nav-open");
+      var button = document.querySelector("[data-nav-toggle]");
+      if (button) { button.setAttribute("aria-expanded", "false"); }
+    }
     var confirmEl = event.target.closest("[data-confirm]");
     if (confirmEl && !window.confirm(confirmEl.getAttribute("data-confirm"))) {
       event.preventDefault();

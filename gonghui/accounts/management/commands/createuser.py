@@ -16,11 +16,15 @@ class Command(BaseCommand):
         parser.add_argument("--org", required=True, help="org code (组织编码)")
         parser.add_argument("--role", required=True, help="role code, e.g. county_admin")
         parser.add_argument("--full-name", default="")
-        parser.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+        parser.add_argument(
+            "--password-stdin", action="store_true", help="read the password from stdin"
+        )
 
     def handle(self, *args, username, org, role, full_name, password_stdin, **options):
         if not password_stdin:
-            raise CommandError("请使用 --password-stdin 从标准输入提供密码(避免密码出现在命令历史中)。")
+            raise CommandError(
+                "请使用 --password-stdin 从标准输入提供密码(避免密码出现在命令历史中)。"
+            )
         password = sys.stdin.readline().rstrip("\r\n")
         try:
             org_obj = Org.objects.get(code=org)
@@ -32,10 +36,13 @@ class Command(BaseCommand):
             codes = ", ".join(Role.objects.values_list("code", flat=True))
             raise CommandError(f"角色不存在：{role}(可用：{codes})") from exc
         try:
-            user = user_create(actor=None, username=username, password=password,
-                               full_name=full_name, org=org_obj)
+            user = user_create(
+                actor=None, username=username, password=password, full_name=full_name, org=org_obj
+            )
             role_grant(actor=None, user=user, org=org_obj, role=role_obj)
         except ServiceError as exc:
             details = "; ".join(m for msgs in exc.fields.values() for m in msgs)
             raise CommandError(f"{exc.message} {details}".strip()) from exc
-        self.stdout.write(self.style.SUCCESS(f"已创建用户 {user.username}：{role_obj.name} @ {org_obj.name}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"已创建用户 {user.username}：{role_obj.name} @ {org_obj.name}")
+        )

@@ -71,7 +71,7 @@ def test_enterprises_are_created_with_labels_synonyms_and_full_width_input(users
                 "规模：“巨型”不是可选的值，可填：大型、中型、小型、微型。",
                 "职工人数：应为整数(当前为“-1”)。",
                 "是否建会：请填写“是”或“否”(当前为“也许”)。",
-                "联系电话：格式不正确(应为 7–12 位数字，当前为“12”)。",
+                "联系电话：格式不正确(应为 7–12 位数字)。",
             ],
         }
     ]
@@ -171,3 +171,29 @@ def test_fast_credit_code_check_accepts_valid_codes():
     for n in range(200):
         assert _credit_code(_code(n)) == _code(n)
     assert _credit_code("91110000600037341L") == "91110000600037341L"
+
+
+def test_phone_numbers_are_masked_on_the_preview_and_for_users_without_view_sensitive(
+    users, tree, login
+):
+    from django.urls import reverse
+
+    from gonghui.audit.models import AuditAction, AuditEvent
+    from gonghui.core.imports.tests.files import read_xlsx
+
+    rows = [
+        ["单位名称", "统一社会信用代码", "行业", "规模", "联系电话"],
+        ["甲镇一厂", "91999001MC0000009X", "C", "小型", "13812345678"],
+    ]
+    for user, shown in ((users.township_staff, "138****5678"), (users.county_staff, "13812345678")):
+        job = import_upload(actor=user, kind="enterprises", file=csv_upload(rows), org=tree.a)
+        assert job.preview[0]["cells"][-1] == "138****5678"
+        sheet = read_xlsx(login(user).get(reverse("imports:errors", args=[job.pk])).content)
+        assert sheet[1][5] == shown
+        event = AuditEvent.objects.filter(action=AuditAction.EXPORTED, user=user).get()
+        assert event.detail == {
+            "what": "import_errors",
+            "kind": "enterprises",
+            "job": job.pk,
+            "unmasked": user == users.county_staff,
+        }
