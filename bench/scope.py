@@ -449,14 +449,20 @@ def run_sql(sql: str) -> Callable[[], object]:
     return fn
 
 
-def explain(fn: Callable[[], object], title: str, fh) -> list[str]:
-    """EXPLAIN ANALYZE the last query fn() runs; write it with its SQL to fh."""
+def explain(
+    fn: Callable[[], object], title: str, fh, settings: dict[str, str] | None = None
+) -> list[str]:
+    """EXPLAIN ANALYZE the last query fn() runs (under `settings`); write it to fh."""
     from django.db import connection
 
     sql = last_sql(fn)
     with connection.cursor() as cursor:
+        for key, value in (settings or {}).items():
+            cursor.execute(f"SET {key} = {value}")
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS, SETTINGS) " + sql)
         lines = [row[0] for row in cursor.fetchall()]
+        if settings:
+            cursor.execute("RESET ALL")
     shown = sql if len(sql) < 2000 else sql[:2000] + " ..."
     fh.write(f"==== {title}\n{shown}\n\n" + "\n".join(lines) + "\n\n")
     return lines
@@ -676,6 +682,14 @@ def run(args) -> int:
                 if label.startswith("list") and name == "scoped":
                     print("\nEXPLAIN ANALYZE, township scoped list (no filter):")
                     print("\n".join("  " + line for line in lines))
+        # What the existing (org_id, id) index would give if the planner had to use it: one
+        # range per subtree org, so no global id order - every subtree row, then a top-N sort.
+        lines = explain(
+            orm(township_user, {}, scope_in_subquery),
+            "township scoped: list, index scans off (forces the (org_id, id) index path)", fh,
+            settings={"enable_indexscan": "off"},
+        )  # fmt: skip
+        print(f"\n(org_id, id) path forced (enable_indexscan=off): {lines[-1].strip()}")
         explain(orm(village_user, {}, scope_in_subquery), "village scoped: list", fh)
         explain(orm(county_user, {}, scope_in_subquery), "county admin scoped: list", fh)
 
@@ -728,6 +742,10 @@ PASSES = [
 ]
 
 
+def _result_key(result):
+    return result if isinstance(result, int) else [row.pk for row in result]
+
+
 def alternatives(args, township_user, village_user, shapes, orm, fh) -> None:
     """Other ways to express the scope, timed side by side on the same data."""
     from django.db import connection
@@ -763,6 +781,11 @@ def alternatives(args, township_user, village_user, shapes, orm, fh) -> None:
         table: list[tuple[str, dict[str, list[float]], dict[str, list[float]]]] = []
         for who, user, label, filters, op in cases:
             variants = {"unscoped": no_scope, **{n: DESIGNS[n] for n in names}}
+            expected = _result_key(orm(user, filters, scope_in_subquery, op)())
+            for name in names:
+                got = _result_key(orm(user, filters, DESIGNS[name], op)())
+                if got != expected:
+                    print(f"  !! {name} returns different rows than today for {who}: {label}")
             orm_times = time_interleaved(
                 {k: orm(user, filters, s, op) for k, s in variants.items()},
                 runs, warmup, args.budget,

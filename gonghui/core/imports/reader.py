@@ -69,6 +69,11 @@ class SheetStats:
     max_row: int = 0
     max_column: int = 0
     uncompressed: int = 0
+    max_cells: int = 0  # the largest rows x columns box a reader would allocate
+
+    @property
+    def cells(self) -> int:
+        return max(self.max_cells, self.max_row * self.max_column)
 
 
 @dataclass
@@ -194,13 +199,16 @@ def check_archive(path, fmt: str) -> dict[str, SheetStats]:
             sheet = SheetStats()
             tail = b""
             try:
+                ods = _OdsExtent(sheet) if fmt == ODS else None
                 with archive.open(info) as stream:
                     while chunk := stream.read(1 << 20):
                         inflated += len(chunk)
                         sheet.uncompressed += len(chunk)
                         if inflated > max_total:
                             raise too_big
-                        if fmt == XLSX:
+                        if ods is not None:
+                            ods.feed(chunk)
+                        else:
                             _scan_xlsx_chunk(tail, chunk, sheet)
                             tail = chunk[-_OVERLAP:]
             except (zipfile.BadZipFile, EOFError, OSError) as exc:  # bad CRC, truncated data
@@ -211,7 +219,7 @@ def check_archive(path, fmt: str) -> dict[str, SheetStats]:
                     f"工作表的列数过多(超过 {MAX_COLUMNS} 列)，请只保留需要导入的列。",
                     code="import_file_too_wide",
                 )
-            if sheet.max_row * max(sheet.max_column, 1) > MAX_CELLS:
+            if sheet.cells > MAX_CELLS:
                 raise too_big
     return stats
 
@@ -231,6 +239,66 @@ def _scan_xlsx_chunk(tail: bytes, chunk: bytes, sheet: SheetStats) -> None:
     for match in _WIDE_CELL.finditer(buffer):
         if match.end() > skip:
             sheet.max_column = max(sheet.max_column, _column_number(match.group(1)))
+
+
+class _OdsExtent:
+    """Where an ODS table's last non-empty cell lies, from content.xml, without expanding it.
+
+    ODS repeats rows and cells by attribute (number-rows-repeated="1048576"), so a 1 KB file
+    can describe billions of cells. Empty repeats (every LibreOffice file ends with some) do
+    not count; repeated cells with a value do.
+    """
+
+    _TOKEN = re.compile(
+        rb"<(?:\w+:)?(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>"
+        rb"|</(?:\w+:)?(table-row|table)>"
+    )
+    _ROWS = re.compile(rb'number-rows-repeated="(\d+)"')
+    _COLUMNS = re.compile(rb'number-columns-repeated="(\d+)"')
+
+    def __init__(self, sheet: SheetStats):
+        self.sheet = sheet
+        self.leftover = b""
+        self.row = self.col = 0  # where the current row starts / the next cell goes
+        self.repeat = 1  # the current row's repeat count
+        self.row_has_value = False
+        self.table_rows = self.table_cols = 0
+
+    def feed(self, chunk: bytes) -> None:
+        buffer = self.leftover + chunk
+        last = 0
+        for match in self._TOKEN.finditer(buffer):
+            self._token(match)
+            last = match.end()
+        self.leftover = buffer[max(last, len(buffer) - 4096) :]
+
+    def _token(self, match) -> None:
+        opening, attrs, empty, closing = match.groups()
+        sheet = self.sheet
+        if opening == b"table":
+            self.row = self.table_rows = self.table_cols = 0
+        elif opening == b"table-row":
+            found = self._ROWS.search(attrs)
+            self.repeat = int(found.group(1)) if found else 1
+            self.col, self.row_has_value = 0, False
+            if empty:
+                self.row += self.repeat
+        elif opening is not None:  # a cell
+            found = self._COLUMNS.search(attrs)
+            span = int(found.group(1)) if found else 1
+            if b"value-type=" in attrs or (not empty and opening == b"table-cell"):
+                self.row_has_value = True
+                self.table_cols = max(self.table_cols, self.col + span)
+            self.col += span
+        elif closing == b"table-row":
+            if self.row_has_value:
+                self.table_rows = self.row + self.repeat
+                sheet.rows += self.repeat
+            self.row += self.repeat
+        if self.row_has_value or closing is not None:
+            sheet.max_row = max(sheet.max_row, self.table_rows)
+            sheet.max_column = max(sheet.max_column, self.table_cols)
+            sheet.max_cells = max(sheet.max_cells, self.table_rows * self.table_cols)
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -157,6 +157,8 @@ def import_upload(*, actor, kind: str, file, org=None, background: bool | None =
     """Check an uploaded table and validate its rows into a job awaiting the user's decision.
 
     `background`: validate in a task (True), in this call (False), or by size (None).
+    Not one transaction on purpose: the IMPORT_REJECTED audit of a refused file must stay,
+    and validation (file reading) may take long; the job row itself is a single insert.
     """
     import_kind = kind_get(kind)
     if not can(actor, import_kind.module, Action.EDIT):

@@ -142,3 +142,67 @@ def test_a_sheet_reaching_a_far_cell_is_refused_before_it_is_loaded(tmp_path):
     assert caught.value.code == "import_file_bomb"
     stats = check_archive(_sheet_with_cell(tmp_path, 9, 30), XLSX)["xl/worksheets/sheet1.xml"]
     assert (stats.rows, stats.max_row, stats.max_column) == (2, 10, 31)
+
+
+_ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet><table:table table:name="名单">{rows}</table:table>'
+    "</office:spreadsheet></office:body></office:document-content>"
+)
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest'
+    ' xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/"'
+    ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'
+)
+
+
+def _ods(tmp_path, rows_xml: str):
+    return _zip(
+        tmp_path,
+        "a.ods",
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            "content.xml": _ODS_CONTENT.format(rows=rows_xml).encode(),
+            "META-INF/manifest.xml": _ODS_MANIFEST.encode(),
+        },
+    )
+
+
+def _cell(text, extra=""):
+    return (
+        f'<table:table-cell {extra} office:value-type="string"><text:p>{text}</text:p>'
+        "</table:table-cell>"
+    )
+
+
+def test_ods_is_read_and_its_trailing_empty_repeats_are_harmless(tmp_path):
+    rows = (
+        "<table:table-row>" + _cell("组织名称") + _cell("组织编码") + "</table:table-row>"
+        "<table:table-row>"
+        + _cell("甲镇二村工会")
+        + '<table:table-cell office:value-type="float" office:value="999001003">'
+        "<text:p>999001003</text:p></table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048574">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    path = _ods(tmp_path, rows)
+    stats = check_archive(path, ODS)["content.xml"]
+    assert (stats.rows, stats.max_row, stats.max_column) == (2, 2, 2)
+    info, table = iter_table(path, ODS)
+    assert info.sheet_name == "名单"
+    assert list(table) == [(1, ["组织名称", "组织编码"]), (2, ["甲镇二村工会", 999001003.0])]
+
+
+def test_ods_cells_repeated_into_billions_are_refused(tmp_path):
+    rows = (
+        '<table:table-row table:number-rows-repeated="1000000">'
+        + _cell("x", 'table:number-columns-repeated="500"')
+        + "</table:table-row>"
+    )
+    with pytest.raises(ImportFileError) as caught:
+        check_archive(_ods(tmp_path, rows), ODS)
+    assert caught.value.code == "import_file_bomb"
