@@ -1,5 +1,6 @@
 from django.urls import NoReverseMatch, reverse
 
+from gonghui.core.imports.selectors import import_kinds_for
 from gonghui.core.modules import MODULES, Action
 from gonghui.core.scope import can
 
@@ -26,7 +27,7 @@ def navigation(request):
         if links:
             modules.append({"code": module.code, "name": module.name, "links": links})
     # Imports serve every module the user may edit, so they get their own entry.
-    if any(can(user, code, Action.EDIT) for code in MODULES):
+    if import_kinds_for(user):
         entry = {"name": "数据导入", "icon": "导", "url": reverse("imports:list"), "active": False}
         modules.append({"code": "imports", "name": "数据导入", "links": [entry]})
         all_links.append(entry)

@@ -578,6 +578,9 @@ def _enterprise_validate(ctx: ImportContext, rows: list[Row]) -> None:
             for key, label in (("industry", "行业"), ("size", "规模")):
                 if key not in values:
                     row.error(f"新增单位请填写{label}。")
+        if existing is not None and existing.union_id and values.get("has_union") is False:
+            row.error("该单位已登记本单位工会，“是否建会”不能填“否”。")
+            continue
         row.data.update(existing=existing, org=org)
 
 

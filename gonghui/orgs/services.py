@@ -382,14 +382,15 @@ def _enterprise_clean(actor, data: dict, instance: Enterprise | None) -> dict:
     union = data.get("union")
     union_changed = instance is None or union != instance.union
     if union is not None:
-        # An existing link to a union outside the editor's scope may stay; a new one may not.
-        if (
-            union_changed
-            and actor is not None
-            and not org_in_scope(actor, "orgs", Action.EDIT, union)
-        ):
-            fields["union"] = ["所选单位工会不在您的管理范围内。"]
-        data["has_union"] = True
+        data["has_union"] = True  # an enterprise with its own union has, by definition, one
+    # An existing link to a union outside the editor's scope may stay; a new one may not.
+    if (
+        union is not None
+        and union_changed
+        and actor is not None
+        and not org_in_scope(actor, "orgs", Action.EDIT, union)
+    ):
+        fields["union"] = ["所选单位工会不在您的管理范围内。"]
     phone = normalise_text(data.get("contact_phone")).replace(" ", "").replace("-", "")
     if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
         fields["contact_phone"] = ["联系电话格式不正确(7–12 位数字)。"]

@@ -24,23 +24,6 @@ from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope
 from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-
-
-def _ensure_template_dir() -> None:
-    """This package is not an installed app, so its templates/ is not found by APP_DIRS.
-
-    Add it to the Django engine's DIRS once (a no-op when settings already list it).
-    """
-    from django.template import engines
-
-    engine = engines["django"].engine
-    if TEMPLATE_DIR not in [Path(d) for d in engine.dirs]:
-        engine.dirs = [*engine.dirs, TEMPLATE_DIR]
-
-
-_ensure_template_dir()
-
 
 def _kind_or_404(request, code: str) -> ImportKind:
     try:

@@ -25,6 +25,7 @@ MATRIX_MODULES = [
     "gonghui.orgs.tests.matrix",
     "gonghui.accounts.tests.matrix",
     "gonghui.audit.tests.matrix",
+    "gonghui.core.imports.tests.matrix",
 ]
 RELATIONS = ("own", "sibling", "parent")
 ROLES = (
