@@ -55,6 +55,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("GONGHUI_DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # SSD storage: random reads cost about as much as sequential ones. At PostgreSQL's
+    # default (4.0) the planner skips the (org_anchor, id) indexes for filtered scoped
+    # lists (bench/scope.py). Override with GONGHUI_PG_OPTIONS.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "GONGHUI_PG_OPTIONS", "-c random_page_cost=1.1"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

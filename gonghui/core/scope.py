@@ -5,6 +5,8 @@ assignments whose role grants that action in that module. Every selector that
 serves a user goes through here; anything outside answers 404.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -18,8 +20,20 @@ def _minimal(paths: set[str]) -> list[str]:
     return sorted(kept)
 
 
-def scope_paths(user, module: str, action: str) -> list[str]:
-    """Org paths (materialised) whose subtrees the user may act on; [] when none."""
+@dataclass(frozen=True)
+class ScopeRoot:
+    path: str
+    org_id: int
+    anchor_id: int | None
+
+    @property
+    def is_anchor(self) -> bool:
+        """True when the subtree is exactly the rows whose org_anchor is this org."""
+        return self.anchor_id == self.org_id
+
+
+def scope_roots(user, module: str, action: str) -> list[ScopeRoot]:
+    """The tops of the subtrees the user may act on (none nested in another); [] when none."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     cache = user.__dict__.setdefault("_scope_cache", {})
@@ -27,15 +41,22 @@ def scope_paths(user, module: str, action: str) -> list[str]:
     if key not in cache:
         from gonghui.accounts.models import RoleAssignment
 
-        paths = {
-            assignment.org.path
+        roots = {
+            assignment.org.path: ScopeRoot(
+                assignment.org.path, assignment.org_id, assignment.org.anchor_id
+            )
             for assignment in RoleAssignment.objects.filter(user=user)
             .select_related("org", "role")
-            .only("org__path", "org__status", "role__permissions")
+            .only("org__path", "org__status", "org__anchor_id", "role__permissions")
             if assignment.role.grants(module, action) and assignment.org.is_active
         }
-        cache[key] = _minimal(paths)
+        cache[key] = [roots[path] for path in _minimal(set(roots))]
     return cache[key]
+
+
+def scope_paths(user, module: str, action: str) -> list[str]:
+    """Org paths (materialised) whose subtrees the user may act on; [] when none."""
+    return [root.path for root in scope_roots(user, module, action)]
 
 
 def clear_scope_cache(user) -> None:
@@ -75,11 +96,24 @@ def scope_queryset(
     """
     from gonghui.orgs.models import Org
 
-    paths = scope_paths(user, module, action)
+    roots = scope_roots(user, module, action)
     if org_field == "":  # the queryset is of Org itself
-        return queryset.filter(scope_q(paths, "path"))
-    subtree_ids = Org.objects.filter(scope_q(paths, "path")).values("id")
-    return queryset.filter(**{f"{org_field}__in": subtree_ids})
+        return queryset.filter(scope_q([r.path for r in roots], "path"))
+    q = Q(pk__in=[])
+    others = roots
+    if org_field == "org" and _has_org_anchor(queryset.model):
+        anchored = [r.org_id for r in roots if r.is_anchor]
+        others = [r for r in roots if not r.is_anchor]
+        if anchored:
+            q |= Q(org_anchor__in=anchored)
+    if others:
+        subtree_ids = Org.objects.filter(scope_q([r.path for r in others], "path")).values("id")
+        q |= Q(**{f"{org_field}__in": subtree_ids})
+    return queryset.filter(q)
+
+
+def _has_org_anchor(model) -> bool:
+    return any(f.name == "org_anchor" for f in model._meta.concrete_fields)
 
 
 def get_in_scope_or_404(queryset: QuerySet, user, module: str, action: str, **lookup):

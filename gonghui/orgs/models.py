@@ -47,6 +47,12 @@ class Org(TimeStamped):
         related_name="children",
     )
     path = models.CharField(max_length=255, editable=False)
+    # The topmost ancestor-or-self at township level or below (乡镇/街道/园区 or a unit
+    # directly under the county); NULL for the county and above. Org-owned rows copy it
+    # so a township-level scope is one indexed equality instead of a subtree probe.
+    anchor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     type = models.CharField("组织类型", max_length=20, choices=OrgType.choices)
     level = models.PositiveSmallIntegerField("层级", choices=OrgLevel.choices)
@@ -175,6 +181,7 @@ class Enterprise(OrgOwned):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["org", "id"], name="enterprise_org_id"),
+            models.Index(fields=["org_anchor", "id"], name="enterprise_anchor_id"),
             models.Index(fields=["name"], name="enterprise_name"),
         ]
 

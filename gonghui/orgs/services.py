@@ -4,7 +4,7 @@ import re
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
@@ -136,7 +136,8 @@ def org_create(
         founded_on=founded_on,
     )
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
-    Org.objects.filter(pk=org.pk).update(path=org.path)
+    org.anchor_id = _anchor_id_for(parent, level, org.pk)
+    Org.objects.filter(pk=org.pk).update(path=org.path, anchor_id=org.anchor_id)
     audit_record(action=AuditAction.CREATED, user=actor, org=org, obj=org)
     return org
 
@@ -179,6 +180,9 @@ def org_update(*, actor, org: Org, version: int | None = None, **changes) -> Org
     org.version = F("version") + 1
     org.save()
     org.refresh_from_db()
+    if "level" in changed:
+        org_anchor_sync(org)
+        org.refresh_from_db()
     audit_record(
         action=AuditAction.UPDATED, user=actor, org=org, obj=org, detail={"changed": changed}
     )
@@ -221,6 +225,8 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
     )
     Org.objects.filter(pk=org.pk).update(parent=new_parent, version=F("version") + 1)
     org.refresh_from_db()
+    org_anchor_sync(org)
+    org.refresh_from_db()
     audit_record(
         action=AuditAction.MOVED,
         user=actor,
@@ -234,6 +240,45 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
         },
     )
     return org
+
+
+def _anchor_id_for(parent: Org | None, level: int, org_id: int) -> int | None:
+    """Inherit the parent's anchor; else an org at township level or below anchors itself."""
+    if parent is not None and parent.anchor_id is not None:
+        return parent.anchor_id
+    return org_id if level >= OrgLevel.TOWNSHIP else None
+
+
+def org_anchor_sync(root: Org) -> int:
+    """Recompute anchors in root's subtree and copy them onto every org-owned row there.
+
+    Runs after a move or a level change; returns the number of orgs whose anchor changed.
+    """
+    subtree = list(
+        Org.objects.filter(path__startswith=root.path)
+        .order_by("depth")
+        .only("pk", "parent_id", "level", "anchor_id", "path", "depth")
+    )
+    by_id = {org.pk: org for org in subtree}
+    parent = Org.objects.filter(pk=root.parent_id).first() if root.parent_id else None
+    changed = []
+    for org in subtree:
+        org_parent = by_id.get(org.parent_id, parent if org.pk == root.pk else None)
+        anchor_id = _anchor_id_for(org_parent, org.level, org.pk)
+        if anchor_id != org.anchor_id:
+            org.anchor_id = anchor_id
+            changed.append(org)
+    if changed:
+        Org.objects.bulk_update(changed, ["anchor_id"], batch_size=1000)
+        subtree_ids = Org.objects.filter(path__startswith=root.path).values("pk")
+        for model in apps.get_models():
+            if issubclass(model, OrgOwned):
+                model.objects.filter(org__in=subtree_ids).update(
+                    org_anchor=Subquery(
+                        Org.objects.filter(pk=OuterRef("org_id")).values("anchor_id")[:1]
+                    )
+                )
+    return len(changed)
 
 
 def org_owned_record_count(org: Org) -> int:
