@@ -13,6 +13,10 @@ STAMP := $(VENV)/.installed-stamp
 PYTEST := $(BIN)/pytest -p gonghui.core.testing.db_plugin
 # PYTEST_ARGS=... passes extra arguments to both pytest runs (e.g. PYTEST_ARGS="-x -k scope").
 PYTEST_ARGS ?=
+# Two xdist workers on PostgreSQL: the browser tests and the database server wait a lot, so
+# the run takes ~40% less time (measured 96 s -> 56 s). The SQLite run is CPU-bound in
+# one process and only gets slower with workers (38 s -> 47 s), so it runs serially.
+PG_XDIST ?= -p xdist -n 2
 HOST ?= 127.0.0.1:8000
 
 .PHONY: help venv sysdeps run test test-pg test-sqlite lint format migrations-check bench
@@ -59,7 +63,7 @@ migrations-check: venv
 	GONGHUI_VAR_DIR=$$tmp $(BIN)/gonghui makemigrations --check --dry-run
 
 test-pg: venv
-	GONGHUI_TEST_DB=postgres $(PYTEST) $(PYTEST_ARGS)
+	GONGHUI_TEST_DB=postgres $(PYTEST) $(PG_XDIST) $(PYTEST_ARGS)
 
 test-sqlite: venv
 	GONGHUI_TEST_DB=sqlite $(PYTEST) -m "not browser" $(PYTEST_ARGS)

@@ -5,7 +5,7 @@ from django.forms.models import model_to_dict
 from gonghui.accounts.models import Role, RoleAssignment, User
 from gonghui.accounts.services import role_grant, user_create
 from gonghui.core.testing.fixtures import TEST_PASSWORD
-from gonghui.core.testing.matrix import Endpoint, Targets
+from gonghui.core.testing.matrix import Endpoint, Targets, json_text
 
 
 def _user(org, username):
@@ -128,12 +128,6 @@ ENDPOINTS = [
 ]
 
 
-def _json_text(response) -> str:
-    import json
-
-    return json.dumps(response.json(), ensure_ascii=False)
-
-
 ENDPOINTS += [
     Endpoint(
         "api.users.list",
@@ -145,7 +139,7 @@ ENDPOINTS += [
         api=True,
         marker=lambda u: u.username,
         scoped=False,
-        extra={"extract": _json_text},
+        extra={"extract": json_text},
     ),
     Endpoint(
         "api.users.detail",

@@ -2,8 +2,7 @@
 
 from gonghui.audit.models import AuditAction
 from gonghui.audit.services import audit_record
-from gonghui.core.testing.matrix import Endpoint, Targets
-from gonghui.orgs.tests.matrix import _xlsx_text
+from gonghui.core.testing.matrix import Endpoint, Targets, json_text, xlsx_text
 
 
 def _events(tree, actor):
@@ -39,15 +38,9 @@ ENDPOINTS = [
         _events,
         marker=lambda e: e.username,
         scoped=False,
-        extra={"extract": _xlsx_text},
+        extra={"extract": xlsx_text},
     ),
 ]
-
-
-def _json_text(response) -> str:
-    import json
-
-    return json.dumps(response.json(), ensure_ascii=False)
 
 
 ENDPOINTS += [
@@ -61,6 +54,6 @@ ENDPOINTS += [
         api=True,
         marker=lambda e: e.username,
         scoped=False,
-        extra={"extract": _json_text},
+        extra={"extract": json_text},
     ),
 ]

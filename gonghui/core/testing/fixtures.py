@@ -6,6 +6,7 @@ Tree (codes):            T  = 999 county federation (县总工会), under contex
                          └─ B  = 999002 township B   └─ B1 = 999002001 community union
 """
 
+import itertools
 from dataclasses import dataclass
 
 import pytest
@@ -91,7 +92,7 @@ def login(client):
     return _login
 
 
-_enterprise_counter = __import__("itertools").count(1)
+_enterprise_counter = itertools.count(1)
 
 
 def build_enterprise(*, org, **overrides):
@@ -119,30 +120,11 @@ def build_enterprise(*, org, **overrides):
 
 @pytest.fixture
 def enterprise_factory(tree):
-    """enterprise_factory(org=..., **overrides) → a valid Enterprise."""
-    import itertools
-
-    from stdnum.cn import uscc
-
-    from gonghui.orgs.services import enterprise_create
-
-    counter = itertools.count(1)
+    """enterprise_factory(org=..., **overrides) → a valid Enterprise (default org: township A)."""
 
     def _make(org=None, **overrides):
-        n = next(counter)
-        body = f"91999001MA{n:07d}"
-        data = dict(
-            name=f"测试企业{n}有限公司",
-            credit_code=body + uscc.calc_check_digit(body),
-            industry="C",
-            size="small",
-            employee_count=50,
-            has_union=False,
-            union=None,
-            org=org or tree.a,
-            contact_phone="13800001234",
-        )
-        data.update(overrides)
-        return enterprise_create(actor=None, **data)
+        overrides.setdefault("contact_phone", "13800001234")
+        overrides.setdefault("employee_count", 50)
+        return build_enterprise(org=org or tree.a, **overrides)
 
     return _make

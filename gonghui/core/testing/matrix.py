@@ -75,3 +75,21 @@ def collect_endpoints() -> list[Endpoint]:
     for module_path in MATRIX_MODULES:
         endpoints.extend(import_module(module_path).ENDPOINTS)
     return endpoints
+
+
+def json_text(response) -> str:
+    """A JSON response as text with Chinese unescaped, for marker checks."""
+    import json
+
+    return json.dumps(response.json(), ensure_ascii=False)
+
+
+def xlsx_text(response) -> str:
+    """The first sheet of an .xlsx response as tab-separated text, for marker checks."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    rows = book.get_sheet_by_index(0).to_python()
+    return "\n".join("\t".join(str(c) for c in row) for row in rows)

@@ -8,6 +8,7 @@ can reach it and it disappears with its directory.
 
 import contextlib
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -130,4 +131,36 @@ def start_cluster(*, extra_conf: dict[str, str] | None = None) -> Cluster:
         log = (root / "server.log").read_text() if (root / "server.log").exists() else ""
         shutil.rmtree(root, ignore_errors=True)
         raise RuntimeError(f"pg_ctl start failed: {result.stderr}\n{log}")
+    _start_watchdog(cluster, owner_pid=os.getpid())
     return cluster
+
+
+def _start_watchdog(cluster: Cluster, *, owner_pid: int) -> None:
+    """Stop and remove the cluster once its owner process is gone, however it died.
+
+    stop() does this on a normal exit; the watchdog covers SIGKILL and crashes, so no
+    orphaned postgres keeps running. It runs in its own session, so killing the owner's
+    process group does not take the watchdog with it.
+    """
+    pg_ctl = [
+        str(pg_bin_dir() / "pg_ctl"),
+        "-D",
+        str(cluster.root / "data"),
+        "-m",
+        "immediate",
+        "stop",
+    ]
+    if cluster.run_as:
+        pg_ctl = ["runuser", "-u", cluster.run_as, "--", *pg_ctl]
+    script = (
+        f"while kill -0 {owner_pid} 2>/dev/null; do sleep 1; done; "
+        f"if [ -d {shlex.quote(str(cluster.root))} ]; then "
+        f"{shlex.join(pg_ctl)} >/dev/null 2>&1; rm -rf {shlex.quote(str(cluster.root))}; fi"
+    )
+    subprocess.Popen(
+        ["sh", "-c", script],
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )

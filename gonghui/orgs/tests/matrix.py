@@ -4,7 +4,7 @@ from django.forms.models import model_to_dict
 from stdnum.cn import uscc
 
 from gonghui.audit.models import AuditEvent
-from gonghui.core.testing.matrix import Endpoint, Targets
+from gonghui.core.testing.matrix import Endpoint, Targets, json_text, xlsx_text
 from gonghui.orgs.models import Enterprise, Org, OrgLevel, OrgType
 from gonghui.orgs.services import org_create, org_deactivate
 
@@ -81,22 +81,6 @@ def _enterprises(tree, actor):
 
 def _org_count_under(org):
     return Org.objects.filter(path__startswith=org.path).count()
-
-
-def _xlsx_text(response) -> str:
-    import io
-
-    from python_calamine import CalamineWorkbook
-
-    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
-    rows = book.get_sheet_by_index(0).to_python()
-    return "\n".join("\t".join(str(c) for c in row) for row in rows)
-
-
-def _json_text(response) -> str:
-    import json
-
-    return json.dumps(response.json(), ensure_ascii=False)
 
 
 _NEW_CREDIT_CODE = "91999001MA0000001" + uscc.calc_check_digit("91999001MA0000001")
@@ -214,7 +198,7 @@ ENDPOINTS = [
         _grassroots_and_county_unit,
         marker=lambda o: o.name,
         scoped=False,
-        extra={"extract": _xlsx_text},
+        extra={"extract": xlsx_text},
     ),
     Endpoint(
         "orgs.autocomplete",
@@ -225,7 +209,7 @@ ENDPOINTS = [
         _grassroots_and_county_unit,
         marker=lambda o: o.name,
         scoped=False,
-        extra={"extract": _json_text},
+        extra={"extract": json_text},
     ),
     Endpoint(
         "enterprises.list",
@@ -322,7 +306,7 @@ ENDPOINTS = [
         _enterprises,
         marker=lambda e: e.name,
         scoped=False,
-        extra={"extract": _xlsx_text},
+        extra={"extract": xlsx_text},
     ),
     Endpoint(
         "enterprises.autocomplete",
@@ -333,7 +317,7 @@ ENDPOINTS = [
         _enterprises,
         marker=lambda e: e.name,
         scoped=False,
-        extra={"extract": _json_text},
+        extra={"extract": json_text},
     ),
 ]
 
@@ -353,7 +337,7 @@ ENDPOINTS += [
         api=True,
         marker=lambda o: o.name,
         scoped=False,
-        extra={"extract": _json_text},
+        extra={"extract": json_text},
     ),
     Endpoint(
         "api.orgs.detail",
@@ -433,7 +417,7 @@ ENDPOINTS += [
         api=True,
         marker=lambda e: e.name,
         scoped=False,
-        extra={"extract": _json_text},
+        extra={"extract": json_text},
     ),
     Endpoint(
         "api.enterprises.detail",
