@@ -25,7 +25,7 @@ What it does (one throwaway PostgreSQL cluster, removed at the end):
 5. write EXPLAIN (ANALYZE, BUFFERS) plans to bench/out/scope_plans.txt, including the
    township shapes at PostgreSQL's default random_page_cost = 4 for comparison.
 
-Run:  .venv/bin/python bench/scope.py            (about 4 minutes on 2 cores)
+Run:  .venv/bin/python bench/scope.py            (about 2-3 minutes on 2 cores)
       .venv/bin/python bench/scope.py --orgs 20000 --rows 200000 --runs 50 --budget 1
 """
 
@@ -559,7 +559,8 @@ def run(args) -> int:
     log("migrating")
     call_command("migrate", verbosity=0, interactive=False)
     with connection.cursor() as cursor:
-        server_version = connection.connection.info.server_version
+        version = connection.connection.info.server_version
+        server_version = f"{version // 10000}.{version % 10000}"
         cursor.execute("SHOW random_page_cost")
         rpc = cursor.fetchone()[0]
         log(f"PostgreSQL {server_version}; the app's connection has random_page_cost = {rpc}")
