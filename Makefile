@@ -9,8 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Reinstall only when pyproject.toml changes.
 STAMP := $(VENV)/.installed-stamp
-# Loaded with -p so it applies before pytest-django reads the settings (see db_plugin.py).
-PYTEST := $(BIN)/pytest -p gonghui.core.testing.db_plugin
+# The test DB plugin is loaded with -p from pyproject addopts, before pytest-django reads settings.
+PYTEST := $(BIN)/pytest
 # PYTEST_ARGS=... passes extra arguments to both pytest runs (e.g. PYTEST_ARGS="-x -k scope").
 PYTEST_ARGS ?=
 # Two xdist workers on PostgreSQL: the browser tests and the database server wait a lot, so

@@ -133,8 +133,10 @@ def _point_django_at(db: dict) -> None:
 
 
 def _apply_test_settings() -> None:
+    from asgiref.local import Local
     from django.conf import settings
     from django.contrib.auth import hashers
+    from django_tasks import task_backends
 
     var_dir = _TMP / "var"
     media = _TMP / "media"
@@ -147,11 +149,12 @@ def _apply_test_settings() -> None:
     hashers.get_hashers.cache_clear()
     hashers.get_hashers_by_algorithm.cache_clear()
     settings.TASKS = {"default": {"BACKEND": IMMEDIATE_TASKS, "QUEUES": ["default"]}}
-    from asgiref.local import Local
-    from django_tasks import task_backends
-
+    # Forget any backend built from the settings as they were imported.
     task_backends.__dict__.pop("settings", None)
     task_backends._connections = Local(task_backends.thread_critical)
+
+
+_kind_key = pytest.StashKey[str]()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -162,9 +165,6 @@ def pytest_configure(config: pytest.Config) -> None:
     _point_django_at(_database_settings(kind))
     _apply_test_settings()
     config.stash[_kind_key] = kind
-
-
-_kind_key = pytest.StashKey[str]()
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
