@@ -35,20 +35,21 @@ def login_check(*, username: str, password: str, request=None) -> tuple[str, Use
 
     Returns (result, user). Every outcome is audited. A locked account is refused
     even with the right password, so guessing cannot continue during the lock.
+    Each attempt on an active account is counted *before* the password is checked,
+    so a burst of concurrent guesses gets no more than LOGIN_MAX_FAILURES tries.
     """
     username = (username or "").strip()
     user = User.objects.filter(username__iexact=username).first()
     now = timezone.now()
     if user is not None and user.locked_until and user.locked_until > now:
-        audit_record(
-            action=AuditAction.LOGIN_FAILED,
-            username=username,
-            org=user.org,
-            obj=user,
-            result=AuditResult.DENIED,
-            detail={"reason": "locked"},
-        )
-        return LoginResult.LOCKED, user
+        return _login_locked_refuse(user=user, username=username), user
+    attempt = 0
+    if user is not None and user.is_active:
+        User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
+        attempt = User.objects.values_list("failed_login_count", flat=True).get(pk=user.pk)
+        if attempt > settings.LOGIN_MAX_FAILURES:
+            # Earlier attempts still in flight already use up the allowance.
+            return _login_locked_refuse(user=user, username=username), user
     authenticated = authenticate(
         request, username=user.username if user else username, password=password
     )
@@ -75,22 +76,33 @@ def login_check(*, username: str, password: str, request=None) -> tuple[str, Use
             detail={"reason": "inactive"},
         )
         return LoginResult.INACTIVE, user
-    return _login_failure_record(user=user, now=now), user
+    return _login_failure_record(user=user, now=now, attempt=attempt), user
+
+
+def _login_locked_refuse(*, user: User, username: str) -> str:
+    audit_record(
+        action=AuditAction.LOGIN_FAILED,
+        username=username,
+        org=user.org,
+        obj=user,
+        result=AuditResult.DENIED,
+        detail={"reason": "locked"},
+    )
+    return LoginResult.LOCKED
 
 
 @transaction.atomic
-def _login_failure_record(*, user: User, now) -> str:
-    User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-    user = User.objects.select_for_update().get(pk=user.pk)
+def _login_failure_record(*, user: User, now, attempt: int) -> str:
+    """The attempt (already counted) failed: audit it and lock on the last allowed one."""
     audit_record(
         action=AuditAction.LOGIN_FAILED,
         username=user.username,
         org=user.org,
         obj=user,
         result=AuditResult.FAILURE,
-        detail={"reason": "bad_password", "failures": user.failed_login_count},
+        detail={"reason": "bad_password", "failures": attempt},
     )
-    if user.failed_login_count >= settings.LOGIN_MAX_FAILURES:
+    if attempt >= settings.LOGIN_MAX_FAILURES:
         user.locked_until = now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
         user.failed_login_count = 0
         User.objects.filter(pk=user.pk).update(locked_until=user.locked_until, failed_login_count=0)
@@ -103,6 +115,7 @@ def _login_failure_record(*, user: User, now) -> str:
             detail={"minutes": settings.LOGIN_LOCK_MINUTES},
         )
         return LoginResult.LOCKED
+    user.failed_login_count = attempt
     return LoginResult.INVALID
 
 
@@ -160,6 +173,10 @@ def user_update(
 ) -> User:
     if not org_in_scope(actor, "accounts", Action.EDIT, user.org):
         raise NotFound()
+    if user.pk != actor.pk and not _user_within_actor_power(actor, user):
+        raise PermissionDenied(
+            "该用户拥有超出您管理范围或权限的角色，请由上级管理员修改。", code="user_too_strong"
+        )
     if phone and not _MOBILE_RE.match(phone):
         raise ValidationFailed("请检查填写的内容。", fields={"phone": ["请输入 11 位手机号。"]})
     if user.pk == actor.pk and not is_active:
@@ -204,6 +221,19 @@ def _grant_within_actor_power(actor: User, role: Role, org) -> bool:
     return all(
         any(org.path.startswith(p) for p in scope_paths(actor, module, action))
         for module, action in role.grant_pairs()
+    )
+
+
+def _user_within_actor_power(actor: User, user: User) -> bool:
+    """Every role the user holds lies in the actor's accounts scope and is no stronger there.
+
+    Otherwise a township admin could deactivate (or otherwise take over) an account whose
+    org happens to lie in their subtree but that holds county-wide roles.
+    """
+    return all(
+        org_in_scope(actor, "accounts", Action.EDIT, assignment.org)
+        and _grant_within_actor_power(actor, assignment.role, assignment.org)
+        for assignment in RoleAssignment.objects.filter(user=user).select_related("org", "role")
     )
 
 
@@ -268,6 +298,10 @@ def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
         raise NotFound()
     if assignment.user_id == actor.pk and assignment.role.grants("accounts", Action.EDIT):
         raise ValidationFailed("不能撤销自己的用户管理角色，请由上级管理员操作。")
+    if not _grant_within_actor_power(actor, assignment.role, assignment.org):
+        raise PermissionDenied(
+            f"不能撤销比您自己权限更大的角色：{assignment.role.name}。", code="revoke_too_strong"
+        )
     detail = {
         "role": assignment.role.code,
         "role_name": assignment.role.name,

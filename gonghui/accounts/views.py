@@ -252,13 +252,20 @@ def user_detail(request, pk):
 def user_edit(request, pk):
     _require(request, "accounts", Action.EDIT)
     target = selectors.user_get(request.user, pk, Action.EDIT)
+    # The phone stays masked in the form (DESIGN §3); posting the mask back keeps it.
+    phone_masked = mask_phone(target.phone)
     initial = {
         "full_name": target.full_name,
-        "phone": target.phone,
+        "phone": phone_masked,
         "email": target.email,
         "is_active": target.is_active,
     }
-    form = UserEditForm(request.POST or None, initial=initial)
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        if phone_masked and data.get("phone", "").strip() == phone_masked:
+            data["phone"] = target.phone
+    form = UserEditForm(data, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(actor=request.user, user=target, **form.cleaned_data)

@@ -131,6 +131,7 @@ def org_detail(request, pk):
             "counts": selectors.org_subtree_counts(request.user, org),
             "enterprises": selectors.enterprise_list(request.user, within=org)[:10],
             "can_edit": org_in_scope(request.user, "orgs", Action.EDIT, org),
+            "phone_masked": mask_phone(org.contact_phone),
         },
     )
 
@@ -165,10 +166,15 @@ def org_edit(request, pk):
     org = selectors.org_get(request.user, pk, Action.EDIT)
     initial = {f: getattr(org, f) for f in services.ORG_EDITABLE_FIELDS}
     initial["version"] = org.version
+    # A village union's "office" phone is often the chair's mobile: masked like any phone.
+    phone_masked = mask_phone(org.contact_phone)
+    initial["contact_phone"] = phone_masked
     form = OrgForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version", None)
+        if phone_masked and data.get("contact_phone", "").strip() == phone_masked:
+            data.pop("contact_phone")
         try:
             services.org_update(actor=request.user, org=org, version=version, **data)
         except ServiceError as exc:
@@ -280,7 +286,7 @@ def org_export(request):
             o.get_level_display(),
             o.division_code,
             o.chair_name,
-            o.contact_phone,
+            mask_phone(o.contact_phone),
             o.address,
             o.get_status_display(),
         ]
@@ -417,7 +423,15 @@ def enterprise_edit(request, pk):
         f: getattr(enterprise, f) for f in services.ENTERPRISE_FIELDS if f not in {"org", "union"}
     }
     initial.update(org=enterprise.org_id, union=enterprise.union_id, version=enterprise.version)
-    form = EnterpriseForm(request.POST or None, orgs=orgs, initial=initial)
+    # The contact phone stays masked in the form (DESIGN §3); posting the mask back keeps it.
+    phone_masked = mask_phone(enterprise.contact_phone)
+    initial["contact_phone"] = phone_masked
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        if phone_masked and data.get("contact_phone", "").strip() == phone_masked:
+            data["contact_phone"] = enterprise.contact_phone
+    form = EnterpriseForm(data, orgs=orgs, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = _enterprise_form_data(request, form, orgs)
         try:

@@ -180,3 +180,31 @@ def test_org_list_filters_and_paginates(login, users, tree):
     assert "甲镇第24村工会" in second
     townships = client.get("/orgs/list/", {"type": "township"}).content.decode()
     assert "甲镇总工会" in townships and "甲镇一村工会" not in townships
+
+
+def test_org_phone_is_masked_on_detail_edit_and_export(login, users, tree):
+    from gonghui.orgs.services import org_update
+
+    org_update(actor=None, org=tree.a1, contact_phone="13812345678")
+    client = login(users.county_admin)
+    detail = client.get(f"/orgs/{tree.a1.pk}/").content.decode()
+    assert "138****5678" in detail and "13812345678" not in detail
+    form = client.get(f"/orgs/{tree.a1.pk}/edit/").content.decode()
+    assert "13812345678" not in form
+    tree.a1.refresh_from_db()
+    # Posting the mask back keeps the stored number
+    client.post(
+        f"/orgs/{tree.a1.pk}/edit/",
+        {
+            "name": tree.a1.name,
+            "type": tree.a1.type,
+            "level": tree.a1.level,
+            "contact_phone": "138****5678",
+            "version": tree.a1.version,
+        },
+    )
+    tree.a1.refresh_from_db()
+    assert tree.a1.contact_phone == "13812345678"
+    rows = _sheet_rows(client.get("/orgs/export/"))
+    phones = {row[8] for row in rows[1:] if row[0] == tree.a1.name}
+    assert phones == {"138****5678"}
