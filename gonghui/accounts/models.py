@@ -21,6 +21,7 @@ class User(AbstractUser):
     phone = EncryptedTextField("手机号", blank=True)
     failed_login_count = models.PositiveSmallIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True, editable=False)
+    last_failed_login_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "用户"

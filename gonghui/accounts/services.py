@@ -44,6 +44,12 @@ def login_check(*, username: str, password: str, request=None) -> tuple[str, Use
     if user is not None and user.locked_until and user.locked_until > now:
         return _login_locked_refuse(user=user, username=username), user
     attempt = 0
+    window = timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+    if user is not None and user.last_failed_login_at and now - user.last_failed_login_at > window:
+        # Failures older than the lock window are forgiven: 4 typos last month + 1 today ≠ lock.
+        User.objects.filter(pk=user.pk, last_failed_login_at__lt=now - window).update(
+            failed_login_count=0
+        )
     if user is not None and user.is_active:
         User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
         attempt = User.objects.values_list("failed_login_count", flat=True).get(pk=user.pk)
@@ -94,6 +100,7 @@ def _login_locked_refuse(*, user: User, username: str) -> str:
 @transaction.atomic
 def _login_failure_record(*, user: User, now, attempt: int) -> str:
     """The attempt (already counted) failed: audit it and lock on the last allowed one."""
+    User.objects.filter(pk=user.pk).update(last_failed_login_at=now)
     audit_record(
         action=AuditAction.LOGIN_FAILED,
         username=user.username,

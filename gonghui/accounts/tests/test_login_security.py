@@ -166,3 +166,23 @@ def test_a_strong_password_is_accepted_and_stored_hashed(tree):
     user = user_create(actor=None, username="lisi", password="青禾-Union#2026", org=tree.a)
     assert user.check_password("青禾-Union#2026")
     assert "青禾-Union#2026" not in user.password
+
+
+def test_failures_older_than_the_lock_window_are_forgiven(users):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gonghui.accounts.models import User
+    from gonghui.accounts.services import LoginResult, login_check
+
+    # Given four failures long ago
+    for _ in range(4):
+        login_check(username="county_admin", password="wrong-password-x")
+    User.objects.filter(username="county_admin").update(
+        last_failed_login_at=timezone.now() - timedelta(days=30)
+    )
+    # When one more failure happens today, the account is not locked
+    result, _ = login_check(username="county_admin", password="wrong-password-x")
+    assert result == LoginResult.INVALID
+    assert User.objects.get(username="county_admin").failed_login_count == 1
