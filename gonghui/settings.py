@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "gonghui.audit",
     "gonghui.orgs",
     "gonghui.accounts",
+    "gonghui.members",
 ]
 
 MIDDLEWARE = [

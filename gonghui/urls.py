@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
     path("audit/", include("gonghui.audit.urls")),
+    path("members/", include("gonghui.members.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
     path("api/v1/", api.urls),
 ]

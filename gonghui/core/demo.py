@@ -9,6 +9,7 @@ from importlib import import_module
 DEMO_SEEDERS = [
     "gonghui.orgs.demo.seed",
     "gonghui.accounts.demo.seed",
+    "gonghui.members.demo.seed",
 ]
 DEMO_PASSWORD = "Demo@Gonghui2026"
 

@@ -50,6 +50,7 @@ MODULES: dict[str, Module] = {
                 NavLink("用人单位", "orgs:enterprise_list", "企"),
             ),
         ),
+        Module("members", "会员管理", (NavLink("会员名册", "members:list", "会"),)),
         Module("accounts", "用户与角色", (NavLink("用户与角色", "accounts:user_list", "人"),)),
         Module("audit", "审计日志", (NavLink("审计日志", "audit:event_list", "审"),)),
     ]

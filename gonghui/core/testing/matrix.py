@@ -26,6 +26,7 @@ MATRIX_MODULES = [
     "gonghui.accounts.tests.matrix",
     "gonghui.audit.tests.matrix",
     "gonghui.core.imports.tests.matrix",
+    "gonghui.members.tests.matrix",
 ]
 RELATIONS = ("own", "sibling", "parent")
 ROLES = (

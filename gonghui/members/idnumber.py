@@ -1,0 +1,99 @@
+"""Resident identity numbers (GB 11643, 公民身份号码) and mainland mobile numbers (DESIGN §3).
+
+`id_number_clean` turns what people type or paste into the canonical 18-character form:
+full-width digits and spaces are folded (normalise_text), a lowercase x becomes X, and a
+15-digit legacy number (pre-1999 cards: 6-digit area + YYMMDD + 3-digit sequence) is upgraded
+by inserting "19" and computing the check digit. The check digit and the birth date are
+verified with python-stdnum `cn.ric`; the area must be a known province code. We do not
+insist on the exact county being in stdnum's table: counties are renamed and merged, and a
+real person must never be refused for it.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from stdnum.cn import ric
+
+from gonghui.core.text import normalise_text
+
+# GB/T 2260 province-level codes (the first two digits).
+PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65"
+    " 71 81 82".split()
+)
+_SEPARATORS = re.compile(r"[\s\-]")
+_EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+
+
+class IdNumberError(ValueError):
+    """A message in Chinese for the person who typed the number."""
+
+
+@dataclass(frozen=True)
+class IdInfo:
+    number: str  # canonical 18 characters
+    birth_date: datetime.date
+    gender: str  # "male" / "female" (Gender values)
+    upgraded: bool  # True when a 15-digit legacy number was given
+
+
+def id_number_normalise(value) -> str:
+    """Fold full-width characters and separators, upper-case the x; no validation."""
+    return _SEPARATORS.sub("", normalise_text(value)).upper()
+
+
+def id_upgrade_15(number15: str) -> str:
+    """A 15-digit legacy number as 18 digits: insert the century "19", append the check digit."""
+    body = number15[:6] + "19" + number15[6:]
+    return body + ric.calc_check_digit(body + "0")
+
+
+def id_number_clean(value, *, today: datetime.date | None = None) -> IdInfo:
+    """Validate and canonicalise an ID number; raises IdNumberError with a Chinese message."""
+    number = id_number_normalise(value)
+    if not number:
+        raise IdNumberError("请填写身份证号。")
+    upgraded = False
+    if len(number) == 15:
+        if not number.isdigit():
+            raise IdNumberError("15 位身份证号应全部为数字。")
+        number, upgraded = id_upgrade_15(number), True
+    if len(number) != 18:
+        raise IdNumberError(f"身份证号应为 18 位(当前 {len(number)} 位)。")
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise IdNumberError("身份证号前 17 位应为数字，最后一位为数字或 X。")
+    if number[:2] not in PROVINCE_CODES:
+        raise IdNumberError("身份证号前 6 位不是有效的行政区划代码。")
+    try:
+        birth = ric.get_birth_date(number)
+    except Exception as exc:  # stdnum raises InvalidComponent for impossible dates
+        raise IdNumberError("身份证号中的出生日期不存在。") from exc
+    today = today or datetime.date.today()
+    if birth > today or birth < _EARLIEST_BIRTH:
+        raise IdNumberError("身份证号中的出生日期不合理。")
+    if number[17] != ric.calc_check_digit(number):
+        raise IdNumberError("身份证号校验位不正确，请核对后重新输入。")
+    gender = "male" if int(number[16]) % 2 == 1 else "female"
+    return IdInfo(number=number, birth_date=birth, gender=gender, upgraded=upgraded)
+
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def phone_clean(value) -> str:
+    """A mainland mobile number as 11 digits ("" for none); raises IdNumberError-like ValueError.
+
+    Accepts full-width digits, spaces and dashes, and a +86 / 0086 / 86 prefix.
+    """
+    phone = _SEPARATORS.sub("", normalise_text(value))
+    if not phone:
+        return ""
+    for prefix in ("+86", "0086"):
+        if phone.startswith(prefix):
+            phone = phone[len(prefix) :]
+    if len(phone) == 13 and phone.startswith("86"):
+        phone = phone[2:]
+    if not _MOBILE.match(phone):
+        raise ValueError("手机号码应为 11 位中国大陆手机号，如 13800001234。")
+    return phone

@@ -1,0 +1,337 @@
+"""Writes to the member registry. Each is scope-checked, validated and audited."""
+
+import datetime
+import re
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from pypinyin import Style, lazy_pinyin
+from stdnum.iso7064 import mod_11_2
+
+from gonghui.audit.services import AuditAction, audit_record
+from gonghui.core.crypto import keyed_hash
+from gonghui.core.errors import Conflict, NotFound, ValidationFailed
+from gonghui.core.modules import Action
+from gonghui.core.scope import org_in_scope, scope_queryset
+from gonghui.core.text import normalise_text
+from gonghui.members.idnumber import IdNumberError, id_number_clean, phone_clean
+from gonghui.members.models import (
+    CardNumberSequence,
+    Education,
+    EmploymentForm,
+    Ethnicity,
+    EventKind,
+    Gender,
+    HukouType,
+    Member,
+    MembershipEvent,
+    MemberStatus,
+    PoliticalStatus,
+    SkillLevel,
+)
+from gonghui.orgs.models import Enterprise, Org
+
+MODULE = "members"
+DUPLICATE_ELSEWHERE = "此人已是其他工会的会员，不能重复入会；如需转入，请办理会籍转移。"
+
+# Fields member_update accepts (org moves go through a transfer, never an edit).
+MEMBER_EDITABLE_FIELDS = (
+    "name",
+    "id_number",
+    "phone",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "skill_level",
+    "hukou_type",
+    "hukou_place",
+    "political_status",
+    "employer",
+    "is_migrant_worker",
+    "employment_form",
+    "joined_on",
+)
+_NON_LETTERS = re.compile(r"[^a-z0-9]")
+
+
+def name_pinyin(name: str) -> tuple[str, str]:
+    """("zhangsan", "zs") for 张三: lowercase ascii for prefix search; other characters dropped."""
+    full = _NON_LETTERS.sub("", "".join(lazy_pinyin(name)).lower())
+    initials = _NON_LETTERS.sub("", "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower())
+    return full[:120], initials[:30]
+
+
+def card_prefix_for(org: Org) -> str:
+    """The division code of the nearest org up the tree that has one (6 digits), or 000000."""
+    ids = [*org.ancestor_ids(), org.pk]
+    codes = dict(Org.objects.filter(pk__in=ids).values_list("pk", "division_code"))
+    for pk in reversed(ids):
+        code = codes.get(pk) or ""
+        if len(code) >= 6 and code[:6].isdigit():
+            return code[:6]
+    return "000000"
+
+
+def card_number_format(prefix: str, sequence: int) -> str:
+    body = f"{prefix}{sequence:08d}"
+    return body + mod_11_2.calc_check_digit(body)
+
+
+def card_numbers_issue(prefix: str, count: int = 1) -> list[str]:
+    """Reserve `count` consecutive card numbers under prefix (row-locked counter)."""
+    CardNumberSequence.objects.get_or_create(prefix=prefix)
+    sequence = CardNumberSequence.objects.select_for_update().get(prefix=prefix)
+    first = sequence.last + 1
+    CardNumberSequence.objects.filter(prefix=prefix).update(last=F("last") + count)
+    if first + count - 1 > 99_999_999:
+        raise Conflict("该县的会员卡号已用尽，请联系系统管理员。")
+    return [card_number_format(prefix, n) for n in range(first, first + count)]
+
+
+def _require(actor, org, action: str = Action.EDIT) -> None:
+    """Out of scope answers as if the record did not exist (404), never 403."""
+    if actor is not None and not org_in_scope(actor, MODULE, action, org):
+        raise NotFound()
+
+
+def _duplicate_message(actor, existing: Member) -> str:
+    """Name the existing membership only to someone who may see it."""
+    if actor is None or org_in_scope(actor, MODULE, Action.VIEW, existing.org):
+        return (
+            f"该身份证号已是在册会员：{existing.name}，{existing.org.name}，"
+            f"会员卡号 {existing.card_number}。"
+        )
+    return DUPLICATE_ELSEWHERE
+
+
+def _clean(actor, data: dict, instance: Member | None) -> dict:
+    """Validate and normalise a full set of member fields; raise ValidationFailed on errors."""
+    fields: dict[str, list[str]] = {}
+    data = dict(data)
+    data["name"] = normalise_text(data.get("name"))
+    if not data["name"]:
+        fields["name"] = ["请填写姓名。"]
+    elif len(data["name"]) > 50:
+        fields["name"] = ["姓名不能超过 50 个字。"]
+    try:
+        info = id_number_clean(data.get("id_number"))
+    except IdNumberError as exc:
+        fields["id_number"] = [str(exc)]
+        info = None
+    else:
+        data["id_number"] = info.number
+        data["id_number_hash"] = keyed_hash(info.number)
+        data["id_last4"] = info.number[-4:]
+        entered_gender, entered_birth = data.get("gender") or "", data.get("birth_date")
+        if entered_gender and entered_gender != info.gender:
+            fields["gender"] = [
+                f"性别与身份证号不符：身份证号显示为{Gender(info.gender).label}性。"
+            ]
+        if entered_birth and entered_birth != info.birth_date:
+            fields["birth_date"] = [
+                f"出生日期与身份证号不符：身份证号显示为 {info.birth_date:%Y-%m-%d}。"
+            ]
+        data["gender"], data["birth_date"] = info.gender, info.birth_date
+        clash = Member.objects.filter(
+            id_number_hash=data["id_number_hash"], status=MemberStatus.ACTIVE
+        ).select_related("org")
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        existing = clash.first()
+        if existing is not None:
+            fields["id_number"] = [_duplicate_message(actor, existing)]
+    try:
+        data["phone"] = phone_clean(data.get("phone"))
+    except ValueError as exc:
+        fields["phone"] = [str(exc)]
+    else:
+        data["phone_hash"] = keyed_hash(data["phone"]) if data["phone"] else ""
+        data["phone_last4"] = data["phone"][-4:]
+    for key, choices, label, required in (
+        ("ethnicity", Ethnicity, "民族", True),
+        ("education", Education, "学历", False),
+        ("skill_level", SkillLevel, "技能等级", True),
+        ("hukou_type", HukouType, "户籍类型", True),
+        ("political_status", PoliticalStatus, "政治面貌", True),
+        ("employment_form", EmploymentForm, "就业形态", True),
+    ):
+        value = data.get(key) or ""
+        if (value or required) and value not in choices.values:
+            fields[key] = [f"请选择{label}。"]
+        data[key] = value
+    data["hukou_place"] = normalise_text(data.get("hukou_place"))[:100]
+    data["is_migrant_worker"] = bool(data.get("is_migrant_worker"))
+    joined_on = data.get("joined_on")
+    if not isinstance(joined_on, datetime.date):
+        fields["joined_on"] = ["请填写入会日期。"]
+    elif joined_on > datetime.date.today():
+        fields["joined_on"] = ["入会日期不能晚于今天。"]
+    elif info is not None and joined_on < info.birth_date:
+        fields["joined_on"] = ["入会日期不能早于出生日期。"]
+    employer = data.get("employer")
+    unchanged = instance is not None and employer == instance.employer
+    if employer is not None and not unchanged:
+        visible = actor is None or (
+            scope_queryset(Enterprise.objects.all(), actor, "orgs", Action.VIEW)
+            .filter(pk=employer.pk)
+            .exists()
+        )
+        if not visible:
+            fields["employer"] = ["所选工作单位不存在或不在您的管理范围内。"]
+    if fields:
+        raise ValidationFailed("请检查填写的内容。", fields=fields)
+    data["name_pinyin"], data["name_initials"] = name_pinyin(data["name"])
+    return data
+
+
+def _event(member: Member, kind: str, actor, note: str = "") -> MembershipEvent:
+    by = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return MembershipEvent.objects.create(
+        member=member, kind=kind, org_id=member.org_id, by=by, note=note[:300]
+    )
+
+
+@transaction.atomic
+def member_register(
+    *,
+    actor,
+    org: Org,
+    name: str,
+    id_number: str,
+    phone: str = "",
+    joined_on: datetime.date | None = None,
+    gender: str = "",
+    birth_date: datetime.date | None = None,
+    ethnicity: str = Ethnicity.HAN,
+    education: str = "",
+    skill_level: str = SkillLevel.NONE,
+    hukou_type: str = HukouType.URBAN,
+    hukou_place: str = "",
+    political_status: str = PoliticalStatus.MASSES,
+    employer: Enterprise | None = None,
+    is_migrant_worker: bool = False,
+    employment_form: str = EmploymentForm.STANDARD,
+) -> Member:
+    """Register a member in org and issue the card. Refuses an ID already active anywhere."""
+    _require(actor, org)
+    if not org.is_active:
+        raise ValidationFailed("所选工会组织已撤销。", fields={"org": ["所选工会组织已撤销。"]})
+    data = _clean(
+        actor,
+        dict(
+            name=name,
+            id_number=id_number,
+            phone=phone,
+            joined_on=joined_on or datetime.date.today(),
+            gender=gender,
+            birth_date=birth_date,
+            ethnicity=ethnicity,
+            education=education,
+            skill_level=skill_level,
+            hukou_type=hukou_type,
+            hukou_place=hukou_place,
+            political_status=political_status,
+            employer=employer,
+            is_migrant_worker=is_migrant_worker,
+            employment_form=employment_form,
+        ),
+        None,
+    )
+    (card_number,) = card_numbers_issue(card_prefix_for(org))
+    try:
+        with transaction.atomic():
+            member = Member.objects.create(org=org, card_number=card_number, **data)
+    except IntegrityError as exc:  # a concurrent registration of the same person won
+        raise ValidationFailed(
+            DUPLICATE_ELSEWHERE, fields={"id_number": [DUPLICATE_ELSEWHERE]}
+        ) from exc
+    _event(member, EventKind.JOINED, actor, f"入会，发放会员卡号 {card_number}")
+    audit_record(
+        action=AuditAction.CREATED,
+        user=actor,
+        org=org,
+        obj=member,
+        detail={"card_number": card_number},
+    )
+    return member
+
+
+def _locked(member: Member) -> Member:
+    return (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("org", "employer")
+        .get(pk=member.pk)
+    )
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, version: int | None = None, **changes) -> Member:
+    """Edit a member's record. Birth date and gender are re-derived from the ID number."""
+    member = _locked(member)
+    _require(actor, member.org)
+    if not member.is_active:
+        raise ValidationFailed("已退会的会员不能修改信息。")
+    if version is not None and version != member.version:
+        raise Conflict("该会员信息已被他人修改，请刷新后重试。", code="stale_version")
+    unknown = set(changes) - set(MEMBER_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    current = {f: getattr(member, f) for f in MEMBER_EDITABLE_FIELDS}
+    # Gender and birth date follow the ID number; only values entered now are checked.
+    merged = {**current, "gender": "", "birth_date": None, **changes}
+    cleaned = _clean(actor, merged, member)
+    changed = [f for f in MEMBER_EDITABLE_FIELDS if cleaned[f] != current[f]]
+    if not changed:
+        return member
+    for key, value in cleaned.items():
+        setattr(member, key, value)
+    member.version = F("version") + 1
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            DUPLICATE_ELSEWHERE, fields={"id_number": [DUPLICATE_ELSEWHERE]}
+        ) from exc
+    member.refresh_from_db()
+    labels = "、".join(str(Member._meta.get_field(f).verbose_name) for f in changed)
+    _event(member, EventKind.UPDATED, actor, f"修改：{labels}")
+    # Field names only: the audit log must not hold the personal data itself.
+    audit_record(
+        action=AuditAction.UPDATED,
+        user=actor,
+        org=member.org,
+        obj=member,
+        detail={"changed": changed},
+    )
+    return member
+
+
+@transaction.atomic
+def member_deactivate(
+    *, actor, member: Member, reason: str, on: datetime.date | None = None
+) -> Member:
+    """退会: the record and its history stay; the ID number may join again later."""
+    member = _locked(member)
+    _require(actor, member.org)
+    reason = normalise_text(reason)
+    if not reason:
+        raise ValidationFailed("请填写退会原因。", fields={"reason": ["请填写退会原因。"]})
+    if not member.is_active:
+        raise ValidationFailed("该会员已退会。")
+    member.status = MemberStatus.DEACTIVATED
+    member.deactivated_on = on or datetime.date.today()
+    member.deactivation_reason = reason[:200]
+    member.version = F("version") + 1
+    member.save()
+    member.refresh_from_db()
+    _event(member, EventKind.DEACTIVATED, actor, f"退会：{reason}")
+    audit_record(
+        action=AuditAction.DEACTIVATED,
+        user=actor,
+        org=member.org,
+        obj=member,
+        detail={"reason": reason},
+    )
+    return member

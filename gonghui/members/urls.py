@@ -1,0 +1,14 @@
+from django.urls import path
+
+from gonghui.members import views
+
+app_name = "members"
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("new/", views.member_create, name="create"),
+    path("<int:pk>/", views.member_detail, name="detail"),
+    path("<int:pk>/edit/", views.member_edit, name="edit"),
+    path("<int:pk>/deactivate/", views.member_deactivate, name="deactivate"),
+    path("<int:pk>/unmask/", views.member_unmask, name="unmask"),
+    path("<int:pk>/card/", views.member_card, name="card"),
+]

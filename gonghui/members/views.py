@@ -1,0 +1,216 @@
+"""Member registry pages. Views parse input, call one service or selector, render."""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from gonghui.audit.services import AuditAction, audit_record
+from gonghui.core.errors import ServiceError
+from gonghui.core.masking import mask_id_number, mask_phone
+from gonghui.core.modules import Action
+from gonghui.core.paging import paginate_capped
+from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, scope_queryset
+from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
+from gonghui.members import selectors, services
+from gonghui.members.forms import DeactivateForm, MemberForm, ReasonForm
+from gonghui.members.models import EmploymentForm, MemberStatus
+from gonghui.orgs.models import Org, OrgStatus
+from gonghui.orgs.selectors import enterprise_scoped
+
+MODULE = "members"
+FILTER_KEYS = ("q", "org", "employment_form", "new_form_only", "migrant", "joined_year", "status")
+EMPLOYER_CHOICES_LIMIT = 1000
+
+
+def _require(request, action: str) -> None:
+    if not can(request.user, MODULE, action):
+        raise Http404
+
+
+def _editable_orgs(request):
+    return (
+        scope_queryset(Org.objects.all(), request.user, MODULE, Action.EDIT, org_field="")
+        .filter(status=OrgStatus.ACTIVE)
+        .order_by("path")
+    )
+
+
+def _employers(request, current=None):
+    employers = list(enterprise_scoped(request.user).order_by("name")[:EMPLOYER_CHOICES_LIMIT])
+    if current is not None and current not in employers:
+        employers.insert(0, current)
+    return employers
+
+
+@login_required
+def member_list(request):
+    _require(request, Action.VIEW)
+    filters = {k: request.GET.get(k, "").strip() for k in FILTER_KEYS}
+    within = None
+    if filters["org"].isdigit():
+        within = get_in_scope_or_404(
+            Org.objects.all(), request.user, MODULE, Action.VIEW, pk=int(filters["org"])
+        )
+    query = {k: v for k, v in filters.items() if k != "org"}
+    # The list never shows the ID number or phone: leave them encrypted in the database.
+    members = selectors.member_list(request.user, org=within, **query).defer("id_number", "phone")
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            **paginate_capped(request, members),
+            "filters": filters,
+            "within": within,
+            "org_choices": scope_queryset(
+                Org.objects.filter(level__lte=5), request.user, MODULE, Action.VIEW, org_field=""
+            ).order_by("path")[:300],
+            "employment_form_choices": EmploymentForm.choices,
+            "status_choices": MemberStatus.choices,
+            "can_edit": can(request.user, MODULE, Action.EDIT),
+        },
+    )
+
+
+def _detail_context(request, member, **extra) -> dict:
+    return {
+        "m": member,
+        "events": selectors.member_events(request.user, member),
+        "id_masked": mask_id_number(member.id_number),
+        "phone_masked": mask_phone(member.phone),
+        "can_edit": member.is_active
+        and org_in_scope(request.user, MODULE, Action.EDIT, member.org),
+        "can_unmask": org_in_scope(request.user, MODULE, Action.VIEW_SENSITIVE, member.org),
+        "unmask_form": ReasonForm(),
+        **extra,
+    }
+
+
+@login_required
+def member_detail(request, pk):
+    _require(request, Action.VIEW)
+    member = selectors.member_get(request.user, pk)
+    return render(request, "members/member_detail.html", _detail_context(request, member))
+
+
+@login_required
+@require_POST
+def member_unmask(request, pk):
+    """Show the ID number and phone in full: needs view-sensitive and a reason; audited."""
+    member = selectors.member_get(request.user, pk, Action.VIEW_SENSITIVE)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "查看完整信息须填写事由。")
+        return redirect("members:detail", pk=member.pk)
+    audit_record(
+        action=AuditAction.UNMASKED,
+        user=request.user,
+        org=member.org,
+        obj=member,
+        detail={"fields": ["id_number", "phone"], "reason": form.cleaned_data["reason"]},
+    )
+    return render(
+        request,
+        "members/member_detail.html",
+        _detail_context(
+            request,
+            member,
+            id_plain=member.id_number,
+            phone_plain=member.phone,
+            unmask_form=None,
+        ),
+    )
+
+
+def _form_data(form) -> dict:
+    data = dict(form.cleaned_data)
+    data.pop("version", None)
+    data.pop("org", None)
+    return data
+
+
+def _employer_from(request, data: dict, employers) -> None:
+    pk = data.get("employer")
+    data["employer"] = next((e for e in employers if e.pk == pk), None) if pk else None
+
+
+@login_required
+def member_create(request):
+    _require(request, Action.EDIT)
+    if request.method == "POST":
+        posted_org_or_404(request, "org", MODULE, Action.EDIT)
+    orgs = _editable_orgs(request)
+    employers = _employers(request)
+    form = MemberForm(request.POST or None, orgs=orgs, employers=employers)
+    if request.method == "POST" and form.is_valid():
+        org = orgs.get(pk=form.cleaned_data["org"])
+        data = _form_data(form)
+        _employer_from(request, data, employers)
+        try:
+            member = services.member_register(actor=request.user, org=org, **data)
+        except ServiceError as exc:
+            form_apply_error(request, form, exc)
+        else:
+            messages.success(request, f"已登记会员：{member.name}，会员卡号 {member.card_number}。")
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def member_edit(request, pk):
+    _require(request, Action.EDIT)
+    member = selectors.member_get(request.user, pk, Action.EDIT)
+    if not member.is_active:
+        messages.error(request, "已退会的会员不能修改信息。")
+        return redirect("members:detail", pk=member.pk)
+    employers = _employers(request, member.employer)
+    initial = {f: getattr(member, f) for f in services.MEMBER_EDITABLE_FIELDS}
+    # Gender and birth date follow the ID number: blank unless the user wants them checked.
+    initial.update(gender="", birth_date=None, employer=member.employer_id, version=member.version)
+    form = MemberForm(request.POST or None, initial=initial, employers=employers)
+    if request.method == "POST" and form.is_valid():
+        data = _form_data(form)
+        _employer_from(request, data, employers)
+        try:
+            services.member_update(
+                actor=request.user,
+                member=member,
+                version=form.cleaned_data.get("version"),
+                **data,
+            )
+        except ServiceError as exc:
+            form_apply_error(request, form, exc)
+        else:
+            messages.success(request, "会员信息已保存。")
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "m": member})
+
+
+@login_required
+def member_deactivate(request, pk):
+    _require(request, Action.EDIT)
+    member = selectors.member_get(request.user, pk, Action.EDIT)
+    form = DeactivateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_deactivate(
+                actor=request.user, member=member, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as exc:
+            form_apply_error(request, form, exc)
+        else:
+            messages.success(request, f"{member.name} 已退会，会员档案和会籍记录仍然保留。")
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_deactivate.html", {"form": form, "m": member})
+
+
+@login_required
+def member_card(request, pk):
+    _require(request, Action.VIEW)
+    member = selectors.member_get(request.user, pk)
+    qr_svg = segno.make_qr(member.card_number, error="m").svg_inline(
+        scale=5, title=f"会员卡号 {member.card_number}"
+    )
+    return render(request, "members/member_card.html", {"m": member, "qr_svg": qr_svg})
