@@ -303,3 +303,125 @@ class MembershipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.get_kind_display()}"
+
+
+# --- online joining (网上入会) ------------------------------------------------------
+
+
+class JoinPath(models.TextChoices):
+    EMPLOYER_UNION = "employer_union", "单位已建会：由单位工会审核"
+    HOLDING_POOL = "holding_pool", "单位未建会或无固定单位：由乡镇(街道)工会审核"
+
+
+class JoinStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已通过"
+    REJECTED = "rejected", "未通过"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class JoinApplication(OrgOwned):
+    """A worker's online application. `org` is the reviewing union (employer's union or the
+    township/street union holding the pool); scope and the review queue follow it."""
+
+    path = models.CharField("入会途径", max_length=16, choices=JoinPath.choices)
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=6, choices=Gender.choices)
+    birth_date = models.DateField("出生日期")
+    id_number = EncryptedTextField("身份证号")
+    id_number_hash = models.CharField(max_length=64, editable=False)
+    phone = EncryptedTextField("手机号")
+    phone_hash = models.CharField(max_length=64, editable=False)
+    employment_form = models.CharField("就业形态", max_length=20, choices=EmploymentForm.choices)
+    employer = models.ForeignKey(
+        "orgs.Enterprise",
+        verbose_name="工作单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    employer_name = models.CharField("工作单位(自填)", max_length=150, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=JoinStatus.choices, default=JoinStatus.PENDING
+    )
+    reject_reason = models.CharField("未通过原因", max_length=200, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="applications"
+    )
+    submitted_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "网上入会申请"
+        verbose_name_plural = "网上入会申请"
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["org_anchor", "id"], name="joinapp_anchor_id"),
+            models.Index(fields=["org", "status", "id"], name="joinapp_org_status"),
+            models.Index(fields=["id_number_hash", "status"], name="joinapp_id_hash"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hash"],
+                condition=Q(status="pending"),
+                name="joinapp_one_pending_per_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} 入会申请"
+
+
+# --- membership transfers (会籍转移) ------------------------------------------------
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "待接收方审批"
+    APPROVED = "approved", "已转入"
+    REJECTED = "rejected", "已拒绝"
+    CANCELLED = "cancelled", "已撤销"
+
+
+class MembershipTransfer(OrgOwned):
+    """Moving a member between unions. `org` is the receiving union (it approves);
+    `from_org` is the sending one. Both sides see the transfer in their scope."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers")
+    from_org = models.ForeignKey(
+        "orgs.Org", verbose_name="转出组织", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    reason = models.CharField("转移原因", max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    reject_reason = models.CharField("拒绝原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "会籍转移"
+        verbose_name_plural = "会籍转移"
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["org_anchor", "id"], name="transfer_anchor_id"),
+            models.Index(fields=["from_org", "status"], name="transfer_from_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status="pending"),
+                name="transfer_one_pending_per_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.name}：{self.from_org} → {self.org}"
