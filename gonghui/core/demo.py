@@ -10,6 +10,8 @@ DEMO_SEEDERS = [
     "gonghui.orgs.demo.seed",
     "gonghui.accounts.demo.seed",
     "gonghui.members.demo.seed",
+    "gonghui.members.demo_join.seed",
+    "gonghui.members.demo_transfers.seed",
 ]
 DEMO_PASSWORD = "Demo@Gonghui2026"
 

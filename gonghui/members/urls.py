@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from gonghui.members import views
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.member_deactivate, name="deactivate"),
     path("<int:pk>/unmask/", views.member_unmask, name="unmask"),
     path("<int:pk>/card/", views.member_card, name="card"),
+    path("join-applications/", include("gonghui.members.urls_join")),
+    path("transfers/", include("gonghui.members.urls_transfers")),
 ]

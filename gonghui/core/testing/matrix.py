@@ -27,6 +27,9 @@ MATRIX_MODULES = [
     "gonghui.audit.tests.matrix",
     "gonghui.core.imports.tests.matrix",
     "gonghui.members.tests.matrix",
+    "gonghui.members.tests.matrix_join",
+    "gonghui.members.tests.matrix_transfers",
+    "gonghui.members.tests.matrix_api",
 ]
 RELATIONS = ("own", "sibling", "parent")
 ROLES = (

@@ -1,0 +1,5 @@
+"""Demo seeder stub."""
+
+
+def seed(*, seed: int) -> str:
+    return "nothing yet"
