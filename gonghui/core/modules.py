@@ -50,7 +50,16 @@ MODULES: dict[str, Module] = {
                 NavLink("用人单位", "orgs:enterprise_list", "企"),
             ),
         ),
-        Module("members", "会员管理", (NavLink("会员名册", "members:list", "会"),)),
+        Module(
+            "members",
+            "会员管理",
+            (
+                NavLink("会员名册", "members:list", "会"),
+                NavLink("入会审核", "members:join_list", "审"),
+                NavLink("会籍转移", "members:transfer_list", "转"),
+                NavLink("会员统计", "members:stats", "统"),
+            ),
+        ),
         Module("accounts", "用户与角色", (NavLink("用户与角色", "accounts:user_list", "人"),)),
         Module("audit", "审计日志", (NavLink("审计日志", "audit:event_list", "审"),)),
     ]

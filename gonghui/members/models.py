@@ -386,6 +386,11 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", "已撤销"
 
 
+class TransferSide(models.TextChoices):
+    FROM = "from", "转出方"
+    TO = "to", "转入方"
+
+
 class MembershipTransfer(OrgOwned):
     """Moving a member between unions. `org` is the receiving union (it approves);
     `from_org` is the sending one. Both sides see the transfer in their scope."""
@@ -398,6 +403,9 @@ class MembershipTransfer(OrgOwned):
         "状态", max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
     )
     reason = models.CharField("转移原因", max_length=200)
+    requested_side = models.CharField(
+        "发起方", max_length=4, choices=TransferSide.choices, default=TransferSide.FROM
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,20 +1,24 @@
 """Member registry pages. Views parse input, call one service or selector, render."""
 
+from urllib.parse import urlencode
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gonghui.audit.services import AuditAction, audit_record
 from gonghui.core.errors import ServiceError
+from gonghui.core.export import xlsx_bytes, xlsx_response
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_capped
 from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
-from gonghui.members import selectors, services
+from gonghui.members import selectors, services, stats
 from gonghui.members.forms import DeactivateForm, MemberForm, ReasonForm
 from gonghui.members.models import EmploymentForm, MemberStatus
 from gonghui.orgs.models import Org, OrgStatus
@@ -70,6 +74,9 @@ def member_list(request):
             "employment_form_choices": EmploymentForm.choices,
             "status_choices": MemberStatus.choices,
             "can_edit": can(request.user, MODULE, Action.EDIT),
+            "can_export": can(request.user, MODULE, Action.EXPORT),
+            "can_export_sensitive": can(request.user, MODULE, Action.EXPORT)
+            and can(request.user, MODULE, Action.VIEW_SENSITIVE),
         },
     )
 
@@ -214,3 +221,177 @@ def member_card(request, pk):
         scale=5, title=f"会员卡号 {member.card_number}"
     )
     return render(request, "members/member_card.html", {"m": member, "qr_svg": qr_svg})
+
+
+# --- export and statistics -------------------------------------------------------------
+
+EXPORT_MAX_ROWS = 200_000
+EXPORT_HEADERS = [
+    "会员卡号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "民族",
+    "身份证号",
+    "手机号码",
+    "学历",
+    "技能等级",
+    "户籍类型",
+    "户籍所在地",
+    "政治面貌",
+    "工作单位",
+    "农民工",
+    "就业形态",
+    "所属工会",
+    "所属工会编码",
+    "入会日期",
+    "状态",
+    "退会日期",
+]
+
+
+def _export_filters(request, source, action: str):
+    """The list filters from GET (or the hidden fields of the unmask form) and the org."""
+    filters = {k: (source.get(k) or "").strip() for k in FILTER_KEYS}
+    within = None
+    if filters["org"].isdigit():
+        within = get_in_scope_or_404(
+            Org.objects.all(), request.user, MODULE, action, pk=int(filters["org"])
+        )
+    return filters, within
+
+
+def _export_rows(members, masked: bool, counter: list[int]):
+    for m in members.iterator(chunk_size=2000):
+        counter[0] += 1
+        yield [
+            m.card_number,
+            m.name,
+            m.get_gender_display(),
+            m.birth_date,
+            m.get_ethnicity_display(),
+            mask_id_number(m.id_number) if masked else m.id_number,
+            mask_phone(m.phone) if masked else m.phone,
+            m.get_education_display(),
+            m.get_skill_level_display(),
+            m.get_hukou_type_display(),
+            m.hukou_place,
+            m.get_political_status_display(),
+            m.employer.name if m.employer else "",
+            m.is_migrant_worker,
+            m.get_employment_form_display(),
+            m.org.name,
+            m.org.code,
+            m.joined_on,
+            m.get_status_display(),
+            m.deactivated_on,
+        ]
+
+
+@login_required
+def member_export(request):
+    """The filtered list as .xlsx: masked by default (GET). Unmasked (POST) only with
+    view-sensitive in the same scope and a reason; every export is audited."""
+    _require(request, Action.EXPORT)
+    unmask = request.method == "POST" or request.GET.get("unmask") == "1"
+    if unmask:
+        _require(request, Action.VIEW_SENSITIVE)
+    source = request.POST if request.method == "POST" else request.GET
+    filters, within = _export_filters(request, source, Action.EXPORT)
+    query = {k: v for k, v in filters.items() if k != "org"}
+    if request.method != "POST" and unmask:
+        # The small form asking for the reason; the filters ride along as hidden fields.
+        return render(
+            request,
+            "members/member_export.html",
+            {"form": ReasonForm(), "filters": filters, "within": within},
+        )
+    reason = ""
+    if unmask:
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                "members/member_export.html",
+                {"form": form, "filters": filters, "within": within},
+            )
+        reason = form.cleaned_data["reason"]
+    members = selectors.member_list(request.user, org=within, action=Action.EXPORT, **query)
+    if unmask:  # both grants must cover each exported row
+        members = scope_queryset(members, request.user, MODULE, Action.VIEW_SENSITIVE)
+    members = members.select_related("org", "employer").order_by("id")
+    if members.values_list("id", flat=True)[EXPORT_MAX_ROWS : EXPORT_MAX_ROWS + 1]:
+        messages.error(
+            request,
+            f"符合条件的会员超过 {EXPORT_MAX_ROWS:,} 人，无法一次导出，请缩小筛选范围后再导出。",
+        )
+        params = urlencode({k: v for k, v in filters.items() if v})
+        return redirect(f"{reverse('members:list')}?{params}" if params else "members:list")
+    counter = [0]
+    content = xlsx_bytes(
+        EXPORT_HEADERS, _export_rows(members, not unmask, counter), sheet_name="会员名册"
+    )
+    audit_record(
+        action=AuditAction.EXPORTED,
+        user=request.user,
+        org=request.user.org,
+        detail={
+            "what": "members",
+            "rows": counter[0],
+            "filters": filters,
+            "masked": not unmask,
+            "reason": reason,
+        },
+    )
+    return xlsx_response(content, "会员名册" if not unmask else "会员名册-未脱敏")
+
+
+def _chart_data(stats) -> dict:
+    rows = list(stats.rows)
+    return {
+        "orgs": [f"{r.name}(本级)" if r.own_only else r.name for r in rows],
+        "members": [r.members for r in rows],
+        "coverage": [None if r.coverage is None else round(r.coverage * 100, 1) for r in rows],
+        "membership_rate": [
+            None if r.membership_rate is None else round(r.membership_rate * 100, 1) for r in rows
+        ],
+        "forms": [{"name": label, "value": n} for _code, label, n in stats.by_form],
+        "years": [str(year) for year, _n in stats.by_year],
+        "year_counts": [n for _year, n in stats.by_year],
+    }
+
+
+@login_required
+def member_stats(request):
+    """Members by org, employment form and year; 建会率 and 入会率 per org; with charts."""
+    _require(request, Action.VIEW)
+    data = stats.member_stats(request.user, Action.VIEW)
+    headers, rows = stats.stats_table(data)
+    return render(
+        request,
+        "members/member_stats.html",
+        {
+            "stats": data,
+            "headers": headers,
+            "table": [list(zip(headers, row, strict=True)) for row in rows] if data.rows else [],
+            "chart_data": _chart_data(data),
+            "can_export": can(request.user, MODULE, Action.EXPORT),
+        },
+    )
+
+
+@login_required
+def member_stats_export(request):
+    """The statistics table as .xlsx (counts only, no personal data); audited."""
+    _require(request, Action.EXPORT)
+    data = stats.member_stats(request.user, Action.EXPORT)
+    headers, rows = stats.stats_table(data)
+    audit_record(
+        action=AuditAction.EXPORTED,
+        user=request.user,
+        org=request.user.org,
+        detail={"what": "member_stats", "rows": len(rows), "filters": {}, "masked": True},
+    )
+    return xlsx_response(
+        xlsx_bytes(headers, rows, sheet_name="会员统计", title="会员统计"), "会员统计"
+    )

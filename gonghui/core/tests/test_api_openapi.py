@@ -23,6 +23,10 @@ EXPECTED_OPERATIONS = {
     ("delete", "/api/v1/users/{id}/roles/{assignment_id}"),
     ("get", "/api/v1/audit-events"),
     ("get", "/api/v1/me"),
+    ("get", "/api/v1/members"),
+    ("post", "/api/v1/members"),
+    ("get", "/api/v1/members/{id}"),
+    ("patch", "/api/v1/members/{id}"),
 }
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

@@ -76,6 +76,7 @@ ENDPOINTS = [
         _jobs,
         marker=lambda job: job.original_name,
         scoped=False,
+        extra={"any_module": ("orgs", "members")},
     ),
     Endpoint(
         "imports.new_form",
