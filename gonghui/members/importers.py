@@ -1,0 +1,697 @@
+"""Import kind "members" (会员): the real-name member list as unions keep it in spreadsheets.
+
+Upserts by ID number (the canonical 18-digit form, so a 15-digit legacy number, a lowercase x
+or full-width digits find the same person):
+
+- a person who is not an active member anywhere is created, with a member card number
+  reserved in blocks from CardNumberSequence and a JOINED MembershipEvent;
+- an active member of a union inside the import's target subtree is updated, field by field,
+  only where the file differs (blank cells keep what is stored), with an UPDATED event; a
+  file imported twice therefore changes nothing. The upload page offers no "skip existing
+  members" choice yet (the pipeline has no such option): existing members are updated;
+- an active member of a union outside the target subtree is reported on the row and left
+  where they are (imports never move members: that is a transfer); the other union is named
+  only to a user whose scope covers it;
+- a person whose latest membership in the target subtree was ended (退会) is reported, not
+  re-enrolled: an old list imported again must not undo a deactivation. (A former member of
+  a union outside the subtree joins anew.)
+
+Writes are bulk (bulk_create / bulk_update per commit batch, inside the pipeline's batch
+transaction); validation does one query per batch for the ID hashes and caches orgs,
+employers and pinyin across batches. The pipeline records one IMPORTED audit event per job.
+"""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from gonghui.core.crypto import keyed_hash
+from gonghui.core.imports import parsers
+from gonghui.core.imports.registry import ImportKind, register
+from gonghui.core.imports.spec import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    Column,
+    ImportContext,
+    ImportSpec,
+    Row,
+)
+from gonghui.core.masking import mask_id_number, mask_phone
+from gonghui.core.models import with_org_anchor
+from gonghui.core.modules import Action
+from gonghui.core.scope import org_in_scope, scope_queryset
+from gonghui.members.idnumber import IdNumberError, id_number_clean, phone_clean
+from gonghui.members.models import (
+    Education,
+    EmploymentForm,
+    Ethnicity,
+    EventKind,
+    Gender,
+    HukouType,
+    Member,
+    MembershipEvent,
+    MemberStatus,
+    PoliticalStatus,
+    SkillLevel,
+)
+from gonghui.members.services import (
+    DUPLICATE_ELSEWHERE,
+    card_numbers_issue,
+    card_prefix_for,
+    name_pinyin,
+)
+from gonghui.orgs.models import Enterprise, Org
+
+MODULE = "members"
+
+# --- cell parsers -------------------------------------------------------------------------
+
+
+class _IdNumber(str):
+    """A canonical ID number that prints masked.
+
+    The pipeline names the natural key in its "与第 N 行重复" message; this keeps the full
+    number out of messages, the job's error sample and the error sheet's 错误原因 column.
+    The value itself (hashing, encryption) is the full number.
+    """
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return mask_id_number(str.__str__(self))
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def _id_number(value: str) -> str:
+    try:
+        return _IdNumber(id_number_clean(value).number)
+    except IdNumberError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _phone(value: str) -> str:
+    return phone_clean(value)
+
+
+def _labels_without_suffix(choices, suffix: str) -> dict[str, str]:
+    return {label[: -len(suffix)]: value for value, label in choices if label.endswith(suffix)}
+
+
+_GENDER_ALIASES = {"男性": Gender.MALE, "女性": Gender.FEMALE, "m": "male", "f": "female"}
+_ETHNICITY_ALIASES = {
+    **_labels_without_suffix(Ethnicity.choices, "族"),
+    "汉": Ethnicity.HAN,
+    "朝鲜": Ethnicity.KOREAN,
+}
+_EDUCATION_ALIASES = {
+    "博士": Education.DOCTOR,
+    "研究生": Education.MASTER,
+    "硕士": Education.MASTER,
+    "本科": Education.BACHELOR,
+    "大学": Education.BACHELOR,
+    "大专": Education.COLLEGE,
+    "专科": Education.COLLEGE,
+    "高职": Education.COLLEGE,
+    "中专": Education.SECONDARY,
+    "中技": Education.SECONDARY,
+    "技校": Education.SECONDARY,
+    "职高": Education.SECONDARY,
+    "中职": Education.SECONDARY,
+    "高中": Education.HIGH,
+    "初中": Education.JUNIOR,
+    "初中及以下": Education.JUNIOR,
+    "小学": Education.PRIMARY,
+    "小学以下": Education.PRIMARY,
+    "文盲": Education.PRIMARY,
+}
+_SKILL_ALIASES = {
+    "初级工": SkillLevel.LEVEL5,
+    "五级": SkillLevel.LEVEL5,
+    "初级": SkillLevel.LEVEL5,
+    "中级工": SkillLevel.LEVEL4,
+    "四级": SkillLevel.LEVEL4,
+    "中级": SkillLevel.LEVEL4,
+    "高级工": SkillLevel.LEVEL3,
+    "三级": SkillLevel.LEVEL3,
+    "高级": SkillLevel.LEVEL3,
+    "技师": SkillLevel.LEVEL2,
+    "二级": SkillLevel.LEVEL2,
+    "高级技师": SkillLevel.LEVEL1,
+    "一级": SkillLevel.LEVEL1,
+    "特级技师": SkillLevel.PRINCIPAL,
+    "首席技师": SkillLevel.PRINCIPAL,
+    "无等级": SkillLevel.NONE,
+    "没有": SkillLevel.NONE,
+}
+_HUKOU_ALIASES = {
+    "城镇户口": HukouType.URBAN,
+    "非农业": HukouType.URBAN,
+    "非农业户口": HukouType.URBAN,
+    "非农": HukouType.URBAN,
+    "城市": HukouType.URBAN,
+    "农业户口": HukouType.RURAL,
+    "农村": HukouType.RURAL,
+    "农村户口": HukouType.RURAL,
+    "农户": HukouType.RURAL,
+}
+_POLITICAL_ALIASES = {
+    "党员": PoliticalStatus.CPC,
+    "中国共产党党员": PoliticalStatus.CPC,
+    "共产党员": PoliticalStatus.CPC,
+    "预备党员": PoliticalStatus.CPC_PROBATIONARY,
+    "团员": PoliticalStatus.CYL,
+    "中国共产主义青年团团员": PoliticalStatus.CYL,
+    "无党派": PoliticalStatus.INDEPENDENT,
+    **{
+        name: PoliticalStatus.DEMOCRATIC
+        for name in ("民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "台盟")
+    },
+}
+_EMPLOYMENT_ALIASES = {
+    "单位职工": EmploymentForm.STANDARD,
+    "标准劳动关系": EmploymentForm.STANDARD,
+    "职工": EmploymentForm.STANDARD,
+    "在职职工": EmploymentForm.STANDARD,
+    "正式职工": EmploymentForm.STANDARD,
+    "合同制职工": EmploymentForm.STANDARD,
+    "灵活就业人员": EmploymentForm.FLEXIBLE,
+    "货车司机(卡车司机)": EmploymentForm.TRUCK_DRIVER,
+    "卡车司机": EmploymentForm.TRUCK_DRIVER,
+    "快递小哥": EmploymentForm.COURIER,
+    "快递": EmploymentForm.COURIER,
+    "快递员(快递小哥)": EmploymentForm.COURIER,
+    "护工": EmploymentForm.CAREGIVER,
+    "护理员": EmploymentForm.CAREGIVER,
+    "家政": EmploymentForm.DOMESTIC,
+    "家政服务人员": EmploymentForm.DOMESTIC,
+    "网约配送员": EmploymentForm.FOOD_DELIVERY,
+    "外卖员": EmploymentForm.FOOD_DELIVERY,
+    "外卖骑手": EmploymentForm.FOOD_DELIVERY,
+    "外卖送餐员": EmploymentForm.FOOD_DELIVERY,
+    "房产中介": EmploymentForm.REALTY_AGENT,
+    "房地产经纪人": EmploymentForm.REALTY_AGENT,
+    "保安": EmploymentForm.SECURITY_GUARD,
+    "网约车驾驶员": EmploymentForm.RIDE_HAILING,
+    "网约车": EmploymentForm.RIDE_HAILING,
+}
+
+
+def _code(value: str) -> str:
+    code = value.replace(" ", "")
+    if len(code) > 32:
+        raise ValueError(f"不能超过 32 位(当前 {len(code)} 位)。")
+    return code
+
+
+COLUMNS = (
+    Column(
+        "name",
+        "姓名",
+        ("会员姓名", "职工姓名", "名字"),
+        required=True,
+        parse=parsers.text(max_length=50),
+        example="张三",
+    ),
+    Column(
+        "id_number",
+        "身份证号",
+        ("身份证号码", "公民身份号码", "证件号码", "身份证", "公民身份证号码", "身份证件号码"),
+        required=True,
+        parse=_id_number,
+        mask=mask_id_number,
+        help="18 位(15 位旧号自动升级)；重复导入时按身份证号更新。",
+        example="110105194912310021",
+    ),
+    Column(
+        "phone",
+        "手机号",
+        ("手机号码", "联系电话", "手机", "联系方式", "电话"),
+        parse=_phone,
+        mask=mask_phone,
+        example="13800001234",
+    ),
+    Column(
+        "gender",
+        "性别",
+        parse=parsers.choice(Gender.choices, aliases=_GENDER_ALIASES),
+        help="可不填：按身份证号确定；填写时须与身份证号一致。",
+        example="男",
+    ),
+    Column(
+        "ethnicity",
+        "民族",
+        parse=parsers.choice(Ethnicity.choices, aliases=_ETHNICITY_ALIASES),
+        help="不填时为汉族。",
+        example="汉族",
+    ),
+    Column(
+        "education",
+        "学历",
+        ("文化程度", "最高学历"),
+        parse=parsers.choice(Education.choices, aliases=_EDUCATION_ALIASES),
+        help="可填：" + "、".join(Education.labels) + "。",
+        example="大学本科",
+    ),
+    Column(
+        "skill_level",
+        "技能等级",
+        ("职业技能等级", "技术等级"),
+        parse=parsers.choice(SkillLevel.choices, aliases=_SKILL_ALIASES),
+        help="可填：" + "、".join(SkillLevel.labels) + "。不填时为无。",
+        example="中级工(四级)",
+    ),
+    Column(
+        "hukou_type",
+        "户籍类型",
+        ("户口性质", "户口类型", "户籍性质"),
+        parse=parsers.choice(HukouType.choices, aliases=_HUKOU_ALIASES),
+        help="城镇 / 农业。新增会员必填。",
+        example="农业",
+    ),
+    Column(
+        "hukou_place",
+        "户籍所在地",
+        ("户籍地", "户口所在地", "籍贯"),
+        parse=parsers.text(max_length=100),
+        example="河南省周口市",
+    ),
+    Column(
+        "political_status",
+        "政治面貌",
+        parse=parsers.choice(PoliticalStatus.choices, aliases=_POLITICAL_ALIASES),
+        help="不填时为群众。",
+        example="群众",
+    ),
+    Column(
+        "employer",
+        "工作单位",
+        ("单位名称", "工作单位名称", "用人单位", "所在单位"),
+        help="用人单位全称或统一社会信用代码，须已在系统中登记且在您的管理范围内。",
+        example="某某科技有限公司",
+    ),
+    Column(
+        "is_migrant_worker",
+        "是否农民工",
+        ("农民工",),
+        parse=parsers.boolean(),
+        help="是 / 否。",
+        example="否",
+    ),
+    Column(
+        "employment_form",
+        "就业形态",
+        ("就业类型", "用工形式", "职业类别"),
+        parse=parsers.choice(EmploymentForm.choices, aliases=_EMPLOYMENT_ALIASES),
+        help="可填：" + "、".join(EmploymentForm.labels) + "。不填时为单位职工。",
+        example="快递员",
+    ),
+    Column(
+        "joined_on",
+        "入会时间",
+        ("入会日期", "加入工会时间"),
+        parse=parsers.date_value(),
+        help="如 2021-03-05、2021.3.5、2021/03/05、2021年3月5日。新增会员必填。",
+        example="2021-03-05",
+    ),
+    Column(
+        "org_name",
+        "所属工会",
+        ("所属工会名称", "工会名称", "基层工会"),
+        help="会员所在的工会组织(须在导入范围内且不重名)；不填时为导入时选择的组织。",
+    ),
+    Column(
+        "org_code",
+        "工会编码",
+        ("所属工会编码", "组织编码"),
+        parse=_code,
+        help="填写时优先于所属工会名称。",
+    ),
+)
+
+# Fields compared and written for an existing member (org changes are transfers).
+UPDATE_FIELDS = (
+    "name",
+    "ethnicity",
+    "education",
+    "skill_level",
+    "hukou_type",
+    "hukou_place",
+    "political_status",
+    "is_migrant_worker",
+    "employment_form",
+    "joined_on",
+)
+_LOADED = (
+    "id",
+    "org_id",
+    "id_number_hash",
+    "phone_hash",
+    "employer_id",
+    "version",
+    *UPDATE_FIELDS,
+)
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def _state(ctx: ImportContext) -> dict:
+    state = ctx.state.get("members")
+    if state is None:
+        state = ctx.state["members"] = {
+            "today": timezone.localdate(),
+            "orgs": {},  # pk → Org (targets and the orgs of existing members)
+            "org_by_code": {},  # code → Org | error message
+            "org_by_name": {},  # name → Org | error message
+            "employers": {},  # cell text → Enterprise pk | error message
+            "visible": {},  # org pk → the actor may view members there
+        }
+    return state
+
+
+def _load_orgs(state: dict, pks) -> None:
+    missing = {pk for pk in pks if pk not in state["orgs"]}
+    if missing:
+        for org in Org.objects.filter(pk__in=missing):
+            state["orgs"][org.pk] = org
+
+
+def _resolve_orgs(ctx: ImportContext, state: dict, rows: list[Row]) -> None:
+    by_code, by_name = state["org_by_code"], state["org_by_name"]
+    codes = {r.values["org_code"] for r in rows if "org_code" in r.values} - by_code.keys()
+    names = {
+        r.values["org_name"] for r in rows if "org_name" in r.values and "org_code" not in r.values
+    } - by_name.keys()
+    if codes:
+        found = {o.code: o for o in Org.objects.filter(code__in=codes)}
+        for code in codes:
+            org = found.get(code)
+            if org is None or not ctx.org_allowed(org):
+                by_code[code] = f"工会编码“{code}”不存在或不在导入范围内。"
+            else:
+                by_code[code] = org
+    if names:
+        found_by_name: dict[str, list[Org]] = {}
+        for org in Org.objects.filter(name__in=names, path__startswith=ctx.org.path):
+            found_by_name.setdefault(org.name, []).append(org)
+        for name in names:
+            matches = found_by_name.get(name, [])
+            if len(matches) == 1:
+                by_name[name] = matches[0]
+            elif matches:
+                by_name[name] = f"所属工会“{name}”对应多个组织，请改填工会编码。"
+            else:
+                by_name[name] = f"所属工会“{name}”不存在或不在导入范围内。"
+
+
+def _resolve_employers(ctx: ImportContext, state: dict, rows: list[Row]) -> None:
+    cache = state["employers"]
+    wanted = {r.values["employer"] for r in rows if "employer" in r.values} - cache.keys()
+    if not wanted:
+        return
+    codes = {w.upper() for w in wanted if len(w) == 18 and w.isascii() and w.isalnum()}
+    queryset = Enterprise.objects.all()
+    if ctx.actor is not None:
+        queryset = scope_queryset(queryset, ctx.actor, "orgs", Action.VIEW)
+    by_name: dict[str, list[int]] = {}
+    by_code: dict[str, int] = {}
+    for pk, name, code in queryset.filter(
+        Q(name__in=wanted) | Q(credit_code__in=codes)
+    ).values_list("pk", "name", "credit_code"):
+        by_name.setdefault(name, []).append(pk)
+        by_code[code] = pk
+    for text in wanted:
+        pk = by_code.get(text.upper())
+        if pk is not None:
+            cache[text] = pk
+            continue
+        matches = by_name.get(text, [])
+        if len(matches) == 1:
+            cache[text] = matches[0]
+        elif matches:
+            cache[text] = f"工作单位“{text}”有多个同名单位，请改填统一社会信用代码。"
+        else:
+            cache[text] = f"工作单位“{text}”未登记或不在您的管理范围内，请先登记用人单位。"
+
+
+def _elsewhere_message(ctx: ImportContext, state: dict, org: Org | None) -> str:
+    """Name the other union only to a user who may see members there."""
+    if org is None:
+        return DUPLICATE_ELSEWHERE
+    visible = state["visible"].get(org.pk)
+    if visible is None:
+        visible = ctx.actor is None or org_in_scope(ctx.actor, MODULE, Action.VIEW, org)
+        state["visible"][org.pk] = visible
+    if visible:
+        return f"此人已是“{org.name}”的在册会员，本次未导入；如需转入，请办理会籍转移。"
+    return DUPLICATE_ELSEWHERE
+
+
+def _validate(ctx: ImportContext, rows: list[Row]) -> None:
+    state = _state(ctx)
+    today = state["today"]
+    for row in rows:
+        number = str.__str__(row.values["id_number"])
+        row.data["id"] = number
+        row.data["hash"] = keyed_hash(number)
+    existing: dict[str, Member] = {}
+    former: dict[str, Member] = {}  # the latest deactivated record, when none is active
+    for m in Member.objects.filter(id_number_hash__in=[r.data["hash"] for r in rows]).only(
+        *_LOADED, "status", "deactivated_on"
+    ):
+        if m.status == MemberStatus.ACTIVE:
+            existing[m.id_number_hash] = m
+        elif m.pk > getattr(former.get(m.id_number_hash), "pk", 0):
+            former[m.id_number_hash] = m
+    _load_orgs(state, {m.org_id for m in [*existing.values(), *former.values()]} | {ctx.org.pk})
+    _resolve_orgs(ctx, state, rows)
+    _resolve_employers(ctx, state, rows)
+    orgs = state["orgs"]
+    for row in rows:
+        values, number = row.values, row.data["id"]
+        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        gender = "male" if int(number[16]) % 2 == 1 else "female"
+        if "gender" in values and values["gender"] != gender:
+            row.error(f"性别与身份证号不符：身份证号显示为{Gender(gender).label}性。")
+        joined_on = values.get("joined_on")
+        if joined_on is not None:
+            if joined_on > today:
+                row.error("入会时间不能晚于今天。")
+            elif joined_on < birth:
+                row.error("入会时间不能早于出生日期。")
+        org = None
+        if "org_code" in values:
+            org = state["org_by_code"][values["org_code"]]
+        elif "org_name" in values:
+            org = state["org_by_name"][values["org_name"]]
+        if isinstance(org, str):
+            row.error(org)
+            org = None
+        employer_id = None
+        if "employer" in values:
+            employer_id = state["employers"][values["employer"]]
+            if isinstance(employer_id, str):
+                row.error(employer_id)
+                employer_id = None
+        member = existing.get(row.data["hash"])
+        if member is not None:
+            current = orgs.get(member.org_id)
+            if current is None or not ctx.org_allowed(current):
+                row.errors[:] = [_elsewhere_message(ctx, state, current)]
+                continue
+            if org is not None and org.pk != member.org_id:
+                row.error(
+                    f"此人已是“{current.name}”的在册会员，导入不会转移会籍；"
+                    "如需转到其他工会，请办理会籍转移。"
+                )
+            if row.errors:
+                continue
+            row.data["member"] = member
+            row.data["changes"] = _changes(member, values, employer_id)
+            continue
+        left = former.get(row.data["hash"])
+        if left is not None and ctx.org_allowed(orgs.get(left.org_id)):
+            # Re-importing an old list must not quietly re-enrol someone who left.
+            row.error(
+                f"此人已于 {left.deactivated_on or '此前'} 从“{orgs[left.org_id].name}”退会，"
+                "导入不会恢复会籍；如需重新入会，请在会员管理中办理。"
+            )
+            continue
+        org = org or orgs[ctx.org.pk]
+        if not org.is_active:
+            row.error(f"工会组织“{org.name}”已撤销，不能导入会员。")
+        if "hukou_type" not in values:
+            row.error("新增会员请填写户籍类型。")
+        if joined_on is None:
+            row.error("新增会员请填写入会时间。")
+        row.data.update(org=org, employer_id=employer_id, birth=birth, gender=gender)
+
+
+def _changes(member: Member, values: dict, employer_id: int | None) -> dict:
+    changes = {
+        field: values[field]
+        for field in UPDATE_FIELDS
+        if field in values and getattr(member, field) != values[field]
+    }
+    if "phone" in values:
+        phone_hash = keyed_hash(values["phone"])
+        if phone_hash != member.phone_hash:
+            changes.update(phone=values["phone"], phone_hash=phone_hash)
+            changes["phone_last4"] = values["phone"][-4:]
+    if employer_id is not None and employer_id != member.employer_id:
+        changes["employer_id"] = employer_id
+    return changes
+
+
+# --- commit -------------------------------------------------------------------------------
+
+
+def _pinyin(state: dict, name: str) -> tuple[str, str]:
+    cache = state.setdefault("pinyin", {})
+    hit = cache.get(name)
+    if hit is None:
+        if len(cache) > 200_000:
+            cache.clear()
+        hit = cache[name] = name_pinyin(name)
+    return hit
+
+
+def _prefix(state: dict, org: Org) -> str:
+    prefixes = state.setdefault("prefixes", {})
+    if org.pk not in prefixes:
+        prefixes[org.pk] = card_prefix_for(org)
+    return prefixes[org.pk]
+
+
+def _commit(ctx: ImportContext, rows: list[Row]) -> None:
+    state = _state(ctx)
+    actor_id = ctx.actor.pk if getattr(ctx.actor, "is_authenticated", False) else None
+    now = timezone.now()
+    new_rows = [r for r in rows if "member" not in r.data]
+    if new_rows:
+        by_prefix: dict[str, list[Row]] = {}
+        for row in new_rows:
+            by_prefix.setdefault(_prefix(state, row.data["org"]), []).append(row)
+        members = []
+        for prefix, group in by_prefix.items():
+            cards = card_numbers_issue(prefix, len(group))
+            for row, card in zip(group, cards, strict=True):
+                members.append(_new_member(state, row, card))
+        with_org_anchor(members)
+        Member.objects.bulk_create(members)
+        MembershipEvent.objects.bulk_create(
+            MembershipEvent(
+                member_id=m.pk,
+                kind=EventKind.JOINED,
+                org_id=m.org_id,
+                at=now,
+                by_id=actor_id,
+                note=f"批量导入入会，发放会员卡号 {m.card_number}",
+            )
+            for m in members
+        )
+        for row in new_rows:
+            row.outcome = CREATED
+    changed, events, fields = [], [], set()
+    for row in rows:
+        if "member" not in row.data:
+            continue
+        member, changes = row.data["member"], row.data["changes"]
+        if not changes:
+            row.outcome = UNCHANGED
+            continue
+        for field, value in changes.items():
+            setattr(member, field, value)
+        member.version += 1
+        member.updated_at = now
+        fields.update(changes)
+        changed.append(member)
+        labels = sorted({_LABELS.get(f, "") for f in changes} - {""})
+        events.append(
+            MembershipEvent(
+                member_id=member.pk,
+                kind=EventKind.UPDATED,
+                org_id=member.org_id,
+                at=now,
+                by_id=actor_id,
+                note=("批量导入更新：" + "、".join(labels))[:300],
+            )
+        )
+        row.outcome = UPDATED
+    if changed:
+        Member.objects.bulk_update(changed, [*sorted(fields), "version", "updated_at"])
+        MembershipEvent.objects.bulk_create(events)
+
+
+_LABELS = {
+    "name": "姓名",
+    "phone": "手机号",
+    "ethnicity": "民族",
+    "education": "学历",
+    "skill_level": "技能等级",
+    "hukou_type": "户籍类型",
+    "hukou_place": "户籍所在地",
+    "political_status": "政治面貌",
+    "employer_id": "工作单位",
+    "is_migrant_worker": "是否农民工",
+    "employment_form": "就业形态",
+    "joined_on": "入会时间",
+}
+
+
+def _new_member(state: dict, row: Row, card: str) -> Member:
+    values, data = row.values, row.data
+    number, phone = data["id"], values.get("phone", "")
+    pinyin, initials = _pinyin(state, values["name"])
+    return Member(
+        org=data["org"],
+        card_number=card,
+        name=values["name"],
+        name_pinyin=pinyin,
+        name_initials=initials,
+        gender=data["gender"],
+        birth_date=data["birth"],
+        ethnicity=values.get("ethnicity", Ethnicity.HAN),
+        id_number=number,
+        id_number_hash=data["hash"],
+        id_last4=number[-4:],
+        phone=phone,
+        phone_hash=keyed_hash(phone) if phone else "",
+        phone_last4=phone[-4:],
+        education=values.get("education", ""),
+        skill_level=values.get("skill_level", SkillLevel.NONE),
+        hukou_type=values["hukou_type"],
+        hukou_place=values.get("hukou_place", ""),
+        political_status=values.get("political_status", PoliticalStatus.MASSES),
+        employer_id=data["employer_id"],
+        is_migrant_worker=values.get("is_migrant_worker", False),
+        employment_form=values.get("employment_form", EmploymentForm.STANDARD),
+        joined_on=values["joined_on"],
+    )
+
+
+MEMBER_SPEC = ImportSpec(
+    columns=COLUMNS,
+    natural_key="id_number",
+    validate_batch=_validate,
+    batch_commit=_commit,
+    batch_size=5000,
+    commit_batch_size=2000,
+)
+
+register(
+    ImportKind(
+        code="members",
+        title="会员",
+        module=MODULE,
+        spec=MEMBER_SPEC,
+        description=(
+            "按身份证号新增或更新会员：新会员发放会员卡号；本范围内已在册的会员按文件更新"
+            "(空白单元格不修改)；已是其他工会在册会员的行不导入，请办理会籍转移。"
+        ),
+        next_url_name="members:list",
+    )
+)

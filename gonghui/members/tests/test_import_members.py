@@ -1,0 +1,264 @@
+"""Import kind "members": header variants, messy cells, upsert by ID number, scope."""
+
+import datetime
+
+import pytest
+
+from gonghui.audit.models import AuditAction, AuditEvent
+from gonghui.core.errors import NotFound
+from gonghui.core.imports.services import import_commit, import_errors_export, import_upload
+from gonghui.core.imports.tests.files import csv_upload, read_xlsx, xlsx_upload
+from gonghui.core.testing.fixtures import build_enterprise
+from gonghui.members.models import EventKind, Member, MembershipEvent, MemberStatus
+from gonghui.members.services import DUPLICATE_ELSEWHERE
+from gonghui.members.tests.factories import make_id_number
+
+VALID = "11010519491231002X"  # female, born 1949-12-31
+LEGACY = "110105491231002"  # the same person's 15-digit number
+
+
+@pytest.fixture(autouse=True)
+def _imports_isolation(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
+
+
+def _run(user, rows, *, upload=xlsx_upload, org=None, mode="skip_invalid", **kwargs):
+    job = import_upload(actor=user, kind="members", file=upload(rows, **kwargs), org=org)
+    if job.valid_rows:
+        job = import_commit(actor=user, job=job, mode=mode)
+    return job
+
+
+HEADER = ["姓名", "公民身份号码", "联系电话", "户口性质", "入会日期", "单位名称", "工会编码"]
+
+
+def test_header_variants_full_width_lowercase_x_legacy_ids_and_date_formats(
+    users, tree, enterprise_factory
+):
+    shop = enterprise_factory(org=tree.a, name="甲镇某某商店")
+    factory = enterprise_factory(org=tree.a, name="甲镇某某工厂")
+    ids = [make_id_number(male=True) for _ in range(3)]
+    serial = (datetime.date(2021, 3, 5) - datetime.date(1899, 12, 30)).days
+    rows = [
+        HEADER,
+        ["张三", _full_width(ids[0][:6]) + "　" + _full_width(ids[0][6:]), "138 0000 1234",
+         "农业", serial, "甲镇某某商店", "999001001"],
+        ["李四", ids[1][:17] + ids[1][17].lower(), "", "城镇户口", "2021.3.5",
+         factory.credit_code, ""],
+        ["王五", ids[2], "", "非农业", "2021/03/05", "", ""],
+        ["赵六", LEGACY, "13900001111", "农村", "2021年3月5日", "", "999001002"],
+    ]  # fmt: skip
+    job = _run(users.township_staff, rows, title="2024 年甲镇会员名册")
+    assert (job.valid_rows, job.error_rows, job.created_count) == (4, 0, 4)
+    members = {m.name: m for m in Member.objects.all()}
+    assert {m.joined_on for m in members.values()} == {datetime.date(2021, 3, 5)}
+    assert members["张三"].id_number == ids[0]
+    assert members["张三"].phone == "13800001234"
+    assert members["张三"].employer == shop and members["张三"].org == tree.a1
+    assert members["李四"].id_number == ids[1] and members["李四"].employer == factory
+    assert members["王五"].org == tree.a  # no org column value: the import's target org
+    zhao = members["赵六"]
+    assert zhao.id_number == VALID and zhao.gender == "female" and zhao.org == tree.ae
+    assert zhao.birth_date == datetime.date(1949, 12, 31)
+    assert zhao.name_pinyin == "zhaoliu" and zhao.name_initials == "zl"
+    assert len({m.card_number for m in members.values()}) == 4
+    joined = MembershipEvent.objects.filter(kind=EventKind.JOINED)
+    assert {(e.by, e.org_id) for e in joined} == {
+        (users.township_staff, m.org_id) for m in members.values()
+    }
+    assert joined.count() == 4
+    audits = AuditEvent.objects.filter(action=AuditAction.IMPORTED)
+    assert audits.count() == 1
+    assert audits.get().detail["created"] == 4
+
+
+def test_duplicate_id_inside_the_file_legacy_form_counts_as_the_same(users, tree):
+    rows = [
+        ["姓名", "身份证号码", "户籍类型", "入会时间"],
+        ["赵六", VALID, "农业", "2021-03-05"],
+        ["赵六", LEGACY, "农业", "2021-03-05"],
+    ]
+    job = _run(users.township_staff, rows, upload=csv_upload)
+    assert (job.created_count, job.rejected_count) == (1, 1)
+    assert job.error_sample == [
+        {"row": 3, "errors": ["身份证号“1101**********002X”与第 2 行重复。"]}
+    ]
+
+
+def test_duplicate_inside_file_message(users, tree):
+    number = make_id_number()
+    rows = [
+        ["姓名", "证件号码", "户籍类型", "入会时间"],
+        ["钱七", number, "农业", "2021-03-05"],
+        ["钱七", number.lower(), "农业", "2021-03-05"],
+    ]
+    job = import_upload(actor=users.township_staff, kind="members", file=csv_upload(rows))
+    assert job.error_sample == [
+        {"row": 3, "errors": [f"身份证号“{number[:4]}**********{number[-4:]}”与第 2 行重复。"]}
+    ]
+    assert number not in str(job.error_sample)
+
+
+def test_member_of_another_union_is_reported_not_moved(users, tree, member_factory):
+    elsewhere = member_factory(org=tree.b1, name="孙八")
+    rows = [
+        ["姓名", "身份证号", "户籍类型", "入会时间"],
+        ["孙八", elsewhere.id_number, "农业", "2022-01-01"],
+    ]
+    job = import_upload(actor=users.township_staff, kind="members", file=xlsx_upload(rows))
+    assert job.error_sample == [{"row": 2, "errors": [DUPLICATE_ELSEWHERE]}]  # B is not named
+    # A county admin importing into township A may see township B: the union is named.
+    job = import_upload(
+        actor=users.county_admin, kind="members", file=xlsx_upload(rows), org=tree.a
+    )
+    assert "乙镇一村工会" in job.error_sample[0]["errors"][0]
+    elsewhere.refresh_from_db()
+    assert elsewhere.org == tree.b1 and elsewhere.status == MemberStatus.ACTIVE
+
+
+def test_reimport_changes_nothing_and_a_changed_cell_updates(users, tree):
+    ids = [make_id_number() for _ in range(3)]
+    rows = [
+        ["姓名", "身份证号", "手机号", "户籍类型", "入会时间", "学历", "民族", "是否农民工"]
+    ] + [
+        [f"会员{i}", n, f"1380000{i:04d}", "农业", "2021-03-05", "本科", "汉", "是"]
+        for i, n in enumerate(ids)
+    ]
+    job = _run(users.township_staff, rows)
+    assert job.created_count == 3
+    cards = dict(Member.objects.values_list("pk", "card_number"))
+    job = _run(users.township_staff, rows)
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 3)
+    assert dict(Member.objects.values_list("pk", "card_number")) == cards
+    rows[1][2] = "13911112222"
+    rows[2][5] = "大专"
+    job = _run(users.township_staff, rows)
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 2, 1)
+    first = Member.objects.get(id_number_hash=Member.objects.get(name="会员0").id_number_hash)
+    assert first.phone == "13911112222" and first.version == 2
+    assert MembershipEvent.objects.filter(kind=EventKind.UPDATED).count() == 2
+    assert Member.objects.get(name="会员1").education == "college"
+    assert Member.objects.count() == 3
+
+
+def test_a_former_member_is_not_re_enrolled_by_an_old_list(users, tree, member_factory):
+    from gonghui.members.services import member_deactivate
+
+    member = member_factory(org=tree.a1, name="陈十一")
+    member_deactivate(actor=None, member=member, reason="离职", on=datetime.date(2025, 1, 2))
+    rows = [
+        ["姓名", "身份证号", "户籍类型", "入会时间"],
+        ["陈十一", member.id_number, "农业", "2020-05-01"],
+    ]
+    errors = _validated(users, rows)
+    assert errors[2] == [
+        "此人已于 2025-01-02 从“甲镇一村工会”退会，导入不会恢复会籍；如需重新入会，请在会员管理中办理。"
+    ]
+    # Someone who left a union outside the import's subtree joins anew.
+    member_b = member_factory(org=tree.b1, name="陈十二")
+    member_deactivate(actor=None, member=member_b, reason="离职")
+    rows[1][:2] = ["陈十二", member_b.id_number]
+    job = _run(users.township_staff, rows)
+    assert job.created_count == 1
+    assert Member.objects.filter(id_number_hash=member_b.id_number_hash).count() == 2
+
+
+def test_existing_member_in_scope_is_not_moved_by_import(users, tree, member_factory):
+    member = member_factory(org=tree.a1, name="周九")
+    rows = [["姓名", "身份证号", "工会编码"], ["周九", member.id_number, "999001002"]]
+    job = import_upload(actor=users.township_staff, kind="members", file=xlsx_upload(rows))
+    assert "会籍转移" in job.error_sample[0]["errors"][0]
+
+
+def test_out_of_scope_org_is_refused(users, tree):
+    rows = [
+        ["姓名", "身份证号", "户籍类型", "入会时间", "所属工会编码"],
+        ["吴十", make_id_number(), "农业", "2021-03-05", "999002001"],
+    ]
+    job = import_upload(actor=users.township_staff, kind="members", file=xlsx_upload(rows))
+    assert job.error_sample == [
+        {"row": 2, "errors": ["工会编码“999002001”不存在或不在导入范围内。"]}
+    ]
+    with pytest.raises(NotFound):
+        import_upload(
+            actor=users.township_staff, kind="members", file=xlsx_upload(rows), org=tree.b
+        )
+
+
+def test_employer_outside_scope_is_refused(users, tree):
+    other = build_enterprise(org=tree.b, name="乙镇某某厂")
+    rows = [
+        ["姓名", "身份证号", "户籍类型", "入会时间", "工作单位"],
+        ["郑一", make_id_number(), "农业", "2021-03-05", other.name],
+    ]
+    job = import_upload(actor=users.township_staff, kind="members", file=xlsx_upload(rows))
+    assert job.error_sample[0]["errors"] == [
+        "工作单位“乙镇某某厂”未登记或不在您的管理范围内，请先登记用人单位。"
+    ]
+
+
+def test_error_sheet_has_reasons_in_chinese_and_masks_ids(users, tree):
+    female = make_id_number(male=False)
+    rows = [
+        ["姓名", "身份证号", "性别", "户籍类型", "入会时间", "就业形态", "手机号"],
+        ["好人", make_id_number(), "男", "农业", "2021-03-05", "外卖骑手", ""],
+        ["错一", "110105194912310021", "", "农业", "2021-03-05", "", ""],
+        ["错二", female, "男", "", "", "宇航员", "12345"],
+        ["错三", make_id_number(), "", "农业", "2099-01-01", "", ""],
+    ]
+    job = _run(users.township_staff, rows)
+    assert (job.created_count, job.rejected_count) == (1, 3)
+    assert Member.objects.get().employment_form == "food_delivery"
+    errors = {e["row"]: e["errors"] for e in job.error_sample}
+    assert errors[3] == ["身份证号校验位不正确，请核对后重新输入。"]
+    assert errors[4] == [
+        "就业形态：“宇航员”不是可选的值，可填：单位职工(标准劳动关系)、灵活就业、货车司机、快递员、"
+        "护工护理员、家政服务员、商场信息员、网约送餐员、房产中介员、保安员、网约车司机。",
+        "手机号码应为 11 位中国大陆手机号，如 13800001234。",
+    ]  # cells that do not parse stop the row before the cross-field checks
+    assert errors[5] == ["入会时间不能晚于今天。"]
+    content = import_errors_export(actor=users.township_staff, job=job)
+    sheet = read_xlsx(content)
+    assert sheet[0][-1] == "错误原因"
+    reasons = {row[0]: row for row in sheet[1:]}
+    assert female not in str(sheet)
+    assert "校验位不正确" in reasons[3][-1]
+
+
+def _validated(users, rows):
+    job = import_upload(actor=users.township_staff, kind="members", file=xlsx_upload(rows))
+    return {e["row"]: e["errors"] for e in job.error_sample}
+
+
+def test_new_member_needs_hukou_and_joined_on_and_gender_must_match(users, tree):
+    rows = [["姓名", "身份证号", "性别"], ["冯二", make_id_number(male=False), "男"]]
+    errors = _validated(users, rows)
+    assert errors[2] == [
+        "性别与身份证号不符：身份证号显示为女性。",
+        "新增会员请填写户籍类型。",
+        "新增会员请填写入会时间。",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["skip_invalid", "all_or_nothing"])
+def test_a_crash_inside_a_batch_leaves_nothing_half_written(users, tree, monkeypatch, mode):
+    from gonghui.core.imports.models import ImportStatus
+    from gonghui.members import importers
+    from gonghui.members.models import CardNumberSequence
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(importers.MembershipEvent.objects, "bulk_create", crash)
+    rows = [["姓名", "身份证号", "户籍类型", "入会时间"]] + [
+        [f"会员{i}", make_id_number(), "农业", "2021-03-05"] for i in range(3)
+    ]
+    job = _run(users.township_staff, rows, mode=mode)
+    assert job.status == ImportStatus.FAILED
+    assert Member.objects.count() == 0  # the members of the batch were rolled back too
+    assert not CardNumberSequence.objects.filter(last__gt=0).exists()
