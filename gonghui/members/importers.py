@@ -16,9 +16,10 @@ or full-width digits find the same person):
   re-enrolled: an old list imported again must not undo a deactivation. (A former member of
   a union outside the subtree joins anew.)
 
-Writes are bulk (bulk_create / bulk_update per commit batch, inside the pipeline's batch
-transaction); validation does one query per batch for the ID hashes and caches orgs,
-employers and pinyin across batches. The pipeline records one IMPORTED audit event per job.
+Writes are bulk (new members and their events with the pipeline's bulk_insert: COPY on
+PostgreSQL, bulk_create elsewhere; bulk_update for changes; per commit batch, inside the
+pipeline's batch transaction); validation does one query per batch for the ID hashes and
+caches orgs, employers and pinyin across batches. The pipeline records one IMPORTED audit event per job.
 """
 
 import datetime
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.imports import parsers
+from gonghui.core.imports.pipeline import bulk_insert
 from gonghui.core.imports.registry import ImportKind, register
 from gonghui.core.imports.spec import (
     CREATED,
@@ -39,7 +41,6 @@ from gonghui.core.imports.spec import (
     Row,
 )
 from gonghui.core.masking import mask_id_number, mask_phone
-from gonghui.core.models import with_org_anchor
 from gonghui.core.modules import Action
 from gonghui.core.scope import org_in_scope, scope_queryset
 from gonghui.members.idnumber import IdNumberError, id_number_clean, phone_clean
@@ -580,18 +581,26 @@ def _commit(ctx: ImportContext, rows: list[Row]) -> None:
             cards = card_numbers_issue(prefix, len(group))
             for row, card in zip(group, cards, strict=True):
                 members.append(_new_member(state, row, card))
-        with_org_anchor(members)
-        Member.objects.bulk_create(members)
-        MembershipEvent.objects.bulk_create(
-            MembershipEvent(
-                member_id=m.pk,
-                kind=EventKind.JOINED,
-                org_id=m.org_id,
-                at=now,
-                by_id=actor_id,
-                note=f"批量导入入会，发放会员卡号 {m.card_number}",
-            )
-            for m in members
+        # org_anchor as with_org_anchor sets it: bulk writers skip OrgOwned.save().
+        anchors = dict(
+            Org.objects.filter(pk__in={m["org_id"] for m in members}).values_list("pk", "anchor_id")
+        )
+        for m in members:
+            m["org_anchor_id"] = anchors.get(m["org_id"])
+        pks = bulk_insert(Member, members)
+        bulk_insert(
+            MembershipEvent,
+            [
+                {
+                    "member_id": pk,
+                    "kind": EventKind.JOINED,
+                    "org_id": m["org_id"],
+                    "at": now,
+                    "by_id": actor_id,
+                    "note": f"批量导入入会，发放会员卡号 {m['card_number']}",
+                }
+                for pk, m in zip(pks, members, strict=True)
+            ],
         )
         for row in new_rows:
             row.outcome = CREATED
@@ -642,35 +651,36 @@ _LABELS = {
 }
 
 
-def _new_member(state: dict, row: Row, card: str) -> Member:
+def _new_member(state: dict, row: Row, card: str) -> dict:
+    """The new member's field values (attnames) for bulk_insert; defaults as on the model."""
     values, data = row.values, row.data
     number, phone = data["id"], values.get("phone", "")
     pinyin, initials = _pinyin(state, values["name"])
-    return Member(
-        org=data["org"],
-        card_number=card,
-        name=values["name"],
-        name_pinyin=pinyin,
-        name_initials=initials,
-        gender=data["gender"],
-        birth_date=data["birth"],
-        ethnicity=values.get("ethnicity", Ethnicity.HAN),
-        id_number=number,
-        id_number_hash=data["hash"],
-        id_last4=number[-4:],
-        phone=phone,
-        phone_hash=keyed_hash(phone) if phone else "",
-        phone_last4=phone[-4:],
-        education=values.get("education", ""),
-        skill_level=values.get("skill_level", SkillLevel.NONE),
-        hukou_type=values["hukou_type"],
-        hukou_place=values.get("hukou_place", ""),
-        political_status=values.get("political_status", PoliticalStatus.MASSES),
-        employer_id=data["employer_id"],
-        is_migrant_worker=values.get("is_migrant_worker", False),
-        employment_form=values.get("employment_form", EmploymentForm.STANDARD),
-        joined_on=values["joined_on"],
-    )
+    return {
+        "org_id": data["org"].pk,
+        "card_number": card,
+        "name": values["name"],
+        "name_pinyin": pinyin,
+        "name_initials": initials,
+        "gender": data["gender"],
+        "birth_date": data["birth"],
+        "ethnicity": values.get("ethnicity", Ethnicity.HAN),
+        "id_number": number,
+        "id_number_hash": data["hash"],
+        "id_last4": number[-4:],
+        "phone": phone,
+        "phone_hash": keyed_hash(phone) if phone else "",
+        "phone_last4": phone[-4:],
+        "education": values.get("education", ""),
+        "skill_level": values.get("skill_level", SkillLevel.NONE),
+        "hukou_type": values["hukou_type"],
+        "hukou_place": values.get("hukou_place", ""),
+        "political_status": values.get("political_status", PoliticalStatus.MASSES),
+        "employer_id": data["employer_id"],
+        "is_migrant_worker": values.get("is_migrant_worker", False),
+        "employment_form": values.get("employment_form", EmploymentForm.STANDARD),
+        "joined_on": values["joined_on"],
+    }
 
 
 MEMBER_SPEC = ImportSpec(

@@ -15,7 +15,7 @@ from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 from gonghui.core.errors import ServiceError
@@ -265,6 +265,102 @@ def validate_job(job: ImportJob, *, kind) -> ImportJob:
 
 
 # --- the commit pass ---------------------------------------------------------------------
+
+
+# Field classes whose Python values psycopg adapts exactly as Django would prepare them;
+# any other field (e.g. an encrypted one) goes through its get_db_prep_save.
+_PLAIN_FIELDS = frozenset(
+    {
+        models.AutoField,
+        models.BigAutoField,
+        models.BigIntegerField,
+        models.BooleanField,
+        models.CharField,
+        models.DateField,
+        models.DateTimeField,
+        models.ForeignKey,
+        models.IntegerField,
+        models.PositiveBigIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.SmallIntegerField,
+        models.TextField,
+    }
+)
+
+
+def bulk_insert(model, rows: list[dict], *, using: str = DEFAULT_DB_ALIAS) -> list[int]:
+    """Insert new rows of `model` and return their primary keys, in order.
+
+    Each row maps field attnames (`org_id`, not `org`) to Python values; a missing field
+    takes its default, `auto_now`/`auto_now_add` fields take the current time. For batch
+    writers of import kinds: no save(), no signals, like bulk_create.
+
+    On PostgreSQL the keys are drawn from the table's sequence in one query and the rows
+    are written with one `COPY ... FROM STDIN` inside the caller's transaction (several
+    times faster than bulk_create's INSERT); elsewhere this is bulk_create.
+    """
+    if not rows:
+        return []
+    conn = connections[using]
+    meta = model._meta
+    now = timezone.now()
+    plan = []  # (field, fixed value or None, callable default or None, db prep or None)
+    for field in meta.concrete_fields:
+        if field.primary_key:
+            continue
+        fixed, make = None, None
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            fixed = now
+        elif field.has_default() and callable(field.default):
+            make = field.get_default
+        else:
+            fixed = field.get_default()
+        prep = None
+        if conn.vendor == "postgresql" and type(field) not in _PLAIN_FIELDS:
+            prep = field.get_db_prep_save
+        plan.append((field, fixed, make, prep))
+    stamped = {
+        field.attname
+        for field, *_ in plan
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    }
+    getters = [
+        (field.attname, field.attname in stamped, fixed, make) for field, fixed, make, _ in plan
+    ]
+    missing = object()
+
+    def values_of(row: dict) -> list:
+        out = []
+        for attname, stamp, fixed, make in getters:
+            value = fixed if stamp else row.get(attname, missing)
+            if value is missing:
+                value = make() if make is not None else fixed
+            out.append(value)
+        return out
+
+    if conn.vendor != "postgresql":
+        names = [item[0] for item in getters]
+        objs = [model(**dict(zip(names, values_of(row), strict=True))) for row in rows]
+        model._default_manager.using(using).bulk_create(objs)
+        return [obj.pk for obj in objs]
+    quote = conn.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(c) for c in [meta.pk.column, *(item[0].column for item in plan)])
+    preps = [(i, item[3]) for i, item in enumerate(plan) if item[3] is not None]
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        pks = sorted(pk for (pk,) in cursor.fetchall())
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(pks, rows, strict=True):
+                values = values_of(row)
+                for i, prep in preps:
+                    values[i] = prep(values[i], conn)
+                copy.write_row([pk, *values])
+    return pks
 
 
 class _Rollback(Exception):

@@ -251,10 +251,14 @@ def test_a_crash_inside_a_batch_leaves_nothing_half_written(users, tree, monkeyp
     from gonghui.members import importers
     from gonghui.members.models import CardNumberSequence
 
-    def crash(*args, **kwargs):
-        raise RuntimeError("killed")
+    real_insert = importers.bulk_insert
 
-    monkeypatch.setattr(importers.MembershipEvent.objects, "bulk_create", crash)
+    def crash(model, rows, **kwargs):
+        if model is importers.MembershipEvent:  # after the batch's members were written
+            raise RuntimeError("killed")
+        return real_insert(model, rows, **kwargs)
+
+    monkeypatch.setattr(importers, "bulk_insert", crash)
     rows = [["姓名", "身份证号", "户籍类型", "入会时间"]] + [
         [f"会员{i}", make_id_number(), "农业", "2021-03-05"] for i in range(3)
     ]
@@ -262,3 +266,33 @@ def test_a_crash_inside_a_batch_leaves_nothing_half_written(users, tree, monkeyp
     assert job.status == ImportStatus.FAILED
     assert Member.objects.count() == 0  # the members of the batch were rolled back too
     assert not CardNumberSequence.objects.filter(last__gt=0).exists()
+
+
+def test_bulk_written_members_are_complete_rows(users, tree):
+    """The batch writer (COPY on PostgreSQL) stores what a saved Member would hold."""
+    from django.db import connection
+
+    from gonghui.core.crypto import keyed_hash
+
+    number = make_id_number()
+    job = _run(
+        users.township_staff,
+        [
+            ["姓名", "身份证号", "手机号", "户籍类型", "入会时间"],
+            ["张三", number, "13800001234", "农业", "2021-03-05"],
+        ],
+    )
+    assert job.created_count == 1
+    member = Member.objects.get()
+    assert member.id_number == number and member.phone == "13800001234"
+    assert member.id_number_hash == keyed_hash(number) and member.id_last4 == number[-4:]
+    assert member.name_pinyin == "zhangsan" and member.name_initials == "zs"
+    assert member.status == MemberStatus.ACTIVE and member.version == 1
+    assert member.created_at is not None and member.updated_at is not None
+    assert member.org_anchor_id == member.org.anchor_id
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, phone FROM members_member WHERE id = %s", [member.pk])
+        stored = cursor.fetchone()
+    assert all(value.startswith("v1:") for value in stored)  # encrypted at rest
+    event = MembershipEvent.objects.get(member=member)
+    assert event.kind == EventKind.JOINED and member.card_number in event.note
