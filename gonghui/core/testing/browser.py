@@ -55,7 +55,10 @@ ARTIFACTS_DIR = "test-artifacts"
 def chromium_path() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
-        pytest.skip("system Chromium not found (apt-get install chromium fonts-noto-cjk)")
+        # A missing browser is a broken test machine, not a reason to pass quietly.
+        pytest.fail(
+            "system Chromium not found: run `make sysdeps` (apt-get install chromium fonts-noto-cjk)"
+        )
     return path
 
 

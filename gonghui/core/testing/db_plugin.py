@@ -167,6 +167,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_kind_key] = kind
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On SQLite, tests of PostgreSQL-only features are deselected, so nothing is skipped."""
+    if config.stash.get(_kind_key, None) != "sqlite":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgresql_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
 def pytest_report_header(config: pytest.Config) -> str | None:
     kind = config.stash.get(_kind_key, None)
     if kind is None:
