@@ -1,7 +1,7 @@
 """Member list benchmark: the list page and its searches at 1,000,000 members (issue 3).
 
 Target: median <= 50 ms server time per request on PostgreSQL; no COUNT(*) over the whole
-table on every page load (the list uses gonghui.core.paging.CappedPaginator).
+table on every page load (the list uses gonghui.core.paging.paginate_peek: no COUNT unless asked).
 
 What it does (one throwaway PostgreSQL cluster, removed at the end):
 1. migrate; load a county tree with bench/scope.py's `build_tree`/`load_orgs` (20 townships,
@@ -17,8 +17,8 @@ What it does (one throwaway PostgreSQL cluster, removed at the end):
    search is not timed). No membership events (the list does not read them). VACUUM ANALYZE.
 3. a county admin and a township staff user (township of median member count), real roles;
 4. for each user x shape x page (1 and 50): "request" = the whole request through Django's test
-   Client (middleware, view, selector, capped paginator, template rendering), "core" =
-   selector + paginate_capped + fetching the page rows. All interleaved round-robin, >= 30 runs
+   Client (middleware, view, selector, peek paginator (no COUNT), template rendering), "core" =
+   selector + paginate_peek + fetching the page rows. All interleaved round-robin, >= 30 runs
    each; SQL queries per request counted with CaptureQueriesContext;
 5. prints the table (PASS/FAIL vs 50 ms median of "request") and writes EXPLAIN (ANALYZE,
    BUFFERS) of the count and page queries of the slowest shapes to bench/out/member_list_plans.txt.
@@ -290,7 +290,7 @@ def run(args) -> int:
     from django.test import Client, RequestFactory
     from django.test.utils import CaptureQueriesContext
 
-    from gonghui.core.paging import paginate_capped
+    from gonghui.core.paging import paginate_peek
     from gonghui.core.scope import clear_scope_cache
     from gonghui.core.testing.fixtures import make_user
     from gonghui.members import selectors
@@ -361,8 +361,8 @@ def run(args) -> int:
         def fn():
             clear_scope_cache(user)  # per request in the app
             qs = selectors.member_list(user, **query).defer("id_number", "phone")
-            ctx = paginate_capped(factory.get("/members/", params), qs)
-            return len(list(ctx["page_obj"].object_list)), ctx["page_obj"].paginator.count
+            ctx = paginate_peek(factory.get("/members/", params), qs)
+            return len(ctx["page_obj"].object_list), ctx["page_obj"].total
 
         return fn
 

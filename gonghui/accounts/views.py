@@ -31,7 +31,12 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope
-from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
+from gonghui.core.views_helpers import (
+    form_apply_error,
+    masked_form_data,
+    paginate,
+    posted_org_or_404,
+)
 
 
 def _safe_next(request, default: str) -> str:
@@ -252,19 +257,13 @@ def user_detail(request, pk):
 def user_edit(request, pk):
     _require(request, "accounts", Action.EDIT)
     target = selectors.user_get(request.user, pk, Action.EDIT)
-    # The phone stays masked in the form (DESIGN §3); posting the mask back keeps it.
-    phone_masked = mask_phone(target.phone)
+    masked, data = masked_form_data(request, target, {"phone": mask_phone})
     initial = {
         "full_name": target.full_name,
-        "phone": phone_masked,
         "email": target.email,
         "is_active": target.is_active,
+        **masked,
     }
-    data = None
-    if request.method == "POST":
-        data = request.POST.copy()
-        if phone_masked and data.get("phone", "").strip() == phone_masked:
-            data["phone"] = target.phone
     form = UserEditForm(data, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -35,4 +35,14 @@ def audit_record(
     )
 
 
-__all__ = ["AuditAction", "AuditResult", "audit_record"]
+def sensitive_view_record(*, actor, obj, fields: list[str], reason: str) -> AuditEvent:
+    """Record that `actor` saw `fields` of `obj` in full, and why (DESIGN §3)."""
+    return audit_record(
+        action=AuditAction.UNMASKED,
+        user=actor,
+        obj=obj,
+        detail={"fields": fields, "reason": reason},
+    )
+
+
+__all__ = ["AuditAction", "AuditResult", "audit_record", "sensitive_view_record"]

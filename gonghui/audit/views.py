@@ -6,11 +6,10 @@ from django.shortcuts import render
 
 from gonghui.audit.models import AuditAction, AuditResult
 from gonghui.audit.selectors import audit_event_list
-from gonghui.audit.services import audit_record
-from gonghui.core.export import xlsx_bytes, xlsx_response
+from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.modules import Action
+from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can
-from gonghui.core.views_helpers import paginate
 
 FILTER_KEYS = ("action", "result", "username", "date_from", "date_to", "q")
 EXPORT_ROW_LIMIT = 200_000
@@ -44,7 +43,7 @@ def event_list(request):
         request,
         "audit/event_list.html",
         {
-            **paginate(request, events, per_page=50),
+            **paginate_peek(request, events, per_page=50),
             "filters": raw,
             "filter_errors": errors,
             "action_choices": AuditAction.choices,
@@ -72,7 +71,7 @@ def event_export(request):
         "来源 IP",
         "详情",
     ]
-    rows = [
+    rows = (
         [
             e.at,
             e.username,
@@ -86,14 +85,16 @@ def event_export(request):
             _detail_text(e.detail),
         ]
         for e in events.iterator(chunk_size=2000)
-    ]
-    audit_record(
-        action=AuditAction.EXPORTED,
-        user=request.user,
-        org=request.user.org,
-        detail={"what": "audit_events", "rows": len(rows), "filters": raw},
     )
-    return xlsx_response(xlsx_bytes(headers, rows, sheet_name="审计日志"), "审计日志")
+    content = export_workbook(
+        actor=request.user,
+        what="audit_events",
+        headers=headers,
+        rows=rows,
+        sheet_name="审计日志",
+        filters=raw,
+    )
+    return xlsx_response(content, "审计日志")
 
 
 def _detail_text(detail: dict) -> str:

@@ -82,3 +82,44 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
         f"attachment; filename=\"export-{stamp}.xlsx\"; filename*=UTF-8''{quote(full)}"
     )
     return response
+
+
+def export_workbook(
+    *,
+    actor,
+    what: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    sheet_name: str,
+    filters: dict | None = None,
+    masked: bool = True,
+    reason: str | None = None,
+    title: str = "",
+) -> bytes:
+    """Build an export and write its audit event (DESIGN §3: every export is audited).
+
+    Rows may be a generator: they are counted as the workbook is written. `reason` is
+    recorded for exports of personal data (empty when exported masked).
+    """
+    from gonghui.audit.services import AuditAction, audit_record
+
+    counted = [0]
+
+    def counting(source):
+        for row in source:
+            counted[0] += 1
+            yield row
+
+    content = xlsx_bytes(headers, counting(rows), sheet_name=sheet_name, title=title)
+    detail = {
+        "what": what,
+        "rows": counted[0],
+        "filters": filters or {},
+        "masked": masked,
+    }
+    if reason is not None:
+        detail["reason"] = reason
+    audit_record(
+        action=AuditAction.EXPORTED, user=actor, org=getattr(actor, "org", None), detail=detail
+    )
+    return content

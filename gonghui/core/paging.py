@@ -1,15 +1,18 @@
-"""A paginator for big lists: the count stops at a cap instead of scanning every match.
+"""Pagination for big lists: no COUNT(*) on a page load.
 
-`COUNT(*)` over a million-row, unfiltered list costs more than the page itself. Counting a
-subquery with `LIMIT cap + 1` touches at most cap + 1 index entries; above the cap the page
-shows "超过 10000 条" and offers 上一页/下一页 without a last page.
+`paginate_peek` fetches one row more than a page to know whether a next page exists.
+The total is shown when it is known for free (the last page was reached) or when the
+user asks for it (`?count=1`); that count stops at a cap (`CappedPaginator`), so even
+then it touches at most cap + 1 index entries.
 """
 
+from dataclasses import dataclass
 from functools import cached_property
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 
 COUNT_CAP = 10_000
+MAX_PAGE = 10_000  # deeper offsets are never useful in a list; filters are
 
 
 class CappedPaginator(Paginator):
@@ -27,16 +30,59 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
 
-def paginate_capped(request, queryset, per_page: int = 20, cap: int = COUNT_CAP) -> dict:
-    """Like views_helpers.paginate, with a capped count (see partials/pagination_capped.html)."""
-    paginator = CappedPaginator(queryset, per_page, cap=cap)
+@dataclass
+class PeekPage:
+    object_list: list
+    number: int
+    has_next: bool
+    total: int | None  # None: not counted (more pages follow and nobody asked)
+    capped: bool
+    cap: int
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _page_number(raw) -> int:
     try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
+        return min(max(int(raw), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+def paginate_peek(request, queryset, per_page: int = 20, cap: int = COUNT_CAP) -> dict:
+    """Page context (page_obj, querystring_without_page) for partials/pagination_peek.html."""
+    number = _page_number(request.GET.get("page"))
+    start = (number - 1) * per_page
+    rows = list(queryset[start : start + per_page + 1])
+    has_next = len(rows) > per_page
+    rows = rows[:per_page]
+    total, capped = None, False
+    if not has_next and (rows or number == 1):
+        total = start + len(rows)
+    elif request.GET.get("count") == "1":
+        counter = CappedPaginator(queryset, per_page, cap=cap)
+        total, capped = counter.count, counter.capped
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("count", None)
     encoded = params.urlencode()
-    return {"page_obj": page, "querystring_without_page": f"{encoded}&" if encoded else ""}
+    return {
+        "page_obj": PeekPage(rows, number, has_next, total, capped, cap),
+        "querystring_without_page": f"{encoded}&" if encoded else "",
+    }

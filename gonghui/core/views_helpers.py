@@ -67,3 +67,20 @@ def posted_org_or_404(request, field: str, module: str, action: str):
     if not org_in_scope(request.user, module, action, org):
         raise Http404
     return org
+
+
+def masked_form_data(request, instance, masks: dict) -> tuple[dict, object]:
+    """Edit forms never show personal data in full (DESIGN §3).
+
+    `masks` maps a field to its masking function. Returns (initial, data): the initial
+    values masked, and the POST data in which a value posted back unchanged as its
+    mask is replaced by the stored value, i.e. "not changed".
+    """
+    initial = {field: mask(getattr(instance, field)) for field, mask in masks.items()}
+    if request.method != "POST":
+        return initial, None
+    data = request.POST.copy()
+    for field, masked in initial.items():
+        if masked and data.get(field, "").strip() == masked:
+            data[field] = getattr(instance, field)
+    return initial, data

@@ -201,13 +201,6 @@ _EMPLOYMENT_ALIASES = {
 }
 
 
-def _code(value: str) -> str:
-    code = value.replace(" ", "")
-    if len(code) > 32:
-        raise ValueError(f"不能超过 32 位(当前 {len(code)} 位)。")
-    return code
-
-
 COLUMNS = (
     Column(
         "name",
@@ -328,7 +321,7 @@ COLUMNS = (
         "org_code",
         "工会编码",
         ("所属工会编码", "组织编码"),
-        parse=_code,
+        parse=parsers.org_code,
         help="填写时优先于所属工会名称。",
     ),
 )

@@ -10,14 +10,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from gonghui.audit.services import AuditAction, audit_record
+from gonghui.audit.services import sensitive_view_record
 from gonghui.core.errors import ServiceError
-from gonghui.core.export import xlsx_bytes, xlsx_response
+from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
-from gonghui.core.paging import paginate_capped
+from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, scope_queryset
-from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
+from gonghui.core.views_helpers import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.members import selectors, services, stats
 from gonghui.members.forms import DeactivateForm, MemberForm, ReasonForm
 from gonghui.members.models import EmploymentForm, MemberStatus
@@ -65,7 +65,7 @@ def member_list(request):
         request,
         "members/member_list.html",
         {
-            **paginate_capped(request, members),
+            **paginate_peek(request, members),
             "filters": filters,
             "within": within,
             "org_choices": scope_queryset(
@@ -111,12 +111,11 @@ def member_unmask(request, pk):
     if not form.is_valid():
         messages.error(request, "查看完整信息须填写事由。")
         return redirect("members:detail", pk=member.pk)
-    audit_record(
-        action=AuditAction.UNMASKED,
-        user=request.user,
-        org=member.org,
+    sensitive_view_record(
+        actor=request.user,
         obj=member,
-        detail={"fields": ["id_number", "phone"], "reason": form.cleaned_data["reason"]},
+        fields=["id_number", "phone"],
+        reason=form.cleaned_data["reason"],
     )
     return render(
         request,
@@ -176,7 +175,11 @@ def member_edit(request, pk):
     initial = {f: getattr(member, f) for f in services.MEMBER_EDITABLE_FIELDS}
     # Gender and birth date follow the ID number: blank unless the user wants them checked.
     initial.update(gender="", birth_date=None, employer=member.employer_id, version=member.version)
-    form = MemberForm(request.POST or None, initial=initial, employers=employers)
+    masked, posted = masked_form_data(
+        request, member, {"id_number": mask_id_number, "phone": mask_phone}
+    )
+    initial.update(masked)
+    form = MemberForm(posted, initial=initial, employers=employers)
     if request.method == "POST" and form.is_valid():
         data = _form_data(form)
         _employer_from(request, data, employers)
@@ -261,9 +264,8 @@ def _export_filters(request, source, action: str):
     return filters, within
 
 
-def _export_rows(members, masked: bool, counter: list[int]):
+def _export_rows(members, masked: bool):
     for m in members.iterator(chunk_size=2000):
-        counter[0] += 1
         yield [
             m.card_number,
             m.name,
@@ -327,21 +329,15 @@ def member_export(request):
         )
         params = urlencode({k: v for k, v in filters.items() if v})
         return redirect(f"{reverse('members:list')}?{params}" if params else "members:list")
-    counter = [0]
-    content = xlsx_bytes(
-        EXPORT_HEADERS, _export_rows(members, not unmask, counter), sheet_name="会员名册"
-    )
-    audit_record(
-        action=AuditAction.EXPORTED,
-        user=request.user,
-        org=request.user.org,
-        detail={
-            "what": "members",
-            "rows": counter[0],
-            "filters": filters,
-            "masked": not unmask,
-            "reason": reason,
-        },
+    content = export_workbook(
+        actor=request.user,
+        what="members",
+        headers=EXPORT_HEADERS,
+        rows=_export_rows(members, not unmask),
+        sheet_name="会员名册",
+        filters=filters,
+        masked=not unmask,
+        reason=reason,
     )
     return xlsx_response(content, "会员名册" if not unmask else "会员名册-未脱敏")
 
@@ -386,12 +382,12 @@ def member_stats_export(request):
     _require(request, Action.EXPORT)
     data = stats.member_stats(request.user, Action.EXPORT)
     headers, rows = stats.stats_table(data)
-    audit_record(
-        action=AuditAction.EXPORTED,
-        user=request.user,
-        org=request.user.org,
-        detail={"what": "member_stats", "rows": len(rows), "filters": {}, "masked": True},
+    content = export_workbook(
+        actor=request.user,
+        what="member_stats",
+        headers=headers,
+        rows=rows,
+        sheet_name="会员统计",
+        title="会员统计",
     )
-    return xlsx_response(
-        xlsx_bytes(headers, rows, sheet_name="会员统计", title="会员统计"), "会员统计"
-    )
+    return xlsx_response(content, "会员统计")

@@ -40,13 +40,6 @@ def _division(value: str) -> str:
     return division_code_clean(value)
 
 
-def _code(value: str) -> str:
-    code = value.replace(" ", "")
-    if len(code) > 32:
-        raise ValueError(f"不能超过 32 位(当前 {len(code)} 位)。")
-    return code
-
-
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUES = {c: i for i, c in enumerate(_USCC_ALPHABET)}
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -138,7 +131,7 @@ ORG_COLUMNS = (
         "组织编码",
         ("工会编码", "组织代码", "工会代码", "编码"),
         required=True,
-        parse=_code,
+        parse=parsers.org_code,
         help="唯一编码，用来识别同一组织；重复导入时按编码更新。",
         example="999001001",
     ),
@@ -146,7 +139,7 @@ ORG_COLUMNS = (
         "parent_code",
         "上级组织编码",
         ("上级编码", "上级工会编码", "上级代码"),
-        parse=_code,
+        parse=parsers.org_code,
         help="新增组织必须填写上级组织编码或上级组织名称；可引用本文件中前面各行的组织。",
         example="999001",
     ),
@@ -480,7 +473,7 @@ ENTERPRISE_COLUMNS = (
         "org_code",
         "覆盖工会编码",
         ("所属工会编码", "覆盖工会组织编码"),
-        parse=_code,
+        parse=parsers.org_code,
         help="覆盖该单位的工会组织编码；不填时为导入时选择的组织(已有单位保持不变)。",
         example="999001",
     ),

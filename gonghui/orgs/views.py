@@ -6,13 +6,18 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gonghui.audit.services import AuditAction, audit_record
+from gonghui.audit.services import sensitive_view_record
 from gonghui.core.errors import ServiceError
-from gonghui.core.export import xlsx_bytes, xlsx_response
+from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope
-from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
+from gonghui.core.views_helpers import (
+    form_apply_error,
+    masked_form_data,
+    paginate,
+    posted_org_or_404,
+)
 from gonghui.orgs import selectors, services
 from gonghui.orgs.forms import EnterpriseForm, OrgForm, OrgMoveForm, ReasonForm
 from gonghui.orgs.models import (
@@ -167,14 +172,12 @@ def org_edit(request, pk):
     initial = {f: getattr(org, f) for f in services.ORG_EDITABLE_FIELDS}
     initial["version"] = org.version
     # A village union's "office" phone is often the chair's mobile: masked like any phone.
-    phone_masked = mask_phone(org.contact_phone)
-    initial["contact_phone"] = phone_masked
-    form = OrgForm(request.POST or None, initial=initial, editing=True)
+    masked, posted = masked_form_data(request, org, {"contact_phone": mask_phone})
+    initial.update(masked)
+    form = OrgForm(posted, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version", None)
-        if phone_masked and data.get("contact_phone", "").strip() == phone_masked:
-            data.pop("contact_phone")
         try:
             services.org_update(actor=request.user, org=org, version=version, **data)
         except ServiceError as exc:
@@ -276,7 +279,7 @@ def org_export(request):
         "地址",
         "状态",
     ]
-    rows = [
+    rows = (
         [
             o.name,
             o.code,
@@ -291,14 +294,16 @@ def org_export(request):
             o.get_status_display(),
         ]
         for o in orgs.iterator(chunk_size=2000)
-    ]
-    audit_record(
-        action=AuditAction.EXPORTED,
-        user=request.user,
-        org=request.user.org,
-        detail={"what": "orgs", "rows": len(rows), "filters": filters},
     )
-    return xlsx_response(xlsx_bytes(headers, rows, sheet_name="工会组织"), "工会组织")
+    content = export_workbook(
+        actor=request.user,
+        what="orgs",
+        headers=headers,
+        rows=rows,
+        sheet_name="工会组织",
+        filters=filters,
+    )
+    return xlsx_response(content, "工会组织")
 
 
 @login_required
@@ -359,12 +364,11 @@ def enterprise_unmask(request, pk):
     if not form.is_valid():
         messages.error(request, "查看完整信息须填写事由。")
         return redirect("orgs:enterprise_detail", pk=enterprise.pk)
-    audit_record(
-        action=AuditAction.UNMASKED,
-        user=request.user,
-        org=enterprise.org,
+    sensitive_view_record(
+        actor=request.user,
         obj=enterprise,
-        detail={"field": "contact_phone", "reason": form.cleaned_data["reason"]},
+        fields=["contact_phone"],
+        reason=form.cleaned_data["reason"],
     )
     return render(
         request,
@@ -423,15 +427,9 @@ def enterprise_edit(request, pk):
         f: getattr(enterprise, f) for f in services.ENTERPRISE_FIELDS if f not in {"org", "union"}
     }
     initial.update(org=enterprise.org_id, union=enterprise.union_id, version=enterprise.version)
-    # The contact phone stays masked in the form (DESIGN §3); posting the mask back keeps it.
-    phone_masked = mask_phone(enterprise.contact_phone)
-    initial["contact_phone"] = phone_masked
-    data = None
-    if request.method == "POST":
-        data = request.POST.copy()
-        if phone_masked and data.get("contact_phone", "").strip() == phone_masked:
-            data["contact_phone"] = enterprise.contact_phone
-    form = EnterpriseForm(data, orgs=orgs, initial=initial)
+    masked, posted = masked_form_data(request, enterprise, {"contact_phone": mask_phone})
+    initial.update(masked)
+    form = EnterpriseForm(posted, orgs=orgs, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = _enterprise_form_data(request, form, orgs)
         try:
@@ -474,7 +472,7 @@ def enterprise_export(request):
         "联系电话",
         "状态",
     ]
-    rows = [
+    rows = (
         [
             e.name,
             e.credit_code,
@@ -494,14 +492,16 @@ def enterprise_export(request):
             e.get_status_display(),
         ]
         for e in enterprises.iterator(chunk_size=2000)
-    ]
-    audit_record(
-        action=AuditAction.EXPORTED,
-        user=request.user,
-        org=request.user.org,
-        detail={"what": "enterprises", "rows": len(rows), "filters": filters, "masked": True},
     )
-    return xlsx_response(xlsx_bytes(headers, rows, sheet_name="用人单位"), "用人单位")
+    content = export_workbook(
+        actor=request.user,
+        what="enterprises",
+        headers=headers,
+        rows=rows,
+        sheet_name="用人单位",
+        filters=filters,
+    )
+    return xlsx_response(content, "用人单位")
 
 
 @login_required

@@ -17,6 +17,7 @@ DETAIL_LABELS = {
     "from_id": "原上级编号",
     "to_id": "新上级编号",
     "field": "字段",
+    "fields": "查看字段",
     "what": "内容",
     "rows": "行数",
     "filters": "筛选条件",

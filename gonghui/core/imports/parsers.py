@@ -25,11 +25,14 @@ def text(*, max_length: int | None = None, min_length: int = 0) -> Callable[[str
     return parse
 
 
-def compact(*, max_length: int | None = None, upper: bool = False) -> Callable[[str], str]:
-    """Codes and numbers: spaces and dashes removed."""
+def compact(
+    *, max_length: int | None = None, upper: bool = False, separators: str = " -"
+) -> Callable[[str], str]:
+    """Codes and numbers: the separators (spaces and dashes by default) removed."""
 
     def parse(value: str) -> str:
-        value = value.replace(" ", "").replace("-", "")
+        for separator in separators:
+            value = value.replace(separator, "")
         if upper:
             value = value.upper()
         if max_length is not None and len(value) > max_length:
@@ -37,6 +40,11 @@ def compact(*, max_length: int | None = None, upper: bool = False) -> Callable[[
         return value
 
     return parse
+
+
+# Union org codes (组织编码): spaces removed, dashes kept; the column every import
+# uses to name a union.
+org_code = compact(max_length=32, separators=" ")
 
 
 def choice(

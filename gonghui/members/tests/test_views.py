@@ -172,3 +172,24 @@ def test_capped_paginator_stops_counting_at_the_cap(users, tree, member_factory)
     assert [m.name for m in paginator.page(2)] == ["会员2", "会员1"]
     exact = CappedPaginator(Member.objects.order_by("-id"), 2, cap=10)
     assert (exact.count, exact.capped, exact.num_pages) == (5, False, 3)
+
+
+def test_edit_form_masks_id_and_phone_and_keeps_them_when_posted_back(
+    login, users, tree, member_factory
+):
+    from gonghui.core.masking import mask_id_number, mask_phone
+
+    member = member_factory(org=tree.a1, name="王五", phone="13912345678")
+    original_id = member.id_number
+    client = login(users.township_staff)
+    page = client.get(f"/members/{member.pk}/edit/").content.decode()
+    assert member.id_number not in page and "13912345678" not in page
+    assert mask_id_number(member.id_number) in page and mask_phone("13912345678") in page
+    form = client.get(f"/members/{member.pk}/edit/").context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(name="王五改", employer="", version=member.version)
+    response = client.post(f"/members/{member.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    member.refresh_from_db()
+    assert (member.name, member.phone) == ("王五改", "13912345678")
+    assert member.id_number == original_id

@@ -135,7 +135,7 @@ def test_enterprise_phone_masked_until_unmasked_with_reason(login, users, tree, 
     shown = client.post(f"/orgs/enterprises/{enterprise.pk}/unmask/", {"reason": "核实联系人"})
     assert "13812345678" in shown.content.decode()
     event = AuditEvent.objects.get(action=AuditAction.UNMASKED)
-    assert event.detail == {"field": "contact_phone", "reason": "核实联系人"}
+    assert event.detail == {"fields": ["contact_phone"], "reason": "核实联系人"}
     assert event.object_id == str(enterprise.pk)
 
 
