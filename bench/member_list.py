@@ -404,7 +404,8 @@ def run(args) -> int:
         m = statistics.median(req)
         verdict = "PASS" if m <= TARGET_MS else "FAIL"
         count = info[key]["count"]
-        shown = f"{count:,}" if count <= 10_000 else ">10,000"
+        # The list no longer counts: a total shows only once the last page is reached.
+        shown = "-" if count is None else f"{count:,}"
         results.append((m, key))
         print(
             f"{who:9}{pad(label, 40)}{page:>5}{shown:>8}{info[key]['queries']:>6}"
