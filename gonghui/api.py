@@ -6,6 +6,7 @@ from gonghui.accounts.api import router as accounts_router
 from gonghui.audit.api import router as audit_router
 from gonghui.core.api import GonghuiAPI
 from gonghui.members.api import router as members_router
+from gonghui.members.api_join import router as join_router
 from gonghui.orgs.api import enterprise_router
 from gonghui.orgs.api import router as orgs_router
 
@@ -24,6 +25,7 @@ api = GonghuiAPI(
 api.add_router("/orgs", orgs_router)
 api.add_router("/enterprises", enterprise_router)
 api.add_router("/members", members_router)
+api.add_router("/join-applications", join_router)
 api.add_router("/users", accounts_router)
 api.add_router("/audit-events", audit_router)
 api.add_router("/me", me_router)

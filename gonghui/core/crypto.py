@@ -42,6 +42,18 @@ def decrypt(token: str) -> str:
     return aes.decrypt(blob[:12], blob[12:], None).decode("utf-8")
 
 
+def encrypt_bytes(data: bytes, *, associated: bytes = b"") -> bytes:
+    """nonce[12] + ciphertext+tag: for files the app writes and reads back itself."""
+    aes, _ = _keys(settings.DATA_KEY)
+    nonce = os.urandom(12)
+    return nonce + aes.encrypt(nonce, data, associated or None)
+
+
+def decrypt_bytes(blob: bytes, *, associated: bytes = b"") -> bytes:
+    aes, _ = _keys(settings.DATA_KEY)
+    return aes.decrypt(blob[:12], blob[12:], associated or None)
+
+
 def keyed_hash(value: str) -> str:
     """HMAC-SHA256 of a normalised value, hex: exact lookup and de-duplication."""
     _, mac_key = _keys(settings.DATA_KEY)

@@ -21,6 +21,7 @@ from gonghui.core.api import (
     required_not_null,
 )
 from gonghui.core.errors import ValidationFailed
+from gonghui.core.imports.api import import_router
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404
@@ -38,6 +39,7 @@ from gonghui.members.models import (
 from gonghui.orgs.models import Enterprise, Org
 
 router = Router(tags=["会员"])
+router.add_router("/imports", import_router("members"))
 
 MODULE = "members"
 EMPLOYER_UNKNOWN = "所选工作单位不存在或不在您的管理范围内。"

@@ -7,8 +7,8 @@ or full-width digits find the same person):
   reserved in blocks from CardNumberSequence and a JOINED MembershipEvent;
 - an active member of a union inside the import's target subtree is updated, field by field,
   only where the file differs (blank cells keep what is stored), with an UPDATED event; a
-  file imported twice therefore changes nothing. The upload page offers no "skip existing
-  members" choice yet (the pipeline has no such option): existing members are updated;
+  file imported twice therefore changes nothing. When the user chooses "skip existing
+  records" at commit, such rows are left as stored (SKIPPED);
 - an active member of a union outside the target subtree is reported on the row and left
   where they are (imports never move members: that is a transfer); the other union is named
   only to a user whose scope covers it;
@@ -33,6 +33,7 @@ from gonghui.core.imports.pipeline import bulk_insert
 from gonghui.core.imports.registry import ImportKind, register
 from gonghui.core.imports.spec import (
     CREATED,
+    SKIPPED,
     UNCHANGED,
     UPDATED,
     Column,
@@ -503,6 +504,7 @@ def _validate(ctx: ImportContext, rows: list[Row]) -> None:
                 )
             if row.errors:
                 continue
+            row.existing = True
             row.data["member"] = member
             row.data["changes"] = _changes(member, values, employer_id)
             continue
@@ -601,6 +603,9 @@ def _commit(ctx: ImportContext, rows: list[Row]) -> None:
     for row in rows:
         if "member" not in row.data:
             continue
+        if ctx.skip_existing:
+            row.outcome = SKIPPED
+            continue
         member, changes = row.data["member"], row.data["changes"]
         if not changes:
             row.outcome = UNCHANGED
@@ -696,5 +701,6 @@ register(
             "(空白单元格不修改)；已是其他工会在册会员的行不导入，请办理会籍转移。"
         ),
         next_url_name="members:list",
+        existing_choice=True,
     )
 )

@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from gonghui.core.imports.models import ImportMode
+from gonghui.core.imports.models import ExistingPolicy, ImportMode
 from gonghui.core.views_helpers import org_choices
 
 
@@ -34,4 +34,19 @@ class ImportCommitForm(forms.Form):
         choices=ImportMode.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "请选择导入方式。", "invalid_choice": "请选择导入方式。"},
+    )
+
+
+class ImportCommitExistingForm(ImportCommitForm):
+    """For kinds that offer it: what to do with rows matching records already stored."""
+
+    existing = forms.ChoiceField(
+        label="已有记录",
+        choices=ExistingPolicy.choices,
+        initial=ExistingPolicy.UPDATE,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "请选择如何处理已有记录。",
+            "invalid_choice": "请选择如何处理已有记录。",
+        },
     )

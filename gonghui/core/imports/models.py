@@ -24,6 +24,11 @@ class ImportMode(models.TextChoices):
     SKIP_INVALID = "skip_invalid", "导入有效行，跳过其余"
 
 
+class ExistingPolicy(models.TextChoices):
+    UPDATE = "update", "更新已有记录(按文件修改，空白单元格不修改)"
+    SKIP = "skip", "跳过已有记录(只新增，不修改已有记录)"
+
+
 class ImportJob(models.Model):
     kind = models.CharField("导入类型", max_length=40)
     user = models.ForeignKey(
@@ -39,6 +44,9 @@ class ImportJob(models.Model):
         "状态", max_length=12, choices=ImportStatus.choices, default=ImportStatus.VALIDATING
     )
     mode = models.CharField("导入方式", max_length=16, choices=ImportMode.choices, blank=True)
+    existing = models.CharField(
+        "已有记录", max_length=8, choices=ExistingPolicy.choices, blank=True
+    )
 
     # The stored upload (path relative to MEDIA_ROOT) and what it turned out to be.
     file_path = models.CharField(max_length=255)
@@ -58,6 +66,8 @@ class ImportJob(models.Model):
     total_rows = models.PositiveIntegerField("数据行数", default=0)
     valid_rows = models.PositiveIntegerField("有效行数", default=0)
     error_rows = models.PositiveIntegerField("错误行数", default=0)
+    # Valid rows that match a record already stored (kinds that offer update-or-skip).
+    existing_rows = models.PositiveIntegerField("已有记录行数", default=0)
     preview = models.JSONField("预览", default=list)
     error_sample = models.JSONField("错误示例", default=list)
     errors_path = models.CharField(max_length=255, blank=True)
@@ -67,6 +77,7 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField("新增", default=0)
     updated_count = models.PositiveIntegerField("更新", default=0)
     unchanged_count = models.PositiveIntegerField("未变化", default=0)
+    skipped_count = models.PositiveIntegerField("已有记录跳过", default=0)
     rejected_count = models.PositiveIntegerField("未导入", default=0)
     message = models.TextField("说明", blank=True)
     task_id = models.CharField(max_length=64, blank=True)

@@ -19,10 +19,19 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.utils import timezone
 
 from gonghui.core.errors import ServiceError
-from gonghui.core.imports.models import ImportJob, ImportMode, ImportStatus
+from gonghui.core.imports.models import ExistingPolicy, ImportJob, ImportMode, ImportStatus
 from gonghui.core.imports.normalise import cell_text, str_text
 from gonghui.core.imports.reader import iter_table
-from gonghui.core.imports.spec import CREATED, UNCHANGED, UPDATED, ImportContext, ImportSpec, Row
+from gonghui.core.imports.spec import (
+    CREATED,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
+    ImportContext,
+    ImportSpec,
+    Row,
+)
+from gonghui.core.imports.spill import SpillWriter, spill_relative, spill_rows
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +144,12 @@ def batches(iterator, size: int) -> Iterator[list]:
 
 
 class ErrorLog:
-    """Rejected rows as JSON lines: {"row": n, "cells": [...], "errors": [...]}."""
+    """Rejected rows as JSON lines: {"row": n, "cells": [...], "errors": [...]}.
+
+    A row read back from the spill has no raw cells: its errors wait in `pending` until
+    `fill_pending` fetches those rows' cells from the stored file in one pass at the end
+    (only rows the database refused at commit, so normally none).
+    """
 
     def __init__(self, relative: str):
         self.relative = relative
@@ -144,12 +158,45 @@ class ErrorLog:
         self.handle = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
         self.count = 0
         self.sample: list[dict] = []
+        self.pending: dict[int, list[str]] = {}
 
     def add(self, row: Row) -> None:
         self.count += 1
         if len(self.sample) < ERROR_SAMPLE:
             self.sample.append({"row": row.number, "errors": list(row.errors)})
-        record = {"row": row.number, "cells": [cell_text(c) for c in row.raw], "errors": row.errors}
+        if row.raw is None:
+            self.pending[row.number] = row.errors
+            return
+        self._write(row.number, [cell_text(c) for c in row.raw], row.errors)
+
+    def copy_from(self, relative: str) -> None:
+        """Carry over another log's records (the validation pass's) as they are."""
+        path = media_path(relative)
+        if not relative or not path.exists():
+            return
+        with open(path, encoding="utf-8") as source:
+            for line in source:
+                self.count += 1
+                if len(self.sample) < ERROR_SAMPLE:
+                    record = json.loads(line)
+                    self.sample.append({"row": record["row"], "errors": record["errors"]})
+                self.handle.write(line)
+
+    def fill_pending(self, job: "ImportJob") -> None:
+        if not self.pending:
+            return
+        for number, raw in data_rows(job):
+            errors = self.pending.pop(number, None)
+            if errors is not None:
+                self._write(number, [cell_text(c) for c in raw], errors)
+                if not self.pending:
+                    break
+        for number, errors in self.pending.items():  # the file changed under us: no cells
+            self._write(number, [], errors)
+        self.pending.clear()
+
+    def _write(self, number: int, cells: list[str], errors: list[str]) -> None:
+        record = {"row": number, "cells": cells, "errors": errors}
         self.handle.write(json.dumps(record, ensure_ascii=False))
         self.handle.write("\n")
 
@@ -228,13 +275,15 @@ def validate_job(job: ImportJob, *, kind) -> ImportJob:
     checker = RowChecker(spec, job_mapping(job))
     ctx = ImportContext(actor=job.user, org=job.org, job=job, kind=kind, committing=False)
     log = ErrorLog(f"{Path(job.file_path).with_suffix('')}.validate.errors.jsonl")
+    spill = SpillWriter(media_path(spill_relative(job.file_path)), job_id=job.pk)
     progress = Progress(job)
     preview: list[dict] = []
-    total = valid = 0
+    total = valid = existing = 0
     try:
         for batch in batches(data_rows(job), spec.batch_size):
             rows = [checker.parse(number, raw) for number, raw in batch]
             checker.check(ctx, rows)
+            spill.write([row for row in rows if not row.errors])
             for row in rows:
                 if len(preview) < PREVIEW_ROWS:
                     preview.append(
@@ -248,12 +297,15 @@ def validate_job(job: ImportJob, *, kind) -> ImportJob:
                     log.add(row)
                 else:
                     valid += 1
+                    existing += row.existing
             total += len(rows)
             progress.update(total, valid_rows=valid, error_rows=log.count)
     finally:
         log.close()
+        spill.close()
         progress.close()
     job.total_rows, job.valid_rows, job.error_rows = total, valid, log.count
+    job.existing_rows = existing
     job.preview, job.error_sample = preview, log.sample
     job.errors_path = log.relative if log.count else ""
     job.processed_rows, job.progress = total, 100
@@ -372,6 +424,7 @@ class CommitResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    skipped: int = 0
     rejected: int = 0
     processed: int = 0
     aborted_at: int = 0  # all-or-nothing: the first rejected row's number
@@ -381,6 +434,7 @@ class CommitResult:
             "created_count": self.created,
             "updated_count": self.updated,
             "unchanged_count": self.unchanged,
+            "skipped_count": self.skipped,
             "rejected_count": self.rejected,
         }
 
@@ -398,18 +452,39 @@ def _commit_rows(ctx: ImportContext, spec: ImportSpec, rows: list[Row]) -> None:
         except ValueError as exc:
             row.error(str(exc))
         else:
-            if row.outcome not in (CREATED, UPDATED, UNCHANGED):
+            if row.outcome not in (CREATED, UPDATED, UNCHANGED, SKIPPED):
                 raise ValueError(f"row_commit returned {row.outcome!r}")
+
+
+def _commit_batches(job: ImportJob, checker: RowChecker, log: ErrorLog, result) -> Iterator:
+    """The rows to commit, batch by batch: the validation pass's parsed valid rows when its
+    spill is there (its rejected rows go straight to the log), else the file parsed anew."""
+    size = checker.spec.commit_batch_size
+    spilled = media_path(spill_relative(job.file_path))
+    if spilled.exists():
+        validation_errors = f"{Path(job.file_path).with_suffix('')}.validate.errors.jsonl"
+        log.copy_from(validation_errors if job.error_rows else "")
+        result.rejected = result.processed = log.count
+        yield from batches(spill_rows(spilled, job_id=job.pk), size)
+        return
+    for batch in batches(data_rows(job), size):
+        yield [checker.parse(number, raw) for number, raw in batch]
 
 
 def _commit_loop(job: ImportJob, kind, log: ErrorLog, progress: Progress) -> CommitResult:
     spec = kind.spec
     checker = RowChecker(spec, job_mapping(job))
-    ctx = ImportContext(actor=job.user, org=job.org, job=job, kind=kind, committing=True)
+    ctx = ImportContext(
+        actor=job.user,
+        org=job.org,
+        job=job,
+        kind=kind,
+        committing=True,
+        skip_existing=job.existing == ExistingPolicy.SKIP,
+    )
     all_or_nothing = job.mode == ImportMode.ALL_OR_NOTHING
     result = CommitResult()
-    for batch in batches(data_rows(job), spec.commit_batch_size):
-        rows = [checker.parse(number, raw) for number, raw in batch]
+    for rows in _commit_batches(job, checker, log, result):
         checker.check(ctx, rows)
         valid = [row for row in rows if not row.errors]
         if all_or_nothing and len(valid) < len(rows) and not result.aborted_at:
@@ -432,6 +507,8 @@ def _commit_loop(job: ImportJob, kind, log: ErrorLog, progress: Progress) -> Com
                 result.updated += 1
             elif row.outcome == UNCHANGED:
                 result.unchanged += 1
+            elif row.outcome == SKIPPED:
+                result.skipped += 1
         result.processed += len(rows)
         progress.update(result.processed, **result.counts())
     return result
@@ -457,9 +534,11 @@ def commit_job(job: ImportJob, *, kind) -> CommitResult:
                 pass
         else:
             result = _commit_loop(job, kind, log, progress)
+        log.fill_pending(job)
     finally:
         log.close()
         progress.close()
+    media_path(spill_relative(job.file_path)).unlink(missing_ok=True)
     job.processed_rows, job.progress = result.processed, 100
     job.errors_path = log.relative if log.count else ""
     job.error_sample = log.sample
@@ -473,7 +552,7 @@ def commit_job(job: ImportJob, *, kind) -> CommitResult:
     }
     if result.aborted_at:
         job.status = ImportStatus.FAILED
-        job.created_count = job.updated_count = job.unchanged_count = 0
+        job.created_count = job.updated_count = job.unchanged_count = job.skipped_count = 0
         job.rejected_count = result.rejected
         job.message = (
             f"第 {result.aborted_at} 行起共有 {result.rejected} 行未通过校验。"
@@ -505,6 +584,7 @@ def commit_job(job: ImportJob, *, kind) -> CommitResult:
             "updated": result.updated,
             "unchanged": result.unchanged,
             "rejected": result.rejected,
+            **({"existing": job.existing, "skipped": result.skipped} if job.existing else {}),
         },
     )
     return result

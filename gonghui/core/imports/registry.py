@@ -20,6 +20,10 @@ class ImportKind:
     spec: ImportSpec
     description: str = ""  # one or two sentences for the upload page
     next_url_name: str = ""  # where "查看导入结果" leads after a commit (a URL name), if any
+    # The commit form asks whether rows matching stored records update them or are skipped;
+    # the kind's validation marks such rows `row.existing` and its commit honours
+    # `ctx.skip_existing` (outcome SKIPPED).
+    existing_choice: bool = False
 
 
 _KINDS: dict[str, ImportKind] = {}

@@ -30,7 +30,7 @@ from gonghui.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from gonghui.core.export import neutralise, xlsx_bytes
 from gonghui.core.imports import pipeline
 from gonghui.core.imports.header import SCAN_ROWS, find_header
-from gonghui.core.imports.models import ImportJob, ImportMode, ImportStatus
+from gonghui.core.imports.models import ExistingPolicy, ImportJob, ImportMode, ImportStatus
 from gonghui.core.imports.reader import (
     FORMAT_LABELS,
     ODS,
@@ -249,10 +249,17 @@ def _failure_message(exc: Exception) -> str:
     return "处理文件时发生系统错误，请稍后重试；如仍失败请联系管理员。"
 
 
-def import_commit(*, actor, job: ImportJob, mode: str) -> ImportJob:
-    """Queue the commit of a validated job. all_or_nothing refuses a job with any invalid row."""
+def import_commit(
+    *, actor, job: ImportJob, mode: str, existing: str = ExistingPolicy.UPDATE
+) -> ImportJob:
+    """Queue the commit of a validated job. all_or_nothing refuses a job with any invalid row;
+    `existing` (update or skip rows matching stored records) applies to kinds that offer it."""
     if mode not in ImportMode.values:
         raise ValidationFailed("请选择导入方式。", fields={"mode": ["请选择导入方式。"]})
+    if existing not in ExistingPolicy.values:
+        raise ValidationFailed(
+            "请选择如何处理已有记录。", fields={"existing": ["请选择如何处理已有记录。"]}
+        )
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("org").get(pk=job.pk)
         if job.user_id != getattr(actor, "pk", None):
@@ -275,8 +282,11 @@ def import_commit(*, actor, job: ImportJob, mode: str) -> ImportJob:
                 fields={"mode": [f"有 {job.error_rows} 行存在错误。"]},
             )
         job.mode, job.status = mode, ImportStatus.QUEUED
+        job.existing = existing if kind.existing_choice else ""
         job.processed_rows, job.progress = 0, 0
-        job.save(update_fields=["mode", "status", "processed_rows", "progress", "updated_at"])
+        job.save(
+            update_fields=["mode", "existing", "status", "processed_rows", "progress", "updated_at"]
+        )
     from gonghui.core.imports.tasks import import_commit_task
 
     try:
@@ -284,7 +294,7 @@ def import_commit(*, actor, job: ImportJob, mode: str) -> ImportJob:
     except Exception:
         # Nothing will pick the job up: give it back to the user instead of leaving it queued.
         ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
-            status=ImportStatus.READY, mode=""
+            status=ImportStatus.READY, mode="", existing=""
         )
         raise
     ImportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id)
@@ -388,7 +398,8 @@ def import_errors_xlsx(job: ImportJob, *, unmask: bool = False) -> bytes | None:
             mask = spec.column(item["key"]).mask
             if mask is not None:
                 masks[int(item["index"])] = mask
-    records = list(pipeline.read_errors(job))
+    # Rows the database refused at commit follow the validation pass's: show them in file order.
+    records = sorted(pipeline.read_errors(job), key=lambda record: record["row"])
     for record in records:
         for index, mask in masks.items():
             if index < len(record["cells"]) and record["cells"][index]:

@@ -54,8 +54,8 @@ from gonghui.core.imports.normalise import header_key
 if TYPE_CHECKING:
     from gonghui.core.imports.models import ImportJob
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-OUTCOMES = (CREATED, UPDATED, UNCHANGED)
+CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
+OUTCOMES = (CREATED, UPDATED, UNCHANGED, SKIPPED)
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,8 @@ class Row:
     errors: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)  # the spec's scratch space
     outcome: str = ""
+    # Set by validation when the row matches a stored record (an upsert would update it).
+    existing: bool = False
 
     def error(self, message: str) -> None:
         self.errors.append(message)
@@ -103,6 +105,8 @@ class ImportContext:
     job: "ImportJob | None"
     kind: Any  # the registry's ImportKind
     committing: bool = False
+    # The user chose "skip existing records": a row marked `existing` is left alone (SKIPPED).
+    skip_existing: bool = False
     state: dict[str, Any] = field(default_factory=dict)
 
     def org_allowed(self, org) -> bool:

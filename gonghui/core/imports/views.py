@@ -17,8 +17,12 @@ from django.views.decorators.http import require_POST
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import XLSX_CONTENT_TYPE
 from gonghui.core.imports import selectors, services
-from gonghui.core.imports.forms import ImportCommitForm, ImportUploadForm
-from gonghui.core.imports.models import ImportJob, ImportMode
+from gonghui.core.imports.forms import (
+    ImportCommitExistingForm,
+    ImportCommitForm,
+    ImportUploadForm,
+)
+from gonghui.core.imports.models import ExistingPolicy, ImportJob, ImportMode
 from gonghui.core.imports.registry import ImportKind
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope
@@ -106,10 +110,16 @@ def import_template(request, kind):
     return response
 
 
+def _commit_form_class(kind: ImportKind):
+    return ImportCommitExistingForm if kind.existing_choice else ImportCommitForm
+
+
 def _job_context(request, job: ImportJob, kind: ImportKind, form=None) -> dict:
     if form is None:
         initial = ImportMode.ALL_OR_NOTHING if not job.error_rows else ImportMode.SKIP_INVALID
-        form = ImportCommitForm(initial={"mode": initial})
+        form = _commit_form_class(kind)(
+            initial={"mode": initial, "existing": ExistingPolicy.UPDATE}
+        )
     return {
         "job": job,
         "kind": kind,
@@ -132,11 +142,14 @@ def import_detail(request, pk):
 @require_POST
 def import_commit(request, pk):
     job, kind = _job_or_404(request, pk)
-    form = ImportCommitForm(request.POST)
+    form = _commit_form_class(kind)(request.POST)
     if form.is_valid():
         try:
             job = services.import_commit(
-                actor=request.user, job=job, mode=form.cleaned_data["mode"]
+                actor=request.user,
+                job=job,
+                mode=form.cleaned_data["mode"],
+                existing=form.cleaned_data.get("existing", ExistingPolicy.UPDATE),
             )
         except ServiceError as exc:
             if exc.status == 404:

@@ -48,6 +48,8 @@ def _request(client, endpoint, url, data, token=None):
     if token:
         kwargs["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     if endpoint.api:
+        if endpoint.extra.get("multipart"):
+            return client.post(url, data=data or {}, **kwargs)
         if method in {"get", "delete"}:
             return getattr(client, method)(url, **kwargs)
         return getattr(client, method)(

@@ -296,3 +296,119 @@ def test_bulk_written_members_are_complete_rows(users, tree):
     assert all(value.startswith("v1:") for value in stored)  # encrypted at rest
     event = MembershipEvent.objects.get(member=member)
     assert event.kind == EventKind.JOINED and member.card_number in event.note
+
+
+def _member_rows(ids, *, phone_prefix="1380000"):
+    return [["姓名", "身份证号", "手机号", "户籍类型", "入会时间"]] + [
+        [f"会员{i}", n, f"{phone_prefix}{i:04d}", "农业", "2021-03-05"] for i, n in enumerate(ids)
+    ]
+
+
+def test_skip_existing_leaves_stored_members_alone_and_adds_new_ones(users, tree):
+    ids = [make_id_number() for _ in range(3)]
+    _run(users.township_staff, _member_rows(ids[:2]))
+    stored = {m.pk: (m.phone, m.version) for m in Member.objects.all()}
+    changed = _member_rows(ids, phone_prefix="1391111")
+    job = import_upload(actor=users.township_staff, kind="members", file=xlsx_upload(changed))
+    assert (job.valid_rows, job.existing_rows) == (3, 2)
+    job = import_commit(actor=users.township_staff, job=job, mode="skip_invalid", existing="skip")
+    counts = (job.created_count, job.updated_count, job.unchanged_count, job.skipped_count)
+    assert counts == (1, 0, 0, 2)
+    assert {m.pk: (m.phone, m.version) for m in Member.objects.filter(pk__in=stored)} == stored
+    assert Member.objects.count() == 3
+    assert not MembershipEvent.objects.filter(kind=EventKind.UPDATED).exists()
+    audit = AuditEvent.objects.filter(action=AuditAction.IMPORTED).latest("id")
+    assert (audit.detail["existing"], audit.detail["skipped"]) == ("skip", 2)
+
+
+def test_update_existing_is_the_default_choice(users, tree):
+    ids = [make_id_number() for _ in range(2)]
+    _run(users.township_staff, _member_rows(ids))
+    job = _run(users.township_staff, _member_rows(ids, phone_prefix="1391111"))
+    assert (job.existing, job.updated_count, job.skipped_count) == ("update", 2, 0)
+    assert set(Member.objects.values_list("phone_last4", flat=True)) == {"0000", "0001"}
+    assert Member.objects.get(name="会员1").phone == "13911110001"
+
+
+def test_unknown_existing_choice_is_refused(users, tree):
+    from gonghui.core.errors import ValidationFailed
+    from gonghui.core.imports.models import ImportStatus
+
+    job = import_upload(
+        actor=users.township_staff, kind="members", file=xlsx_upload(_member_rows([VALID]))
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        import_commit(actor=users.township_staff, job=job, mode="skip_invalid", existing="merge")
+    assert caught.value.fields == {"existing": ["请选择如何处理已有记录。"]}
+    job.refresh_from_db()
+    assert job.status == ImportStatus.READY and not Member.objects.exists()
+
+
+def test_commit_reuses_the_validated_rows_and_rechecks_the_database(
+    users, tree, member_factory, settings
+):
+    """The commit pass reads the validation pass's sealed spill, not the spreadsheet again,
+    but still re-checks against the database: a person who joined another union in the
+    meantime is refused at commit, with the row's own cells in the error sheet."""
+    from pathlib import Path
+
+    from gonghui.core.imports.spill import spill_relative
+
+    ids = [make_id_number() for _ in range(3)]
+    job = import_upload(
+        actor=users.township_staff, kind="members", file=xlsx_upload(_member_rows(ids))
+    )
+    spill = Path(settings.MEDIA_ROOT) / spill_relative(job.file_path)
+    assert spill.exists()
+    sealed = spill.read_bytes()
+    assert ids[0].encode() not in sealed and "会员0".encode() not in sealed
+    # Overwrite the stored upload: if the commit re-read the file it would fail to parse.
+    (Path(settings.MEDIA_ROOT) / job.file_path).write_bytes(
+        xlsx_upload(_member_rows([VALID])).read()
+    )
+    member_factory(org=tree.b1, id_number=ids[1])  # joined elsewhere after the preview
+    job = import_commit(actor=users.township_staff, job=job, mode="skip_invalid")
+    assert (job.created_count, job.rejected_count) == (2, 1)
+    assert job.error_sample == [{"row": 3, "errors": [DUPLICATE_ELSEWHERE]}]
+    assert not spill.exists()  # the personal data it held is gone with the commit
+    assert sorted(Member.objects.filter(org=tree.a).values_list("name", flat=True)) == [
+        "会员0",
+        "会员2",
+    ]
+
+
+def test_a_row_refused_at_commit_keeps_its_cells_in_the_error_sheet(users, tree, member_factory):
+    ids = [make_id_number() for _ in range(2)]
+    job = import_upload(
+        actor=users.township_staff, kind="members", file=xlsx_upload(_member_rows(ids))
+    )
+    member_factory(org=tree.b1, id_number=ids[1])  # joined elsewhere after the preview
+    job = import_commit(actor=users.township_staff, job=job, mode="skip_invalid")
+    assert (job.created_count, job.rejected_count) == (1, 1)
+    sheet = read_xlsx(import_errors_export(actor=users.township_staff, job=job))
+    assert sheet[1][:2] == [3, "会员1"] and sheet[1][-1] == DUPLICATE_ELSEWHERE
+
+
+def test_commit_without_a_spill_parses_the_file_again(users, tree, settings):
+    from pathlib import Path
+
+    from gonghui.core.imports.spill import spill_relative
+
+    ids = [make_id_number() for _ in range(2)]
+    rows = _member_rows(ids) + [["坏行", "110105194912310021", "", "农业", "2021-03-05"]]
+    job = import_upload(actor=users.township_staff, kind="members", file=xlsx_upload(rows))
+    (Path(settings.MEDIA_ROOT) / spill_relative(job.file_path)).unlink()
+    job = import_commit(actor=users.township_staff, job=job, mode="skip_invalid")
+    assert (job.created_count, job.rejected_count, job.processed_rows) == (2, 1, 3)
+    assert job.error_sample == [{"row": 4, "errors": ["身份证号校验位不正确，请核对后重新输入。"]}]
+
+
+def test_validation_errors_are_carried_into_the_commit_error_sheet_in_row_order(users, tree):
+    ids = [make_id_number() for _ in range(2)]
+    rows = _member_rows(ids)
+    rows.insert(2, ["坏行", "110105194912310021", "", "农业", "2021-03-05"])
+    job = _run(users.township_staff, rows)
+    assert (job.created_count, job.rejected_count, job.processed_rows) == (2, 1, 3)
+    sheet = read_xlsx(import_errors_export(actor=users.township_staff, job=job))
+    assert [row[0] for row in sheet[1:]] == [3]
+    assert "坏行" in sheet[1]

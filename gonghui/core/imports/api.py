@@ -1,0 +1,208 @@
+"""API for spreadsheet imports of one kind, e.g. /api/v1/members/imports.
+
+The same services as the import pages: upload (format, header and row checks, then the
+validation pass: within the request for small files, as a background task for large ones),
+commit (a background task), progress, error sheet, discard. A job is private to the user
+who uploaded it; anyone else gets 404, as for a missing job.
+
+    POST   /imports                 multipart: file, org_id?  → 201 job (validating or ready)
+    GET    /imports/{id}            status, progress, counts, preview, error_sheet_url
+    POST   /imports/{id}/commit     {"mode": ..., "existing": ...} → 202 job (queued)
+    GET    /imports/{id}/errors     the error sheet (.xlsx; personal data masked unless the
+                                    user may view it unmasked at the job's org)
+    DELETE /imports/{id}            discard a validated job and its stored files
+"""
+
+from datetime import datetime
+from typing import Literal
+from urllib.parse import quote
+
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import ConfigDict, Field
+
+from gonghui.core.api import OrgRef, errors, require
+from gonghui.core.errors import NotFound
+from gonghui.core.export import XLSX_CONTENT_TYPE
+from gonghui.core.imports import selectors, services
+from gonghui.core.imports.models import ExistingPolicy, ImportJob, ImportMode
+from gonghui.core.modules import Action
+from gonghui.core.scope import org_in_scope
+
+
+class ImportRowOut(Schema):
+    row: int = Field(description="文件中的行号")
+    errors: list[str] = Field(description="该行的错误(中文)")
+
+
+class ImportPreviewRowOut(ImportRowOut):
+    cells: list[str] = Field(description="已识别列的内容(个人信息脱敏)")
+
+
+class ImportJobOut(Schema):
+    id: int
+    kind: str
+    status: str = Field(
+        description="validating 校验中 / ready 待确认导入 / queued 排队中 / running 导入中 / "
+        "done 已完成 / failed 失败 / discarded 已放弃"
+    )
+    status_display: str
+    org: OrgRef = Field(description="导入范围")
+    original_name: str
+    total_rows: int
+    valid_rows: int
+    error_rows: int
+    existing_rows: int = Field(description="有效行中与已有记录相同的行数")
+    processed_rows: int
+    progress: int = Field(description="进度百分比")
+    mode: str = Field(description="导入方式；确认导入前为空")
+    existing: str = Field(description="已有记录的处理：update / skip；不适用时为空")
+    created_count: int
+    updated_count: int
+    unchanged_count: int
+    skipped_count: int
+    rejected_count: int
+    message: str
+    columns: list[str] = Field(description="已识别的列")
+    preview: list[ImportPreviewRowOut] = Field(description="前 20 行预览")
+    error_sample: list[ImportRowOut] = Field(description="前 50 个错误行")
+    error_sheet_url: str | None = Field(description="未导入行的 .xlsx(含错误原因)；无错误时为 null")
+    created_at: datetime
+    finished_at: datetime | None
+
+    @staticmethod
+    def resolve_status_display(obj):
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_org(obj):
+        return {"id": obj.org_id, "name": obj.org.name}
+
+    @staticmethod
+    def resolve_columns(obj):
+        return [column["label"] for column in obj.columns]
+
+    @staticmethod
+    def resolve_error_sheet_url(obj, context):
+        if not obj.errors_path:
+            return None
+        return reverse("api:import_errors_" + obj.kind, kwargs={"id": obj.pk})
+
+
+class ImportCommitIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["all_or_nothing", "skip_invalid"] = Field(
+        description="all_or_nothing：只有全部行有效才导入；skip_invalid：导入有效行，跳过其余"
+    )
+    existing: Literal["update", "skip"] = Field(
+        ExistingPolicy.UPDATE.value,
+        description="与已有记录相同的行：update 按文件更新(默认)；skip 跳过",
+    )
+
+
+def import_router(kind_code: str) -> Router:
+    """The import endpoints of one kind, for the app's router to mount at /imports."""
+    kind = services.kind_get(kind_code)
+    router = Router(tags=[kind.title + "导入"])
+
+    def job_or_404(user, pk) -> ImportJob:
+        require(user, kind.module, Action.EDIT)
+        try:
+            job = selectors.import_job_get(user, pk)
+        except Http404 as exc:
+            raise NotFound() from exc
+        if job.kind != kind.code or not org_in_scope(user, kind.module, Action.EDIT, job.org):
+            raise NotFound()
+        return job
+
+    @router.post(
+        "",
+        response={201: ImportJobOut, **errors(403, 404, 422)},
+        summary=f"上传{kind.title}导入文件",
+        description=(
+            "multipart/form-data：file(.xlsx/.xls/.ods/.csv)，org_id(导入范围，不填为数据范围的"
+            "最上级组织)。文件通过格式、表头和行数检查后开始校验：小文件在请求内校验完毕"
+            "(status=ready)，大文件在后台校验(status=validating，轮询详情接口)。"
+            "被拒绝的文件返回 422，code 说明原因(如 import_file_too_large、import_no_header)。"
+        ),
+        url_name=f"import_upload_{kind.code}",
+    )
+    def upload(request, file: File[UploadedFile], org_id: Form[int | None] = None):
+        user = request.auth
+        require(user, kind.module, Action.EDIT)
+        org = None
+        if org_id is not None:
+            from gonghui.orgs.models import Org
+
+            org = Org.objects.filter(pk=org_id).first()
+            if org is None:
+                raise NotFound()
+        job = services.import_upload(actor=user, kind=kind.code, file=file, org=org)
+        return Status(201, job)
+
+    @router.get(
+        "/{pk:id}",
+        response={200: ImportJobOut, **errors(403, 404)},
+        summary=f"{kind.title}导入进度与结果",
+        url_name=f"import_detail_{kind.code}",
+    )
+    def detail(request, id: int):
+        return job_or_404(request.auth, id)
+
+    @router.post(
+        "/{pk:id}/commit",
+        response={202: ImportJobOut, **errors(403, 404, 409, 422)},
+        summary=f"确认导入{kind.title}",
+        description=(
+            "把校验通过的行写入(后台任务)。all_or_nothing 在有错误行时返回 422"
+            "(import_has_errors)；已确认过的任务返回 409(import_not_ready)。"
+            + ("existing 选择已有记录按文件更新或跳过。" if kind.existing_choice else "")
+        ),
+        url_name=f"import_commit_{kind.code}",
+    )
+    def commit(request, id: int, payload: ImportCommitIn):
+        job = job_or_404(request.auth, id)
+        job = services.import_commit(
+            actor=request.auth,
+            job=job,
+            mode=ImportMode(payload.mode),
+            existing=ExistingPolicy(payload.existing),
+        )
+        return Status(202, job)
+
+    @router.get(
+        "/{pk:id}/errors",
+        response={200: None, **errors(403, 404)},
+        summary=f"{kind.title}导入的未导入行(.xlsx)",
+        url_name=f"import_errors_{kind.code}",
+        openapi_extra={
+            "responses": {200: {"description": "xlsx", "content": {XLSX_CONTENT_TYPE: {}}}}
+        },
+    )
+    def error_sheet(request, id: int):
+        job = job_or_404(request.auth, id)
+        content = services.import_errors_export(actor=request.auth, job=job)
+        if content is None:
+            raise NotFound("该导入任务没有未导入的行。")
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = (
+            f'attachment; filename="import-{job.pk}-errors.xlsx"; '
+            f"filename*=UTF-8''{quote('未导入的行.xlsx')}"
+        )
+        return response
+
+    @router.delete(
+        "/{pk:id}",
+        response={200: ImportJobOut, **errors(403, 404, 409)},
+        summary=f"放弃{kind.title}导入",
+        description="删除已上传的文件；导入中或已完成的任务返回 409。",
+        url_name=f"import_discard_{kind.code}",
+    )
+    def discard(request, id: int):
+        job = job_or_404(request.auth, id)
+        return services.import_discard(actor=request.auth, job=job)
+
+    return router

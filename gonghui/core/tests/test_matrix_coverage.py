@@ -1,0 +1,93 @@
+"""Every URL and API operation is in the permission matrix or in the short list of
+URLs that are public or one's own (tested in test_unscoped_urls.py and the apps' tests).
+
+A new page or endpoint without a matrix entry fails here, so scope rules cannot be
+forgotten for it.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from gonghui.core.testing.matrix import collect_endpoints
+
+# Route patterns (placeholders written as {}) that are public or the user's own.
+OUTSIDE_THE_MATRIX = {
+    "",
+    "healthz",
+    "accounts/login/",
+    "accounts/logout/",
+    "accounts/profile/",
+    "accounts/password/",
+    "accounts/otp/setup/",
+    "accounts/otp/verify/",
+    "accounts/otp/disable/",
+    "join/",
+    "join/done/",
+    "join/status/",
+    "join/employers/",
+    "api/v1/openapi.json",
+    "api/v1/me",
+}
+# API operations that are public (no login): (route, method).
+PUBLIC_API = {
+    ("api/v1/join-applications", "POST"),
+    ("api/v1/join-applications/status", "POST"),
+}
+
+
+def _normalise(route: str) -> str:
+    route = re.sub(r"<[^>]+>", "{}", route)
+    return re.sub(r"\{[^}]*\}", "{}", route).removeprefix("^").removesuffix("$")
+
+
+def _routes(patterns=None, prefix: str = ""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield _normalise(prefix + str(pattern.pattern))
+
+
+class _AnyTarget:
+    """Stands in for any matrix target: every attribute is 1 (pk, ids, ...)."""
+
+    def __getattr__(self, name):
+        return 1
+
+
+def _covered() -> set[tuple[str, str]]:
+    covered = set()
+    for endpoint in collect_endpoints():
+        url = urlsplit(endpoint.url(_AnyTarget())).path
+        match = resolve(url)
+        covered.add((_normalise(match.route), endpoint.method))
+    return covered
+
+
+def test_every_page_is_in_the_matrix_or_listed_as_public(db):
+    covered_routes = {route for route, _ in _covered()}
+    missing = sorted(
+        route
+        for route in set(_routes())
+        if not route.startswith(("api/v1/", "static/", "media/"))
+        and route not in covered_routes
+        and route not in OUTSIDE_THE_MATRIX
+    )
+    assert missing == []
+
+
+def test_every_api_operation_is_in_the_matrix_or_listed_as_public(db):
+    from gonghui.api import api
+
+    covered = _covered()
+    missing = []
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        route = _normalise(path.lstrip("/"))
+        for method in operations:
+            key = (route, method.upper())
+            if key in covered or key in PUBLIC_API or route in OUTSIDE_THE_MATRIX:
+                continue
+            missing.append(key)
+    assert sorted(missing) == []
