@@ -5,7 +5,7 @@ import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 from stdnum.iso7064 import mod_11_2
 
 from gonghui.audit.services import AuditAction, audit_record
@@ -56,10 +56,24 @@ _NON_LETTERS = re.compile(r"[^a-z0-9]")
 
 
 def name_pinyin(name: str) -> tuple[str, str]:
-    """("zhangsan", "zs") for 张三: lowercase ascii for prefix search; other characters dropped."""
-    full = _NON_LETTERS.sub("", "".join(lazy_pinyin(name)).lower())
-    initials = _NON_LETTERS.sub("", "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower())
-    return full[:120], initials[:30]
+    """("zhangsan", "zs") for 张三: lowercase ascii for prefix search; other characters dropped.
+
+    One pypinyin call (it costs ~50 µs, which bulk imports pay per distinct name): the
+    initials are the first letters of the syllables of Chinese characters, while runs of
+    other characters (which pypinyin passes through verbatim) are kept whole, as
+    Style.FIRST_LETTER would give them.
+    """
+    items = lazy_pinyin(name)
+    initials, position = [], 0
+    for item in items:
+        if name.startswith(item, position):  # passed through verbatim: not a Chinese character
+            initials.append(item)
+            position += len(item)
+        else:
+            initials.append(item[:1])
+            position += 1
+    full = _NON_LETTERS.sub("", "".join(items).lower())
+    return full[:120], _NON_LETTERS.sub("", "".join(initials).lower())[:30]
 
 
 def card_prefix_for(org: Org) -> str:

@@ -5,6 +5,9 @@ import datetime
 import pytest
 from django.db import connection
 from django.forms.models import model_to_dict
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from gonghui.audit.models import AuditAction, AuditEvent
 from gonghui.core.crypto import keyed_hash
@@ -241,3 +244,26 @@ def test_deactivate_out_of_scope_is_refused(users, tree, member_factory):
     member.refresh_from_db()
     assert member.status == MemberStatus.ACTIVE
     assert member.events.count() == 1
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("张三李四王五单曾区朴长乐重庆·．Anna Lee-0123")),
+        min_size=1,
+        max_size=8,
+    )
+)
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_name_pinyin_initials_match_pypinyin_first_letter_style(name):
+    """One pypinyin call gives what the two-call version (normal + FIRST_LETTER) gave."""
+    import re
+
+    from pypinyin import Style, lazy_pinyin
+
+    from gonghui.members.services import name_pinyin
+
+    def letters(text):
+        return re.sub(r"[^a-z0-9]", "", text.lower())
+
+    expected_initials = letters("".join(lazy_pinyin(name, style=Style.FIRST_LETTER)))[:30]
+    assert name_pinyin(name) == (letters("".join(lazy_pinyin(name)))[:120], expected_initials)
