@@ -109,6 +109,16 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+# Rate limits (public joining, feedback, status checks) count in the cache, so it must be
+# shared by every server process: the database cache (table created by `gonghui
+# createcachetable`, which `make run` runs). Tests use a per-process memory cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "gonghui_cache",
+    }
+}
+
 ROOT_URLCONF = "gonghui.urls"
 WSGI_APPLICATION = "gonghui.wsgi.application"
 

@@ -149,6 +149,8 @@ def _apply_test_settings() -> None:
     hashers.get_hashers.cache_clear()
     hashers.get_hashers_by_algorithm.cache_clear()
     settings.TASKS = {"default": {"BACKEND": IMMEDIATE_TASKS, "QUEUES": ["default"]}}
+    # Isolated per test process; production's database cache outlives test flushes.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Forget any backend built from the settings as they were imported.
     task_backends.__dict__.pop("settings", None)
     task_backends._connections = Local(task_backends.thread_critical)
