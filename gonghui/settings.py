@@ -178,9 +178,12 @@ MEDIA_URL = "/media/"
 # in-memory threshold low so big files stream to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-IMPORT_MAX_FILE_BYTES = 20 * 1024 * 1024
+# 20 MB holds ~200,000 members as .xlsx. A county loading its whole registry at once
+# (1,000,000 rows ≈ 95 MB .xlsx, 160 MB .csv) raises it, and the proxy's body limit with it;
+# validation then peaks at ~1.8 GiB of memory in the worker.
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("GONGHUI_IMPORT_MAX_FILE_MB", "20")) * 1024 * 1024
 IMPORT_MAX_ROWS = 1_000_000
-IMPORT_MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+IMPORT_MAX_UNCOMPRESSED_BYTES = max(400 * 1024 * 1024, 20 * IMPORT_MAX_FILE_BYTES)
 
 TASKS = {
     "default": {
