@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.accounts",
     "gonghui.members",
+    "gonghui.sites",
 ]
 
 MIDDLEWARE = [

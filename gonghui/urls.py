@@ -8,6 +8,7 @@ urlpatterns = [
     path("orgs/", include("gonghui.orgs.urls")),
     path("audit/", include("gonghui.audit.urls")),
     path("members/", include("gonghui.members.urls")),
+    path("sites/", include("gonghui.sites.urls")),
     path("join/", include("gonghui.members.urls_join_public")),
     path("imports/", include("gonghui.core.imports.urls")),
     path("api/v1/", api.urls),

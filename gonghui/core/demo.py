@@ -12,6 +12,7 @@ DEMO_SEEDERS = [
     "gonghui.members.demo.seed",
     "gonghui.members.demo_join.seed",
     "gonghui.members.demo_transfers.seed",
+    "gonghui.sites.demo.seed",
 ]
 DEMO_PASSWORD = "Demo@Gonghui2026"
 

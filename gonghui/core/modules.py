@@ -60,6 +60,7 @@ MODULES: dict[str, Module] = {
                 NavLink("会员统计", "members:stats", "统"),
             ),
         ),
+        Module("sites", "服务阵地", (NavLink("服务阵地", "sites:list", "站"),)),
         Module("accounts", "用户与角色", (NavLink("用户与角色", "accounts:user_list", "人"),)),
         Module("audit", "审计日志", (NavLink("审计日志", "audit:event_list", "审"),)),
     ]

@@ -30,6 +30,7 @@ MATRIX_MODULES = [
     "gonghui.members.tests.matrix_join",
     "gonghui.members.tests.matrix_transfers",
     "gonghui.members.tests.matrix_api",
+    "gonghui.sites.tests.matrix",
     "gonghui.members.tests.matrix_api_join",
 ]
 RELATIONS = ("own", "sibling", "parent")

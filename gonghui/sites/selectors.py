@@ -1,0 +1,286 @@
+"""Reads for service sites: scoped staff lists and details, the public nearest query,
+open-now, map layers and the county of an org."""
+
+import datetime
+import json
+import math
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.db.models.lookups import Exact
+from django.utils import timezone
+
+from gonghui.core.errors import NotFound
+from gonghui.core.modules import Action
+from gonghui.core.scope import get_in_scope_or_404, scope_queryset
+from gonghui.core.text import normalise_text
+from gonghui.orgs.models import Org, OrgLevel
+from gonghui.sites import geo
+from gonghui.sites.hours import hours_open_at
+from gonghui.sites.models import (
+    DEFAULT_COVERAGE_RADIUS_M,
+    CheckIn,
+    CoverageSettings,
+    Facility,
+    FeedbackKind,
+    FeedbackStatus,
+    MapLayer,
+    MapLayerKind,
+    ServiceSite,
+    SiteFeedback,
+    SiteKind,
+    SiteStatus,
+    codes_to_mask,
+)
+
+MODULE = "sites"
+NEAREST_MAX_LIMIT = 50
+NEAREST_INITIAL_RADIUS_M = 2_000.0
+NEAREST_MAX_BOX_RADIUS_M = 400_000.0  # beyond this the query scans all candidate sites
+
+
+# --- filters shared by lists and the nearest query -----------------------------------------
+
+
+def facilities_filter(queryset: QuerySet, codes) -> QuerySet:
+    """Sites having every facility in codes (SQL bitwise AND; unknown codes are ignored)."""
+    mask = codes_to_mask(Facility, [c for c in codes if c in Facility.values])
+    if not mask:
+        return queryset
+    return queryset.filter(Exact(F("facilities").bitand(mask), mask))
+
+
+def site_is_open_now(site: ServiceSite, at: datetime.datetime | None = None) -> bool:
+    """Open now: status open, and the 24-hour flag or the weekday hours (Asia/Shanghai)."""
+    if site.status != SiteStatus.OPEN:
+        return False
+    return hours_open_at(site.opening_hours or {}, site.is_24h, at or timezone.now())
+
+
+def _open_now_filter(queryset: QuerySet, at: datetime.datetime) -> QuerySet:
+    open_ids = [
+        pk
+        for pk, hours, is_24h in queryset.filter(status=SiteStatus.OPEN).values_list(
+            "pk", "opening_hours", "is_24h"
+        )
+        if hours_open_at(hours or {}, is_24h, at)
+    ]
+    return queryset.filter(pk__in=open_ids)
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+def site_scoped(user, action: str = Action.VIEW) -> QuerySet[ServiceSite]:
+    return scope_queryset(ServiceSite.objects.all(), user, MODULE, action)
+
+
+def site_list(
+    user,
+    *,
+    kind: str = "",
+    status: str = "",
+    facilities=(),
+    township: int | Org | None = None,
+    open_now: bool = False,
+    q: str = "",
+    at: datetime.datetime | None = None,
+) -> QuerySet[ServiceSite]:
+    """Sites in the user's view scope, newest first. Unknown filter values are ignored."""
+    sites = site_scoped(user).select_related("org", "township")
+    if kind in SiteKind.values:
+        sites = sites.filter(kind=kind)
+    if status in SiteStatus.values:
+        sites = sites.filter(status=status)
+    sites = facilities_filter(sites, facilities)
+    if township:
+        sites = sites.filter(township_id=township.pk if isinstance(township, Org) else township)
+    q = normalise_text(q)
+    if q:
+        sites = sites.filter(
+            Q(name__contains=q) | Q(site_code__istartswith=q) | Q(address__contains=q)
+        )
+    if open_now:
+        sites = _open_now_filter(sites, at or timezone.now())
+    return sites.order_by("-id")
+
+
+def site_get(user, pk, action: str = Action.VIEW) -> ServiceSite:
+    """One site in scope for the action; Http404 otherwise."""
+    return get_in_scope_or_404(
+        ServiceSite.objects.select_related("org", "township"), user, MODULE, action, pk=pk
+    )
+
+
+def site_photos(site: ServiceSite):
+    return site.photos.all()
+
+
+def feedback_scoped(user, action: str = Action.VIEW) -> QuerySet[SiteFeedback]:
+    return scope_queryset(SiteFeedback.objects.all(), user, MODULE, action)
+
+
+def feedback_list(
+    user, *, status: str = "", kind: str = "", site: ServiceSite | None = None, q: str = ""
+) -> QuerySet[SiteFeedback]:
+    """The feedback queue of the user's scope (routed by the site's managing org)."""
+    items = feedback_scoped(user).select_related("site", "org").defer("phone")
+    if status in FeedbackStatus.values:
+        items = items.filter(status=status)
+    if kind in FeedbackKind.values:
+        items = items.filter(kind=kind)
+    if site is not None:
+        items = items.filter(site=site)
+    q = normalise_text(q)
+    if q:
+        items = items.filter(Q(text__contains=q) | Q(site__name__contains=q))
+    return items.order_by("-id")
+
+
+def feedback_get(user, pk, action: str = Action.VIEW) -> SiteFeedback:
+    return get_in_scope_or_404(
+        SiteFeedback.objects.select_related("site", "org", "answered_by"),
+        user,
+        MODULE,
+        action,
+        pk=pk,
+    )
+
+
+def checkin_monthly(user, *, since: datetime.date | None = None) -> QuerySet:
+    """Usage by site and month in scope: rows {site_id, month (date), total}."""
+    rows = CheckIn.objects.filter(site__in=site_scoped(user).values("pk"))
+    if since is not None:
+        rows = rows.filter(day__gte=since)
+    return (
+        rows.annotate(month=TruncMonth("day"))
+        .values("site_id", "month")
+        .annotate(total=Sum("count"))
+        .order_by("month", "site_id")
+    )
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+def site_public_get(*, site_code: str) -> ServiceSite:
+    """A site by its code for the public pages (any status: the page says when it is closed)."""
+    code = normalise_text(site_code).upper()
+    site = ServiceSite.objects.select_related("org").filter(site_code=code).first()
+    if site is None:
+        raise NotFound("未找到该站点，请核对站点编码。", code="site_not_found")
+    return site
+
+
+@dataclass(frozen=True)
+class NearestSite:
+    site: ServiceSite
+    distance_m: float
+
+
+def _ranked(rows, lng: float, lat: float, open_now: bool, at) -> list[tuple[float, int]]:
+    ranked = []
+    for row in rows:
+        if open_now and not hours_open_at(row[4] or {}, row[3], at):
+            continue
+        ranked.append((geo.haversine_m(lng, lat, row[2], row[1]), row[0]))
+    ranked.sort()
+    return ranked
+
+
+def site_nearest(
+    *,
+    lat: float,
+    lng: float,
+    limit: int = 10,
+    kind: str | None = None,
+    open_now: bool | None = None,
+    at: datetime.datetime | None = None,
+    facilities=(),
+) -> list[NearestSite]:
+    """The `limit` open sites nearest to a GCJ-02 point, by haversine distance, ties by id.
+
+    Exact: equal to sorting every candidate by (haversine_m, id). A bounding box around a
+    circle of radius r (indexed range on lat, lng) is queried; when at least `limit`
+    candidates lie within r, nothing outside the box can be nearer than them, so they are the
+    answer. Otherwise r grows; past NEAREST_MAX_BOX_RADIUS_M (or when a box would wrap) all
+    candidates are scanned. Works on SQLite and plain PostgreSQL.
+    """
+    limit = max(1, min(int(limit), NEAREST_MAX_LIMIT))
+    at = at or timezone.now()
+    base = ServiceSite.objects.filter(status=SiteStatus.OPEN)
+    if kind:
+        base = base.filter(kind=kind)
+    base = facilities_filter(base, facilities)
+    fields = ("id", "lat", "lng", "is_24h", "opening_hours") if open_now else ("id", "lat", "lng")
+    radius = NEAREST_INITIAL_RADIUS_M
+    while True:
+        box = geo.bounding_box(lng, lat, radius) if radius <= NEAREST_MAX_BOX_RADIUS_M else None
+        if box is None:
+            top = _ranked(base.values_list(*fields), lng, lat, bool(open_now), at)[:limit]
+            break
+        rows = base.filter(
+            lat__gte=box.min_lat, lat__lte=box.max_lat, lng__gte=box.min_lng, lng__lte=box.max_lng
+        ).values_list(*fields)
+        ranked = _ranked(rows, lng, lat, bool(open_now), at)
+        within = [item for item in ranked if item[0] <= radius]
+        if len(within) >= limit:
+            top = within[:limit]
+            break
+        # Grow by the density seen so far (area ∝ r²), at least ×2, at most ×8.
+        growth = 8.0 if not within else math.sqrt(limit / len(within)) * 1.25
+        radius *= min(8.0, max(2.0, growth))
+    sites = ServiceSite.objects.select_related("org").in_bulk([pk for _, pk in top])
+    return [NearestSite(site=sites[pk], distance_m=distance) for distance, pk in top]
+
+
+# --- county, map layers, coverage ----------------------------------------------------------
+
+
+def county_of(org: Org | None) -> Org | None:
+    """The county-level org at or above org (None above county level or for None)."""
+    if org is None:
+        return None
+    if org.level == OrgLevel.COUNTY:
+        return org
+    return Org.objects.filter(pk__in=org.ancestor_ids(), level=OrgLevel.COUNTY).first()
+
+
+def map_layer_get(county: Org, kind: str) -> MapLayer | None:
+    return MapLayer.objects.filter(org=county, kind=kind).first()
+
+
+def map_layers(county: Org) -> QuerySet[MapLayer]:
+    return MapLayer.objects.filter(org=county).order_by("kind")
+
+
+_PARSED: dict[tuple, dict] = {}
+_PARSED_MAX = 64
+
+
+def map_layer_geojson(layer: MapLayer) -> dict:
+    """The parsed GeoJSON of a layer (kept in memory per layer id, version and save time)."""
+    key = (layer.pk, layer.version, layer.updated_at, len(layer.geojson))
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        parsed = _PARSED[key] = json.loads(layer.geojson)
+    return parsed
+
+
+def county_boundary(county: Org | None) -> dict | None:
+    """The county's boundary GeoJSON, or None when none has been imported."""
+    if county is None:
+        return None
+    layer = map_layer_get(county, MapLayerKind.BOUNDARY)
+    return map_layer_geojson(layer) if layer is not None else None
+
+
+def coverage_radius_m(county: Org | None) -> int:
+    """The configured coverage radius of the county (default 1000 m)."""
+    if county is None:
+        return DEFAULT_COVERAGE_RADIUS_M
+    setting = CoverageSettings.objects.filter(org=county).first()
+    return setting.radius_m if setting is not None else DEFAULT_COVERAGE_RADIUS_M
