@@ -78,10 +78,6 @@ class MemberForm(forms.Form):
         self.order_fields(order)
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
-
-
 class DeactivateForm(forms.Form):
     reason = forms.CharField(
         label="退会原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3})

@@ -55,10 +55,6 @@ class OrgMoveForm(forms.Form):
         self.fields["new_parent"] = OrgChoiceField(label="移动到(新的上级组织)", orgs=parents)
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
-
-
 class EnterpriseForm(forms.Form):
     name = forms.CharField(label="单位名称", max_length=150)
     credit_code = forms.CharField(label="统一社会信用代码", max_length=30)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from gonghui.audit.services import sensitive_view_record
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
+from gonghui.core.forms import ReasonForm
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope
@@ -19,7 +20,7 @@ from gonghui.core.views_helpers import (
     posted_org_or_404,
 )
 from gonghui.orgs import selectors, services
-from gonghui.orgs.forms import EnterpriseForm, OrgForm, OrgMoveForm, ReasonForm
+from gonghui.orgs.forms import EnterpriseForm, OrgForm, OrgMoveForm
 from gonghui.orgs.models import (
     EnterpriseSize,
     EnterpriseStatus,

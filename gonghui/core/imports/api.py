@@ -8,8 +8,9 @@ who uploaded it; anyone else gets 404, as for a missing job.
     POST   /imports                 multipart: file, org_id?  → 201 job (validating or ready)
     GET    /imports/{id}            status, progress, counts, preview, error_sheet_url
     POST   /imports/{id}/commit     {"mode": ..., "existing": ...} → 202 job (queued)
-    GET    /imports/{id}/errors     the error sheet (.xlsx; personal data masked unless the
-                                    user may view it unmasked at the job's org)
+    GET    /imports/{id}/errors     the error sheet (.xlsx; personal data masked)
+    POST   /imports/{id}/errors/unmasked  {"reason"}: unmasked, for users who may view
+                                    sensitive data at the job's org (audited with the reason)
     DELETE /imports/{id}            discard a validated job and its stored files
 """
 
@@ -103,6 +104,23 @@ class ImportCommitIn(Schema):
     )
 
 
+class ReasonIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=200, description="查看完整信息的原因")
+
+
+def _sheet(job: ImportJob, content: bytes | None) -> HttpResponse:
+    if content is None:
+        raise NotFound("该导入任务没有未导入的行。")
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="import-{job.pk}-errors.xlsx"; '
+        f"filename*=UTF-8''{quote('未导入的行.xlsx')}"
+    )
+    return response
+
+
 def import_router(kind_code: str) -> Router:
     """The import endpoints of one kind, for the app's router to mount at /imports."""
     kind = services.kind_get(kind_code)
@@ -184,15 +202,26 @@ def import_router(kind_code: str) -> Router:
     )
     def error_sheet(request, id: int):
         job = job_or_404(request.auth, id)
-        content = services.import_errors_export(actor=request.auth, job=job)
-        if content is None:
-            raise NotFound("该导入任务没有未导入的行。")
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = (
-            f'attachment; filename="import-{job.pk}-errors.xlsx"; '
-            f"filename*=UTF-8''{quote('未导入的行.xlsx')}"
+        return _sheet(job, services.import_errors_export(actor=request.auth, job=job))
+
+    @router.post(
+        "/{pk:id}/errors/unmasked",
+        response={200: None, **errors(403, 404, 422)},
+        summary=f"{kind.title}导入的未导入行(完整信息，.xlsx)",
+        description="须有查看敏感信息权限并填写原因(记入审计日志)；用于修改后重新上传。",
+        url_name=f"import_errors_unmasked_{kind.code}",
+        openapi_extra={
+            "responses": {200: {"description": "xlsx", "content": {XLSX_CONTENT_TYPE: {}}}}
+        },
+    )
+    def error_sheet_unmasked(request, id: int, payload: ReasonIn):
+        require(request.auth, kind.module, Action.VIEW_SENSITIVE)
+        job = job_or_404(request.auth, id)
+        if not services.import_errors_may_unmask(request.auth, job):
+            raise NotFound()
+        return _sheet(
+            job, services.import_errors_export(actor=request.auth, job=job, reason=payload.reason)
         )
-        return response
 
     @router.delete(
         "/{pk:id}",

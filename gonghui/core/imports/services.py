@@ -359,22 +359,31 @@ def _delete_files(job: ImportJob) -> None:
 # --- files offered for download ----------------------------------------------------------
 
 
-def import_errors_export(*, actor, job: ImportJob) -> bytes | None:
-    """The error sheet for its owner, audited as an export. Personal data stays masked
-    unless the actor may view sensitive data of the kind's module at the job's org."""
+def import_errors_may_unmask(actor, job: ImportJob) -> bool:
+    kind = kind_get(job.kind)
+    return org_in_scope(actor, kind.module, Action.VIEW_SENSITIVE, job.org)
+
+
+def import_errors_export(*, actor, job: ImportJob, reason: str = "") -> bytes | None:
+    """The error sheet for its owner, audited as an export. Personal data is masked; with a
+    reason, a user who may view sensitive data of the kind's module at the job's org gets
+    it unmasked (so corrected rows can be uploaded again), the reason in the audit event."""
     if job.user_id != getattr(actor, "pk", None):
         raise NotFound()
-    kind = kind_get(job.kind)
-    unmask = org_in_scope(actor, kind.module, Action.VIEW_SENSITIVE, job.org)
-    content = import_errors_xlsx(job, unmask=unmask)
+    reason = reason.strip()
+    if reason and not import_errors_may_unmask(actor, job):
+        raise PermissionDenied("您没有查看完整信息的权限。")
+    content = import_errors_xlsx(job, unmask=bool(reason))
     if content is not None:
-        audit_record(
-            action=AuditAction.EXPORTED,
-            user=actor,
-            org=job.org,
-            obj=job,
-            detail={"what": "import_errors", "kind": job.kind, "job": job.pk, "unmasked": unmask},
-        )
+        detail = {
+            "what": "import_errors",
+            "kind": job.kind,
+            "job": job.pk,
+            "unmasked": bool(reason),
+        }
+        if reason:
+            detail["reason"] = reason[:200]
+        audit_record(action=AuditAction.EXPORTED, user=actor, org=job.org, obj=job, detail=detail)
     return content
 
 

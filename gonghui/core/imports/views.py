@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import XLSX_CONTENT_TYPE
+from gonghui.core.forms import ReasonForm
 from gonghui.core.imports import selectors, services
 from gonghui.core.imports.forms import (
     ImportCommitExistingForm,
@@ -129,6 +130,8 @@ def _job_context(request, job: ImportJob, kind: ImportKind, form=None) -> dict:
         "format_label": services.import_format_label(job),
         "next_url": _next_url(kind),
         "may_commit": job.can_commit,
+        "may_unmask_errors": bool(job.errors_path)
+        and services.import_errors_may_unmask(request.user, job),
     }
 
 
@@ -189,8 +192,20 @@ def import_progress(request, pk):
 
 @login_required
 def import_errors(request, pk):
-    job, _ = _job_or_404(request, pk)
-    content = services.import_errors_export(actor=request.user, job=job)
+    """The error sheet: masked on GET; unmasked on POST with a reason (GET ?unmask=1 shows
+    the small form asking for it), for users who may view sensitive data there."""
+    job, kind = _job_or_404(request, pk)
+    reason = ""
+    if request.method == "POST" or request.GET.get("unmask") == "1":
+        if not services.import_errors_may_unmask(request.user, job):
+            raise Http404
+        form = ReasonForm(request.POST or None)
+        if not form.is_valid():
+            return render(
+                request, "imports/errors_unmask.html", {"job": job, "kind": kind, "form": form}
+            )
+        reason = form.cleaned_data["reason"]
+    content = services.import_errors_export(actor=request.user, job=job, reason=reason)
     if content is None:
         raise Http404
     from urllib.parse import quote

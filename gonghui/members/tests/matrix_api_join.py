@@ -10,6 +10,7 @@ import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from gonghui.audit.models import AuditEvent
 from gonghui.core.imports.models import ImportJob
 from gonghui.core.imports.tests.files import xlsx_bytes
 from gonghui.core.testing.matrix import Endpoint, Targets, json_text
@@ -130,6 +131,17 @@ ENDPOINTS = [
         lambda j: f"/api/v1/members/imports/{j.pk}/errors",
         _jobs,
         api=True,
+    ),
+    Endpoint(
+        "api.member_imports.errors_unmasked",
+        "POST",
+        "members",
+        "view_sensitive",
+        lambda j: f"/api/v1/members/imports/{j.pk}/errors/unmasked",
+        _jobs,
+        api=True,
+        data=lambda j: {"reason": "修改后重新导入"},
+        snapshot=lambda j: AuditEvent.objects.filter(action="exported").count(),
     ),
     Endpoint(
         "api.member_imports.commit",

@@ -174,3 +174,37 @@ def test_openapi_lists_the_import_and_join_endpoints(client):
         "/api/v1/join-applications/{id}/reject",
     ):
         assert path in paths
+
+
+def test_unmasked_error_sheet_needs_a_reason_and_view_sensitive(client, tree, users):
+    from gonghui.audit.models import AuditAction, AuditEvent
+
+    job = _upload(client, users.county_staff, _rows([make_id_number()], bad=True)).json()
+    url = f"/api/v1/members/imports/{job['id']}/errors/unmasked"
+    masked = read_xlsx(client.get(job["error_sheet_url"], **_auth(users.county_staff)).content)
+    assert masked[1][2] == "1101**********0021"
+    blank = client.post(
+        url,
+        json.dumps({"reason": ""}),
+        content_type="application/json",
+        **_auth(users.county_staff),
+    )
+    assert blank.status_code == 422
+    sheet = client.post(
+        url,
+        json.dumps({"reason": "修改后重新导入"}),
+        content_type="application/json",
+        **_auth(users.county_staff),
+    )
+    assert sheet.status_code == 200
+    assert read_xlsx(sheet.content)[1][2] == "110105194912310021"
+    event = AuditEvent.objects.filter(action=AuditAction.EXPORTED).latest("id")
+    assert (event.detail["unmasked"], event.detail["reason"]) == (True, "修改后重新导入")
+    township_job = _upload(client, users.township_staff, _rows([], bad=True)).json()
+    denied = client.post(
+        f"/api/v1/members/imports/{township_job['id']}/errors/unmasked",
+        json.dumps({"reason": "看看"}),
+        content_type="application/json",
+        **_auth(users.township_staff),
+    )
+    assert denied.status_code == 403

@@ -81,7 +81,7 @@ def test_unmasked_export_asks_for_a_reason_then_audits_it(login, users, tree, me
     assert 'name="reason"' in page
     missing = client.post("/members/export/", {"org": tree.a.pk, "reason": " "})
     assert missing.status_code == 200
-    assert "这个字段是必填项。" in missing.content.decode()
+    assert "请填写原因。" in missing.content.decode()
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORTED).exists()
 
     response = client.post("/members/export/", {"org": tree.a.pk, "reason": "年度会员核对"})

@@ -10,6 +10,7 @@ import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from gonghui.audit.models import AuditEvent
 from gonghui.core.imports.models import ImportJob
 from gonghui.core.imports.tests.files import ORG_HEADER, xlsx_bytes
 from gonghui.core.testing.matrix import Endpoint, Targets
@@ -113,6 +114,16 @@ ENDPOINTS = [
     ),
     Endpoint(
         "imports.errors", "GET", "orgs", "edit", lambda j: f"/imports/{j.pk}/errors.xlsx", _jobs
+    ),
+    Endpoint(
+        "imports.errors_unmasked",
+        "POST",
+        "orgs",
+        "view_sensitive",
+        lambda j: f"/imports/{j.pk}/errors.xlsx",
+        _jobs,
+        data=lambda j: {"reason": "修改后重新导入"},
+        snapshot=lambda j: AuditEvent.objects.filter(action="exported").count(),
     ),
     Endpoint(
         "imports.commit",

@@ -3,6 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
+from gonghui.core.imports.models import ImportJob
 from gonghui.core.imports.services import import_commit, import_upload
 from gonghui.core.imports.tests.files import csv_upload, xlsx_upload
 from gonghui.orgs.models import Enterprise
@@ -173,7 +174,7 @@ def test_fast_credit_code_check_accepts_valid_codes():
     assert _credit_code("91110000600037341L") == "91110000600037341L"
 
 
-def test_phone_numbers_are_masked_on_the_preview_and_for_users_without_view_sensitive(
+def test_error_sheet_is_masked_and_unmasked_only_with_a_reason_for_view_sensitive_users(
     users, tree, login
 ):
     from django.urls import reverse
@@ -185,15 +186,34 @@ def test_phone_numbers_are_masked_on_the_preview_and_for_users_without_view_sens
         ["单位名称", "统一社会信用代码", "行业", "规模", "联系电话"],
         ["甲镇一厂", "91999001MC0000009X", "C", "小型", "13812345678"],
     ]
-    for user, shown in ((users.township_staff, "138****5678"), (users.county_staff, "13812345678")):
+    for user in (users.township_staff, users.county_staff):
         job = import_upload(actor=user, kind="enterprises", file=csv_upload(rows), org=tree.a)
         assert job.preview[0]["cells"][-1] == "138****5678"
-        sheet = read_xlsx(login(user).get(reverse("imports:errors", args=[job.pk])).content)
-        assert sheet[1][5] == shown
+        url = reverse("imports:errors", args=[job.pk])
+        sheet = read_xlsx(login(user).get(url).content)
+        assert sheet[1][5] == "138****5678"
         event = AuditEvent.objects.filter(action=AuditAction.EXPORTED, user=user).get()
         assert event.detail == {
             "what": "import_errors",
             "kind": "enterprises",
             "job": job.pk,
-            "unmasked": user == users.county_staff,
+            "unmasked": False,
         }
+    # township staff lack view-sensitive: no unmask form, no unmasked sheet
+    township_job = ImportJob.objects.filter(user=users.township_staff).get()
+    township_url = reverse("imports:errors", args=[township_job.pk])
+    client = login(users.township_staff)
+    assert client.get(township_url + "?unmask=1").status_code == 404
+    assert client.post(township_url, {"reason": "核对"}).status_code == 404
+    # county staff: the form asks for a reason, then the sheet is unmasked and audited with it
+    county = login(users.county_staff)
+    county_url = reverse("imports:errors", args=[ImportJob.objects.get(user=users.county_staff).pk])
+    assert "原因" in county.get(county_url + "?unmask=1").content.decode()
+    blank = county.post(county_url, {"reason": ""})
+    assert "请填写原因。" in blank.content.decode()
+    sheet = read_xlsx(county.post(county_url, {"reason": "修改后重新导入"}).content)
+    assert sheet[1][5] == "13812345678"
+    event = AuditEvent.objects.filter(action=AuditAction.EXPORTED, user=users.county_staff).latest(
+        "id"
+    )
+    assert (event.detail["unmasked"], event.detail["reason"]) == (True, "修改后重新导入")
