@@ -96,7 +96,7 @@ SKILL = ["none", "none", "none", "level5", "level4", "level3"]
 POLITICAL = ["masses", "masses", "masses", "cyl", "cpc"]
 COLUMNS = (
     "id, created_at, updated_at, org_id, org_anchor_id, card_number, name, name_pinyin,"
-    " name_initials, gender, birth_date, ethnicity, id_number, id_number_hash, id_last4, phone,"
+    " name_initials, name_grams, gender, birth_date, ethnicity, id_number, id_number_hash, id_last4, phone,"
     " phone_hash, phone_last4, education, skill_level, hukou_type, hukou_place,"
     " political_status, employer_id, is_migrant_worker, employment_form, joined_on, status,"
     " deactivated_on, deactivation_reason, version"
@@ -109,8 +109,8 @@ def mod11_2(body: str) -> str:
     return "X" if check == 10 else str(check)
 
 
-def name_pool(rng: random.Random, size: int) -> list[tuple[str, str, str]]:
-    from gonghui.members.services import name_pinyin
+def name_pool(rng: random.Random, size: int) -> list[tuple[str, str, str, str]]:
+    from gonghui.members.services import name_search_fields
 
     # Common surnames far more common (王/李/张 ~ 7% each in reality).
     s_weights = [1 / (i + 3) for i in range(len(SURNAMES))]
@@ -118,7 +118,7 @@ def name_pool(rng: random.Random, size: int) -> list[tuple[str, str, str]]:
     while len(names) < size:
         surname = rng.choices(SURNAMES, weights=s_weights)[0]
         names.setdefault(surname + "".join(rng.choices(GIVEN, k=rng.choice((1, 2, 2, 2)))))
-    return [(n, *name_pinyin(n)) for n in names]
+    return [(n, *name_search_fields(n).values()) for n in names]
 
 
 def load_members(cursor, tree: dict[str, list], n_rows: int, rng: random.Random) -> dict:
@@ -168,7 +168,7 @@ def load_members(cursor, tree: dict[str, list], n_rows: int, rng: random.Random)
             org = org_of[n]
             kind = kinds[org - 1]
             anchor = anchors[org - 1]
-            name, pinyin, initials = pool[name_idx[n]]
+            name, pinyin, initials, grams = pool[name_idx[n]]
             male = rnd() < 0.55
             migrant = rnd() < 0.3
             area = AREAS_MIGRANT[pk % 7] if migrant else "339901"
@@ -185,7 +185,7 @@ def load_members(cursor, tree: dict[str, list], n_rows: int, rng: random.Random)
             digest = hashlib.blake2b(str(pk).encode(), digest_size=32).hexdigest()
             buf.append(
                 f"{pk}\t{stamp}\t{stamp}\t{org}\t{anchor if anchor else NULL}\t"
-                f"{card_body}{mod11_2(card_body)}\t{name}\t{pinyin}\t{initials}\t"
+                f"{card_body}{mod11_2(card_body)}\t{name}\t{pinyin}\t{initials}\t{grams}\t"
                 f"{'male' if male else 'female'}\t{birth_iso[birth]}\t{'01' if rnd() < 0.95 else '03'}\t"
                 f"{id_cipher}\t{digest}\t{id_number[-4:]}\t"
                 f"{phone_cipher if has_phone else ''}\t{digest[::-1] if has_phone else ''}\t"

@@ -27,7 +27,7 @@ from gonghui.members.models import (
     PoliticalStatus,
     SkillLevel,
 )
-from gonghui.members.services import card_numbers_issue, name_pinyin
+from gonghui.members.services import card_numbers_issue, name_search_fields
 from gonghui.orgs.models import Enterprise, Org, OrgLevel, OrgStatus, OrgType
 
 COUNTY_CODE = "339901"
@@ -145,7 +145,7 @@ def seed(*, seed: int) -> str:
     fake.seed_instance(seed)
     weights = [w for *_, w in plan]
     taken: set[str] = set()
-    pinyin_cache: dict[str, tuple[str, str]] = {}
+    search_cache: dict[str, dict[str, str]] = {}
     rows: list[Member] = []
     for _ in range(TARGET):
         union, employers, forms, _w = rng.choices(plan, weights=weights)[0]
@@ -166,17 +166,15 @@ def seed(*, seed: int) -> str:
         )
         earliest = max(adult, datetime.date(2003, 1, 1))
         joined = earliest + datetime.timedelta(days=rng.randint(0, (TODAY - earliest).days))
-        if name not in pinyin_cache:
-            pinyin_cache[name] = name_pinyin(name)
-        pinyin, initials = pinyin_cache[name]
+        if name not in search_cache:
+            search_cache[name] = name_search_fields(name)
         employer = rng.choice(employers) if employers else None
         form = _pick(rng, forms)
         rows.append(
             Member(
                 org=union,
                 name=name,
-                name_pinyin=pinyin,
-                name_initials=initials,
+                **search_cache[name],
                 gender="male" if male else "female",
                 birth_date=birth,
                 id_number=id_number,

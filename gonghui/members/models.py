@@ -164,6 +164,8 @@ class Member(OrgOwned):
     name = models.CharField("姓名", max_length=50)
     name_pinyin = models.CharField(max_length=120, editable=False)  # "zhangsan"
     name_initials = models.CharField(max_length=30, editable=False)  # "zs"
+    # "张 三 张三": see services.name_grams (a GIN index on PostgreSQL, migration 0004).
+    name_grams = models.CharField(max_length=400, editable=False, default="")
     gender = models.CharField("性别", max_length=6, choices=Gender.choices)
     birth_date = models.DateField("出生日期")
     ethnicity = models.CharField(

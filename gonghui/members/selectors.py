@@ -2,7 +2,9 @@
 
 import re
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.modules import Action
@@ -10,6 +12,7 @@ from gonghui.core.scope import get_in_scope_or_404, scope_queryset
 from gonghui.core.text import normalise_text
 from gonghui.members.idnumber import IdNumberError, id_number_clean
 from gonghui.members.models import NEW_EMPLOYMENT_FORMS, Member, MembershipEvent
+from gonghui.members.services import name_query_grams
 from gonghui.orgs.models import Org
 
 MODULE = "members"
@@ -60,7 +63,20 @@ def member_search_q(q: str) -> Q | None:
         return Q(phone_hash=keyed_hash(q)) | Q(card_number__startswith=q)
     if _CARD.match(upper):
         return Q(card_number__startswith=upper)
-    return Q(name__contains=q)
+    return _name_contains(q)
+
+
+def _name_contains(q: str) -> Q:
+    """name LIKE '%q%'; on PostgreSQL first narrowed through the GIN index on name_grams
+    (exact for one or two characters, a pre-filter re-checked with LIKE for longer queries)."""
+    if connection.vendor != "postgresql":
+        return Q(name__contains=q)
+    grams = RawSQL(
+        "string_to_array(members_member.name_grams, ' ') @> %s::text[]",
+        (name_query_grams(q),),
+        output_field=BooleanField(),
+    )
+    return Q(grams) if len(q) <= 2 else Q(grams) & Q(name__contains=q)
 
 
 def member_list(

@@ -76,6 +76,37 @@ def name_pinyin(name: str) -> tuple[str, str]:
     return full[:120], _NON_LETTERS.sub("", "".join(initials).lower())[:30]
 
 
+def name_grams(name: str) -> str:
+    """The name's distinct characters and adjacent pairs, space-separated ("张 三 丰 张三 三丰").
+
+    PostgreSQL indexes them (GIN over string_to_array) so that "name contains" search by a
+    Chinese name or part of one finds members without scanning the table: a B-tree cannot
+    serve LIKE '%…%', and trigrams need three characters where most Chinese queries have two.
+    Whitespace never enters a gram (queries have their spaces removed).
+    """
+    singles = [c for c in name if not c.isspace()]
+    pairs = [
+        name[i : i + 2]
+        for i in range(len(name) - 1)
+        if not (name[i].isspace() or name[i + 1].isspace())
+    ]
+    return " ".join(dict.fromkeys(singles + pairs))
+
+
+def name_query_grams(query: str) -> list[str]:
+    """The grams a name containing `query` (no spaces) must have: itself up to two characters,
+    else its pairs (necessary, not sufficient: the caller re-checks with LIKE)."""
+    if len(query) <= 2:
+        return [query]
+    return list(dict.fromkeys(query[i : i + 2] for i in range(len(query) - 1)))
+
+
+def name_search_fields(name: str) -> dict[str, str]:
+    """The derived columns the member searches use, for every write of a name."""
+    pinyin, initials = name_pinyin(name)
+    return {"name_pinyin": pinyin, "name_initials": initials, "name_grams": name_grams(name)}
+
+
 def card_prefix_for(org: Org) -> str:
     """The division code of the nearest org up the tree that has one (6 digits), or 000000."""
     ids = [*org.ancestor_ids(), org.pk]
@@ -195,7 +226,7 @@ def _clean(actor, data: dict, instance: Member | None) -> dict:
             fields["employer"] = ["所选工作单位不存在或不在您的管理范围内。"]
     if fields:
         raise ValidationFailed("请检查填写的内容。", fields=fields)
-    data["name_pinyin"], data["name_initials"] = name_pinyin(data["name"])
+    data.update(name_search_fields(data["name"]))
     return data
 
 

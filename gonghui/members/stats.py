@@ -91,8 +91,9 @@ def member_stats(user, action: str = Action.VIEW) -> MemberStats:
     for root in roots:
         root_org = orgs[root.org_id]
         rows[(root.org_id, root.org_id)] = OrgRow(root.org_id, root_org.name, own_only=True)
+        # Siblings in creation order: by id, not by path text ("/1/10/" sorts before "/1/9/").
         for child in sorted(
-            (o for o in orgs.values() if o.parent_id == root.org_id), key=lambda o: o.path
+            (o for o in orgs.values() if o.parent_id == root.org_id), key=lambda o: o.pk
         ):
             rows[(root.org_id, child.pk)] = OrgRow(child.pk, child.name)
 

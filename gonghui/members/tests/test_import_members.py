@@ -412,3 +412,18 @@ def test_validation_errors_are_carried_into_the_commit_error_sheet_in_row_order(
     sheet = read_xlsx(import_errors_export(actor=users.township_staff, job=job))
     assert [row[0] for row in sheet[1:]] == [3]
     assert "坏行" in sheet[1]
+
+
+def test_a_rename_by_import_updates_the_pinyin_and_name_searches(users, tree):
+    from gonghui.members.selectors import member_list
+
+    number = make_id_number()
+    _run(users.township_staff, _member_rows([number]))
+    renamed = _member_rows([number])
+    renamed[1][0] = "欧阳明月"
+    job = _run(users.township_staff, renamed)
+    assert job.updated_count == 1
+    member = Member.objects.get()
+    assert (member.name_pinyin, member.name_initials) == ("ouyangmingyue", "oymy")
+    assert [m.name for m in member_list(users.township_staff, q="明月")] == ["欧阳明月"]
+    assert [m.name for m in member_list(users.township_staff, q="oymy")] == ["欧阳明月"]

@@ -104,3 +104,29 @@ def test_member_get_out_of_scope_is_404(users, roster):
     assert member_get(users.township_staff, roster["zhang"].pk).name == "张三"
     with pytest.raises(Http404):
         member_get(users.township_staff, roster["wang"].pk)
+
+
+NAMES = ["张三", "张三丰", "王芳", "王小芳", "欧阳芳芳", "阿依古丽·买买提", "Anna Lee", "芳"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["张", "芳", "张三", "三丰", "小芳", "芳芳", "欧阳芳", "丽·买", "买买提", "·", "王芳芳", "李"],
+)
+def test_name_contains_search_equals_a_substring_test(tree, users, member_factory, query):
+    """On PostgreSQL the GIN index on name_grams narrows the search; the answer must be exactly
+    what `query in name` says, for one, two and more characters."""
+    for index, name in enumerate(NAMES):
+        member_factory(org=tree.a1, name=name, id_number=make_id_number(n=900 + index))
+    found = _names(member_list(users.county_admin, q=query))
+    assert found == sorted(name for name in NAMES if query in name)
+
+
+def test_name_grams_follow_renames(tree, users, member_factory):
+    from gonghui.members.services import member_update
+
+    member = member_factory(org=tree.a1, name="张三")
+    member_update(actor=users.county_admin, member=member, version=member.version, name="李四光")
+    assert _names(member_list(users.county_admin, q="四光")) == ["李四光"]
+    assert _names(member_list(users.county_admin, q="张三")) == []
+    assert _names(member_list(users.county_admin, q="lsg")) == ["李四光"]
