@@ -9,6 +9,8 @@ from gonghui.members.api import router as members_router
 from gonghui.members.api_join import router as join_router
 from gonghui.orgs.api import enterprise_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.sites.api import router as sites_router
+from gonghui.sites.api_public import router as sites_public_router
 
 api = GonghuiAPI(
     title="工会一站式服务平台 API",
@@ -29,3 +31,5 @@ api.add_router("/join-applications", join_router)
 api.add_router("/users", accounts_router)
 api.add_router("/audit-events", audit_router)
 api.add_router("/me", me_router)
+api.add_router("/public/sites", sites_public_router)
+api.add_router("/sites", sites_router)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.members",
     "gonghui.sites",
+    "gonghui.portal",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,13 @@ TASKS = {
 }
 
 CSRF_FAILURE_VIEW = "gonghui.core.views.csrf_failure"
+
+# Service-site maps: an XYZ tile template ({z}/{x}/{y}, optional {s}) in GCJ-02, e.g. a Gaode
+# or an intranet tile server. Empty: the map draws only the county's own layers (boundary,
+# roads, built-up areas) on a plain background, so it works with no map server at all.
+MAP_TILE_URL = os.environ.get("GONGHUI_MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get("GONGHUI_MAP_TILE_ATTRIBUTION", "").strip()
+
 TRUSTED_PROXY = _env_bool("GONGHUI_TRUSTED_PROXY", False)
 
 LOGGING = {

@@ -60,7 +60,17 @@ MODULES: dict[str, Module] = {
                 NavLink("会员统计", "members:stats", "统"),
             ),
         ),
-        Module("sites", "服务阵地", (NavLink("服务阵地", "sites:list", "站"),)),
+        Module(
+            "sites",
+            "服务阵地",
+            (
+                NavLink("服务阵地", "sites:list", "站"),
+                NavLink("反馈与报修", "sites:feedback_list", "修"),
+                NavLink("阵地地图", "sites:map", "图"),
+                NavLink("覆盖分析", "sites:coverage", "覆"),
+                NavLink("阵地统计", "sites:stats", "计"),
+            ),
+        ),
         Module("accounts", "用户与角色", (NavLink("用户与角色", "accounts:user_list", "人"),)),
         Module("audit", "审计日志", (NavLink("审计日志", "audit:event_list", "审"),)),
     ]

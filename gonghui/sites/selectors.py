@@ -6,6 +6,7 @@ import json
 import math
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.lookups import Exact
@@ -13,9 +14,9 @@ from django.utils import timezone
 
 from gonghui.core.errors import NotFound
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404, scope_queryset
+from gonghui.core.scope import get_in_scope_or_404, scope_q, scope_queryset, scope_roots
 from gonghui.core.text import normalise_text
-from gonghui.orgs.models import Org, OrgLevel
+from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 from gonghui.sites import geo
 from gonghui.sites.hours import hours_open_at
 from gonghui.sites.models import (
@@ -86,9 +87,11 @@ def site_list(
     open_now: bool = False,
     q: str = "",
     at: datetime.datetime | None = None,
+    action: str = Action.VIEW,
 ) -> QuerySet[ServiceSite]:
-    """Sites in the user's view scope, newest first. Unknown filter values are ignored."""
-    sites = site_scoped(user).select_related("org", "township")
+    """Sites in the user's scope for `action` (view; export for exports), newest first.
+    Unknown filter values are ignored."""
+    sites = site_scoped(user, action).select_related("org", "township")
     if kind in SiteKind.values:
         sites = sites.filter(kind=kind)
     if status in SiteStatus.values:
@@ -115,6 +118,34 @@ def site_get(user, pk, action: str = Action.VIEW) -> ServiceSite:
 
 def site_photos(site: ServiceSite):
     return site.photos.all()
+
+
+def site_townships(user) -> QuerySet[Org]:
+    """Townships that sites in the user's view scope lie in (the list's township filter)."""
+    return Org.objects.filter(
+        pk__in=site_scoped(user).exclude(township=None).values("township_id")
+    ).order_by("path")
+
+
+def site_org_choices(user) -> QuerySet[Org]:
+    """Active orgs the user may register sites under (edit scope), in tree order."""
+    return (
+        scope_queryset(Org.objects.all(), user, MODULE, Action.EDIT, org_field="")
+        .filter(status=OrgStatus.ACTIVE)
+        .order_by("path")
+    )
+
+
+def site_township_choices(user) -> QuerySet[Org]:
+    """Township-level orgs a site the user edits may lie in: those in the edit scope and
+    the township above each scope root (a grassroots union's own township)."""
+    roots = scope_roots(user, MODULE, Action.EDIT)
+    return Org.objects.filter(
+        Q(scope_q([r.path for r in roots], "path"))
+        | Q(pk__in=[r.anchor_id for r in roots if r.anchor_id]),
+        level=OrgLevel.TOWNSHIP,
+        status=OrgStatus.ACTIVE,
+    ).order_by("path")
 
 
 def feedback_scoped(user, action: str = Action.VIEW) -> QuerySet[SiteFeedback]:
@@ -189,6 +220,35 @@ def _ranked(rows, lng: float, lat: float, open_now: bool, at) -> list[tuple[floa
     return ranked
 
 
+def _candidates(box: geo.Box | None, kind, mask: int, with_hours: bool) -> list[tuple]:
+    """(id, lat, lng[, is_24h, opening_hours]) of the open sites in the box (all when None).
+
+    Hand-written SQL rather than a queryset: this runs once or twice per nearest query, and
+    the ORM's compile step and the model's default ORDER BY cost more than the index range
+    scan on (status, lat, lng) itself (bench/sites.py). Same SQL on SQLite and PostgreSQL.
+    """
+    quote = connection.ops.quote_name
+    columns = "id, lat, lng, is_24h, opening_hours" if with_hours else "id, lat, lng"
+    where, params = ["status = %s"], [SiteStatus.OPEN.value]
+    if box is not None:
+        where.append("lat >= %s AND lat <= %s AND lng >= %s AND lng <= %s")
+        params += [box.min_lat, box.max_lat, box.min_lng, box.max_lng]
+    if kind:
+        where.append("kind = %s")
+        params.append(kind)
+    if mask:
+        where.append("(facilities & %s) = %s")
+        params += [mask, mask]
+    sql = f"SELECT {columns} FROM {quote(ServiceSite._meta.db_table)} WHERE {' AND '.join(where)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if with_hours:
+        hours_field = ServiceSite._meta.get_field("opening_hours")
+        rows = [(*row[:4], hours_field.from_db_value(row[4], None, connection)) for row in rows]
+    return rows
+
+
 def site_nearest(
     *,
     lat: float,
@@ -209,21 +269,16 @@ def site_nearest(
     """
     limit = max(1, min(int(limit), NEAREST_MAX_LIMIT))
     at = at or timezone.now()
-    base = ServiceSite.objects.filter(status=SiteStatus.OPEN)
-    if kind:
-        base = base.filter(kind=kind)
-    base = facilities_filter(base, facilities)
-    fields = ("id", "lat", "lng", "is_24h", "opening_hours") if open_now else ("id", "lat", "lng")
+    mask = codes_to_mask(Facility, [c for c in facilities if c in Facility.values])
+    kind = kind or None
     radius = NEAREST_INITIAL_RADIUS_M
     while True:
         box = geo.bounding_box(lng, lat, radius) if radius <= NEAREST_MAX_BOX_RADIUS_M else None
-        if box is None:
-            top = _ranked(base.values_list(*fields), lng, lat, bool(open_now), at)[:limit]
-            break
-        rows = base.filter(
-            lat__gte=box.min_lat, lat__lte=box.max_lat, lng__gte=box.min_lng, lng__lte=box.max_lng
-        ).values_list(*fields)
+        rows = _candidates(box, kind, mask, bool(open_now))
         ranked = _ranked(rows, lng, lat, bool(open_now), at)
+        if box is None:
+            top = ranked[:limit]
+            break
         within = [item for item in ranked if item[0] <= radius]
         if len(within) >= limit:
             top = within[:limit]

@@ -193,8 +193,9 @@ def page(request, playwright_browser, live_server, browser_log):
 
 
 @pytest.fixture
-def phone_page(request, playwright_browser, live_server, browser_log):
-    """A phone-sized touch page (390x844) in a fresh context, on the live server."""
+def phone_page(request, playwright_browser, live_server, browser_log, phone_context_options):
+    """A phone-sized touch page (390x844) in a fresh context, on the live server; extra
+    context options (geolocation, permissions) come from ``phone_context_options``."""
     yield from _open_page(
         request,
         playwright_browser,
@@ -204,7 +205,26 @@ def phone_page(request, playwright_browser, live_server, browser_log):
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
+        **phone_context_options,
     )
+
+
+@pytest.fixture
+def phone_context_options(request) -> dict:
+    """Extra Playwright context options for ``phone_page``, given by indirect
+    parametrisation (or by overriding this fixture), e.g. a faked position with the
+    permission granted:
+
+        @pytest.mark.parametrize(
+            "phone_context_options",
+            [{"geolocation": {"latitude": 29.1, "longitude": 119.72},
+              "permissions": ["geolocation"]}],
+            indirect=True,
+        )
+
+    Without the permission, ``getCurrentPosition`` fails as on a phone whose user refused.
+    """
+    return dict(getattr(request, "param", None) or {})
 
 
 def browser_login(page, user, password: str | None = None, *, next_url: str = "") -> None:

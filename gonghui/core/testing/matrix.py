@@ -31,6 +31,9 @@ MATRIX_MODULES = [
     "gonghui.members.tests.matrix_transfers",
     "gonghui.members.tests.matrix_api",
     "gonghui.sites.tests.matrix",
+    "gonghui.sites.tests.matrix_map",
+    "gonghui.sites.tests.matrix_staff",
+    "gonghui.sites.tests.matrix_api",
     "gonghui.members.tests.matrix_api_join",
 ]
 RELATIONS = ("own", "sibling", "parent")

@@ -27,6 +27,12 @@ OUTSIDE_THE_MATRIX = {
     "join/done/",
     "join/status/",
     "join/employers/",
+    # The workers' portal (tested for anonymous access in gonghui/portal/tests).
+    "portal/",
+    "portal/nearest/",
+    "portal/sites/{}/",
+    "portal/sites/{}/checkin/",
+    "portal/sites/{}/feedback/",
     "api/v1/openapi.json",
     "api/v1/me",
 }
@@ -34,6 +40,11 @@ OUTSIDE_THE_MATRIX = {
 PUBLIC_API = {
     ("api/v1/join-applications", "POST"),
     ("api/v1/join-applications/status", "POST"),
+    # Public sites API (tested for anonymous access in gonghui/sites/tests/test_api_public.py).
+    ("api/v1/public/sites/nearest", "GET"),
+    ("api/v1/public/sites/{}", "GET"),
+    ("api/v1/public/sites/{}/feedback", "POST"),
+    ("api/v1/public/sites/{}/checkins", "POST"),
 }
 
 

@@ -1,0 +1,723 @@
+"""Coverage analysis of the "15-minute" goal (DESIGN §4 "Service sites"): which points of a
+county's built-up areas lie farther than the configured radius from an open site, the share
+covered overall and per township, and where new sites would close the most gaps.
+
+The area is sampled on a grid of square-ish cells (`cell_m`, default 100 m) laid in degrees
+over the area's bounding box: a cell is part of the area when its centre lies in a built-up
+polygon (the county's `built_up_area` layer), or — when the county has none — inside the
+county boundary. A cell is covered when its centre is within `radius_m` (haversine) of an open
+site. Shares are shares of cells: all cells of one county have (within 0.1 %) the same area.
+
+Township of a cell (for the per-township shares). The app has no township boundary layer, so:
+1. a built-up-area feature may name its township in its properties (`township_code`,
+   `division_code` or `township`: the code, division code or name of a township-level org of
+   the county) — every cell in it then belongs to that township;
+2. otherwise the cell belongs to the township recorded on the nearest site of the county (any
+   status). Sites record the township they lie in, so this is the Voronoi partition of the
+   sites by township: exact away from township borders, and at a border the cell goes to the
+   township whose site is nearest, which is where its workers would go anyway.
+
+Suggested locations: greedy maximum coverage. Repeatedly pick the uncovered cell centre that
+would cover the most still-uncovered cells (ties: the southernmost, then westernmost cell),
+until `limit` suggestions or nothing is left to gain. Greedy max-coverage is within 1 − 1/e
+of the best possible set of the same size; the gains are evaluated lazily (a candidate's gain
+only shrinks as others are picked), so each round recounts only a few candidates.
+
+Everything above `# --- selector` is pure: lists of points and polygons in, numbers out.
+"""
+
+import hashlib
+import heapq
+import math
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+
+from gonghui.core.modules import Action
+from gonghui.core.scope import org_in_scope, scope_paths, scope_roots
+from gonghui.orgs.models import Org, OrgLevel
+from gonghui.sites import geo
+from gonghui.sites.models import MapLayer, MapLayerKind, ServiceSite, SiteStatus
+from gonghui.sites.selectors import (
+    MODULE,
+    county_of,
+    coverage_radius_m,
+    map_layer_geojson,
+    map_layer_get,
+)
+
+M_PER_DEG_LAT = geo.EARTH_RADIUS_M * math.pi / 180.0
+DEFAULT_CELL_M = 100
+CELL_SIZES_M = (100, 150, 200, 300, 500)
+MAX_CELLS = 60_000  # beyond this the cell grows (a county-wide grid with no built-up layer)
+DEFAULT_SUGGESTIONS = 10
+MAX_SUGGESTIONS = 50
+
+SOURCE_BUILT_UP = "built_up_area"
+SOURCE_BOUNDARY = "boundary"
+SOURCE_NONE = "none"
+SOURCE_LABELS = {
+    SOURCE_BUILT_UP: "建成区图层",
+    SOURCE_BOUNDARY: "县域边界内网格(未导入建成区)",
+    SOURCE_NONE: "未导入建成区或县域边界图层",
+}
+
+Key = tuple[int, int]  # (row, column): row grows northwards, column eastwards
+
+
+# --- grid ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Cells of `cell_m` laid in degrees from the south-west corner (lng0, lat0). The degree
+    step of longitude is taken at the middle latitude, so cells are cell_m × cell_m there."""
+
+    lng0: float
+    lat0: float
+    dlng: float
+    dlat: float
+    cell_m: float
+
+    @classmethod
+    def over(cls, bbox: Sequence[float], cell_m: float) -> "Grid":
+        min_lng, min_lat, _max_lng, max_lat = bbox
+        mid = math.radians((min_lat + max_lat) / 2)
+        dlat = cell_m / M_PER_DEG_LAT
+        dlng = cell_m / (M_PER_DEG_LAT * math.cos(mid))
+        return cls(lng0=min_lng, lat0=min_lat, dlng=dlng, dlat=dlat, cell_m=cell_m)
+
+    def centre(self, key: Key) -> tuple[float, float]:
+        row, col = key
+        return self.lng0 + (col + 0.5) * self.dlng, self.lat0 + (row + 0.5) * self.dlat
+
+    def row_of(self, lat: float) -> int:
+        return math.floor((lat - self.lat0) / self.dlat)
+
+    def col_of(self, lng: float) -> int:
+        return math.floor((lng - self.lng0) / self.dlng)
+
+    def cell_bounds(self, key: Key) -> tuple[float, float, float, float]:
+        row, col = key
+        west = self.lng0 + col * self.dlng
+        south = self.lat0 + row * self.dlat
+        return west, south, west + self.dlng, south + self.dlat
+
+
+def _bbox_area_m2(bbox: Sequence[float]) -> float:
+    min_lng, min_lat, max_lng, max_lat = bbox
+    mid = math.radians((min_lat + max_lat) / 2)
+    return (max_lng - min_lng) * math.cos(mid) * (max_lat - min_lat) * M_PER_DEG_LAT**2
+
+
+def cell_size_for(
+    boxes: Iterable[Sequence[float]], cell_m: float, max_cells: int = MAX_CELLS
+) -> float:
+    """cell_m, grown (in 10 m steps) so that the polygons' bounding boxes — an upper bound
+    of the area — hold at most about max_cells cells."""
+    area = sum(_bbox_area_m2(box) for box in boxes)
+    if area / cell_m**2 <= max_cells:
+        return float(cell_m)
+    return float(math.ceil(math.sqrt(area / max_cells) / 10) * 10)
+
+
+def _rings_bbox(rings: Sequence) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in rings[0]]
+    ys = [p[1] for p in rings[0]]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def area_cells(grid: Grid, polygons: Iterable[tuple[Sequence, object]]) -> dict[Key, object]:
+    """The cells whose centre lies in one of the polygons → the polygon's label (the first
+    polygon wins where they overlap). Each polygon is GeoJSON rings; only the cells in its
+    own bounding box are tested."""
+    cells: dict[Key, object] = {}
+    for rings, label in polygons:
+        west, south, east, north = _rings_bbox(rings)
+        for row in range(grid.row_of(south), grid.row_of(north) + 1):
+            lat = grid.lat0 + (row + 0.5) * grid.dlat
+            for col in range(grid.col_of(west), grid.col_of(east) + 1):
+                key = (row, col)
+                if key in cells:
+                    continue
+                lng = grid.lng0 + (col + 0.5) * grid.dlng
+                if geo.point_in_polygon(lng, lat, rings):
+                    cells[key] = label
+    return cells
+
+
+# --- points index ---------------------------------------------------------------------------------
+
+
+class PointIndex:
+    """Points (lng, lat, label) bucketed on a coarse degree grid whose buckets are at least
+    `bucket_m` wide everywhere within a degree of the points' latitudes, for "any point
+    within r" and exact nearest-point queries."""
+
+    def __init__(self, points: Sequence[tuple[float, float, object]], bucket_m: float):
+        self.points = list(points)
+        lats = [p[1] for p in self.points] or [0.0]
+        far = math.radians(min(89.0, max(abs(min(lats)), abs(max(lats))) + 1.0))
+        self.bucket_m = bucket_m
+        self.dlat = bucket_m / M_PER_DEG_LAT
+        self.dlng = bucket_m / (M_PER_DEG_LAT * math.cos(far))
+        self.buckets: dict[Key, list[int]] = {}
+        for position, (lng, lat, _label) in enumerate(self.points):
+            self.buckets.setdefault(self._key(lng, lat), []).append(position)
+
+    def _key(self, lng: float, lat: float) -> Key:
+        return math.floor(lat / self.dlat), math.floor(lng / self.dlng)
+
+    @staticmethod
+    def _ring(centre: Key, k: int):
+        row, col = centre
+        if k == 0:
+            yield centre
+            return
+        for dc in range(-k, k + 1):
+            yield row - k, col + dc
+            yield row + k, col + dc
+        for dr in range(-k + 1, k):
+            yield row + dr, col - k
+            yield row + dr, col + k
+
+    def any_within(self, lng: float, lat: float, radius_m: float) -> bool:
+        """True when a point lies within radius_m (needs radius_m ≤ bucket_m)."""
+        centre = self._key(lng, lat)
+        points = self.points
+        for k in (0, 1):
+            for key in self._ring(centre, k):
+                for position in self.buckets.get(key, ()):
+                    p_lng, p_lat, _label = points[position]
+                    if geo.haversine_m(lng, lat, p_lng, p_lat) <= radius_m:
+                        return True
+        return False
+
+    def nearest(self, lng: float, lat: float) -> tuple[float, object] | None:
+        """(distance_m, label) of the nearest point (ties: the earlier point), or None."""
+        if not self.points:
+            return None
+        centre = self._key(lng, lat)
+        last_ring = max(max(abs(r - centre[0]), abs(c - centre[1])) for r, c in self.buckets)
+        best: tuple[float, int] | None = None
+        for k in range(last_ring + 1):
+            for key in self._ring(centre, k):
+                for position in self.buckets.get(key, ()):
+                    p_lng, p_lat, _label = self.points[position]
+                    candidate = (geo.haversine_m(lng, lat, p_lng, p_lat), position)
+                    if best is None or candidate < best:
+                        best = candidate
+            # Points in rings beyond k are more than k bucket widths away.
+            if best is not None and best[0] <= k * self.bucket_m:
+                break
+        return best[0], self.points[best[1]][2]
+
+
+# --- coverage and suggestions ---------------------------------------------------------------------
+
+
+def covered_keys(
+    grid: Grid, keys: Iterable[Key], sites: Sequence[tuple[float, float]], radius_m: float
+) -> set[Key]:
+    """The cells whose centre is within radius_m of a site (sites bucketed by radius)."""
+    index = PointIndex([(lng, lat, None) for lng, lat in sites], bucket_m=radius_m)
+    return {key for key in keys if index.any_within(*grid.centre(key), radius_m)}
+
+
+class _Stencil:
+    """For a cell at row r: the largest column offset still within the radius, per row
+    offset (haversine between cell centres). Depends only on the two rows' latitudes."""
+
+    def __init__(self, grid: Grid, radius_m: float):
+        self.grid = grid
+        self.radius_m = radius_m
+        self.rows = int(radius_m / (grid.dlat * M_PER_DEG_LAT)) + 1
+        self._memo: dict[int, list[tuple[int, int]]] = {}
+
+    def offsets(self, row: int) -> list[tuple[int, int]]:
+        """[(row offset, max column offset)] of the cells within the radius of row's cells."""
+        cached = self._memo.get(row)
+        if cached is not None:
+            return cached
+        grid = self.grid
+        lat = grid.lat0 + (row + 0.5) * grid.dlat
+        spans = []
+        for dr in range(-self.rows, self.rows + 1):
+            other = lat + dr * grid.dlat
+            if geo.haversine_m(0.0, lat, 0.0, other) > self.radius_m:
+                continue
+            dc = 0
+            while geo.haversine_m(0.0, lat, (dc + 1) * grid.dlng, other) <= self.radius_m:
+                dc += 1
+            spans.append((dr, dc))
+        self._memo[row] = spans
+        return spans
+
+    def reach(self, key: Key, pool: set[Key]) -> list[Key]:
+        row, col = key
+        found = []
+        for dr, dc in self.offsets(row):
+            r = row + dr
+            for c in range(col - dc, col + dc + 1):
+                if (r, c) in pool:
+                    found.append((r, c))
+        return found
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    rank: int
+    key: Key
+    lng: float
+    lat: float
+    cells_added: int
+    share_added: float  # of all cells of the analysed area
+    share_after: float  # covered share once this and the earlier suggestions are built
+    label: object = None  # the township of the cell
+
+
+def suggest_sites(
+    grid: Grid,
+    uncovered: set[Key],
+    radius_m: float,
+    *,
+    total_cells: int,
+    covered_count: int,
+    limit: int = DEFAULT_SUGGESTIONS,
+    labels: dict[Key, object] | None = None,
+) -> list[Suggestion]:
+    """Greedy max coverage over the uncovered cell centres (see the module docstring)."""
+    stencil = _Stencil(grid, radius_m)
+    remaining = set(uncovered)
+    heap = [(-len(stencil.reach(key, remaining)), key) for key in sorted(remaining)]
+    heapq.heapify(heap)
+    picked: list[Suggestion] = []
+    covered = covered_count
+    while heap and len(picked) < limit:
+        _stale_gain, key = heapq.heappop(heap)
+        reached = stencil.reach(key, remaining)
+        if not reached:
+            continue
+        if heap and (-len(reached), key) > heap[0]:
+            heapq.heappush(heap, (-len(reached), key))  # its gain shrank: re-rank it
+            continue
+        remaining.difference_update(reached)
+        covered += len(reached)
+        lng, lat = grid.centre(key)
+        picked.append(
+            Suggestion(
+                rank=len(picked) + 1,
+                key=key,
+                lng=round(lng, 6),
+                lat=round(lat, 6),
+                cells_added=len(reached),
+                share_added=len(reached) / total_cells if total_cells else 0.0,
+                share_after=covered / total_cells if total_cells else 0.0,
+                label=(labels or {}).get(key),
+            )
+        )
+    return picked
+
+
+def runs(keys: Iterable[Key]) -> list[tuple[int, int, int]]:
+    """Cells merged into horizontal runs (row, first column, last column), sorted."""
+    merged: list[tuple[int, int, int]] = []
+    for row, col in sorted(keys):
+        if merged and merged[-1][0] == row and merged[-1][2] == col - 1:
+            merged[-1] = (row, merged[-1][1], col)
+        else:
+            merged.append((row, col, col))
+    return merged
+
+
+def gaps_geojson(grid: Grid, keys: Iterable[Key]) -> dict:
+    """The cells as a FeatureCollection of rectangles (one per horizontal run)."""
+    features = []
+    for row, first, last in runs(keys):
+        west, south, _e, north = grid.cell_bounds((row, first))
+        east = grid.cell_bounds((row, last))[2]
+        ring = [
+            [round(west, 6), round(south, 6)],
+            [round(east, 6), round(south, 6)],
+            [round(east, 6), round(north, 6)],
+            [round(west, 6), round(north, 6)],
+            [round(west, 6), round(south, 6)],
+        ]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"cells": last - first + 1},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- the analysis of one area ---------------------------------------------------------------------
+
+
+@dataclass
+class AreaCoverage:
+    """Cells of an area with their labels (townships) and which are covered."""
+
+    grid: Grid | None
+    cells: dict[Key, object]  # key → label
+    covered: set[Key]
+    radius_m: float
+    source: str
+    open_sites: int
+    elapsed_ms: float = 0.0
+
+    def restricted(self, labels: set | None) -> "AreaCoverage":
+        """The same analysis limited to cells whose label is in labels (None: all)."""
+        if labels is None:
+            return self
+        cells = {k: v for k, v in self.cells.items() if v in labels}
+        return AreaCoverage(
+            grid=self.grid,
+            cells=cells,
+            covered={k for k in self.covered if k in cells},
+            radius_m=self.radius_m,
+            source=self.source,
+            open_sites=self.open_sites,
+            elapsed_ms=self.elapsed_ms,
+        )
+
+    @property
+    def total(self) -> int:
+        return len(self.cells)
+
+    @property
+    def share(self) -> float | None:
+        return len(self.covered) / len(self.cells) if self.cells else None
+
+    @property
+    def uncovered(self) -> set[Key]:
+        return set(self.cells) - self.covered
+
+    def by_label(self) -> list[tuple[object, int, int]]:
+        """[(label, cells, covered cells)] in order of first appearance of each label."""
+        totals: dict[object, list[int]] = {}
+        for key, label in self.cells.items():
+            entry = totals.setdefault(label, [0, 0])
+            entry[0] += 1
+            if key in self.covered:
+                entry[1] += 1
+        return [(label, n, c) for label, (n, c) in totals.items()]
+
+
+def analyse_area(
+    *,
+    polygons: Sequence[tuple[Sequence, object]],
+    bbox: Sequence[float] | None,
+    open_sites: Sequence[tuple[float, float]],
+    radius_m: float,
+    cell_m: float = DEFAULT_CELL_M,
+    label_sites: Sequence[tuple[float, float, object]] = (),
+    source: str = SOURCE_BUILT_UP,
+) -> AreaCoverage:
+    """Sample the polygons on a grid and mark the covered cells.
+
+    Cells of a polygon labelled None take the label of the nearest of `label_sites`
+    (lng, lat, label); cells of a labelled polygon keep its label."""
+    started = time.perf_counter()
+    if not polygons or bbox is None:
+        return AreaCoverage(None, {}, set(), radius_m, SOURCE_NONE, len(open_sites))
+    size = cell_size_for([_rings_bbox(rings) for rings, _label in polygons], cell_m)
+    grid = Grid.over(bbox, size)
+    cells = area_cells(grid, polygons)
+    if label_sites and any(label is None for label in cells.values()):
+        index = PointIndex(label_sites, bucket_m=max(radius_m, 500.0))
+        for key, label in cells.items():
+            if label is None:
+                found = index.nearest(*grid.centre(key))
+                cells[key] = found[1] if found else None
+    covered = covered_keys(grid, cells, open_sites, radius_m) if open_sites else set()
+    return AreaCoverage(
+        grid=grid,
+        cells=cells,
+        covered=covered,
+        radius_m=radius_m,
+        source=source,
+        open_sites=len(open_sites),
+        elapsed_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+@dataclass
+class LabelCoverage:
+    label: object
+    cells: int
+    covered: int
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.cells if self.cells else 0.0
+
+
+@dataclass
+class CoverageReport:
+    area: AreaCoverage
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[LabelCoverage]:
+        return [LabelCoverage(label, n, c) for label, n, c in self.area.by_label()]
+
+
+def coverage_report(
+    area: AreaCoverage, *, suggestions: int = DEFAULT_SUGGESTIONS
+) -> CoverageReport:
+    picked = []
+    if area.grid is not None and suggestions > 0:
+        picked = suggest_sites(
+            area.grid,
+            area.uncovered,
+            area.radius_m,
+            total_cells=area.total,
+            covered_count=len(area.covered),
+            limit=min(suggestions, MAX_SUGGESTIONS),
+            labels=area.cells,
+        )
+    return CoverageReport(area=area, suggestions=picked)
+
+
+# --- selector: the analysis a user may see -------------------------------------------------------
+
+
+@dataclass
+class CountyCoverage:
+    """The analysis of one county as a user sees it: the cells of the townships in the user's
+    scope (all cells for users whose scope holds the county org itself)."""
+
+    county: Org
+    counties: list[Org]  # the counties the user may analyse
+    report: CoverageReport
+    townships: dict[int, Org]
+    whole_county: bool
+    cell_m: float
+
+    @property
+    def area(self) -> AreaCoverage:
+        return self.report.area
+
+    def label_name(self, label) -> str:
+        township = self.townships.get(label)
+        if township is None:
+            return "未划分乡镇"
+        return township.short_name or township.name
+
+    def rows(self) -> list[dict]:
+        rows = [
+            {
+                "township_id": row.label,
+                "name": self.label_name(row.label),
+                "cells": row.cells,
+                "covered": row.covered,
+                "gaps": row.cells - row.covered,
+                "share": row.share,
+                "share_pct": row.share * 100,
+            }
+            for row in self.report.rows
+        ]
+        return sorted(rows, key=lambda r: (r["township_id"] is None, r["share"], r["name"]))
+
+    def suggestions(self) -> list[dict]:
+        return [
+            {
+                "rank": s.rank,
+                "lng": s.lng,
+                "lat": s.lat,
+                "cells_added": s.cells_added,
+                "area_km2": s.cells_added * self.cell_area_km2,
+                "share_added": s.share_added,
+                "share_after": s.share_after,
+                "share_added_pct": s.share_added * 100,
+                "share_after_pct": s.share_after * 100,
+                "township": self.label_name(s.label),
+            }
+            for s in self.report.suggestions
+        ]
+
+    @property
+    def cell_area_km2(self) -> float:
+        return (self.cell_m / 1000) ** 2
+
+    def geojson(self) -> dict:
+        """Gap cells (merged into runs) and the suggested points, for the map layers."""
+        area = self.area
+        gaps = (
+            gaps_geojson(area.grid, area.uncovered)
+            if area.grid is not None
+            else {"type": "FeatureCollection", "features": []}
+        )
+        return {
+            "gaps": gaps,
+            "suggestions": {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {
+                            "rank": s["rank"],
+                            "cells_added": s["cells_added"],
+                            "share_added": round(s["share_added"], 4),
+                            "township": s["township"],
+                        },
+                        "geometry": {"type": "Point", "coordinates": [s["lng"], s["lat"]]},
+                    }
+                    for s in self.suggestions()
+                ],
+            },
+            "radius_m": area.radius_m,
+            "cell_m": self.cell_m,
+            "share": area.share,
+        }
+
+
+def coverage_counties(user, action: str = Action.VIEW) -> list[Org]:
+    """The counties the user may see (view) or manage (other actions) the map and coverage of.
+
+    View: the county at or above each root of the user's scope (a township's staff see their
+    county's map layers as context), or the counties inside a root above county level.
+    Other actions: only counties whose org lies in the user's scope for that action."""
+    counties: dict[int, Org] = {}
+    roots = Org.objects.filter(pk__in=[r.org_id for r in scope_roots(user, MODULE, action)])
+    for root in roots:
+        if root.level <= OrgLevel.COUNTY:
+            for county in Org.objects.filter(path__startswith=root.path, level=OrgLevel.COUNTY):
+                counties[county.pk] = county
+        elif action == Action.VIEW:
+            county = county_of(root)
+            if county is not None:
+                counties[county.pk] = county
+    return sorted(counties.values(), key=lambda c: (c.path, c.pk))
+
+
+_TOWNSHIP_KEYS = ("township_code", "division_code", "township")
+
+
+def _township_lookup(townships) -> dict[str, int]:
+    lookup: dict[str, int] = {}
+    for township in townships:
+        for value in (township.code, township.division_code, township.name, township.short_name):
+            if value:
+                lookup.setdefault(str(value).strip(), township.pk)
+    return lookup
+
+
+def county_area_coverage(county, *, cell_m: float = DEFAULT_CELL_M) -> AreaCoverage:
+    """The whole county's analysis; cells labelled with township org ids (None: unassigned)."""
+
+    radius = coverage_radius_m(county)
+    townships = Org.objects.filter(path__startswith=county.path, level=OrgLevel.TOWNSHIP)
+    lookup = _township_lookup(townships)
+    polygons: list[tuple[Sequence, object]] = []
+    source = SOURCE_NONE
+    bbox = None
+    built_up = map_layer_get(county, MapLayerKind.BUILT_UP_AREA)
+    layer = built_up or map_layer_get(county, MapLayerKind.BOUNDARY)
+    if layer is not None:
+        source = SOURCE_BUILT_UP if built_up is not None else SOURCE_BOUNDARY
+        bbox = layer.bbox
+        for feature in map_layer_geojson(layer)["features"]:
+            properties = feature.get("properties") or {}
+            label = None
+            if source == SOURCE_BUILT_UP:
+                for name in _TOWNSHIP_KEYS:
+                    value = properties.get(name)
+                    if value not in (None, "") and str(value).strip() in lookup:
+                        label = lookup[str(value).strip()]
+                        break
+            polygons.extend((rings, label) for rings in geo.polygons_of(feature))
+    in_county = ServiceSite.objects.filter(org__path__startswith=county.path).order_by("id")
+    open_sites = list(in_county.filter(status=SiteStatus.OPEN).values_list("lng", "lat"))
+    label_sites = list(
+        in_county.filter(township__isnull=False).values_list("lng", "lat", "township_id")
+    )
+    return analyse_area(
+        polygons=polygons,
+        bbox=bbox,
+        open_sites=open_sites,
+        radius_m=radius,
+        cell_m=cell_m,
+        label_sites=label_sites,
+        source=source,
+    )
+
+
+COVERAGE_CACHE_SECONDS = 6 * 3600
+
+
+def _fingerprint(county, cell_m: float) -> str:
+    """Changes whenever an input of the county's analysis does: sites, layers, townships,
+    the radius or the cell size."""
+    sites = ServiceSite.objects.filter(org__path__startswith=county.path).aggregate(
+        n=Count("id"), last=Max("updated_at"), top=Max("id")
+    )
+    layers = list(
+        MapLayer.objects.filter(org=county)
+        .order_by("kind")
+        .values_list("kind", "version", "updated_at")
+    )
+    towns = Org.objects.filter(path__startswith=county.path, level=OrgLevel.TOWNSHIP).aggregate(
+        n=Count("id"), last=Max("updated_at")
+    )
+    raw = repr((county.pk, cell_m, coverage_radius_m(county), sites, layers, towns))
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def county_area_coverage_cached(county, *, cell_m: float = DEFAULT_CELL_M) -> AreaCoverage:
+    """county_area_coverage, kept in the shared cache until one of its inputs changes."""
+    key = f"sites:coverage:{_fingerprint(county, cell_m)}"
+    area = cache.get(key)
+    if area is None:
+        area = county_area_coverage(county, cell_m=cell_m)
+        cache.set(key, area, COVERAGE_CACHE_SECONDS)
+    return area
+
+
+def coverage_for(
+    user,
+    *,
+    county_id: int | None = None,
+    cell_m: float = DEFAULT_CELL_M,
+    suggestions: int = DEFAULT_SUGGESTIONS,
+) -> CountyCoverage | None:
+    """The coverage analysis the user may see (None when no county is in their scope).
+
+    Open sites anywhere in the county count as covering (they are public on the workers'
+    site finder), but the cells, gaps and suggestions are those of the townships in the
+    user's sites.view scope — or of the township their scope lies in — and the whole county
+    for users whose scope holds the county org."""
+
+    counties = coverage_counties(user)
+    if not counties:
+        return None
+    county = next((c for c in counties if c.pk == county_id), counties[0])
+    if cell_m not in CELL_SIZES_M:
+        cell_m = DEFAULT_CELL_M
+    townships = {
+        t.pk: t for t in Org.objects.filter(path__startswith=county.path, level=OrgLevel.TOWNSHIP)
+    }
+    whole = org_in_scope(user, MODULE, Action.VIEW, county)
+    labels = None
+    if not whole:
+        paths = scope_paths(user, MODULE, Action.VIEW)
+        labels = {
+            pk
+            for pk, township in townships.items()
+            if any(township.path.startswith(p) or p.startswith(township.path) for p in paths)
+        }
+    area = county_area_coverage_cached(county, cell_m=cell_m).restricted(labels)
+    return CountyCoverage(
+        county=county,
+        counties=counties,
+        report=coverage_report(area, suggestions=suggestions),
+        townships=townships,
+        whole_county=whole,
+        cell_m=area.grid.cell_m if area.grid is not None else cell_m,
+    )

@@ -1,0 +1,116 @@
+"""Permission-matrix entries for the map, coverage, map-layer and statistics pages.
+
+The map layers and the coverage radius belong to a county org, and every role under test
+sits at township A, so for the two writes `own` is township A itself: in scope, and the
+service refuses it as not a county (the page answers 200 with the error and stores
+nothing); `sibling` (township B) and `parent` (the county) are out of scope: 404. The
+successful writes by a county admin are tested in test_map_views.py.
+"""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from gonghui.core.testing.matrix import Endpoint, Targets, json_text, xlsx_text
+from gonghui.sites.models import CoverageSettings, MapLayer
+from gonghui.sites.tests.matrix import _sites
+
+_BOUNDARY = (
+    b'{"type":"Polygon","coordinates":[[[119.6,29.0],[119.8,29.0],[119.8,29.2],[119.6,29.0]]]}'
+)
+
+
+def _orgs(tree, actor):
+    return Targets(own=tree.a, sibling=tree.b, parent=tree.county)
+
+
+def _layer_state(org):
+    return list(MapLayer.objects.filter(org=org).values_list("kind", "version"))
+
+
+def _radius_state(org):
+    return list(CoverageSettings.objects.filter(org=org).values_list("radius_m", "version"))
+
+
+ENDPOINTS = [
+    Endpoint("sites.map", "GET", "sites", "view", lambda t: "/sites/map/", _sites, scoped=False),
+    Endpoint(
+        "sites.map_data",
+        "GET",
+        "sites",
+        "view",
+        lambda t: "/sites/map/data/",
+        _sites,
+        marker=lambda s: s.name,
+        scoped=False,
+        extra={"extract": json_text},
+    ),
+    Endpoint(
+        "sites.map_layer",
+        "GET",
+        "sites",
+        "view",
+        lambda t: "/sites/map/layers/boundary/",
+        _sites,
+        scoped=False,
+    ),
+    Endpoint(
+        "sites.coverage", "GET", "sites", "view", lambda t: "/sites/coverage/", _sites, scoped=False
+    ),
+    Endpoint(
+        "sites.coverage_data",
+        "GET",
+        "sites",
+        "view",
+        lambda t: "/sites/coverage/data/",
+        _sites,
+        scoped=False,
+    ),
+    Endpoint(
+        "sites.layers", "GET", "sites", "edit", lambda t: "/sites/layers/", _sites, scoped=False
+    ),
+    Endpoint(
+        "sites.layer_upload",
+        "POST",
+        "sites",
+        "edit",
+        lambda org: f"/sites/layers/{org.pk}/upload/",
+        _orgs,
+        data=lambda org: {
+            "kind": "boundary",
+            "crs": "gcj02",
+            "name": "矩阵边界",
+            "geojson": SimpleUploadedFile("boundary.geojson", _BOUNDARY),
+        },
+        snapshot=_layer_state,
+    ),
+    Endpoint(
+        "sites.coverage_radius",
+        "POST",
+        "sites",
+        "edit",
+        lambda org: f"/sites/layers/{org.pk}/radius/",
+        _orgs,
+        data=lambda org: {"radius_m": "800"},
+        snapshot=_radius_state,
+    ),
+    Endpoint(
+        "sites.stats",
+        "GET",
+        "sites",
+        "view",
+        lambda t: "/sites/stats/",
+        _sites,
+        marker=lambda s: s.name,
+        scoped=False,
+    ),
+    Endpoint(
+        "sites.stats_export",
+        "GET",
+        "sites",
+        "export",
+        lambda t: "/sites/stats/export/",
+        _sites,
+        marker=lambda s: s.name,
+        scoped=False,
+        extra={"extract": xlsx_text},
+    ),
+]

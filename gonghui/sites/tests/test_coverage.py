@@ -1,0 +1,321 @@
+"""Coverage analysis on a hand-built grid with known gaps (pure functions), then through the
+database (site status, township labels, the user's scope)."""
+
+import math
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gonghui.core.testing.fixtures import make_user
+from gonghui.sites import coverage, geo
+from gonghui.sites.models import MapLayerKind, SiteStatus
+from gonghui.sites.services import coverage_settings_set, map_layer_import
+from gonghui.sites.tests.factories import build_site
+
+LNG0, LAT0 = 119.70, 29.10
+CELL = 100.0
+
+
+def _block(rows: int, cols: int, *, lng0=LNG0, lat0=LAT0, cell=CELL):
+    """A rectangle exactly rows × cols cells of the grid Grid.over lays over it."""
+    dlat = cell / coverage.M_PER_DEG_LAT
+    mid = math.radians(lat0 + rows * dlat / 2)
+    dlng = cell / (coverage.M_PER_DEG_LAT * math.cos(mid))
+    east, north = lng0 + cols * dlng, lat0 + rows * dlat
+    ring = [[lng0, lat0], [east, lat0], [east, north], [lng0, north], [lng0, lat0]]
+    return ring, (lng0, lat0, east, north)
+
+
+def _centre(bbox, row, col, cell=CELL):
+    grid = coverage.Grid.over(bbox, cell)
+    return grid.centre((row, col))
+
+
+def _analyse(ring, bbox, sites, radius=150.0, label_sites=()):
+    return coverage.analyse_area(
+        polygons=[([ring], None)],
+        bbox=bbox,
+        open_sites=sites,
+        radius_m=radius,
+        cell_m=CELL,
+        label_sites=label_sites,
+    )
+
+
+# --- the hand-built grid: 4 rows × 10 columns, one open site at cell (1, 1) ----------------
+#
+#   row 3  . . . . . . . . . .
+#   row 2  # # # . . . . . . .        # covered by the site at (1, 1): radius 150 m reaches
+#   row 1  # S # . . . . . . .          the 8 neighbours (100 m and 141 m), not 200 m.
+#   row 0  # # # . . . . . . .
+
+
+def test_cells_within_the_radius_of_an_open_site_are_covered():
+    # Given the 4 × 10 block and one site at the centre of cell (1, 1)
+    ring, bbox = _block(4, 10)
+    site = _centre(bbox, 1, 1)
+
+    # When the area is analysed with a 150 m radius
+    area = _analyse(ring, bbox, [site])
+
+    # Then its 3 × 3 neighbourhood is covered: 9 of 40 cells
+    assert area.total == 40
+    assert area.covered == {(r, c) for r in range(3) for c in range(3)}
+    assert area.share == pytest.approx(9 / 40)
+
+
+def test_suggestions_greedily_cover_the_most_uncovered_cells():
+    # Given the 4 × 10 block with the site at (1, 1)
+    ring, bbox = _block(4, 10)
+    area = _analyse(ring, bbox, [_centre(bbox, 1, 1)])
+
+    # When four locations are suggested
+    report = coverage.coverage_report(area, suggestions=4)
+
+    # Then each is the uncovered cell centre reaching most still-uncovered cells (ties:
+    # southernmost, then westernmost), with what it adds and the share once built
+    picked = [(s.key, s.cells_added, s.share_after) for s in report.suggestions]
+    assert picked == [
+        ((1, 4), 9, pytest.approx(18 / 40)),
+        ((1, 7), 9, pytest.approx(27 / 40)),
+        ((2, 8), 5, pytest.approx(32 / 40)),
+        ((2, 3), 3, pytest.approx(35 / 40)),
+    ]
+    assert [s.rank for s in report.suggestions] == [1, 2, 3, 4]
+    assert report.suggestions[0].share_added == pytest.approx(9 / 40)
+    lng, lat = _centre(bbox, 1, 4)
+    assert (report.suggestions[0].lng, report.suggestions[0].lat) == (round(lng, 6), round(lat, 6))
+
+
+def test_suggestions_stop_when_everything_is_covered():
+    # Given a 3 × 3 block entirely covered by one site in its middle
+    ring, bbox = _block(3, 3)
+    area = _analyse(ring, bbox, [_centre(bbox, 1, 1)])
+
+    # When suggestions are asked for
+    report = coverage.coverage_report(area, suggestions=5)
+
+    # Then the share is 1 and nothing is suggested
+    assert area.share == 1.0
+    assert report.suggestions == []
+
+
+def test_no_open_site_leaves_every_cell_a_gap_and_the_first_suggestion_covers_a_full_circle():
+    ring, bbox = _block(4, 10)
+    area = _analyse(ring, bbox, [])
+    report = coverage.coverage_report(area, suggestions=1)
+    assert area.share == 0.0
+    assert report.suggestions[0].key == (1, 1)
+    assert report.suggestions[0].cells_added == 9
+
+
+def test_gap_cells_merge_into_horizontal_runs():
+    ring, bbox = _block(4, 10)
+    area = _analyse(ring, bbox, [_centre(bbox, 1, 1)])
+    assert coverage.runs(area.uncovered) == [(0, 3, 9), (1, 3, 9), (2, 3, 9), (3, 0, 9)]
+    gaps = coverage.gaps_geojson(area.grid, area.uncovered)
+    assert [f["properties"]["cells"] for f in gaps["features"]] == [7, 7, 7, 10]
+    west, south = gaps["features"][3]["geometry"]["coordinates"][0][0]
+    assert (west, south) == pytest.approx((LNG0, area.grid.lat0 + 3 * area.grid.dlat), abs=1e-6)
+
+
+def test_unlabelled_cells_take_the_township_of_the_nearest_site():
+    # Given two label sites, one near each end of the block
+    ring, bbox = _block(4, 10)
+    west_site, east_site = _centre(bbox, 1, 1), _centre(bbox, 1, 8)
+    area = _analyse(ring, bbox, [], label_sites=[(*west_site, "west"), (*east_site, "east")])
+    # Then columns 0–4 are nearer the west site, 5–9 the east one
+    assert {k for k, v in area.cells.items() if v == "west"} == {
+        (r, c) for r in range(4) for c in range(5)
+    }
+    assert area.by_label() == [("west", 20, 0), ("east", 20, 0)]
+
+
+def test_restricting_to_labels_keeps_only_their_cells():
+    ring, bbox = _block(4, 10)
+    area = _analyse(
+        ring,
+        bbox,
+        [_centre(bbox, 1, 1)],
+        label_sites=[(*_centre(bbox, 1, 1), "west"), (*_centre(bbox, 1, 8), "east")],
+    )
+    west = area.restricted({"west"})
+    assert west.total == 20
+    assert len(west.covered) == 9
+    assert west.share == pytest.approx(9 / 20)
+
+
+def test_a_large_area_coarsens_the_cell_to_stay_under_the_cell_cap():
+    bbox = (119.0, 29.0, 120.0, 30.0)  # about 97 km × 111 km
+    assert coverage.cell_size_for([bbox], 100, max_cells=60_000) > 100
+    assert coverage.cell_size_for([(119.0, 29.0, 119.01, 29.01)], 100) == 100
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=10_000),
+    radius=st.sampled_from([150.0, 300.0, 1000.0]),
+)
+def test_covered_cells_equal_a_brute_force_scan(seed, radius):
+    rng = random.Random(seed)
+    ring, bbox = _block(20, 25)
+    grid = coverage.Grid.over(bbox, CELL)
+    sites = [
+        (rng.uniform(bbox[0] - 0.01, bbox[2] + 0.01), rng.uniform(bbox[1] - 0.01, bbox[3] + 0.01))
+        for _ in range(rng.randint(0, 8))
+    ]
+    keys = [(r, c) for r in range(20) for c in range(25)]
+    expected = {
+        k
+        for k in keys
+        if any(geo.haversine_m(*grid.centre(k), lng, lat) <= radius for lng, lat in sites)
+    }
+    assert coverage.covered_keys(grid, keys, sites, radius) == expected
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10_000))
+def test_nearest_point_equals_a_brute_force_scan(seed):
+    rng = random.Random(seed)
+    points = [
+        (rng.uniform(119.5, 120.0), rng.uniform(29.0, 29.4), i) for i in range(rng.randint(1, 30))
+    ]
+    index = coverage.PointIndex(points, bucket_m=1000.0)
+    for _ in range(10):
+        lng, lat = rng.uniform(119.4, 120.1), rng.uniform(28.9, 29.5)
+        best = min((geo.haversine_m(lng, lat, p[0], p[1]), p[2]) for p in points)
+        assert index.nearest(lng, lat) == best
+
+
+def test_greedy_gain_equals_a_brute_force_count():
+    # The row stencil gives exactly the cells within the radius by haversine.
+    ring, bbox = _block(30, 30)
+    grid = coverage.Grid.over(bbox, CELL)
+    pool = {(r, c) for r in range(30) for c in range(30)}
+    stencil = coverage._Stencil(grid, 420.0)
+    for key in [(0, 0), (15, 15), (29, 3), (7, 22)]:
+        expected = sorted(
+            k for k in pool if geo.haversine_m(*grid.centre(key), *grid.centre(k)) <= 420.0
+        )
+        assert sorted(stencil.reach(key, pool)) == expected
+
+
+# --- through the database -------------------------------------------------------------------
+
+
+def _county_block(tree, rows=4, cols=10, **properties):
+    ring, bbox = _block(rows, cols)
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": properties,
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        ],
+    }
+    map_layer_import(
+        actor=None, county=tree.county, kind=MapLayerKind.BUILT_UP_AREA, geojson=collection
+    )
+    coverage_settings_set(actor=None, county=tree.county, radius_m=150)
+    return bbox
+
+
+@pytest.mark.django_db
+def test_suspended_and_closed_sites_do_not_cover(tree):
+    # Given the block, an open site at (1, 1), a suspended one at (1, 5), a closed one at (1, 8)
+    bbox = _county_block(tree)
+    for (row, col), status in (
+        ((1, 1), SiteStatus.OPEN),
+        ((1, 5), SiteStatus.SUSPENDED),
+        ((1, 8), SiteStatus.CLOSED),
+    ):
+        lng, lat = _centre(bbox, row, col)
+        build_site(
+            org=tree.a1, lng=round(lng, 6), lat=round(lat, 6), status=status, status_reason="测试"
+        )
+
+    # When the county is analysed
+    area = coverage.county_area_coverage(tree.county, cell_m=100)
+
+    # Then only the open site's 9 cells are covered
+    assert area.source == coverage.SOURCE_BUILT_UP
+    assert area.open_sites == 1
+    assert area.total == 40
+    assert len(area.covered) == 9
+
+
+@pytest.mark.django_db
+def test_a_township_named_on_the_built_up_area_labels_its_cells(tree):
+    _county_block(tree, township=tree.b.name)
+    build_site(org=tree.a1, lng=LNG0, lat=LAT0)  # nearest-site township would say A
+    area = coverage.county_area_coverage(tree.county, cell_m=100)
+    assert set(area.cells.values()) == {tree.b.pk}
+
+
+@pytest.mark.django_db
+def test_a_township_user_sees_the_cells_of_their_township_and_the_county_admin_all(tree):
+    # Given the block split between a site of township A (west) and one of township B (east)
+    bbox = _county_block(tree)
+    west, east = _centre(bbox, 1, 1), _centre(bbox, 1, 8)
+    build_site(org=tree.a1, lng=round(west[0], 6), lat=round(west[1], 6))
+    build_site(
+        org=tree.b1,
+        lng=round(east[0], 6),
+        lat=round(east[1], 6),
+        status=SiteStatus.CLOSED,
+        status_reason="撤并",
+    )
+    township_staff = make_user("cov_township", "township_staff", tree.a)
+    county_admin = make_user("cov_admin", "county_admin", tree.county)
+
+    # When each asks for the coverage
+    mine = coverage.coverage_for(township_staff, cell_m=100)
+    whole = coverage.coverage_for(county_admin, cell_m=100)
+
+    # Then township A's staff see A's 20 cells (9 covered), the county admin all 40 per township
+    assert not mine.whole_county
+    assert (mine.area.total, len(mine.area.covered)) == (20, 9)
+    assert [(r["name"], r["cells"], r["covered"]) for r in mine.rows()] == [(tree.a.name, 20, 9)]
+    assert whole.whole_county
+    assert sorted((r["name"], r["cells"], r["covered"]) for r in whole.rows()) == sorted(
+        [(tree.a.name, 20, 9), (tree.b.name, 20, 0)]
+    )
+    # and the suggestions lie in the cells each may see
+    assert {s["township"] for s in mine.suggestions()} == {tree.a.name}
+
+
+@pytest.mark.django_db
+def test_without_built_up_areas_the_county_boundary_is_gridded(tree):
+    ring, bbox = _block(5, 5)
+    map_layer_import(
+        actor=None,
+        county=tree.county,
+        kind=MapLayerKind.BOUNDARY,
+        geojson={"type": "Polygon", "coordinates": [ring]},
+    )
+    area = coverage.county_area_coverage(tree.county, cell_m=100)
+    assert area.source == coverage.SOURCE_BOUNDARY
+    assert area.total == 25
+
+
+@pytest.mark.django_db
+def test_no_layers_means_nothing_to_analyse(tree):
+    area = coverage.county_area_coverage(tree.county)
+    assert area.source == coverage.SOURCE_NONE
+    assert area.total == 0 and area.share is None
+
+
+@pytest.mark.django_db
+def test_the_cached_analysis_follows_a_status_change(tree):
+    from gonghui.sites.services import site_set_status
+
+    bbox = _county_block(tree)
+    lng, lat = _centre(bbox, 1, 1)
+    site = build_site(org=tree.a1, lng=round(lng, 6), lat=round(lat, 6))
+    assert len(coverage.county_area_coverage_cached(tree.county, cell_m=100).covered) == 9
+    site_set_status(actor=None, site=site, status=SiteStatus.SUSPENDED, reason="装修")
+    assert len(coverage.county_area_coverage_cached(tree.county, cell_m=100).covered) == 0

@@ -1,0 +1,353 @@
+"""The map, map-layer, coverage and statistics pages (no browser)."""
+
+import datetime
+import io
+import json
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from python_calamine import CalamineWorkbook
+
+from gonghui.audit.models import AuditAction, AuditEvent
+from gonghui.sites.models import CheckIn, CoverageSettings, MapLayer, MapLayerKind, SiteStatus
+from gonghui.sites.services import (
+    feedback_answer,
+    feedback_close,
+    feedback_submit,
+    map_layer_import,
+)
+from gonghui.sites.tests.factories import build_site
+
+pytestmark = pytest.mark.django_db
+
+BOUNDARY = {
+    "type": "Polygon",
+    "coordinates": [
+        [[119.60, 29.00], [119.90, 29.00], [119.90, 29.25], [119.60, 29.25], [119.60, 29.00]]
+    ],
+}
+BUILT_UP = {
+    "type": "Polygon",
+    "coordinates": [
+        [
+            [119.715, 29.095],
+            [119.735, 29.095],
+            [119.735, 29.112],
+            [119.715, 29.112],
+            [119.715, 29.095],
+        ]
+    ],
+}
+
+
+def _geojson_file(obj, name="layer.geojson"):
+    return SimpleUploadedFile(name, json.dumps(obj).encode(), content_type="application/geo+json")
+
+
+# --- map --------------------------------------------------------------------------------------
+
+
+def test_map_page_has_no_tile_source_by_default_and_lists_the_county_layers(login, users, tree):
+    map_layer_import(actor=None, county=tree.county, kind=MapLayerKind.BOUNDARY, geojson=BOUNDARY)
+    response = login(users.township_staff).get("/sites/map/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    config = json.loads(re.search(r'id="site-map-config"[^>]*>(.*?)</script>', body).group(1))
+    assert config["tile_url"] == ""
+    assert list(config["layers"]) == ["boundary"]
+    assert "vendor/leaflet/leaflet.js" in response.content.decode()
+
+
+def test_map_page_passes_a_configured_tile_source(login, users, settings):
+    settings.MAP_TILE_URL = "https://tiles.example.gov.cn/{z}/{x}/{y}.png"
+    settings.MAP_TILE_ATTRIBUTION = "© 示例地图"
+    response = login(users.county_admin).get("/sites/map/")
+    assert response.context["map_config"]["tile_url"] == settings.MAP_TILE_URL
+    assert response.context["map_config"]["tile_attribution"] == "© 示例地图"
+
+
+def test_map_data_is_scoped_masked_and_filtered(login, users, tree):
+    # Given sites in township A (two kinds, one closed) and one in township B
+    station = build_site(org=tree.a1, name="甲镇户外站", contact_phone="13912345678", is_24h=True)
+    canteen = build_site(org=tree.a1, name="甲镇食堂", kind="canteen", facilities=["microwave"])
+    build_site(org=tree.a1, name="甲镇关闭站", status=SiteStatus.CLOSED, status_reason="撤并")
+    build_site(org=tree.b1, name="乙镇户外站")
+    client = login(users.township_staff)
+
+    # When township A's staff load the map data
+    everything = client.get("/sites/map/data/").json()
+    canteens = client.get("/sites/map/data/?kind=canteen").json()
+    with_microwave = client.get("/sites/map/data/?facility=microwave").json()
+    open_now = client.get("/sites/map/data/?open_now=1").json()
+    closed = client.get("/sites/map/data/?status=closed").json()
+
+    # Then only A's sites come back, as GeoJSON points [lng, lat], with no phone
+    names = {f["properties"]["name"] for f in everything["features"]}
+    assert names == {"甲镇户外站", "甲镇食堂", "甲镇关闭站"}
+    feature = next(f for f in everything["features"] if f["id"] == station.pk)
+    assert feature["geometry"]["coordinates"] == [station.lng, station.lat]
+    assert feature["properties"]["url"] == f"/sites/{station.pk}/"
+    assert feature["properties"]["hours_today"] == "24 小时开放"
+    assert feature["properties"]["open_now"] is True
+    raw = json.dumps(everything, ensure_ascii=False)
+    assert "13912345678" not in raw and "5678" not in raw and "contact" not in raw
+    # and the filters apply on the server
+    assert [f["id"] for f in canteens["features"]] == [canteen.pk]
+    assert [f["id"] for f in with_microwave["features"]] == [canteen.pk]
+    assert station.pk in {f["id"] for f in open_now["features"]}
+    assert [f["properties"]["name"] for f in closed["features"]] == ["甲镇关闭站"]
+    assert closed["features"][0]["properties"]["status_reason"] == "撤并"
+
+
+def test_map_layer_data_serves_the_users_county_layer(login, users, tree):
+    map_layer_import(
+        actor=None,
+        county=tree.county,
+        kind=MapLayerKind.ROAD,
+        geojson={
+            "type": "LineString",
+            "coordinates": [[119.7, 29.1], [119.8, 29.1]],
+        },
+    )
+    client = login(users.grassroots_staff)
+    road = client.get("/sites/map/layers/road/").json()
+    assert road["features"][0]["geometry"]["type"] == "LineString"
+    assert client.get("/sites/map/layers/boundary/").json() == {
+        "type": "FeatureCollection",
+        "features": [],
+    }
+    assert client.get("/sites/map/layers/rivers/").status_code == 404
+
+
+def test_map_pages_answer_404_without_the_sites_module(login, tree):
+    from gonghui.accounts.models import Role
+    from gonghui.core.testing.fixtures import make_user
+
+    Role.objects.filter(code="social_worker").update(permissions={"orgs": ["view"]})
+    nobody = make_user("no_sites", "social_worker", tree.a)
+    client = login(nobody)
+    for url in (
+        "/sites/map/",
+        "/sites/map/data/",
+        "/sites/coverage/",
+        "/sites/stats/",
+        "/sites/layers/",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+# --- map layers and the radius ----------------------------------------------------------------
+
+
+def test_a_county_admin_uploads_a_layer_and_replaces_it(login, users, tree):
+    client = login(users.county_admin)
+    page = client.get("/sites/layers/")
+    assert tree.county.name in page.content.decode()
+
+    first = client.post(
+        f"/sites/layers/{tree.county.pk}/upload/",
+        {
+            "kind": "built_up_area",
+            "crs": "gcj02",
+            "name": "城区",
+            "geojson": _geojson_file(BUILT_UP),
+        },
+    )
+    second = client.post(
+        f"/sites/layers/{tree.county.pk}/upload/",
+        {"kind": "built_up_area", "crs": "wgs84", "name": "", "geojson": _geojson_file(BUILT_UP)},
+    )
+
+    assert first.status_code == 302 and second.status_code == 302
+    layer = MapLayer.objects.get(org=tree.county, kind="built_up_area")
+    assert layer.version == 2 and layer.feature_count == 1
+    # WGS-84 input is stored shifted into GCJ-02 (a few hundred metres in this area)
+    stored = json.loads(layer.geojson)["features"][0]["geometry"]["coordinates"][0][0]
+    assert stored != [119.715, 29.095]
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.IMPORTED, object_type__icontains="layer"
+        ).count()
+        == 2
+    )
+    shown = client.get("/sites/layers/").content.decode()
+    assert "第 2 版" in shown
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{not json", "文件不是有效的 GeoJSON(JSON 格式错误)。"),
+        (
+            json.dumps(
+                {"type": "LineString", "coordinates": [[119.7, 29.1], [119.8, 29.1]]}
+            ).encode(),
+            "该图层只接受以下几何类型",
+        ),
+        (
+            json.dumps(
+                {
+                    "type": "Polygon",
+                    "coordinates": [[[0.5, 51.5], [0.6, 51.5], [0.6, 51.6], [0.5, 51.5]]],
+                }
+            ).encode(),
+            "坐标不在中国境内",
+        ),
+    ],
+)
+def test_a_bad_layer_file_is_refused_in_chinese_and_nothing_is_stored(
+    login, users, tree, content, message
+):
+    response = login(users.county_admin).post(
+        f"/sites/layers/{tree.county.pk}/upload/",
+        {"kind": "boundary", "crs": "gcj02", "geojson": SimpleUploadedFile("x.geojson", content)},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not MapLayer.objects.exists()
+
+
+def test_a_township_user_cannot_upload_for_the_county(login, users, tree):
+    client = login(users.township_staff)
+    response = client.post(
+        f"/sites/layers/{tree.county.pk}/upload/",
+        {"kind": "boundary", "crs": "gcj02", "geojson": _geojson_file(BOUNDARY)},
+    )
+    assert response.status_code == 404
+    own = client.post(
+        f"/sites/layers/{tree.a.pk}/upload/",
+        {"kind": "boundary", "crs": "gcj02", "geojson": _geojson_file(BOUNDARY)},
+    )
+    assert own.status_code == 200
+    assert "地图图层和覆盖设置只能设在县级总工会。" in own.content.decode()
+    assert not MapLayer.objects.exists()
+    assert "地图图层由县级总工会管理" in client.get("/sites/layers/").content.decode()
+
+
+def test_the_county_admin_sets_the_radius_with_range_check_and_version(login, users, tree):
+    client = login(users.county_admin)
+    url = f"/sites/layers/{tree.county.pk}/radius/"
+    assert client.post(url, {"radius_m": "800"}).status_code == 302
+    setting = CoverageSettings.objects.get(org=tree.county)
+    assert setting.radius_m == 800
+
+    too_small = client.post(url, {"radius_m": "50", "version": setting.version})
+    stale = client.post(url, {"radius_m": "900", "version": setting.version + 5})
+
+    assert too_small.status_code == 200 and stale.status_code == 200
+    assert "覆盖半径" in too_small.content.decode()
+    assert "覆盖设置已被他人修改，请刷新后重试。" in stale.content.decode()
+    assert CoverageSettings.objects.get(org=tree.county).radius_m == 800
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+
+def test_coverage_page_shows_share_townships_suggestions_and_the_gap_layer(login, users, tree):
+    map_layer_import(
+        actor=None, county=tree.county, kind=MapLayerKind.BUILT_UP_AREA, geojson=BUILT_UP
+    )
+    build_site(org=tree.a1, lng=119.72, lat=29.10)
+    client = login(users.county_admin)
+
+    page = client.get("/sites/coverage/")
+    data = client.get("/sites/coverage/data/?n=3").json()
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    area = page.context["area"]
+    assert 0 < area.share < 1
+    assert tree.a.name in body  # the township row
+    suggestions = page.context["suggestions"]
+    assert suggestions and suggestions[-1]["share_after"] == pytest.approx(1.0)  # gaps closed
+    assert data["radius_m"] == 1000
+    assert data["gaps"]["features"]
+    assert len(data["suggestions"]["features"]) == min(3, len(suggestions))
+    assert data["suggestions"]["features"][0]["properties"]["rank"] == 1
+
+
+def test_coverage_page_without_layers_says_what_to_import(login, users):
+    body = login(users.county_admin).get("/sites/coverage/").content.decode()
+    assert "尚未导入建成区或县域边界图层" in body
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+
+def test_stats_count_sites_feedback_and_usage_in_scope(login, users, tree):
+    # Given two sites in township A (one suspended), one in B, feedback and check-ins
+    today = timezone.localdate()
+    a_open = build_site(org=tree.a1, name="甲镇统计站")
+    build_site(
+        org=tree.a1,
+        name="甲镇暂停站",
+        kind="canteen",
+        status=SiteStatus.SUSPENDED,
+        status_reason="装修",
+    )
+    b_site = build_site(org=tree.b1, name="乙镇统计站")
+    report = feedback_submit(site=a_open, kind="repair", text="饮水机坏了需要维修", ip="10.0.0.1")
+    feedback_answer(actor=None, feedback=report, answer="已安排维修")
+    feedback_close(actor=None, feedback=report, note="已修好")
+    feedback_submit(site=a_open, kind="feedback", text="希望延长开放时间", ip="10.0.0.2")
+    feedback_submit(site=b_site, kind="feedback", text="乙镇的反馈内容", ip="10.0.0.3")
+    CheckIn.objects.create(site=a_open, day=today, count=7)
+    CheckIn.objects.create(
+        site=a_open, day=today.replace(day=1) - datetime.timedelta(days=1), count=5
+    )
+    CheckIn.objects.create(
+        site=a_open, day=today - datetime.timedelta(days=800), count=99
+    )  # too old
+    CheckIn.objects.create(site=b_site, day=today, count=50)
+
+    # When township A's staff open the statistics
+    response = login(users.township_staff).get("/sites/stats/")
+
+    # Then only A's sites, feedback and check-ins are counted
+    stats = response.context["stats"]
+    assert stats.total_sites == 2
+    assert dict((code, n) for code, _label, n in stats.by_status) == {
+        "open": 1,
+        "suspended": 1,
+        "closed": 0,
+    }
+    kinds = {code: counts for code, _label, counts in stats.by_kind}
+    assert kinds["canteen"]["suspended"] == 1 and kinds["outdoor_station"]["open"] == 1
+    assert [(name, c["total"]) for name, c in stats.by_township] == [(tree.a.name, 2)]
+    assert stats.feedback_totals == {
+        "opened": 2,
+        "answered": 1,
+        "closed": 1,
+        "closed_on_time": 1,
+        "pending": 1,
+    }
+    assert (
+        stats.usage_by_month[-1] == 7 and stats.usage_by_month[-2] == 5 and stats.usage_total == 12
+    )
+    top = stats.usage[0]
+    assert (top.name, top.total, top.feedback, top.closed) == ("甲镇统计站", 12, 2, 1)
+    assert response.context["chart_data"]["usage"][-1] == 7
+    assert "乙镇统计站" not in response.content.decode()
+
+
+def test_stats_export_is_an_audited_workbook_of_the_scope(login, users, tree):
+    build_site(org=tree.a1, name="甲镇导出站")
+    build_site(org=tree.b1, name="乙镇导出站")
+    response = login(users.township_staff).get("/sites/stats/export/")
+    assert response.status_code == 200
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    text = "\n".join("\t".join(str(c) for c in row) for row in rows)
+    assert "甲镇导出站" in text and "乙镇导出站" not in text
+    assert rows[1][:3] == ["站点名称", "站点编码", "类型"]
+    event = AuditEvent.objects.get(action=AuditAction.EXPORTED)
+    assert event.detail["what"] == "site_stats" and event.detail["rows"] == 1
+
+
+def test_stats_export_needs_the_export_grant(login, users):
+    assert login(users.social_worker).get("/sites/stats/export/").status_code == 404
