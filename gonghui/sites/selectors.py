@@ -286,8 +286,54 @@ def site_nearest(
         # Grow by the density seen so far (area ∝ r²), at least ×2, at most ×8.
         growth = 8.0 if not within else math.sqrt(limit / len(within)) * 1.25
         radius *= min(8.0, max(2.0, growth))
-    sites = ServiceSite.objects.select_related("org").in_bulk([pk for _, pk in top])
+    sites = _nearest_sites([pk for _, pk in top])
     return [NearestSite(site=sites[pk], distance_m=distance) for distance, pk in top]
+
+
+# What the nearest list and the public API read of each site; other fields load on access.
+_NEAREST_FIELDS = (
+    "id",
+    "org_id",
+    "site_code",
+    "name",
+    "kind",
+    "status",
+    "address",
+    "lat",
+    "lng",
+    "is_24h",
+    "opening_hours",
+    "facilities",
+    "standards",
+)
+
+
+def _nearest_sites(pks: list[int]) -> dict[int, ServiceSite]:
+    """The found sites as (partly deferred) model instances, in one plain query: the ORM's
+    in_bulk with its compile step and a join to the org cost several times the query."""
+    if not pks:
+        return {}
+    quote = connection.ops.quote_name
+    # Model.from_db expects the loaded values in the model's field order.
+    fields = [f for f in ServiceSite._meta.concrete_fields if f.attname in _NEAREST_FIELDS]
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(pks))
+    table = quote(ServiceSite._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE id IN ({marks})", pks)
+        rows = cursor.fetchall()
+    converters = [
+        (i, f) for i, f in enumerate(fields) if hasattr(f, "from_db_value")
+    ]  # e.g. opening_hours (JSON text on SQLite)
+    names = [f.attname for f in fields]
+    sites = {}
+    for row in rows:
+        values = list(row)
+        for i, field in converters:
+            values[i] = field.from_db_value(values[i], None, connection)
+        site = ServiceSite.from_db(connection.alias, names, values)
+        sites[site.pk] = site
+    return sites
 
 
 # --- county, map layers, coverage ----------------------------------------------------------

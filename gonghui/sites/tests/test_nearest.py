@@ -189,3 +189,29 @@ def test_nearest_skips_suspended_closed_and_closed_now_sites(tree):
 def test_nearest_with_no_sites_is_empty(tree):
     _replace_sites(tree.a, [])
     assert site_nearest(lat=29.1, lng=119.7, limit=10) == []
+
+
+@pytest.mark.django_db
+def test_found_sites_are_complete_models(tree):
+    """The nearest list loads only the columns it shows; anything else still reads right."""
+    from gonghui.sites.tests.factories import build_site
+
+    site = build_site(
+        org=tree.a1,
+        name="测试爱心驿站",
+        lng=119.7,
+        lat=29.1,
+        contact_phone="13912345678",
+        opening_hours={"mon": [["08:00", "18:00"]]},
+        facilities=["water", "wifi"],
+    )
+    found = site_nearest(lat=29.1, lng=119.7, limit=1)[0].site
+    assert (found.pk, found.site_code, found.name, found.kind) == (
+        site.pk,
+        site.site_code,
+        "测试爱心驿站",
+        site.kind,
+    )
+    assert (found.lat, found.lng, found.facility_codes) == (29.1, 119.7, site.facility_codes)
+    assert found.opening_hours == site.opening_hours
+    assert found.org.name == tree.a1.name and found.contact_phone == "13912345678"
