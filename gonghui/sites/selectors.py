@@ -272,6 +272,10 @@ def site_nearest(
     mask = codes_to_mask(Facility, [c for c in facilities if c in Facility.values])
     kind = kind or None
     radius = NEAREST_INITIAL_RADIUS_M
+    if connection.vendor == "postgresql" and not open_now:
+        found = _nearest_in_one_query(lat, lng, limit, kind, mask, radius)
+        if found is not None:
+            return found
     while True:
         box = geo.bounding_box(lng, lat, radius) if radius <= NEAREST_MAX_BOX_RADIUS_M else None
         rows = _candidates(box, kind, mask, bool(open_now))
@@ -288,6 +292,80 @@ def site_nearest(
         radius *= min(8.0, max(2.0, growth))
     sites = _nearest_sites([pk for _, pk in top])
     return [NearestSite(site=sites[pk], distance_m=distance) for distance, pk in top]
+
+
+# The same great-circle distance as geo.haversine_m, in PostgreSQL.
+_HAVERSINE_SQL = (
+    "2 * %(r)s * asin(least(1.0, sqrt(power(sin(radians(lat - %(lat)s) / 2), 2)"
+    " + cos(radians(%(lat)s)) * cos(radians(lat)) * power(sin(radians(lng - %(lng)s) / 2), 2))))"
+)
+# Rows fetched beyond `limit`, so that Python's own ranking can settle what the two
+# floating-point evaluations might order differently at the last bit.
+_NEAREST_MARGIN = 8
+
+
+def _nearest_in_one_query(lat, lng, limit, kind, mask, radius) -> list[NearestSite] | None:
+    """The common case in one round trip (PostgreSQL): the box, ranked by distance in SQL,
+    the shown columns of the nearest limit + margin rows. The answer is re-ranked with
+    geo.haversine_m and accepted only when it is provably the brute-force answer: the
+    limit-th site lies inside the box's circle, and every row not fetched is farther (the
+    last fetched row, by SQL, is beyond it by more than rounding could explain). Otherwise
+    None, and the caller takes the general path."""
+    box = geo.bounding_box(lng, lat, radius)
+    quote = connection.ops.quote_name
+    fields = [f for f in ServiceSite._meta.concrete_fields if f.attname in _NEAREST_FIELDS]
+    columns = ", ".join(quote(f.column) for f in fields)
+    where = [
+        "status = %(status)s",
+        "lat >= %(min_lat)s AND lat <= %(max_lat)s AND lng >= %(min_lng)s AND lng <= %(max_lng)s",
+    ]
+    params = {
+        "status": SiteStatus.OPEN.value,
+        "min_lat": box.min_lat,
+        "max_lat": box.max_lat,
+        "min_lng": box.min_lng,
+        "max_lng": box.max_lng,
+        "r": geo.EARTH_RADIUS_M,
+        "lat": lat,
+        "lng": lng,
+        "fetch": limit + _NEAREST_MARGIN,
+        "kind": kind,
+        "mask": mask,
+    }
+    if kind:
+        where.append("kind = %(kind)s")
+    if mask:
+        where.append("(facilities & %(mask)s) = %(mask)s")
+    sql = (
+        f"SELECT {columns}, {_HAVERSINE_SQL} AS distance "
+        f"FROM {quote(ServiceSite._meta.db_table)} WHERE {' AND '.join(where)} "
+        f"ORDER BY distance, id LIMIT %(fetch)s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if len(rows) < limit:
+        return None
+    names = [f.attname for f in fields]
+    lat_at, lng_at = names.index("lat"), names.index("lng")
+    ranked = sorted(
+        (geo.haversine_m(lng, lat, row[lng_at], row[lat_at]), row[names.index("id")], row)
+        for row in rows
+    )
+    kth = ranked[limit - 1][0]
+    if kth > radius:
+        return None
+    if len(rows) == limit + _NEAREST_MARGIN and rows[-1][-1] <= kth + 1e-6:
+        return None  # an unfetched row might tie with the last one kept
+    converters = [(i, f) for i, f in enumerate(fields) if hasattr(f, "from_db_value")]
+    found = []
+    for distance, _, row in ranked[:limit]:
+        values = list(row[:-1])
+        for i, field in converters:
+            values[i] = field.from_db_value(values[i], None, connection)
+        site = ServiceSite.from_db(connection.alias, names, values)
+        found.append(NearestSite(site=site, distance_m=distance))
+    return found
 
 
 # What the nearest list and the public API read of each site; other fields load on access.

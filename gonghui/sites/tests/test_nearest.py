@@ -215,3 +215,23 @@ def test_found_sites_are_complete_models(tree):
     assert (found.lat, found.lng, found.facility_codes) == (29.1, 119.7, site.facility_codes)
     assert found.opening_hours == site.opening_hours
     assert found.org.name == tree.a1.name and found.contact_phone == "13912345678"
+
+
+@pytest.mark.django_db
+@pytest.mark.postgresql_only
+def test_nearest_in_town_is_one_round_trip_on_postgresql(tree):
+    """Enough open sites inside the first box: one query (ranked in SQL, re-checked in
+    Python), and the same answer as the brute force."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [
+        (*_destination(119.7, 29.1, bearing, distance), SiteKind.CANTEEN, SiteStatus.OPEN, {}, True)
+        for bearing in range(0, 360, 24)
+        for distance in (150, 600, 1_200)
+    ]
+    _replace_sites(tree.a, rows)
+    with CaptureQueriesContext(connection) as queries:
+        found = _answer(119.7, 29.1, 10)
+    assert len(queries.captured_queries) == 1
+    assert found == _brute_force(119.7, 29.1, 10)
