@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.sites",
     "gonghui.portal",
+    "gonghui.assistance",
 ]
 
 MIDDLEWARE = [

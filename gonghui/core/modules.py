@@ -71,6 +71,18 @@ MODULES: dict[str, Module] = {
                 NavLink("阵地统计", "sites:stats", "计"),
             ),
         ),
+        Module(
+            "assistance",
+            "困难帮扶",
+            (
+                NavLink("困难职工档案", "assistance:list", "帮"),
+                NavLink("预警", "assistance:alert_list", "警"),
+                NavLink("监测规则", "assistance:rules", "规"),
+                NavLink("帮扶项目", "assistance:programme_list", "项"),
+                NavLink("走访", "assistance:visit_list", "访"),
+                NavLink("帮扶统计", "assistance:stats", "统"),
+            ),
+        ),
         Module("accounts", "用户与角色", (NavLink("用户与角色", "accounts:user_list", "人"),)),
         Module("audit", "审计日志", (NavLink("审计日志", "audit:event_list", "审"),)),
     ]

@@ -24,6 +24,15 @@ PORTAL_SERVICES: list[PortalService] = [
     PortalService("网上入会", "职工、新就业形态劳动者申请加入工会", "join:apply", "入"),
     PortalService("查找附近站点", "户外劳动者服务站、爱心驿站、母婴室等", "portal:nearest", "站"),
     PortalService("入会进度查询", "凭身份证号和手机号查询审核结果", "join:status", "查"),
+    PortalService(
+        "困难职工自测",
+        "算一算家庭是否符合困难职工帮扶条件，可网上申请",
+        "portal:hardship_self_check",
+        "助",
+    ),
+    PortalService(
+        "帮扶申请进度", "凭身份证号和手机号查询困难职工申请", "portal:hardship_status", "帮"
+    ),
 ]
 
 

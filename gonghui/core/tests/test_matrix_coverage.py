@@ -33,6 +33,11 @@ OUTSIDE_THE_MATRIX = {
     "portal/sites/{}/",
     "portal/sites/{}/checkin/",
     "portal/sites/{}/feedback/",
+    # 困难职工自测 and the hardship application (tested in gonghui/portal/tests/test_hardship.py).
+    "portal/assistance/self-check/",
+    "portal/assistance/apply/",
+    "portal/assistance/apply/done/",
+    "portal/assistance/status/",
     "api/v1/openapi.json",
     "api/v1/me",
 }

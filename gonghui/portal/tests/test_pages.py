@@ -66,10 +66,10 @@ def test_home_links_only_to_pages_that_exist(client):
 
 
 def test_a_service_whose_page_does_not_exist_is_not_shown(monkeypatch):
-    later = PortalService("困难职工自测", "测一测", "assistance:no_such_page", "测")
+    later = PortalService("法律援助申请", "尚未建成", "rights:no_such_page", "法")
     monkeypatch.setattr("gonghui.portal.registry.PORTAL_SERVICES", [*PORTAL_SERVICES, later])
     titles = [link.title for link in portal_links()]
-    assert "困难职工自测" not in titles
+    assert "法律援助申请" not in titles
     assert titles == [s.title for s in PORTAL_SERVICES]
 
 

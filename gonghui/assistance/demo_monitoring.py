@@ -1,0 +1,121 @@
+"""Monitoring demo data: facts on demo households and members, one completed scheduled run,
+and its alerts — some still open (a few overdue), some closed with each outcome.
+
+Runs after the archive seeder (gonghui.assistance.demo). Dated around 2026-06-30 like it, so
+the data does not depend on the day it is seeded. Idempotent: a county that already has a
+monitoring run dated that day is left alone.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from gonghui.assistance.choices import ArchiveStatus
+from gonghui.assistance.demo import COUNTY_CODE, TODAY
+from gonghui.assistance.models import Alert, HardshipArchive, MonitoringRun
+from gonghui.assistance.monitoring import services
+from gonghui.assistance.monitoring.definitions import AlertOutcome, CareKind, DisasterKind
+from gonghui.members.models import Member, MemberStatus
+from gonghui.orgs.models import Org, OrgLevel
+
+REASONS = {
+    AlertOutcome.ARCHIVED: "入户核实后已纳入困难职工档案，按相对困难帮扶。",
+    AlertOutcome.HELPED: "已发放临时生活救助金，并联系社区跟踪回访。",
+    AlertOutcome.NO_ACTION: "经核实家庭已有稳定收入，医疗费用已由商业保险报销，暂不需帮扶。",
+}
+
+
+def _day(rng, low, high) -> datetime.date:
+    return TODAY - datetime.timedelta(days=rng.randint(low, high))
+
+
+def seed(*, seed: int) -> str:
+    county = Org.objects.filter(code=COUNTY_CODE, level=OrgLevel.COUNTY).first()
+    if county is None:
+        return "no demo county; 0 alerts"
+    if MonitoringRun.objects.filter(county=county, on=TODAY).exists():
+        return "monitoring already seeded (+0)"
+    rng = random.Random(seed + 44)
+    archives = list(
+        HardshipArchive.objects.filter(org__path__startswith=county.path)
+        .exclude(status=ArchiveStatus.REJECTED)
+        .order_by("id")
+    )
+    members = list(
+        Member.objects.filter(
+            org__path__startswith=county.path,
+            status=MemberStatus.ACTIVE,
+            hardship_archives__isnull=True,
+        ).order_by("id")[:400]
+    )
+    if not archives:
+        return "no demo archives; 0 alerts"
+    facts = 0
+    with transaction.atomic():
+        exited = [a for a in archives if a.status in (ArchiveStatus.EXITED, ArchiveStatus.WATCHED)]
+        for archive in rng.sample(exited, min(8, len(exited))):
+            services.medical_expense_record(
+                actor=None,
+                id_number=archive.id_number,
+                occurred_on=_day(rng, 5, 200),
+                care=CareKind.INPATIENT,
+                self_paid=Decimal(rng.randrange(5000, 30000, 100)),
+                note="住院结算单(演示)",
+            )
+            facts += 1
+        for target in rng.sample(archives, min(10, len(archives))) + members[:6]:
+            services.medical_expense_record(
+                actor=None,
+                id_number=target.id_number,
+                occurred_on=_day(rng, 1, 25),
+                care=CareKind.OUTPATIENT,
+                self_paid=Decimal(rng.randrange(200, 1500, 10)),
+            )
+            facts += 1
+        for target in rng.sample(archives, min(6, len(archives))) + members[6:9]:
+            services.disaster_event_record(
+                actor=None,
+                id_number=target.id_number,
+                occurred_on=_day(rng, 1, 25),
+                kind=rng.choice([DisasterKind.FLOOD, DisasterKind.TYPHOON, DisasterKind.FIRE]),
+                loss=Decimal(rng.randrange(2000, 40000, 500)),
+                note="受灾名单(演示)",
+            )
+            facts += 1
+        for target in rng.sample(archives, min(8, len(archives))) + members[9:14]:
+            services.job_loss_record(
+                actor=None,
+                id_number=target.id_number,
+                lost_on=_day(rng, 1, 50),
+                employer_name="某制造企业(演示)",
+                reason="企业减员",
+            )
+            facts += 1
+    run = services.monitoring_run(actor=None, county=county, on=TODAY, trigger="scheduled")
+    closed = _close_some(rng, run)
+    return f"{facts} facts, 1 run, {run.opened} alerts (+{run.opened}), {closed} closed"
+
+
+def _close_some(rng, run) -> int:
+    alerts = list(Alert.objects.filter(run=run).order_by("id"))
+    rng.shuffle(alerts)
+    outcomes = list(AlertOutcome.values)
+    chosen = alerts[: len(alerts) // 3]
+    with transaction.atomic():
+        for i, alert in enumerate(chosen):
+            outcome = outcomes[i % len(outcomes)]
+            services.alert_close(
+                actor=alert.assigned_to, alert=alert, outcome=outcome, reason=REASONS[outcome]
+            )
+            # Most were dealt with within their deadline; a few late (as they would be).
+            days = 2 if i % 5 else 20
+            closed_at = timezone.make_aware(
+                datetime.datetime.combine(
+                    alert.opened_on + datetime.timedelta(days=days), datetime.time(10)
+                )
+            )
+            Alert.objects.filter(pk=alert.pk).update(closed_at=closed_at)
+    return len(chosen)

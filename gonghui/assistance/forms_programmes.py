@@ -1,0 +1,148 @@
+"""Forms of programmes, grants and visits. They parse; the services validate."""
+
+from django import forms
+
+from gonghui.assistance.choices import HardshipCategory, SchoolStage
+from gonghui.assistance.models.programmes import PaymentMethod, ProgrammeKind
+from gonghui.assistance.programme_rules import AMOUNT_TYPES, CATEGORIES, REQUIRES, SCHOOL_STAGES
+from gonghui.core.views_helpers import org_choices
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_MONEY = {"inputmode": "decimal", "autocomplete": "off"}
+
+
+def _money(label: str, required: bool = False, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=20,
+        help_text=help_text,
+        widget=forms.TextInput(_MONEY),
+    )
+
+
+class RuleForm(forms.Form):
+    """The eligibility and amount rule as fields; `rule_data()` gives the config dicts."""
+
+    categories = forms.MultipleChoiceField(
+        label="困难类别",
+        choices=[(c, HardshipCategory(c).label) for c in CATEGORIES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    requires = forms.ChoiceField(label="其他资格条件", choices=list(REQUIRES.items()))
+    amount_type = forms.ChoiceField(label="金额规则", choices=list(AMOUNT_TYPES.items()))
+    fixed_amount = _money("每户金额(元)", help_text="金额规则为“固定金额”时填写。")
+    amount_deep = _money("深度困难每户(元)")
+    amount_relative = _money("相对困难每户(元)")
+    amount_accidental = _money("意外致困每户(元)")
+    share = forms.CharField(
+        label="补助比例", required=False, max_length=6, help_text="如 0.5 表示自付费用的 50%。"
+    )
+    cap = _money("封顶金额(元)")
+    note = forms.CharField(label="修改说明", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for stage in SCHOOL_STAGES:
+            self.fields[f"stage_{stage}"] = _money(f"{SchoolStage(stage).label}每名学生(元)")
+
+    @classmethod
+    def initial_from(cls, eligibility: dict, amount: dict) -> dict:
+        initial = {
+            "categories": eligibility.get("categories", []),
+            "requires": eligibility.get("requires", "none"),
+            "amount_type": amount.get("type"),
+            "fixed_amount": amount.get("amount", ""),
+            "share": amount.get("share", ""),
+            "cap": amount.get("cap", ""),
+        }
+        table = amount.get("amounts", {})
+        if amount.get("type") == "by_category":
+            initial.update({f"amount_{c}": v for c, v in table.items()})
+        if amount.get("type") == "by_school_stage":
+            initial.update({f"stage_{s}": v for s, v in table.items()})
+        return initial
+
+    def rule_data(self) -> tuple[dict, dict]:
+        data = self.cleaned_data
+        eligibility = {"categories": data["categories"], "requires": data["requires"]}
+        kind = data["amount_type"]
+        amount: dict = {"type": kind}
+        if kind == "fixed":
+            amount["amount"] = data["fixed_amount"]
+        elif kind == "by_category":
+            amount["amounts"] = {c: data[f"amount_{c}"] for c in CATEGORIES}
+        elif kind == "by_school_stage":
+            amount["amounts"] = {
+                s: data[f"stage_{s}"] for s in SCHOOL_STAGES if data.get(f"stage_{s}")
+            }
+        elif kind == "share_with_cap":
+            amount.update(share=data["share"], cap=data["cap"])
+        return eligibility, amount
+
+
+class ProgrammeForm(forms.Form):
+    org = forms.ChoiceField(label="设立单位")
+    kind = forms.ChoiceField(label="项目类型", choices=ProgrammeKind.choices)
+    name = forms.CharField(label="项目名称", max_length=100)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    starts_on = forms.DateField(label="开始日期", widget=_DATE)
+    ends_on = forms.DateField(label="结束日期", widget=_DATE)
+    budget = _money("总预算(元)", required=True)
+    description = forms.CharField(
+        label="项目说明", required=False, max_length=500, widget=forms.Textarea({"rows": 2})
+    )
+    custom_rule = forms.BooleanField(
+        label="自定义资格和金额规则",
+        required=False,
+        help_text="不勾选时采用该类型的默认规则，设立后可在项目页面修改(保留历史版本)。",
+    )
+
+    def __init__(self, *args, orgs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = org_choices(orgs)
+
+
+class BudgetForm(forms.Form):
+    org = forms.ChoiceField(label="下级单位")
+    amount = _money("分配预算(元)", required=True)
+
+    def __init__(self, *args, orgs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = org_choices(orgs)
+
+
+class DisburseForm(forms.Form):
+    method = forms.ChoiceField(label="发放方式", choices=PaymentMethod.choices)
+    on = forms.DateField(label="发放日期", required=False, widget=_DATE, help_text="留空为今天。")
+    handled_by = forms.CharField(
+        label="领款人/经办人", required=False, max_length=100, help_text="现金发放必填。"
+    )
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="取消原因", max_length=200)
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label="走访日期", widget=_DATE)
+    visitor_names = forms.CharField(
+        label="走访人员",
+        max_length=200,
+        required=False,
+        help_text="填写姓名，多人用顿号分隔；记录人自动记为走访人员。",
+    )
+    findings = forms.CharField(
+        label="走访情况", max_length=2000, widget=forms.Textarea({"rows": 3})
+    )
+    annual_income = _money(
+        "家庭年可支配收入(元)", help_text="有变化时填写，将更新档案并重新测算类别。"
+    )
+    medical_expense = _money("年医疗支出(元)")
+    schooling_expense = _money("年教育支出(元)")
+    disability_expense = _money("年残疾康复支出(元)")
+    job_loss = forms.BooleanField(label="家庭成员失业", required=False)
+    disaster = forms.BooleanField(label="遭受灾害或意外", required=False)
+    medical = forms.BooleanField(label="新发大额医疗支出", required=False)

@@ -1,0 +1,6 @@
+"""Monitoring and early warning (监测预警): rule evaluation, runs, alerts and their facts.
+
+definitions.py (vocabulary, built-in rules; no models), workdays.py (deadlines in Chinese
+working days), rules.py (one set-based query per rule), assignment.py (who gets an alert),
+services.py (writes), selectors.py (scoped reads), tasks.py (background runs).
+"""

@@ -1,0 +1,282 @@
+"""Monitoring pages, the alerts API, the disaster list import and alert_stats."""
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from gonghui.accounts.services import token_create
+from gonghui.assistance.models import Alert, DisasterEvent, JobLossReport, MedicalExpense
+from gonghui.assistance.monitoring import selectors, services
+from gonghui.assistance.tests.monitoring_helpers import ON, applied, archived, figures, run
+from gonghui.core.imports.services import import_commit, import_upload
+from gonghui.core.imports.tests.files import xlsx_upload
+from gonghui.core.testing.fixtures import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alert(tree):
+    household = figures(archived(tree.a1, name="预警测试户"), schooling_expense=Decimal("15000"))
+    run()
+    return Alert.objects.get(archive=household)
+
+
+def test_alert_list_filters_and_shows_the_year_figures(login, users, tree, alert):
+    client = login(users.township_staff)
+    page = client.get(reverse("assistance:alert_list") + "?rule=schooling_cost&status=open")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "预警测试户" in body and "大额教育支出" in body
+    assert "2026 年预警办理情况" in body
+    assert (
+        "预警测试户"
+        not in client.get(reverse("assistance:alert_list") + "?rule=job_loss").content.decode()
+    )
+    # a township B user sees nothing of township A
+    outsider = make_user("b_viewer", "township_staff", tree.b)
+    assert (
+        "预警测试户" not in login(outsider).get(reverse("assistance:alert_list")).content.decode()
+    )
+
+
+def test_alert_detail_shows_rule_version_and_facts_with_figures(login, users, alert):
+    body = (
+        login(users.township_staff)
+        .get(reverse("assistance:alert_detail", args=[alert.pk]))
+        .content.decode()
+    )
+    assert "大额教育支出预警" in body and "第 1 版" in body
+    assert "年教育支出(元)" in body and "15000.00" in body
+    assert "办结预警" in body
+
+
+def test_closing_from_the_page_needs_a_reason(login, users, alert):
+    client = login(users.township_staff)
+    url = reverse("assistance:alert_close", args=[alert.pk])
+    page = client.post(url, {"outcome": "helped", "reason": ""})
+    assert page.status_code == 200 and "请填写处置说明" in page.content.decode()
+    alert.refresh_from_db()
+    assert alert.status == "open"
+    response = client.post(url, {"outcome": "helped", "reason": "已发放金秋助学金"})
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert (alert.status, alert.outcome) == ("closed", "helped")
+
+
+def test_a_view_only_role_sees_no_close_form(login, users, alert):
+    body = (
+        login(users.leader)
+        .get(reverse("assistance:alert_detail", args=[alert.pk]))
+        .content.decode()
+    )
+    assert "办结预警" not in body
+
+
+def test_overdue_list_and_map_count_per_org(login, users, alert):
+    Alert.objects.filter(pk=alert.pk).update(deadline=ON - datetime.timedelta(days=1))
+    client = login(users.county_staff)
+    overdue = client.get(reverse("assistance:alert_overdue")).content.decode()
+    assert "预警测试户" in overdue
+    page = client.get(reverse("assistance:alert_map")).content.decode()
+    assert "甲镇总工会" in page and 'id="alert-map-data"' in page
+    assert "vendor/echarts.min.js" in page
+    [row] = selectors.alert_map(users.county_staff)
+    assert (row.org.name, row.open, row.overdue) == ("甲镇总工会", 1, 1)
+
+
+def test_rules_page_lists_rules_and_county_admin_saves_settings_and_versions(login, users, tree):
+    client = login(users.county_admin)
+    page = client.get(reverse("assistance:rules")).content.decode()
+    assert "收入临界预警" in page and "保存本县设置" in page
+    response = client.post(
+        reverse("assistance:rule_save", args=["job_loss", "county"]),
+        {
+            "c-job_loss-enabled": "",
+            "c-job_loss-effective_from": "2026-07-01",
+            "c-job_loss-p_days": "45",
+        },
+    )
+    assert response.status_code == 302
+    setting = services.setting_in_force(tree.county, "job_loss", datetime.date(2026, 7, 1))
+    assert (setting.enabled, setting.overrides) == (False, {"days": 45})
+    client.post(
+        reverse("assistance:rule_save", args=["job_loss", "version"]),
+        {"v-job_loss-p_days": "90", "v-job_loss-p_risk": "high", "v-job_loss-note": "延长回溯期"},
+    )
+    assert services.rule_current("job_loss").version == 2
+    staff_page = login(users.township_staff).get(reverse("assistance:rules")).content.decode()
+    assert "收入临界预警" in staff_page and "保存本县设置" not in staff_page
+
+
+def test_fact_forms_record_medical_costs_and_job_losses(login, users, tree):
+    household = applied(tree.a1)
+    client = login(users.township_staff)
+    response = client.post(
+        reverse("assistance:medical_new"),
+        {
+            "id_number": household.id_number,
+            "occurred_on": "2026-06-01",
+            "care": "inpatient",
+            "self_paid": "8000",
+        },
+    )
+    assert response.status_code == 302
+    assert MedicalExpense.objects.get().archive == household
+    client.post(
+        reverse("assistance:job_loss_new"),
+        {"id_number": household.id_number, "lost_on": "2026-06-01", "employer_name": "某厂"},
+    )
+    assert JobLossReport.objects.get().employer_name == "某厂"
+    page = client.post(
+        reverse("assistance:medical_new"),
+        {
+            "id_number": household.id_number,
+            "occurred_on": "2026-06-01",
+            "care": "inpatient",
+            "self_paid": "-5",
+        },
+    )
+    assert "个人自付金额应大于 0" in page.content.decode()
+
+
+def test_the_run_button_queues_a_run_and_its_page_shows_progress(
+    login, users, tree, django_capture_on_commit_callbacks
+):
+    figures(archived(tree.a1), schooling_expense=Decimal("15000"))
+    client = login(users.county_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("assistance:run_start"))
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "已完成" in page and "大额教育支出" in page
+
+
+def test_township_staff_cannot_start_a_run(login, users):
+    response = login(users.township_staff).post(reverse("assistance:run_start"))
+    assert response.status_code == 302
+    assert not services.MonitoringRun.objects.exists()
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+def _api(client, user, method, url, body=None):
+    token = token_create(user=user, name="t")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    if method == "get":
+        return client.get(url, **headers)
+    return client.post(url, data=json.dumps(body or {}), content_type="application/json", **headers)
+
+
+def test_api_lists_filters_and_masks(client, users, alert):
+    data = _api(
+        client, users.township_staff, "get", "/api/v1/alerts?rule=schooling_cost&limit=1"
+    ).json()
+    [item] = data["items"]
+    assert item["rule"] == {
+        "code": "schooling_cost",
+        "name": "大额教育支出预警",
+        "version": 1,
+        "description": alert.rule.description,
+    }
+    assert item["target"]["name"] == "预警测试户"
+    assert "*" in item["target"]["id_number"] and alert.archive.id_number not in json.dumps(data)
+    assert item["facts"]["schooling_expense"] == "15000.00"
+    assert (
+        _api(client, users.township_staff, "get", "/api/v1/alerts?rule=job_loss").json()["items"]
+        == []
+    )
+
+
+def test_api_close_requires_reason_and_answers_409_when_closed(client, users, alert):
+    url = f"/api/v1/alerts/{alert.pk}/close"
+    bad = _api(client, users.township_staff, "post", url, {"outcome": "helped", "reason": ""})
+    assert bad.status_code == 422
+    ok = _api(
+        client, users.township_staff, "post", url, {"outcome": "archived", "reason": "已建档"}
+    )
+    assert ok.status_code == 200 and ok.json()["status"] == "closed"
+    again = _api(client, users.township_staff, "post", url, {"outcome": "helped", "reason": "再次"})
+    assert again.status_code == 409
+
+
+def test_api_is_in_the_openapi_document_with_chinese_summaries(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert paths["/api/v1/alerts"]["get"]["summary"] == "预警列表"
+    assert paths["/api/v1/alerts/{id}"]["get"]["summary"] == "预警详情"
+    assert paths["/api/v1/alerts/{id}/close"]["post"]["summary"] == "办结预警"
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def _imports(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def _import(user, rows):
+    job = import_upload(
+        actor=user, kind="disaster_list", file=xlsx_upload(rows, name="受灾名单.xlsx")
+    )
+    if job.valid_rows:
+        job = import_commit(actor=user, job=job, mode="skip_invalid")
+    return job
+
+
+def test_disaster_list_import_records_events_once_and_they_fire(_imports, users, tree):
+    household = applied(tree.a1)
+    rows = [
+        ["身份证号", "姓名", "发生日期", "灾害类型", "损失金额(元)"],
+        [household.id_number, household.name, "2026-06-25", "洪水", "1.2万"],
+        ["339901198001010015", "无名", "2026-06-25", "洪涝", "100"],
+    ]
+    job = _import(users.township_staff, rows)
+    assert (job.created_count, job.error_rows) == (1, 1)
+    event = DisasterEvent.objects.get()
+    assert (event.archive, event.kind, event.loss, event.source) == (
+        household,
+        "flood",
+        Decimal("12000.00"),
+        "import",
+    )
+    again = _import(users.township_staff, rows)
+    assert again.created_count == 0 and DisasterEvent.objects.count() == 1
+    run()
+    assert Alert.objects.get(archive=household, rule_code="disaster").risk == "high"
+
+
+def test_the_import_page_offers_the_disaster_list(_imports, login, users):
+    page = login(users.township_staff).get("/imports/new/disaster_list/")
+    assert page.status_code == 200 and "灾害或意外事故名单" in page.content.decode()
+
+
+# --- statistics -------------------------------------------------------------------------------------
+
+
+def test_alert_stats_counts_opened_closed_on_time_late_and_overdue(users, tree):
+    households = [figures(archived(tree.a1), schooling_expense=Decimal("15000")) for _ in range(4)]
+    run()
+    alerts = list(Alert.objects.filter(archive__in=households).order_by("id"))
+    services.alert_close(actor=None, alert=alerts[0], outcome="helped", reason="已帮扶")
+    Alert.objects.filter(pk=alerts[0].pk).update(deadline=datetime.date(2100, 1, 1))
+    services.alert_close(actor=None, alert=alerts[1], outcome="no_action", reason="已核实")
+    Alert.objects.filter(pk=alerts[1].pk).update(deadline=ON)  # closed (today) after ON: late
+    Alert.objects.filter(pk=alerts[2].pk).update(deadline=ON - datetime.timedelta(days=1))
+    Alert.objects.filter(pk=alerts[3].pk).update(deadline=datetime.date(2100, 1, 1))
+    stats = selectors.alert_stats(users.county_staff, year=2026)
+    assert {
+        k: stats[k]
+        for k in ("opened", "closed", "closed_on_time", "closed_late", "open", "overdue")
+    } == {"opened": 4, "closed": 2, "closed_on_time": 1, "closed_late": 1, "open": 2, "overdue": 1}
+    assert stats["on_time_rate"] == 50.0
+    schooling = next(r for r in stats["by_rule"] if r["code"] == "schooling_cost")
+    assert schooling["opened"] == 4 and schooling["overdue"] == 1
+    assert selectors.alert_stats(users.county_staff, year=2025)["opened"] == 0
+    outsider = make_user("b_stats", "township_staff", tree.b)
+    assert selectors.alert_stats(outsider, year=2026)["opened"] == 0

@@ -1,0 +1,224 @@
+"""Each monitoring rule fires exactly on its boundary and not below (hand-built households)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from gonghui.assistance.models import Alert, DisasterEvent
+from gonghui.assistance.monitoring import services
+from gonghui.assistance.monitoring.definitions import RuleCode
+from gonghui.assistance.tests.monitoring_helpers import (
+    ON,
+    applied,
+    archived,
+    disaster,
+    figures,
+    job_loss,
+    medical,
+    run,
+    watched,
+)
+from gonghui.members.tests.factories import build_member
+
+pytestmark = pytest.mark.django_db
+
+
+def fired(code, target):
+    field = "member" if target.__class__.__name__ == "Member" else "archive"
+    return list(Alert.objects.filter(rule_code=code, **{field: target}))
+
+
+# --- income near the line: ≤ 1.5 × 低保 (800) = 1,200 a person a month -------------------------
+
+
+def test_income_near_line_fires_at_the_line_and_not_a_cent_above(tree):
+    # given two watched households of 3 with no essential costs: 43,200 a year = 1,200 a month
+    at_line = figures(watched(tree.a1), annual_income=Decimal("43200"), household_size=3)
+    above = figures(watched(tree.a1), annual_income=Decimal("43200.36"), household_size=3)
+    # when the rules run
+    run()
+    # then only the one at the line fires, with its figures
+    [alert] = fired(RuleCode.INCOME_NEAR_LINE, at_line)
+    assert alert.facts["per_capita_monthly_net"] == "1200.00"
+    assert alert.facts["line"] == "1200.00"
+    assert alert.facts["standard"] == "800.00"
+    assert alert.risk == "medium"
+    assert fired(RuleCode.INCOME_NEAR_LINE, above) == []
+
+
+def test_income_near_line_counts_essential_costs_and_marks_below_the_standard_high(tree):
+    # given 43,200 + 7,200 medical = net 43,200, and a household at 1× the standard
+    costs = figures(
+        watched(tree.a1),
+        annual_income=Decimal("50400"),
+        medical_expense=Decimal("7200"),
+        household_size=3,
+    )
+    poor = figures(watched(tree.a1), annual_income=Decimal("28800"), household_size=3)
+    run()
+    assert fired(RuleCode.INCOME_NEAR_LINE, costs)[0].facts["essential_expenditure"] == "7200.00"
+    assert fired(RuleCode.INCOME_NEAR_LINE, poor)[0].risk == "high"
+
+
+def test_income_near_line_ignores_households_being_helped(tree):
+    # given an archived (helped) household far below the line
+    helped = figures(archived(tree.a1), annual_income=Decimal("1200"), household_size=3)
+    run()
+    assert fired(RuleCode.INCOME_NEAR_LINE, helped) == []
+
+
+# --- medical cost -------------------------------------------------------------------------------
+
+
+def test_inpatient_cost_of_an_exited_household_fires_at_5000(tree):
+    at_line, below = watched(tree.a1), watched(tree.a1)
+    medical(at_line, "3000")
+    medical(at_line, "2000", days_ago=200)
+    medical(below, "4999.99")
+    run()
+    [alert] = fired(RuleCode.MEDICAL_COST, at_line)
+    assert alert.facts["inpatient_self_paid"] == "5000.00"
+    assert alert.facts["inpatient_line"] == "5000.00"
+    assert alert.facts["records"] == 2
+    assert alert.facts["fired_by"] == ["inpatient"]
+    assert alert.risk == "high"
+    assert fired(RuleCode.MEDICAL_COST, below) == []
+
+
+def test_inpatient_cost_of_other_households_and_members_fires_at_20000(tree):
+    at_line, below = applied(tree.a1), applied(tree.a1)
+    member, poorer = build_member(org=tree.a1), build_member(org=tree.a1)
+    medical(at_line, "20000")
+    medical(below, "19999.99")
+    medical(member, "20000")
+    medical(poorer, "19999.99")
+    run()
+    assert len(fired(RuleCode.MEDICAL_COST, at_line)) == 1
+    assert fired(RuleCode.MEDICAL_COST, below) == []
+    [alert] = fired(RuleCode.MEDICAL_COST, member)
+    assert alert.archive_id is None and alert.org == tree.a1
+    assert fired(RuleCode.MEDICAL_COST, poorer) == []
+
+
+def test_inpatient_cost_outside_the_year_does_not_count(tree):
+    household = watched(tree.a1)
+    medical(household, "5000", days_ago=365)  # the window is the last 365 days, today included
+    run()
+    assert fired(RuleCode.MEDICAL_COST, household) == []
+
+
+def test_outpatient_cost_fires_at_500_in_the_last_30_days(tree):
+    at_line, below, old = applied(tree.a1), applied(tree.a1), applied(tree.a1)
+    medical(at_line, "300", care="outpatient", days_ago=1)
+    medical(at_line, "200", care="outpatient", days_ago=29)
+    medical(below, "499.99", care="outpatient")
+    medical(old, "500", care="outpatient", days_ago=30)
+    run()
+    [alert] = fired(RuleCode.MEDICAL_COST, at_line)
+    assert alert.facts["outpatient_self_paid"] == "500.00"
+    assert alert.facts["fired_by"] == ["outpatient"]
+    assert alert.risk == "medium"
+    assert fired(RuleCode.MEDICAL_COST, below) == []
+    assert fired(RuleCode.MEDICAL_COST, old) == []
+
+
+def test_a_household_members_cost_is_recorded_on_the_archive(tree):
+    from gonghui.assistance.services import household_member_add
+    from gonghui.members.tests.factories import make_id_number
+
+    household = applied(tree.a1)
+    child_id = make_id_number(n=4321, birth=datetime.date(2010, 5, 5))
+    household_member_add(
+        actor=None, archive=household, relation="child", name="孩子", id_number=child_id
+    )
+    expense = services.medical_expense_record(
+        actor=None, id_number=child_id, occurred_on=ON, care="inpatient", self_paid="20000"
+    )
+    assert (expense.archive_id, expense.member_id) == (household.pk, None)
+
+
+# --- schooling cost -------------------------------------------------------------------------------
+
+
+def test_schooling_cost_fires_at_10000_a_year(tree):
+    at_line = figures(archived(tree.a1), schooling_expense=Decimal("10000"))
+    below = figures(archived(tree.a1), schooling_expense=Decimal("9999.99"))
+    run()
+    [alert] = fired(RuleCode.SCHOOLING_COST, at_line)
+    assert alert.facts["schooling_expense"] == "10000.00"
+    assert fired(RuleCode.SCHOOLING_COST, below) == []
+
+
+# --- disaster, job loss -----------------------------------------------------------------------------
+
+
+def test_disaster_fires_within_the_last_30_days_only(tree):
+    recent, old = applied(tree.a1), applied(tree.a1)
+    member = build_member(org=tree.a1)
+    disaster(recent, days_ago=29, loss=12000)
+    disaster(old, days_ago=30)
+    disaster(member, days_ago=0, loss=100)
+    run()
+    [alert] = fired(RuleCode.DISASTER, recent)
+    assert alert.facts["loss"] == "12000.00"
+    assert alert.facts["kind"] == "洪涝"
+    assert alert.risk == "high"
+    assert fired(RuleCode.DISASTER, old) == []
+    assert fired(RuleCode.DISASTER, member)[0].risk == "medium"
+
+
+def test_the_same_disaster_recorded_twice_is_one_event(tree):
+    household = applied(tree.a1)
+    disaster(household)
+    disaster(household)
+    assert DisasterEvent.objects.filter(archive=household).count() == 1
+
+
+def test_job_loss_fires_within_the_last_60_days_only(tree):
+    recent, old = applied(tree.a1), applied(tree.a1)
+    job_loss(recent, days_ago=59)
+    job_loss(old, days_ago=60)
+    run()
+    assert fired(RuleCode.JOB_LOSS, recent)[0].facts["reports"] == 1
+    assert fired(RuleCode.JOB_LOSS, old) == []
+
+
+# --- yearly check overdue ------------------------------------------------------------------------------
+
+
+def test_review_overdue_fires_the_day_after_the_due_date(tree):
+    late = figures(archived(tree.a1), next_review_due=ON - datetime.timedelta(days=1))
+    due_today = figures(archived(tree.a1), next_review_due=ON)
+    very_late = figures(archived(tree.a1), next_review_due=ON - datetime.timedelta(days=91))
+    run()
+    [alert] = fired(RuleCode.REVIEW_OVERDUE, late)
+    assert (alert.facts["overdue_days"], alert.risk) == (1, "low")
+    assert fired(RuleCode.REVIEW_OVERDUE, due_today) == []
+    assert fired(RuleCode.REVIEW_OVERDUE, very_late)[0].risk == "medium"
+
+
+# --- exited household in its watch window ---------------------------------------------------------------
+
+
+def test_exited_household_with_a_new_adverse_fact_in_its_watch_window_fires(tree):
+    hit, before_exit, outside_window = watched(tree.a1), watched(tree.a1), watched(tree.a1)
+    job_loss(hit, days_ago=10)
+    job_loss(before_exit, on=hit.exited_on, days_ago=1)  # the day before it exited
+    figures(outside_window, watch_until=ON - datetime.timedelta(days=1))
+    job_loss(outside_window, days_ago=5)
+    run()
+    [alert] = fired(RuleCode.EXITED_ADVERSE, hit)
+    assert alert.facts["adverse"] == ["job_loss"]
+    assert alert.facts["exited_on"] == hit.exited_on.isoformat()
+    assert fired(RuleCode.EXITED_ADVERSE, before_exit) == []
+    assert fired(RuleCode.EXITED_ADVERSE, outside_window) == []
+
+
+def test_rejected_archives_and_other_counties_are_left_alone(tree):
+    from gonghui.assistance.tests.factories import advance
+
+    rejected = advance(applied(tree.a1), "rejected")
+    figures(rejected, schooling_expense=Decimal("50000"))
+    run()
+    assert not Alert.objects.filter(archive=rejected).exists()

@@ -1,0 +1,85 @@
+"""The statistics page of hardship assistance and its .xlsx standard report."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from gonghui.assistance import stats
+from gonghui.assistance.standards import today
+from gonghui.core.export import export_workbook, xlsx_response
+from gonghui.core.modules import Action
+from gonghui.core.scope import can
+
+MODULE = "assistance"
+FIRST_YEAR = 2000
+
+
+def _require(request, action: str) -> None:
+    if not can(request.user, MODULE, action):
+        raise Http404
+
+
+def _year(request) -> int:
+    current = today().year
+    raw = request.GET.get("year", "").strip()
+    if raw.isdigit() and FIRST_YEAR <= int(raw) <= current:
+        return int(raw)
+    return current
+
+
+def _chart_data(data: stats.ArchiveStats) -> dict:
+    rows = list(data.rows)
+    return {
+        "orgs": [r.label for r in rows],
+        "categories": [label for _code, label, _n in data.by_category],
+        "by_org": {label: [r.counts[code] for r in rows] for code, label, _n in data.by_category},
+        "by_category": [{"name": label, "value": n} for _code, label, n in data.by_category],
+        "causes": [label for _code, label, _main, _any in data.by_cause],
+        "cause_main": [main for _code, _label, main, _any in data.by_cause],
+        "cause_any": [n for _code, _label, _main, n in data.by_cause],
+        "groups": [{"name": label, "value": g["total"]} for label, g in data.groups],
+        "flows": [data.flows.get(k, 0) for k in ("new", "existing", "relapsed")],
+        "year": data.year,
+    }
+
+
+@login_required
+def archive_stats(request):
+    """Archives by category, cause and org; 增量/存量/返困 for a year; 城镇/农民工."""
+    _require(request, Action.VIEW)
+    year = _year(request)
+    data = stats.archive_stats(request.user, year=year, action=Action.VIEW)
+    headers, rows = stats.stats_table(data, with_causes=False)
+    return render(
+        request,
+        "assistance/stats.html",
+        {
+            "stats": data,
+            "year": year,
+            "years": list(range(today().year, today().year - 6, -1)),
+            "headers": headers,
+            "table": [list(zip(headers, row, strict=True)) for row in rows] if data.rows else [],
+            "chart_data": _chart_data(data),
+            "categories": stats.CATEGORIES,
+            "can_export": can(request.user, MODULE, Action.EXPORT),
+        },
+    )
+
+
+@login_required
+def archive_stats_export(request):
+    """The standard report (counts only, no personal data) as .xlsx; audited."""
+    _require(request, Action.EXPORT)
+    year = _year(request)
+    data = stats.archive_stats(request.user, year=year, action=Action.EXPORT)
+    headers, rows = stats.stats_table(data)
+    content = export_workbook(
+        actor=request.user,
+        what="archive_stats",
+        headers=headers,
+        rows=rows,
+        sheet_name="困难职工帮扶统计",
+        filters={"year": year},
+        title=f"困难职工帮扶统计表({year}年)",
+    )
+    return xlsx_response(content, f"困难职工帮扶统计-{year}")
