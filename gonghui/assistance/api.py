@@ -109,6 +109,7 @@ class ArchiveOut(ArchiveSummaryOut):
     phone: str = Field(description="手机号码(脱敏)")
     member_id: int | None = Field(description="关联的会员档案")
     employer_name: str
+    address: str
     health_status: str
     health_detail: str = Field(description="健康状况说明(脱敏)")
     disability_level: str
@@ -190,6 +191,7 @@ class ArchiveCreateIn(_Strict):
     id_number: str = Field(max_length=40, description="身份证号；性别和出生日期由其得出")
     phone: str = Field("", max_length=30)
     employer_name: str = Field("", max_length=150)
+    address: str = Field("", max_length=200, description="家庭住址")
     health_status: HealthStatus = HealthStatus.HEALTHY
     health_detail: str = Field("", max_length=500)
     disability_level: DisabilityLevel = DisabilityLevel.NONE
@@ -217,6 +219,7 @@ class ArchiveUpdateIn(_Strict):
     id_number: str | None = Field(None, max_length=40)
     phone: str | None = Field(None, max_length=30)
     employer_name: str | None = Field(None, max_length=150)
+    address: str | None = Field(None, max_length=200)
     health_status: HealthStatus | None = None
     health_detail: str | None = Field(None, max_length=500)
     disability_level: DisabilityLevel | None = None
@@ -241,6 +244,7 @@ class ArchiveUpdateIn(_Strict):
 _BLANKABLE = {
     "phone",
     "employer_name",
+    "address",
     "health_detail",
     "disability_detail",
     "bank_name",

@@ -43,6 +43,7 @@ class ArchiveForm(forms.Form):
         label="手机号码", max_length=20, required=False, widget=forms.TextInput({"type": "tel"})
     )
     employer_name = forms.CharField(label="工作单位", max_length=150, required=False)
+    address = forms.CharField(label="家庭住址", max_length=200, required=False)
     hukou_type = forms.ChoiceField(
         label="户籍类型", choices=[("", "请选择")] + list(HukouType.choices)
     )

@@ -133,6 +133,8 @@ COLUMNS = (
            mask=mask_phone, example="13800001234"),
     Column("employer_name", "工作单位", ("单位名称", "所在单位"),
            parse=parsers.text(max_length=150)),
+    Column("address", "家庭住址", ("住址", "家庭地址", "现住址", "居住地址"),
+           parse=parsers.text(max_length=200)),
     Column("hukou_type", "户籍类型", ("户口性质", "户籍性质", "户口类型"),
            parse=parsers.choice(HukouType.choices, aliases=_HUKOU_ALIASES),
            help="城镇 / 农业。", example="城镇"),

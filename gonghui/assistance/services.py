@@ -79,6 +79,7 @@ ARCHIVE_EDITABLE_FIELDS = (
     "id_number",
     "phone",
     "employer_name",
+    "address",
     "health_status",
     "health_detail",
     "disability_level",
@@ -290,6 +291,7 @@ def _clean_archive(
     else:
         data["phone_hash"] = keyed_hash(data["phone"]) if data["phone"] else ""
     data["employer_name"] = normalise_text(data.get("employer_name"))[:150]
+    data["address"] = normalise_text(data.get("address"))[:200]
     if not data["employer_name"] and member is not None and member.employer is not None:
         data["employer_name"] = member.employer.name[:150]
     _choice(data, "health_status", HealthStatus, "健康状况", errors)

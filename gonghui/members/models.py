@@ -236,6 +236,13 @@ class Member(OrgOwned):
             models.Index(fields=["phone_last4"], name="member_phone_last4"),
             models.Index(fields=["id_number_hash"], name="member_id_hash"),
             models.Index(fields=["phone_hash"], name="member_phone_hash"),
+            # A township's list filtered by form, or by migrant + joined year, deep pages
+            # included (bench/member_list.py, page 50: 52 -> 21 ms and 87 -> 20 ms).
+            models.Index(fields=["org_anchor", "employment_form", "id"], name="member_anchor_form"),
+            models.Index(
+                fields=["org_anchor", "is_migrant_worker", "joined_on"],
+                name="member_anchor_migrant_joined",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -108,6 +108,13 @@ class ApplyForm(FiguresForm):
         attrs={"inputmode": "tel", "autocomplete": "tel"},
     )
     employer_name = _text("工作单位", help_text="没有固定单位可不填。", max_length=150)
+    address = forms.CharField(
+        label="家庭住址",
+        max_length=200,
+        help_text="工会将入户核实，请填写到门牌号。",
+        error_messages={"required": "请填写家庭住址，工会需要入户核实。"},
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
     hukou_type = _select("户籍类型", HukouType.choices)
     is_migrant_worker = forms.BooleanField(label="我是农民工(进城务工)", required=False)
     health_status = _select("本人健康状况", HealthStatus.choices, blank="")
@@ -134,6 +141,7 @@ class ApplyForm(FiguresForm):
         "name",
         "id_number",
         "phone",
+        "address",
         "employer_name",
         "hukou_type",
         "is_migrant_worker",

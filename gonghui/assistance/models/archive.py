@@ -70,6 +70,7 @@ class HardshipArchive(OrgOwned):
         related_name="hardship_archives",
     )
     employer_name = models.CharField("工作单位", max_length=150, blank=True)
+    address = models.CharField("家庭住址", max_length=200, blank=True)
     health_status = models.CharField(
         "健康状况", max_length=10, choices=HealthStatus.choices, default=HealthStatus.HEALTHY
     )

@@ -75,11 +75,13 @@ def test_create_update_with_version_and_chinese_errors(api, users, tree):
         "annual_income": "15000",
         "main_cause": "unemployed",
         "secondary_causes": ["child_schooling"],
+        "address": "甲镇 幸福路　８号",
     }
     created = api(users.grassroots_staff, "post", "/api/v1/archives", body)
     assert created.status_code == 201, created.content
     archive = created.json()
     assert archive["status"] == "applied" and archive["secondary_causes"] == ["child_schooling"]
+    assert archive["address"] == "甲镇 幸福路 8号"  # normalised like every text field
     patch = api(
         users.grassroots_staff, "patch", f"/api/v1/archives/{archive['id']}",
         {"version": archive["version"], "annual_income": "30000"},

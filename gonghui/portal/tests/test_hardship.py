@@ -55,6 +55,7 @@ def _application(tree, **overrides):
         "name": "王困难",
         "id_number": make_id_number(n=4101, birth=datetime.date(1980, 5, 6)),
         "phone": "13900002468",
+        "address": "青禾县甲镇幸福路 8 号",
         "hukou_type": "urban",
         "main_cause": "serious_illness",
         "promise": "on",
@@ -283,3 +284,12 @@ def test_status_check_validates_and_is_rate_limited(client, tree, county_standar
         assert client.post(STATUS, {"id_number": number, "phone": "13900001111"}).status_code == 404
     limited = client.post(STATUS, {"id_number": number, "phone": "13900001111"})
     assert limited.status_code == 429 and "查询过于频繁" in _html(limited)
+
+
+def test_an_application_needs_the_home_address(client, tree):
+    from gonghui.assistance.models import HardshipArchive
+
+    response = client.post(APPLY, _application(tree, address=""))
+    assert response.status_code == 422
+    assert "请填写家庭住址，工会需要入户核实。" in response.content.decode()
+    assert not HardshipArchive.objects.exists()

@@ -61,6 +61,7 @@ def test_self_check_then_apply_then_status_on_a_phone(phone_page, browser_log, t
     page.fill("#id_name", "王困难")
     page.fill("#id_id_number", make_id_number(n=4301, birth=datetime.date(1981, 7, 8)))
     page.fill("#id_phone", "13900002468")
+    page.fill("#id_address", "青禾县甲镇幸福路 8 号")
     page.select_option("#id_hukou_type", "urban")
     page.select_option("#id_main_cause", "serious_illness")
     page.select_option("#id_household-0-relation", "spouse")
@@ -77,6 +78,7 @@ def test_self_check_then_apply_then_status_on_a_phone(phone_page, browser_log, t
     _shot(page, "done")
     archive = HardshipArchive.objects.get()
     assert archive.source == "portal" and archive.household_members.count() == 1
+    assert archive.address == "青禾县甲镇幸福路 8 号"
     # and the status check finds it by ID number and phone
     page.get_by_role("link", name="查询办理进度").click()
     page.fill("#id_id_number", archive.id_number)
