@@ -273,9 +273,13 @@ def site_nearest(
     kind = kind or None
     radius = NEAREST_INITIAL_RADIUS_M
     if connection.vendor == "postgresql" and not open_now:
-        found = _nearest_in_one_query(lat, lng, limit, kind, mask, radius)
-        if found is not None:
-            return found
+        while radius <= NEAREST_MAX_BOX_RADIUS_M:
+            outcome = _nearest_in_one_query(lat, lng, limit, kind, mask, radius)
+            if isinstance(outcome, list):
+                return outcome
+            if outcome is None:  # a possible tie at the fetch limit: the general path decides
+                break
+            radius *= _growth(outcome, limit)
     while True:
         box = geo.bounding_box(lng, lat, radius) if radius <= NEAREST_MAX_BOX_RADIUS_M else None
         rows = _candidates(box, kind, mask, bool(open_now))
@@ -287,11 +291,15 @@ def site_nearest(
         if len(within) >= limit:
             top = within[:limit]
             break
-        # Grow by the density seen so far (area ∝ r²), at least ×2, at most ×8.
-        growth = 8.0 if not within else math.sqrt(limit / len(within)) * 1.25
-        radius *= min(8.0, max(2.0, growth))
+        radius *= _growth(len(within), limit)
     sites = _nearest_sites([pk for _, pk in top])
     return [NearestSite(site=sites[pk], distance_m=distance) for distance, pk in top]
+
+
+def _growth(found_within: int, limit: int) -> float:
+    """How much to widen the circle: by the density seen so far (area ∝ r²), ×2 to ×8."""
+    growth = 8.0 if not found_within else math.sqrt(limit / found_within) * 1.25
+    return min(8.0, max(2.0, growth))
 
 
 # The same great-circle distance as geo.haversine_m, in PostgreSQL.
@@ -304,14 +312,17 @@ _HAVERSINE_SQL = (
 _NEAREST_MARGIN = 8
 
 
-def _nearest_in_one_query(lat, lng, limit, kind, mask, radius) -> list[NearestSite] | None:
-    """The common case in one round trip (PostgreSQL): the box, ranked by distance in SQL,
-    the shown columns of the nearest limit + margin rows. The answer is re-ranked with
+def _nearest_in_one_query(lat, lng, limit, kind, mask, radius) -> list[NearestSite] | int | None:
+    """One round trip per circle (PostgreSQL): the box, ranked by distance in SQL, the shown
+    columns of the nearest limit + margin rows. The answer is re-ranked with
     geo.haversine_m and accepted only when it is provably the brute-force answer: the
     limit-th site lies inside the box's circle, and every row not fetched is farther (the
-    last fetched row, by SQL, is beyond it by more than rounding could explain). Otherwise
-    None, and the caller takes the general path."""
+    last fetched row, by SQL, is beyond it by more than rounding could explain).
+    Otherwise: the number of sites found inside the circle (fewer than limit: widen it), or
+    None when a tie at the fetch limit cannot be ruled out (the general path decides)."""
     box = geo.bounding_box(lng, lat, radius)
+    if box is None:  # near a pole or the antimeridian: the general path scans everything
+        return None
     quote = connection.ops.quote_name
     fields = [f for f in ServiceSite._meta.concrete_fields if f.attname in _NEAREST_FIELDS]
     columns = ", ".join(quote(f.column) for f in fields)
@@ -344,17 +355,16 @@ def _nearest_in_one_query(lat, lng, limit, kind, mask, radius) -> list[NearestSi
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if len(rows) < limit:
-        return None
     names = [f.attname for f in fields]
     lat_at, lng_at = names.index("lat"), names.index("lng")
     ranked = sorted(
         (geo.haversine_m(lng, lat, row[lng_at], row[lat_at]), row[names.index("id")], row)
         for row in rows
     )
+    within = sum(1 for distance, *_ in ranked if distance <= radius)
+    if within < limit:
+        return within
     kth = ranked[limit - 1][0]
-    if kth > radius:
-        return None
     if len(rows) == limit + _NEAREST_MARGIN and rows[-1][-1] <= kth + 1e-6:
         return None  # an unfetched row might tie with the last one kept
     converters = [(i, f) for i, f in enumerate(fields) if hasattr(f, "from_db_value")]
