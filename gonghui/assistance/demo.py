@@ -18,6 +18,7 @@ from django.db import transaction
 from faker import Faker
 from stdnum.cn import ric
 
+from gonghui.assistance import services
 from gonghui.assistance.category import Basis, CategoryResult, HouseholdFigures, category_compute
 from gonghui.assistance.choices import (
     ArchiveStatus,
@@ -194,7 +195,8 @@ def seed(*, seed: int) -> str:
     existing = HardshipArchive.objects.filter(org__path__startswith=county.path).count()
     target = sum(n for _s, n in PLAN)
     if existing >= target:
-        return f"{existing} archives (+0)"
+        relapsed = _relapse_some(county)  # adds nothing once done
+        return f"{existing} archives (+0)" + (f", {relapsed} relapsed" if relapsed else "")
     rng = random.Random(seed + 4)
     fake = Faker("zh_CN")
     fake.seed_instance(seed + 4)
@@ -212,7 +214,36 @@ def seed(*, seed: int) -> str:
     taken: set[str] = set()
     with transaction.atomic():
         built = _build(rng, fake, unions, members[: target // 3], taken, config, county)
-    return f"{existing + built} archives (+{built}), standards 2024–2026"
+    relapsed = _relapse_some(county)
+    return f"{existing + built} archives (+{built}), standards 2024–2026, {relapsed} relapsed"
+
+
+# 返困: a few exited or watched households meet the entry test again (through the service).
+RELAPSES = [(ArchiveStatus.EXITED, 2), (ArchiveStatus.WATCHED, 3)]
+RELAPSE_ON = TODAY - datetime.timedelta(days=10)
+RELAPSE_NOTES = ["家庭主要劳动力再次失业", "家庭成员突发重病", "子女入学支出增加"]
+
+
+def _relapse_some(county: Org) -> int:
+    in_county = HardshipArchive.objects.filter(org__path__startswith=county.path)
+    if in_county.filter(relapse_count__gt=0).exists():
+        return 0
+    relapsed = 0
+    for status, count in RELAPSES:
+        candidates = in_county.filter(
+            status=status, exited_on__lte=RELAPSE_ON - datetime.timedelta(days=20)
+        ).order_by("archive_number", "id")[:count]
+        for archive in candidates:
+            services.archive_relapse(
+                actor=None,
+                archive=archive,
+                on=RELAPSE_ON,
+                note=RELAPSE_NOTES[relapsed % len(RELAPSE_NOTES)],
+                # 400 yuan a person a month: below the 低保 standard again
+                annual_income=Decimal(400 * 12 * archive.household_size),
+            )
+            relapsed += 1
+    return relapsed
 
 
 def _build(rng, fake, unions, members, taken, config, county) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.assistance import views, views_monitoring, views_stats
+from gonghui.assistance import views, views_monitoring, views_spot_checks, views_stats
 from gonghui.assistance.urls_programmes import programme_urls
 
 app_name = "assistance"
@@ -10,6 +10,7 @@ urlpatterns = [
     path("standards/", views.standards, name="standards"),
     path("stats/", views_stats.archive_stats, name="stats"),
     path("stats/export/", views_stats.archive_stats_export, name="stats_export"),
+    path("spot-checks/", views_spot_checks.spot_checks, name="spot_checks"),
     path("<int:pk>/", views.archive_detail, name="detail"),
     path("<int:pk>/edit/", views.archive_edit, name="edit"),
     path("<int:pk>/unmask/", views.archive_unmask, name="unmask"),

@@ -81,6 +81,7 @@ MODULES: dict[str, Module] = {
                 NavLink("帮扶项目", "assistance:programme_list", "项"),
                 NavLink("走访", "assistance:visit_list", "访"),
                 NavLink("帮扶统计", "assistance:stats", "统"),
+                NavLink("年度抽查", "assistance:spot_checks", "抽"),
             ),
         ),
         Module("accounts", "用户与角色", (NavLink("用户与角色", "accounts:user_list", "人"),)),

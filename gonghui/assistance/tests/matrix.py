@@ -12,7 +12,8 @@ from django.forms.models import model_to_dict
 
 from gonghui.assistance import services
 from gonghui.assistance.choices import ArchiveStatus
-from gonghui.assistance.models import HardshipArchive, LivingAllowanceStandard
+from gonghui.assistance.models import HardshipArchive, LivingAllowanceStandard, SpotCheckDraw
+from gonghui.assistance.standards import county_of
 from gonghui.assistance.tests.factories import (
     PDF_BYTES,
     RECOVERED,
@@ -313,6 +314,29 @@ ENDPOINTS = [
             "effective_from": "2026-01-01",
         },
         snapshot=lambda t: LivingAllowanceStandard.objects.count(),
+        scoped=False,
+        success=(302,),
+    ),
+    # 年度抽查: every role sits at township A, so no one here draws for the county; those
+    # holding `approve` are told so (302), test_spot_check_views.py covers a county's draw.
+    Endpoint(
+        "assistance.spot_checks",
+        "GET",
+        MODULE,
+        "view",
+        lambda t: "/assistance/spot-checks/",
+        _archives(ArchiveStatus.ARCHIVED),
+        scoped=False,
+    ),
+    Endpoint(
+        "assistance.spot_check_draw",
+        "POST",
+        MODULE,
+        "approve",
+        lambda t: "/assistance/spot-checks/",
+        _archives(ArchiveStatus.ARCHIVED),
+        data=lambda a: {"county": county_of(a.org).pk, "year": "2026"},
+        snapshot=lambda a: SpotCheckDraw.objects.count(),
         scoped=False,
         success=(302,),
     ),

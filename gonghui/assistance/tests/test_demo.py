@@ -50,6 +50,12 @@ def test_demo_archives_cover_every_status_and_category_and_seed_once():
         HardshipCategory.values
     )
     assert LivingAllowanceStandard.objects.count() == 3
+    # and a few exited or watched households relapsed (返困) through the service, once
+    relapsed = HardshipArchive.objects.filter(relapse_count__gt=0)
+    assert "5 relapsed" in first
+    assert relapsed.count() == 5
+    assert set(relapsed.values_list("status", flat=True)) == {"applied"}
+    assert ArchiveStep.objects.filter(action="relapse").count() == 5
     county = Org.objects.get(code=demo.COUNTY_CODE)
     # and the stored calculations re-explain with their own figures
     for row in ArchiveAssessment.objects.select_related("standard", "thresholds")[:50]:

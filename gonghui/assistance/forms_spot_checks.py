@@ -1,0 +1,31 @@
+"""The spot-check draw form: the service validates the year and the share."""
+
+from django import forms
+
+from gonghui.accounts.forms import OrgChoiceField
+
+
+class SpotCheckDrawForm(forms.Form):
+    year = forms.IntegerField(
+        label="年度",
+        error_messages={"required": "请填写年度。", "invalid": "请填写正确的年度，如 2026。"},
+        widget=forms.NumberInput({"inputmode": "numeric"}),
+    )
+    share = forms.CharField(
+        label="抽查比例",
+        required=False,
+        max_length=6,
+        help_text="留空按本县参数(不低于 0.30)；可填更高比例，如 0.5。",
+        widget=forms.TextInput({"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, counties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"] = OrgChoiceField(
+            label="县(市、区)总工会",
+            orgs=counties,
+            error_messages={"required": "请选择县总工会。", "invalid_choice": "请选择县总工会。"},
+        )
+        self.order_fields(["county", "year", "share"])
+        if len(self.fields["county"].choices) == 2:  # one county: preselect it
+            self.fields["county"].initial = self.fields["county"].choices[1][0]

@@ -1,0 +1,68 @@
+"""The yearly spot checks (年度抽查): the draws in scope, the latest draw's households and
+whether each has its spot review, and the county's draw for a year."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from gonghui.assistance import selectors_spot_checks as selectors
+from gonghui.assistance import services
+from gonghui.assistance.forms_spot_checks import SpotCheckDrawForm
+from gonghui.assistance.standards import today
+from gonghui.core.errors import ServiceError
+from gonghui.core.modules import Action
+from gonghui.core.scope import can
+from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
+
+MODULE = "assistance"
+NOT_A_COUNTY_APPROVER = "抽查名单须由县总工会有审批权限的工作人员抽取。"
+
+
+@login_required
+def spot_checks(request):
+    if not can(request.user, MODULE, Action.VIEW):
+        raise Http404
+    counties = selectors.drawing_counties(request.user)
+    form = SpotCheckDrawForm(
+        request.POST or None, counties=counties, initial={"year": today().year}
+    )
+    if request.method == "POST":
+        if not can(request.user, MODULE, Action.APPROVE):
+            raise Http404
+        if not counties.exists():
+            messages.error(request, NOT_A_COUNTY_APPROVER)
+            return redirect("assistance:spot_checks")
+        posted_org_or_404(request, "county", MODULE, Action.VIEW)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                draw = services.spot_check_draw(
+                    actor=request.user,
+                    county=counties.get(pk=data["county"]),
+                    year=data["year"],
+                    share=data["share"],
+                )
+            except ServiceError as exc:
+                form_apply_error(request, form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"已抽取 {draw.org.name} {draw.year} 年抽查名单：在档 "
+                    f"{len(draw.population)} 户，抽中 {len(draw.drawn)} 户。",
+                )
+                return redirect("assistance:spot_checks")
+    draws = list(selectors.draw_list(request.user)[:50])
+    latest = draws[0] if draws else None
+    drawn = selectors.drawn_archives(request.user, latest) if latest else []
+    return render(
+        request,
+        "assistance/spot_checks.html",
+        {
+            "draws": draws,
+            "latest": latest,
+            "drawn": drawn,
+            "reviewed_count": sum(1 for d in drawn if d.review),
+            "form": form if counties.exists() else None,
+        },
+    )
