@@ -18,7 +18,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -29,6 +28,7 @@ from gonghui.assistance.models import HardshipArchive
 from gonghui.assistance.standards import assess, today
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
+from gonghui.core.ratelimit import at_limit, hit_over_limit
 from gonghui.core.text import normalise_text
 from gonghui.members.idnumber import IdNumberError, id_number_clean, phone_clean
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
@@ -57,14 +57,8 @@ def _over(key: str, limit: tuple[int, int], *, count: bool = True) -> bool:
     """Count one hit in the window (unless count=False); True when over the limit."""
     allowed, seconds = limit
     if not count:
-        return (cache.get(key) or 0) >= allowed
-    cache.add(key, 0, seconds)
-    try:
-        hits = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, seconds)
-        hits = 1
-    return hits > allowed
+        return at_limit(key, allowed)
+    return hit_over_limit(key, allowed, seconds)
 
 
 # --- where a worker can turn --------------------------------------------------------------

@@ -13,7 +13,6 @@ phone does not match answers exactly like an unknown ID number.
 import datetime
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -22,6 +21,7 @@ from gonghui.audit.services import AuditAction, AuditResult, audit_record
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from gonghui.core.modules import Action
+from gonghui.core.ratelimit import hit_over_limit
 from gonghui.core.scope import get_in_scope_or_404, org_in_scope, scope_queryset
 from gonghui.core.text import normalise_text
 from gonghui.members import services
@@ -158,14 +158,7 @@ class StatusView:
 
 
 def _hit(key: str, limit: int) -> bool:
-    """Count one hit in the window; True when over the limit."""
-    cache.add(key, 0, STATUS_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, STATUS_WINDOW_SECONDS)
-        count = 1
-    return count > limit
+    return hit_over_limit(key, limit, STATUS_WINDOW_SECONDS)
 
 
 def application_status_check(*, id_number: str, phone: str, ip: str | None) -> StatusView:

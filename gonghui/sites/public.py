@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.masking import mask_phone
+from gonghui.core.ratelimit import hit_over_limit
 from gonghui.sites import geo
 from gonghui.sites.hours import SHANGHAI
 from gonghui.sites.models import WEEKDAY_LABELS, WEEKDAYS, Facility, ServiceSite, Standard
@@ -60,13 +60,7 @@ def public_rate_check(ip: str | None, *, write: bool = False) -> None:
         return
     bucket, limit = ("w", PUBLIC_WRITES_PER_MINUTE) if write else ("r", PUBLIC_READS_PER_MINUTE)
     key = f"sites-public-{bucket}:{keyed_hash(f'ip:{ip}')}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    if count > limit:
+    if hit_over_limit(key, limit, RATE_WINDOW_SECONDS):
         raise RateLimited(TOO_MANY_WRITES if write else TOO_MANY_READS)
 
 

@@ -22,6 +22,7 @@ from gonghui.audit.services import AuditAction, audit_record
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from gonghui.core.modules import Action
+from gonghui.core.ratelimit import hit_over_limit
 from gonghui.core.scope import org_in_scope
 from gonghui.core.text import normalise_text
 from gonghui.orgs.models import Org, OrgLevel
@@ -92,14 +93,7 @@ def _require(actor, org, action: str = Action.EDIT) -> None:
 
 
 def _hit(key: str, limit: int, window: int = RATE_WINDOW_SECONDS) -> bool:
-    """Count one hit in the window (Django cache, as members.joining does); True when over."""
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
+    return hit_over_limit(key, limit, window)
 
 
 def _ip_hash(ip: str | None) -> str:
