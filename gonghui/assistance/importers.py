@@ -40,7 +40,7 @@ from gonghui.core.imports.spec import CREATED, UNCHANGED, Column, ImportContext,
 from gonghui.core.masking import mask_bank_account, mask_id_number, mask_phone, mask_text
 from gonghui.core.modules import Action
 from gonghui.core.scope import org_in_scope
-from gonghui.members.idnumber import IdNumberError, id_number_clean, phone_clean
+from gonghui.members.import_cells import HUKOU_ALIASES, id_number_cell, phone_cell
 from gonghui.members.models import HukouType
 from gonghui.orgs.models import Org
 
@@ -48,29 +48,6 @@ MODULE = "assistance"
 ONE_PER_HOUSEHOLD_ELSEWHERE = (
     "该职工已有困难职工档案(不在本次导入范围内)，一户只能建一份档案；如有疑问请联系县总工会。"
 )
-
-
-class _IdNumber(str):
-    """A canonical ID number that prints masked (in messages and the error sheet)."""
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        return mask_id_number(str.__str__(self))
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-
-def _id_number(value: str) -> str:
-    try:
-        return _IdNumber(id_number_clean(value).number)
-    except IdNumberError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _phone(value: str) -> str:
-    return phone_clean(value)
 
 
 _CAUSE_ALIASES = {
@@ -105,14 +82,6 @@ def _causes(value: str) -> list[str]:
     return codes
 
 
-_HUKOU_ALIASES = {
-    "城镇户口": HukouType.URBAN,
-    "非农业": HukouType.URBAN,
-    "非农业户口": HukouType.URBAN,
-    "农业户口": HukouType.RURAL,
-    "农村": HukouType.RURAL,
-    "农村户口": HukouType.RURAL,
-}
 _HEALTH_ALIASES = {"良好": HealthStatus.HEALTHY, "慢性病": HealthStatus.CHRONIC, "大病": "serious"}
 _DISABILITY_ALIASES = {"无": DisabilityLevel.NONE, "否": DisabilityLevel.NONE}
 _DISABILITY_ALIASES.update(
@@ -127,16 +96,16 @@ COLUMNS = (
     Column("name", "职工姓名", ("姓名", "困难职工姓名"), required=True,
            parse=parsers.text(max_length=50), example="张三"),
     Column("id_number", "身份证号", ("身份证号码", "公民身份号码", "证件号码"), required=True,
-           parse=_id_number, mask=mask_id_number, help="18 位(15 位旧号自动升级)；一户一档。",
+           parse=id_number_cell, mask=mask_id_number, help="18 位(15 位旧号自动升级)；一户一档。",
            example="110105194912310021"),
-    Column("phone", "手机号码", ("联系电话", "手机号", "联系方式"), parse=_phone,
+    Column("phone", "手机号码", ("联系电话", "手机号", "联系方式"), parse=phone_cell,
            mask=mask_phone, example="13800001234"),
     Column("employer_name", "工作单位", ("单位名称", "所在单位"),
            parse=parsers.text(max_length=150)),
     Column("address", "家庭住址", ("住址", "家庭地址", "现住址", "居住地址"),
            parse=parsers.text(max_length=200)),
     Column("hukou_type", "户籍类型", ("户口性质", "户籍性质", "户口类型"),
-           parse=parsers.choice(HukouType.choices, aliases=_HUKOU_ALIASES),
+           parse=parsers.choice(HukouType.choices, aliases=HUKOU_ALIASES),
            help="城镇 / 农业。", example="城镇"),
     Column("is_migrant_worker", "是否农民工", ("农民工",), parse=parsers.boolean(),
            help="是 / 否。", example="否"),

@@ -23,23 +23,7 @@ from gonghui.core.imports.spec import (
     Row,
 )
 from gonghui.core.masking import mask_id_number
-from gonghui.members.idnumber import IdNumberError, id_number_clean
-
-
-class _IdNumber(str):
-    """A canonical ID number that prints masked (messages and the error sheet)."""
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        return mask_id_number(str.__str__(self))
-
-
-def _id_number(value: str) -> str:
-    try:
-        return _IdNumber(id_number_clean(value).number)
-    except IdNumberError as exc:
-        raise ValueError(str(exc)) from None
+from gonghui.members.import_cells import id_number_cell
 
 
 def _loss(value: str) -> Decimal:
@@ -75,7 +59,7 @@ COLUMNS = (
         "身份证号",
         ("公民身份号码", "身份证号码", "证件号码"),
         required=True,
-        parse=_id_number,
+        parse=id_number_cell,
         mask=mask_id_number,
         example="339901198001010015",
     ),

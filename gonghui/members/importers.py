@@ -44,7 +44,7 @@ from gonghui.core.imports.spec import (
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.scope import org_in_scope, scope_queryset
-from gonghui.members.idnumber import IdNumberError, id_number_clean, phone_clean
+from gonghui.members.import_cells import HUKOU_ALIASES, id_number_cell, phone_cell
 from gonghui.members.models import (
     Education,
     EmploymentForm,
@@ -69,34 +69,6 @@ from gonghui.orgs.models import Enterprise, Org
 MODULE = "members"
 
 # --- cell parsers -------------------------------------------------------------------------
-
-
-class _IdNumber(str):
-    """A canonical ID number that prints masked.
-
-    The pipeline names the natural key in its "与第 N 行重复" message; this keeps the full
-    number out of messages, the job's error sample and the error sheet's 错误原因 column.
-    The value itself (hashing, encryption) is the full number.
-    """
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        return mask_id_number(str.__str__(self))
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-
-def _id_number(value: str) -> str:
-    try:
-        return _IdNumber(id_number_clean(value).number)
-    except IdNumberError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _phone(value: str) -> str:
-    return phone_clean(value)
 
 
 def _labels_without_suffix(choices, suffix: str) -> dict[str, str]:
@@ -148,17 +120,6 @@ _SKILL_ALIASES = {
     "首席技师": SkillLevel.PRINCIPAL,
     "无等级": SkillLevel.NONE,
     "没有": SkillLevel.NONE,
-}
-_HUKOU_ALIASES = {
-    "城镇户口": HukouType.URBAN,
-    "非农业": HukouType.URBAN,
-    "非农业户口": HukouType.URBAN,
-    "非农": HukouType.URBAN,
-    "城市": HukouType.URBAN,
-    "农业户口": HukouType.RURAL,
-    "农村": HukouType.RURAL,
-    "农村户口": HukouType.RURAL,
-    "农户": HukouType.RURAL,
 }
 _POLITICAL_ALIASES = {
     "党员": PoliticalStatus.CPC,
@@ -216,7 +177,7 @@ COLUMNS = (
         "身份证号",
         ("身份证号码", "公民身份号码", "证件号码", "身份证", "公民身份证号码", "身份证件号码"),
         required=True,
-        parse=_id_number,
+        parse=id_number_cell,
         mask=mask_id_number,
         help="18 位(15 位旧号自动升级)；重复导入时按身份证号更新。",
         example="110105194912310021",
@@ -225,7 +186,7 @@ COLUMNS = (
         "phone",
         "手机号",
         ("手机号码", "联系电话", "手机", "联系方式", "电话"),
-        parse=_phone,
+        parse=phone_cell,
         mask=mask_phone,
         example="13800001234",
     ),
@@ -263,7 +224,7 @@ COLUMNS = (
         "hukou_type",
         "户籍类型",
         ("户口性质", "户口类型", "户籍性质"),
-        parse=parsers.choice(HukouType.choices, aliases=_HUKOU_ALIASES),
+        parse=parsers.choice(HukouType.choices, aliases=HUKOU_ALIASES),
         help="城镇 / 农业。新增会员必填。",
         example="农业",
     ),
