@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from gonghui.assistance import grants as grant_services
+from gonghui.assistance import programmes as programme_services
 from gonghui.assistance import selectors_programmes as selectors
 from gonghui.assistance.models.programmes import GrantStatus, PaymentMethod, ProgrammeKind
 from gonghui.assistance.programme_rules import describe_amount, describe_eligibility
@@ -207,6 +208,22 @@ def programme_detail(request, id: int):
             for b in selectors.budgets_visible(request.auth, programme)
         ],
     }
+
+
+@router.post(
+    "/{pk:id}/close",
+    response={200: ProgrammeOut, **errors(403, 404)},
+    summary="结束帮扶项目",
+    description=(
+        "结束后不能再提出或审批发放，也不能修改规则和预算；已审批的发放仍可登记发放。"
+        "须对项目设立单位有编辑权限(否则 404)。对已结束的项目再次调用不做改变。"
+    ),
+)
+def programme_close(request, id: int):
+    require(request.auth, MODULE, Action.EDIT)
+    programme = selectors.programme_get(request.auth, id)
+    programme_services.programme_close(actor=request.auth, programme=programme)
+    return _programme_out(selectors.programme_get(request.auth, id))
 
 
 @router.get(

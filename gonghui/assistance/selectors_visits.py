@@ -96,7 +96,9 @@ def visit_get(user, pk, action: str = Action.VIEW) -> Visit:
 
 def visit_photo_get(user, pk, action: str = Action.VIEW) -> VisitPhoto:
     visible = scope_queryset(Visit.objects.all(), user, MODULE, action).values("id")
-    photo = VisitPhoto.objects.select_related("visit").filter(pk=pk, visit__in=visible).first()
+    photo = (
+        VisitPhoto.objects.select_related("visit__archive").filter(pk=pk, visit__in=visible).first()
+    )
     if photo is None:
         raise Http404
     return photo

@@ -18,6 +18,7 @@ programme_urls = [
     path(
         "programmes/<int:pk>/approve/", views_programmes.programme_approve, name="programme_approve"
     ),
+    path("programmes/<int:pk>/close/", views_programmes.programme_close, name="programme_close"),
     path("grants/<int:pk>/", views_programmes.grant_detail, name="grant_detail"),
     path("grants/<int:pk>/disburse/", views_programmes.grant_disburse, name="grant_disburse"),
     path("grants/<int:pk>/cancel/", views_programmes.grant_cancel, name="grant_cancel"),

@@ -19,7 +19,7 @@ from gonghui.assistance.forms_programmes import (
 from gonghui.assistance.models.programmes import GrantStatus, ProgrammeKind, ProgrammeStatus
 from gonghui.assistance.programme_rules import DEFAULT_RULES
 from gonghui.assistance.standards import today
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import NotFound, ServiceError
 from gonghui.core.masking import mask_bank_account
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, scope_queryset
@@ -141,9 +141,11 @@ def programme_detail(request, pk):
             "status": status,
             "status_choices": GrantStatus.choices,
             "can_edit_programme": can_edit_programme and programme.status == ProgrammeStatus.OPEN,
+            "can_close": can_edit_programme and programme.status == ProgrammeStatus.OPEN,
             "can_propose": can(request.user, MODULE, Action.EDIT)
             and programme.status == ProgrammeStatus.OPEN,
-            "can_approve": can(request.user, MODULE, Action.APPROVE),
+            "can_approve": can(request.user, MODULE, Action.APPROVE)
+            and programme.status == ProgrammeStatus.OPEN,
             "rule_form": RuleForm(
                 initial=RuleForm.initial_from(current.eligibility, current.amount), prefix="rule"
             ),
@@ -191,6 +193,30 @@ def programme_budget(request, pk):
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, f"已为{org.name}分配预算。")
+    return redirect("assistance:programme_detail", pk=programme.pk)
+
+
+@login_required
+@require_POST
+def programme_close(request, pk):
+    """End a programme: no more proposals, approvals, rule or budget changes; grants already
+    approved can still be paid. Edit scope over the programme's own org (else 404)."""
+    _require(request, Action.EDIT)
+    programme = selectors.programme_get(request.user, pk)
+    if programme.status == ProgrammeStatus.CLOSED:
+        messages.info(request, "该项目已经结束。")
+        return redirect("assistance:programme_detail", pk=programme.pk)
+    try:
+        programme_services.programme_close(actor=request.user, programme=programme)
+    except NotFound as exc:
+        raise Http404 from exc
+    except ServiceError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request,
+            f"已结束项目：{programme.name}。不能再提出或审批发放；已审批的发放仍可登记发放。",
+        )
     return redirect("assistance:programme_detail", pk=programme.pk)
 
 

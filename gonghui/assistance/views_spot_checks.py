@@ -1,5 +1,6 @@
-"""The yearly spot checks (年度抽查): the draws in scope, the latest draw's households and
-whether each has its spot review, and the county's draw for a year."""
+"""The yearly spot checks (年度抽查): the draws in scope (a township sees its county's, limited
+to its own households), one draw's households (the latest unless ?draw= picks another) and
+whether each has its spot review, and the county's draw for a year (county approvers only)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -52,15 +53,17 @@ def spot_checks(request):
                     f"{len(draw.population)} 户，抽中 {len(draw.drawn)} 户。",
                 )
                 return redirect("assistance:spot_checks")
-    draws = list(selectors.draw_list(request.user)[:50])
-    latest = draws[0] if draws else None
-    drawn = selectors.drawn_archives(request.user, latest) if latest else []
+    rows = selectors.draw_rows(request.user, selectors.draw_list(request.user)[:50])
+    wanted = request.GET.get("draw", "")
+    shown = next((r for r in rows if str(r.draw.pk) == wanted), rows[0] if rows else None)
+    drawn = selectors.drawn_archives(request.user, shown.draw) if shown else []
     return render(
         request,
         "assistance/spot_checks.html",
         {
-            "draws": draws,
-            "latest": latest,
+            "rows": rows,
+            "shown": shown,
+            "partial": any(not r.whole for r in rows),
             "drawn": drawn,
             "reviewed_count": sum(1 for d in drawn if d.review),
             "form": form if counties.exists() else None,

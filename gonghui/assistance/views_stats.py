@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from gonghui.assistance import stats
+from gonghui.assistance import stats, stats_report
 from gonghui.assistance.standards import today
-from gonghui.core.export import export_workbook, xlsx_response
+from gonghui.core.export import export_workbook_sheets, xlsx_response
 from gonghui.core.modules import Action
 from gonghui.core.scope import can
 
@@ -68,18 +68,16 @@ def archive_stats(request):
 
 @login_required
 def archive_stats_export(request):
-    """The standard report (counts only, no personal data) as .xlsx; audited."""
+    """The standard report (counts and amounts only, no personal data) as a workbook of
+    several sheets; audited."""
     _require(request, Action.EXPORT)
     year = _year(request)
     data = stats.archive_stats(request.user, year=year, action=Action.EXPORT)
-    headers, rows = stats.stats_table(data)
-    content = export_workbook(
+    place = stats_report.report_place(request.user, Action.EXPORT)
+    content = export_workbook_sheets(
         actor=request.user,
         what="archive_stats",
-        headers=headers,
-        rows=rows,
-        sheet_name="困难职工帮扶统计",
+        sheets=stats_report.report_sheets(data, place=place),
         filters={"year": year},
-        title=f"困难职工帮扶统计表({year}年)",
     )
     return xlsx_response(content, f"困难职工帮扶统计-{year}")

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from gonghui.assistance import selectors, selectors_visits, visits
 from gonghui.assistance.forms_programmes import VisitForm
 from gonghui.assistance.standards import today
+from gonghui.audit.services import sensitive_view_record
 from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
@@ -107,7 +108,17 @@ def visit_detail(request, pk):
 
 @login_required
 def visit_photo(request, pk):
-    """Photos show people's homes: served inline to those who may see the visit."""
+    """Photos show people's homes: served inline to those who may see the visit, and each
+    serving audited like an archive attachment's download."""
     _require(request, Action.VIEW)
     photo = selectors_visits.visit_photo_get(request.user, pk)
-    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    sensitive_view_record(
+        actor=request.user,
+        obj=photo.visit.archive,
+        fields=[f"visit_photo:{photo.pk}"],
+        reason="查看走访照片",
+    )
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    # Photos of homes stay out of shared browser and proxy caches; each viewing is audited.
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -6,7 +6,9 @@ spreadsheet program shows it as text instead of evaluating it.
 
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 import xlsxwriter
 from django.http import HttpResponse
@@ -114,6 +116,126 @@ def export_workbook(
     detail = {
         "what": what,
         "rows": counted[0],
+        "filters": filters or {},
+        "masked": masked,
+    }
+    if reason is not None:
+        detail["reason"] = reason
+    audit_record(
+        action=AuditAction.EXPORTED, user=actor, org=getattr(actor, "org", None), detail=detail
+    )
+    return content
+
+
+# --- several sheets, several tables per sheet (standard reports) -----------------------------
+
+_SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """One table on a sheet: an optional bold caption line, the header row, the rows."""
+
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    tables: Sequence[SheetTable]
+    title: str = ""
+
+
+def _sheet_names(names: Iterable[str]) -> list[str]:
+    """Names Excel accepts: no []:*?/\\, no leading/trailing ', at most 31 characters, unique
+    (case-insensitively)."""
+    taken: set[str] = set()
+    result = []
+    for index, raw in enumerate(names, start=1):
+        name = str(raw).translate(_SHEET_NAME_FORBIDDEN).strip().strip("'")[:31]
+        name = name or f"Sheet{index}"
+        candidate, n = name, 2
+        while candidate.lower() in taken:
+            suffix = f"({n})"
+            candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
+        taken.add(candidate.lower())
+        result.append(candidate)
+    return result
+
+
+def _report_cell(value):
+    # Reports hold amounts as Decimal: written as numbers so they can be summed.
+    if isinstance(value, Decimal) and value.is_finite():
+        return float(value)
+    return _cell(value)
+
+
+def xlsx_sheets_bytes(sheets: Sequence[Sheet]) -> tuple[bytes, int]:
+    """Build an .xlsx of several sheets, each with an optional title row and one or more
+    tables (caption, bold header, rows; every text cell sanitised as in `xlsx_bytes`).
+    A sheet holding a single table freezes its header. Returns (content, data rows written)."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        buffer, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    title_format = workbook.add_format({"bold": True, "font_size": 14})
+    caption_format = workbook.add_format({"bold": True})
+    header_format = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
+    written = 0
+    for spec, name in zip(sheets, _sheet_names(s.name for s in sheets), strict=True):
+        sheet = workbook.add_worksheet(name)
+        next_row = 0
+        if spec.title:
+            sheet.write_string(next_row, 0, neutralise(spec.title), title_format)
+            next_row += 1
+        widths: dict[int, int] = {}
+        for number, table in enumerate(spec.tables):
+            if number:
+                next_row += 1  # a blank line between tables
+            if table.caption:
+                sheet.write_string(next_row, 0, neutralise(table.caption), caption_format)
+                next_row += 1
+            for col, header in enumerate(table.headers):
+                sheet.write_string(next_row, col, neutralise(str(header)), header_format)
+                widths[col] = max(widths.get(col, 10), min(40, len(str(header)) * 2 + 4))
+            next_row += 1
+            if len(spec.tables) == 1:
+                sheet.freeze_panes(next_row, 0)
+            for row in table.rows:
+                written += 1
+                for col, value in enumerate(row):
+                    cell = _report_cell(value)
+                    if isinstance(cell, str):
+                        sheet.write_string(next_row, col, cell)
+                    else:
+                        sheet.write_number(next_row, col, cell)
+                next_row += 1
+        for col, width in widths.items():
+            sheet.set_column(col, col, width)
+    workbook.close()
+    return buffer.getvalue(), written
+
+
+def export_workbook_sheets(
+    *,
+    actor,
+    what: str,
+    sheets: Sequence[Sheet],
+    filters: dict | None = None,
+    masked: bool = True,
+    reason: str | None = None,
+) -> bytes:
+    """`export_workbook` for a workbook of several sheets: built, then audited once with the
+    sheet names and the number of data rows over all sheets."""
+    from gonghui.audit.services import AuditAction, audit_record
+
+    content, rows = xlsx_sheets_bytes(sheets)
+    detail = {
+        "what": what,
+        "rows": rows,
+        "sheets": _sheet_names(s.name for s in sheets),
         "filters": filters or {},
         "masked": masked,
     }

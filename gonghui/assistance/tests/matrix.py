@@ -69,6 +69,13 @@ def _with_attachment(tree, actor):
     return Targets(*(authorisation_for(a) for a in (targets.own, targets.sibling, targets.parent)))
 
 
+def _all_drawn(tree, actor):
+    """Archived households at A1, B1 and the county, all drawn in the county's draw."""
+    targets = _archives(ArchiveStatus.ARCHIVED)(tree, actor)
+    services.spot_check_draw(actor=None, county=tree.county, year=2026, share="1")
+    return targets
+
+
 def _orgs(tree, actor):
     ensure_standard(tree.a1)
     return Targets(own=tree.a1, sibling=tree.b1, parent=tree.county)
@@ -325,7 +332,9 @@ ENDPOINTS = [
         MODULE,
         "view",
         lambda t: "/assistance/spot-checks/",
-        _archives(ArchiveStatus.ARCHIVED),
+        _all_drawn,
+        # the county's draw shows to A's roles, limited to the households in A's subtree
+        marker=lambda a: a.name,
         scoped=False,
     ),
     Endpoint(

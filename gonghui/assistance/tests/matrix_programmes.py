@@ -13,6 +13,7 @@ from gonghui.assistance import grants, visits
 from gonghui.assistance.models import Grant, Programme, Visit
 from gonghui.assistance.tests.factories import PNG_BYTES
 from gonghui.assistance.tests.programme_factories import archived, programme_in, proposed
+from gonghui.audit.models import AuditEvent
 from gonghui.core.testing.matrix import Endpoint, Targets, json_text
 
 MODULE = "assistance"
@@ -95,6 +96,10 @@ def _orgs(tree, actor):
 
 def _grant_state(grant):
     return Grant.objects.filter(pk=grant.pk).values_list("status", "version").first()
+
+
+def _programme_status(programme):
+    return Programme.objects.filter(pk=programme.pk).values_list("status", flat=True).first()
 
 
 def _programme_grants(programme):
@@ -209,6 +214,16 @@ ENDPOINTS = [
         success=(302,),
     ),
     Endpoint(
+        "programmes.close",
+        "POST",
+        MODULE,
+        "edit",
+        lambda p: f"/assistance/programmes/{p.pk}/close/",
+        _programmes,
+        snapshot=_programme_status,
+        success=(302,),
+    ),
+    Endpoint(
         "grants.detail",
         "GET",
         MODULE,
@@ -286,6 +301,8 @@ ENDPOINTS = [
         "view",
         lambda p: f"/assistance/visits/photos/{p.pk}/",
         _photos,
+        # each serving is audited; a refused request records nothing
+        snapshot=lambda p: AuditEvent.objects.filter(action="unmasked").count(),
     ),
     Endpoint(
         "api.programmes.list",
@@ -348,6 +365,16 @@ ENDPOINTS = [
         api=True,
         data=lambda p: {"grant_ids": [p.pending.pk]},
         snapshot=_programme_grants,
+    ),
+    Endpoint(
+        "api.programmes.close",
+        "POST",
+        MODULE,
+        "edit",
+        lambda p: f"/api/v1/programmes/{p.pk}/close",
+        _programmes,
+        api=True,
+        snapshot=_programme_status,
     ),
     Endpoint(
         "api.grants.disburse",

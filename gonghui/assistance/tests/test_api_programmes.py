@@ -97,5 +97,5 @@ def test_operations_have_chinese_summaries(client):
         if path.startswith("/api/v1/programmes")
         for op in ops.values()
     ]
-    assert len(summaries) == 7
+    assert len(summaries) == 8
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in s) for s in summaries)
