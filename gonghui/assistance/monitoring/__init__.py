@@ -2,5 +2,6 @@
 
 definitions.py (vocabulary, built-in rules; no models), workdays.py (deadlines in Chinese
 working days), rules.py (one set-based query per rule), assignment.py (who gets an alert),
+alert_writer.py (inserting a rule's new alerts; alert_copy.py: its PostgreSQL COPY path),
 services.py (writes), selectors.py (scoped reads), tasks.py (background runs).
 """

@@ -108,6 +108,22 @@ def test_inpatient_cost_outside_the_year_does_not_count(tree):
     assert fired(RuleCode.MEDICAL_COST, household) == []
 
 
+def test_costs_a_closed_alert_dealt_with_do_not_count_towards_the_line_again(tree):
+    member = build_member(org=tree.a1)
+    medical(member, "20000", days_ago=20)
+    run()
+    [first] = fired(RuleCode.MEDICAL_COST, member)
+    services.alert_close(actor=None, alert=first, outcome="helped", reason="已发放医疗救助")
+    # the year's total is 25,000 but only 5,000 of it is new since the alert was closed
+    medical(member, "5000", days_ago=5)
+    run()
+    assert [a.status for a in fired(RuleCode.MEDICAL_COST, member)] == ["closed"]
+    medical(member, "15000", days_ago=1)
+    run()
+    new = next(a for a in fired(RuleCode.MEDICAL_COST, member) if a.status == "open")
+    assert (new.facts["inpatient_self_paid"], new.facts["records"]) == ("20000.00", 2)
+
+
 def test_outpatient_cost_fires_at_500_in_the_last_30_days(tree):
     at_line, below, old = applied(tree.a1), applied(tree.a1), applied(tree.a1)
     medical(at_line, "300", care="outpatient", days_ago=1)

@@ -236,6 +236,22 @@ def test_alerts_go_to_the_least_loaded_editor_at_the_nearest_org_up_the_tree(tre
     del make_user
 
 
+def test_handing_out_a_batch_matches_handing_out_one_by_one(tree, users):
+    from gonghui.assistance.monitoring.assignment import Assigner
+
+    # given alerts at a union with editors, one whose township has two, one whose subtree
+    # has none (the county's) and an org that does not exist
+    orgs = [tree.a1.pk, tree.ae.pk, tree.ae.pk, tree.b1.pk, tree.b1.pk, tree.ae.pk, 0]
+    one_by_one = Assigner()
+    expected = [one_by_one.pick(org) for org in orgs]
+    # then a batch gives the same people in the same order, spreading the load
+    assert Assigner().pick_many(orgs) == expected
+    assert expected[0] == users.grassroots_staff.pk
+    assert set(expected[1:3]) == {users.township_staff.pk, users.social_worker.pk}
+    assert set(expected[3:5]) == {users.county_admin.pk, users.county_staff.pk}
+    assert expected[-1] is None
+
+
 def test_working_days_skip_the_national_day_week():
     # 2025: 1–8 October off, Sunday 28 September and Saturday 11 October are working days
     assert not is_working_day(D(2025, 10, 3))
