@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "gonghui.core"
     label = "core"
     verbose_name = "公共"
+
+    def ready(self) -> None:
+        from gonghui.core import lookups
+
+        lookups.register()

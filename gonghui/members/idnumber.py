@@ -11,6 +11,7 @@ real person must never be refused for it.
 
 import datetime
 import re
+import time
 from dataclasses import dataclass
 
 from stdnum.cn import ric
@@ -81,9 +82,22 @@ def _id_number_fast(value, today: datetime.date) -> IdInfo | None:
     return IdInfo(number=body + last, birth_date=birth, gender=gender, upgraded=False)
 
 
+_today_memo: tuple[int, datetime.date] = (-1, datetime.date.min)
+
+
+def _today() -> datetime.date:
+    """date.today(), asked at most once a second: an import checks up to a million numbers,
+    and the local-time conversion behind date.today() costs more than the check itself."""
+    global _today_memo
+    second = int(time.time())
+    if _today_memo[0] != second:
+        _today_memo = (second, datetime.date.today())
+    return _today_memo[1]
+
+
 def id_number_clean(value, *, today: datetime.date | None = None) -> IdInfo:
     """Validate and canonicalise an ID number; raises IdNumberError with a Chinese message."""
-    today = today or datetime.date.today()
+    today = today or _today()
     fast = _id_number_fast(value, today)
     if fast is not None:
         return fast

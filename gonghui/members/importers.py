@@ -415,7 +415,7 @@ def _validate(ctx: ImportContext, rows: list[Row]) -> None:
         row.data["hash"] = keyed_hash(number)
     existing: dict[str, Member] = {}
     former: dict[str, Member] = {}  # the latest deactivated record, when none is active
-    for m in Member.objects.filter(id_number_hash__in=[r.data["hash"] for r in rows]).only(
+    for m in Member.objects.filter(id_number_hash__any_of=[r.data["hash"] for r in rows]).only(
         *_LOADED, "status", "deactivated_on"
     ):
         if m.status == MemberStatus.ACTIVE:
@@ -649,7 +649,8 @@ MEMBER_SPEC = ImportSpec(
     validate_batch=_validate,
     batch_commit=_commit,
     batch_size=5000,
-    commit_batch_size=2000,
+    commit_batch_size=10000,
+    overlap_writes=True,  # checks read only what other jobs wrote (IDs in-file: natural key)
 )
 
 register(

@@ -5,7 +5,8 @@ validation pass: within the request for small files, as a background task for la
 commit (a background task), progress, error sheet, discard. A job is private to the user
 who uploaded it; anyone else gets 404, as for a missing job.
 
-    POST   /imports                 multipart: file, org_id?  → 201 job (validating or ready)
+    POST   /imports                 multipart: file, org_id?  → 201 job (validating or ready);
+                                    with mode (+ existing): checked and written in one pass
     GET    /imports/{id}            status, progress, counts, preview, error_sheet_url
     POST   /imports/{id}/commit     {"mode": ..., "existing": ...} → 202 job (queued)
     GET    /imports/{id}/errors     the error sheet (.xlsx; personal data masked)
@@ -59,6 +60,7 @@ class ImportJobOut(Schema):
     processed_rows: int
     progress: int = Field(description="进度百分比")
     mode: str = Field(description="导入方式；确认导入前为空")
+    direct: bool = Field(description="直接导入(不预览，校验与写入一次完成)")
     existing: str = Field(description="已有记录的处理：update / skip；不适用时为空")
     created_count: int
     updated_count: int
@@ -144,11 +146,20 @@ def import_router(kind_code: str) -> Router:
             "multipart/form-data：file(.xlsx/.xls/.ods/.csv)，org_id(导入范围，不填为数据范围的"
             "最上级组织)。文件通过格式、表头和行数检查后开始校验：小文件在请求内校验完毕"
             "(status=ready)，大文件在后台校验(status=validating，轮询详情接口)。"
+            "直接导入：同时提交 mode(all_or_nothing / skip_invalid)"
+            + ("和 existing(update / skip)" if kind.existing_choice else "")
+            + "，则不预览，校验与写入一次完成(小文件 status=done，大文件 queued/running)。"
             "被拒绝的文件返回 422，code 说明原因(如 import_file_too_large、import_no_header)。"
         ),
         url_name=f"import_upload_{kind.code}",
     )
-    def upload(request, file: File[UploadedFile], org_id: Form[int | None] = None):
+    def upload(
+        request,
+        file: File[UploadedFile],
+        org_id: Form[int | None] = None,
+        mode: Form[Literal["all_or_nothing", "skip_invalid"] | None] = None,
+        existing: Form[Literal["update", "skip"]] = ExistingPolicy.UPDATE.value,
+    ):
         user = request.auth
         require(user, kind.module, Action.EDIT)
         org = None
@@ -158,7 +169,14 @@ def import_router(kind_code: str) -> Router:
             org = Org.objects.filter(pk=org_id).first()
             if org is None:
                 raise NotFound()
-        job = services.import_upload(actor=user, kind=kind.code, file=file, org=org)
+        job = services.import_upload(
+            actor=user,
+            kind=kind.code,
+            file=file,
+            org=org,
+            direct_mode=mode or "",
+            existing=existing,
+        )
         return Status(201, job)
 
     @router.get(

@@ -18,9 +18,33 @@ class ImportUploadForm(forms.Form):
         error_messages={"required": "请选择导入范围。", "invalid_choice": "请选择导入范围。"},
     )
 
-    def __init__(self, *args, orgs, **kwargs):
+    how = forms.ChoiceField(
+        label="导入流程",
+        choices=[
+            ("preview", "先校验并预览，确认后再写入(推荐)"),
+            (ImportMode.SKIP_INVALID, "直接导入：校验通过的行立即写入，有错误的行跳过"),
+            (ImportMode.ALL_OR_NOTHING, "直接导入：全部行有效才写入，有任何错误则不写入"),
+        ],
+        initial="preview",
+        required=False,  # not posted (older clients, scripts): preview
+        widget=forms.RadioSelect,
+        help_text="直接导入只读一遍文件，大文件更快；未导入的行同样可下载错误表。",
+        error_messages={"invalid_choice": "请选择导入流程。"},
+    )
+
+    def __init__(self, *args, orgs, existing_choice: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].choices = org_choices(orgs)
+        if existing_choice:
+            self.fields["existing"] = forms.ChoiceField(
+                label="已有记录(直接导入时)",
+                choices=ExistingPolicy.choices,
+                initial=ExistingPolicy.UPDATE,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text="先预览时，在确认导入时选择。",
+                error_messages={"invalid_choice": "请选择如何处理已有记录。"},
+            )
         limit = settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024)
         self.fields["file"].help_text = (
             f"支持 .xlsx、.xls、.ods、.csv(UTF-8 或 GBK 编码)，不超过 {limit} MB、"

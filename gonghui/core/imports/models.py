@@ -47,6 +47,8 @@ class ImportJob(models.Model):
     existing = models.CharField(
         "已有记录", max_length=8, choices=ExistingPolicy.choices, blank=True
     )
+    # Checked and written in one pass, without the preview (chosen at upload).
+    direct = models.BooleanField("直接导入", default=False)
 
     # The stored upload (path relative to MEDIA_ROOT) and what it turned out to be.
     file_path = models.CharField(max_length=255)

@@ -2,6 +2,7 @@
 returns the value or raises ValueError with a Chinese message (the pipeline prefixes the
 column label)."""
 
+import enum
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
@@ -61,7 +62,8 @@ def choice(
         if accept_values:
             table[_choice_key(value)] = value
     for alias, value in (aliases or {}).items():
-        table[_choice_key(alias)] = value
+        # Plain values, not enum members: parsed rows are pickled for the commit pass.
+        table[_choice_key(alias)] = value.value if isinstance(value, enum.Enum) else value
     allowed = "、".join(str(label) for _, label in pairs)
 
     def parse(value: str):

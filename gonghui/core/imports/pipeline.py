@@ -8,6 +8,7 @@ the job keeps counts, progress, a preview and the first errors for the pages.
 
 import json
 import logging
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from gonghui.core.imports.spec import (
     Row,
 )
 from gonghui.core.imports.spill import SpillWriter, spill_relative, spill_rows
+from gonghui.core.imports.table import job_header_fields, table_header
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ PREVIEW_ROWS = 20
 ERROR_SAMPLE = 50
 PROGRESS_INTERVAL = 0.5  # seconds between progress writes
 ERROR_REASON = "错误原因"
+WRITER_SWITCH_INTERVAL = 0.0005  # seconds; see _BatchWriter
 
 
 def media_path(relative: str) -> Path:
@@ -48,44 +51,70 @@ def media_path(relative: str) -> Path:
 # --- turning raw rows into checked Rows --------------------------------------------------
 
 
+MEMO_LIMIT = 10_000  # distinct cells remembered per column before its memo is dropped
+
+
 class RowChecker:
-    """Parses and checks rows against a spec with a fixed column mapping."""
+    """Parses and checks rows against a spec with a fixed column mapping.
+
+    Each column remembers what its distinct cells parsed to: union spreadsheets repeat the
+    same few values (gender, education, employer, union, dates) in most of their columns, so
+    most cells skip normalising and parsing. A column with more than MEMO_LIMIT distinct
+    cells (names, ID numbers, phones) stops remembering. Parsers depend only on the text.
+    """
 
     def __init__(self, spec: ImportSpec, mapping: dict[int, str]):
         self.spec = spec
-        # (column index, key, label, parse, required) per mapped column, in file order.
-        self.plan = tuple(
-            (index, key, spec.column(key).label, spec.column(key).parse, spec.column(key).required)
+        # [column index, key, label, parse, required, memo] per mapped column, in file order.
+        self.plan = [
+            [
+                index,
+                key,
+                spec.column(key).label,
+                spec.column(key).parse,
+                spec.column(key).required,
+                {},
+            ]
             for index, key in sorted(mapping.items())
-        )
+        ]
         self.key_columns = spec.key_columns
         self.key_label = "、".join(spec.column(k).label for k in self.key_columns)
+
+    def _cell(self, value, label: str, parse, required: bool) -> tuple[bool, object]:
+        """(True, parsed value), (False, error message) or (True, None) for a blank cell."""
+        text = (str_text(value) if value else "") if value.__class__ is str else cell_text(value)
+        if not text:
+            return (False, f"请填写{label}。") if required else (True, None)
+        if parse is None:
+            return True, text
+        try:
+            return True, parse(text)
+        except ValueError as exc:
+            message = str(exc)
+            return False, message if message.startswith(label) else f"{label}：{message}"
 
     def parse(self, number: int, raw: list) -> Row:
         values: dict = {}
         errors: list[str] = []
         width = len(raw)
-        for index, key, label, parse, required in self.plan:
-            if index < width:
-                value = raw[index]
-                if value.__class__ is str:
-                    text = str_text(value) if value else ""
-                else:
-                    text = cell_text(value)
+        for step in self.plan:
+            index, key, label, parse, required, memo = step
+            value = raw[index] if index < width else ""
+            if memo is None:
+                ok, result = self._cell(value, label, parse, required)
             else:
-                text = ""
-            if not text:
-                if required:
-                    errors.append(f"请填写{label}。")
-                continue
-            if parse is None:
-                values[key] = text
-                continue
-            try:
-                values[key] = parse(text)
-            except ValueError as exc:
-                message = str(exc)
-                errors.append(message if message.startswith(label) else f"{label}：{message}")
+                # 1 == 1.0 == True as keys: only strings go in as themselves.
+                memo_key = value if value.__class__ is str else (value.__class__, value)
+                hit = memo.get(memo_key)
+                if hit is None:
+                    hit = memo[memo_key] = self._cell(value, label, parse, required)
+                    if len(memo) > MEMO_LIMIT:
+                        step[5] = None
+                ok, result = hit
+            if not ok:
+                errors.append(result)
+            elif result is not None:
+                values[key] = result
         return Row(number, raw, values, errors)
 
     def check(self, ctx: ImportContext, rows: list[Row]) -> None:
@@ -456,10 +485,17 @@ def _commit_rows(ctx: ImportContext, spec: ImportSpec, rows: list[Row]) -> None:
                 raise ValueError(f"row_commit returned {row.outcome!r}")
 
 
-def _commit_batches(job: ImportJob, checker: RowChecker, log: ErrorLog, result) -> Iterator:
+def _commit_batches(
+    job: ImportJob, checker: RowChecker, log: ErrorLog, result, source: Iterator | None
+) -> Iterator:
     """The rows to commit, batch by batch: the validation pass's parsed valid rows when its
-    spill is there (its rejected rows go straight to the log), else the file parsed anew."""
+    spill is there (its rejected rows go straight to the log), else the file parsed anew
+    (from `source` when the caller has already opened it)."""
     size = checker.spec.commit_batch_size
+    if source is not None:
+        for batch in batches(source, size):
+            yield [checker.parse(number, raw) for number, raw in batch]
+        return
     spilled = media_path(spill_relative(job.file_path))
     if spilled.exists():
         validation_errors = f"{Path(job.file_path).with_suffix('')}.validate.errors.jsonl"
@@ -471,7 +507,102 @@ def _commit_batches(job: ImportJob, checker: RowChecker, log: ErrorLog, result) 
         yield [checker.parse(number, raw) for number, raw in batch]
 
 
-def _commit_loop(job: ImportJob, kind, log: ErrorLog, progress: Progress) -> CommitResult:
+class _BatchWriter:
+    """Commits batches in a background thread with its own database connection, so that
+    reading and checking the next batches overlaps the server's work on earlier ones.
+
+    PostgreSQL spends about as long on a batch's COPY, index updates and COMMIT as Python
+    spends preparing it; done one after the other, each side waits for the other. Up to
+    DEPTH batches are queued (bounded memory); they are written in file order, one
+    transaction each, and handed back in that order to be tallied. Only for skip_invalid
+    commits outside any transaction (the worker's case), for kinds that allow it
+    (`overlap_writes`): all-or-nothing needs one transaction on one connection, and a
+    surrounding transaction (tests) is invisible to other connections.
+    """
+
+    DEPTH = 2
+
+    def __init__(self, ctx: ImportContext, spec: ImportSpec):
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.ctx, self.spec = ctx, spec
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        self.queued = deque()  # (future or None, the whole batch), oldest first
+        self.failed = False
+        # The writer blocks on the socket many times per batch while the main thread
+        # parses; with the default 5 ms switch interval every wake-up waits that long for
+        # the GIL (the "convoy effect") and the overlap is lost. Restored in close().
+        self.switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(WRITER_SWITCH_INTERVAL)
+
+    @staticmethod
+    def usable(spec: ImportSpec, all_or_nothing: bool) -> bool:
+        return (
+            spec.overlap_writes
+            and not all_or_nothing
+            and connection.vendor == "postgresql"
+            and not connection.in_atomic_block
+        )
+
+    def _write(self, rows: list[Row]) -> None:
+        if self.failed:  # a queued batch after a failed one: the job stops at the failure
+            return
+        try:
+            with transaction.atomic():
+                _commit_rows(self.ctx, self.spec, rows)
+        except BaseException:
+            self.failed = True
+            raise
+
+    def submit(self, valid: list[Row], batch: list[Row]) -> list[list[Row]]:
+        """Queue the batch's valid rows for writing; returns the batches written meanwhile
+        (oldest first), re-raising the error of one that failed."""
+        finished = []
+        while len(self.queued) >= self.DEPTH:
+            finished.append(self._finish_oldest())
+        self.queued.append((self.pool.submit(self._write, valid) if valid else None, batch))
+        return finished
+
+    def _finish_oldest(self) -> list[Row]:
+        future, batch = self.queued.popleft()
+        if future is not None:
+            future.result()
+        return batch
+
+    def drain(self) -> list[list[Row]]:
+        return [self._finish_oldest() for _ in range(len(self.queued))]
+
+    def close(self) -> None:
+        """Stop after the queued writes (each a whole batch) and close the thread's connection."""
+        try:
+            self.pool.submit(connections.close_all).result()
+        finally:
+            self.pool.shutdown(wait=True)
+            sys.setswitchinterval(self.switch_interval)
+
+
+def _tally(result: CommitResult, rows: list[Row], log: ErrorLog, all_or_nothing: bool) -> None:
+    for row in rows:
+        if row.errors:
+            result.rejected += 1
+            log.add(row)
+            if all_or_nothing and not result.aborted_at:
+                result.aborted_at = row.number
+        elif row.outcome == CREATED:
+            result.created += 1
+        elif row.outcome == UPDATED:
+            result.updated += 1
+        elif row.outcome == UNCHANGED:
+            result.unchanged += 1
+        elif row.outcome == SKIPPED:
+            result.skipped += 1
+    result.processed += len(rows)
+
+
+def _commit_loop(
+    job: ImportJob, kind, log: ErrorLog, progress: Progress, source: Iterator | None = None
+) -> CommitResult:
     spec = kind.spec
     checker = RowChecker(spec, job_mapping(job))
     ctx = ImportContext(
@@ -484,33 +615,32 @@ def _commit_loop(job: ImportJob, kind, log: ErrorLog, progress: Progress) -> Com
     )
     all_or_nothing = job.mode == ImportMode.ALL_OR_NOTHING
     result = CommitResult()
-    for rows in _commit_batches(job, checker, log, result):
-        checker.check(ctx, rows)
-        valid = [row for row in rows if not row.errors]
-        if all_or_nothing and len(valid) < len(rows) and not result.aborted_at:
-            result.aborted_at = next(row.number for row in rows if row.errors)
-        if valid and not result.aborted_at:
-            if all_or_nothing:
-                _commit_rows(ctx, spec, valid)
-            else:
-                with transaction.atomic():
+    writer = _BatchWriter(ctx, spec) if _BatchWriter.usable(spec, all_or_nothing) else None
+    try:
+        for rows in _commit_batches(job, checker, log, result, source):
+            checker.check(ctx, rows)
+            valid = [row for row in rows if not row.errors]
+            if all_or_nothing and len(valid) < len(rows) and not result.aborted_at:
+                result.aborted_at = next(row.number for row in rows if row.errors)
+            if writer is not None:
+                for written in writer.submit(valid, rows):
+                    _tally(result, written, log, all_or_nothing)
+                progress.update(result.processed, **result.counts())
+                continue
+            if valid and not result.aborted_at:
+                if all_or_nothing:
                     _commit_rows(ctx, spec, valid)
-        for row in rows:
-            if row.errors:
-                result.rejected += 1
-                log.add(row)
-                if all_or_nothing and not result.aborted_at:
-                    result.aborted_at = row.number
-            elif row.outcome == CREATED:
-                result.created += 1
-            elif row.outcome == UPDATED:
-                result.updated += 1
-            elif row.outcome == UNCHANGED:
-                result.unchanged += 1
-            elif row.outcome == SKIPPED:
-                result.skipped += 1
-        result.processed += len(rows)
-        progress.update(result.processed, **result.counts())
+                else:
+                    with transaction.atomic():
+                        _commit_rows(ctx, spec, valid)
+            _tally(result, rows, log, all_or_nothing)
+            progress.update(result.processed, **result.counts())
+        if writer is not None:
+            for written in writer.drain():
+                _tally(result, written, log, all_or_nothing)
+    finally:
+        if writer is not None:
+            writer.close()
     return result
 
 
@@ -519,6 +649,13 @@ def commit_job(job: ImportJob, *, kind) -> CommitResult:
     from gonghui.audit.services import AuditAction, AuditResult, audit_record
 
     all_or_nothing = job.mode == ImportMode.ALL_OR_NOTHING
+    source = None
+    if job.direct and not job.columns:  # nothing has read the file yet: find its header
+        found = table_header(media_path(job.file_path), job.file_format, kind)
+        for name, value in job_header_fields(found, kind.spec).items():
+            setattr(job, name, value)
+        job.save()
+        source = found["data"]
     log = ErrorLog(f"{Path(job.file_path).with_suffix('')}.commit.errors.jsonl")
     outermost = not connection.in_atomic_block
     progress = Progress(job, side_channel=all_or_nothing and outermost)
@@ -527,18 +664,21 @@ def commit_job(job: ImportJob, *, kind) -> CommitResult:
         if all_or_nothing:
             try:
                 with transaction.atomic():
-                    result = _commit_loop(job, kind, log, progress)
+                    result = _commit_loop(job, kind, log, progress, source)
                     if result.aborted_at:
                         raise _Rollback
             except _Rollback:
                 pass
         else:
-            result = _commit_loop(job, kind, log, progress)
+            result = _commit_loop(job, kind, log, progress, source)
         log.fill_pending(job)
     finally:
         log.close()
         progress.close()
     media_path(spill_relative(job.file_path)).unlink(missing_ok=True)
+    if job.direct:  # no validation pass counted them
+        job.total_rows, job.error_rows = result.processed, result.rejected
+        job.valid_rows = result.processed - result.rejected
     job.processed_rows, job.progress = result.processed, 100
     job.errors_path = log.relative if log.count else ""
     job.error_sample = log.sample
@@ -549,6 +689,7 @@ def commit_job(job: ImportJob, *, kind) -> CommitResult:
         "file": job.original_name,
         "mode": job.mode,
         "total": result.processed,
+        **({"direct": True} if job.direct else {}),
     }
     if result.aborted_at:
         job.status = ImportStatus.FAILED

@@ -394,6 +394,7 @@ def open_workbook(path, fmt: str) -> tuple[TableInfo, Iterator[tuple[int, list]]
     if chosen is None:
         return info, iter(())
     info.sheet_name = chosen.name
+    info.row_bound = chosen.height  # the used range: at least as many as the non-empty rows
 
     def rows() -> Iterator[tuple[int, list]]:
         for number, cells in enumerate(chosen.iter_rows(), start=1):

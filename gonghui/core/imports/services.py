@@ -17,7 +17,6 @@ import os
 import shutil
 import tempfile
 import uuid
-from itertools import islice
 from pathlib import Path
 
 import xlsxwriter
@@ -29,7 +28,6 @@ from gonghui.audit.services import AuditAction, AuditResult, audit_record
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.export import neutralise, xlsx_bytes
 from gonghui.core.imports import pipeline
-from gonghui.core.imports.header import SCAN_ROWS, find_header
 from gonghui.core.imports.models import ExistingPolicy, ImportJob, ImportMode, ImportStatus
 from gonghui.core.imports.reader import (
     FORMAT_LABELS,
@@ -37,17 +35,19 @@ from gonghui.core.imports.reader import (
     XLSX,
     ImportFileError,
     check_archive,
-    iter_table,
     sniff_format,
 )
 from gonghui.core.imports.registry import ImportKind, get_kind
+from gonghui.core.imports.table import job_header_fields, table_header
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope, scope_paths
 
 logger = logging.getLogger(__name__)
 
-# Files with at most this many rows are validated within the upload request.
+# Files with at most this many rows are validated within the upload request; direct
+# imports (whose rows are only counted in the task) run inline up to this file size.
 INLINE_VALIDATE_ROWS = 5000
+INLINE_DIRECT_BYTES = 256 * 1024
 
 
 def kind_get(code: str) -> ImportKind:
@@ -107,59 +107,44 @@ def _store_upload(file, destination: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def _inspect(path: Path, kind: ImportKind) -> dict:
-    """Format, safety, header and row count of a stored upload; raises ImportFileError."""
+def _safety_check(path: Path) -> str:
+    """The file's format, after the zip-bomb guard for zipped formats; raises ImportFileError."""
     fmt = sniff_format(path)
-    sheets = check_archive(path, fmt) if fmt in (XLSX, ODS) else {}
-    info, rows = iter_table(path, fmt)
-    if fmt == XLSX and sheets:
-        info.row_bound = max(sheet.rows for sheet in sheets.values())
-    head = list(islice(rows, SCAN_ROWS))
-    match = find_header(head, kind.spec)
-    if match is None:
-        known = "、".join(c.label for c in kind.spec.columns[:4])
-        raise ImportFileError(
-            f"没有找到表头：前 {SCAN_ROWS} 行中没有可识别的列名(如 {known})。"
-            "请确认第一个工作表就是要导入的数据，或下载导入模板对照填写。",
-            code="import_no_header",
-        )
-    if match.missing_required:
-        raise ImportFileError(
-            f"缺少必填列：{'、'.join(match.missing_required)}。"
-            f"已识别的列：{'、'.join(kind.spec.column(k).label for k in match.mapping.values())}。",
-            code="import_missing_columns",
-        )
-    limit = settings.IMPORT_MAX_ROWS
-    count = sum(1 for number, _ in head if number > match.data_after)
-    below_header = sum(1 for number, _ in head if number <= match.data_after)
-    if (
-        info.row_bound is not None
-        and info.row_bound - below_header <= limit
-        and len(head) == SCAN_ROWS
-    ):
-        # Surely within the limit: skip counting (the validation pass counts exactly).
-        count = info.row_bound - below_header
-    else:
-        for _ in rows:
-            count += 1
-            if count > limit:
-                break
-    if count > limit:
-        raise ImportFileError(
-            f"数据行数超过 {limit:,} 行的上限，请拆分后分批导入。", code="import_too_many_rows"
-        )
-    if count == 0:
-        raise ImportFileError("表头下面没有数据行。", code="import_no_rows")
-    return {"format": fmt, "info": info, "match": match, "rows": count}
+    if fmt in (XLSX, ODS):
+        check_archive(path, fmt)
+    return fmt
 
 
-def import_upload(*, actor, kind: str, file, org=None, background: bool | None = None) -> ImportJob:
+def _commit_choice_check(mode: str, existing: str) -> None:
+    if mode not in ImportMode.values:
+        raise ValidationFailed("请选择导入方式。", fields={"mode": ["请选择导入方式。"]})
+    if existing not in ExistingPolicy.values:
+        raise ValidationFailed(
+            "请选择如何处理已有记录。", fields={"existing": ["请选择如何处理已有记录。"]}
+        )
+
+
+def import_upload(
+    *,
+    actor,
+    kind: str,
+    file,
+    org=None,
+    background: bool | None = None,
+    direct_mode: str = "",
+    existing: str = ExistingPolicy.UPDATE,
+) -> ImportJob:
     """Check an uploaded table and validate its rows into a job awaiting the user's decision.
 
     `background`: validate in a task (True), in this call (False), or by size (None).
+    `direct_mode` (an ImportMode): skip the preview and write in the same pass that checks
+    the rows (one read of the file instead of two; rows with errors still go to the error
+    sheet), with `existing` deciding about rows that match stored records.
     Not one transaction on purpose: the IMPORT_REJECTED audit of a refused file must stay,
     and validation (file reading) may take long; the job row itself is a single insert.
     """
+    if direct_mode:
+        _commit_choice_check(direct_mode, existing)
     import_kind = kind_get(kind)
     if not can(actor, import_kind.module, Action.EDIT):
         raise PermissionDenied("您没有导入该类数据的权限。")
@@ -176,8 +161,10 @@ def import_upload(*, actor, kind: str, file, org=None, background: bool | None =
     os.close(handle)
     try:
         size, sha256 = _store_upload(file, temp)
-        found = _inspect(temp, import_kind)
-        relative = f"imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{found['format']}"
+        fmt = _safety_check(temp)
+        # A direct import reads the file once, in its task: header problems fail the job there.
+        found = None if direct_mode else table_header(temp, fmt, import_kind)
+        relative = f"imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{fmt}"
         destination = pipeline.media_path(relative)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(temp, destination)
@@ -186,34 +173,36 @@ def import_upload(*, actor, kind: str, file, org=None, background: bool | None =
         raise
     finally:
         temp.unlink(missing_ok=True)
-    match, info = found["match"], found["info"]
-    spec = import_kind.spec
+    fields = {
+        "kind": import_kind.code,
+        "user": actor,
+        "org": org,
+        "file_path": relative,
+        "original_name": name,
+        "file_size": size,
+        "file_sha256": sha256,
+        "file_format": fmt,
+    }
+    if direct_mode:
+        job = ImportJob.objects.create(
+            **fields,
+            status=ImportStatus.QUEUED,
+            direct=True,
+            mode=direct_mode,
+            existing=existing if import_kind.existing_choice else "",
+        )
+        if background is None:
+            background = size > INLINE_DIRECT_BYTES
+        if background:
+            _commit_enqueue(job)
+        else:
+            import_run_commit(job.pk)
+        job.refresh_from_db()
+        return job
     job = ImportJob.objects.create(
-        kind=import_kind.code,
-        user=actor,
-        org=org,
+        **fields,
+        **job_header_fields(found, import_kind.spec),
         status=ImportStatus.VALIDATING,
-        file_path=relative,
-        original_name=name,
-        file_size=size,
-        file_sha256=sha256,
-        file_format=found["format"],
-        encoding=info.encoding,
-        sheet_name=info.sheet_name,
-        header_row=match.header_row,
-        data_start_row=match.data_after + 1,
-        columns=[
-            {
-                "index": index,
-                "key": key,
-                "label": spec.column(key).label,
-                "header": match.headers[index] if index < len(match.headers) else "",
-            }
-            for index, key in sorted(match.mapping.items())
-        ],
-        unmatched_headers=match.unmatched,
-        headers=match.headers,
-        total_rows=found["rows"],
     )
     if background is None:
         background = found["rows"] > INLINE_VALIDATE_ROWS
@@ -254,12 +243,7 @@ def import_commit(
 ) -> ImportJob:
     """Queue the commit of a validated job. all_or_nothing refuses a job with any invalid row;
     `existing` (update or skip rows matching stored records) applies to kinds that offer it."""
-    if mode not in ImportMode.values:
-        raise ValidationFailed("请选择导入方式。", fields={"mode": ["请选择导入方式。"]})
-    if existing not in ExistingPolicy.values:
-        raise ValidationFailed(
-            "请选择如何处理已有记录。", fields={"existing": ["请选择如何处理已有记录。"]}
-        )
+    _commit_choice_check(mode, existing)
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("org").get(pk=job.pk)
         if job.user_id != getattr(actor, "pk", None):
@@ -287,19 +271,28 @@ def import_commit(
         job.save(
             update_fields=["mode", "existing", "status", "processed_rows", "progress", "updated_at"]
         )
+    _commit_enqueue(job)
+    job.refresh_from_db()
+    return job
+
+
+def _commit_enqueue(job: ImportJob) -> None:
     from gonghui.core.imports.tasks import import_commit_task
 
     try:
         result = import_commit_task.enqueue(job.pk)
     except Exception:
-        # Nothing will pick the job up: give it back to the user instead of leaving it queued.
+        # Nothing will pick the job up: give it back to the user instead of leaving it queued
+        # (a direct job has nothing to give back: it fails and the user uploads again).
         ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
-            status=ImportStatus.READY, mode="", existing=""
+            **(
+                {"status": ImportStatus.FAILED, "message": "导入任务未能启动，请稍后重新上传。"}
+                if job.direct
+                else {"status": ImportStatus.READY, "mode": "", "existing": ""}
+            )
         )
         raise
     ImportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id)
-    job.refresh_from_db()
-    return job
 
 
 def import_run_commit(job_id: int) -> dict:
@@ -312,6 +305,19 @@ def import_run_commit(job_id: int) -> dict:
     job = ImportJob.objects.select_related("user", "org").get(pk=job_id)
     try:
         result = pipeline.commit_job(job, kind=get_kind(job.kind))
+    except ImportFileError as exc:  # a direct import's file, read for the first time
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(), message=exc.message
+        )
+        audit_record(
+            action=AuditAction.IMPORT_REJECTED,
+            user=job.user,
+            org=job.org,
+            obj=job,
+            result=AuditResult.FAILURE,
+            detail={"kind": job.kind, "job": job.pk, "reason": exc.code, "message": exc.message},
+        )
+        return {"failed": True}
     except Exception as exc:
         logger.exception("import %s: commit failed", job_id)
         message = _failure_message(exc)

@@ -42,7 +42,11 @@ Rules the pipeline applies for every kind:
 - in the commit pass the same validation runs again (the database may have changed), then
   `row_commit` (per row, in a savepoint) or `batch_commit` (per batch, for bulk writers)
   writes the valid rows. Writes must be upserts that touch only rows whose values differ, so
-  that importing the same file twice changes nothing.
+  that importing the same file twice changes nothing;
+- `overlap_writes=True` lets the commit pass check batch n+1 while batch n is still being
+  written (PostgreSQL, skip_invalid mode): only for kinds whose checks never read what
+  earlier batches of the same file write (members: yes; orgs, whose rows may name a parent
+  defined earlier in the file: no).
 """
 
 from collections.abc import Callable, Sequence
@@ -126,6 +130,7 @@ class ImportSpec:
     field_labels: dict[str, str] = field(default_factory=dict)
     batch_size: int = 2000
     commit_batch_size: int = 500
+    overlap_writes: bool = False
 
     def __post_init__(self):
         if (self.row_commit is None) == (self.batch_commit is None):

@@ -77,12 +77,23 @@ def import_new(request, kind):
     orgs = selectors.import_target_orgs(request.user, import_kind)
     if request.method == "POST":
         posted_org_or_404(request, "org", import_kind.module, Action.EDIT)
-    form = ImportUploadForm(request.POST or None, request.FILES or None, orgs=orgs)
+    form = ImportUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        orgs=orgs,
+        existing_choice=import_kind.existing_choice,
+    )
     if request.method == "POST" and form.is_valid():
         org = next(o for o in orgs if o.pk == form.cleaned_data["org"])
+        how = form.cleaned_data["how"]
         try:
             job = services.import_upload(
-                actor=request.user, kind=import_kind.code, file=form.cleaned_data["file"], org=org
+                actor=request.user,
+                kind=import_kind.code,
+                file=form.cleaned_data["file"],
+                org=org,
+                direct_mode="" if how in ("", "preview") else how,
+                existing=form.cleaned_data.get("existing") or ExistingPolicy.UPDATE,
             )
         except ServiceError as exc:
             form_apply_error(request, form, exc)

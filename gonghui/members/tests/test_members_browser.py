@@ -51,7 +51,7 @@ def test_member_import_with_errors_skips_existing_members_on_request(page, users
         files=[{"name": "一村会员.xlsx", "mimeType": XLSX, "buffer": content}]
     )
     with page.expect_navigation():
-        page.get_by_role("button", name="上传并校验").click()
+        page.get_by_role("button", name="上传", exact=True).click()
 
     stats = page.locator(".stats .stat")
     expect(stats.filter(has_text="数据行数").locator(".value")).to_have_text("3")

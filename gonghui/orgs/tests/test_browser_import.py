@@ -66,7 +66,7 @@ def test_import_with_an_invalid_row_skips_it_and_offers_the_error_sheet(
         files=[{"name": "乙镇组织.xlsx", "mimeType": XLSX, "buffer": content}]
     )
     with page.expect_navigation():
-        page.get_by_role("button", name="上传并校验").click()
+        page.get_by_role("button", name="上传", exact=True).click()
 
     # then the preview counts the rows and names the invalid one
     stats = page.locator(".stats .stat")
