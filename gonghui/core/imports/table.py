@@ -35,7 +35,6 @@ def table_header(path: Path, fmt: str, kind: ImportKind) -> dict:
     head_data = [(number, raw) for number, raw in head if number > match.data_after]
     below_header = len(head) - len(head_data)
     count = len(head_data)
-    counted = False
     if (
         info.row_bound is not None
         and info.row_bound - below_header <= limit
@@ -43,23 +42,29 @@ def table_header(path: Path, fmt: str, kind: ImportKind) -> dict:
     ):
         # Surely within the limit: skip counting (the validation pass counts exactly).
         count = info.row_bound - below_header
-    else:
-        rest = []
-        for item in rows:
-            rest.append(item)
+        data = chain(head_data, rows)
+    elif len(head) < SCAN_ROWS:  # the whole table was in the head
+        data = iter(head_data)
+    else:  # its extent is past the limit: count the rows (keeping none), read again if kept
+        for _ in rows:
             count += 1
             if count > limit:
                 break
-        head_data.extend(rest)
-        counted = True
+        data = _data_rows(path, fmt, after=match.data_after)
     if count > limit:
         raise ImportFileError(
             f"数据行数超过 {limit:,} 行的上限，请拆分后分批导入。", code="import_too_many_rows"
         )
     if count == 0:
         raise ImportFileError("表头下面没有数据行。", code="import_no_rows")
-    data = iter(head_data) if counted else chain(head_data, rows)
     return {"info": info, "match": match, "rows": count, "data": data}
+
+
+def _data_rows(path: Path, fmt: str, *, after: int):
+    _, rows = iter_table(path, fmt)  # opened on the first next(), not before
+    for number, raw in rows:
+        if number > after:
+            yield number, raw
 
 
 def job_header_fields(found: dict, spec) -> dict:

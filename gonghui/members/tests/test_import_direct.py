@@ -245,3 +245,28 @@ def test_api_upload_with_a_mode_imports_directly(client, users, tree):
     response = client.post("/api/v1/members/imports", {"file": file, "mode": "sometimes"}, **auth)
     assert response.status_code == 422
     assert Member.objects.count() == 2
+
+
+@pytest.mark.parametrize(("limit", "created"), [(40, 30), (29, 0)])
+def test_direct_import_counts_rows_when_the_file_extent_is_past_the_limit(
+    users, tree, settings, limit, created
+):
+    """A CSV with many blank lines: its extent (lines) is past the row limit, so the rows
+    are counted first; within the limit they are read again and imported."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.core.imports.tests.files import csv_bytes
+
+    settings.IMPORT_MAX_ROWS = limit
+    content = csv_bytes(_rows([make_id_number() for _ in range(30)])) + b"\r\n" * 100
+    job = import_upload(
+        actor=users.township_staff,
+        kind="members",
+        file=SimpleUploadedFile("会员.csv", content),
+        direct_mode="skip_invalid",
+    )
+    assert Member.objects.count() == created
+    if created:
+        assert (job.status, job.total_rows, job.created_count) == (ImportStatus.DONE, 30, 30)
+    else:
+        assert job.status == ImportStatus.FAILED and "超过 29 行的上限" in job.message
