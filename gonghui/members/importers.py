@@ -24,6 +24,7 @@ caches orgs, employers and pinyin across batches. The pipeline records one IMPOR
 
 import datetime
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -547,20 +548,7 @@ def _commit(ctx: ImportContext, rows: list[Row]) -> None:
         for m in members:
             m["org_anchor_id"] = anchors.get(m["org_id"])
         pks = bulk_insert(Member, members)
-        bulk_insert(
-            MembershipEvent,
-            [
-                {
-                    "member_id": pk,
-                    "kind": EventKind.JOINED,
-                    "org_id": m["org_id"],
-                    "at": now,
-                    "by_id": actor_id,
-                    "note": f"批量导入入会，发放会员卡号 {m['card_number']}",
-                }
-                for pk, m in zip(pks, members, strict=True)
-            ],
-        )
+        _joined_events(pks, members, actor_id=actor_id, at=now)
         for row in new_rows:
             row.outcome = CREATED
     changed, events, fields = [], [], set()
@@ -595,6 +583,45 @@ def _commit(ctx: ImportContext, rows: list[Row]) -> None:
     if changed:
         Member.objects.bulk_update(changed, [*sorted(fields), "version", "updated_at"])
         MembershipEvent.objects.bulk_create(events)
+
+
+_JOINED_NOTE = "批量导入入会，发放会员卡号 "
+
+
+def _joined_events(pks: list[int], members: list[dict], *, actor_id, at) -> None:
+    """A JOINED event for each new member. On PostgreSQL one INSERT … SELECT from the rows
+    just written: the server builds them, instead of Python formatting 200,000 rows."""
+    if connection.vendor != "postgresql":
+        bulk_insert(
+            MembershipEvent,
+            [
+                {
+                    "member_id": pk,
+                    "kind": EventKind.JOINED,
+                    "org_id": m["org_id"],
+                    "at": at,
+                    "by_id": actor_id,
+                    "note": _JOINED_NOTE + m["card_number"],
+                }
+                for pk, m in zip(pks, members, strict=True)
+            ],
+        )
+        return
+    quote = connection.ops.quote_name
+    event, member = MembershipEvent._meta, Member._meta
+
+    def column(meta, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    targets = ", ".join(column(event, f) for f in ("member", "kind", "org", "at", "by", "note"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(event.db_table)} ({targets}) "
+            f"SELECT {column(member, 'id')}, %s, {column(member, 'org')}, %s, %s, "
+            f"%s || {column(member, 'card_number')} FROM {quote(member.db_table)} "
+            f"WHERE {column(member, 'id')} = ANY(%s) ORDER BY {column(member, 'id')}",
+            [EventKind.JOINED.value, at, actor_id, _JOINED_NOTE, pks],
+        )
 
 
 _LABELS = {

@@ -251,14 +251,10 @@ def test_a_crash_inside_a_batch_leaves_nothing_half_written(users, tree, monkeyp
     from gonghui.members import importers
     from gonghui.members.models import CardNumberSequence
 
-    real_insert = importers.bulk_insert
+    def crash(*args, **kwargs):  # after the batch's members were written
+        raise RuntimeError("killed")
 
-    def crash(model, rows, **kwargs):
-        if model is importers.MembershipEvent:  # after the batch's members were written
-            raise RuntimeError("killed")
-        return real_insert(model, rows, **kwargs)
-
-    monkeypatch.setattr(importers, "bulk_insert", crash)
+    monkeypatch.setattr(importers, "_joined_events", crash)
     rows = [["姓名", "身份证号", "户籍类型", "入会时间"]] + [
         [f"会员{i}", make_id_number(), "农业", "2021-03-05"] for i in range(3)
     ]
