@@ -115,6 +115,7 @@ def pages_for(username: str, ids: dict) -> list[tuple[str, str]]:
             *common,
             ("audit", "/audit/"),
             ("import-new", "/imports/new/orgs/"),
+            ("import-new-members", "/imports/new/members/"),
             ("import-preview", "upload"),
             ("import-list", "/imports/"),
             ("404", "/no-such-page/"),
@@ -150,7 +151,7 @@ def upload_for_preview(page) -> None:
         files=[{"name": "试点组织.csv", "mimeType": "text/csv", "buffer": IMPORT_CSV}]
     )
     with page.expect_navigation():
-        page.get_by_role("button", name="上传并校验").click()
+        page.get_by_role("button", name="上传", exact=True).click()
 
 
 def shoot(base_url: str, out: Path, ids: dict) -> list[str]:
