@@ -103,7 +103,6 @@ def export_workbook(
     Rows may be a generator: they are counted as the workbook is written. `reason` is
     recorded for exports of personal data (empty when exported masked).
     """
-    from gonghui.audit.services import AuditAction, audit_record
 
     counted = [0]
 
@@ -113,18 +112,19 @@ def export_workbook(
             yield row
 
     content = xlsx_bytes(headers, counting(rows), sheet_name=sheet_name, title=title)
-    detail = {
-        "what": what,
-        "rows": counted[0],
-        "filters": filters or {},
-        "masked": masked,
-    }
+    _export_audit(actor, what=what, rows=counted[0], filters=filters, masked=masked, reason=reason)
+    return content
+
+
+def _export_audit(actor, *, what, rows: int, filters, masked: bool, reason, **extra) -> None:
+    from gonghui.audit.services import AuditAction, audit_record
+
+    detail = {"what": what, "rows": rows, **extra, "filters": filters or {}, "masked": masked}
     if reason is not None:
         detail["reason"] = reason
     audit_record(
         action=AuditAction.EXPORTED, user=actor, org=getattr(actor, "org", None), detail=detail
     )
-    return content
 
 
 # --- several sheets, several tables per sheet (standard reports) -----------------------------
@@ -229,19 +229,14 @@ def export_workbook_sheets(
 ) -> bytes:
     """`export_workbook` for a workbook of several sheets: built, then audited once with the
     sheet names and the number of data rows over all sheets."""
-    from gonghui.audit.services import AuditAction, audit_record
-
     content, rows = xlsx_sheets_bytes(sheets)
-    detail = {
-        "what": what,
-        "rows": rows,
-        "sheets": _sheet_names(s.name for s in sheets),
-        "filters": filters or {},
-        "masked": masked,
-    }
-    if reason is not None:
-        detail["reason"] = reason
-    audit_record(
-        action=AuditAction.EXPORTED, user=actor, org=getattr(actor, "org", None), detail=detail
+    _export_audit(
+        actor,
+        what=what,
+        rows=rows,
+        sheets=_sheet_names(s.name for s in sheets),
+        filters=filters,
+        masked=masked,
+        reason=reason,
     )
     return content

@@ -306,17 +306,7 @@ def import_run_commit(job_id: int) -> dict:
     try:
         result = pipeline.commit_job(job, kind=get_kind(job.kind))
     except ImportFileError as exc:  # a direct import's file, read for the first time
-        ImportJob.objects.filter(pk=job_id).update(
-            status=ImportStatus.FAILED, finished_at=timezone.now(), message=exc.message
-        )
-        audit_record(
-            action=AuditAction.IMPORT_REJECTED,
-            user=job.user,
-            org=job.org,
-            obj=job,
-            result=AuditResult.FAILURE,
-            detail={"kind": job.kind, "job": job.pk, "reason": exc.code, "message": exc.message},
-        )
+        _commit_failed(job, exc.message, {"reason": exc.code, "message": exc.message})
         return {"failed": True}
     except Exception as exc:
         logger.exception("import %s: commit failed", job_id)
@@ -327,19 +317,23 @@ def import_run_commit(job_id: int) -> dict:
             )
         else:
             message += "本次没有写入任何数据。"
-        ImportJob.objects.filter(pk=job_id).update(
-            status=ImportStatus.FAILED, finished_at=timezone.now(), message=message
-        )
-        audit_record(
-            action=AuditAction.IMPORT_REJECTED,
-            user=job.user,
-            org=job.org,
-            obj=job,
-            result=AuditResult.FAILURE,
-            detail={"kind": job.kind, "job": job.pk, "reason": "system_error"},
-        )
+        _commit_failed(job, message, {"reason": "system_error"})
         return {"failed": True}
     return result.counts()
+
+
+def _commit_failed(job: ImportJob, message: str, detail: dict) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.FAILED, finished_at=timezone.now(), message=message
+    )
+    audit_record(
+        action=AuditAction.IMPORT_REJECTED,
+        user=job.user,
+        org=job.org,
+        obj=job,
+        result=AuditResult.FAILURE,
+        detail={"kind": job.kind, "job": job.pk, **detail},
+    )
 
 
 def import_discard(*, actor, job: ImportJob) -> ImportJob:
