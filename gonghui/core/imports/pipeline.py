@@ -9,6 +9,7 @@ the job keeps counts, progress, a preview and the first errors for the pages.
 import json
 import logging
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -507,6 +508,24 @@ def _commit_batches(
         yield [checker.parse(number, raw) for number, raw in batch]
 
 
+_switch = {"writers": 0, "saved": 0.0}
+_switch_lock = threading.Lock()
+
+
+def _short_switch_interval(delta: int) -> None:
+    """A writer blocks on the socket many times per batch while the main thread parses; with
+    the default 5 ms switch interval every wake-up waits that long for the GIL (the "convoy
+    effect") and the overlap is lost. The interval is process-wide, so it is shortened while
+    any writer runs (imports in several threads of one process) and restored after the last."""
+    with _switch_lock:
+        if delta > 0 and _switch["writers"] == 0:
+            _switch["saved"] = sys.getswitchinterval()
+            sys.setswitchinterval(WRITER_SWITCH_INTERVAL)
+        _switch["writers"] += delta
+        if _switch["writers"] == 0:
+            sys.setswitchinterval(_switch["saved"])
+
+
 class _BatchWriter:
     """Commits batches in a background thread with its own database connection, so that
     reading and checking the next batches overlaps the server's work on earlier ones.
@@ -530,11 +549,7 @@ class _BatchWriter:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
         self.queued = deque()  # (future or None, the whole batch), oldest first
         self.failed = False
-        # The writer blocks on the socket many times per batch while the main thread
-        # parses; with the default 5 ms switch interval every wake-up waits that long for
-        # the GIL (the "convoy effect") and the overlap is lost. Restored in close().
-        self.switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(WRITER_SWITCH_INTERVAL)
+        _short_switch_interval(+1)
 
     @staticmethod
     def usable(spec: ImportSpec, all_or_nothing: bool) -> bool:
@@ -579,7 +594,7 @@ class _BatchWriter:
             self.pool.submit(connections.close_all).result()
         finally:
             self.pool.shutdown(wait=True)
-            sys.setswitchinterval(self.switch_interval)
+            _short_switch_interval(-1)
 
 
 def _tally(result: CommitResult, rows: list[Row], log: ErrorLog, all_or_nothing: bool) -> None:

@@ -255,3 +255,17 @@ def test_all_or_nothing_in_a_real_transaction_reports_progress_and_commits(
     )
     assert Org.objects.filter(code__startswith="9990011").count() == 30
     assert seen_outside == ([30] if connection.vendor == "postgresql" else [])
+
+
+def test_overlapping_writers_restore_the_switch_interval_after_the_last_one():
+    import sys
+
+    from gonghui.core.imports import pipeline
+
+    before = sys.getswitchinterval()
+    pipeline._short_switch_interval(+1)
+    pipeline._short_switch_interval(+1)  # a second import in another thread
+    pipeline._short_switch_interval(-1)
+    assert sys.getswitchinterval() == pipeline.WRITER_SWITCH_INTERVAL  # one still running
+    pipeline._short_switch_interval(-1)
+    assert sys.getswitchinterval() == before
