@@ -160,6 +160,15 @@ class Member(OrgOwned):
     kept with its history; re-joining creates a new record and a new card.
     """
 
+    # As on OrgOwned, without the single-column index: member_org_id (org, id) serves the
+    # same lookups, and every import writes each index once per row.
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name="所属组织",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     card_number = models.CharField("会员卡号", max_length=15, unique=True, editable=False)
     name = models.CharField("姓名", max_length=50)
     name_pinyin = models.CharField(max_length=120, editable=False)  # "zhangsan"
@@ -229,9 +238,8 @@ class Member(OrgOwned):
                 name="member_initials_prefix",
                 opclasses=["varchar_pattern_ops"],
             ),
-            models.Index(
-                fields=["card_number"], name="member_card_prefix", opclasses=["varchar_pattern_ops"]
-            ),
+            # card_number prefix search: the varchar_pattern_ops index Django adds beside the
+            # unique one (members_member_card_number_..._like).
             models.Index(fields=["id_last4"], name="member_id_last4"),
             models.Index(fields=["phone_last4"], name="member_phone_last4"),
             models.Index(fields=["id_number_hash"], name="member_id_hash"),
@@ -288,7 +296,10 @@ class EventKind(models.TextChoices):
 class MembershipEvent(models.Model):
     """One line of a member's history; `org` is the member's union at that moment."""
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
+    # No single-column index: membership_event_member_at (member, at) serves member lookups.
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     kind = models.CharField("事项", max_length=12, choices=EventKind.choices)
     org = models.ForeignKey(
         "orgs.Org", verbose_name="所属工会", on_delete=models.PROTECT, related_name="+"
