@@ -240,6 +240,19 @@ def seed_orgs():
     return admin, county, unions, employers
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU time of the cluster's processes so far, exited backends included (the postmaster
+    reaps them: its children's times). Linux /proc only; 0 elsewhere."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if stat.read_text().split("(", 1)[1].startswith("postgres"):
+                total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+    return total / ticks
+
+
 def copy_floor(cursor, directory: Path) -> tuple[float, int]:
     """COPY the imported member rows into an indexed copy of the table; (seconds, rows)."""
     dump = directory / "members.copy"
@@ -279,13 +292,15 @@ def copy_floor_with_foreign_keys(cursor, directory: Path) -> float:
 
 def instrument() -> dict[str, float]:
     """Time the commit pass's main costs by wrapping them (a few µs of overhead per call)."""
+    from gonghui.core.imports import pipeline
     from gonghui.members import importers
 
     spent = {
         "re-checks": 0.0,
-        "batch writer": 0.0,
+        "prepare": 0.0,
         "of which pinyin+grams": 0.0,
-        "insert members": 0.0,
+        "batch writer": 0.0,
+        "of which COPY members": 0.0,
         "insert events": 0.0,
     }
 
@@ -303,8 +318,10 @@ def instrument() -> dict[str, float]:
     spec = importers.MEMBER_SPEC
     # The spec is frozen; the wrappers time the commit pass only (installed after validation).
     object.__setattr__(spec, "validate_batch", timed("re-checks", spec.validate_batch))
+    object.__setattr__(spec, "batch_prepare", timed("prepare", spec.batch_prepare))
     object.__setattr__(spec, "batch_commit", timed("batch writer", spec.batch_commit))
-    importers.bulk_insert = timed("insert members", importers.bulk_insert)
+    write = pipeline.PreparedInsert.write
+    pipeline.PreparedInsert.write = timed("of which COPY members", write)
     importers._joined_events = timed("insert events", importers._joined_events)
     return spent
 
@@ -372,42 +389,14 @@ def django_import_export(sample: int) -> tuple[float, str]:
     )
 
 
-def run(args, directory: Path) -> int:
-    import django
-
-    django.setup()
-    from django.conf import settings
+def two_pass_import(admin, county, path: Path, spent: dict, profiler) -> tuple[float, float, int]:
+    """Preview (validation pass) then commit, as the upload page does: (validate s, commit s,
+    members created)."""
     from django.core.files import File
-    from django.core.management import call_command
-    from django.db import connection
 
     from gonghui.core.imports.services import import_commit, import_upload
     from gonghui.members.models import Member, MembershipEvent
 
-    # A 1,000,000-row .xlsx is ~60 MB: above the app's 20 MB upload limit (see README).
-    settings.IMPORT_MAX_FILE_BYTES = 1 << 31
-    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 1 << 33
-    settings.IMPORT_MAX_ROWS = max(settings.IMPORT_MAX_ROWS, args.rows)
-
-    log("migrating")
-    call_command("migrate", verbosity=0, interactive=False)
-    admin, county, unions, employers = seed_orgs()
-    log(f"seeded {len(unions)} grassroots unions, {len(employers)} employers")
-    started = time.perf_counter()
-    xlsx_path, csv_path = write_files(directory, args.rows, unions, employers, args.seed)
-    log(
-        f"wrote {args.rows:,} rows: .xlsx {xlsx_path.stat().st_size / 1e6:.1f} MB, "
-        f".csv {csv_path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f}s"
-        f" (peak so far {peak_mib():.0f} MiB)"
-    )
-    path = xlsx_path if args.format == "xlsx" else csv_path
-
-    spent = instrument()
-    if args.sequential:  # compare: every batch written before the next is read
-        from gonghui.core.imports import pipeline
-
-        pipeline._BatchWriter.usable = staticmethod(lambda *args: False)
-    profiler = profiled(args.profile)
     started = time.perf_counter()
     with profiler("validate"), open(path, "rb") as handle:
         job = import_upload(
@@ -437,15 +426,54 @@ def run(args, directory: Path) -> int:
     members = Member.objects.count()
     events = MembershipEvent.objects.count()
     log(f"in the database: {members:,} members, {events:,} membership events")
-    total_s = validate_s + commit_s
-    two_pass_created = job.created_count
+    return validate_s, commit_s, job.created_count
 
-    # The same file again into empty tables, as a direct import (one pass, no preview).
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE members_membershipevent, members_member CASCADE")  # empty others
-        cursor.execute("UPDATE members_cardnumbersequence SET last = 0")
-        cursor.execute("VACUUM ANALYZE members_member")
+
+def run(args, directory: Path) -> int:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.files import File
+    from django.core.management import call_command
+    from django.db import connection
+
+    from gonghui.core.imports.services import import_upload
+
+    # A 1,000,000-row .xlsx is ~60 MB: above the app's 20 MB upload limit (see README).
+    settings.IMPORT_MAX_FILE_BYTES = 1 << 31
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 1 << 33
+    settings.IMPORT_MAX_ROWS = max(settings.IMPORT_MAX_ROWS, args.rows)
+
+    log("migrating")
+    call_command("migrate", verbosity=0, interactive=False)
+    admin, county, unions, employers = seed_orgs()
+    log(f"seeded {len(unions)} grassroots unions, {len(employers)} employers")
+    started = time.perf_counter()
+    xlsx_path, csv_path = write_files(directory, args.rows, unions, employers, args.seed)
+    log(
+        f"wrote {args.rows:,} rows: .xlsx {xlsx_path.stat().st_size / 1e6:.1f} MB, "
+        f".csv {csv_path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f}s"
+        f" (peak so far {peak_mib():.0f} MiB)"
+    )
+    path = xlsx_path if args.format == "xlsx" else csv_path
+
+    spent = instrument()
+    if args.sequential:  # compare: every batch written before the next is read
+        from gonghui.core.imports import pipeline
+
+        pipeline._BatchWriter.usable = staticmethod(lambda *args: False)
+    profiler = profiled(args.profile)
+    two_pass = None if args.direct_only else two_pass_import(admin, county, path, spent, profiler)
+    if two_pass is not None:
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE members_membershipevent, members_member CASCADE")
+            cursor.execute("UPDATE members_cardnumbersequence SET last = 0")
+            cursor.execute("VACUUM ANALYZE members_member")
+
+    # The file as a direct import (one pass, no preview), into empty tables.
     spent.update(dict.fromkeys(spent, 0.0))
+    cpu_before = (time.process_time(), postgres_cpu_seconds())
     started = time.perf_counter()
     with profiler("direct"), open(path, "rb") as handle:
         job = import_upload(
@@ -453,6 +481,12 @@ def run(args, directory: Path) -> int:
             background=False, direct_mode="skip_invalid",
         )  # fmt: skip
     direct_s = time.perf_counter() - started
+    python_cpu = time.process_time() - cpu_before[0]
+    postgres_cpu = postgres_cpu_seconds() - cpu_before[1]
+    log(
+        f"direct import CPU: this process {python_cpu:.1f}s, PostgreSQL {postgres_cpu:.1f}s "
+        f"(wall {direct_s:.1f}s, 2 cores: {(python_cpu + postgres_cpu) / direct_s:.2f} busy)"
+    )
     log(
         f"direct import: status {job.status}, created {job.created_count:,}, rejected "
         f"{job.rejected_count:,} in {direct_s:.1f}s = {args.rows / direct_s:,.0f} rows/s; "
@@ -462,7 +496,10 @@ def run(args, directory: Path) -> int:
 
     with connection.cursor() as cursor:
         raw = cursor.cursor
+        floor_cpu = postgres_cpu_seconds()
         copy_s, copied = copy_floor(raw, directory)
+        floor_cpu = postgres_cpu_seconds() - floor_cpu
+        log(f"COPY floor CPU: PostgreSQL {floor_cpu:.1f}s (COPY TO included)")
         copy_fk_s = copy_floor_with_foreign_keys(raw, directory)
     copy_rate = copied / copy_s
     log(f"COPY floor: {copied:,} rows in {copy_s:.1f}s = {copy_rate:,.0f} rows/s")
@@ -481,11 +518,16 @@ def run(args, directory: Path) -> int:
 
     print()
     print(f"rows                     {args.rows:>12,}   ({args.format}, {path.name})")
-    print(f"validation pass          {args.rows / validate_s:>12,.0f} rows/s  {validate_s:7.1f} s")
-    print(f"commit pass              {args.rows / commit_s:>12,.0f} rows/s  {commit_s:7.1f} s")
-    two_pass_rate = args.rows / total_s
-    print(f"preview + commit (both)  {two_pass_rate:>12,.0f} rows/s  {total_s:7.1f} s"
-          f"   = {two_pass_rate / copy_rate:.2f}× COPY")  # fmt: skip
+    if two_pass is not None:
+        validate_s, commit_s, _ = two_pass
+        total_s = validate_s + commit_s
+        print(
+            f"validation pass          {args.rows / validate_s:>12,.0f} rows/s  {validate_s:7.1f} s"
+        )
+        print(f"commit pass              {args.rows / commit_s:>12,.0f} rows/s  {commit_s:7.1f} s")
+        two_pass_rate = args.rows / total_s
+        print(f"preview + commit (both)  {two_pass_rate:>12,.0f} rows/s  {total_s:7.1f} s"
+              f"   = {two_pass_rate / copy_rate:.2f}× COPY")  # fmt: skip
     print(f"direct import (one pass) {full_rate:>12,.0f} rows/s  {direct_s:7.1f} s")
     print(f"bare COPY (floor)        {copy_rate:>12,.0f} rows/s  {copy_s:7.1f} s")
     print(f"  same, with the FKs     {copied / copy_fk_s:>12,.0f} rows/s  {copy_fk_s:7.1f} s"
@@ -496,7 +538,8 @@ def run(args, directory: Path) -> int:
     peak = peak_mib()
     print(f"peak memory (ru_maxrss)  {peak:>12,.0f} MiB (target < 2048: "
           f"{'PASS' if peak < 2048 else 'FAIL'})")  # fmt: skip
-    return 0 if job.created_count == two_pass_created == args.rows else 1
+    created = [job.created_count, *([two_pass[2]] if two_pass else [])]
+    return 0 if set(created) == {args.rows} else 1
 
 
 def main() -> int:
@@ -509,6 +552,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--sequential", action="store_true", help="no overlapped batch writer (for comparison)"
+    )
+    parser.add_argument(
+        "--direct-only", action="store_true", help="skip the preview + commit (two-pass) import"
     )
     parser.add_argument(
         "--profile", action="store_true", help="cProfile both passes into bench/out/*.pstats"

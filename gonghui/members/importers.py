@@ -18,19 +18,21 @@ or full-width digits find the same person):
 
 Writes are bulk (new members and their events with the pipeline's bulk_insert: COPY on
 PostgreSQL, bulk_create elsewhere; bulk_update for changes; per commit batch, inside the
-pipeline's batch transaction); validation does one query per batch for the ID hashes and
+pipeline's batch transaction; the rows are built, keyed and encrypted by _prepare, on the
+reading thread when writes overlap, and only written by _commit); validation does one query per batch for the ID hashes and
 caches orgs, employers and pinyin across batches. The pipeline records one IMPORTED audit event per job.
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.imports import parsers
-from gonghui.core.imports.pipeline import bulk_insert
+from gonghui.core.imports.pipeline import PreparedInsert, bulk_insert, bulk_insert_prepare
 from gonghui.core.imports.registry import ImportKind, register
 from gonghui.core.imports.spec import (
     CREATED,
@@ -527,31 +529,47 @@ def _prefix(state: dict, org: Org) -> str:
     return prefixes[org.pk]
 
 
-def _commit(ctx: ImportContext, rows: list[Row]) -> None:
+@dataclass
+class _Prepared:
+    """A batch's writes, built by _prepare (reading thread) for _commit (writer thread)."""
+
+    created: list[Row]
+    members: list[dict]  # the new members' values, as bulk_insert_prepare got them
+    insert: PreparedInsert | None
+    updated: list[Row]
+    changed: list[Member]
+    fields: list[str]
+    events: list[MembershipEvent]
+    at: datetime.datetime
+    actor_id: int | None
+
+
+def _prepare(ctx: ImportContext, rows: list[Row]) -> _Prepared:
     state = _state(ctx)
     actor_id = ctx.actor.pk if getattr(ctx.actor, "is_authenticated", False) else None
     now = timezone.now()
     new_rows = [r for r in rows if "member" not in r.data]
+    members: list[dict] = []
+    insert = None
     if new_rows:
         by_prefix: dict[str, list[Row]] = {}
         for row in new_rows:
             by_prefix.setdefault(_prefix(state, row.data["org"]), []).append(row)
-        members = []
+        new_rows = []
         for prefix, group in by_prefix.items():
-            cards = card_numbers_issue(prefix, len(group))
+            with transaction.atomic():  # the counter's row lock, also outside a batch
+                cards = card_numbers_issue(prefix, len(group))
             for row, card in zip(group, cards, strict=True):
                 members.append(_new_member(state, row, card))
+            new_rows.extend(group)
         # org_anchor as with_org_anchor sets it: bulk writers skip OrgOwned.save().
         anchors = dict(
             Org.objects.filter(pk__in={m["org_id"] for m in members}).values_list("pk", "anchor_id")
         )
         for m in members:
             m["org_anchor_id"] = anchors.get(m["org_id"])
-        pks = bulk_insert(Member, members)
-        _joined_events(pks, members, actor_id=actor_id, at=now)
-        for row in new_rows:
-            row.outcome = CREATED
-    changed, events, fields = [], [], set()
+        insert = bulk_insert_prepare(Member, members)
+    updated, changed, events, fields = [], [], [], set()
     for row in rows:
         if "member" not in row.data:
             continue
@@ -579,10 +597,31 @@ def _commit(ctx: ImportContext, rows: list[Row]) -> None:
                 note=("批量导入更新：" + "、".join(labels))[:300],
             )
         )
-        row.outcome = UPDATED
-    if changed:
-        Member.objects.bulk_update(changed, [*sorted(fields), "version", "updated_at"])
-        MembershipEvent.objects.bulk_create(events)
+        updated.append(row)
+    return _Prepared(
+        created=new_rows,
+        members=members,
+        insert=insert,
+        updated=updated,
+        changed=changed,
+        fields=[*sorted(fields), "version", "updated_at"],
+        events=events,
+        at=now,
+        actor_id=actor_id,
+    )
+
+
+def _commit(ctx: ImportContext, rows: list[Row], prepared: _Prepared) -> None:
+    if prepared.insert is not None:
+        pks = prepared.insert.write()
+        _joined_events(pks, prepared.members, actor_id=prepared.actor_id, at=prepared.at)
+        for row in prepared.created:
+            row.outcome = CREATED
+    if prepared.changed:
+        Member.objects.bulk_update(prepared.changed, prepared.fields)
+        MembershipEvent.objects.bulk_create(prepared.events)
+        for row in prepared.updated:
+            row.outcome = UPDATED
 
 
 _JOINED_NOTE = "批量导入入会，发放会员卡号 "
@@ -674,6 +713,7 @@ MEMBER_SPEC = ImportSpec(
     columns=COLUMNS,
     natural_key="id_number",
     validate_batch=_validate,
+    batch_prepare=_prepare,
     batch_commit=_commit,
     batch_size=5000,
     commit_batch_size=10000,

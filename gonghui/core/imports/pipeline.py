@@ -371,19 +371,36 @@ _PLAIN_FIELDS = frozenset(
 )
 
 
-def bulk_insert(model, rows: list[dict], *, using: str = DEFAULT_DB_ALIAS) -> list[int]:
-    """Insert new rows of `model` and return their primary keys, in order.
+@dataclass
+class PreparedInsert:
+    """New rows of one model, ready to write: `bulk_insert_prepare` has done the Python work
+    (defaults, primary keys, encryption), `write` leaves only the database's."""
 
-    Each row maps field attnames (`org_id`, not `org`) to Python values; a missing field
-    takes its default, `auto_now`/`auto_now_add` fields take the current time. For batch
-    writers of import kinds: no save(), no signals, like bulk_create.
+    model: type[models.Model]
+    using: str
+    pks: list[int]
+    columns: str  # PostgreSQL: the COPY column list
+    rows: list  # PostgreSQL: value lists, primary key first; elsewhere unsaved instances
 
-    On PostgreSQL the keys are drawn from the table's sequence in one query and the rows
-    are written with one `COPY ... FROM STDIN` inside the caller's transaction (several
-    times faster than bulk_create's INSERT); elsewhere this is bulk_create.
-    """
-    if not rows:
-        return []
+    def write(self) -> list[int]:
+        """Insert the rows on this thread's connection; their primary keys, in order."""
+        if not self.columns:
+            self.model._default_manager.using(self.using).bulk_create(self.rows)
+            return [obj.pk for obj in self.rows]
+        conn = connections[self.using]
+        sql = f"COPY {conn.ops.quote_name(self.model._meta.db_table)} ({self.columns}) FROM STDIN"
+        with conn.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for values in self.rows:
+                copy.write_row(values)
+        return self.pks
+
+
+def bulk_insert_prepare(
+    model, rows: list[dict], *, using: str = DEFAULT_DB_ALIAS
+) -> PreparedInsert:
+    """New rows of `model` as a PreparedInsert (see bulk_insert). On PostgreSQL the primary
+    keys are drawn here, from the table's sequence in one query (it is not transactional,
+    so any thread's connection will do) and encrypted fields are sealed here."""
     conn = connections[using]
     meta = model._meta
     now = timezone.now()
@@ -424,25 +441,41 @@ def bulk_insert(model, rows: list[dict], *, using: str = DEFAULT_DB_ALIAS) -> li
     if conn.vendor != "postgresql":
         names = [item[0] for item in getters]
         objs = [model(**dict(zip(names, values_of(row), strict=True))) for row in rows]
-        model._default_manager.using(using).bulk_create(objs)
-        return [obj.pk for obj in objs]
+        return PreparedInsert(model, using, [], "", objs)
     quote = conn.ops.quote_name
-    table = quote(meta.db_table)
     columns = ", ".join(quote(c) for c in [meta.pk.column, *(item[0].column for item in plan)])
     preps = [(i, item[3]) for i, item in enumerate(plan) if item[3] is not None]
-    with conn.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
-        )
-        pks = sorted(pk for (pk,) in cursor.fetchall())
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for pk, row in zip(pks, rows, strict=True):
-                values = values_of(row)
-                for i, prep in preps:
-                    values[i] = prep(values[i], conn)
-                copy.write_row([pk, *values])
-    return pks
+    pks = []
+    if rows:
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
+            pks = sorted(pk for (pk,) in cursor.fetchall())
+    prepared = []
+    for pk, row in zip(pks, rows, strict=True):
+        values = values_of(row)
+        for i, prep in preps:
+            values[i] = prep(values[i], conn)
+        prepared.append([pk, *values])
+    return PreparedInsert(model, using, pks, columns, prepared)
+
+
+def bulk_insert(model, rows: list[dict], *, using: str = DEFAULT_DB_ALIAS) -> list[int]:
+    """Insert new rows of `model` and return their primary keys, in order.
+
+    Each row maps field attnames (`org_id`, not `org`) to Python values; a missing field
+    takes its default, `auto_now`/`auto_now_add` fields take the current time. For batch
+    writers of import kinds: no save(), no signals, like bulk_create.
+
+    On PostgreSQL the keys are drawn from the table's sequence in one query and the rows
+    are written with one `COPY ... FROM STDIN` inside the caller's transaction (several
+    times faster than bulk_create's INSERT); elsewhere this is bulk_create.
+    """
+    if not rows:
+        return []
+    return bulk_insert_prepare(model, rows, using=using).write()
 
 
 class _Rollback(Exception):
@@ -469,9 +502,19 @@ class CommitResult:
         }
 
 
-def _commit_rows(ctx: ImportContext, spec: ImportSpec, rows: list[Row]) -> None:
+_UNPREPARED = object()
+
+
+def _commit_rows(
+    ctx: ImportContext, spec: ImportSpec, rows: list[Row], prepared=_UNPREPARED
+) -> None:
     if spec.batch_commit is not None:
-        spec.batch_commit(ctx, rows)
+        if spec.batch_prepare is None:
+            spec.batch_commit(ctx, rows)
+        else:
+            if prepared is _UNPREPARED:
+                prepared = spec.batch_prepare(ctx, rows)
+            spec.batch_commit(ctx, rows, prepared)
         return
     for row in rows:
         try:
@@ -560,23 +603,31 @@ class _BatchWriter:
             and not connection.in_atomic_block
         )
 
-    def _write(self, rows: list[Row]) -> None:
+    def _write(self, rows: list[Row], prepared) -> None:
         if self.failed:  # a queued batch after a failed one: the job stops at the failure
             return
         try:
             with transaction.atomic():
-                _commit_rows(self.ctx, self.spec, rows)
+                _commit_rows(self.ctx, self.spec, rows, prepared)
         except BaseException:
             self.failed = True
             raise
 
     def submit(self, valid: list[Row], batch: list[Row]) -> list[list[Row]]:
         """Queue the batch's valid rows for writing; returns the batches written meanwhile
-        (oldest first), re-raising the error of one that failed."""
+        (oldest first), re-raising the error of one that failed. The kind's batch_prepare
+        runs here, on the calling thread, so that the writer thread, which shares the GIL
+        with it, has little more to do than wait for the server."""
         finished = []
         while len(self.queued) >= self.DEPTH:
             finished.append(self._finish_oldest())
-        self.queued.append((self.pool.submit(self._write, valid) if valid else None, batch))
+        future = None
+        if valid:
+            prepared = _UNPREPARED
+            if self.spec.batch_prepare is not None:
+                prepared = self.spec.batch_prepare(self.ctx, valid)
+            future = self.pool.submit(self._write, valid, prepared)
+        self.queued.append((future, batch))
         return finished
 
     def _finish_oldest(self) -> list[Row]:

@@ -46,7 +46,12 @@ Rules the pipeline applies for every kind:
 - `overlap_writes=True` lets the commit pass check batch n+1 while batch n is still being
   written (PostgreSQL, skip_invalid mode): only for kinds whose checks never read what
   earlier batches of the same file write (members: yes; orgs, whose rows may name a parent
-  defined earlier in the file: no).
+  defined earlier in the file: no). A kind that also splits its writer into
+  `batch_prepare(ctx, rows)` (the Python work: building rows, drawing keys, encrypting) and
+  `batch_commit(ctx, rows, prepared)` (the database's work) has the first half run on the
+  reading thread, so the writer thread barely needs the GIL. batch_prepare runs outside the
+  batch's transaction there: what it reserves (card numbers, sequence values) may be lost
+  with a failed batch, never written twice.
 """
 
 from collections.abc import Callable, Sequence
@@ -123,7 +128,9 @@ class ImportSpec:
     columns: Sequence[Column]
     natural_key: str | tuple[str, ...]
     row_commit: Callable[[ImportContext, Row], str] | None = None
-    batch_commit: Callable[[ImportContext, list[Row]], None] | None = None
+    batch_commit: Callable[..., None] | None = None
+    # Optional first half of batch_commit: see overlap_writes in the module docstring.
+    batch_prepare: Callable[[ImportContext, list[Row]], Any] | None = None
     validate_batch: Callable[[ImportContext, list[Row]], None] | None = None
     validate_row: Callable[[ImportContext, Row], None] | None = None
     # Service errors name model fields; map those that are not column keys to a column label.

@@ -134,23 +134,58 @@ def test_overlapped_writer_commits_every_batch_in_file_order(users, tree, monkey
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_writer_thread_only_writes_what_the_reading_thread_prepared(users, tree, monkeypatch):
+    """Rows are built, keyed and encrypted on the reading thread (batch_prepare): the writer
+    thread shares the GIL with it, so it should do little more than wait for the server."""
+    import threading
+
+    from django.db import connection
+
+    from gonghui.core.imports import registry
+
+    _small_batches(monkeypatch, 4)
+    kind = registry.get_kind("members")
+    threads = {"prepare": set(), "commit": set()}
+
+    def on_thread(name, function):
+        def wrapper(*args):
+            threads[name].add(threading.current_thread() is threading.main_thread())
+            return function(*args)
+
+        return wrapper
+
+    spec = dataclasses.replace(
+        kind.spec,
+        batch_prepare=on_thread("prepare", kind.spec.batch_prepare),
+        batch_commit=on_thread("commit", kind.spec.batch_commit),
+    )
+    monkeypatch.setitem(registry._KINDS, "members", dataclasses.replace(kind, spec=spec))
+    ids = [make_id_number() for _ in range(10)]
+    job = _direct(users.township_staff, _rows(ids))
+    assert (job.status, job.created_count) == (ImportStatus.DONE, 10)
+    overlapped = connection.vendor == "postgresql"  # SQLite: one batch after another
+    assert threads == {"prepare": {True}, "commit": {not overlapped}}
+    assert sorted(m.id_number for m in Member.objects.all()) == sorted(ids)  # sealed in prepare
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_failing_batch_in_the_writer_fails_the_job_and_keeps_earlier_batches(
     users, tree, monkeypatch
 ):
-    from gonghui.members import importers
+    from gonghui.core.imports import pipeline
 
     _small_batches(monkeypatch, 3)
-    real_insert = importers.bulk_insert
+    real_write = pipeline.PreparedInsert.write
     calls = []
 
-    def crash_on_third_batch(model, rows, **kwargs):
-        if model is Member:
-            calls.append(len(rows))
+    def crash_on_third_batch(self):
+        if self.model is Member:
+            calls.append(len(self.rows))
             if len(calls) == 3:
                 raise RuntimeError("disk full")
-        return real_insert(model, rows, **kwargs)
+        return real_write(self)
 
-    monkeypatch.setattr(importers, "bulk_insert", crash_on_third_batch)
+    monkeypatch.setattr(pipeline.PreparedInsert, "write", crash_on_third_batch)
     job = _direct(users.township_staff, _rows([make_id_number() for _ in range(12)]))
     assert job.status == ImportStatus.FAILED
     assert "中断前已完成的批次已写入" in job.message
