@@ -21,7 +21,14 @@ class AnyOf(Lookup):
         if connection.vendor != "postgresql":
             return In(self.lhs, self.rhs).as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+        return f"{lhs} = ANY(%s::text[])", [*lhs_params, text_array_literal(self.rhs)]
+
+
+def text_array_literal(values) -> str:
+    """A PostgreSQL array literal of strings: psycopg adapts a list element by element
+    (~2 µs each); an import's 10,000 lookup keys per batch are quicker joined as one text."""
+    quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "{" + ",".join(quoted) + "}"
 
 
 def register() -> None:

@@ -135,6 +135,8 @@ def phone_clean(value) -> str:
 
     Accepts full-width digits, spaces and dashes, and a +86 / 0086 / 86 prefix.
     """
+    if value.__class__ is str and len(value) == 11 and value.isascii() and _MOBILE.match(value):
+        return value  # already clean: the usual cell of an import (skips NFKC folding)
     phone = _SEPARATORS.sub("", normalise_text(value))
     if not phone:
         return ""

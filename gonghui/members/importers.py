@@ -658,8 +658,14 @@ def _joined_events(pks: list[int], members: list[dict], *, actor_id, at) -> None
             f"INSERT INTO {quote(event.db_table)} ({targets}) "
             f"SELECT {column(member, 'id')}, %s, {column(member, 'org')}, %s, %s, "
             f"%s || {column(member, 'card_number')} FROM {quote(member.db_table)} "
-            f"WHERE {column(member, 'id')} = ANY(%s) ORDER BY {column(member, 'id')}",
-            [EventKind.JOINED.value, at, actor_id, _JOINED_NOTE, pks],
+            f"WHERE {column(member, 'id')} = ANY(%s::bigint[]) ORDER BY {column(member, 'id')}",
+            [
+                EventKind.JOINED.value,
+                at,
+                actor_id,
+                _JOINED_NOTE,
+                "{" + ",".join(map(str, pks)) + "}",
+            ],
         )
 
 

@@ -7,7 +7,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from pypinyin import lazy_pinyin
 from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-from stdnum.iso7064 import mod_11_2
 
 from gonghui.audit.services import AuditAction, audit_record
 from gonghui.core.crypto import keyed_hash
@@ -114,6 +113,8 @@ def name_grams(name: str) -> str:
     serve LIKE '%…%', and trigrams need three characters where most Chinese queries have two.
     Whitespace never enters a gram (queries have their spaces removed).
     """
+    if len(parts := name.split()) == 1 and parts[0] == name:  # no whitespace: the usual name
+        return " ".join(dict.fromkeys([*name, *(name[i : i + 2] for i in range(len(name) - 1))]))
     singles = [c for c in name if not c.isspace()]
     pairs = [
         name[i : i + 2]
@@ -150,7 +151,10 @@ def card_prefix_for(org: Org) -> str:
 
 def card_number_format(prefix: str, sequence: int) -> str:
     body = f"{prefix}{sequence:08d}"
-    return body + mod_11_2.calc_check_digit(body)
+    # ISO 7064 MOD 11-2 (mod_11_2.calc_check_digit) in one step: 13 ≡ 2 (mod 11), so
+    # int(body, 13) is the weighted sum; imports format 10,000 numbers per batch.
+    check = (1 - 2 * int(body, 13)) % 11
+    return body + ("X" if check == 10 else str(check))
 
 
 def card_numbers_issue(prefix: str, count: int = 1) -> list[str]:

@@ -8,8 +8,6 @@ the job keeps counts, progress, a preview and the first errors for the pages.
 
 import json
 import logging
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +33,7 @@ from gonghui.core.imports.spec import (
 )
 from gonghui.core.imports.spill import SpillWriter, spill_relative, spill_rows
 from gonghui.core.imports.table import job_header_fields, table_header
+from gonghui.core.imports.tuning import collect_batch_garbage, paused_gc, short_switch_interval
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +41,6 @@ PREVIEW_ROWS = 20
 ERROR_SAMPLE = 50
 PROGRESS_INTERVAL = 0.5  # seconds between progress writes
 ERROR_REASON = "错误原因"
-WRITER_SWITCH_INTERVAL = 0.0005  # seconds; see _BatchWriter
 
 
 def media_path(relative: str) -> Path:
@@ -122,10 +120,14 @@ class RowChecker:
         """Duplicate natural keys within the file, then the spec's own hooks."""
         seen = ctx.state.setdefault("_natural_keys", {})
         key_columns = self.key_columns
+        single = key_columns[0] if len(key_columns) == 1 else None
         for row in rows:
             if row.errors:
                 continue
-            key = tuple(row.values.get(k) for k in key_columns)
+            if single is not None:
+                key = (row.values.get(single),)
+            else:
+                key = tuple(row.values.get(k) for k in key_columns)
             first = seen.get(key)
             if first is None:
                 seen[key] = row.number
@@ -299,6 +301,7 @@ def service_error_messages(spec: ImportSpec, exc: ServiceError) -> list[str]:
 # --- the validation pass -----------------------------------------------------------------
 
 
+@paused_gc
 def validate_job(job: ImportJob, *, kind) -> ImportJob:
     """Parse and check every row; store counts, preview, first errors and the error file."""
     spec = kind.spec
@@ -311,6 +314,7 @@ def validate_job(job: ImportJob, *, kind) -> ImportJob:
     total = valid = existing = 0
     try:
         for batch in batches(data_rows(job), spec.batch_size):
+            collect_batch_garbage()
             rows = [checker.parse(number, raw) for number, raw in batch]
             checker.check(ctx, rows)
             spill.write([row for row in rows if not row.errors])
@@ -427,15 +431,18 @@ def bulk_insert_prepare(
     getters = [
         (field.attname, field.attname in stamped, fixed, make) for field, fixed, make, _ in plan
     ]
-    missing = object()
+    defaults = [(attname, fixed) for attname, _, fixed, _ in getters]
+    now_at = [i for i, item in enumerate(getters) if item[1]]
+    made = [(i, attname, make) for i, (attname, _, _, make) in enumerate(getters) if make]
 
     def values_of(row: dict) -> list:
-        out = []
-        for attname, stamp, fixed, make in getters:
-            value = fixed if stamp else row.get(attname, missing)
-            if value is missing:
-                value = make() if make is not None else fixed
-            out.append(value)
+        get = row.get
+        out = [get(attname, fixed) for attname, fixed in defaults]
+        for i in now_at:
+            out[i] = now
+        for i, attname, make in made:
+            if attname not in row:
+                out[i] = make()
         return out
 
     if conn.vendor != "postgresql":
@@ -551,24 +558,6 @@ def _commit_batches(
         yield [checker.parse(number, raw) for number, raw in batch]
 
 
-_switch = {"writers": 0, "saved": 0.0}
-_switch_lock = threading.Lock()
-
-
-def _short_switch_interval(delta: int) -> None:
-    """A writer blocks on the socket many times per batch while the main thread parses; with
-    the default 5 ms switch interval every wake-up waits that long for the GIL (the "convoy
-    effect") and the overlap is lost. The interval is process-wide, so it is shortened while
-    any writer runs (imports in several threads of one process) and restored after the last."""
-    with _switch_lock:
-        if delta > 0 and _switch["writers"] == 0:
-            _switch["saved"] = sys.getswitchinterval()
-            sys.setswitchinterval(WRITER_SWITCH_INTERVAL)
-        _switch["writers"] += delta
-        if _switch["writers"] == 0:
-            sys.setswitchinterval(_switch["saved"])
-
-
 class _BatchWriter:
     """Commits batches in a background thread with its own database connection, so that
     reading and checking the next batches overlaps the server's work on earlier ones.
@@ -592,7 +581,10 @@ class _BatchWriter:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
         self.queued = deque()  # (future or None, the whole batch), oldest first
         self.failed = False
-        _short_switch_interval(+1)
+        # A writer blocks on the socket many times per batch while the main thread parses;
+        # with the default 5 ms switch interval every wake-up waits that long for the GIL
+        # (the "convoy effect") and the overlap is lost.
+        short_switch_interval.__enter__()
 
     @staticmethod
     def usable(spec: ImportSpec, all_or_nothing: bool) -> bool:
@@ -645,7 +637,7 @@ class _BatchWriter:
             self.pool.submit(connections.close_all).result()
         finally:
             self.pool.shutdown(wait=True)
-            _short_switch_interval(-1)
+            short_switch_interval.__exit__(None, None, None)
 
 
 def _tally(result: CommitResult, rows: list[Row], log: ErrorLog, all_or_nothing: bool) -> None:
@@ -666,6 +658,7 @@ def _tally(result: CommitResult, rows: list[Row], log: ErrorLog, all_or_nothing:
     result.processed += len(rows)
 
 
+@paused_gc
 def _commit_loop(
     job: ImportJob, kind, log: ErrorLog, progress: Progress, source: Iterator | None = None
 ) -> CommitResult:
@@ -684,6 +677,7 @@ def _commit_loop(
     writer = _BatchWriter(ctx, spec) if _BatchWriter.usable(spec, all_or_nothing) else None
     try:
         for rows in _commit_batches(job, checker, log, result, source):
+            collect_batch_garbage()
             checker.check(ctx, rows)
             valid = [row for row in rows if not row.errors]
             if all_or_nothing and len(valid) < len(rows) and not result.aborted_at:

@@ -1,4 +1,5 @@
-"""name_syllables: the per-character fast path must read every name as lazy_pinyin does."""
+"""Search fields of a name: the fast paths of name_syllables (pinyin) and name_grams must
+agree with the general rules (lazy_pinyin, character by character)."""
 
 import random
 
@@ -6,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypinyin import lazy_pinyin
 
-from gonghui.members.services import name_pinyin, name_syllables
+from gonghui.members.services import name_grams, name_pinyin, name_syllables
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程单朴仇解区查乐"
 GIVEN = (
@@ -44,3 +45,24 @@ def test_any_mix_of_characters_reads_as_lazy_pinyin(name):
 def test_name_pinyin_uses_the_phrase_reading_inside_a_name():
     assert name_pinyin("王长江") == ("wangchangjiang", "wcj")
     assert name_pinyin("张三") == ("zhangsan", "zs")
+
+
+def _grams_char_by_char(name: str) -> str:
+    singles = [c for c in name if not c.isspace()]
+    pairs = [
+        name[i : i + 2]
+        for i in range(len(name) - 1)
+        if not (name[i].isspace() or name[i + 1].isspace())
+    ]
+    return " ".join(dict.fromkeys(singles + pairs))
+
+
+@given(st.text(alphabet=SURNAMES + GIVEN + " ·\u3000\t", max_size=8))
+def test_name_grams_fast_path_matches_the_character_by_character_rule(name):
+    assert name_grams(name) == _grams_char_by_char(name)
+
+
+def test_name_grams_of_common_names():
+    assert name_grams("张三丰") == "张 三 丰 张三 三丰"
+    assert name_grams("王王") == "王 王王"
+    assert name_grams("阿 布") == "阿 布"

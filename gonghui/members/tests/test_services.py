@@ -69,6 +69,15 @@ def test_register_stores_normalised_encrypted_hashed_record_with_card_and_histor
     ).exists()
 
 
+@pytest.mark.parametrize("prefix", ["339901", "000000", "110105"])
+def test_card_number_check_character_is_iso_7064_mod_11_2(prefix):
+    from stdnum.iso7064 import mod_11_2
+
+    cards = [card_number_format(prefix, n) for n in range(1, 2000)]
+    assert all(card[:14] + mod_11_2.calc_check_digit(card[:14]) == card for card in cards)
+    assert {card[-1] for card in cards} == set("0123456789X")  # every check character seen
+
+
 def test_card_numbers_use_the_county_division_code_and_run_in_sequence(users, tree):
     from gonghui.orgs.models import Org
 

@@ -260,12 +260,50 @@ def test_all_or_nothing_in_a_real_transaction_reports_progress_and_commits(
 def test_overlapping_writers_restore_the_switch_interval_after_the_last_one():
     import sys
 
-    from gonghui.core.imports import pipeline
+    from gonghui.core.imports import tuning
 
     before = sys.getswitchinterval()
-    pipeline._short_switch_interval(+1)
-    pipeline._short_switch_interval(+1)  # a second import in another thread
-    pipeline._short_switch_interval(-1)
-    assert sys.getswitchinterval() == pipeline.WRITER_SWITCH_INTERVAL  # one still running
-    pipeline._short_switch_interval(-1)
+    with tuning.short_switch_interval:
+        with tuning.short_switch_interval:  # a second import in another thread
+            assert sys.getswitchinterval() == tuning.WRITER_SWITCH_INTERVAL
+        assert sys.getswitchinterval() == tuning.WRITER_SWITCH_INTERVAL  # one still running
     assert sys.getswitchinterval() == before
+
+
+def test_imports_pause_the_cyclic_gc_and_leave_it_as_they_found_it():
+    import gc
+
+    from gonghui.core.imports import tuning
+
+    assert gc.isenabled()
+    with tuning.paused_gc:
+        with tuning.paused_gc:
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # another import is still running
+    assert gc.isenabled()
+    gc.disable()  # a process that runs without the collector keeps running without it
+    try:
+        with tuning.paused_gc:
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_commit_pass_runs_with_the_gc_paused(users, tree, monkeypatch):
+    import gc
+
+    from gonghui.core.imports import pipeline
+
+    seen = []
+    check = pipeline.RowChecker.check
+
+    def spy(self, ctx, rows):
+        seen.append(gc.isenabled())
+        return check(self, ctx, rows)
+
+    monkeypatch.setattr(pipeline.RowChecker, "check", spy)
+    job = _upload(users.county_admin, CHAIN)
+    job = import_commit(actor=users.county_admin, job=job, mode="skip_invalid")
+    assert job.created_count == 2
+    assert seen == [False, False] and gc.isenabled()  # validation pass, then commit pass
