@@ -120,14 +120,10 @@ class RowChecker:
         """Duplicate natural keys within the file, then the spec's own hooks."""
         seen = ctx.state.setdefault("_natural_keys", {})
         key_columns = self.key_columns
-        single = key_columns[0] if len(key_columns) == 1 else None
         for row in rows:
             if row.errors:
                 continue
-            if single is not None:
-                key = (row.values.get(single),)
-            else:
-                key = tuple(row.values.get(k) for k in key_columns)
+            key = tuple(map(row.values.get, key_columns))
             first = seen.get(key)
             if first is None:
                 seen[key] = row.number
