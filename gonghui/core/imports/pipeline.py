@@ -8,8 +8,11 @@ the job keeps counts, progress, a preview and the first errors for the pages.
 
 import json
 import logging
+import threading
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -33,7 +36,7 @@ from gonghui.core.imports.spec import (
 )
 from gonghui.core.imports.spill import SpillWriter, spill_relative, spill_rows
 from gonghui.core.imports.table import job_header_fields, table_header
-from gonghui.core.imports.tuning import collect_batch_garbage, paused_gc, short_switch_interval
+from gonghui.core.imports.tuning import BatchGarbage, paused_gc, short_switch_interval
 
 logger = logging.getLogger(__name__)
 
@@ -308,9 +311,10 @@ def validate_job(job: ImportJob, *, kind) -> ImportJob:
     progress = Progress(job)
     preview: list[dict] = []
     total = valid = existing = 0
+    garbage = BatchGarbage()
     try:
         for batch in batches(data_rows(job), spec.batch_size):
-            collect_batch_garbage()
+            garbage.batch_done()
             rows = [checker.parse(number, raw) for number, raw in batch]
             checker.check(ctx, rows)
             spill.write([row for row in rows if not row.errors])
@@ -369,6 +373,17 @@ _PLAIN_FIELDS = frozenset(
         models.TextField,
     }
 )
+_PREP_METHODS = ("get_db_prep_save", "get_db_prep_value", "get_prep_value")
+
+
+def _plain_field(field) -> bool:
+    """A plain field class, or a subclass that prepares values as its plain base does
+    (e.g. ByteOrderCharField, which only changes the column's collation)."""
+    cls = type(field)
+    base = next((c for c in cls.__mro__ if c in _PLAIN_FIELDS), None)
+    return base is not None and all(
+        getattr(cls, name) is getattr(base, name) for name in _PREP_METHODS
+    )
 
 
 @dataclass
@@ -400,68 +415,62 @@ def bulk_insert_prepare(
 ) -> PreparedInsert:
     """New rows of `model` as a PreparedInsert (see bulk_insert). On PostgreSQL the primary
     keys are drawn here, from the table's sequence in one query (it is not transactional,
-    so any thread's connection will do) and encrypted fields are sealed here."""
+    so any thread's connection will do) and encrypted fields are sealed here, a column at a
+    time (a field's `bulk_db_prep_save(values, connection)`, when it has one)."""
     conn = connections[using]
     meta = model._meta
     now = timezone.now()
-    plan = []  # (field, fixed value or None, callable default or None, db prep or None)
-    for field in meta.concrete_fields:
-        if field.primary_key:
-            continue
-        fixed, make = None, None
+    postgres = conn.vendor == "postgresql"
+    first = 1 if postgres else 0  # on PostgreSQL each value list starts with the key
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    attnames = [field.attname for field in fields]
+    fallback = []  # per field, what a row without it gets
+    stamped, made, preps = [], [], []
+    for i, field in enumerate(fields, start=first):
+        value = None
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            fixed = now
+            stamped.append(i)
         elif field.has_default() and callable(field.default):
-            make = field.get_default
+            made.append((i, field.attname, field.get_default))
         else:
-            fixed = field.get_default()
-        prep = None
-        if conn.vendor == "postgresql" and type(field) not in _PLAIN_FIELDS:
-            prep = field.get_db_prep_save
-        plan.append((field, fixed, make, prep))
-    stamped = {
-        field.attname
-        for field, *_ in plan
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    }
-    getters = [
-        (field.attname, field.attname in stamped, fixed, make) for field, fixed, make, _ in plan
-    ]
-    defaults = [(attname, fixed) for attname, _, fixed, _ in getters]
-    now_at = [i for i, item in enumerate(getters) if item[1]]
-    made = [(i, attname, make) for i, (attname, _, _, make) in enumerate(getters) if make]
+            value = field.get_default()
+        fallback.append(value)
+        if postgres and not _plain_field(field):
+            preps.append((i, field))
 
-    def values_of(row: dict) -> list:
-        get = row.get
-        out = [get(attname, fixed) for attname, fixed in defaults]
-        for i in now_at:
+    def values_of(row: dict, head: list) -> list:
+        out = [*head, *map(row.get, attnames, fallback)]
+        for i in stamped:
             out[i] = now
         for i, attname, make in made:
             if attname not in row:
                 out[i] = make()
         return out
 
-    if conn.vendor != "postgresql":
-        names = [item[0] for item in getters]
-        objs = [model(**dict(zip(names, values_of(row), strict=True))) for row in rows]
+    if not postgres:
+        objs = [model(**dict(zip(attnames, values_of(row, []), strict=True))) for row in rows]
         return PreparedInsert(model, using, [], "", objs)
     quote = conn.ops.quote_name
-    columns = ", ".join(quote(c) for c in [meta.pk.column, *(item[0].column for item in plan)])
-    preps = [(i, item[3]) for i, item in enumerate(plan) if item[3] is not None]
+    columns = ", ".join(quote(c) for c in [meta.pk.column, *(field.column for field in fields)])
     pks = []
     if rows:
         with conn.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            cursor.execute(  # the sequence's name in an InitPlan: looked up once, not per row
+                "SELECT nextval((SELECT pg_get_serial_sequence(%s, %s)::regclass)) "
+                "FROM generate_series(1, %s)",
                 [meta.db_table, meta.pk.column, len(rows)],
             )
             pks = sorted(pk for (pk,) in cursor.fetchall())
-    prepared = []
-    for pk, row in zip(pks, rows, strict=True):
-        values = values_of(row)
-        for i, prep in preps:
-            values[i] = prep(values[i], conn)
-        prepared.append([pk, *values])
+    prepared = [values_of(row, [pk]) for pk, row in zip(pks, rows, strict=True)]
+    for i, field in preps:
+        column = [values[i] for values in prepared]
+        bulk = getattr(field, "bulk_db_prep_save", None)
+        if bulk is not None:
+            column = bulk(column, conn)
+        else:
+            column = [field.get_db_prep_save(value, conn) for value in column]
+        for values, value in zip(prepared, column, strict=True):
+            values[i] = value
     return PreparedInsert(model, using, pks, columns, prepared)
 
 
@@ -555,28 +564,34 @@ def _commit_batches(
 
 
 class _BatchWriter:
-    """Commits batches in a background thread with its own database connection, so that
-    reading and checking the next batches overlaps the server's work on earlier ones.
+    """Commits batches in background threads, each with its own database connection, so
+    that reading and checking the next batches overlaps the server's work on earlier ones.
 
-    PostgreSQL spends about as long on a batch's COPY, index updates and COMMIT as Python
-    spends preparing it; done one after the other, each side waits for the other. Up to
-    DEPTH batches are queued (bounded memory); they are written in file order, one
-    transaction each, and handed back in that order to be tallied. Only for skip_invalid
-    commits outside any transaction (the worker's case), for kinds that allow it
-    (`overlap_writes`): all-or-nothing needs one transaction on one connection, and a
-    surrounding transaction (tests) is invisible to other connections.
+    PostgreSQL spends about as long on a batch's COPY, index updates, foreign-key checks and
+    COMMIT as Python spends preparing it; done one after the other, each side waits for the
+    other. WRITERS batches are written at once (on two cores the server's work on one batch
+    then also fills the time the reading thread waits), each in its own transaction, and
+    committed in file order: a batch that is done first waits for the one before it, and
+    rolls back if that one failed, so the batches written are always the file's first ones.
+    Up to DEPTH batches are queued (bounded memory) and handed back in file order to be
+    tallied. Only for skip_invalid commits outside any transaction (the worker's case), for
+    kinds that allow it (`overlap_writes`): all-or-nothing needs one transaction on one
+    connection, and a surrounding transaction (tests) is invisible to other connections.
     """
 
-    DEPTH = 2
+    WRITERS = 2
+    DEPTH = 3
+    # How long a finished batch waits for the one before it to commit. Batches of one file
+    # never wait on each other's locks (in-file duplicates are refused before writing), so
+    # this only turns an unforeseen deadlock between them into a failed job.
+    ORDER_TIMEOUT = 600  # seconds
 
-    def __init__(self, ctx: ImportContext, spec: ImportSpec):
-        from collections import deque
-        from concurrent.futures import ThreadPoolExecutor
-
+    def __init__(self, ctx: ImportContext, spec: ImportSpec, written: Callable[[list[Row]], None]):
         self.ctx, self.spec = ctx, spec
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        self.written = written  # called with each whole batch once its rows are written
+        self.pool = ThreadPoolExecutor(max_workers=self.WRITERS, thread_name_prefix="import-writer")
         self.queued = deque()  # (future or None, the whole batch), oldest first
-        self.failed = False
+        self.last: _Turn | None = None  # the latest batch submitted for writing
         # A writer blocks on the socket many times per batch while the main thread parses;
         # with the default 5 ms switch interval every wake-up waits that long for the GIL
         # (the "convoy effect") and the overlap is lost.
@@ -591,49 +606,84 @@ class _BatchWriter:
             and not connection.in_atomic_block
         )
 
-    def _write(self, rows: list[Row], prepared) -> None:
-        if self.failed:  # a queued batch after a failed one: the job stops at the failure
-            return
+    def _write(self, rows: list[Row], prepared, before: "_Turn | None", turn: "_Turn") -> None:
         try:
+            if before is not None and before.failed():
+                raise _EarlierBatchFailed  # the job stops at that failure: skip the writes
             with transaction.atomic():
                 _commit_rows(self.ctx, self.spec, rows, prepared)
-        except BaseException:
-            self.failed = True
-            raise
+                # The deferred foreign-key checks now, while the batch before may still be
+                # busy, rather than in the COMMIT that has to wait for it.
+                connection.check_constraints()
+                if before is not None:
+                    if not before.done.wait(self.ORDER_TIMEOUT):
+                        raise RuntimeError("导入批次等待前一批次提交超时。")
+                    if before.failed():
+                        raise _EarlierBatchFailed
+            turn.committed = True
+        finally:
+            turn.done.set()
 
-    def submit(self, valid: list[Row], batch: list[Row]) -> list[list[Row]]:
-        """Queue the batch's valid rows for writing; returns the batches written meanwhile
-        (oldest first), re-raising the error of one that failed. The kind's batch_prepare
-        runs here, on the calling thread, so that the writer thread, which shares the GIL
-        with it, has little more to do than wait for the server."""
-        finished = []
+    def submit(self, valid: list[Row], batch: list[Row]) -> None:
+        """Queue the batch's valid rows for writing, after handing the batches written
+        meanwhile (oldest first) to `written`; re-raises the error of one that failed. The
+        kind's batch_prepare runs here, on the calling thread, so that the writer threads,
+        which share the GIL with it, have little more to do than wait for the server."""
         while len(self.queued) >= self.DEPTH:
-            finished.append(self._finish_oldest())
+            self._finish_oldest()
         future = None
         if valid:
             prepared = _UNPREPARED
             if self.spec.batch_prepare is not None:
                 prepared = self.spec.batch_prepare(self.ctx, valid)
-            future = self.pool.submit(self._write, valid, prepared)
+            turn = _Turn()
+            future = self.pool.submit(self._write, valid, prepared, self.last, turn)
+            self.last = turn
         self.queued.append((future, batch))
-        return finished
 
-    def _finish_oldest(self) -> list[Row]:
+    def _finish_oldest(self) -> None:
         future, batch = self.queued.popleft()
         if future is not None:
             future.result()
-        return batch
+        self.written(batch)
 
-    def drain(self) -> list[list[Row]]:
-        return [self._finish_oldest() for _ in range(len(self.queued))]
+    def drain(self) -> None:
+        while self.queued:
+            self._finish_oldest()
 
     def close(self) -> None:
-        """Stop after the queued writes (each a whole batch) and close the thread's connection."""
+        """Stop after the queued writes (each a whole batch) and close each thread's
+        connection: one task per writer thread, held together by a barrier so that no
+        thread takes two."""
+        together = threading.Barrier(self.WRITERS)
+
+        def close_this_threads_connection():
+            together.wait(timeout=60)
+            connections.close_all()
+
         try:
-            self.pool.submit(connections.close_all).result()
+            closing = [self.pool.submit(close_this_threads_connection) for _ in range(self.WRITERS)]
+            for task in closing:
+                task.result()
         finally:
             self.pool.shutdown(wait=True)
             short_switch_interval.__exit__(None, None, None)
+
+
+class _Turn:
+    """One batch's place in the commit order."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.committed = False
+
+    def failed(self) -> bool:
+        return self.done.is_set() and not self.committed
+
+
+class _EarlierBatchFailed(Exception):
+    """A batch rolled back because one before it failed (never tallied: the job stops at the
+    first failure)."""
 
 
 def _tally(result: CommitResult, rows: list[Row], log: ErrorLog, all_or_nothing: bool) -> None:
@@ -670,17 +720,21 @@ def _commit_loop(
     )
     all_or_nothing = job.mode == ImportMode.ALL_OR_NOTHING
     result = CommitResult()
-    writer = _BatchWriter(ctx, spec) if _BatchWriter.usable(spec, all_or_nothing) else None
+    writer = None
+    if _BatchWriter.usable(spec, all_or_nothing):
+        writer = _BatchWriter(
+            ctx, spec, lambda written: _tally(result, written, log, all_or_nothing)
+        )
+    garbage = BatchGarbage()
     try:
         for rows in _commit_batches(job, checker, log, result, source):
-            collect_batch_garbage()
+            garbage.batch_done()
             checker.check(ctx, rows)
             valid = [row for row in rows if not row.errors]
             if all_or_nothing and len(valid) < len(rows) and not result.aborted_at:
                 result.aborted_at = next(row.number for row in rows if row.errors)
             if writer is not None:
-                for written in writer.submit(valid, rows):
-                    _tally(result, written, log, all_or_nothing)
+                writer.submit(valid, rows)
                 progress.update(result.processed, **result.counts())
                 continue
             if valid and not result.aborted_at:
@@ -692,8 +746,11 @@ def _commit_loop(
             _tally(result, rows, log, all_or_nothing)
             progress.update(result.processed, **result.counts())
         if writer is not None:
-            for written in writer.drain():
-                _tally(result, written, log, all_or_nothing)
+            writer.drain()
+    except Exception:
+        if not all_or_nothing:  # the job fails; its counts say what the batches before wrote
+            progress.update(result.processed, force=True, **result.counts())
+        raise
     finally:
         if writer is not None:
             writer.close()

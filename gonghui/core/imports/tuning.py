@@ -6,8 +6,8 @@ changed when the first import that needs it starts and restored after the last o
 - `paused_gc`: a large import keeps millions of small objects alive (parsed rows, lookup
   caches, the in-file duplicate check). Python's cyclic collector walks them again each time
   the heap has grown by a quarter: measured, a third of the time spent parsing 200,000 rows.
-  The rows form no reference cycles; the loops collect the youngest generation between
-  batches (`collect_batch_garbage`) for whatever cycles a batch does leave.
+  The rows form no reference cycles; the loops collect the youngest generation every few
+  batches (`BatchGarbage`) for whatever cycles a batch does leave.
 - `short_switch_interval`: see pipeline._BatchWriter.
 """
 
@@ -64,6 +64,22 @@ paused_gc = ProcessTuning(_disable_gc, _restore_gc)
 short_switch_interval = ProcessTuning(_shorten_switch_interval, sys.setswitchinterval)
 
 
-def collect_batch_garbage() -> None:
-    """Collect the objects allocated since the last call (the youngest generation) only."""
-    gc.collect(0)
+class BatchGarbage:
+    """Collects the youngest generation every `every` batches of a loop that runs with the
+    collector paused.
+
+    A collection walks every object allocated since the previous one that is still alive
+    (the batches not yet written, new cache entries), not the rows reference counting has
+    freed. Measured on 10,000-row member batches: ~40 ms per collection and no unreachable
+    object found after the first two, so collecting after every batch cost 0.8 s per
+    200,000 rows for nothing; every eighth keeps what a leaking kind could pile up bounded.
+    """
+
+    def __init__(self, every: int = 8):
+        self.every = every
+        self.batches = 0
+
+    def batch_done(self) -> None:
+        self.batches += 1
+        if self.batches % self.every == 0:
+            gc.collect(0)

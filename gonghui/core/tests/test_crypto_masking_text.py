@@ -63,6 +63,31 @@ def test_keyed_hash_is_stable_and_distinguishes_values():
     assert "13812341234" not in first
 
 
+def test_keyed_hash_is_hmac_sha256_under_the_derived_lookup_key(settings):
+    """Stored hashes must stay findable: the value is pinned to the documented derivation."""
+    import base64
+    import hashlib
+    import hmac
+
+    raw = base64.b64decode(settings.DATA_KEY)
+    lookup_key = hmac.new(raw, b"gonghui-lookup-hash", hashlib.sha256).digest()
+    for value in ["13812341234", "11010519491231002X", "张三", ""]:
+        expected = hmac.new(lookup_key, value.encode(), hashlib.sha256).hexdigest()
+        assert crypto.keyed_hash(value) == expected
+    values = ["13812341234", "张三", "13812341234", ""]
+    assert crypto.keyed_hashes(values) == [crypto.keyed_hash(v) for v in values]
+
+
+def test_encrypt_many_seals_each_value_with_its_own_nonce():
+    values = [f"1381234{i:04d}" for i in range(300)] + ["二级肢体残疾", "x"]
+    tokens = crypto.encrypt_many(values)
+    assert [crypto.decrypt(t) for t in tokens] == values
+    assert len({t[3:19] for t in tokens}) == len(values)  # the nonce opens each token
+    # URL-safe alphabet only (300 tokens are sure to have needed "+" or "/" otherwise).
+    assert not any(set(t) & {"+", "/", "\n"} for t in tokens)
+    assert crypto.encrypt_many([]) == []
+
+
 def test_encrypted_field_stores_ciphertext_not_plaintext(enterprise_factory):
     # given
     enterprise = enterprise_factory(contact_phone="13912345678")

@@ -168,28 +168,76 @@ def test_the_writer_thread_only_writes_what_the_reading_thread_prepared(users, t
     assert sorted(m.id_number for m in Member.objects.all()) == sorted(ids)  # sealed in prepare
 
 
+def _batch_hook(monkeypatch, hook):
+    """Run hook(first row's name) in the writer before each batch's writes."""
+    from gonghui.core.imports import pipeline
+
+    commit_rows = pipeline._commit_rows
+
+    def hooked(ctx, spec, rows, *args):
+        hook(rows[0].values["name"])
+        return commit_rows(ctx, spec, rows, *args)
+
+    monkeypatch.setattr(pipeline, "_commit_rows", hooked)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_written_at_once_are_committed_in_file_order(users, tree, monkeypatch):
+    """Two writer threads: the second batch is written while the first one is slow, but it
+    commits only after it, so the batches written are always the file's first ones."""
+    import time
+
+    from django.db import connection
+
+    from gonghui.core.imports import pipeline
+
+    _small_batches(monkeypatch, 3)
+    committed = []
+
+    class RecordedTurn(pipeline._Turn):
+        def __setattr__(self, name, value):
+            if name == "committed" and value:
+                committed.append(self.first)
+            super().__setattr__(name, value)
+
+    firsts = iter(["会员0", "会员3", "会员6"])  # batches are submitted in file order
+
+    def make_turn():
+        turn = RecordedTurn()
+        object.__setattr__(turn, "first", next(firsts))
+        return turn
+
+    monkeypatch.setattr(pipeline, "_Turn", make_turn)
+    _batch_hook(monkeypatch, lambda name: time.sleep(0.5) if name == "会员0" else None)
+    job = _direct(users.township_staff, _rows([make_id_number() for _ in range(9)]))
+    assert (job.status, job.created_count) == (ImportStatus.DONE, 9)
+    if connection.vendor == "postgresql":
+        assert committed == ["会员0", "会员3", "会员6"]
+    else:  # one batch after another, no writer threads
+        assert committed == []
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_batch_in_the_writer_fails_the_job_and_keeps_earlier_batches(
     users, tree, monkeypatch
 ):
-    from gonghui.core.imports import pipeline
+    """The third batch fails after the fourth has been written on the other writer thread:
+    the fourth rolls back, so nothing after the failure stays."""
+    import time
 
     _small_batches(monkeypatch, 3)
-    real_write = pipeline.PreparedInsert.write
-    calls = []
 
-    def crash_on_third_batch(self):
-        if self.model is Member:
-            calls.append(len(self.rows))
-            if len(calls) == 3:
-                raise RuntimeError("disk full")
-        return real_write(self)
+    def third_batch_fails(name):
+        if name == "会员6":
+            time.sleep(0.3)
+            raise RuntimeError("disk full")
 
-    monkeypatch.setattr(pipeline.PreparedInsert, "write", crash_on_third_batch)
+    _batch_hook(monkeypatch, third_batch_fails)
     job = _direct(users.township_staff, _rows([make_id_number() for _ in range(12)]))
     assert job.status == ImportStatus.FAILED
     assert "中断前已完成的批次已写入" in job.message
-    assert Member.objects.count() == 6  # two whole batches, nothing of the third
+    assert job.created_count == 6
+    assert sorted(Member.objects.values_list("name", flat=True)) == [f"会员{i}" for i in range(6)]
     assert MembershipEvent.objects.count() == 6
 
 

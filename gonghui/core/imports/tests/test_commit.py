@@ -307,3 +307,45 @@ def test_the_commit_pass_runs_with_the_gc_paused(users, tree, monkeypatch):
     job = import_commit(actor=users.county_admin, job=job, mode="skip_invalid")
     assert job.created_count == 2
     assert seen == [False, False] and gc.isenabled()  # validation pass, then commit pass
+
+
+def test_batch_garbage_collects_cycles_every_few_batches_while_the_gc_is_paused():
+    import gc
+    import weakref
+
+    from gonghui.core.imports import tuning
+
+    class Node:
+        pass
+
+    def leave_a_cycle():
+        node = Node()
+        node.itself = node
+        return weakref.ref(node)
+
+    with tuning.paused_gc:
+        garbage = tuning.BatchGarbage(every=3)
+        cycle = leave_a_cycle()
+        garbage.batch_done()
+        garbage.batch_done()
+        assert cycle() is not None  # not yet: collections are spaced out
+        garbage.batch_done()
+        assert cycle() is None
+        assert not gc.isenabled()
+
+
+def test_bulk_writers_hand_plain_values_to_the_driver_and_prepare_the_others():
+    from django.db import models
+
+    from gonghui.core.fields import ByteOrderCharField, EncryptedTextField
+    from gonghui.core.imports.pipeline import _plain_field
+
+    class UpperCharField(models.CharField):
+        def get_prep_value(self, value):
+            return super().get_prep_value(value).upper()
+
+    assert _plain_field(models.CharField(max_length=4))
+    assert _plain_field(ByteOrderCharField(max_length=4))  # only the collation differs
+    assert not _plain_field(EncryptedTextField())
+    assert not _plain_field(UpperCharField(max_length=4))
+    assert not _plain_field(models.JSONField())
