@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from gonghui.core.fields import EncryptedTextField
+from gonghui.core.fields import ByteOrderCharField, EncryptedTextField
 from gonghui.core.models import OrgOwned
 
 
@@ -169,7 +169,22 @@ class Member(OrgOwned):
         related_name="+",
         db_index=False,
     )
-    card_number = models.CharField("会员卡号", max_length=15, unique=True, editable=False)
+    # As on OrgOwned, without the foreign-key constraint: the anchor is `org` or one of its
+    # ancestors, and an org that has children or records cannot be deleted (org_delete), so
+    # the org constraint already guarantees it; a second check per row costs every import.
+    org_anchor = models.ForeignKey(
+        "orgs.Org",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        db_index=False,
+        db_constraint=False,
+    )
+    # Unique through Meta.constraints: a unique=True varchar gets a second, LIKE-only index
+    # on PostgreSQL that the byte-order collation makes unnecessary.
+    card_number = ByteOrderCharField("会员卡号", max_length=15, editable=False)
     name = models.CharField("姓名", max_length=50)
     name_pinyin = models.CharField(max_length=120, editable=False)  # "zhangsan"
     name_initials = models.CharField(max_length=30, editable=False)  # "zs"
@@ -181,11 +196,11 @@ class Member(OrgOwned):
         "民族", max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN
     )
     id_number = EncryptedTextField("身份证号")
-    id_number_hash = models.CharField(max_length=64, editable=False)
-    id_last4 = models.CharField(max_length=4, editable=False)
+    id_number_hash = ByteOrderCharField(max_length=64, editable=False)
+    id_last4 = ByteOrderCharField(max_length=4, editable=False)
     phone = EncryptedTextField("手机号码", blank=True)
-    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
-    phone_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    phone_hash = ByteOrderCharField(max_length=64, blank=True, editable=False)
+    phone_last4 = ByteOrderCharField(max_length=4, blank=True, editable=False)
     education = models.CharField("学历", max_length=12, choices=Education.choices, blank=True)
     skill_level = models.CharField(
         "技能等级", max_length=12, choices=SkillLevel.choices, default=SkillLevel.NONE
@@ -207,7 +222,7 @@ class Member(OrgOwned):
         related_name="members",
     )
     is_migrant_worker = models.BooleanField("农民工", default=False)
-    employment_form = models.CharField(
+    employment_form = ByteOrderCharField(
         "就业形态",
         max_length=20,
         choices=EmploymentForm.choices,
@@ -238,8 +253,7 @@ class Member(OrgOwned):
                 name="member_initials_prefix",
                 opclasses=["varchar_pattern_ops"],
             ),
-            # card_number prefix search: the varchar_pattern_ops index Django adds beside the
-            # unique one (members_member_card_number_..._like).
+            # card_number prefix search: the unique index (byte-order collation).
             models.Index(fields=["id_last4"], name="member_id_last4"),
             models.Index(fields=["phone_last4"], name="member_phone_last4"),
             models.Index(fields=["id_number_hash"], name="member_id_hash"),
@@ -253,6 +267,7 @@ class Member(OrgOwned):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["card_number"], name="member_card_number_unique"),
             models.UniqueConstraint(
                 fields=["id_number_hash"],
                 condition=Q(status="active"),

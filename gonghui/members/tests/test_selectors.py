@@ -77,6 +77,31 @@ def test_card_number_exact_and_prefix(users, roster):
     assert len(member_list(users.county_admin, q=zhao.card_number[:10])) == 4
 
 
+def test_card_prefix_search_uses_the_unique_index_on_postgres(users, roster):
+    """Codes compare byte by byte (COLLATE "C"), so the unique index answers LIKE 'prefix%'
+    and no second varchar_pattern_ops index is kept for it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":  # SQLite compares bytes already: no COLLATE there
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'members_member'")
+            assert "COLLATE" not in cursor.fetchone()[0].upper()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name, collation_name FROM information_schema.columns "
+            "WHERE table_name = 'members_member' AND column_name IN "
+            "('card_number', 'id_number_hash', 'phone_hash', 'id_last4', 'phone_last4')"
+        )
+        assert {collation for _, collation in cursor.fetchall()} == {"C"}
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM members_member WHERE card_number LIKE %s", ["339901%"]
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "member_card_number_unique" in plan
+
+
 def test_filters(users, roster, tree):
     user = users.county_admin
     assert _names(member_list(user, employment_form="courier")) == ["赵四"]
