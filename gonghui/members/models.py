@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from gonghui.core.fields import ByteOrderCharField, EncryptedTextField
@@ -256,7 +256,6 @@ class Member(OrgOwned):
             # card_number prefix search: the unique index (byte-order collation).
             models.Index(fields=["id_last4"], name="member_id_last4"),
             models.Index(fields=["phone_last4"], name="member_phone_last4"),
-            models.Index(fields=["id_number_hash"], name="member_id_hash"),
             models.Index(fields=["phone_hash"], name="member_phone_hash"),
             # A township's list filtered by form, or by migrant + joined year, deep pages
             # included (bench/member_list.py, page 50: 52 -> 21 ms and 87 -> 20 ms).
@@ -268,9 +267,13 @@ class Member(OrgOwned):
         ]
         constraints = [
             models.UniqueConstraint(fields=["card_number"], name="member_card_number_unique"),
+            # One index for both jobs: unique over (ID, true) for the active record and
+            # (ID, NULL) for deactivated ones, which never clash (NULLs are distinct), and
+            # every lookup by ID, whatever the status, reads its leading column. (A partial
+            # unique index beside a plain one cost each import a second index per row.)
             models.UniqueConstraint(
-                fields=["id_number_hash"],
-                condition=Q(status="active"),
+                F("id_number_hash"),
+                Case(When(status="active", then=Value(True)), output_field=models.BooleanField()),
                 name="member_one_active_per_id",
             ),
         ]

@@ -20,7 +20,7 @@ from gonghui.members.services import (
     member_register,
     member_update,
 )
-from gonghui.members.tests.factories import make_id_number
+from gonghui.members.tests.factories import build_member, make_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +118,24 @@ def test_fifteen_digit_number_is_the_same_person_as_its_eighteen_digit_form(user
     with pytest.raises(ValidationFailed) as exc:
         _register(users.county_admin, tree.a1, id_number="110105491231002")
     assert list(exc.value.fields) == ["id_number"]
+
+
+def test_the_database_allows_one_active_record_per_id_and_any_number_of_former_ones(tree):
+    """The unique (ID hash, active) index, behind the services' own check."""
+    from django.db import IntegrityError, transaction
+
+    first = build_member(org=tree.a1)
+    member_deactivate(actor=None, member=first, reason="调离")
+    second = build_member(org=tree.a1, id_number=first.id_number)  # re-joins: allowed
+    member_deactivate(actor=None, member=second, reason="调离")
+    third = build_member(org=tree.b1, id_number=first.id_number)  # two former records
+    clone = Member.objects.filter(pk=third.pk).values().get()
+    clone.update(id=None, card_number="339901999999990")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Member.objects.create(**clone)  # a second active record for the same ID
+    clone["status"] = MemberStatus.DEACTIVATED
+    Member.objects.create(**clone)  # a third former one is fine
+    assert Member.objects.filter(id_number_hash=keyed_hash(first.id_number)).count() == 4
 
 
 def test_register_out_of_scope_is_refused_and_nothing_changes(users, tree):
