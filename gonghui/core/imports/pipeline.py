@@ -53,7 +53,10 @@ def media_path(relative: str) -> Path:
 # --- turning raw rows into checked Rows --------------------------------------------------
 
 
-MEMO_LIMIT = 10_000  # distinct cells remembered per column before its memo is dropped
+# Distinct cells remembered per column before its memo is dropped: a date column over forty
+# years holds ~15,000 distinct days, often written in two or three styles (2021.3.5,
+# 2021/03/05, 2021年3月5日); a column of names or ID numbers gives up after this many.
+MEMO_LIMIT = 50_000
 
 
 class RowChecker:
