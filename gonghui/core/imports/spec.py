@@ -44,9 +44,11 @@ Rules the pipeline applies for every kind:
   writes the valid rows. Writes must be upserts that touch only rows whose values differ, so
   that importing the same file twice changes nothing;
 - `overlap_writes=True` lets the commit pass check batch n+1 while batch n is still being
-  written (PostgreSQL, skip_invalid mode): only for kinds whose checks never read what
-  earlier batches of the same file write (members: yes; orgs, whose rows may name a parent
-  defined earlier in the file: no). A kind that also splits its writer into
+  written (PostgreSQL, skip_invalid mode), and write two batches at once on two connections
+  (committed in file order): only for kinds whose checks never read what earlier batches of
+  the same file write, and whose batches never write the same rows or unique keys (members:
+  yes, in-file duplicates are refused first; orgs, whose rows may name a parent defined
+  earlier in the file: no). A kind that also splits its writer into
   `batch_prepare(ctx, rows)` (the Python work: building rows, drawing keys, encrypting) and
   `batch_commit(ctx, rows, prepared)` (the database's work) has the first half run on the
   reading thread, so the writer thread barely needs the GIL. batch_prepare runs outside the
