@@ -19,8 +19,9 @@ or full-width digits find the same person):
 Writes are bulk (new members and their events with the pipeline's bulk_insert: COPY on
 PostgreSQL, bulk_create elsewhere; bulk_update for changes; per commit batch, inside the
 pipeline's batch transaction; the rows are built, keyed and encrypted by _prepare, on the
-reading thread when writes overlap, and only written by _commit); validation does one query per batch for the ID hashes and
-caches orgs, employers and pinyin across batches. The pipeline records one IMPORTED audit event per job.
+reading thread when writes overlap, and only written by _commit); validation does one query
+per batch for the ID hashes and caches orgs, employers and pinyin across batches. The
+pipeline records one IMPORTED audit event per job.
 """
 
 import datetime
@@ -563,12 +564,6 @@ def _prepare(ctx: ImportContext, rows: list[Row]) -> _Prepared:
             for row, card in zip(group, cards, strict=True):
                 members.append(_new_member(state, row, card))
             new_rows.extend(group)
-        # org_anchor as with_org_anchor sets it: bulk writers skip OrgOwned.save().
-        anchors = dict(
-            Org.objects.filter(pk__in={m["org_id"] for m in members}).values_list("pk", "anchor_id")
-        )
-        for m in members:
-            m["org_anchor_id"] = anchors.get(m["org_id"])
         insert = bulk_insert_prepare(Member, members)
     updated, changed, events, fields = [], [], [], set()
     for row in rows:
@@ -693,6 +688,8 @@ def _new_member(state: dict, row: Row, card: str) -> dict:
     number, phone = data["id"], values.get("phone", "")
     return {
         "org_id": data["org"].pk,
+        # As OrgOwned.save() would set it (bulk writers skip save()): the org is a whole row.
+        "org_anchor_id": data["org"].anchor_id,
         "card_number": card,
         "name": values["name"],
         **_search_fields(state, values["name"]),
