@@ -3,8 +3,8 @@
 - The format comes from the file's first bytes, never its name: a PNG renamed .xlsx is refused.
 - .xlsx/.ods are zip archives: before anything decompresses them we check the members'
   declared sizes and compression ratios, then stream the worksheets through a byte counter
-  (which also catches headers that lie) and count rows and columns without building cells,
-  so a "zip bomb" or a sheet claiming cell XFD1048576 is refused before calamine allocates it.
+  and bound the box of cells calamine will allocate without building any (`xlsx_extent`),
+  so a "zip bomb" or a sheet placing one cell at ZZ1048576 is refused before calamine loads it.
 - .xlsx/.xls/.ods are read with python-calamine; .csv with the stdlib csv module after
   detecting the encoding (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030/GBK).
 
@@ -16,12 +16,14 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from gonghui.core.errors import ValidationFailed
+from gonghui.core.imports.xlsx_extent import ExtentRefused, sheet_extent
 
 XLSX, XLS, ODS, CSV = "xlsx", "xls", "ods", "csv"
 FORMAT_LABELS = {
@@ -65,11 +67,11 @@ class ImportFileError(ValidationFailed):
 
 @dataclass
 class SheetStats:
-    rows: int = 0
+    """Upper bounds on the box of cells calamine allocates for one worksheet."""
+
     max_row: int = 0
     max_column: int = 0
-    uncompressed: int = 0
-    max_cells: int = 0  # the largest rows x columns box a reader would allocate
+    max_cells: int = 0  # ODS: the largest rows x columns box of any of its tables
 
     @property
     def cells(self) -> int:
@@ -147,27 +149,10 @@ def _zip_kind(path) -> str:
 
 # --- is it safe to open? -----------------------------------------------------------------
 
-# Patterns with a literal start, so scanning ~150 MB of sheet XML takes well under a second.
-_ROW_NUMBER = re.compile(rb'row\s[^>]*?\br="(\d+)"')  # <row r="12" …>, also <x:row r="12">
-_BARE_ROW = b"<row>"  # a row without attributes (allowed, rare)
-_WIDE_CELL = re.compile(rb'r="([A-Z]{2,})\d')  # a cell reference at column AA or beyond
-_OVERLAP = 256
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for byte in letters:
-        number = number * 26 + (byte - 64)
-    return number
-
 
 def check_archive(path, fmt: str) -> dict[str, SheetStats]:
-    """Zip-bomb guard for .xlsx/.ods. Returns per-worksheet stats (xlsx: rows, extent)."""
+    """Zip-bomb guard for .xlsx/.ods. Returns per-worksheet bounds on what calamine allocates."""
     max_total = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
-    too_big = ImportFileError(
-        "文件解压后过大(可能是恶意构造的压缩文件)，已拒绝。请删除无关的工作表或拆分后再上传。",
-        code="import_file_bomb",
-    )
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
@@ -175,16 +160,16 @@ def check_archive(path, fmt: str) -> dict[str, SheetStats]:
     with archive:
         members = archive.infolist()
         if len(members) > MAX_ZIP_MEMBERS:
-            raise too_big
+            raise _too_big()
         declared = 0
         for info in members:
             declared += info.file_size
             if info.file_size > _RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(
                 info.compress_size, 1
             ):
-                raise too_big
+                raise _too_big()
         if declared > max_total:
-            raise too_big
+            raise _too_big()
         if fmt == XLSX:
             sheets = [
                 m
@@ -193,52 +178,81 @@ def check_archive(path, fmt: str) -> dict[str, SheetStats]:
             ]
         else:
             sheets = [m for m in members if m.filename == "content.xml"]
+        # Headers can lie about sizes: count what really comes out (calamine stops at the
+        # declared size, so this is about the time we spend, not its memory).
+        budget = _InflateBudget(max_total)
         stats: dict[str, SheetStats] = {}
-        inflated = 0
         for info in sheets:
-            sheet = SheetStats()
-            tail = b""
-            try:
-                ods = _OdsExtent(sheet) if fmt == ODS else None
-                with archive.open(info) as stream:
-                    while chunk := stream.read(1 << 20):
-                        inflated += len(chunk)
-                        sheet.uncompressed += len(chunk)
-                        if inflated > max_total:
-                            raise too_big
-                        if ods is not None:
-                            ods.feed(chunk)
-                        else:
-                            _scan_xlsx_chunk(tail, chunk, sheet)
-                            tail = chunk[-_OVERLAP:]
-            except (zipfile.BadZipFile, EOFError, OSError) as exc:  # bad CRC, truncated data
-                raise ImportFileError("文件已损坏，无法打开。", code="import_file_corrupt") from exc
+            if fmt == ODS:
+                sheet = SheetStats()
+                ods = _OdsExtent(sheet)
+                for chunk in _inflate(archive, info, budget):
+                    ods.feed(chunk)
+            else:
+                sheet = _xlsx_sheet_stats(archive, info, budget)
             stats[info.filename] = sheet
             if sheet.max_column > MAX_COLUMNS:
-                raise ImportFileError(
-                    f"工作表的列数过多(超过 {MAX_COLUMNS} 列)，请只保留需要导入的列。",
-                    code="import_file_too_wide",
-                )
+                raise _too_wide()
             if sheet.cells > MAX_CELLS:
-                raise too_big
+                raise _too_big()
     return stats
 
 
-def _scan_xlsx_chunk(tail: bytes, chunk: bytes, sheet: SheetStats) -> None:
-    """Count rows and track the largest row number and column, across chunk boundaries."""
-    buffer = tail + chunk
-    skip = len(tail)  # matches ending inside the tail were counted with the previous chunk
-    for match in _ROW_NUMBER.finditer(buffer):
-        if match.end() > skip:
-            sheet.rows += 1
-            sheet.max_row = max(sheet.max_row, int(match.group(1)))
-    sheet.rows += buffer.count(_BARE_ROW) - tail.count(_BARE_ROW)
-    sheet.max_row = max(sheet.max_row, sheet.rows)
-    if sheet.max_column < 26:
-        sheet.max_column = 26  # single-letter columns are never a risk
-    for match in _WIDE_CELL.finditer(buffer):
-        if match.end() > skip:
-            sheet.max_column = max(sheet.max_column, _column_number(match.group(1)))
+def _too_big() -> ImportFileError:
+    return ImportFileError(
+        "文件解压后过大(可能是恶意构造的压缩文件)，已拒绝。请删除无关的工作表或拆分后再上传。",
+        code="import_file_bomb",
+    )
+
+
+def _too_wide() -> ImportFileError:
+    return ImportFileError(
+        f"工作表的列数过多(超过 {MAX_COLUMNS} 列)，请只保留需要导入的列。",
+        code="import_file_too_wide",
+    )
+
+
+class _InflateBudget:
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.spent = 0
+
+    def spend(self, size: int) -> None:
+        self.spent += size
+        if self.spent > self.limit:
+            raise _too_big()
+
+
+def _inflate(archive, info, budget: _InflateBudget | None) -> Iterator[bytes]:
+    """The member's bytes in 1 MiB pieces; a CRC or deflate error is a corrupt file."""
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                if budget is not None:
+                    budget.spend(len(chunk))
+                yield chunk
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+        raise ImportFileError("文件已损坏，无法打开。", code="import_file_corrupt") from exc
+
+
+def _xlsx_sheet_stats(archive, info, budget: _InflateBudget) -> SheetStats:
+    passes = iter((budget, None))  # a second, exact pass re-reads without counting again
+    try:
+        extent = sheet_extent(
+            lambda: _inflate(archive, info, next(passes)),
+            max_cells=MAX_CELLS,
+            max_columns=MAX_COLUMNS,
+        )
+    except ExtentRefused as refused:
+        if refused.reason == "too_wide":
+            raise _too_wide() from refused
+        if refused.reason == "bomb":
+            raise _too_big() from refused
+        raise ImportFileError(
+            "文件的内部结构异常，无法安全打开。请用 Excel 或 WPS 打开后重新保存再上传。",
+            code="import_file_corrupt",
+        ) from refused
+    return SheetStats(max_row=extent.rows, max_column=extent.columns)
 
 
 class _OdsExtent:
@@ -249,12 +263,15 @@ class _OdsExtent:
     not count; repeated cells with a value do.
     """
 
+    # Quote-aware: an attribute value may hold ">"; values may use either quote.
     _TOKEN = re.compile(
-        rb"<(?:\w+:)?(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>"
-        rb"|</(?:\w+:)?(table-row|table)>"
+        rb"<(?:[^\s<>/!?=:]+:)?(table-row|table-cell|covered-table-cell|table)\b"
+        rb"""((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>"""
+        rb"|</(?:[^\s<>/!?=:]+:)?(table-row|table)\s*>"
     )
-    _ROWS = re.compile(rb'number-rows-repeated="(\d+)"')
-    _COLUMNS = re.compile(rb'number-columns-repeated="(\d+)"')
+    _ROWS = re.compile(rb"""number-rows-repeated\s*=\s*["']\s*(\d+)""")
+    _COLUMNS = re.compile(rb"""number-columns-repeated\s*=\s*["']\s*(\d+)""")
+    _VALUE_TYPE = re.compile(rb"value-type\s*=")
 
     def __init__(self, sheet: SheetStats):
         self.sheet = sheet
@@ -286,14 +303,13 @@ class _OdsExtent:
         elif opening is not None:  # a cell
             found = self._COLUMNS.search(attrs)
             span = int(found.group(1)) if found else 1
-            if b"value-type=" in attrs or (not empty and opening == b"table-cell"):
+            if self._VALUE_TYPE.search(attrs) or (not empty and opening == b"table-cell"):
                 self.row_has_value = True
                 self.table_cols = max(self.table_cols, self.col + span)
             self.col += span
         elif closing == b"table-row":
             if self.row_has_value:
                 self.table_rows = self.row + self.repeat
-                sheet.rows += self.repeat
             self.row += self.repeat
         if self.row_has_value or closing is not None:
             sheet.max_row = max(sheet.max_row, self.table_rows)

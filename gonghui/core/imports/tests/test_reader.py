@@ -116,7 +116,7 @@ def test_zip_bomb_by_compression_ratio_is_refused(tmp_path):
 
 def test_zip_bomb_by_total_uncompressed_size_is_refused(tmp_path, settings):
     path = _write(tmp_path, "a.xlsx", xlsx_bytes([["组织名称"], ["甲"]]))
-    assert check_archive(path, XLSX)["xl/worksheets/sheet1.xml"].rows == 2
+    assert check_archive(path, XLSX)["xl/worksheets/sheet1.xml"].max_row == 2
     settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 1000
     with pytest.raises(ImportFileError) as caught:
         check_archive(path, XLSX)
@@ -141,7 +141,7 @@ def test_a_sheet_reaching_a_far_cell_is_refused_before_it_is_loaded(tmp_path):
         check_archive(_sheet_with_cell(tmp_path, 1_048_575, 200), XLSX)  # GS1048576
     assert caught.value.code == "import_file_bomb"
     stats = check_archive(_sheet_with_cell(tmp_path, 9, 30), XLSX)["xl/worksheets/sheet1.xml"]
-    assert (stats.rows, stats.max_row, stats.max_column) == (2, 10, 31)
+    assert stats.max_row == 10 and stats.max_column >= 31
 
 
 _ODS_CONTENT = (
@@ -191,7 +191,7 @@ def test_ods_is_read_and_its_trailing_empty_repeats_are_harmless(tmp_path):
     )
     path = _ods(tmp_path, rows)
     stats = check_archive(path, ODS)["content.xml"]
-    assert (stats.rows, stats.max_row, stats.max_column) == (2, 2, 2)
+    assert (stats.max_row, stats.max_column) == (2, 2)
     info, table = iter_table(path, ODS)
     assert info.sheet_name == "名单"
     assert list(table) == [(1, ["组织名称", "组织编码"]), (2, ["甲镇二村工会", 999001003.0])]
