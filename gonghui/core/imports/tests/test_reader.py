@@ -206,3 +206,17 @@ def test_ods_cells_repeated_into_billions_are_refused(tmp_path):
     with pytest.raises(ImportFileError) as caught:
         check_archive(_ods(tmp_path, rows), ODS)
     assert caught.value.code == "import_file_bomb"
+
+
+def test_ods_repeats_in_single_quotes_or_after_a_quoted_angle_bracket_are_counted(tmp_path):
+    for row_attrs, cell_attrs in (
+        ("table:number-rows-repeated='1000000'", "table:number-columns-repeated = '500'"),
+        (
+            'table:style-name="a>b" table:number-rows-repeated="1000000"',
+            'number-columns-repeated="500"',
+        ),
+    ):
+        rows = f"<table:table-row {row_attrs}>" + _cell("x", cell_attrs) + "</table:table-row>"
+        with pytest.raises(ImportFileError) as caught:
+            check_archive(_ods(tmp_path, rows), ODS)
+        assert caught.value.code == "import_file_bomb", row_attrs
