@@ -52,15 +52,17 @@ def _calamine_box(path) -> tuple[int, int]:
     return (sheet.height, sheet.width) if sheet.start is not None else (0, 0)
 
 
-def _extent(xml: bytes, piece: int | None = None, **limits) -> Extent:
-    limits = {"max_cells": 60_000_000, "max_columns": 702, **limits}
-    pieces = [xml] if piece is None else [xml[i : i + piece] for i in range(0, len(xml), piece)]
-    return sheet_extent(lambda: iter(pieces), **limits)
+def _pieces(xml: bytes, piece: int | None) -> list[bytes]:
+    return [xml] if piece is None else [xml[i : i + piece] for i in range(0, len(xml), piece)]
+
+
+def _extent(xml: bytes, piece: int | None = None) -> Extent:
+    pieces = _pieces(xml, piece)
+    return sheet_extent(lambda: iter(pieces), max_cells=60_000_000, max_columns=702)
 
 
 def _exact(xml: bytes, piece: int | None = None) -> Extent:
-    pieces = [xml] if piece is None else [xml[i : i + piece] for i in range(0, len(xml), piece)]
-    return xlsx_extent._exact_extent(iter(pieces), max_columns=702)
+    return xlsx_extent._exact_extent(iter(_pieces(xml, piece)), max_columns=702)
 
 
 # Each: sheetData content, and calamine's (height, width) for it.
