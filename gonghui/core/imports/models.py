@@ -56,6 +56,9 @@ class ImportJob(models.Model):
     file_size = models.PositiveBigIntegerField("文件大小", default=0)
     file_sha256 = models.CharField(max_length=64, db_index=True)
     file_format = models.CharField("文件格式", max_length=8)
+    # What the upload's scan found may be read in parts: {"xl/worksheets/sheet1.xml": row
+    # bound} (reader.splittable_sheets); the stored file never changes.
+    split_sheets = models.JSONField(default=dict, blank=True, editable=False)
     encoding = models.CharField("编码", max_length=20, blank=True)
     sheet_name = models.CharField("工作表", max_length=100, blank=True)
     header_row = models.PositiveIntegerField("表头行", default=0)

@@ -163,7 +163,7 @@ def job_mapping(job: ImportJob) -> dict[int, str]:
 
 def data_rows(job: ImportJob) -> Iterator[tuple[int, list]]:
     """The job's data rows (after the header), streamed from the stored file."""
-    _, rows = iter_table(media_path(job.file_path), job.file_format)
+    _, rows = iter_table(media_path(job.file_path), job.file_format, job.split_sheets)
     for number, raw in rows:
         if number >= job.data_start_row:
             yield number, raw
@@ -767,7 +767,9 @@ def commit_job(job: ImportJob, *, kind) -> CommitResult:
     all_or_nothing = job.mode == ImportMode.ALL_OR_NOTHING
     source = None
     if job.direct and not job.columns:  # nothing has read the file yet: find its header
-        found = table_header(media_path(job.file_path), job.file_format, kind)
+        found = table_header(
+            media_path(job.file_path), job.file_format, kind, split_sheets=job.split_sheets
+        )
         for name, value in job_header_fields(found, kind.spec).items():
             setattr(job, name, value)
         job.save()

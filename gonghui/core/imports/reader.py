@@ -19,10 +19,13 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
+from xml.etree import ElementTree
 
 from django.conf import settings
 
 from gonghui.core.errors import ValidationFailed
+from gonghui.core.imports import xlsx_parts
 from gonghui.core.imports.xlsx_extent import ExtentRefused, sheet_extent
 
 XLSX, XLS, ODS, CSV = "xlsx", "xls", "ods", "csv"
@@ -72,6 +75,7 @@ class SheetStats:
     max_row: int = 0
     max_column: int = 0
     max_cells: int = 0  # ODS: the largest rows x columns box of any of its tables
+    splittable: bool = False  # .xlsx: may be read in parts (xlsx_extent, xlsx_parts)
 
     @property
     def cells(self) -> int:
@@ -252,7 +256,7 @@ def _xlsx_sheet_stats(archive, info, budget: _InflateBudget) -> SheetStats:
             "文件的内部结构异常，无法安全打开。请用 Excel 或 WPS 打开后重新保存再上传。",
             code="import_file_corrupt",
         ) from refused
-    return SheetStats(max_row=extent.rows, max_column=extent.columns)
+    return SheetStats(max_row=extent.rows, max_column=extent.columns, splittable=extent.splittable)
 
 
 class _OdsExtent:
@@ -383,47 +387,126 @@ def open_csv(path) -> tuple[TableInfo, Iterator[tuple[int, list]]]:
     return info, rows()
 
 
-def open_workbook(path, fmt: str) -> tuple[TableInfo, Iterator[tuple[int, list]]]:
-    """The first visible worksheet that has data (calamine)."""
+def splittable_sheets(stats: dict[str, SheetStats]) -> dict[str, int]:
+    """The worksheets that may be read in parts, each with the bound on its rows."""
+    return {name: sheet.max_row for name, sheet in stats.items() if sheet.splittable}
+
+
+def open_workbook(
+    path, fmt: str, split_sheets: dict[str, int] | None = None
+) -> tuple[TableInfo, Iterator[tuple[int, list]]]:
+    """The first visible worksheet that has data (calamine). A large worksheet the upload's
+    scan found splittable (`split_sheets`) is read in parts, the first rows flowing while
+    calamine still reads the rest (xlsx_parts). Cells are numbered from column A."""
     from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        chosen = None
+        members = _large_split_members(path, split_sheets) if fmt == XLSX and split_sheets else {}
         for index, meta in enumerate(workbook.sheets_metadata):
             if meta.visible != SheetVisibleEnum.Visible:
                 continue
+            member = members.get(meta.name)
+            if member is not None:
+                try:
+                    parts = xlsx_parts.sheet_parts(path, member, index)
+                    first = next(parts, None)
+                except xlsx_parts.NotSplittable:
+                    pass
+                else:
+                    if first is None:
+                        continue
+                    info = TableInfo(
+                        format=fmt, sheet_name=meta.name, row_bound=split_sheets[member]
+                    )
+                    return info, _rows_of_parts(chain([first], parts))
             sheet = workbook.get_sheet_by_index(index)
             if sheet.start is not None:
-                chosen = sheet
-                break
-    except (CalamineError, ValueError, OSError) as exc:
-        if type(exc).__name__ == "PasswordError":
-            raise ImportFileError(
-                "文件设置了打开密码，请取消密码后再上传。", code="import_file_encrypted"
-            ) from exc
-        raise ImportFileError(
-            "文件已损坏或不是有效的表格文件，无法打开。请用 Excel 打开确认后重新保存再上传。",
-            code="import_file_corrupt",
-        ) from exc
-    info = TableInfo(format=fmt)
-    if chosen is None:
-        return info, iter(())
-    info.sheet_name = chosen.name
-    info.row_bound = chosen.height  # the used range: at least as many as the non-empty rows
-
-    def rows() -> Iterator[tuple[int, list]]:
-        for number, cells in enumerate(chosen.iter_rows(), start=1):
-            for cell in cells:
-                if cell != "":
-                    yield number, cells
-                    break
-
-    return info, rows()
+                # The used range: at least as many rows as the non-empty ones.
+                info = TableInfo(format=fmt, sheet_name=meta.name, row_bound=sheet.height)
+                return info, _rows_of_sheet(sheet)
+    except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise _unreadable(exc) from exc
+    except xlsx_parts.PartsRefused as exc:
+        raise _parts_refused(exc) from exc
+    return TableInfo(format=fmt), iter(())
 
 
-def iter_table(path, fmt: str) -> tuple[TableInfo, Iterator[tuple[int, list]]]:
-    """(info, rows): rows yields (spreadsheet row number, raw cells) for each non-empty row."""
+def _unreadable(exc: Exception) -> ImportFileError:
+    if type(exc).__name__ == "PasswordError":
+        return ImportFileError(
+            "文件设置了打开密码，请取消密码后再上传。", code="import_file_encrypted"
+        )
+    return ImportFileError(
+        "文件已损坏或不是有效的表格文件，无法打开。请用 Excel 打开确认后重新保存再上传。",
+        code="import_file_corrupt",
+    )
+
+
+def _parts_refused(exc: "xlsx_parts.PartsRefused") -> ImportFileError:
+    return ImportFileError(
+        f"{exc}，无法按顺序读取。请用 Excel 或 WPS 打开后重新保存再上传。",
+        code="import_file_corrupt",
+    )
+
+
+# Rows are numbered from row 1 and cells from column A, and end at their last non-empty
+# cell: the same whether calamine read the whole sheet or parts with narrower used ranges.
+
+
+def _rows_of_sheet(sheet) -> Iterator[tuple[int, list]]:
+    pad = [""] * sheet.start[1]  # iter_rows starts at row 1 but at the range's first column
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        while cells and cells[-1] == "":
+            cells.pop()
+        if cells:
+            yield number, pad + cells if pad else cells
+
+
+def _rows_of_parts(parts) -> Iterator[tuple[int, list]]:
+    from python_calamine import CalamineError
+
+    try:
+        for sheet in parts:
+            first_row, first_column = sheet.start
+            pad = [""] * first_column
+            for number, cells in enumerate(
+                sheet.to_python(skip_empty_area=True), start=first_row + 1
+            ):
+                while cells and cells[-1] == "":
+                    cells.pop()
+                if cells:
+                    yield number, pad + cells if pad else cells
+    except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise _unreadable(exc) from exc
+    except xlsx_parts.PartsRefused as exc:
+        raise _parts_refused(exc) from exc
+
+
+def _large_split_members(path, split_sheets: dict[str, int]) -> dict[str, str]:
+    """Sheet name -> zip member, for the splittable worksheets large enough to be split."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sizes = {info.filename: info.file_size for info in archive.infolist()}
+            large = {
+                name for name in split_sheets if sizes.get(name, 0) >= xlsx_parts.SPLIT_FROM_BYTES
+            }
+            if not large:
+                return {}
+            return {
+                sheet: member
+                for sheet, member in xlsx_parts.sheet_members(archive).items()
+                if member in large
+            }
+    except (zipfile.BadZipFile, OSError, KeyError, ElementTree.ParseError):
+        return {}
+
+
+def iter_table(
+    path, fmt: str, split_sheets: dict[str, int] | None = None
+) -> tuple[TableInfo, Iterator[tuple[int, list]]]:
+    """(info, rows): rows yields (spreadsheet row number, raw cells) for each non-empty row.
+    `split_sheets`: what the upload's scan found splittable (`splittable_sheets`)."""
     if fmt == CSV:
         return open_csv(path)
-    return open_workbook(path, fmt)
+    return open_workbook(path, fmt, split_sheets)

@@ -36,6 +36,7 @@ from gonghui.core.imports.reader import (
     ImportFileError,
     check_archive,
     sniff_format,
+    splittable_sheets,
 )
 from gonghui.core.imports.registry import ImportKind, get_kind
 from gonghui.core.imports.table import job_header_fields, table_header
@@ -107,12 +108,13 @@ def _store_upload(file, destination: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def _safety_check(path: Path) -> str:
-    """The file's format, after the zip-bomb guard for zipped formats; raises ImportFileError."""
+def _safety_check(path: Path) -> tuple[str, dict[str, int]]:
+    """The file's format and its worksheets that may be read in parts, after the zip-bomb
+    guard for zipped formats; raises ImportFileError."""
     fmt = sniff_format(path)
     if fmt in (XLSX, ODS):
-        check_archive(path, fmt)
-    return fmt
+        return fmt, splittable_sheets(check_archive(path, fmt))
+    return fmt, {}
 
 
 def _commit_choice_check(mode: str, existing: str) -> None:
@@ -161,9 +163,11 @@ def import_upload(
     os.close(handle)
     try:
         size, sha256 = _store_upload(file, temp)
-        fmt = _safety_check(temp)
+        fmt, split_sheets = _safety_check(temp)
         # A direct import reads the file once, in its task: header problems fail the job there.
-        found = None if direct_mode else table_header(temp, fmt, import_kind)
+        found = (
+            None if direct_mode else table_header(temp, fmt, import_kind, split_sheets=split_sheets)
+        )
         relative = f"imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{fmt}"
         destination = pipeline.media_path(relative)
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -182,6 +186,7 @@ def import_upload(
         "file_size": size,
         "file_sha256": sha256,
         "file_format": fmt,
+        "split_sheets": split_sheets,
     }
     if direct_mode:
         job = ImportJob.objects.create(

@@ -11,11 +11,14 @@ from gonghui.core.imports.reader import ImportFileError, iter_table
 from gonghui.core.imports.registry import ImportKind
 
 
-def table_header(path: Path, fmt: str, kind: ImportKind) -> dict:
+def table_header(
+    path: Path, fmt: str, kind: ImportKind, *, split_sheets: dict[str, int] | None = None
+) -> dict:
     """Open the table once and find its header: {"info", "match", "rows", "data"}, where
     "rows" counts the data rows (or bounds them from the file's extent when that is surely
-    within the limit) and "data" yields the data rows still unread. Raises ImportFileError."""
-    info, rows = iter_table(path, fmt)
+    within the limit) and "data" yields the data rows still unread. Raises ImportFileError.
+    `split_sheets`: see reader.iter_table."""
+    info, rows = iter_table(path, fmt, split_sheets)
     head = list(islice(rows, SCAN_ROWS))
     match = find_header(head, kind.spec)
     if match is None:
@@ -50,7 +53,7 @@ def table_header(path: Path, fmt: str, kind: ImportKind) -> dict:
             count += 1
             if count > limit:
                 break
-        data = _data_rows(path, fmt, after=match.data_after)
+        data = _data_rows(path, fmt, split_sheets, after=match.data_after)
     if count > limit:
         raise ImportFileError(
             f"数据行数超过 {limit:,} 行的上限，请拆分后分批导入。", code="import_too_many_rows"
@@ -60,8 +63,8 @@ def table_header(path: Path, fmt: str, kind: ImportKind) -> dict:
     return {"info": info, "match": match, "rows": count, "data": data}
 
 
-def _data_rows(path: Path, fmt: str, *, after: int):
-    _, rows = iter_table(path, fmt)  # opened on the first next(), not before
+def _data_rows(path: Path, fmt: str, split_sheets, *, after: int):
+    _, rows = iter_table(path, fmt, split_sheets)  # opened on the first next(), not before
     for number, raw in rows:
         if number > after:
             yield number, raw

@@ -18,6 +18,12 @@ plain `r` inside a box small enough, the case for what Excel, WPS, openpyxl and 
 write) and, only when it cannot, a second pass that follows calamine tag by tag. That pass
 refuses structures no spreadsheet program writes (a cell inside a cell, end tags that do not
 match) instead of guessing how calamine would read them.
+
+A sheet the cheap pass vouches for within its own `<dimension>`, with no comment, CDATA or
+processing instruction past the XML declaration, is also `splittable`: every cell says where
+it sits and every `</row>` ends an element, so the sheet data cut at any `</row>` reads,
+part by part, as the whole does (`xlsx_parts`), and no part can ask calamine for more than
+the whole sheet could.
 """
 
 import re
@@ -43,6 +49,7 @@ class Extent:
 
     rows: int
     columns: int
+    splittable: bool = False  # see the module docstring
 
     @property
     def cells(self) -> int:
@@ -68,6 +75,9 @@ _DIMENSION = re.compile(
 # quoted values may hold ">" and "r=".
 _REST_OF_TAG = rb"""[^>"'r]*+(?:(?:"[^"]*+"|'[^']*+'|r(?!\s*=))[^>"'r]*+)*+>"""
 _PREFIXED_CELL = re.compile(rb":c(?=[\s/>])")
+# What stops a sheet from being cut at its `</row>`s (see the module docstring).
+_MARKUP = re.compile(rb"<[!?]")
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^<>]*\?>")
 _HEAD_BYTES = 64 * 1024
 
 
@@ -75,40 +85,62 @@ def _quick_extent(chunks: Iterable[bytes], *, max_cells: int, max_columns: int) 
     """A bound from C-level searches only, or None when the sheet needs the exact pass."""
     bound: Extent | None = None
     suspect = None
+    splittable = False
     carried = b""
     for chunk in chunks:
         buffer = carried + chunk
+        start = 0
         if suspect is None:
             if b"sheetData" not in buffer and len(buffer) < _HEAD_BYTES:
                 carried = buffer  # the <dimension> comes before the cells
                 continue
             bound = _box_to_check(buffer, max_cells=max_cells, max_columns=max_columns)
             suspect = _suspect_cell_pattern(bound)
+            splittable = bound.splittable
+            declaration = _DECLARATION.match(buffer)
+            start = declaration.end() if declaration else 0
         # Search up to the last "<": every tag before it is complete.
         cut = buffer.rfind(b"<")
         if cut < 0:
             cut = len(buffer)
         if suspect.search(buffer, 0, cut) or _PREFIXED_CELL.search(buffer, 0, cut):
             return None
+        if splittable and _has_markup(buffer, start, cut):
+            splittable = False
         carried = buffer[cut:]
         if len(carried) > MAX_TOKEN_BYTES:
             return None
+    start = 0
     if suspect is None:
         bound = _box_to_check(carried, max_cells=max_cells, max_columns=max_columns)
         suspect = _suspect_cell_pattern(bound)
+        splittable = bound.splittable
+        declaration = _DECLARATION.match(carried)
+        start = declaration.end() if declaration else 0
     if suspect.search(carried) or _PREFIXED_CELL.search(carried):
         return None
-    return bound
+    if splittable and _has_markup(carried, start, len(carried)):
+        splittable = False
+    return Extent(bound.rows, bound.columns, splittable)
+
+
+def _has_markup(buffer: bytes, start: int, end: int) -> bool:
+    """A comment, CDATA section or processing instruction between start and end. ("!" and
+    "?" are rare in sheet XML; looking for them alone is a memchr, "<!" is not.)"""
+    if buffer.find(b"!", start, end) < 0 and buffer.find(b"?", start, end) < 0:
+        return False
+    return _MARKUP.search(buffer, start, end) is not None
 
 
 def _box_to_check(head: bytes, *, max_cells: int, max_columns: int) -> Extent:
-    """The sheet's own <dimension> when it is plausible, else every row and a few columns."""
+    """The sheet's own <dimension> when it is plausible (then, so far, splittable), else
+    every row and a few columns."""
     found = _DIMENSION.search(head)
     if found:
         rows = int(found.group(2))
         columns = _column_number(found.group(1))
         if 1 < rows <= EXCEL_ROWS and columns <= max_columns and rows * columns <= max_cells:
-            return Extent(rows, min(max_columns, max_cells // rows))
+            return Extent(rows, min(max_columns, max_cells // rows), splittable=True)
     return Extent(EXCEL_ROWS, min(max_columns, max_cells // EXCEL_ROWS))
 
 

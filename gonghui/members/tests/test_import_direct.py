@@ -353,3 +353,39 @@ def test_direct_import_counts_rows_when_the_file_extent_is_past_the_limit(
         assert (job.status, job.total_rows, job.created_count) == (ImportStatus.DONE, 30, 30)
     else:
         assert job.status == ImportStatus.FAILED and "超过 29 行的上限" in job.message
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("direct", [False, True])
+def test_a_sheet_read_in_parts_imports_as_when_read_whole(users, tree, monkeypatch, direct):
+    """The upload's scan records the sheet as splittable; every later read of the stored
+    file (header, validation, commit, the error sheet) then takes it in parts."""
+    from gonghui.core.imports import xlsx_parts
+
+    monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
+    monkeypatch.setattr(xlsx_parts, "FIRST_PART_BYTES", 400)
+    monkeypatch.setattr(xlsx_parts, "PART_BYTES", 900)
+    monkeypatch.setattr(xlsx_parts, "REREAD_FACTOR", 0)
+    loads = []
+    real_load = xlsx_parts._load
+    monkeypatch.setattr(
+        xlsx_parts, "_load", lambda *args: loads.append(args[1]) or real_load(*args)
+    )
+    _small_batches(monkeypatch, 4)
+    ids = [make_id_number() for _ in range(25)]
+    rows = _rows(ids, bad_at={3, 17})
+    if direct:
+        job = _direct(users.township_staff, rows)
+    else:
+        job = import_upload(actor=users.township_staff, kind="members", file=xlsx_upload(rows))
+        assert (job.total_rows, job.error_rows) == (25, 2)
+        job = import_commit(actor=users.township_staff, job=job, mode="skip_invalid")
+    assert job.split_sheets == {"xl/worksheets/sheet1.xml": 26}
+    assert len(loads) > 5
+    assert job.status == ImportStatus.DONE
+    assert (job.created_count, job.rejected_count) == (23, 2)
+    assert sorted(Member.objects.values_list("name", flat=True)) == sorted(
+        f"会员{i}" for i in range(25) if i not in (3, 17)
+    )
+    sheet = read_xlsx(import_errors_export(actor=users.township_staff, job=job))
+    assert [row[:2] for row in sheet[1:]] == [[5.0, "会员3"], [19.0, "会员17"]]
