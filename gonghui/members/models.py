@@ -319,8 +319,17 @@ class MembershipEvent(models.Model):
         Member, on_delete=models.PROTECT, related_name="events", db_index=False
     )
     kind = models.CharField("事项", max_length=12, choices=EventKind.choices)
+    # `org` and `by` without database constraints, as Member.org_anchor: an import writes an
+    # event per member, and the server's per-row checks of these two keys cost it about as
+    # much as the event rows themselves. Both are copied from rows just read (the member's
+    # org, the acting user); deleting an org or a user goes through the ORM, which still
+    # applies PROTECT and SET_NULL (tests/test_services.py).
     org = models.ForeignKey(
-        "orgs.Org", verbose_name="所属工会", on_delete=models.PROTECT, related_name="+"
+        "orgs.Org",
+        verbose_name="所属工会",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     at = models.DateTimeField("时间", default=timezone.now)
     by = models.ForeignKey(
@@ -330,6 +339,7 @@ class MembershipEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,
     )
     note = models.CharField("说明", max_length=300, blank=True)
 

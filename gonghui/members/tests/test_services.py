@@ -294,3 +294,29 @@ def test_name_pinyin_initials_match_pypinyin_first_letter_style(name):
 
     expected_initials = letters("".join(lazy_pinyin(name, style=Style.FIRST_LETTER)))[:30]
     assert name_pinyin(name) == (letters("".join(lazy_pinyin(name)))[:120], expected_initials)
+
+
+def test_history_keeps_its_org_and_user_references_through_the_orm(users, tree):
+    """MembershipEvent.org and .by have no database constraints (an import writes one event
+    per member); deleting through the ORM still protects the org and clears the user."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import ProtectedError
+
+    from gonghui.orgs.models import OrgLevel, OrgType
+    from gonghui.orgs.services import org_create
+
+    clerk = get_user_model().objects.create_user(username="temp-clerk", password="x" * 12)
+    member = _register(users.county_admin, tree.a1)
+    event = MembershipEvent.objects.get(member=member)
+    event.by = clerk
+    event.save()
+    org = org_create(
+        actor=None, parent=tree.b, name="临时工会", type=OrgType.COMMUNITY,
+        level=OrgLevel.GRASSROOTS, code="999002009",
+    )  # fmt: skip
+    MembershipEvent.objects.filter(pk=event.pk).update(org=org)  # as after a transfer away
+    with pytest.raises(ProtectedError):
+        org.delete()
+    clerk.delete()
+    event.refresh_from_db()
+    assert event.by_id is None and event.org_id == org.pk
