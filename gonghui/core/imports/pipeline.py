@@ -126,15 +126,23 @@ class RowChecker:
         """Duplicate natural keys within the file, then the spec's own hooks."""
         seen = ctx.state.setdefault("_natural_keys", {})
         key_columns = self.key_columns
+        single = key_columns[0] if len(key_columns) == 1 else None
         for row in rows:
             if row.errors:
                 continue
-            key = tuple(map(row.values.get, key_columns))
+            if single is None:
+                key = tuple(map(row.values.get, key_columns))
+            else:
+                # A key kept for every row of the file: a plain str (of a str subclass such
+                # as MaskedIdNumber) is smaller than a 1-tuple and not tracked by the gc.
+                key = row.values.get(single)
+                if isinstance(key, str):
+                    key = str.__str__(key)
             first = seen.get(key)
             if first is None:
                 seen[key] = row.number
             elif first != row.number:
-                shown = "、".join(str(v) for v in key)
+                shown = "、".join(str(v) for v in map(row.values.get, key_columns))
                 row.error(f"{self.key_label}“{shown}”与第 {first} 行重复。")
         spec = self.spec
         if spec.validate_row is not None:

@@ -309,7 +309,7 @@ def test_the_commit_pass_runs_with_the_gc_paused(users, tree, monkeypatch):
     assert seen == [False, False] and gc.isenabled()  # validation pass, then commit pass
 
 
-def test_batch_garbage_collects_cycles_every_few_batches_while_the_gc_is_paused():
+def test_batch_garbage_collects_cycles_once_enough_objects_pile_up_while_the_gc_is_paused():
     import gc
     import weakref
 
@@ -324,14 +324,15 @@ def test_batch_garbage_collects_cycles_every_few_batches_while_the_gc_is_paused(
         return weakref.ref(node)
 
     with tuning.paused_gc:
-        garbage = tuning.BatchGarbage(every=3)
+        gc.collect(0)
+        garbage = tuning.BatchGarbage(threshold=5_000)
         cycle = leave_a_cycle()
         garbage.batch_done()
-        garbage.batch_done()
-        assert cycle() is not None  # not yet: collections are spaced out
+        assert cycle() is not None  # not yet: few objects since the last collection
+        kept = [[] for _ in range(6_000)]  # what a batch keeps alive counts too
         garbage.batch_done()
         assert cycle() is None
-        assert not gc.isenabled()
+        assert not gc.isenabled() and len(kept) == 6_000
 
 
 def test_bulk_writers_hand_plain_values_to_the_driver_and_prepare_the_others():
