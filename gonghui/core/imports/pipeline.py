@@ -177,9 +177,23 @@ def data_rows(job: ImportJob) -> Iterator[tuple[int, list]]:
             yield number, raw
 
 
-def batches(iterator, size: int) -> Iterator[list]:
-    while batch := list(islice(iterator, size)):
+def batches(iterator, size: int, *, split_last: bool = False) -> Iterator[list]:
+    """Lists of `size` items. `split_last`: a last batch of more than half the size comes
+    as two halves, so that the overlapped writer's two connections share it instead of one
+    writing it alone while everything else waits (about 0.2 s of 200,000 member rows)."""
+    if not split_last:
+        while batch := list(islice(iterator, size)):
+            yield batch
+        return
+    batch = list(islice(iterator, size))
+    while batch:
+        following = list(islice(iterator, size))
+        if not following and len(batch) > size // 2:
+            half = len(batch) // 2
+            yield batch[:half]
+            batch = batch[half:]
         yield batch
+        batch = following
 
 
 # --- errors and progress -----------------------------------------------------------------
@@ -560,7 +574,7 @@ def _commit_batches(
     (from `source` when the caller has already opened it)."""
     size = checker.spec.commit_batch_size
     if source is not None:
-        for batch in batches(source, size):
+        for batch in batches(source, size, split_last=True):
             yield [checker.parse(number, raw) for number, raw in batch]
         return
     spilled = media_path(spill_relative(job.file_path))
@@ -568,9 +582,9 @@ def _commit_batches(
         validation_errors = f"{Path(job.file_path).with_suffix('')}.validate.errors.jsonl"
         log.copy_from(validation_errors if job.error_rows else "")
         result.rejected = result.processed = log.count
-        yield from batches(spill_rows(spilled, job_id=job.pk), size)
+        yield from batches(spill_rows(spilled, job_id=job.pk), size, split_last=True)
         return
-    for batch in batches(data_rows(job), size):
+    for batch in batches(data_rows(job), size, split_last=True):
         yield [checker.parse(number, raw) for number, raw in batch]
 
 

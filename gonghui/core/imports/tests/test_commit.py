@@ -350,3 +350,22 @@ def test_bulk_writers_hand_plain_values_to_the_driver_and_prepare_the_others():
     assert not _plain_field(EncryptedTextField())
     assert not _plain_field(UpperCharField(max_length=4))
     assert not _plain_field(models.JSONField())
+
+
+@pytest.mark.parametrize(
+    ("count", "split_last", "sizes"),
+    [
+        (28, False, [10, 10, 8]),
+        (28, True, [10, 10, 4, 4]),
+        (25, True, [10, 10, 5]),  # half a batch or less stays whole
+        (30, True, [10, 10, 5, 5]),
+        (7, True, [3, 4]),
+        (0, True, []),
+    ],
+)
+def test_batches_can_split_the_last_one_for_the_two_writers(count, split_last, sizes):
+    from gonghui.core.imports.pipeline import batches
+
+    out = list(batches(iter(range(count)), 10, split_last=split_last))
+    assert [len(b) for b in out] == sizes
+    assert [item for b in out for item in b] == list(range(count))
