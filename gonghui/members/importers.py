@@ -561,8 +561,10 @@ def _prepare(ctx: ImportContext, rows: list[Row]) -> _Prepared:
         for prefix, group in by_prefix.items():
             with transaction.atomic():  # the counter's row lock, also outside a batch
                 cards = card_numbers_issue(prefix, len(group))
-            for row, card in zip(group, cards, strict=True):
-                members.append(_new_member(state, row, card))
+            phones = [row.values.get("phone", "") for row in group]
+            digests = iter(keyed_hashes([phone for phone in phones if phone]))
+            for row, card, phone in zip(group, cards, phones, strict=True):
+                members.append(_new_member(state, row, card, next(digests) if phone else ""))
             new_rows.extend(group)
         insert = bulk_insert_prepare(Member, members)
     updated, changed, events, fields = [], [], [], set()
@@ -682,7 +684,7 @@ _LABELS = {
 }
 
 
-def _new_member(state: dict, row: Row, card: str) -> dict:
+def _new_member(state: dict, row: Row, card: str, phone_hash: str) -> dict:
     """The new member's field values (attnames) for bulk_insert; defaults as on the model."""
     values, data = row.values, row.data
     number, phone = data["id"], values.get("phone", "")
@@ -700,7 +702,7 @@ def _new_member(state: dict, row: Row, card: str) -> dict:
         "id_number_hash": data["hash"],
         "id_last4": number[-4:],
         "phone": phone,
-        "phone_hash": keyed_hash(phone) if phone else "",
+        "phone_hash": phone_hash,
         "phone_last4": phone[-4:],
         "education": values.get("education", ""),
         "skill_level": values.get("skill_level", SkillLevel.NONE),

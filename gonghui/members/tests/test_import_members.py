@@ -423,3 +423,18 @@ def test_a_rename_by_import_updates_the_pinyin_and_name_searches(users, tree):
     assert (member.name_pinyin, member.name_initials) == ("ouyangmingyue", "oymy")
     assert [m.name for m in member_list(users.township_staff, q="明月")] == ["欧阳明月"]
     assert [m.name for m in member_list(users.township_staff, q="oymy")] == ["欧阳明月"]
+
+
+def test_imported_members_carry_the_keyed_hashes_of_their_own_id_and_phone(users, tree):
+    from gonghui.core.crypto import keyed_hash
+
+    ids = [make_id_number() for _ in range(5)]
+    rows = _member_rows(ids)
+    rows[2][2] = rows[4][2] = ""  # members without a phone among those with one
+    job = _run(users.township_staff, rows)
+    assert job.created_count == 5
+    members = list(Member.objects.all())
+    assert sorted(m.phone for m in members) == ["", "", "13800000000", "13800000002", "13800000004"]
+    for member in members:
+        assert member.id_number_hash == keyed_hash(member.id_number)
+        assert member.phone_hash == (keyed_hash(member.phone) if member.phone else "")
