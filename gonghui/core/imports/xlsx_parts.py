@@ -40,6 +40,7 @@ _ROOT = re.compile(rb"<([^\s<>/!?]+)")
 _SHEET_DATA_START = b"<sheetData"
 _SHEET_DATA_END = b"</sheetData>"
 _ROW_END = b"</row>"
+_DONE = object()  # the worker's last hand-over
 
 
 class NotSplittable(Exception):
@@ -47,7 +48,8 @@ class NotSplittable(Exception):
 
 
 class PartsRefused(Exception):
-    """The sheet cannot be read in parts the way calamine reads it whole (Chinese message)."""
+    """The sheet cannot be read in parts the way calamine reads it whole (the reason, in
+    Chinese, for the reader's message)."""
 
 
 def sheet_parts(path, member: str, index: int) -> Iterator:
@@ -72,8 +74,6 @@ def sheet_parts(path, member: str, index: int) -> Iterator:
         stop.set()  # the worker notices it between parts and while waiting to hand one over
         worker.join()
 
-
-_DONE = object()
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
