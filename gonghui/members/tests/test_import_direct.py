@@ -361,17 +361,9 @@ def test_direct_import_counts_rows_when_the_file_extent_is_past_the_limit(
 def test_a_sheet_read_in_parts_imports_as_when_read_whole(users, tree, monkeypatch, direct):
     """The upload's scan records the sheet as splittable; every later read of the stored
     file (header, validation, commit, the error sheet) then takes it in parts."""
-    from gonghui.core.imports import xlsx_parts
+    from gonghui.core.imports.tests.files import read_in_small_parts
 
-    monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
-    monkeypatch.setattr(xlsx_parts, "FIRST_PART_BYTES", 400)
-    monkeypatch.setattr(xlsx_parts, "PART_BYTES", 900)
-    monkeypatch.setattr(xlsx_parts, "REREAD_FACTOR", 0)
-    loads = []
-    real_load = xlsx_parts._load
-    monkeypatch.setattr(
-        xlsx_parts, "_load", lambda *args: loads.append(args[1]) or real_load(*args)
-    )
+    loads = read_in_small_parts(monkeypatch, first=400, later=900)
     _small_batches(monkeypatch, 4)
     ids = [make_id_number() for _ in range(25)]
     rows = _rows(ids, bad_at={3, 17})

@@ -59,3 +59,23 @@ def read_xlsx(content: bytes) -> list[list]:
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
     return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+
+
+def read_in_small_parts(monkeypatch, *, first: int, later: int) -> list[str]:
+    """Have every splittable sheet read in parts of about these many bytes (xlsx_parts),
+    whatever its size; returns the list of the parts' sheet members, one per part loaded."""
+    from gonghui.core.imports import xlsx_parts
+
+    monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
+    monkeypatch.setattr(xlsx_parts, "FIRST_PART_BYTES", first)
+    monkeypatch.setattr(xlsx_parts, "PART_BYTES", later)
+    monkeypatch.setattr(xlsx_parts, "REREAD_FACTOR", 0)
+    loads = []
+    real_load = xlsx_parts._load
+
+    def counting_load(template, member, xml, index):
+        loads.append(member)
+        return real_load(template, member, xml, index)
+
+    monkeypatch.setattr(xlsx_parts, "_load", counting_load)
+    return loads

@@ -18,6 +18,7 @@ from gonghui.core.imports.reader import (
     iter_table,
     splittable_sheets,
 )
+from gonghui.core.imports.tests.files import read_in_small_parts
 from gonghui.core.imports.xlsx_extent import sheet_extent
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -26,19 +27,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 @pytest.fixture
 def parts_loaded(monkeypatch):
     """Split every splittable sheet into parts of a few hundred bytes; count the parts."""
-    monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
-    monkeypatch.setattr(xlsx_parts, "FIRST_PART_BYTES", 300)
-    monkeypatch.setattr(xlsx_parts, "PART_BYTES", 700)
-    monkeypatch.setattr(xlsx_parts, "REREAD_FACTOR", 0)
-    loads = []
-    real_load = xlsx_parts._load
-
-    def counting_load(template, member, xml, index):
-        loads.append(member)
-        return real_load(template, member, xml, index)
-
-    monkeypatch.setattr(xlsx_parts, "_load", counting_load)
-    return loads
+    return read_in_small_parts(monkeypatch, first=300, later=700)
 
 
 def _read_both(path):
