@@ -4,7 +4,7 @@ import re
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models import F, OuterRef, ProtectedError, Subquery, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
@@ -360,7 +360,12 @@ def org_delete(*, actor, org: Org) -> None:
         obj=org,
         detail={"name": org.name, "code": org.code},
     )
-    org.delete()
+    try:
+        org.delete()
+    except ProtectedError as exc:  # history that is not org-owned: a member's past union
+        raise ValidationFailed(
+            "该组织下有业务记录，不能删除，只能撤销。", code="org_owns_records"
+        ) from exc
 
 
 # --- employers -------------------------------------------------------------------

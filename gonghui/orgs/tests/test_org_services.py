@@ -253,6 +253,27 @@ def test_delete_is_refused_when_the_org_owns_records(tree, users, enterprise_fac
     assert AuditEvent.objects.count() == events
 
 
+def test_delete_is_refused_when_only_membership_history_names_the_org(tree, users):
+    """A member transferred away leaves the union in their history, which is not an
+    org-owned record: the delete is refused in Chinese, not a server error."""
+    from gonghui.members.models import MembershipEvent
+    from gonghui.members.tests.factories import build_member
+
+    mistake = org_create(
+        actor=users.county_admin, parent=tree.b, name="录错的工会",
+        type=OrgType.COMMUNITY, level=OrgLevel.GRASSROOTS,
+    )  # fmt: skip
+    member = build_member(org=tree.b1)
+    MembershipEvent.objects.create(member=member, kind="transferred", org=mistake)
+    before, events = _snapshot(), AuditEvent.objects.count()
+    with pytest.raises(ValidationFailed) as excinfo:
+        org_delete(actor=users.county_admin, org=mistake)
+    assert excinfo.value.code == "org_owns_records"
+    assert excinfo.value.message == "该组织下有业务记录，不能删除，只能撤销。"
+    assert _snapshot() == before
+    assert AuditEvent.objects.count() == events
+
+
 def test_delete_is_refused_when_the_org_has_children_users_or_roles(tree, users):
     before = _snapshot()
     with pytest.raises(ValidationFailed) as excinfo:
