@@ -63,3 +63,24 @@ def test_phone_pages_have_no_horizontal_overflow(phone_page, users, tree, enterp
         page.goto(url)
         expect(page.locator("h1")).to_contain_text(heading)
         assert_no_horizontal_overflow(page)
+
+
+def test_phone_top_bar_keeps_one_line_with_a_long_name(phone_page, users, tree):
+    """A long display name is cut with an ellipsis; the brand and 退出 never wrap."""
+    user = users.grassroots_staff
+    user.full_name = "欧阳娜仁托娅·阿不都热合曼·买买提"
+    user.save(update_fields=["full_name"])
+    page = phone_page
+    browser_login(page, user)
+    bar = page.locator("header.topbar").bounding_box()
+    line = page.locator(".brand-text").evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+    for selector in (".brand-text", ".user-name > span", "header.topbar button.linklike"):
+        box = page.locator(selector).bounding_box()
+        assert box["height"] < 2 * line, selector  # one line
+        assert box["y"] >= bar["y"] and box["y"] + box["height"] <= bar["y"] + bar["height"]
+    name = page.locator(".user-name > span")
+    assert name.evaluate("e => e.scrollWidth > e.clientWidth")  # cut, not wrapped
+    expect(page.locator(".user-name")).to_have_attribute(
+        "title", f"{user.display_name} 甲镇一村工会"
+    )
+    expect(page.get_by_role("button", name="退出")).to_be_in_viewport()
