@@ -174,16 +174,34 @@ def user_create(
     return user
 
 
-@transaction.atomic
 def user_update(
     *, actor: User, user: User, full_name: str, phone: str, email: str, is_active: bool
 ) -> User:
+    """Edit a user of the actor's scope who holds no role beyond the actor's power. The
+    checks run before the transaction opens, so the audit event of a denied edit stays."""
     if not org_in_scope(actor, "accounts", Action.EDIT, user.org):
         raise NotFound()
     if user.pk != actor.pk and not _user_within_actor_power(actor, user):
+        audit_record(
+            action=AuditAction.USER_UPDATE_DENIED,
+            user=actor,
+            org=user.org,
+            obj=user,
+            result=AuditResult.DENIED,
+            detail={"reason": "stronger", "is_active": is_active},
+        )
         raise PermissionDenied(
             "该用户拥有超出您管理范围或权限的角色，请由上级管理员修改。", code="user_too_strong"
         )
+    return _user_save(
+        actor=actor, user=user, full_name=full_name, phone=phone, email=email, is_active=is_active
+    )
+
+
+@transaction.atomic
+def _user_save(
+    *, actor: User, user: User, full_name: str, phone: str, email: str, is_active: bool
+) -> User:
     if phone and not _MOBILE_RE.match(phone):
         raise ValidationFailed("请检查填写的内容。", fields={"phone": ["请输入 11 位手机号。"]})
     if user.pk == actor.pk and not is_active:
@@ -299,16 +317,30 @@ def _role_assign(*, actor: User | None, user: User, org, role: Role) -> RoleAssi
     return assignment
 
 
-@transaction.atomic
 def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
+    """Revoke a role of the actor's scope and power; checked before the transaction opens,
+    as role_grant, so the audit event of a denied revoke stays."""
     if not org_in_scope(actor, "accounts", Action.EDIT, assignment.org):
         raise NotFound()
     if assignment.user_id == actor.pk and assignment.role.grants("accounts", Action.EDIT):
         raise ValidationFailed("不能撤销自己的用户管理角色，请由上级管理员操作。")
     if not _grant_within_actor_power(actor, assignment.role, assignment.org):
+        audit_record(
+            action=AuditAction.ROLE_REVOKE_DENIED,
+            user=actor,
+            org=assignment.org,
+            obj=assignment.user,
+            result=AuditResult.DENIED,
+            detail={"role": assignment.role.code, "reason": "stronger"},
+        )
         raise PermissionDenied(
             f"不能撤销比您自己权限更大的角色：{assignment.role.name}。", code="revoke_too_strong"
         )
+    _role_unassign(actor=actor, assignment=assignment)
+
+
+@transaction.atomic
+def _role_unassign(*, actor: User, assignment: RoleAssignment) -> None:
     detail = {
         "role": assignment.role.code,
         "role_name": assignment.role.name,

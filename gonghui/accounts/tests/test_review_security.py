@@ -15,6 +15,7 @@ from gonghui.accounts.services import (
     user_create,
     user_update,
 )
+from gonghui.audit.models import AuditAction, AuditEvent, AuditResult
 from gonghui.core.errors import PermissionDenied
 from gonghui.core.testing.fixtures import TEST_PASSWORD
 
@@ -43,6 +44,15 @@ def test_township_staff_cannot_deactivate_a_user_holding_county_roles(tree, user
         )
     boss.refresh_from_db()
     assert (boss.is_active, boss.full_name) == (True, "")
+    # and the attempt is on record
+    event = AuditEvent.objects.get(action=AuditAction.USER_UPDATE_DENIED)
+    assert (event.user_id, event.object_id, event.result) == (
+        users.township_staff.pk,
+        str(boss.pk),
+        AuditResult.DENIED,
+    )
+    assert event.detail == {"reason": "stronger", "is_active": False}
+    assert not AuditEvent.objects.filter(action=AuditAction.USER_UPDATED).exists()
 
 
 def test_township_staff_cannot_deactivate_a_stronger_user_through_the_page(tree, users, login):
@@ -83,6 +93,15 @@ def test_township_staff_cannot_revoke_a_stronger_role_at_an_org_in_their_scope(t
     with pytest.raises(PermissionDenied):
         role_revoke(actor=users.township_staff, assignment=assignment)
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    # and the attempt is on record
+    event = AuditEvent.objects.get(action=AuditAction.ROLE_REVOKE_DENIED)
+    assert (event.user_id, event.object_id, event.result) == (
+        users.township_staff.pk,
+        str(clerk.pk),
+        AuditResult.DENIED,
+    )
+    assert event.detail == {"role": RoleCode.COUNTY_ADMIN, "reason": "stronger"}
+    assert not AuditEvent.objects.filter(action=AuditAction.ROLE_REVOKED).exists()
 
 
 def test_attempts_in_flight_count_before_the_password_is_checked(users):
