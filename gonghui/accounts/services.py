@@ -174,6 +174,17 @@ def user_create(
     return user
 
 
+def _refused(
+    action: AuditAction, *, actor: User, org, target: User, message: str, code: str, detail: dict
+) -> PermissionDenied:
+    """Audit a refused user-management action and return the error to raise. Called before
+    any transaction opens, so the record is not rolled back with the refusal."""
+    audit_record(
+        action=action, user=actor, org=org, obj=target, result=AuditResult.DENIED, detail=detail
+    )
+    return PermissionDenied(message, code=code)
+
+
 def user_update(
     *, actor: User, user: User, full_name: str, phone: str, email: str, is_active: bool
 ) -> User:
@@ -182,16 +193,14 @@ def user_update(
     if not org_in_scope(actor, "accounts", Action.EDIT, user.org):
         raise NotFound()
     if user.pk != actor.pk and not _user_within_actor_power(actor, user):
-        audit_record(
-            action=AuditAction.USER_UPDATE_DENIED,
-            user=actor,
+        raise _refused(
+            AuditAction.USER_UPDATE_DENIED,
+            actor=actor,
             org=user.org,
-            obj=user,
-            result=AuditResult.DENIED,
+            target=user,
+            message="该用户拥有超出您管理范围或权限的角色，请由上级管理员修改。",
+            code="user_too_strong",
             detail={"reason": "stronger", "is_active": is_active},
-        )
-        raise PermissionDenied(
-            "该用户拥有超出您管理范围或权限的角色，请由上级管理员修改。", code="user_too_strong"
         )
     return _user_save(
         actor=actor, user=user, full_name=full_name, phone=phone, email=email, is_active=is_active
@@ -272,26 +281,24 @@ def role_grant(*, actor: User | None, user: User, org, role: Role) -> RoleAssign
         if not org_in_scope(actor, "accounts", Action.EDIT, org) or not org_in_scope(
             actor, "accounts", Action.EDIT, user.org
         ):
-            audit_record(
-                action=AuditAction.ROLE_GRANT_DENIED,
-                user=actor,
+            raise _refused(
+                AuditAction.ROLE_GRANT_DENIED,
+                actor=actor,
                 org=org,
-                obj=user,
-                result=AuditResult.DENIED,
+                target=user,
+                message="只能在您管理范围内的组织授予角色。",
+                code="grant_out_of_scope",
                 detail={"role": role.code, "reason": "out_of_scope"},
             )
-            raise PermissionDenied("只能在您管理范围内的组织授予角色。", code="grant_out_of_scope")
         if not _grant_within_actor_power(actor, role, org):
-            audit_record(
-                action=AuditAction.ROLE_GRANT_DENIED,
-                user=actor,
+            raise _refused(
+                AuditAction.ROLE_GRANT_DENIED,
+                actor=actor,
                 org=org,
-                obj=user,
-                result=AuditResult.DENIED,
+                target=user,
+                message=f"不能授予比您自己权限更大的角色：{role.name}。",
+                code="grant_too_strong",
                 detail={"role": role.code, "reason": "stronger"},
-            )
-            raise PermissionDenied(
-                f"不能授予比您自己权限更大的角色：{role.name}。", code="grant_too_strong"
             )
     return _role_assign(actor=actor, user=user, org=org, role=role)
 
@@ -325,16 +332,14 @@ def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
     if assignment.user_id == actor.pk and assignment.role.grants("accounts", Action.EDIT):
         raise ValidationFailed("不能撤销自己的用户管理角色，请由上级管理员操作。")
     if not _grant_within_actor_power(actor, assignment.role, assignment.org):
-        audit_record(
-            action=AuditAction.ROLE_REVOKE_DENIED,
-            user=actor,
+        raise _refused(
+            AuditAction.ROLE_REVOKE_DENIED,
+            actor=actor,
             org=assignment.org,
-            obj=assignment.user,
-            result=AuditResult.DENIED,
+            target=assignment.user,
+            message=f"不能撤销比您自己权限更大的角色：{assignment.role.name}。",
+            code="revoke_too_strong",
             detail={"role": assignment.role.code, "reason": "stronger"},
-        )
-        raise PermissionDenied(
-            f"不能撤销比您自己权限更大的角色：{assignment.role.name}。", code="revoke_too_strong"
         )
     _role_unassign(actor=actor, assignment=assignment)
 

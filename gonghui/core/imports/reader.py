@@ -18,6 +18,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from xml.etree import ElementTree
@@ -398,9 +399,9 @@ def open_workbook(
     """The first visible worksheet that has data (calamine). A large worksheet the upload's
     scan found splittable (`split_sheets`) is read in parts, the first rows flowing while
     calamine still reads the rest (xlsx_parts). Cells are numbered from column A."""
-    from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-    try:
+    with _reading_errors():
         workbook = CalamineWorkbook.from_path(str(path))
         members = _large_split_members(path, split_sheets) if fmt == XLSX and split_sheets else {}
         for index, meta in enumerate(workbook.sheets_metadata):
@@ -424,39 +425,39 @@ def open_workbook(
             if sheet.start is not None:
                 # The used range: at least as many rows as the non-empty ones.
                 info = TableInfo(format=fmt, sheet_name=meta.name, row_bound=sheet.height)
-                return info, _rows_of_sheet(sheet)
-    except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise _unreadable(exc) from exc
-    except xlsx_parts.PartsRefused as exc:
-        raise _parts_refused(exc) from exc
+                # iter_rows starts at row 1 but at the range's first column.
+                return info, _from_column_a(enumerate(sheet.iter_rows(), start=1), sheet.start[1])
     return TableInfo(format=fmt), iter(())
 
 
-def _unreadable(exc: Exception) -> ImportFileError:
-    if type(exc).__name__ == "PasswordError":
-        return ImportFileError(
-            "文件设置了打开密码，请取消密码后再上传。", code="import_file_encrypted"
-        )
-    return ImportFileError(
-        "文件已损坏或不是有效的表格文件，无法打开。请用 Excel 打开确认后重新保存再上传。",
-        code="import_file_corrupt",
-    )
+@contextmanager
+def _reading_errors():
+    """calamine's errors, and parts that cannot be read as the whole, in Chinese."""
+    from python_calamine import CalamineError
+
+    try:
+        yield
+    except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        if type(exc).__name__ == "PasswordError":
+            raise ImportFileError(
+                "文件设置了打开密码，请取消密码后再上传。", code="import_file_encrypted"
+            ) from exc
+        raise ImportFileError(
+            "文件已损坏或不是有效的表格文件，无法打开。请用 Excel 打开确认后重新保存再上传。",
+            code="import_file_corrupt",
+        ) from exc
+    except xlsx_parts.PartsRefused as exc:
+        raise ImportFileError(
+            f"{exc}，无法按顺序读取。请用 Excel 或 WPS 打开后重新保存再上传。",
+            code="import_file_corrupt",
+        ) from exc
 
 
-def _parts_refused(exc: "xlsx_parts.PartsRefused") -> ImportFileError:
-    return ImportFileError(
-        f"{exc}，无法按顺序读取。请用 Excel 或 WPS 打开后重新保存再上传。",
-        code="import_file_corrupt",
-    )
-
-
-# Rows are numbered from row 1 and cells from column A, and end at their last non-empty
-# cell: the same whether calamine read the whole sheet or parts with narrower used ranges.
-
-
-def _rows_of_sheet(sheet) -> Iterator[tuple[int, list]]:
-    pad = [""] * sheet.start[1]  # iter_rows starts at row 1 but at the range's first column
-    for number, cells in enumerate(sheet.iter_rows(), start=1):
+def _from_column_a(numbered_rows, first_column: int) -> Iterator[tuple[int, list]]:
+    """Non-empty rows with their cells from column A to their last non-empty one: the same
+    whether calamine read the whole sheet or parts with narrower used ranges."""
+    pad = [""] * first_column
+    for number, cells in numbered_rows:
         while cells and cells[-1] == "":
             cells.pop()
         if cells:
@@ -464,23 +465,11 @@ def _rows_of_sheet(sheet) -> Iterator[tuple[int, list]]:
 
 
 def _rows_of_parts(parts) -> Iterator[tuple[int, list]]:
-    from python_calamine import CalamineError
-
-    try:
+    with _reading_errors():
         for sheet in parts:
             first_row, first_column = sheet.start
-            pad = [""] * first_column
-            for number, cells in enumerate(
-                sheet.to_python(skip_empty_area=True), start=first_row + 1
-            ):
-                while cells and cells[-1] == "":
-                    cells.pop()
-                if cells:
-                    yield number, pad + cells if pad else cells
-    except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise _unreadable(exc) from exc
-    except xlsx_parts.PartsRefused as exc:
-        raise _parts_refused(exc) from exc
+            rows = enumerate(sheet.to_python(skip_empty_area=True), start=first_row + 1)
+            yield from _from_column_a(rows, first_column)
 
 
 def _large_split_members(path, split_sheets: dict[str, int]) -> dict[str, str]:

@@ -193,7 +193,7 @@ def _cut(archive: zipfile.ZipFile, member: str, *, later_bytes: int) -> Iterator
                 yield b"".join((prolog, view[start:end], closing))
                 return
             if not chunk:
-                raise PartsRefused("工作表数据不完整")  # the scan saw its end: not the same file
+                raise PartsRefused("工作表数据不完整")  # no </sheetData>: a truncated sheet
             pieces, size = [buffer[start:]], len(buffer) - start
 
 
