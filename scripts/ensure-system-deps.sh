@@ -5,14 +5,27 @@
 # Never downloads browsers through Playwright: the tests use the system Chromium.
 set -euo pipefail
 
+has_cjk_font() {
+    command -v fc-list >/dev/null 2>&1 || return 1
+    # Read the whole list before matching: `fc-list | grep -q` under pipefail fails at random
+    # when grep exits at the first match and fc-list dies of SIGPIPE.
+    local families
+    families=$(fc-list : family 2>/dev/null) || return 1
+    [[ "${families,,}" == *"noto sans cjk"* ]]
+}
+
+has_postgres_server() {
+    if [ -n "${GONGHUI_PG_BIN:-}" ]; then
+        [ -x "$GONGHUI_PG_BIN/initdb" ]
+    else
+        compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
+    fi
+}
+
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-if ! command -v fc-list >/dev/null 2>&1 || ! fc-list | grep -qi "Noto Sans CJK"; then
-    missing+=(fonts-noto-cjk)
-fi
-if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
-    missing+=(postgresql)
-fi
+has_cjk_font || missing+=(fonts-noto-cjk)
+has_postgres_server || missing+=(postgresql)
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
@@ -30,4 +43,4 @@ else
 fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update
-"${sudo[@]}" apt-get install -y --no-install-recommends chromium fonts-noto-cjk postgresql python3-venv
+"${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
