@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "公共"
 
     def ready(self) -> None:
-        from gonghui.core import lookups
+        from gonghui.core import lookups, metrics
 
         lookups.register()
+        metrics.autodiscover()

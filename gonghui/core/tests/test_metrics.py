@@ -1,0 +1,188 @@
+"""The metric registry: measures counted set-based for many orgs, rolled up along the tree."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.http import Http404
+
+from gonghui.core import metrics
+from gonghui.core.metrics import MetricError, Period
+from gonghui.core.testing.fixtures import build_enterprise
+from gonghui.members.models import EmploymentForm
+from gonghui.members.services import member_deactivate
+from gonghui.members.tests.factories import build_member
+
+pytestmark = pytest.mark.django_db
+
+YEAR = Period.year(2026)
+
+
+def _joined(org, day, **extra):
+    return build_member(org=org, joined_on=day, **extra)
+
+
+def test_a_count_is_the_subtree_sum_at_every_level_and_respects_period_edges(tree):
+    _joined(tree.a1, dt.date(2026, 1, 1))  # first day: in
+    _joined(tree.ae, dt.date(2026, 6, 30))  # last day: in
+    _joined(tree.a, dt.date(2025, 12, 31))  # day before: out
+    _joined(tree.b1, dt.date(2026, 7, 1))  # day after: out
+    _joined(tree.b1, dt.date(2026, 3, 15))
+
+    figures = metrics.evaluate(
+        "members.joined",
+        orgs=[tree.county, tree.a, tree.a1, tree.ae, tree.b],
+        period=Period(dt.date(2026, 1, 1), dt.date(2026, 6, 30)),
+    )
+
+    assert {pk: f.value for pk, f in figures.items()} == {
+        tree.county.pk: 3,
+        tree.a.pk: 2,
+        tree.a1.pk: 1,
+        tree.ae.pk: 1,
+        tree.b.pk: 1,
+    }
+
+
+def test_a_period_without_start_is_a_state_as_of_its_end(tree):
+    _joined(tree.a1, dt.date(2019, 3, 1))
+    _joined(tree.a1, dt.date(2026, 9, 30))
+    _joined(tree.a1, dt.date(2026, 10, 1))  # after the cut-off
+    left = _joined(tree.a1, dt.date(2020, 1, 1))
+    member_deactivate(actor=None, member=left, reason="调离")
+
+    figures = metrics.evaluate(
+        "members.active", orgs=[tree.a], period=Period.as_of(dt.date(2026, 9, 30))
+    )
+
+    assert figures[tree.a.pk].value == 2
+
+
+def test_one_query_however_many_orgs_are_asked_for(tree, django_assert_num_queries):
+    _joined(tree.a1, dt.date(2026, 5, 1))
+    _joined(tree.b1, dt.date(2026, 5, 1))
+    orgs = [tree.county, tree.a, tree.a1, tree.ae, tree.b, tree.b1]
+
+    with django_assert_num_queries(1):
+        figures = metrics.evaluate("members.joined", orgs=orgs, period=YEAR)
+
+    assert figures[tree.county.pk].value == 2
+    assert figures[tree.ae.pk].value == 0
+
+
+def test_a_ratio_divides_the_rolled_up_parts_not_the_children_rates(
+    tree, django_assert_num_queries
+):
+    for _ in range(3):
+        _joined(tree.a1, dt.date(2026, 2, 1))
+    _joined(tree.a1, dt.date(2026, 2, 1), employment_form=EmploymentForm.COURIER)
+    _joined(tree.b1, dt.date(2026, 2, 1), employment_form=EmploymentForm.COURIER)
+
+    with django_assert_num_queries(2):
+        figures = metrics.evaluate(
+            "members.new_employment_form_share",
+            orgs=[tree.county, tree.a, tree.b, tree.ae],
+            period=Period.as_of(dt.date(2026, 12, 31)),
+        )
+
+    assert figures[tree.county.pk].value == Decimal("40.0")  # 2 of 5, not mean(25%, 100%)
+    assert (figures[tree.county.pk].numerator, figures[tree.county.pk].denominator) == (2, 5)
+    assert figures[tree.a.pk].value == Decimal("25.0")
+    assert figures[tree.b.pk].value == Decimal("100.0")
+    assert figures[tree.ae.pk].value is None  # nothing to divide by: no figure, not 0%
+
+
+def test_records_that_are_orgs_count_themselves(tree):
+    figures = metrics.evaluate("orgs.grassroots_unions", orgs=[tree.county, tree.a], period=None)
+
+    assert figures[tree.county.pk].value == 3
+    assert figures[tree.a.pk].value == 2
+
+
+def test_union_coverage_rate_counts_enterprises_by_their_covering_union(tree):
+    build_enterprise(org=tree.a, has_union=True, union=tree.ae)
+    build_enterprise(org=tree.a)
+    build_enterprise(org=tree.b)
+    build_enterprise(org=tree.b)
+
+    figures = metrics.evaluate("orgs.union_coverage_rate", orgs=[tree.county, tree.a], period=None)
+
+    assert figures[tree.county.pk].value == Decimal("25.0")
+    assert figures[tree.a.pk].value == Decimal("50.0")
+
+
+@pytest.fixture
+def orgs_created_measure():
+    from gonghui.orgs.models import Org
+
+    measure = metrics.Count(
+        code="test.orgs_created",
+        name="新建组织",
+        unit="个",
+        module="orgs",
+        rule="创建时间在统计期间内的组织",
+        records=Org.objects.all,
+        date_field="created_at",
+        org_field="",
+    )
+    metrics.register(measure)
+    yield measure
+    metrics._REGISTRY.pop(measure.code)
+
+
+def test_datetime_measures_cut_periods_at_midnight_in_shanghai(tree, orgs_created_measure):
+    from gonghui.orgs.models import Org
+
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    Org.objects.filter(pk=tree.a1.pk).update(
+        created_at=dt.datetime(2026, 1, 1, 0, 0, tzinfo=shanghai)  # 2025-12-31 16:00 UTC: in
+    )
+    Org.objects.filter(pk=tree.ae.pk).update(
+        created_at=dt.datetime(2025, 12, 31, 23, 59, tzinfo=shanghai)  # out
+    )
+    Org.objects.filter(pk=tree.b1.pk).update(
+        created_at=dt.datetime(2026, 12, 31, 23, 59, tzinfo=shanghai)  # in
+    )
+    Org.objects.exclude(pk__in=[tree.a1.pk, tree.ae.pk, tree.b1.pk]).update(
+        created_at=dt.datetime(2020, 1, 1, tzinfo=shanghai)
+    )
+
+    figures = metrics.evaluate("test.orgs_created", orgs=[tree.county], period=YEAR)
+
+    assert figures[tree.county.pk].value == 2
+
+
+def test_a_user_reads_measures_only_for_orgs_in_scope(tree, users):
+    _joined(tree.a1, dt.date(2026, 5, 1))
+
+    figures = metrics.measure_evaluate(
+        users.township_staff, "members.joined", orgs=[tree.a], period=YEAR
+    )
+    assert figures[tree.a.pk].value == 1
+
+    with pytest.raises(Http404):
+        metrics.measure_evaluate(
+            users.township_staff, "members.joined", orgs=[tree.a, tree.b], period=YEAR
+        )
+    with pytest.raises(Http404):
+        metrics.measure_evaluate(
+            users.grassroots_staff, "members.joined", orgs=[tree.a], period=YEAR
+        )
+
+
+def test_bad_requests_say_what_is_wrong_in_chinese():
+    with pytest.raises(MetricError, match="结束日期早于开始日期"):
+        Period(dt.date(2026, 2, 1), dt.date(2026, 1, 31))
+    with pytest.raises(MetricError, match="没有编码为“nope.nothing”的统计指标"):
+        metrics.evaluate("nope.nothing", orgs=[], period=None)
+
+
+def test_every_registered_measure_is_sound_and_labelled():
+    from gonghui.core.modules import MODULES
+
+    assert metrics.check_registry() == []
+    assert {"members.joined", "orgs.union_coverage_rate"} <= {m.code for m in metrics.measures()}
+    for measure in metrics.measures():
+        assert measure.code.split(".")[0] == measure.module
+        assert measure.module in MODULES
+        assert measure.name and measure.rule and measure.unit

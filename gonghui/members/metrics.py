@@ -1,0 +1,92 @@
+"""Members' countable measures (the metric registry, gonghui.core.metrics)."""
+
+from gonghui.core.metrics import Count, Ratio, register
+
+
+def _members():
+    from gonghui.members.models import Member
+
+    return Member.objects.all()
+
+
+def _active_members():
+    from gonghui.members.models import Member, MemberStatus
+
+    return Member.objects.filter(status=MemberStatus.ACTIVE)
+
+
+def _new_employment_form_members():
+    from gonghui.members.models import NEW_EMPLOYMENT_FORMS, Member, MemberStatus
+
+    return Member.objects.filter(
+        status=MemberStatus.ACTIVE, employment_form__in=NEW_EMPLOYMENT_FORMS
+    )
+
+
+def _migrant_members():
+    from gonghui.members.models import Member, MemberStatus
+
+    return Member.objects.filter(status=MemberStatus.ACTIVE, is_migrant_worker=True)
+
+
+def _join_applications():
+    from gonghui.members.models import JoinApplication
+
+    return JoinApplication.objects.all()
+
+
+register(
+    Count(
+        code="members.joined",
+        name="新入会会员",
+        unit="人",
+        module="members",
+        rule="入会日期在统计期间内的会员(含其后退会的)",
+        records=_members,
+        date_field="joined_on",
+    ),
+    Count(
+        code="members.active",
+        name="在册会员",
+        unit="人",
+        module="members",
+        rule="截至统计期末入会、目前在册的会员",
+        records=_active_members,
+        date_field="joined_on",
+    ),
+    Count(
+        code="members.new_employment_form",
+        name="新就业形态会员",
+        unit="人",
+        module="members",
+        rule="在册会员中就业形态属于新就业形态八大群体或网约车司机的",
+        records=_new_employment_form_members,
+        date_field="joined_on",
+    ),
+    Count(
+        code="members.migrant_workers",
+        name="农民工会员",
+        unit="人",
+        module="members",
+        rule="在册会员中标记为农民工的",
+        records=_migrant_members,
+        date_field="joined_on",
+    ),
+    Count(
+        code="members.join_applications",
+        name="网上入会申请",
+        unit="件",
+        module="members",
+        rule="提交时间在统计期间内的网上入会申请",
+        records=_join_applications,
+        date_field="created_at",
+    ),
+    Ratio(
+        code="members.new_employment_form_share",
+        name="新就业形态会员占比",
+        module="members",
+        rule="新就业形态会员 ÷ 在册会员",
+        numerator="members.new_employment_form",
+        denominator="members.active",
+    ),
+)
