@@ -3,11 +3,13 @@ department's list; the four department lists (医保, 人社, 民政, 教育) as
 pipeline; the schooling signal firing for members the union does not yet help."""
 
 import datetime
+import io
 import json
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from gonghui.accounts.services import token_create
 from gonghui.assistance.models import (
@@ -388,3 +390,18 @@ def test_each_department_list_page_opens_for_staff_and_not_for_a_viewer(_imports
     assert (
         login(users.leader).get(reverse("imports:new", args=["schooling_list"])).status_code == 404
     )
+
+
+def test_each_department_list_has_a_template_with_its_columns(_imports, login, users):
+    staff = login(users.township_staff)
+    for code, header in (
+        ("medical_list", "个人自付金额(元)"),
+        ("job_loss_list", "失业日期"),
+        ("disaster_list", "发生日期"),
+        ("schooling_list", "学段"),
+    ):
+        response = staff.get(reverse("imports:template", args=[code]))
+        assert response.status_code == 200
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        first = rows.get_sheet_by_index(0).to_python()
+        assert "身份证号" in [str(c) for c in first[0]] and header in [str(c) for c in first[0]]
