@@ -262,7 +262,7 @@ def income_near_line(ctx: RuleContext) -> list[Hit]:
             "household_size": size,
             "per_capita_monthly_net": money(per_capita),
             "standard": money(ctx.standard),
-            "relative_multiplier": str(ctx.thresholds.relative_multiplier.normalize()),
+            "relative_multiplier": f"{ctx.thresholds.relative_multiplier.normalize():f}",
             "entry_line": money(entry_line),
             "margin": _percent(margin),
             "upper_line": money(upper_line),

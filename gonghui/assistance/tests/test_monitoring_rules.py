@@ -139,11 +139,12 @@ def test_income_near_line_uses_the_county_margin_and_entry_multiplier_in_force(t
     old_window = figures(watched(tree.a1), annual_income=Decimal("60000"), household_size=3)
     run()
     [alert] = fired(RuleCode.INCOME_NEAR_LINE, top)
-    assert (alert.facts["entry_line"], alert.facts["margin"], alert.facts["upper_line"]) == (
-        "2000.00",
-        "10%",
-        "2200.00",
-    )
+    assert (
+        alert.facts["relative_multiplier"],
+        alert.facts["entry_line"],
+        alert.facts["margin"],
+        alert.facts["upper_line"],
+    ) == ("2.5", "2000.00", "10%", "2200.00")
     assert fired(RuleCode.INCOME_NEAR_LINE, entry)[0].facts["per_capita_monthly_net"] == "2000.01"
     assert fired(RuleCode.INCOME_NEAR_LINE, above) == []
     assert fired(RuleCode.INCOME_NEAR_LINE, old_window) == []  # now below the entry line
