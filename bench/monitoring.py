@@ -6,8 +6,9 @@ What it does (one throwaway PostgreSQL cluster, removed at the end):
    (5% applied … 60% archived, 15% exited, 12% watched, 3% rejected) with incomes drawn around
    the county's 低保 line (950 yuan), schooling costs, review dates spread ±1 year, exit and
    watch dates; facts COPY-loaded: 150,000 medical expenses (60% on archives, 40% on members;
-   70% outpatient; lognormal amounts), 5,000 disaster events, 10,000 job-loss reports over
-   the last 400 days; a county staff user and one township staff user per township (so every
+   70% outpatient; lognormal amounts), 5,000 disaster events, 10,000 job-loss reports and
+   20,000 schooling costs (non-compulsory stages, lognormal around 4,000) over the last 400
+   days; a county staff user and one township staff user per township (so every
    alert gets an assignee);
 2. a full monitoring run through the app's own service (`monitoring_run`): all 7 rules, one
    SQL query each, the new alerts COPY'd into a temporary table and inserted with one
@@ -201,6 +202,12 @@ def fact_rows(kind: str, n: int, n_archives: int, n_members: int, rng: random.Ra
                 care="outpatient" if outpatient else "inpatient",
                 self_paid=Decimal(int(rng.lognormvariate(5.3 if outpatient else 8.6, 1.0)) + 1),
             )
+        elif kind == "schooling":
+            row.update(
+                paid_on=day,
+                stage=rng.choice(("senior", "vocational", "college", "undergraduate")),
+                amount=Decimal(int(rng.lognormvariate(8.2, 0.5)) + 1),
+            )
         elif kind == "disaster":
             row.update(
                 occurred_on=day,
@@ -223,6 +230,7 @@ def row_by_row(sample_archives: list[int], sample_members: list[int]) -> dict:
         HardshipArchive,
         JobLossReport,
         MedicalExpense,
+        SchoolingExpense,
     )
 
     exited = ("exited", "watched")
@@ -240,26 +248,33 @@ def row_by_row(sample_archives: list[int], sample_members: list[int]) -> dict:
             occurred_on__gt=d30, occurred_on__lte=ON, **target
         ).aggregate(n=Count("id"), loss=Sum("loss"))
         job = JobLossReport.objects.filter(lost_on__gt=d60, lost_on__lte=ON, **target).exists()
-        return totals, disaster, job
+        school = SchoolingExpense.objects.filter(
+            paid_on__gt=year, paid_on__lte=ON, **target
+        ).aggregate(total=Sum("amount"))["total"]
+        return totals, disaster, job, school or 0
 
     for pk in sample_archives:
         a = HardshipArchive.objects.get(pk=pk)
-        if a.status == "rejected":
-            continue
         open_codes = set(
             Alert.objects.filter(archive=a, status="open").values_list("rule_code", flat=True)
         )
         hits = set()
         net = a.annual_income - a.medical_expense - a.schooling_expense - a.disability_expense
-        if (
-            a.status in exited or a.category == "none"
-        ) and net / 12 / a.household_size <= STANDARD * Decimal("1.5"):
+        # outside help (exited, or rejected with no later archive: every bench person has
+        # one), at or above the entry line (2 x 低保) by at most 20%
+        entry = 2 * STANDARD * 12 * a.household_size
+        if (a.status in exited or a.status == "rejected") and entry <= net <= entry * Decimal(
+            "1.2"
+        ):
             hits.add("income_near_line")
-        totals, disaster, job = facts_of(archive=a)
+        if a.status == "rejected":
+            fired += len(hits - open_codes)
+            continue
+        totals, disaster, job, school = facts_of(archive=a)
         line = 5000 if a.status in exited else 20000
         if (totals["inp"] or 0) >= line or (totals["out"] or 0) >= 500:
             hits.add("medical_cost")
-        if a.schooling_expense >= 10000:
+        if a.schooling_expense >= 10000 or school >= 10000:
             hits.add("schooling_cost")
         if disaster["n"]:
             hits.add("disaster")
@@ -284,9 +299,11 @@ def row_by_row(sample_archives: list[int], sample_members: list[int]) -> dict:
             Alert.objects.filter(member=m, status="open").values_list("rule_code", flat=True)
         )
         hits = set()
-        totals, disaster, job = facts_of(member=m)
+        totals, disaster, job, school = facts_of(member=m)
         if (totals["inp"] or 0) >= 20000 or (totals["out"] or 0) >= 500:
             hits.add("medical_cost")
+        if school >= 10000:
+            hits.add("schooling_cost")
         if disaster["n"]:
             hits.add("disaster")
         if job:
@@ -309,6 +326,7 @@ def run(args) -> int:
         HardshipArchive,
         JobLossReport,
         MedicalExpense,
+        SchoolingExpense,
     )
     from gonghui.assistance.monitoring.services import monitoring_run
     from gonghui.assistance.standards import standard_set
@@ -338,6 +356,7 @@ def run(args) -> int:
             (MedicalExpense, "medical", args.medical),
             (DisasterEvent, "disaster", args.disasters),
             (JobLossReport, "job", args.job_losses),
+            (SchoolingExpense, "schooling", args.schooling),
         ):
             copy_rows(
                 raw,
@@ -349,7 +368,8 @@ def run(args) -> int:
             )
             log(f"COPY {n:,} {model._meta.db_table}")
         for table in ("assistance_hardshiparchive", "members_member", "assistance_medicalexpense",
-                      "assistance_disasterevent", "assistance_joblossreport"):  # fmt: skip
+                      "assistance_disasterevent", "assistance_joblossreport",
+                      "assistance_schoolingexpense"):  # fmt: skip
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             )
@@ -407,7 +427,8 @@ def run(args) -> int:
     load_after = os.getloadavg()
     print()
     print(f"monitoring at {args.members:,} members + {args.archives:,} archives "
-          f"({args.medical:,} medical, {args.disasters:,} disaster, {args.job_losses:,} job-loss facts)")  # fmt: skip
+          f"({args.medical:,} medical, {args.disasters:,} disaster, {args.job_losses:,} job-loss, "
+          f"{args.schooling:,} schooling facts)")  # fmt: skip
     print(
         f"  full run, all 7 rules (set-based):      {full_s:8.2f} s   {first.opened:,} alerts opened"
         f"   (median of {len(full_times)}: {spread} s)"
@@ -428,6 +449,7 @@ def main() -> int:
     parser.add_argument("--medical", type=int, default=150_000)
     parser.add_argument("--disasters", type=int, default=5_000)
     parser.add_argument("--job-losses", dest="job_losses", type=int, default=10_000)
+    parser.add_argument("--schooling", type=int, default=20_000)
     parser.add_argument("--sample", type=int, default=50_000)
     parser.add_argument("--orgs", type=int, default=5_000)
     parser.add_argument("--townships", type=int, default=20)

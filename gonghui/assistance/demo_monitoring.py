@@ -1,5 +1,8 @@
-"""Monitoring demo data: facts on demo households and members, one completed scheduled run,
-and its alerts — some still open (a few overdue), some closed with each outcome.
+"""Monitoring demo data: facts on demo households and members (entered by staff, pushed by API
+and imported from department lists), one completed scheduled run, and its alerts — some still
+open (a few overdue), some closed with each outcome. Every rule fires: schooling costs for
+members the union does not help yet, near-line households (rejected applications with income
+just above the entry line, seeded by gonghui.assistance.demo, and exited households).
 
 Runs after the archive seeder (gonghui.assistance.demo). Dated around 2026-06-30 like it, so
 the data does not depend on the day it is seeded. Idempotent: a county that already has a
@@ -17,14 +20,19 @@ from gonghui.assistance.choices import ArchiveStatus
 from gonghui.assistance.demo import COUNTY_CODE, TODAY
 from gonghui.assistance.models import Alert, HardshipArchive, MonitoringRun
 from gonghui.assistance.monitoring import services
-from gonghui.assistance.monitoring.definitions import AlertOutcome, CareKind, DisasterKind
+from gonghui.assistance.monitoring.definitions import (
+    AlertOutcome,
+    CareKind,
+    DisasterKind,
+    FactSource,
+)
 from gonghui.members.models import Member, MemberStatus
 from gonghui.orgs.models import Org, OrgLevel
 
 REASONS = {
     AlertOutcome.ARCHIVED: "入户核实后已纳入困难职工档案，按相对困难帮扶。",
     AlertOutcome.HELPED: "已发放临时生活救助金，并联系社区跟踪回访。",
-    AlertOutcome.NO_ACTION: "经核实家庭已有稳定收入，医疗费用已由商业保险报销，暂不需帮扶。",
+    AlertOutcome.NO_ACTION: "经入户核实，家庭已有稳定收入，相关支出已有其他渠道解决，暂不需帮扶。",
 }
 
 
@@ -94,9 +102,54 @@ def seed(*, seed: int) -> str:
                 reason="企业减员",
             )
             facts += 1
+        facts += _schooling(rng, members[14:26], archives)
     run = services.monitoring_run(actor=None, county=county, on=TODAY, trigger="scheduled")
     closed = _close_some(rng, run)
     return f"{facts} facts, 1 run, {run.opened} alerts (+{run.opened}), {closed} closed"
+
+
+STAGES = [
+    ("undergraduate", "长川大学"),
+    ("college", "长川职业技术学院"),
+    ("senior", "青禾县第一中学"),
+]
+SOURCES = [FactSource.IMPORT, FactSource.MANUAL, FactSource.API]
+
+
+def _schooling(rng, members, archives) -> int:
+    """Non-compulsory schooling costs for members who hold no archive (half of them reach the
+    10,000 line within the year, from one or two children) and for a few households."""
+    count = 0
+    for i, member in enumerate(members):
+        children = 2 if i % 3 == 0 else 1
+        for child in range(children):
+            stage, school = STAGES[(i + child) % len(STAGES)]
+            amount = Decimal(rng.randrange(3000, 8000, 100) if i % 3 == 2 else 5200 + 900 * i)
+            services.schooling_expense_record(
+                actor=None,
+                id_number=member.id_number,
+                paid_on=_day(rng, 20, 300),
+                stage=stage,
+                amount=amount,
+                student_name=f"{member.name[0]}{'一二三'[child]}(演示)",
+                school=school,
+                note="教育部门缴费名单(演示)",
+                source=SOURCES[i % len(SOURCES)],
+            )
+            count += 1
+    for archive in rng.sample(archives, min(3, len(archives))):
+        services.schooling_expense_record(
+            actor=None,
+            id_number=archive.id_number,
+            paid_on=_day(rng, 20, 200),
+            stage="undergraduate",
+            amount=Decimal(rng.randrange(10000, 16000, 100)),
+            student_name=f"{archive.name[0]}同学(演示)",
+            school="长川大学",
+            source=FactSource.IMPORT,
+        )
+        count += 1
+    return count
 
 
 def _close_some(rng, run) -> int:

@@ -151,7 +151,9 @@ class ThresholdsForm(forms.Form):
     accidental_cost_share = forms.CharField(
         label="意外致困：刚性支出超过年收入的比例", max_length=6
     )
-    near_line_multiplier = forms.CharField(label="监测：收入临界线(低保的倍数)", max_length=6)
+    near_line_margin = forms.CharField(
+        label="监测：收入临界幅度(高出相对困难线的比例，如 0.20)", max_length=6
+    )
     spot_check_share = forms.CharField(label="年度抽查比例(不低于 0.30)", max_length=6)
     exit_months = forms.IntegerField(label="连续不符合条件满几个月可脱困(不少于 6)")
     watch_years = forms.IntegerField(label="脱困后监测年数")

@@ -4,8 +4,10 @@ from django import forms
 
 from gonghui.assistance.monitoring.definitions import (
     PARAMETER_LABELS,
+    SCHOOLING_STAGE_CHOICES,
     AlertOutcome,
     CareKind,
+    DisasterKind,
     RiskLevel,
 )
 
@@ -56,6 +58,49 @@ class JobLossForm(forms.Form):
     note = forms.CharField(label="说明", max_length=300, required=False)
 
 
+class DisasterForm(forms.Form):
+    id_number = forms.CharField(
+        label="身份证号",
+        max_length=40,
+        widget=_ID,
+        help_text="困难职工本人或家庭成员的身份证号，或在册会员的身份证号。",
+    )
+    occurred_on = forms.DateField(label="发生日期", widget=_DATE, error_messages=_DATE_ERRORS)
+    kind = forms.ChoiceField(label="类型", choices=DisasterKind.choices)
+    loss = forms.CharField(
+        label="损失金额(元)", max_length=20, widget=_MONEY, required=False, initial="0"
+    )
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+    def clean_loss(self):
+        return self.cleaned_data["loss"] or "0"
+
+
+class SchoolingExpenseForm(forms.Form):
+    id_number = forms.CharField(
+        label="身份证号",
+        max_length=40,
+        widget=_ID,
+        help_text="学生家长(在册会员或困难职工)的身份证号；学生已登记为困难职工家庭成员的，"
+        "也可填学生本人的。",
+    )
+    student_name = forms.CharField(label="学生姓名", max_length=50, required=False)
+    stage = forms.ChoiceField(
+        label="学段",
+        choices=[("", "请选择"), *SCHOOLING_STAGE_CHOICES],
+        help_text="只计非义务教育阶段(小学、初中免收学费，不计入)。",
+    )
+    school = forms.CharField(label="学校", max_length=100, required=False)
+    paid_on = forms.DateField(label="缴费日期", widget=_DATE, error_messages=_DATE_ERRORS)
+    amount = forms.CharField(
+        label="个人负担费用(元)",
+        max_length=20,
+        widget=_MONEY,
+        help_text="学费、住宿费等由家庭负担的部分(已减去资助、减免)。",
+    )
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+
 _RISK_CHOICES = [("", "不设置"), *RiskLevel.choices]
 
 
@@ -97,7 +142,7 @@ class RuleParametersForm(forms.Form):
     def parameters(self) -> dict:
         data = self.cleaned_data
         params = {name: data.get(f"p_{name}") for name in self.parameter_names}
-        params = {k: v for k, v in params.items() if v not in (None, "") or k == "multiplier"}
+        params = {k: v for k, v in params.items() if v not in (None, "")}
         deadlines = {
             risk: data[f"deadline_{risk}"]
             for risk in RiskLevel.values

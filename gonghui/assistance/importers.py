@@ -295,4 +295,4 @@ register(
         next_url_name="assistance:list",
     )
 )
-from gonghui.assistance import importers_monitoring  # noqa: E402,F401  (disaster_list kind)
+from gonghui.assistance.monitoring import importers as _monitoring  # noqa: E402,F401  (fact lists)

@@ -113,7 +113,7 @@ def thresholds_summary(thresholds: AssistanceThresholds) -> str:
     return (
         f"深度困难 {multiple(t.deep_multiplier)} 倍、相对困难 {multiple(t.relative_multiplier)} 倍、"
         f"意外致困刚性支出超过收入 {percent(t.accidental_cost_share)}、"
-        f"收入临界 {multiple(t.near_line_multiplier)} 倍、抽查不低于 {percent(t.spot_check_share)}、"
+        f"收入临界幅度 {percent(t.near_line_margin)}、抽查不低于 {percent(t.spot_check_share)}、"
         f"连续 {t.exit_months} 个月不符合条件可脱困、脱困后监测 {t.watch_years} 年、"
         f"复核周期 {t.review_interval_months} 个月"
     )
@@ -222,7 +222,7 @@ THRESHOLD_FIELDS = {
     "deep_multiplier": ("深度困难线倍数", Decimal("0.1"), Decimal("5")),
     "relative_multiplier": ("相对困难线倍数", Decimal("0.1"), Decimal("10")),
     "accidental_cost_share": ("意外致困支出比例", Decimal("0.1"), Decimal("5")),
-    "near_line_multiplier": ("收入临界线倍数", Decimal("0.1"), Decimal("10")),
+    "near_line_margin": ("收入临界幅度", Decimal("0.01"), Decimal("1")),
     "spot_check_share": ("抽查比例", Decimal("0.30"), Decimal("1")),
 }
 THRESHOLD_INT_FIELDS = {

@@ -35,5 +35,7 @@ urlpatterns = [
     ),
     path("monitoring/medical/new/", views_monitoring.medical_new, name="medical_new"),
     path("monitoring/job-loss/new/", views_monitoring.job_loss_new, name="job_loss_new"),
+    path("monitoring/disaster/new/", views_monitoring.disaster_new, name="disaster_new"),
+    path("monitoring/schooling/new/", views_monitoring.schooling_new, name="schooling_new"),
     *programme_urls,
 ]

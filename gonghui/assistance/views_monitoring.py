@@ -7,11 +7,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from gonghui.assistance.category import multiple, percent
 from gonghui.assistance.forms_monitoring import (
     AlertCloseForm,
+    DisasterForm,
     JobLossForm,
     MedicalExpenseForm,
     RuleParametersForm,
+    SchoolingExpenseForm,
 )
 from gonghui.assistance.monitoring import selectors, services
 from gonghui.assistance.monitoring.definitions import (
@@ -22,7 +25,7 @@ from gonghui.assistance.monitoring.definitions import (
     parameters_display,
 )
 from gonghui.assistance.selectors import counties_for
-from gonghui.assistance.standards import is_county_admin, today
+from gonghui.assistance.standards import is_county_admin, thresholds_in_force, today
 from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_id_number
 from gonghui.core.modules import Action
@@ -247,6 +250,17 @@ def rules(request):
                 ),
                 "setting": setting,
             }
+    # The income rule's lines are the counties' assistance figures: show those in force.
+    county_figures = []
+    for c in counties[:5]:
+        t = thresholds_in_force(c, today())
+        county_figures.append(
+            (
+                f"{c.name}现行建档线与临界幅度",
+                f"低保的 {multiple(t.relative_multiplier)} 倍，高出不超过 "
+                f"{percent(t.near_line_margin)}(帮扶标准参数)",
+            )
+        )
     return render(
         request,
         "assistance/monitoring/rules.html",
@@ -255,12 +269,21 @@ def rules(request):
                 {
                     "row": row,
                     "forms": forms.get(row.current.code),
-                    "params": parameters_display(row.current.parameters),
+                    "params": parameters_display(row.current.parameters)
+                    + (county_figures if row.current.code == RuleCode.INCOME_NEAR_LINE else []),
+                    "settings": [
+                        (s, parameters_display(s.overrides))
+                        for settings in row.settings.values()
+                        for s in settings
+                    ],
+                    "history": [(v, parameters_display(v.parameters)) for v in row.history],
                 }
                 for row in rows
             ],
             "county": county,
             "counties": counties,
+            "can_run": bool(services.run_counties(request.user, None)),
+            "runs": selectors.runs_recent(request.user, limit=1),
         },
     )
 
@@ -297,8 +320,6 @@ def rule_save(request, code, which):
             messages.success(request, f"已新增规则版本 v{new.version}。")
         else:
             overrides = form.parameters()
-            if overrides.get("multiplier") is None:
-                overrides.pop("multiplier", None)
             services.rule_setting_set(
                 actor=request.user,
                 county=county,
@@ -318,24 +339,28 @@ def rule_save(request, code, which):
 # --- facts ------------------------------------------------------------------------------------------
 
 
-def _fact_page(request, form_class, service, title: str, success: str):
+def _fact_page(request, form_class, service, title: str, success: str, import_kind: str):
     _require(request, Action.EDIT)
+    day = today()
     form = form_class(
         request.POST or None,
-        initial={} if request.POST else {"occurred_on": today(), "lost_on": today()},
+        initial={} if request.POST else {"occurred_on": day, "lost_on": day, "paid_on": day},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            service(actor=request.user, **form.cleaned_data)
+            _fact, created = service(actor=request.user, **form.cleaned_data)
         except ServiceError as exc:
             form_apply_error(request, form, exc)
         else:
-            messages.success(request, success)
+            if created:
+                messages.success(request, success)
+            else:
+                messages.info(request, "这条记录已经登记过，未重复登记。")
             return redirect(request.path)
     return render(
         request,
         "assistance/monitoring/fact_form.html",
-        {"form": form, "title": title},
+        {"form": form, "title": title, "import_kind": import_kind},
     )
 
 
@@ -347,6 +372,7 @@ def medical_new(request):
         services.medical_expense_record,
         "登记医疗支出",
         "已登记医疗支出，将在下次监测时参与预警。",
+        "medical_list",
     )
 
 
@@ -358,4 +384,29 @@ def job_loss_new(request):
         services.job_loss_record,
         "登记失业报告",
         "已登记失业报告，将在下次监测时参与预警。",
+        "job_loss_list",
+    )
+
+
+@login_required
+def disaster_new(request):
+    return _fact_page(
+        request,
+        DisasterForm,
+        services.disaster_event_record,
+        "登记灾害或意外事故",
+        "已登记灾害或意外事故，将在下次监测时参与预警。",
+        "disaster_list",
+    )
+
+
+@login_required
+def schooling_new(request):
+    return _fact_page(
+        request,
+        SchoolingExpenseForm,
+        services.schooling_expense_record,
+        "登记教育支出",
+        "已登记教育支出，将在下次监测时参与预警。",
+        "schooling_list",
     )

@@ -90,7 +90,7 @@ def _record_facts(actor, visit: Visit) -> list[dict]:
     archive = visit.archive
     note = f"常态化走访发现({visit.visited_on:%Y-%m-%d})"
     if visit.job_loss and hasattr(monitoring, "job_loss_record"):
-        fact = monitoring.job_loss_record(
+        fact, _created = monitoring.job_loss_record(
             actor=actor,
             id_number=archive.id_number,
             lost_on=visit.visited_on,

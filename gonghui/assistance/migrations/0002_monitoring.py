@@ -7,11 +7,90 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def rules_create(apps, schema_editor):
-    from gonghui.assistance.monitoring.definitions import DEFAULT_RULES
+# Version 1 of the built-in rules as this migration created them (frozen here: the live
+# definitions in monitoring/definitions.py moved on, see 0006_monitoring_rules_v2).
+RULES_V1 = [
+    {
+        "code": "income_near_line",
+        "name": "收入临界预警",
+        "description": "未纳入困难帮扶(未达困难标准、已脱困或脱困监测中)的家庭，人均月净收入不高于本县现行低保标准的规定倍数。人均月净收入 =(家庭年可支配收入 − "
+        "医疗、教育、残疾康复刚性支出)÷ 12 ÷ 家庭人口。倍数不设置时采用本县帮扶标准参数中的“收入临界线”。",
+        "parameters": {
+            "multiplier": None,
+            "high_multiplier": 1.0,
+            "risk": "medium",
+            "deadline_days": {"high": 3, "medium": 7, "low": 15},
+        },
+    },
+    {
+        "code": "medical_cost",
+        "name": "大额医疗自付预警",
+        "description": "近一年住院自付医疗费用累计：已脱困或脱困监测中的家庭达到 5,000 元、其他家庭和会员达到 20,000 元；或近 30 天门诊自付费用达到 500 "
+        "元。",
+        "parameters": {
+            "window_days": 365,
+            "inpatient_exited": 5000,
+            "inpatient_other": 20000,
+            "outpatient_window_days": 30,
+            "outpatient_month": 500,
+            "risk": "high",
+            "outpatient_risk": "medium",
+            "deadline_days": {"high": 3, "medium": 7, "low": 15},
+        },
+    },
+    {
+        "code": "schooling_cost",
+        "name": "大额教育支出预警",
+        "description": "家庭年教育刚性支出达到 10,000 元。",
+        "parameters": {
+            "yearly": 10000,
+            "risk": "medium",
+            "deadline_days": {"high": 3, "medium": 7, "low": 15},
+        },
+    },
+    {
+        "code": "disaster",
+        "name": "灾害或意外事故预警",
+        "description": "近期(默认 30 天)登记或导入了自然灾害、意外事故记录；损失达到规定金额为高风险。",
+        "parameters": {
+            "days": 30,
+            "high_loss": 10000,
+            "risk": "medium",
+            "deadline_days": {"high": 3, "medium": 7, "low": 15},
+        },
+    },
+    {
+        "code": "job_loss",
+        "name": "失业预警",
+        "description": "近期(默认 60 天)登记了失业(下岗、裁员、停工)报告。",
+        "parameters": {
+            "days": 60,
+            "risk": "medium",
+            "deadline_days": {"high": 3, "medium": 7, "low": 15},
+        },
+    },
+    {
+        "code": "review_overdue",
+        "name": "年度复核逾期预警",
+        "description": "在档家庭超过下次复核截止日期仍未复核；逾期超过规定天数为中风险。",
+        "parameters": {
+            "medium_after_days": 90,
+            "risk": "low",
+            "deadline_days": {"high": 3, "medium": 7, "low": 15},
+        },
+    },
+    {
+        "code": "exited_adverse",
+        "name": "脱困监测期新风险预警",
+        "description": "已脱困或脱困监测中的家庭在监测期内，脱困后新登记了医疗支出、灾害或意外事故、失业中的任何一项。",
+        "parameters": {"risk": "high", "deadline_days": {"high": 3, "medium": 7, "low": 15}},
+    },
+]
 
+
+def rules_create(apps, schema_editor):
     MonitoringRule = apps.get_model("assistance", "MonitoringRule")
-    for rule in DEFAULT_RULES:
+    for rule in RULES_V1:
         if not MonitoringRule.objects.filter(code=rule["code"]).exists():
             MonitoringRule.objects.create(
                 code=str(rule["code"]),

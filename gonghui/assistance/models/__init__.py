@@ -22,6 +22,7 @@ from gonghui.assistance.models.monitoring import (
     MonitoringRule,
     MonitoringRun,
     RuleSetting,
+    SchoolingExpense,
 )
 from gonghui.assistance.models.programmes import (
     Grant,
@@ -40,6 +41,7 @@ __all__ = [
     "MonitoringRule",
     "MonitoringRun",
     "RuleSetting",
+    "SchoolingExpense",
     "ArchiveAssessment",
     "ArchiveAttachment",
     "ArchiveReview",

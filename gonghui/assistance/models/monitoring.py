@@ -4,8 +4,12 @@
   (version + 1) and marks the previous one superseded; alerts keep the row that fired.
 - RuleSetting: a county's enablement and parameter overrides, appended with the date they
   take effect (the latest on or before a day is in force; none = enabled, no overrides).
-- MedicalExpense, DisasterEvent, JobLossReport: recorded facts about a household (archive)
-  or a member who has no live archive. `org` is the target's union when recorded.
+- MedicalExpense, DisasterEvent, JobLossReport, SchoolingExpense: recorded facts about a
+  household (archive) or a member who has no live archive, entered by staff, pushed through
+  the API or imported from a department's list. `org` is the target's union when recorded.
+  `id_number_hash` is the HMAC of the ID number the fact was recorded under: with the fact's
+  own figures it is the natural key that makes recording (or importing) the same fact twice
+  a no-op.
 - MonitoringRun: one evaluation of the rule set, scheduled or on demand.
 - Alert: a rule that fired on a target, with the exact facts, risk, assignee and deadline.
   At most one OPEN alert per rule and target (partial unique constraints): a run inserts
@@ -18,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gonghui.assistance.monitoring.definitions import (
+    SCHOOLING_STAGE_CHOICES,
     AlertOutcome,
     AlertStatus,
     CareKind,
@@ -108,6 +113,8 @@ class _Fact(OrgOwned):
         related_name="+",
         db_index=False,
     )
+    # The HMAC of the ID number as recorded ("" on facts recorded before it was kept).
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     source = models.CharField(
         "来源", max_length=8, choices=FactSource.choices, default=FactSource.MANUAL
     )
@@ -137,6 +144,11 @@ class MedicalExpense(_Fact):
         constraints = [
             models.CheckConstraint(condition=_ONE_TARGET, name="medical_one_target"),
             models.CheckConstraint(condition=Q(self_paid__gt=0), name="medical_positive"),
+            models.UniqueConstraint(
+                fields=["id_number_hash", "occurred_on", "care", "self_paid"],
+                condition=~Q(id_number_hash=""),
+                name="medical_once_per_person_bill",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,8 +158,6 @@ class MedicalExpense(_Fact):
 class DisasterEvent(_Fact):
     occurred_on = models.DateField("发生日期")
     kind = models.CharField("类型", max_length=16, choices=DisasterKind.choices)
-    # The affected person's ID number hash (HMAC) as listed, so re-importing a list is a no-op.
-    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     loss = models.DecimalField("损失(元)", default=0, **MONEY)
 
     class Meta:
@@ -187,10 +197,51 @@ class JobLossReport(_Fact):
             models.Index(fields=["archive", "lost_on"], name="job_loss_archive_on"),
             models.Index(fields=["member", "lost_on"], name="job_loss_member_on"),
         ]
-        constraints = [models.CheckConstraint(condition=_ONE_TARGET, name="job_loss_one_target")]
+        constraints = [
+            models.CheckConstraint(condition=_ONE_TARGET, name="job_loss_one_target"),
+            models.UniqueConstraint(
+                fields=["id_number_hash", "lost_on"],
+                condition=~Q(id_number_hash=""),
+                name="job_loss_once_per_person_day",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"失业({self.lost_on})"
+
+
+class SchoolingExpense(_Fact):
+    """A non-compulsory schooling cost a household bears (a student's fees for a term or year),
+    recorded for any member or hardship household, not only on an archive's figures."""
+
+    paid_on = models.DateField("缴费日期")
+    stage = models.CharField("学段", max_length=16, choices=SCHOOLING_STAGE_CHOICES)
+    amount = models.DecimalField("个人负担费用(元)", **MONEY)
+    student_name = models.CharField("学生姓名", max_length=50, blank=True)
+    school = models.CharField("学校", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "教育支出记录"
+        verbose_name_plural = "教育支出记录"
+        ordering = ["-paid_on", "-id"]
+        indexes = [
+            models.Index(fields=["paid_on"], name="schooling_on"),
+            models.Index(fields=["archive", "paid_on"], name="schooling_archive_on"),
+            models.Index(fields=["member", "paid_on"], name="schooling_member_on"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=_ONE_TARGET, name="schooling_one_target"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="schooling_positive"),
+            models.UniqueConstraint(
+                fields=["id_number_hash", "paid_on", "stage", "student_name", "amount"],
+                condition=~Q(id_number_hash=""),
+                name="schooling_once_per_person_bill",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = f"{self.student_name} " if self.student_name else ""
+        return f"{who}{self.get_stage_display()}教育支出 {self.amount} 元({self.paid_on})"
 
 
 class MonitoringRun(models.Model):

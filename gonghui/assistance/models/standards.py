@@ -70,8 +70,13 @@ class AssistanceThresholds(OrgOwned):
         decimal_places=2,
         default=Decimal("0.80"),
     )
-    near_line_multiplier = models.DecimalField(
-        "监测：收入临界线(低保的倍数)", max_digits=4, decimal_places=2, default=Decimal("1.5")
+    # Monitoring (收入临界预警): a household outside help is "near the line" when its income is
+    # above the entry line (relative_multiplier × 低保) by at most this share of it.
+    near_line_margin = models.DecimalField(
+        "监测：收入临界幅度(高出相对困难线的比例)",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.20"),
     )
     spot_check_share = models.DecimalField(
         "年度抽查比例(不低于)", max_digits=4, decimal_places=2, default=Decimal("0.30")

@@ -8,6 +8,8 @@ except to mark the superseded one), and a county may override them (RuleSetting)
 
 from django.db import models
 
+from gonghui.assistance.choices import SchoolStage
+
 
 class RuleCode(models.TextChoices):
     INCOME_NEAR_LINE = "income_near_line", "收入临界"
@@ -56,6 +58,7 @@ class FactSource(models.TextChoices):
     IMPORT = "import", "名单导入"
     VISIT = "visit", "走访发现"
     PORTAL = "portal", "职工申报"
+    API = "api", "接口推送"
 
 
 class CareKind(models.TextChoices):
@@ -75,6 +78,18 @@ class DisasterKind(models.TextChoices):
     OTHER = "other", "其他灾害"
 
 
+# Schooling costs count for non-compulsory education only (义务教育 is free: 小学, 初中).
+NON_COMPULSORY_STAGES = (
+    SchoolStage.PRESCHOOL,
+    SchoolStage.SENIOR,
+    SchoolStage.VOCATIONAL,
+    SchoolStage.COLLEGE,
+    SchoolStage.UNDERGRADUATE,
+    SchoolStage.POSTGRADUATE,
+)
+COMPULSORY_STAGES = (SchoolStage.PRIMARY, SchoolStage.JUNIOR)
+SCHOOLING_STAGE_CHOICES = [c for c in SchoolStage.choices if c[0] in NON_COMPULSORY_STAGES]
+
 # Working days to deal with an alert, by risk level (a rule may set its own).
 DEFAULT_DEADLINE_DAYS = {"high": 3, "medium": 7, "low": 15}
 
@@ -83,12 +98,13 @@ DEFAULT_RULES = [
         "code": RuleCode.INCOME_NEAR_LINE,
         "name": "收入临界预警",
         "description": (
-            "未纳入困难帮扶(未达困难标准、已脱困或脱困监测中)的家庭，人均月净收入"
-            "不高于本县现行低保标准的规定倍数。人均月净收入 =(家庭年可支配收入 − 医疗、"
-            "教育、残疾康复刚性支出)÷ 12 ÷ 家庭人口。倍数不设置时采用本县帮扶标准参数中的"
-            "“收入临界线”。"
+            "系统中有记录但未纳入帮扶的家庭(申请后经核实未予建档、已解困脱困或脱困监测中)，"
+            "人均月净收入已达到建档线(本县现行低保标准 × 相对困难线倍数，默认 2 倍)、"
+            "但高出不超过规定幅度(本县帮扶标准参数中的“收入临界幅度”，默认 20%)，"
+            "即稍有变故就可能陷入困难的边缘家庭。人均月净收入 =(家庭年可支配收入 − 医疗、"
+            "教育、残疾康复刚性支出)÷ 12 ÷ 家庭人口。"
         ),
-        "parameters": {"multiplier": None, "high_multiplier": 1.0, "risk": "medium"},
+        "parameters": {"risk": "medium"},
     },
     {
         "code": RuleCode.MEDICAL_COST,
@@ -110,8 +126,12 @@ DEFAULT_RULES = [
     {
         "code": RuleCode.SCHOOLING_COST,
         "name": "大额教育支出预警",
-        "description": "家庭年教育刚性支出达到 10,000 元。",
-        "parameters": {"yearly": 10000, "risk": "medium"},
+        "description": (
+            "近一年(默认 365 天)登记或导入的非义务教育阶段(学前、高中、中职、高职、本科、"
+            "研究生)教育支出累计达到 10,000 元，对象为任何在册会员或困难职工家庭；"
+            "或困难职工档案中登记的家庭年教育刚性支出达到 10,000 元。"
+        ),
+        "parameters": {"yearly": 10000, "days": 365, "risk": "medium"},
     },
     {
         "code": RuleCode.DISASTER,
@@ -178,7 +198,9 @@ def parameters_display(parameters: dict) -> list[tuple[str, str]]:
             text = f"{RiskLevel(value).label}风险"
         elif value is None:
             text = "采用本县帮扶标准参数"
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            text = f"{value:,}"
         else:
             text = str(value)
-        rows.append((PARAMETER_LABELS.get(key, key), text))
+        rows.append((PARAMETER_LABELS.get(key, "其他参数"), text))
     return rows

@@ -36,15 +36,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from gonghui.assistance.choices import ArchiveStatus, HardshipCategory
+from gonghui.assistance.choices import ArchiveStatus
 from gonghui.assistance.models import (
     Alert,
     AssistanceThresholds,
     DisasterEvent,
     HardshipArchive,
+    HouseholdMember,
     JobLossReport,
     MedicalExpense,
     MonitoringRule,
+    SchoolingExpense,
 )
 from gonghui.assistance.monitoring.definitions import (
     AlertStatus,
@@ -100,6 +102,12 @@ class Hit:
 
 def money(value) -> str:
     return str(Decimal(value or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _percent(share: Decimal) -> str:
+    """0.2 → "20%", 0.0512 → "5.1%" (one decimal at most)."""
+    value = (Decimal(share) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{value.normalize():f}%"
 
 
 # --- shared filters ---------------------------------------------------------------------------
@@ -191,12 +199,34 @@ def _window(since: datetime.date, on: datetime.date) -> dict:
 # --- the rules ----------------------------------------------------------------------------------
 
 
+def _known_not_helped(ctx: RuleContext) -> QuerySet:
+    """The county's households the system knows but does not help: exited (or watched) ones,
+    and applications found not eligible (未予建档) — the latest per person, and only while the
+    person holds no live archive (as worker or household member), which the other rules watch.
+    Without an open alert for the rule or a recently closed one."""
+    later = HardshipArchive.objects.filter(id_number_hash=OuterRef("id_number_hash")).filter(
+        ~Q(status=ArchiveStatus.REJECTED) | Q(pk__gt=OuterRef("pk"))
+    )
+    in_household = HouseholdMember.objects.filter(
+        id_number_hash=OuterRef("id_number_hash"), archive__status__in=_live_statuses()
+    )
+    rejected = Q(status=ArchiveStatus.REJECTED) & ~Exists(later) & ~Exists(in_household)
+    return (
+        HardshipArchive.objects.filter(org__in=ctx.county_orgs())
+        .filter(Q(status__in=EXITED_STATUSES) | rejected)
+        .filter(~_open_alert(ctx, "archive", "pk"), ~_recently_closed(ctx, "archive", "pk"))
+    )
+
+
 def income_near_line(ctx: RuleContext) -> list[Hit]:
+    """A household outside help whose per-capita monthly net income is at or above the entry
+    line (relative_multiplier × 低保: 相对困难 is *below* it) and at most `near_line_margin`
+    above it. Compared exactly, in yuan a year for the household (no rounding)."""
     if ctx.standard is None:
         return []  # no 低保 standard in force: nothing to compare with (shown on the run)
-    multiplier = Decimal(str(ctx.param("multiplier", ctx.thresholds.near_line_multiplier)))
-    high_multiplier = Decimal(str(ctx.param("high_multiplier", "1")))
-    yearly_line = ctx.standard * multiplier * 12
+    entry_line = ctx.standard * ctx.thresholds.relative_multiplier
+    margin = ctx.thresholds.near_line_margin
+    upper_line = entry_line * (1 + margin)
     net = ExpressionWrapper(
         F("annual_income")
         - F("medical_expense")
@@ -204,11 +234,14 @@ def income_near_line(ctx: RuleContext) -> list[Hit]:
         - F("disability_expense"),
         output_field=MONEY_FIELD,
     )
+
+    def yearly(line: Decimal):
+        return F("household_size") * Value(line * 12, output_field=MONEY_FIELD)
+
     rows = (
-        _archives(ctx)
-        .filter(Q(status__in=EXITED_STATUSES) | Q(category=HardshipCategory.NONE))
+        _known_not_helped(ctx)
         .alias(net=net)
-        .filter(net__lte=F("household_size") * Value(yearly_line, output_field=MONEY_FIELD))
+        .filter(net__gte=yearly(entry_line), net__lte=yearly(upper_line))
         .values_list(
             "pk",
             "org_id",
@@ -222,22 +255,21 @@ def income_near_line(ctx: RuleContext) -> list[Hit]:
     )
     hits = []
     for pk, org_id, income, medical, schooling, disability, size, status in rows:
-        per_capita = ((income - medical - schooling - disability) / 12 / size).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
-        high = per_capita <= ctx.standard * high_multiplier
+        per_capita = (income - medical - schooling - disability) / 12 / size
         facts = {
             "annual_income": money(income),
             "essential_expenditure": money(medical + schooling + disability),
             "household_size": size,
             "per_capita_monthly_net": money(per_capita),
             "standard": money(ctx.standard),
-            "multiplier": str(multiplier),
-            "line": money(ctx.standard * multiplier),
+            "relative_multiplier": f"{ctx.thresholds.relative_multiplier.normalize():f}",
+            "entry_line": money(entry_line),
+            "margin": _percent(margin),
+            "upper_line": money(upper_line),
+            "above_entry_line": _percent(per_capita / entry_line - 1),
             "archive_status": status,
         }
-        risk = RiskLevel.HIGH if high else ctx.risk()
-        hits.append(Hit(pk, None, org_id, risk, facts))
+        hits.append(Hit(pk, None, org_id, ctx.risk(), facts))
     return hits
 
 
@@ -312,27 +344,71 @@ def medical_cost(ctx: RuleContext) -> list[Hit]:
 
 
 def schooling_cost(ctx: RuleContext) -> list[Hit]:
+    """Recorded schooling costs (facts, for any member or household) summing to `yearly` in
+    the window; and households whose archive records yearly schooling costs of `yearly`. A
+    household reached both ways gets one alert naming both figures."""
     yearly = ctx.money("yearly", 10000)
-    rows = (
+    since = ctx.on - datetime.timedelta(days=ctx.days("days", 365))
+    # Few targets reach the line: find them from the costs alone before the joins (amounts are
+    # positive, so leaving handled facts out below only lowers a sum, as for medical costs).
+    in_window = SchoolingExpense.objects.filter(paid_on__gt=since, paid_on__lte=ctx.on)
+
+    def could_fire_for(target: str) -> QuerySet:
+        return (
+            in_window.filter(**{f"{target}__isnull": False})
+            .values(target)
+            .annotate(total=Sum("amount"))
+            .filter(total__gte=yearly)
+            .values(target)
+        )
+
+    recorded = (
+        _facts(
+            ctx,
+            SchoolingExpense,
+            "paid_on",
+            since,
+            only=Q(archive_id__in=could_fire_for("archive_id"))
+            | Q(member_id__in=could_fire_for("member_id")),
+        )
+        .annotate(total=Sum("amount"))
+        .filter(total__gte=yearly)
+    )
+    hits: dict[tuple, Hit] = {}
+    for row in recorded:
+        facts = {
+            "schooling_expense": money(row["total"]),
+            "line": money(yearly),
+            "counted_from": "records",
+            "window": _window(since, ctx.on),
+            "records": row["records"],
+            "latest": row["latest"].isoformat(),
+        }
+        key = (row["archive_id"], row["member_id"])
+        hits[key] = Hit(row["archive_id"], row["member_id"], row["target_org"], ctx.risk(), facts)
+    on_archive = (
         _archives(ctx)
         .filter(schooling_expense__gte=yearly)
         .values_list("pk", "org_id", "schooling_expense", "annual_income", "household_size")
     )
-    return [
-        Hit(
-            pk,
-            None,
-            org_id,
-            ctx.risk(),
-            {
-                "schooling_expense": money(expense),
-                "line": money(yearly),
-                "annual_income": money(income),
-                "household_size": size,
-            },
-        )
-        for pk, org_id, expense, income, size in rows
-    ]
+    for pk, org_id, expense, income, size in on_archive:
+        figures = {
+            "archive_schooling_expense": money(expense),
+            "annual_income": money(income),
+            "household_size": size,
+        }
+        hit = hits.get((pk, None))
+        if hit is not None:
+            hit.facts.update(figures)
+            continue
+        facts = {
+            "schooling_expense": money(expense),
+            "line": money(yearly),
+            "counted_from": "archive",
+            **figures,
+        }
+        hits[(pk, None)] = Hit(pk, None, org_id, ctx.risk(), facts)
+    return list(hits.values())
 
 
 def disaster(ctx: RuleContext) -> list[Hit]:
@@ -462,6 +538,11 @@ FACT_LABELS = {
     "standard": "低保标准(元/人·月)",
     "multiplier": "临界倍数",
     "line": "预警线(元)",
+    "relative_multiplier": "相对困难线倍数",
+    "entry_line": "建档线(相对困难线，元/人·月)",
+    "margin": "收入临界幅度",
+    "upper_line": "临界上限(元/人·月)",
+    "above_entry_line": "高出建档线",
     "archive_status": "档案状态",
     "inpatient_self_paid": "住院自付合计(元)",
     "inpatient_line": "住院自付阈值(元)",
@@ -474,6 +555,8 @@ FACT_LABELS = {
     "latest": "最近日期",
     "fired_by": "触发项",
     "schooling_expense": "年教育支出(元)",
+    "counted_from": "计算依据",
+    "archive_schooling_expense": "档案登记的年教育支出(元)",
     "events": "事件数",
     "loss": "损失合计(元)",
     "high_loss": "高风险损失线(元)",
@@ -487,12 +570,21 @@ FACT_LABELS = {
     "watch_until": "监测截止",
     "adverse": "脱困后新情况",
 }
+# Stored string values shown as words, by fact key.
+FACT_CHOICE_LABELS = {
+    "archive_status": dict(ArchiveStatus.choices),
+    "counted_from": {
+        "records": "登记或导入的教育支出记录",
+        "archive": "困难职工档案中的年教育支出",
+    },
+}
 FACT_VALUE_LABELS = {
     "inpatient": "住院",
     "outpatient": "门诊",
     "medical": "医疗支出",
     "disaster": "灾害或意外事故",
     "job_loss": "失业",
+    "schooling": "教育支出",
     True: "是",
     False: "否",
 }
@@ -502,8 +594,8 @@ def facts_display(facts: dict) -> list[tuple[str, str]]:
     """(label, text) pairs for a facts snapshot, in its stored order."""
     rows = []
     for key, value in facts.items():
-        if key == "archive_status" and value in ArchiveStatus.values:
-            text = ArchiveStatus(value).label
+        if key in FACT_CHOICE_LABELS and value in FACT_CHOICE_LABELS[key]:
+            text = FACT_CHOICE_LABELS[key][value]
         elif isinstance(value, dict) and {"from", "to"} <= set(value):
             text = f"{value['from']} 至 {value['to']}"
         elif isinstance(value, list):
@@ -514,5 +606,5 @@ def facts_display(facts: dict) -> list[tuple[str, str]]:
             text = "—"
         else:
             text = str(value)
-        rows.append((FACT_LABELS.get(key, key), text))
+        rows.append((FACT_LABELS.get(key, "其他"), text))
     return rows

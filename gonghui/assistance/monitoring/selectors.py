@@ -25,6 +25,7 @@ from gonghui.assistance.models import (
     MonitoringRule,
     MonitoringRun,
     RuleSetting,
+    SchoolingExpense,
 )
 from gonghui.assistance.monitoring.definitions import AlertStatus, RiskLevel, RuleCode
 from gonghui.assistance.monitoring.rules import facts_display
@@ -95,7 +96,7 @@ def alert_get(user, pk, action: str = Action.VIEW) -> Alert:
 class AlertDetail:
     alert: Alert
     facts: list[tuple[str, str]]
-    records: list  # the fact records of the target around the alert (medical, disaster, job)
+    records: list  # the target's fact records around the alert (medical, disaster, job, school)
 
 
 def alert_detail(user, pk) -> AlertDetail:
@@ -120,6 +121,10 @@ def alert_detail(user, pk) -> AlertDetail:
     if alert.rule_code in (RuleCode.JOB_LOSS, RuleCode.EXITED_ADVERSE):
         records += list(
             JobLossReport.objects.filter(**target, lost_on__gte=since).order_by("-lost_on")[:20]
+        )
+    if alert.rule_code == RuleCode.SCHOOLING_COST:
+        records += list(
+            SchoolingExpense.objects.filter(**target, paid_on__gte=since).order_by("-paid_on")[:20]
         )
     shown = {k: v for k, v in alert.facts.items() if k != "parameters"}
     return AlertDetail(alert=alert, facts=facts_display(shown), records=records)

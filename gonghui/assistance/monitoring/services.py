@@ -23,12 +23,15 @@ from gonghui.assistance.models import (
     MonitoringRule,
     MonitoringRun,
     RuleSetting,
+    SchoolingExpense,
 )
 from gonghui.assistance.monitoring.alert_writer import AlertBatch, NewAlert, alerts_write
 from gonghui.assistance.monitoring.assignment import Assigner
 from gonghui.assistance.monitoring.definitions import (
+    COMPULSORY_STAGES,
     DEFAULT_DEADLINE_DAYS,
     DEFAULT_RULES,
+    NON_COMPULSORY_STAGES,
     AlertOutcome,
     AlertStatus,
     CareKind,
@@ -52,6 +55,7 @@ from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.scope import org_in_scope, scope_roots
+from gonghui.core.text import normalise_text
 from gonghui.members.idnumber import IdNumberError, id_number_clean
 from gonghui.members.models import Member, MemberStatus
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
@@ -100,9 +104,13 @@ def setting_in_force(county: Org, code: str, on: datetime.date) -> RuleSetting |
 
 
 def parameters_merged(rule: MonitoringRule, setting: RuleSetting | None) -> dict:
+    """The rule version's parameters with the county's overrides applied. An override of a
+    parameter the version does not have (set for an earlier definition) is ignored."""
     params = dict(rule.parameters)
     if setting is not None:
         for key, value in setting.overrides.items():
+            if key not in params and key != "quiet_days":
+                continue
             if key == "deadline_days" and isinstance(value, dict):
                 params[key] = {**params.get(key, {}), **value}
             else:
@@ -138,9 +146,6 @@ def parameters_clean(code: str, values: dict, *, partial: bool) -> dict:
             continue
         try:
             if value is None or value == "":
-                if key == "multiplier":
-                    clean[key] = None
-                    continue
                 if partial:
                     continue
                 raise ValueError(f"请填写{label}。")
@@ -163,8 +168,6 @@ def parameters_clean(code: str, values: dict, *, partial: bool) -> dict:
                 number = _number(value, label, integer=integer)
                 if integer and not 1 <= number <= 3660:
                     raise ValueError(f"{label}应为 1 到 3660 天。")
-                if key in ("multiplier", "high_multiplier") and not 0 < number <= 10:
-                    raise ValueError(f"{label}应大于 0 且不超过 10。")
                 clean[key] = number
         except ValueError as exc:
             errors[key] = [str(exc)]
@@ -287,29 +290,44 @@ TARGET_NOT_FOUND = "未找到该身份证号对应的困难职工档案或在册
 LIVE = [s for s in ArchiveStatus.values if s != ArchiveStatus.REJECTED]
 
 
+def targets_for_hashes(
+    hashes: set[str],
+) -> dict[str, tuple[HardshipArchive | None, Member | None]]:
+    """For each ID hash: the live archive holding the person (as worker, else as household
+    member), else the active member with that ID; hashes with neither are left out. Three
+    queries for any number of hashes (imports resolve a batch at once)."""
+    found: dict[str, tuple[HardshipArchive | None, Member | None]] = {}
+    if not hashes:
+        return found
+    for archive in (
+        HardshipArchive.objects.filter(id_number_hash__in=hashes, status__in=LIVE)
+        .select_related("org")
+        .order_by("id")
+    ):
+        found.setdefault(archive.id_number_hash, (archive, None))
+    rest = hashes - set(found)
+    if rest:
+        for person in (
+            HouseholdMember.objects.filter(id_number_hash__in=rest, archive__status__in=LIVE)
+            .select_related("archive", "archive__org")
+            .order_by("id")
+        ):
+            found.setdefault(person.id_number_hash, (person.archive, None))
+    rest = hashes - set(found)
+    if rest:
+        for member in (
+            Member.objects.filter(id_number_hash__in=rest, status=MemberStatus.ACTIVE)
+            .select_related("org")
+            .order_by("id")
+        ):
+            found.setdefault(member.id_number_hash, (None, member))
+    return found
+
+
 def target_for_hash(id_hash: str) -> tuple[HardshipArchive | None, Member | None]:
     """The live archive holding the person (as worker or household member), else the active
     member with that ID; (None, None) when neither exists."""
-    archive = (
-        HardshipArchive.objects.filter(id_number_hash=id_hash, status__in=LIVE)
-        .select_related("org")
-        .first()
-    )
-    if archive is None:
-        person = (
-            HouseholdMember.objects.filter(id_number_hash=id_hash, archive__status__in=LIVE)
-            .select_related("archive", "archive__org")
-            .first()
-        )
-        archive = person.archive if person is not None else None
-    if archive is not None:
-        return archive, None
-    member = (
-        Member.objects.filter(id_number_hash=id_hash, status=MemberStatus.ACTIVE)
-        .select_related("org")
-        .first()
-    )
-    return None, member
+    return targets_for_hashes({id_hash}).get(id_hash, (None, None))
 
 
 def id_hash_of(id_number: str) -> str:
@@ -319,8 +337,8 @@ def id_hash_of(id_number: str) -> str:
         raise ValidationFailed(str(exc), fields={"id_number": [str(exc)]}) from None
 
 
-def _target(actor, id_number: str):
-    archive, member = target_for_hash(id_hash_of(id_number))
+def _target(actor, id_hash: str):
+    archive, member = target_for_hash(id_hash)
     target = archive or member
     if target is None or (
         actor is not None and not org_in_scope(actor, MODULE, Action.EDIT, target.org)
@@ -340,7 +358,7 @@ def _amount(value, field: str, label: str, *, positive: bool) -> Decimal:
         raise ValidationFailed(message, fields={field: [message]})
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationFailed(f"{label}最多保留两位小数。", fields={field: ["最多两位小数。"]})
-    return amount
+    return amount.quantize(Decimal("0.01"))
 
 
 def _date(value, field: str, label: str, *, on: datetime.date | None = None) -> datetime.date:
@@ -354,13 +372,36 @@ def _date(value, field: str, label: str, *, on: datetime.date | None = None) -> 
     return value
 
 
-def _fact_audit(actor, fact, what: str, **detail) -> None:
+def _source(source: str) -> str:
+    if source not in FactSource.values:
+        raise ValueError(f"unknown fact source {source!r}")
+    return source
+
+
+def _fact_record(actor, model, id_number: str, key: dict, values: dict, what: str, **detail):
+    """(fact, created): the person's fact with this natural key (the ID's HMAC + `key`), or a
+    new one. Recording or importing the same fact twice is one fact."""
+    id_hash = id_hash_of(id_number)
+    archive, member = _target(actor, id_hash)
+    existing = model.objects.filter(id_number_hash=id_hash, **key).first()
+    if existing is not None:
+        return existing, False
+    fact = model.objects.create(
+        org=(archive or member).org,
+        archive=archive,
+        member=member,
+        id_number_hash=id_hash,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        **key,
+        **values,
+    )
     audit_record(
         action=AuditAction.CREATED,
         user=actor,
         obj=fact,
         detail={"what": what, "archive": fact.archive_id, "member": fact.member_id, **detail},
     )
+    return fact, True
 
 
 @transaction.atomic
@@ -373,25 +414,22 @@ def medical_expense_record(
     self_paid,
     note: str = "",
     source: str = FactSource.MANUAL,
-) -> MedicalExpense:
+) -> tuple[MedicalExpense, bool]:
+    """(expense, created): the same person, day, kind of care and amount is one bill."""
     if care not in CareKind.values:
         raise ValidationFailed("请选择门诊或住院。", fields={"care": ["请选择门诊或住院。"]})
     amount = _amount(self_paid, "self_paid", "个人自付金额", positive=True)
     occurred_on = _date(occurred_on, "occurred_on", "就诊日期")
-    archive, member = _target(actor, id_number)
-    fact = MedicalExpense.objects.create(
-        org=(archive or member).org,
-        archive=archive,
-        member=member,
-        occurred_on=occurred_on,
+    return _fact_record(
+        actor,
+        MedicalExpense,
+        id_number,
+        {"occurred_on": occurred_on, "care": care, "self_paid": amount},
+        {"source": _source(source), "note": (note or "")[:300]},
+        "medical_expense",
         care=care,
-        self_paid=amount,
-        source=source,
-        note=(note or "")[:300],
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        self_paid=str(amount),
     )
-    _fact_audit(actor, fact, "medical_expense", care=care, self_paid=str(amount))
-    return fact
 
 
 @transaction.atomic
@@ -404,22 +442,22 @@ def job_loss_record(
     reason: str = "",
     note: str = "",
     source: str = FactSource.MANUAL,
-) -> JobLossReport:
+) -> tuple[JobLossReport, bool]:
+    """(report, created): the same person losing work on the same day is one report."""
     lost_on = _date(lost_on, "lost_on", "失业日期")
-    archive, member = _target(actor, id_number)
-    fact = JobLossReport.objects.create(
-        org=(archive or member).org,
-        archive=archive,
-        member=member,
-        lost_on=lost_on,
-        employer_name=(employer_name or "")[:150],
-        reason=(reason or "")[:200],
-        source=source,
-        note=(note or "")[:300],
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+    return _fact_record(
+        actor,
+        JobLossReport,
+        id_number,
+        {"lost_on": lost_on},
+        {
+            "employer_name": (employer_name or "")[:150],
+            "reason": (reason or "")[:200],
+            "source": _source(source),
+            "note": (note or "")[:300],
+        },
+        "job_loss",
     )
-    _fact_audit(actor, fact, "job_loss")
-    return fact
 
 
 @transaction.atomic
@@ -438,27 +476,58 @@ def disaster_event_record(
         raise ValidationFailed("请选择灾害或事故类型。", fields={"kind": ["请选择类型。"]})
     amount = _amount(loss or 0, "loss", "损失金额", positive=False)
     occurred_on = _date(occurred_on, "occurred_on", "发生日期")
-    id_hash = id_hash_of(id_number)
-    archive, member = _target(actor, id_number)
-    existing = DisasterEvent.objects.filter(
-        id_number_hash=id_hash, occurred_on=occurred_on, kind=kind
-    ).first()
-    if existing is not None:
-        return existing, False
-    fact = DisasterEvent.objects.create(
-        org=(archive or member).org,
-        archive=archive,
-        member=member,
-        id_number_hash=id_hash,
-        occurred_on=occurred_on,
+    return _fact_record(
+        actor,
+        DisasterEvent,
+        id_number,
+        {"occurred_on": occurred_on, "kind": kind},
+        {"loss": amount, "source": _source(source), "note": (note or "")[:300]},
+        "disaster_event",
         kind=kind,
-        loss=amount,
-        source=source,
-        note=(note or "")[:300],
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        loss=str(amount),
     )
-    _fact_audit(actor, fact, "disaster_event", kind=kind, loss=str(amount))
-    return fact, True
+
+
+COMPULSORY_REFUSED = "义务教育阶段(小学、初中)免收学费，其费用不计入教育支出预警。"
+
+
+@transaction.atomic
+def schooling_expense_record(
+    *,
+    actor,
+    id_number: str,
+    paid_on: datetime.date,
+    stage: str,
+    amount,
+    student_name: str = "",
+    school: str = "",
+    note: str = "",
+    source: str = FactSource.MANUAL,
+) -> tuple[SchoolingExpense, bool]:
+    """(expense, created): a non-compulsory schooling cost the person's household bears, for
+    any member or hardship household (the ID is the member's, the worker's or a recorded
+    household member's). The same person, day, stage, student and amount is one bill."""
+    if stage in COMPULSORY_STAGES:
+        raise ValidationFailed(COMPULSORY_REFUSED, fields={"stage": [COMPULSORY_REFUSED]})
+    if stage not in NON_COMPULSORY_STAGES:
+        raise ValidationFailed("请选择学段。", fields={"stage": ["请选择学段。"]})
+    value = _amount(amount, "amount", "教育支出金额", positive=True)
+    paid_on = _date(paid_on, "paid_on", "缴费日期")
+    student_name = normalise_text(student_name or "")[:50]
+    return _fact_record(
+        actor,
+        SchoolingExpense,
+        id_number,
+        {"paid_on": paid_on, "stage": stage, "student_name": student_name, "amount": value},
+        {
+            "school": normalise_text(school or "")[:100],
+            "source": _source(source),
+            "note": (note or "")[:300],
+        },
+        "schooling_expense",
+        stage=stage,
+        amount=str(value),
+    )
 
 
 # --- runs ----------------------------------------------------------------------------------------
@@ -711,4 +780,5 @@ __all__ = [
     "rule_setting_set",
     "rule_update",
     "rules_ensure",
+    "schooling_expense_record",
 ]

@@ -11,11 +11,13 @@ from decimal import Decimal
 
 from gonghui.assistance.models import (
     Alert,
+    DisasterEvent,
     JobLossReport,
     MedicalExpense,
     MonitoringRule,
     MonitoringRun,
     RuleSetting,
+    SchoolingExpense,
 )
 from gonghui.assistance.monitoring import services
 from gonghui.assistance.tests.monitoring_helpers import ON, applied, figures
@@ -56,6 +58,82 @@ def _nothing(tree, actor):
 def _own_household(tree, actor):
     household = applied(tree.a1, name="矩阵事实户")
     return Targets(own=household, sibling=household, parent=household)
+
+
+def _fact_form(name, path):
+    return Endpoint(
+        f"assistance.{name}_form",
+        "GET",
+        MODULE,
+        "edit",
+        lambda t: path,
+        _nothing,
+        scoped=False,
+    )
+
+
+def _fact_post(name, path, model, data, *, api=False):
+    """A fact about a household in the user's own subtree (A1): allowed for every role that
+    may edit there (a person outside scope is refused like a missing one: test_monitoring_
+    facts.py). The API answers 201 for a new fact."""
+    return Endpoint(
+        name,
+        "POST",
+        MODULE,
+        "edit",
+        lambda a: path,
+        _own_household,
+        data=lambda a: {"id_number": a.id_number, **data},
+        snapshot=lambda a: model.objects.count(),
+        scoped=False,
+        api=api,
+        success=(201,) if api else (302,),
+    )
+
+
+_SCHOOLING = {"paid_on": "2026-06-01", "stage": "senior", "amount": "6000"}
+_DISASTER = {"occurred_on": "2026-06-01", "kind": "flood"}
+FACT_ENDPOINTS = [
+    _fact_form("disaster", "/assistance/monitoring/disaster/new/"),
+    _fact_post(
+        "assistance.disaster_new", "/assistance/monitoring/disaster/new/", DisasterEvent, _DISASTER
+    ),
+    _fact_form("schooling", "/assistance/monitoring/schooling/new/"),
+    _fact_post(
+        "assistance.schooling_new",
+        "/assistance/monitoring/schooling/new/",
+        SchoolingExpense,
+        _SCHOOLING,
+    ),
+    _fact_post(
+        "api.monitoring.medical",
+        "/api/v1/monitoring/medical-expenses",
+        MedicalExpense,
+        {"occurred_on": "2026-06-01", "care": "outpatient", "self_paid": "600"},
+        api=True,
+    ),
+    _fact_post(
+        "api.monitoring.job_loss",
+        "/api/v1/monitoring/job-losses",
+        JobLossReport,
+        {"lost_on": "2026-06-01"},
+        api=True,
+    ),
+    _fact_post(
+        "api.monitoring.disaster",
+        "/api/v1/monitoring/disasters",
+        DisasterEvent,
+        _DISASTER,
+        api=True,
+    ),
+    _fact_post(
+        "api.monitoring.schooling",
+        "/api/v1/monitoring/schooling-expenses",
+        SchoolingExpense,
+        _SCHOOLING,
+        api=True,
+    ),
+]
 
 
 def _alert_state(alert):
@@ -251,4 +329,4 @@ ENDPOINTS = [
         snapshot=_alert_state,
         api=True,
     ),
-]
+] + FACT_ENDPOINTS

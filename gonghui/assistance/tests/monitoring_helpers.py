@@ -30,6 +30,12 @@ def applied(org, **overrides) -> HardshipArchive:
     return archive_in(ArchiveStatus.APPLIED, org=org, **overrides)
 
 
+def rejected(org, **overrides) -> HardshipArchive:
+    """An application found not eligible (未予建档)."""
+    ensure_standard(org)
+    return archive_in(ArchiveStatus.REJECTED, org=org, **overrides)
+
+
 def archived(org, **overrides) -> HardshipArchive:
     """An archived household whose yearly check is not due (tests set it when they need it)."""
     ensure_standard(org)
@@ -44,13 +50,13 @@ def medical(archive_or_member, amount, *, care="inpatient", on=ON, days_ago=10):
         occurred_on=on - datetime.timedelta(days=days_ago),
         care=care,
         self_paid=Decimal(str(amount)),
-    )
+    )[0]
 
 
 def job_loss(target, *, on=ON, days_ago=10):
     return services.job_loss_record(
         actor=None, id_number=target.id_number, lost_on=on - datetime.timedelta(days=days_ago)
-    )
+    )[0]
 
 
 def disaster(target, *, on=ON, days_ago=5, loss=3000, kind="flood"):

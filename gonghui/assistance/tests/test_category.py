@@ -133,6 +133,70 @@ def test_poor_household_struck_by_accident_is_deep_and_says_both():
     assert "亦符合意外致困条件" in result.explanation
 
 
+# --- precedence (DESIGN §4): the lowest line that applies decides; an accidental condition that
+# also holds is stated in the explanation -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("monthly", "expected", "line_words"),
+    [
+        ("799.99", C.DEEP, "低于深度困难线 800.00 元，认定为深度困难"),
+        ("800", C.RELATIVE, "认定为相对困难"),
+        ("1599.99", C.RELATIVE, "认定为相对困难"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("condition", "costs", "causes", "stated"),
+    [
+        (
+            "cause",
+            {},
+            (HardshipCause.SERIOUS_ILLNESS, HardshipCause.NATURAL_DISASTER),
+            "致困原因含自然灾害",
+        ),
+        (
+            "cost",
+            {"medical_expense": D("100000")},
+            (),
+            "年刚性支出 100,000.00 元超过家庭年收入的 80%",
+        ),
+    ],
+)
+def test_the_lowest_line_decides_and_an_accidental_condition_is_stated(
+    monthly, expected, line_words, condition, costs, causes, stated
+):
+    # given a household of one at the figure (after its costs) that is also struck by a
+    # disaster (a secondary cause) or whose costs exceed 80% of its income
+    spent = sum(costs.values(), D(0))
+    figures = HouseholdFigures(
+        annual_income=D(monthly) * 12 + spent, household_size=1, causes=causes, **costs
+    )
+    # when
+    result = category_compute(figures, BASIS)
+    # then the income line decides (never 意外致困 while a line applies) …
+    assert result.category == expected
+    assert line_words in result.explanation
+    # … and the explanation says the accidental condition holds too
+    assert f"(另：{stated}" in result.explanation
+    assert result.explanation.endswith("亦符合意外致困条件)。")
+    assert (result.accidental_by_cause, result.accidental_by_cost) == (
+        condition == "cause",
+        condition == "cost",
+    )
+
+
+def test_above_the_lines_an_accidental_condition_decides_and_without_one_nothing_is_stated():
+    accidental = category_compute(
+        HouseholdFigures(
+            annual_income=D("19200"), household_size=1, causes=(HardshipCause.ACCIDENT,)
+        ),
+        BASIS,
+    )
+    assert accidental.category == C.ACCIDENTAL and "(另：" not in accidental.explanation
+    plain = category_compute(per_capita("799.99"), BASIS)
+    assert plain.category == C.DEEP and "意外致困" not in plain.explanation
+
+
 def test_zero_income_is_deep():
     result = category_compute(HouseholdFigures(annual_income=D("0"), household_size=2), BASIS)
     assert result.category == C.DEEP

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from gonghui.assistance.models import Alert
+from gonghui.assistance.models import Alert, SchoolingExpense
 from gonghui.assistance.tests.monitoring_helpers import ON, archived, figures, job_loss, run
 from gonghui.core.testing.browser import browser_login
+from gonghui.members.tests.factories import build_member, make_id_number
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path("test-artifacts")
@@ -50,7 +51,38 @@ PAGES = {
     "map": "/assistance/alerts/map/",
     "rules": "/assistance/monitoring/rules/",
     "medical": "/assistance/monitoring/medical/new/",
+    "schooling": "/assistance/monitoring/schooling/new/",
+    "disaster": "/assistance/monitoring/disaster/new/",
 }
+
+
+def test_staff_record_a_members_schooling_cost_from_the_alert_list(page, users, tree):
+    member = build_member(org=tree.a1, name="浏览器家长", id_number=make_id_number(n=731))
+    browser_login(page, users.township_staff)
+    page.goto("/assistance/alerts/")
+    page.locator("#fact-entry summary").click()
+    page.locator("#fact-entry").get_by_role("link", name="教育支出").click()
+    page.locator("#id_id_number").fill(member.id_number)
+    page.locator("#id_student_name").fill("浏览器学生")
+    page.locator("#id_stage").select_option(label="本科")
+    page.locator("#id_paid_on").fill("2026-06-01")
+    page.locator("#id_amount").fill("11000")
+    page.get_by_role("button", name="登记").click()
+    expect(page.locator(".messages")).to_contain_text("已登记教育支出")
+    expense = SchoolingExpense.objects.get()
+    assert (expense.member, expense.amount, expense.recorded_by) == (
+        member,
+        Decimal("11000.00"),
+        users.township_staff,
+    )
+
+
+def test_the_rules_page_offers_a_run_button_and_no_codes(page, users):
+    browser_login(page, users.county_staff)
+    page.goto("/assistance/monitoring/rules/")
+    expect(page.get_by_role("button", name="立即运行监测")).to_be_visible()
+    text = page.locator("main").inner_text()
+    assert "income_near_line" not in text and "monitoring_run" not in text
 
 
 def test_monitoring_pages_fit_phone_and_desktop(page, users, alerts):

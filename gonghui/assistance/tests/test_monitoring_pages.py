@@ -1,16 +1,32 @@
 """Monitoring pages, the alerts API, the disaster list import and alert_stats."""
 
 import datetime
+import importlib
 import json
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from gonghui.accounts.services import token_create
-from gonghui.assistance.models import Alert, DisasterEvent, JobLossReport, MedicalExpense
+from gonghui.assistance.models import (
+    Alert,
+    DisasterEvent,
+    JobLossReport,
+    MedicalExpense,
+    MonitoringRule,
+)
 from gonghui.assistance.monitoring import selectors, services
-from gonghui.assistance.tests.monitoring_helpers import ON, applied, archived, figures, run
+from gonghui.assistance.monitoring.definitions import DEFAULT_RULES, RuleCode
+from gonghui.assistance.tests.monitoring_helpers import (
+    ON,
+    applied,
+    archived,
+    figures,
+    run,
+    watched,
+)
 from gonghui.core.imports.services import import_commit, import_upload
 from gonghui.core.imports.tests.files import xlsx_upload
 from gonghui.core.testing.fixtures import make_user
@@ -49,7 +65,7 @@ def test_alert_detail_shows_rule_version_and_facts_with_figures(login, users, al
         .get(reverse("assistance:alert_detail", args=[alert.pk]))
         .content.decode()
     )
-    assert "大额教育支出预警" in body and "第 1 版" in body
+    assert "大额教育支出预警" in body and f"第 {alert.rule.version} 版" in body
     assert "年教育支出(元)" in body and "15000.00" in body
     assert "办结预警" in body
 
@@ -180,7 +196,7 @@ def test_api_lists_filters_and_masks(client, users, alert):
     assert item["rule"] == {
         "code": "schooling_cost",
         "name": "大额教育支出预警",
-        "version": 1,
+        "version": alert.rule.version,
         "description": alert.rule.description,
     }
     assert item["target"]["name"] == "预警测试户"
@@ -280,3 +296,113 @@ def test_alert_stats_counts_opened_closed_on_time_late_and_overdue(users, tree):
     assert selectors.alert_stats(users.county_staff, year=2025)["opened"] == 0
     outsider = make_user("b_stats", "township_staff", tree.b)
     assert selectors.alert_stats(outsider, year=2026)["opened"] == 0
+
+
+# --- a rule's definition changes: old alerts keep their version's explanation (issue 21) -------------
+
+
+def test_an_alert_raised_under_the_old_near_line_definition_keeps_its_explanation(
+    login, users, tree
+):
+    # given the income rule as version 1 defined it (≤ 1.5 × 低保), and an alert it raised
+    from django.apps import apps
+
+    frozen = importlib.import_module("gonghui.assistance.migrations.0002_monitoring")
+    upgrade = importlib.import_module("gonghui.assistance.migrations.0006_monitoring_rules_v2")
+    v1_definition = next(r for r in frozen.RULES_V1 if r["code"] == "income_near_line")
+    MonitoringRule.objects.filter(code="income_near_line").delete()
+    v1 = MonitoringRule.objects.create(version=1, is_current=True, **v1_definition)
+    old_household = watched(tree.a1, name="旧版预警户")
+    old = Alert.objects.create(
+        org=old_household.org,
+        rule_code="income_near_line",
+        rule=v1,
+        archive=old_household,
+        risk="medium",
+        facts={
+            "per_capita_monthly_net": "1150.00",
+            "standard": "800.00",
+            "multiplier": "1.5",
+            "line": "1200.00",
+            "archive_status": "watched",
+            "parameters": {"multiplier": None, "high_multiplier": 1.0, "risk": "medium"},
+        },
+        opened_on=ON,
+        deadline=ON,
+    )
+    # when the built-in definition is updated (what migration 0006 does on an installation)
+    upgrade.rules_upgrade(apps, None)
+    # then version 2 is current with the new definition, and version 1 is kept
+    v2 = services.rule_current("income_near_line")
+    assert (v2.version, v2.description) == (
+        2,
+        upgrade.DEFINITIONS["income_near_line"]["description"],
+    )
+    assert "multiplier" not in v2.parameters and v2.note.startswith("规则定义更新")
+    old.refresh_from_db()
+    assert old.rule == v1 and not old.rule.is_current
+    # and the old alert's page explains it with version 1's words and figures
+    client = login(users.township_staff)
+    body = client.get(reverse("assistance:alert_detail", args=[old.pk])).content.decode()
+    assert v1_definition["description"] in body and v2.description not in body
+    assert "第 1 版" in body and "已有新版本" in body
+    assert "临界倍数" in body and "预警线(元)" in body and "1200.00" in body
+    assert "收入临界倍数(留空采用本县帮扶标准参数)" in body  # its run-time parameters
+    # while an alert raised now, under version 2, carries the new explanation
+    new_household = figures(
+        watched(tree.a1, name="新版预警户"), annual_income=Decimal("60000"), household_size=3
+    )
+    run()
+    new = Alert.objects.get(archive=new_household, rule_code="income_near_line")
+    assert new.rule == v2
+    body = client.get(reverse("assistance:alert_detail", args=[new.pk])).content.decode()
+    assert v2.description in body and v1_definition["description"] not in body
+    assert "建档线(相对困难线，元/人·月)" in body and "收入临界幅度" in body
+    # running the update again changes nothing
+    upgrade.rules_upgrade(apps, None)
+    assert MonitoringRule.objects.filter(code="income_near_line").count() == 2
+
+
+def test_the_migration_definitions_are_the_built_in_ones():
+    upgrade = importlib.import_module("gonghui.assistance.migrations.0006_monitoring_rules_v2")
+    built_in = {str(r["code"]): r for r in DEFAULT_RULES}
+    for code, definition in upgrade.DEFINITIONS.items():
+        assert {k: built_in[code][k] for k in ("name", "description", "parameters")} == definition
+
+
+def test_the_rules_page_shows_chinese_labels_and_a_run_button_not_codes_or_commands(
+    login, users, tree
+):
+    services.rule_setting_set(
+        actor=None,
+        county=tree.county,
+        rule_code="job_loss",
+        enabled=True,
+        overrides={"days": 45},
+        effective_from=ON,
+    )
+    services.rule_update(actor=None, code="schooling_cost", parameters={"yearly": 12000})
+    body = login(users.county_staff).get(reverse("assistance:rules")).content.decode()
+    text = re.sub(r"<[^>]+>", " ", body)  # what staff read (tags and attributes left out)
+    for code in RuleCode.values:
+        assert code not in text
+    for key in ("yearly", "days", "risk", "deadline_days", "monitoring_run", "gonghui"):
+        assert key not in text
+    assert "回溯天数：45" in text and "年教育支出阈值(元)：12,000" in text
+    assert "立即运行监测" in body and reverse("assistance:run_start") in body
+    # a role that may not start a run sees no button
+    staff = login(users.township_staff).get(reverse("assistance:rules")).content.decode()
+    assert "立即运行监测" not in staff and "系统每天自动运行一次监测" in staff
+
+
+def test_alert_pages_show_no_rule_codes(login, users, alert):
+    client = login(users.township_staff)
+    for url in (
+        reverse("assistance:alert_list"),
+        reverse("assistance:alert_overdue"),
+        reverse("assistance:alert_detail", args=[alert.pk]),
+        reverse("assistance:run_detail", args=[alert.run_id]),
+    ):
+        text = re.sub(r"<[^>]+>", " ", client.get(url).content.decode())
+        assert not any(code in text for code in RuleCode.values), url
+        assert "schooling_expense" not in text and "records" not in text

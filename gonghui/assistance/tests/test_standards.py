@@ -16,6 +16,7 @@ from gonghui.assistance.standards import (
     standard_set,
     thresholds_in_force,
     thresholds_set,
+    thresholds_summary,
 )
 from gonghui.assistance.tests.factories import archive_fields, archive_in
 from gonghui.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -218,6 +219,8 @@ def test_thresholds_default_until_set_then_keep_unnamed_values(tree, users):
         ({"exit_months": 3}, "exit_months"),
         ({"review_interval_months": 18}, "review_interval_months"),
         ({"deep_multiplier": "2", "relative_multiplier": "1.5"}, "relative_multiplier"),
+        ({"near_line_margin": "0"}, "near_line_margin"),
+        ({"near_line_margin": "1.5"}, "near_line_margin"),
     ],
 )
 def test_thresholds_keep_the_floors_of_the_rules(tree, users, values, field):
@@ -227,6 +230,18 @@ def test_thresholds_keep_the_floors_of_the_rules(tree, users, values, field):
         )
     assert field in refused.value.fields
     assert not AssistanceThresholds.objects.exists()
+
+
+def test_the_near_line_margin_defaults_to_20_percent_and_is_set_per_county(tree, users):
+    assert thresholds_in_force(tree.county, D(2025, 1, 1)).near_line_margin == Decimal("0.20")
+    row = thresholds_set(
+        actor=users.county_admin,
+        county=tree.county,
+        effective_from=D(2025, 1, 1),
+        near_line_margin="0.15",
+    )
+    assert row.near_line_margin == Decimal("0.15")
+    assert "收入临界幅度 15%" in thresholds_summary(row)
 
 
 def test_configured_thresholds_decide_the_category(tree, users):
