@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # WhiteNoise serves /static/ under runserver too
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "gonghui.core.request_context.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -161,7 +163,11 @@ SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _env_bool("GONGHUI_SECURE_COOKIES", not DEBUG)
+# HTTPS-only features (Secure cookies here; HSTS and the SSL redirect with the other
+# security headers below) are on whenever debug is off. `make run` serves plain http on
+# localhost with debug off, so it sets GONGHUI_HTTPS=0.
+HTTPS = _env_bool("GONGHUI_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = _env_bool("GONGHUI_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 OTP_TOTP_ISSUER = "工会一站式服务平台"
 
@@ -174,6 +180,22 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# Static files are served by the app itself through WhiteNoise (no CDN, no proxy rule
+# needed). With debug off they come from `gonghui collectstatic` (which `make run` runs):
+# names carry a content hash and are pre-compressed, so they are cached for a year.
+# With debug on they are found in the apps' folders on each request.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("GONGHUI_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 

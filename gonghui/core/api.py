@@ -322,7 +322,7 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active:
             return None
-        if _second_factor_pending(user):
+        if second_factor_pending(user):
             return None
         unsafe = request.method not in SAFE_METHODS
         if unsafe and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
@@ -333,7 +333,7 @@ class SessionAuth(APIKeyCookie):
         return self(request)
 
 
-def _second_factor_pending(user) -> bool:
+def second_factor_pending(user) -> bool:
     is_verified = getattr(user, "is_verified", None)
     if is_verified is None or is_verified():
         return False
