@@ -2,18 +2,13 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import (
-    DisallowedHost,
-    RequestDataTooBig,
-    TooManyFieldsSent,
-    TooManyFilesSent,
-)
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template import loader
 
+from gonghui.core.errors import request_error_text
 from gonghui.core.selectors import home_summary
 
 logger = logging.getLogger("gonghui.errors")
@@ -55,12 +50,9 @@ def _error_text(status: int, exception, audience: str) -> tuple[str, str]:
             f"一次提交的内容不能超过 {_upload_limit_mb()} MB，请删减后重新提交；"
             "大量数据请通过“数据导入”上传文件。",
         )
-    if isinstance(exception, DisallowedHost):
-        return "访问地址不正确", "请使用系统管理员提供的网址访问本系统。"
-    if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
-        return "提交的项目过多", "一次提交的字段或文件数量超出上限，请分批提交。"
-    if isinstance(exception, MultiPartParserError):
-        return "提交的内容不完整", "上传的表单或文件不完整(可能是网络中断)，请重新提交。"
+    known = request_error_text(exception)
+    if known:
+        return known
     if audience == "public" and status == 404:
         return "页面不存在", "您要找的页面不存在，可能是链接已失效或输入有误。"
     if audience == "portal":
@@ -106,11 +98,13 @@ def error_response(request, status: int, exception=None) -> HttpResponse:
         status = 413
     path = request.path_info or "/"
     if path.startswith(API_PREFIX):
-        from gonghui.core.api import error_body
+        from gonghui.core.api import error_body, payload_too_large_message
 
         code = _API_CODES.get(status, "server_error")
         _, message = _error_text(status, exception, "staff")
-        if status in (403, 404):
+        if status == 413:
+            message = payload_too_large_message()
+        elif status in (403, 404):
             message = None  # the API's own wording for these
         response = JsonResponse(
             error_body(code, message),
