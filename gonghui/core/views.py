@@ -93,6 +93,15 @@ def _signed_in(request) -> bool:
     return not second_factor_pending(user)
 
 
+def _layout(request) -> tuple[str, str]:
+    """(audience, template) of an error page."""
+    if (request.path_info or "/").startswith(PORTAL_PREFIXES):
+        return "portal", "errors/portal.html"
+    if _signed_in(request):
+        return "staff", "errors/staff.html"
+    return "public", "errors/public.html"
+
+
 def error_response(request, status: int, exception=None) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):
         status = 413
@@ -104,7 +113,7 @@ def error_response(request, status: int, exception=None) -> HttpResponse:
         _, message = _error_text(status, exception, "staff")
         if status == 413:
             message = payload_too_large_message()
-        elif status in (403, 404):
+        elif status in (403, 404, 500):
             message = None  # the API's own wording for these
         response = JsonResponse(
             error_body(code, message),
@@ -114,12 +123,7 @@ def error_response(request, status: int, exception=None) -> HttpResponse:
         )
         response["Cache-Control"] = "private, no-store"
         return response
-    if path.startswith(PORTAL_PREFIXES):
-        audience, template = "portal", "errors/portal.html"
-    elif _signed_in(request):
-        audience, template = "staff", "errors/staff.html"
-    else:
-        audience, template = "public", "errors/public.html"
+    audience, template = _layout(request)
     title, message = _error_text(status, exception, audience)
     context = {"status": status, "error_title": title, "error_message": message}
     return render(request, template, context, status=status)
@@ -148,13 +152,7 @@ def server_error(request):
 
 
 def csrf_failure(request, reason=""):
-    path = request.path_info or "/"
-    if path.startswith(PORTAL_PREFIXES):
-        template = "errors/portal.html"
-    elif _signed_in(request):
-        template = "errors/staff.html"
-    else:
-        template = "errors/public.html"
+    _, template = _layout(request)
     context = {
         "status": 403,
         "error_title": "页面已过期",

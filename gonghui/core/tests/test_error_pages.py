@@ -169,7 +169,9 @@ def test_a_server_error_is_a_chinese_500_in_each_layout(server_client, users):
     assert_page(server_client.get("/orgs/__broken__/"), 500, layout="public", title="系统繁忙")
     assert_page(server_client.get("/portal/__broken__/"), 500, layout="portal", title="系统繁忙")
     assert_page(server_client.get("/join/__broken__/"), 500, layout="portal", title="系统繁忙")
-    assert_json(server_client.get("/api/__broken__/"), 500, "server_error")
+    assert_json(
+        server_client.get("/api/__broken__/"), 500, "server_error", "服务器内部错误，请稍后重试。"
+    )
     server_client.force_login(users.county_admin)
     assert_page(server_client.get("/orgs/__broken__/"), 500, layout="staff", title="系统繁忙")
 
