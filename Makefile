@@ -38,9 +38,15 @@ venv: $(STAMP)
 sysdeps:
 	@bash scripts/ensure-system-deps.sh
 
+# The demo shows what production shows: debug off (Chinese error pages, hashed and
+# compressed static files served by WhiteNoise), but plain http on localhost, so the
+# HTTPS-only features (Secure cookies, HSTS, redirect to https) are off.
+run: export GONGHUI_DEBUG ?= 0
+run: export GONGHUI_HTTPS ?= 0
 run: venv
 	$(BIN)/gonghui migrate --no-input
 	$(BIN)/gonghui createcachetable
+	$(BIN)/gonghui collectstatic --no-input --verbosity 0
 	$(BIN)/gonghui seed-demo
 	@# The worker runs in its own process group (setsid) so that the trap stops it and its
 	@# autoreloader child together whenever runserver ends (Ctrl-C included).

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # WhiteNoise serves /static/ under runserver too
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -98,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "gonghui.core.request_context.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -161,7 +164,11 @@ SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _env_bool("GONGHUI_SECURE_COOKIES", not DEBUG)
+# HTTPS-only features (Secure cookies here; HSTS and the SSL redirect with the other
+# security headers below) are on whenever debug is off. `make run` serves plain http on
+# localhost with debug off, so it sets GONGHUI_HTTPS=0.
+HTTPS = _env_bool("GONGHUI_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = _env_bool("GONGHUI_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 OTP_TOTP_ISSUER = "工会一站式服务平台"
 
@@ -174,6 +181,22 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# Static files are served by the app itself through WhiteNoise (no CDN, no proxy rule
+# needed). With debug off they come from `gonghui collectstatic` (which `make run` runs):
+# names carry a content hash and are pre-compressed, so they are cached for a year.
+# With debug on they are found in the apps' folders on each request.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("GONGHUI_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
@@ -204,6 +227,55 @@ MAP_TILE_URL = os.environ.get("GONGHUI_MAP_TILE_URL", "").strip()
 MAP_TILE_ATTRIBUTION = os.environ.get("GONGHUI_MAP_TILE_ATTRIBUTION", "").strip()
 
 TRUSTED_PROXY = _env_bool("GONGHUI_TRUSTED_PROXY", False)
+
+# --- HTTP security headers ---------------------------------------------------------------
+# HTTPS (above) turns on HSTS and the redirect to https unless set one by one. Behind a
+# TLS-terminating proxy (GONGHUI_TRUSTED_PROXY=1) the proxy must set X-Forwarded-Proto.
+SECURE_SSL_REDIRECT = _env_bool("GONGHUI_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's health check may use plain http
+SECURE_HSTS_SECONDS = int(os.environ.get("GONGHUI_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("GONGHUI_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_bool("GONGHUI_HSTS_PRELOAD", True)
+if TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _tile_source(url: str) -> list[str]:
+    """The CSP source of a map tile template: https://webrd0{s}.is.autonavi.com/... →
+    https://*.is.autonavi.com (labels up to the last placeholder become a wildcard)."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return []
+    parts = urlsplit(url)
+    labels = parts.netloc.split(".")
+    templated = [i for i, label in enumerate(labels) if "{" in label]
+    if templated:
+        labels = ["*", *labels[templated[-1] + 1 :]]
+    return [f"{parts.scheme}://{'.'.join(labels)}"]
+
+
+# Content-Security-Policy (django-csp; Django 6's built-in CSP takes the same settings):
+# every script and stylesheet comes from the app itself; no inline script, no eval, no
+# <style> element. Style attributes stay allowed (style-src-attr): they cannot read the
+# page as injected <style> rules can, and chart tooltips and map markers set them.
+# GONGHUI_CSP: 1 (enforce, default), report-only, 0 (off).
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *_tile_source(MAP_TILE_URL)],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+_CSP_MODE = os.environ.get("GONGHUI_CSP", "1").strip().lower()
+CONTENT_SECURITY_POLICY = _CSP if _CSP_MODE in {"1", "true", "yes", "on"} else None
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if _CSP_MODE == "report-only" else None
 
 LOGGING = {
     "version": 1,

@@ -15,3 +15,9 @@ urlpatterns = [
     path("imports/", include("gonghui.core.imports.urls")),
     path("api/v1/", api.urls),
 ]
+
+# Chinese error pages in the site's layouts (JSON under /api/): gonghui.core.views.
+handler400 = "gonghui.core.views.bad_request"
+handler403 = "gonghui.core.views.permission_denied"
+handler404 = "gonghui.core.views.page_not_found"
+handler500 = "gonghui.core.views.server_error"

@@ -16,7 +16,8 @@ method_not_allowed  405     the path exists but not with this method
 conflict            409     a concurrent write clashed
 stale_version       409     the version sent is not the current one (optimistic lock)
 validation_error    422     bad input; `fields` = {field: [Chinese messages]}
-bad_request         400     a body that is not JSON
+bad_request         400     a body that is not JSON; too many query or form fields
+payload_too_large   413     a body over DATA_UPLOAD_MAX_MEMORY_SIZE (25 MiB)
 rate_limited        429     too many requests
 server_error        500     anything unexpected (logged, never shown)
 ==================  ======  ====================================================
@@ -35,11 +36,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
 from django.urls import re_path, register_converter
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
@@ -51,7 +53,13 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 from pydantic import Field
 
-from gonghui.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from gonghui.core.errors import (
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationFailed,
+    request_error_text,
+)
 from gonghui.core.scope import can, path_in_scope, scope_paths
 
 logger = logging.getLogger("gonghui.api")
@@ -77,6 +85,7 @@ STATUS_CODES = {
     405: "method_not_allowed",
     409: "conflict",
     422: "validation_error",
+    413: "payload_too_large",
     429: "rate_limited",
 }
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -102,6 +111,10 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
 
 
 # --- the error shape -------------------------------------------------------------------
+
+
+def payload_too_large_message() -> str:
+    return f"请求体过大，不能超过 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB。"
 
 
 def error_body(code: str, message: str | None = None, fields=None) -> dict[str, Any]:
@@ -245,6 +258,17 @@ def register_error_handlers(api: NinjaAPI) -> None:
         code = STATUS_CODES.get(exc.status_code, fallback)
         return respond(request, exc.status_code, code)
 
+    def on_body_too_big(request, exc):
+        # Raised when the body is first read: parsing JSON, or the session's CSRF check.
+        logger.warning("API request body too big on %s %s", request.method, request.path)
+        return respond(request, 413, "payload_too_large", payload_too_large_message())
+
+    def on_bad_request(request, exc):
+        # Django's own refusals: too many fields, an unreadable multipart body.
+        logger.warning("API request refused on %s %s: %s", request.method, request.path, exc)
+        known = request_error_text(exc)
+        return respond(request, 400, "bad_request", known[1] if known else "请求格式不正确。")
+
     def on_integrity_error(request, exc):
         logger.warning("API integrity error: %s", exc)
         return respond(request, 409, "conflict")
@@ -265,6 +289,9 @@ def register_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Throttled, on_throttled)
     api.add_exception_handler(CsrfFailed, on_csrf_failed)
     api.add_exception_handler(IntegrityError, on_integrity_error)
+    api.add_exception_handler(RequestDataTooBig, on_body_too_big)
+    api.add_exception_handler(SuspiciousOperation, on_bad_request)
+    api.add_exception_handler(MultiPartParserError, on_bad_request)
 
 
 # --- rendering ------------------------------------------------------------------------
@@ -322,7 +349,7 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active:
             return None
-        if _second_factor_pending(user):
+        if second_factor_pending(user):
             return None
         unsafe = request.method not in SAFE_METHODS
         if unsafe and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
@@ -333,7 +360,7 @@ class SessionAuth(APIKeyCookie):
         return self(request)
 
 
-def _second_factor_pending(user) -> bool:
+def second_factor_pending(user) -> bool:
     is_verified = getattr(user, "is_verified", None)
     if is_verified is None or is_verified():
         return False

@@ -44,3 +44,19 @@ def validation_error_fields(exc) -> dict[str, list[str]]:
     if hasattr(exc, "message_dict"):
         return {k: list(v) for k, v in exc.message_dict.items()}
     return {"__all__": list(exc.messages)}
+
+
+def request_error_text(exc) -> tuple[str, str] | None:
+    """Chinese (title, message) for Django's own refusals of a request (Host header, field
+    count, unreadable multipart body); None for anything else. The body size limit
+    (RequestDataTooBig) has its own wording on pages and in the API."""
+    from django.core.exceptions import DisallowedHost, TooManyFieldsSent, TooManyFilesSent
+    from django.http.multipartparser import MultiPartParserError
+
+    if isinstance(exc, DisallowedHost):
+        return "访问地址不正确", "请使用系统管理员提供的网址访问本系统。"
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return "提交的项目过多", "一次提交的字段或文件数量超出上限，请分批提交。"
+    if isinstance(exc, MultiPartParserError):
+        return "提交的内容不完整", "上传的表单或文件不完整(可能是网络中断)，请重新提交。"
+    return None

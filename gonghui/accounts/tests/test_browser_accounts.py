@@ -100,7 +100,7 @@ def test_township_user_gets_404_page_for_another_townships_org(page, users, tree
     response = page.goto(f"/orgs/{tree.b.pk}/")
 
     assert response.status == 404
-    expect(page.locator("h1")).to_have_text("404")
+    expect(page.locator("h1")).to_have_text("页面不存在")
     expect(page.locator("body")).to_contain_text("页面不存在，或该记录不在您的数据范围内。")
     expect(page.locator("body")).not_to_contain_text("乙镇总工会")
     # and the own township still opens

@@ -145,6 +145,13 @@ def _apply_test_settings() -> None:
     settings.VAR_DIR = var_dir
     settings.MEDIA_ROOT = media
     settings.STATIC_ROOT = var_dir / "static"
+    # Static files from the apps' folders, whatever GONGHUI_DEBUG says (no collectstatic).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
     settings.PASSWORD_HASHERS = FAST_HASHERS
     hashers.get_hashers.cache_clear()
     hashers.get_hashers_by_algorithm.cache_clear()

@@ -184,3 +184,54 @@ def test_throttling_answers_rate_limited_with_retry_after(db):
 )
 def test_pydantic_messages_are_chinese(error, message):
     assert pydantic_message(error) == message
+
+
+# --- a body over the upload limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 25 MiB) ----------------
+
+TOO_BIG = {
+    "code": "payload_too_large",
+    "message": "请求体过大，不能超过 25 MB。",
+    "fields": {},
+}
+
+
+def big_json_body() -> bytes:
+    """A valid JSON object one byte over the 25 MiB limit."""
+    limit = 25 * 1024 * 1024
+    head, tail = b'{"name": "', b'"}'
+    return head + b"x" * (limit + 1 - len(head) - len(tail)) + tail
+
+
+@pytest.mark.parametrize("path", ["/api/v1/join-applications", "/api/v1/join-applications/status"])
+def test_a_public_endpoint_answers_413_for_a_body_over_the_limit(client, path, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+    response = client.post(path, big_json_body(), content_type="application/json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == TOO_BIG
+
+
+def test_a_staff_endpoint_answers_413_for_a_body_over_the_limit(client, auth, tree, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+    before = Org.objects.count()
+    response = client.post("/api/v1/orgs", big_json_body(), content_type="application/json", **auth)
+    assert response.status_code == 413
+    assert response.json() == TOO_BIG
+    assert Org.objects.count() == before
+
+
+def test_a_session_write_over_the_limit_answers_413_before_the_csrf_check(client, users, tree):
+    # the session's CSRF check reads a form body first: it must not turn into a 500 either
+    client.force_login(users.county_admin)
+    big_form = {"name": "x" * (25 * 1024 * 1024)}
+    response = client.post("/api/v1/orgs", big_form)
+    assert response.status_code == 413
+    assert response.json() == TOO_BIG
+
+
+def test_too_many_query_parameters_answer_400_in_the_error_shape(client, auth):
+    query = "&".join(f"f{i}=1" for i in range(1200))  # DATA_UPLOAD_MAX_NUMBER_FIELDS is 1000
+    response = client.get(f"/api/v1/orgs?{query}", **auth)
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+    assert response.json()["message"] == "一次提交的字段或文件数量超出上限，请分批提交。"
