@@ -429,6 +429,7 @@
     });
     map.getPane("labels").style.pointerEvents = "none";
     var labels = new LabelManager(map);
+    holder.gonghuiMap = map; // for browser tests and the console: the Leaflet map of this frame
     var bases = {}, overlays = {};
 
     if (cfg.tile_url) {
