@@ -8,13 +8,15 @@ polygon (the county's `built_up_area` layer), or — when the county has none �
 county boundary. A cell is covered when its centre is within `radius_m` (haversine) of an open
 site. Shares are shares of cells: all cells of one county have (within 0.1 %) the same area.
 
-Township of a cell (for the per-township shares). The app has no township boundary layer, so:
+Township of a cell (for the per-township shares), the first that applies:
 1. a built-up-area feature may name its township in its properties (`township_code`,
    `division_code` or `township`: the code, division code or name of a township-level org of
    the county) — every cell in it then belongs to that township;
-2. otherwise the cell belongs to the township recorded on the nearest site of the county (any
-   status). Sites record the township they lie in, so this is the Voronoi partition of the
-   sites by township: exact away from township borders, and at a border the cell goes to the
+2. the township boundary layer (`township`): the township whose polygon holds the cell
+   centre (its feature named by `township_code`, `code`, `division_code`, `township` or `name`);
+3. otherwise the township recorded on the nearest site of the county (any status). Sites
+   record the township they lie in, so this is the Voronoi partition of the sites by
+   township: exact away from township borders, and at a border the cell goes to the
    township whose site is nearest, which is where its workers would go anyway.
 
 Suggested locations: greedy maximum coverage. Repeatedly pick the uncovered cell centre that
@@ -23,7 +25,13 @@ until `limit` suggestions or nothing is left to gain. Greedy max-coverage is wit
 of the best possible set of the same size; the gains are evaluated lazily (a candidate's gain
 only shrinks as others are picked), so each round recounts only a few candidates.
 
-Everything above `# --- selector` is pure: lists of points and polygons in, numbers out.
+Everything above `# --- inputs` is pure: lists of points and polygons in, numbers out.
+
+Stored results. Pages never grid the county: `coverage_refresh_run` (the background task,
+sites/tasks.py) stores the analysis per county and cell size in CoverageResult, with a digest
+of its exact inputs; site, layer and radius changes queue it (`coverage_refresh_schedule`),
+and `coverage_for` serves the stored result, saying whether it is current. A user who sees
+only some townships gets their suggestions picked from the stored cells of those townships.
 """
 
 import bisect
@@ -635,7 +643,7 @@ def _feature_township(feature: dict, lookup: dict[str, int], keys: Sequence[str]
 # --- the stored analysis (computed in the background) ---------------------------------------------
 
 # Bump when the analysis itself changes, so results stored by older code count as outdated.
-ALGORITHM_VERSION = 2
+ALGORITHM_VERSION = 3
 # A refresh queued this long ago and still not run is taken as lost (no worker was running
 # or the queue was reset) and queued again by the next page that finds the result outdated.
 QUEUE_TIMEOUT = datetime.timedelta(minutes=15)
@@ -707,6 +715,16 @@ def _store_payload(area: AreaCoverage, report: CoverageReport) -> dict:
             "covered": len(area.covered),
             "rows": [[label, n, c] for label, n, c in area.by_label()],
             "suggestions": [_suggestion_row(s) for s in report.suggestions],
+            # Per township, for the users who see one township (the common case).
+            "township_suggestions": {
+                _label_key(label): [
+                    _suggestion_row(s)
+                    for s in coverage_report(
+                        area.restricted({label}), suggestions=MAX_SUGGESTIONS
+                    ).suggestions
+                ]
+                for label in {label for label in area.cells.values() if label is not None}
+            },
         },
         "gaps": gaps_geojson(grid, area.uncovered) if grid is not None else _EMPTY,
         "cells": {
@@ -947,11 +965,16 @@ def _restricted(row, labels: set, suggestions: int, with_gaps: bool) -> tuple:
         source=summary["source"],
         open_sites=summary["open_sites"],
     )
-    report = coverage_report(area, suggestions=suggestions)
+    stored = summary.get("township_suggestions", {})
+    if len(labels) == 1 and _label_key(next(iter(labels))) in stored:
+        picked = stored[_label_key(next(iter(labels)))][:suggestions]
+    else:
+        report = coverage_report(area, suggestions=suggestions)
+        picked = [_suggestion_row(s) for s in report.suggestions]
     return (
         AreaSummary(area.source, area.radius_m, area.open_sites, area.total, len(covered)),
         [(label, n, c) for label, n, c in area.by_label()],
-        [_suggestion_row(s) for s in report.suggestions],
+        picked,
         gaps_geojson(grid, area.uncovered) if with_gaps else None,
     )
 

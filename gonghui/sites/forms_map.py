@@ -42,7 +42,7 @@ class MapSettingsForm(forms.Form):
     """The 地图与标牌设置 page: the staff maps' base map and the public address of the QR
     codes. Every problem is reported in one round (the same checks as the service)."""
 
-    tile_mode = forms.ChoiceField(label="地图底图", widget=forms.RadioSelect)
+    tile_mode = forms.ChoiceField(label="底图来源", widget=forms.RadioSelect)
     tile_url = forms.CharField(
         label="瓦片地址模板",
         required=False,

@@ -19,7 +19,7 @@ from gonghui.sites.models import MapSettings
 
 SOURCE_DB = "db"
 SOURCE_ENV = "env"
-SOURCE_LABELS = {SOURCE_DB: "本页设置", SOURCE_ENV: "部署配置(环境变量)"}
+SOURCE_LABELS = {SOURCE_DB: "本页设置", SOURCE_ENV: "服务器部署配置"}
 
 # Gaode's road map (GCJ-02, Chinese labels); {s} takes 1–4 (webrd01 … webrd04).
 GAODE_TILE_URL = (

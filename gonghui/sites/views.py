@@ -74,10 +74,12 @@ def public_site_url(site, config: mapsettings.MapConfig) -> str:
 
 
 def _qr_svg(url: str, site, scale: int) -> str:
+    """The QR code as inline SVG with a viewBox and no fixed size, so that the page's CSS
+    scales the whole code (quiet zone included) instead of cropping it."""
     if not url:
         return ""
     return segno.make_qr(url, error="m").svg_inline(
-        scale=scale, title=f"{site.name} {site.site_code}"
+        scale=scale, title=f"{site.name} {site.site_code}", omitsize=True
     )
 
 

@@ -159,10 +159,8 @@ def test_the_qr_code_encodes_the_public_url_not_the_host_the_page_was_opened_at(
     # Then the QR code is that of the public page
     body = response.content.decode()
     public = f"https://gonghui.qinghe.gov.cn/portal/sites/{site.site_code}/"
-    assert (
-        segno.make_qr(public, error="m").svg_inline(scale=10, title=f"{site.name} {site.site_code}")
-        in body
-    )
+    qr = segno.make_qr(public, error="m")
+    assert qr.svg_inline(scale=10, title=f"{site.name} {site.site_code}", omitsize=True) in body
     assert "127.0.0.1" not in body
 
 
