@@ -79,6 +79,21 @@ def tile_url_problem(value: str) -> str:
     return ""
 
 
+def tile_csp_source(template: str) -> str:
+    """The Content-Security-Policy source (img-src) that lets the browser load the tiles of
+    the template: its scheme and host, a host label holding a placeholder as "*" (Gaode's
+    webrd0{s}.is.autonavi.com → https://*.is.autonavi.com). "" for no or a bad template."""
+    template = (template or "").strip()
+    if not template or tile_url_problem(template):
+        return ""
+    parts = urlsplit(template)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    labels = ["*" if "{" in label else label for label in host.split(".")]
+    if "*" in labels:
+        labels = ["*", *labels[labels.index("*") + 1 :]]  # a wildcard only leads
+    return f"{parts.scheme}://{'.'.join(labels)}"
+
+
 def public_url_normalise(value: str) -> str:
     """The URL as stored and used: trimmed, without a trailing slash."""
     return (value or "").strip().rstrip("/")
@@ -148,6 +163,11 @@ class MapConfig:
     def tiles_usable(self) -> bool:
         return bool(self.tile_url) and not self.tile_problem
 
+    @property
+    def tile_csp_source(self) -> str:
+        """The img-src source a Content-Security-Policy needs for the tiles in force."""
+        return tile_csp_source(self.tile_url)
+
 
 def map_config() -> MapConfig:
     """The map and sign settings in force (one query)."""
@@ -195,3 +215,29 @@ def settings_admin_org(user):
         .first()
     )
     return assignment.org if assignment is not None else None
+
+
+def basemap_config(county) -> dict:
+    """What static/js/county_basemap.js needs to draw the county's base map: its layers
+    (URL with the layer's version, label, bounding box) and the tile source in force (an
+    unusable template counts as none, so the offline map still shows)."""
+    from django.urls import reverse
+
+    from gonghui.sites.selectors import map_layers
+
+    config = map_config()
+    layers = {}
+    if county is not None:
+        for layer in map_layers(county):
+            layers[layer.kind] = {
+                "url": f"{reverse('sites:map_layer', args=[layer.kind])}?county={county.pk}"
+                f"&v={layer.version}",
+                "label": layer.get_kind_display(),
+                "bbox": layer.bbox,
+            }
+    return {
+        "layers": layers,
+        "tile_url": config.tile_url if config.tiles_usable else "",
+        "tile_attribution": config.tile_attribution if config.tiles_usable else "",
+        "tile_subdomains": TILE_SUBDOMAINS,
+    }

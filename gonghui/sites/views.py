@@ -83,12 +83,6 @@ def _qr_svg(url: str, site, scale: int) -> str:
     )
 
 
-def map_tile_url() -> str:
-    """The tile source in force (a GCJ-02 template such as Gaode's); "" offline."""
-    config = mapsettings.map_config()
-    return config.tile_url if config.tiles_usable else ""
-
-
 # --- list ---------------------------------------------------------------------------------
 
 
@@ -223,11 +217,14 @@ def site_photo(request, pk, photo_pk):
 
 
 def _map_context(request, org) -> dict:
-    """The click map's data: the county boundary (GeoJSON, GCJ-02) and the tile source."""
+    """The click map's data: the county boundary (GeoJSON, GCJ-02, to frame the map), and
+    the base map — the county's layers with their names, or the tile source."""
     county = selectors.county_of(org) if org is not None else None
+    basemap = mapsettings.basemap_config(county)
     return {
         "map_boundary": selectors.county_boundary(county),
-        "map_tile_url": map_tile_url(),
+        "map_tile_url": basemap["tile_url"],
+        "map_basemap": basemap,
     }
 
 

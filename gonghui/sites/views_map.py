@@ -93,39 +93,13 @@ def _hours_today(site, today: datetime.date) -> str:
     return "今日 " + "，".join(f"{start}-{end}" for start, end in ranges)
 
 
-def _tile_config() -> dict:
-    """The tile source in force (mapsettings: the settings page, else the environment); an
-    unusable template counts as none, so the offline map still shows."""
-    config = mapsettings.map_config()
-    return {
-        "tile_url": config.tile_url if config.tiles_usable else "",
-        "tile_attribution": config.tile_attribution if config.tiles_usable else "",
-        "tile_subdomains": mapsettings.TILE_SUBDOMAINS,
-    }
-
-
-def _layer_urls(county) -> dict:
-    if county is None:
-        return {}
-    return {
-        layer.kind: {
-            "url": f"{reverse('sites:map_layer', args=[layer.kind])}?county={county.pk}"
-            f"&v={layer.version}",
-            "label": layer.get_kind_display(),
-            "bbox": layer.bbox,
-        }
-        for layer in selectors.map_layers(county)
-    }
-
-
 def _map_config(request, county, *, mode: str, extra: dict | None = None) -> dict:
     county_query = f"?county={county.pk}" if county is not None else ""
     return {
         "mode": mode,
         "data_url": reverse("sites:map_data"),
         "coverage_url": reverse("sites:coverage_data") + county_query,
-        "layers": _layer_urls(county),
-        **_tile_config(),
+        **mapsettings.basemap_config(county),
         "kinds": {
             code: {"label": label, "glyph": KIND_STYLE[code][0], "colour": KIND_STYLE[code][1]}
             for code, label in SiteKind.choices
@@ -466,7 +440,7 @@ def _settings_context(request, form=None) -> dict:
         "env_public_url": settings.PUBLIC_URL,
         "gaode": {"url": mapsettings.GAODE_TILE_URL, "attribution": mapsettings.GAODE_ATTRIBUTION},
         "preview_config": {
-            "layers": _layer_urls(county),
+            "layers": mapsettings.basemap_config(county)["layers"],
             "tile_subdomains": mapsettings.TILE_SUBDOMAINS,
         },
     }

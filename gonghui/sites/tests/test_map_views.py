@@ -599,3 +599,19 @@ def test_public_url_checks(url, problem):
 
     found = public_url_problem(url)
     assert (problem in found) if problem else found == ""
+
+
+@pytest.mark.parametrize(
+    ("template", "source"),
+    [
+        (GAODE, "https://*.is.autonavi.com"),
+        ("http://10.1.2.3:8080/{z}/{x}/{y}.png", "http://10.1.2.3:8080"),
+        ("https://t{s}.map.qinghe.gov.cn/{z}/{x}/{y}.png", "https://*.map.qinghe.gov.cn"),
+        ("", ""),
+        ("https://tiles.example.gov.cn/tile.png", ""),
+    ],
+)
+def test_the_tile_host_as_a_content_security_policy_source(template, source):
+    from gonghui.sites.mapsettings import tile_csp_source
+
+    assert tile_csp_source(template) == source

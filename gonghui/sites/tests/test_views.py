@@ -278,7 +278,12 @@ def test_create_refuses_a_point_outside_the_county_boundary(login, users, tree):
     assert inside.status_code == 302
 
 
-def test_create_form_carries_the_boundary_for_the_click_map(login, users, tree):
+def test_create_form_carries_the_boundary_and_the_named_base_map_for_the_click_map(
+    login, users, tree
+):
+    import json
+    import re
+
     square = {
         "type": "Polygon",
         "coordinates": [
@@ -286,9 +291,15 @@ def test_create_form_carries_the_boundary_for_the_click_map(login, users, tree):
         ],
     }
     map_layer_import(actor=None, county=tree.county, kind="boundary", geojson=square)
+    map_layer_import(actor=None, county=tree.county, kind="township", geojson=square)
     body = login(users.county_staff).get("/sites/new/").content.decode()
     assert 'id="site-form-boundary"' in body and "FeatureCollection" in body
     assert "vendor/leaflet/leaflet.js" in body and "js/site_form_map.js" in body
+    assert "js/county_basemap.js" in body
+    basemap = json.loads(re.search(r'id="site-form-basemap"[^>]*>(.*?)</script>', body).group(1))
+    assert sorted(basemap["layers"]) == ["boundary", "township"]
+    assert basemap["layers"]["township"]["url"].startswith("/sites/map/layers/township/")
+    assert basemap["tile_url"] == ""
 
 
 def test_create_under_an_org_outside_the_scope_is_404(login, users, tree):

@@ -221,12 +221,15 @@
       }
     });
     runs.sort(function (a, b) { return b.length - a.length; });
-    var spots = [];
+    var spots = [], textHeight = item.size[1];
     runs.forEach(function (run, index) {
       var end = run.pts[run.pts.length - 1];
       var angle = rotate ? Math.atan2(end.y - run.pts[0].y, end.x - run.pts[0].x) : 0;
       if (angle > Math.PI / 2) angle -= Math.PI;
       if (angle < -Math.PI / 2) angle += Math.PI;
+      // Half the size of the rotated text's bounding box: the whole name stays on screen.
+      var c = Math.abs(Math.cos(angle)), sn = Math.abs(Math.sin(angle));
+      var ex = (textWidth * c + textHeight * sn) / 2 + 2, ey = (textWidth * sn + textHeight * c) / 2 + 2;
       var room = (textWidth / 2 + 6) / run.length;
       [0.5, 0.32, 0.68, 0.18, 0.82].forEach(function (f) {
         if (f < room || f > 1 - room) return;
@@ -236,7 +239,7 @@
           if (walked + seg >= goal) {
             var t = seg ? (goal - walked) / seg : 0;
             var x = a.x + (b.x - a.x) * t, y = a.y + (b.y - a.y) * t;
-            if (x > 8 && y > 8 && x < size.x - 8 && y < size.y - 8) spots.push({ x: x, y: y, angle: angle, run: index });
+            if (x - ex > 0 && y - ey > 0 && x + ex < size.x && y + ey < size.y) spots.push({ x: x, y: y, angle: angle, run: index });
             return;
           }
           walked += seg;
