@@ -284,3 +284,18 @@ def test_a_sign_without_a_public_url_explains_on_a_phone(phone_page, users, tree
     expect(phone_page.get_by_role("button", name="打印")).to_have_count(0)
     overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1
+
+
+def test_the_map_pages_fit_a_phone_width(page, users, tree):
+    _county_with_sites(tree)
+    coverage.coverage_refresh_schedule(county=tree.county)
+    coverage.coverage_refresh_run(tree.county)
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, users.county_admin)
+    for url in ("/sites/map/", "/sites/coverage/", "/sites/map/settings/", "/sites/layers/"):
+        page.goto(url)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, (url, overflow)
+    # and the site map's names are there on the small screen too
+    page.goto("/sites/map/")
+    expect(page.locator(".map-label-township", has_text="甲镇")).to_be_visible()

@@ -18,7 +18,7 @@
 (function () {
   "use strict";
 
-  var PANES = { countyfill: 300, township: 305, built_up_area: 315, roadcasing: 322, road: 326, boundary: 335, labels: 450 };
+  var PANES = { countyfill: 300, township: 305, built_up_area: 315, roadcasing: 322, road: 326, boundary: 335, labels: 620 };
   var TOWNSHIP_FILLS = ["#f3e6c4", "#d9ebc8", "#d3e3f1", "#f0d8d8", "#e4daef", "#d5ede6", "#efe0cf"];
   var ROAD = {
     national: { casing: "#c2580a", core: "#ffb54d", width: 4.4, minZoom: 0, shieldZoom: 9, nameZoom: 99 },
@@ -315,7 +315,8 @@
           chosen.push(spot);
           self.show(item, used++, spot, origin);
         }
-        // A township's or the county's name shows even where markers crowd it.
+        // A township's or the county's name shows even where markers crowd it (the names
+        // lie above the markers and let clicks through to them).
         if (!used && fallback && item.priority <= LABEL.township.priority) {
           placed.push(fallback.box);
           self.show(item, used++, fallback.spot, origin);
