@@ -613,7 +613,8 @@ def _layers_import(county: Org, layers: dict[str, dict]) -> int:
             layer.uploaded_by_id is not None or json.loads(layer.geojson) == collection
         ):
             continue
-        map_layer_import(actor=None, county=county, kind=kind, geojson=collection)
+        name = f"青禾县{MapLayerKind(kind).label}(演示数据)"
+        map_layer_import(actor=None, county=county, kind=kind, geojson=collection, name=name)
         changed += 1
     return changed
 

@@ -270,11 +270,13 @@
     var items = [];
     this.sets.forEach(function (set) { items = items.concat(set.items); });
     items.sort(function (a, b) { return a.priority - b.priority || b.rank - a.rank; });
-    var placed = [], obstacles = this.obstacles(), shown = 0;
+    var placed = [], obstacles = this.obstacles(), shown = 0, view = map.getBounds();
     var hits = function (b, boxes) { return boxes.some(function (other) { return overlaps(b, other); }); };
     items.forEach(function (item) {
       var used = 0;
-      if (zoom >= item.minZoom && zoom <= item.maxZoom) {
+      // Only what is in view and meant for this zoom level (a county may have thousands of
+      // roads: the others cost nothing).
+      if (zoom >= item.minZoom && zoom <= item.maxZoom && (!item.lines || view.intersects(item.bounds))) {
         self.node(item, 0);
         var w = item.size[0], h = item.size[1];
         var spots = [];
@@ -373,14 +375,16 @@
       var span = 0;
       parts.forEach(function (line) { if (line.length > 1) span += line[0].distanceTo(line[line.length - 1]); });
       var ref = p.ref ? String(p.ref) : "", name = p.name ? String(p.name) : "";
+      var bounds = L.latLngBounds([]);
+      parts.forEach(function (line) { line.forEach(function (ll) { bounds.extend(ll); }); });
       if (ref) {
         items.push({ text: ref, cls: "map-shield map-shield-" + cls, priority: LABEL.shield.priority, rank: span,
-          minZoom: style.shieldZoom, maxZoom: 18, lines: parts, rotate: false });
+          minZoom: style.shieldZoom, maxZoom: 18, lines: parts, bounds: bounds, rotate: false });
       }
       if (name && (!ref || name.indexOf(ref) < 0)) {
         var kind = cls === "street" ? LABEL.street : LABEL.road;
         items.push({ text: name, cls: kind.cls, priority: kind.priority, rank: span,
-          minZoom: style.nameZoom, maxZoom: 18, lines: parts, rotate: true });
+          minZoom: style.nameZoom, maxZoom: 18, lines: parts, bounds: bounds, rotate: true });
       }
     });
     return items;
