@@ -225,6 +225,10 @@ CSRF_FAILURE_VIEW = "gonghui.core.views.csrf_failure"
 # roads, built-up areas) on a plain background, so it works with no map server at all.
 MAP_TILE_URL = os.environ.get("GONGHUI_MAP_TILE_URL", "").strip()
 MAP_TILE_ATTRIBUTION = os.environ.get("GONGHUI_MAP_TILE_ATTRIBUTION", "").strip()
+# The address workers' phones open the platform at (https://host[:port]): QR codes on site
+# signs point there. Unset or a local/private host: signs are refused until it is set (env
+# or the 地图与标牌设置 page, which overrides both map settings above as well).
+PUBLIC_URL = os.environ.get("GONGHUI_PUBLIC_URL", "").strip()
 
 TRUSTED_PROXY = _env_bool("GONGHUI_TRUSTED_PROXY", False)
 

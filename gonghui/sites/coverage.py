@@ -8,13 +8,15 @@ polygon (the county's `built_up_area` layer), or — when the county has none �
 county boundary. A cell is covered when its centre is within `radius_m` (haversine) of an open
 site. Shares are shares of cells: all cells of one county have (within 0.1 %) the same area.
 
-Township of a cell (for the per-township shares). The app has no township boundary layer, so:
+Township of a cell (for the per-township shares), the first that applies:
 1. a built-up-area feature may name its township in its properties (`township_code`,
    `division_code` or `township`: the code, division code or name of a township-level org of
    the county) — every cell in it then belongs to that township;
-2. otherwise the cell belongs to the township recorded on the nearest site of the county (any
-   status). Sites record the township they lie in, so this is the Voronoi partition of the
-   sites by township: exact away from township borders, and at a border the cell goes to the
+2. the township boundary layer (`township`): the township whose polygon holds the cell
+   centre (its feature named by `township_code`, `code`, `division_code`, `township` or `name`);
+3. otherwise the township recorded on the nearest site of the county (any status). Sites
+   record the township they lie in, so this is the Voronoi partition of the sites by
+   township: exact away from township borders, and at a border the cell goes to the
    township whose site is nearest, which is where its workers would go anyway.
 
 Suggested locations: greedy maximum coverage. Repeatedly pick the uncovered cell centre that
@@ -23,24 +25,40 @@ until `limit` suggestions or nothing is left to gain. Greedy max-coverage is wit
 of the best possible set of the same size; the gains are evaluated lazily (a candidate's gain
 only shrinks as others are picked), so each round recounts only a few candidates.
 
-Everything above `# --- selector` is pure: lists of points and polygons in, numbers out.
+Everything above `# --- inputs` is pure: lists of points and polygons in, numbers out.
+
+Stored results. Pages never grid the county: `coverage_refresh_run` (the background task,
+sites/tasks.py) stores the analysis per county and cell size in CoverageResult, with a digest
+of its exact inputs; site, layer and radius changes queue it (`coverage_refresh_schedule`),
+and `coverage_for` serves the stored result, saying whether it is current. A user who sees
+only some townships gets their suggestions picked from the stored cells of those townships.
 """
 
+import bisect
+import datetime
 import hashlib
 import heapq
+import logging
 import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from gonghui.core.modules import Action
 from gonghui.core.scope import org_in_scope, scope_paths, scope_roots
 from gonghui.orgs.models import Org, OrgLevel
 from gonghui.sites import geo
-from gonghui.sites.models import MapLayer, MapLayerKind, ServiceSite, SiteStatus
+from gonghui.sites.models import (
+    CoverageResult,
+    MapLayer,
+    MapLayerKind,
+    ServiceSite,
+    SiteStatus,
+)
 from gonghui.sites.selectors import (
     MODULE,
     county_of,
@@ -48,6 +66,8 @@ from gonghui.sites.selectors import (
     map_layer_geojson,
     map_layer_get,
 )
+
+logger = logging.getLogger(__name__)
 
 M_PER_DEG_LAT = geo.EARTH_RADIUS_M * math.pi / 180.0
 DEFAULT_CELL_M = 100
@@ -147,6 +167,39 @@ def area_cells(grid: Grid, polygons: Iterable[tuple[Sequence, object]]) -> dict[
                 if geo.point_in_polygon(lng, lat, rings):
                     cells[key] = label
     return cells
+
+
+def polygon_labels(
+    grid: Grid, keys: Iterable[Key], polygons: Iterable[tuple[Sequence, object]]
+) -> dict[Key, object]:
+    """The cells (of `keys`) whose centre lies in one of the polygons → its label (the first
+    polygon wins where they overlap). A scanline: each edge is filed under the grid rows whose
+    centre line it crosses, so a row costs a sort of its crossings and a bisection per cell,
+    whatever the size of the polygons (a county's township boundaries hold ~10⁵ cells)."""
+    wanted: dict[int, list[int]] = {}
+    for row, col in keys:
+        wanted.setdefault(row, []).append(col)
+    found: dict[Key, object] = {}
+    for rings, label in polygons:
+        crossings: dict[int, list[float]] = {}
+        for ring in rings:  # holes too: inside means an odd number of crossings on the left
+            for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+                if y1 == y2:
+                    continue
+                low, high = min(y1, y2), max(y1, y2)
+                first = math.ceil((low - grid.lat0) / grid.dlat - 0.5)
+                last = math.ceil((high - grid.lat0) / grid.dlat - 0.5) - 1
+                for row in range(first, last + 1):
+                    if row in wanted:
+                        y = grid.lat0 + (row + 0.5) * grid.dlat
+                        crossings.setdefault(row, []).append(x1 + (y - y1) * (x2 - x1) / (y2 - y1))
+        for row, xs in crossings.items():
+            xs.sort()
+            for col in wanted[row]:
+                key = (row, col)
+                if key not in found and bisect.bisect(xs, grid.lng0 + (col + 0.5) * grid.dlng) % 2:
+                    found[key] = label
+    return found
 
 
 # --- points index ---------------------------------------------------------------------------------
@@ -256,6 +309,18 @@ class _Stencil:
         self._memo[row] = spans
         return spans
 
+    def count(self, key: Key, rows: dict[int, list[int]]) -> int:
+        """len(reach(key, pool)) for the pool given as sorted columns per row: two
+        bisections per stencil row instead of a lookup per cell (the initial gains of every
+        candidate, which dominate the greedy's cost on a large area)."""
+        row, col = key
+        n = 0
+        for dr, dc in self.offsets(row):
+            cols = rows.get(row + dr)
+            if cols:
+                n += bisect.bisect_right(cols, col + dc) - bisect.bisect_left(cols, col - dc)
+        return n
+
     def reach(self, key: Key, pool: set[Key]) -> list[Key]:
         row, col = key
         found = []
@@ -292,19 +357,26 @@ def suggest_sites(
     """Greedy max coverage over the uncovered cell centres (see the module docstring)."""
     stencil = _Stencil(grid, radius_m)
     remaining = set(uncovered)
-    heap = [(-len(stencil.reach(key, remaining)), key) for key in sorted(remaining)]
+    by_row: dict[int, list[int]] = {}
+    for row, col in sorted(remaining):
+        by_row.setdefault(row, []).append(col)
+    heap = [(-stencil.count(key, by_row), key) for key in sorted(remaining)]
     heapq.heapify(heap)
     picked: list[Suggestion] = []
     covered = covered_count
     while heap and len(picked) < limit:
         _stale_gain, key = heapq.heappop(heap)
+        gain = stencil.count(key, by_row)
+        if not gain:
+            continue
+        if heap and (-gain, key) > heap[0]:
+            heapq.heappush(heap, (-gain, key))  # its gain shrank: re-rank it
+            continue
         reached = stencil.reach(key, remaining)
-        if not reached:
-            continue
-        if heap and (-len(reached), key) > heap[0]:
-            heapq.heappush(heap, (-len(reached), key))  # its gain shrank: re-rank it
-            continue
         remaining.difference_update(reached)
+        for row, col in reached:
+            cols = by_row[row]
+            del cols[bisect.bisect_left(cols, col)]
         covered += len(reached)
         lng, lat = grid.centre(key)
         picked.append(
@@ -417,18 +489,23 @@ def analyse_area(
     radius_m: float,
     cell_m: float = DEFAULT_CELL_M,
     label_sites: Sequence[tuple[float, float, object]] = (),
+    label_polygons: Sequence[tuple[Sequence, object]] = (),
     source: str = SOURCE_BUILT_UP,
 ) -> AreaCoverage:
     """Sample the polygons on a grid and mark the covered cells.
 
-    Cells of a polygon labelled None take the label of the nearest of `label_sites`
-    (lng, lat, label); cells of a labelled polygon keep its label."""
+    Cells of a polygon labelled None take the label of the one of `label_polygons` (rings,
+    label: the township boundaries) holding their centre, else of the nearest of
+    `label_sites` (lng, lat, label); cells of a labelled polygon keep its label."""
     started = time.perf_counter()
     if not polygons or bbox is None:
         return AreaCoverage(None, {}, set(), radius_m, SOURCE_NONE, len(open_sites))
     size = cell_size_for([_rings_bbox(rings) for rings, _label in polygons], cell_m)
     grid = Grid.over(bbox, size)
     cells = area_cells(grid, polygons)
+    if label_polygons:
+        unlabelled = [key for key, label in cells.items() if label is None]
+        cells.update(polygon_labels(grid, unlabelled, label_polygons))
     if label_sites and any(label is None for label in cells.values()):
         index = PointIndex(label_sites, bucket_m=max(radius_m, 500.0))
         for key, label in cells.items():
@@ -485,97 +562,7 @@ def coverage_report(
     return CoverageReport(area=area, suggestions=picked)
 
 
-# --- selector: the analysis a user may see -------------------------------------------------------
-
-
-@dataclass
-class CountyCoverage:
-    """The analysis of one county as a user sees it: the cells of the townships in the user's
-    scope (all cells for users whose scope holds the county org itself)."""
-
-    county: Org
-    counties: list[Org]  # the counties the user may analyse
-    report: CoverageReport
-    townships: dict[int, Org]
-    whole_county: bool
-    cell_m: float
-
-    @property
-    def area(self) -> AreaCoverage:
-        return self.report.area
-
-    def label_name(self, label) -> str:
-        township = self.townships.get(label)
-        if township is None:
-            return "未划分乡镇"
-        return township.short_name or township.name
-
-    def rows(self) -> list[dict]:
-        rows = [
-            {
-                "township_id": row.label,
-                "name": self.label_name(row.label),
-                "cells": row.cells,
-                "covered": row.covered,
-                "gaps": row.cells - row.covered,
-                "share": row.share,
-                "share_pct": row.share * 100,
-            }
-            for row in self.report.rows
-        ]
-        return sorted(rows, key=lambda r: (r["township_id"] is None, r["share"], r["name"]))
-
-    def suggestions(self) -> list[dict]:
-        return [
-            {
-                "rank": s.rank,
-                "lng": s.lng,
-                "lat": s.lat,
-                "cells_added": s.cells_added,
-                "area_km2": s.cells_added * self.cell_area_km2,
-                "share_added": s.share_added,
-                "share_after": s.share_after,
-                "share_added_pct": s.share_added * 100,
-                "share_after_pct": s.share_after * 100,
-                "township": self.label_name(s.label),
-            }
-            for s in self.report.suggestions
-        ]
-
-    @property
-    def cell_area_km2(self) -> float:
-        return (self.cell_m / 1000) ** 2
-
-    def geojson(self) -> dict:
-        """Gap cells (merged into runs) and the suggested points, for the map layers."""
-        area = self.area
-        gaps = (
-            gaps_geojson(area.grid, area.uncovered)
-            if area.grid is not None
-            else {"type": "FeatureCollection", "features": []}
-        )
-        return {
-            "gaps": gaps,
-            "suggestions": {
-                "type": "FeatureCollection",
-                "features": [
-                    {
-                        "type": "Feature",
-                        "properties": {
-                            "rank": s["rank"],
-                            "cells_added": s["cells_added"],
-                            "share_added": round(s["share_added"], 4),
-                            "township": s["township"],
-                        },
-                        "geometry": {"type": "Point", "coordinates": [s["lng"], s["lat"]]},
-                    }
-                    for s in self.suggestions()
-                ],
-            },
-            "radius_m": area.radius_m,
-            "cell_m": self.cell_m,
-            "share": area.share,
-        }
+# --- inputs ----------------------------------------------------------------------------------------
 
 
 def coverage_counties(user, action: str = Action.VIEW) -> list[Org]:
@@ -598,12 +585,21 @@ def coverage_counties(user, action: str = Action.VIEW) -> list[Org]:
 
 
 _TOWNSHIP_KEYS = ("township_code", "division_code", "township")
+# Properties naming the township of a feature of the township boundary layer.
+_TOWNSHIP_LAYER_KEYS = ("township_code", "code", "division_code", "township", "name")
 
 
 def _township_lookup(townships) -> dict[str, int]:
     lookup: dict[str, int] = {}
     for township in townships:
-        for value in (township.code, township.division_code, township.name, township.short_name):
+        bare = township.name.removesuffix("总工会").removesuffix("工会")
+        for value in (
+            township.code,
+            township.division_code,
+            township.name,
+            township.short_name,
+            bare,
+        ):
             if value:
                 lookup.setdefault(str(value).strip(), township.pk)
     return lookup
@@ -624,15 +620,19 @@ def county_area_coverage(county, *, cell_m: float = DEFAULT_CELL_M) -> AreaCover
         source = SOURCE_BUILT_UP if built_up is not None else SOURCE_BOUNDARY
         bbox = layer.bbox
         for feature in map_layer_geojson(layer)["features"]:
-            properties = feature.get("properties") or {}
-            label = None
-            if source == SOURCE_BUILT_UP:
-                for name in _TOWNSHIP_KEYS:
-                    value = properties.get(name)
-                    if value not in (None, "") and str(value).strip() in lookup:
-                        label = lookup[str(value).strip()]
-                        break
+            label = (
+                _feature_township(feature, lookup, _TOWNSHIP_KEYS)
+                if source == SOURCE_BUILT_UP
+                else None
+            )
             polygons.extend((rings, label) for rings in geo.polygons_of(feature))
+    label_polygons: list[tuple[Sequence, object]] = []
+    township_layer = map_layer_get(county, MapLayerKind.TOWNSHIP)
+    if township_layer is not None:
+        for feature in map_layer_geojson(township_layer)["features"]:
+            label = _feature_township(feature, lookup, _TOWNSHIP_LAYER_KEYS)
+            if label is not None:
+                label_polygons.extend((rings, label) for rings in geo.polygons_of(feature))
     in_county = ServiceSite.objects.filter(org__path__startswith=county.path).order_by("id")
     open_sites = list(in_county.filter(status=SiteStatus.OPEN).values_list("lng", "lat"))
     label_sites = list(
@@ -645,39 +645,366 @@ def county_area_coverage(county, *, cell_m: float = DEFAULT_CELL_M) -> AreaCover
         radius_m=radius,
         cell_m=cell_m,
         label_sites=label_sites,
+        label_polygons=label_polygons,
         source=source,
     )
 
 
-COVERAGE_CACHE_SECONDS = 6 * 3600
+def _feature_township(feature: dict, lookup: dict[str, int], keys: Sequence[str]) -> int | None:
+    properties = feature.get("properties") or {}
+    for name in keys:
+        value = properties.get(name)
+        if value not in (None, "") and str(value).strip() in lookup:
+            return lookup[str(value).strip()]
+    return None
 
 
-def _fingerprint(county, cell_m: float) -> str:
-    """Changes whenever an input of the county's analysis does: sites, layers, townships,
-    the radius or the cell size."""
-    sites = ServiceSite.objects.filter(org__path__startswith=county.path).aggregate(
-        n=Count("id"), last=Max("updated_at"), top=Max("id")
-    )
-    layers = list(
-        MapLayer.objects.filter(org=county)
+# --- the stored analysis (computed in the background) ---------------------------------------------
+
+# Bump when the analysis itself changes, so results stored by older code count as outdated.
+ALGORITHM_VERSION = 3
+# A refresh queued this long ago and still not run is taken as lost (no worker was running
+# or the queue was reset) and queued again by the next page that finds the result outdated.
+QUEUE_TIMEOUT = datetime.timedelta(minutes=15)
+STATE_CURRENT = "current"  # computed from the inputs as they are now
+STATE_STALE = "stale"  # computed from older inputs; a refresh is queued
+STATE_MISSING = "missing"  # never computed yet; a refresh is queued
+_INPUT_LAYERS = (MapLayerKind.BUILT_UP_AREA, MapLayerKind.BOUNDARY, MapLayerKind.TOWNSHIP)
+
+
+def _input_layers(county) -> list[tuple]:
+    return list(
+        MapLayer.objects.filter(org=county, kind__in=_INPUT_LAYERS)
         .order_by("kind")
-        .values_list("kind", "version", "updated_at")
+        .values_list("kind", "id", "version")
     )
-    towns = Org.objects.filter(path__startswith=county.path, level=OrgLevel.TOWNSHIP).aggregate(
-        n=Count("id"), last=Max("updated_at")
+
+
+def coverage_inputs_fingerprint(county, layers: list[tuple] | None = None) -> str:
+    """A digest of everything the county's analysis reads: its sites' positions, status and
+    township, the built-up area, boundary and township layers, the township orgs (labels)
+    and the radius. Equal digests mean an equal analysis (4 queries; 3 given `layers`, the
+    county's _input_layers)."""
+    sites = list(
+        ServiceSite.objects.filter(org__path__startswith=county.path)
+        .order_by("id")
+        .values_list("id", "lng", "lat", "status", "township_id")
     )
-    raw = repr((county.pk, cell_m, coverage_radius_m(county), sites, layers, towns))
+    if layers is None:
+        layers = _input_layers(county)
+    towns = list(
+        Org.objects.filter(path__startswith=county.path, level=OrgLevel.TOWNSHIP)
+        .order_by("id")
+        .values_list("id", "code", "division_code", "name", "short_name")
+    )
+    raw = repr((ALGORITHM_VERSION, county.pk, coverage_radius_m(county), sites, layers, towns))
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def county_area_coverage_cached(county, *, cell_m: float = DEFAULT_CELL_M) -> AreaCoverage:
-    """county_area_coverage, kept in the shared cache until one of its inputs changes."""
-    key = f"sites:coverage:{_fingerprint(county, cell_m)}"
-    area = cache.get(key)
-    if area is None:
-        area = county_area_coverage(county, cell_m=cell_m)
-        cache.set(key, area, COVERAGE_CACHE_SECONDS)
-    return area
+def _label_key(label) -> str:
+    return "" if label is None else str(label)
+
+
+def _label_of(key: str):
+    return int(key) if key else None
+
+
+def _flat(keys: Iterable[Key]) -> list[int]:
+    return [n for key in sorted(keys) for n in key]
+
+
+def _keys(flat: Sequence[int]) -> list[Key]:
+    return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
+
+
+def _store_payload(area: AreaCoverage, report: CoverageReport) -> dict:
+    """The columns of a CoverageResult row for this analysis of the whole county."""
+    by_label: dict[str, dict[str, list]] = {}
+    for key, label in area.cells.items():
+        entry = by_label.setdefault(_label_key(label), {"covered": [], "gaps": []})
+        entry["covered" if key in area.covered else "gaps"].append(key)
+    grid = area.grid
+    return {
+        "summary": {
+            "source": area.source,
+            "radius_m": area.radius_m,
+            "cell_m": grid.cell_m if grid is not None else None,
+            "open_sites": area.open_sites,
+            "total": area.total,
+            "covered": len(area.covered),
+            "rows": [[label, n, c] for label, n, c in area.by_label()],
+            "suggestions": [_suggestion_row(s) for s in report.suggestions],
+            # Per township, for the users who see one township (the common case).
+            "township_suggestions": _township_suggestions(area, report),
+        },
+        "gaps": gaps_geojson(grid, area.uncovered) if grid is not None else _EMPTY,
+        "cells": {
+            "grid": [grid.lng0, grid.lat0, grid.dlng, grid.dlat, grid.cell_m]
+            if grid is not None
+            else None,
+            "by_label": {
+                label: {"covered": _flat(e["covered"]), "gaps": _flat(e["gaps"])}
+                for label, e in by_label.items()
+            },
+        },
+    }
+
+
+def _township_suggestions(area: AreaCoverage, report: CoverageReport) -> dict[str, list]:
+    labels = {label for label in area.cells.values() if label is not None}
+    if len(labels) == 1 and None not in area.cells.values():  # the county is one township
+        return {
+            _label_key(label): [_suggestion_row(s) for s in report.suggestions] for label in labels
+        }
+    return {
+        _label_key(label): [
+            _suggestion_row(s)
+            for s in coverage_report(
+                area.restricted({label}), suggestions=MAX_SUGGESTIONS
+            ).suggestions
+        ]
+        for label in labels
+    }
+
+
+def _suggestion_row(s: Suggestion) -> dict:
+    return {
+        "rank": s.rank,
+        "lng": s.lng,
+        "lat": s.lat,
+        "cells_added": s.cells_added,
+        "share_added": s.share_added,
+        "share_after": s.share_after,
+        "label": s.label,
+    }
+
+
+_EMPTY = {"type": "FeatureCollection", "features": []}
+
+
+def coverage_refresh_run(county) -> int:
+    """Recompute the county's stored results whose inputs changed (the background task's
+    body; the demo seeder calls it directly). Returns how many results were recomputed.
+
+    The queued flag is cleared first: a change made while this runs queues another refresh,
+    which recomputes if this one read the inputs before the change. The fingerprint is taken
+    before the inputs are read, so a change in between leaves the result marked outdated."""
+    rows = list(CoverageResult.objects.filter(org=county).order_by("cell_m"))
+    CoverageResult.objects.filter(org=county).update(queued=False)
+    fingerprint = coverage_inputs_fingerprint(county)
+    done = 0
+    for row in rows:
+        if row.fingerprint == fingerprint and row.computed_at is not None:
+            continue
+        started = time.perf_counter()
+        area = county_area_coverage(county, cell_m=row.cell_m)
+        report = coverage_report(area, suggestions=MAX_SUGGESTIONS)
+        payload = _store_payload(area, report)
+        CoverageResult.objects.filter(pk=row.pk).update(
+            fingerprint=fingerprint,
+            computed_at=timezone.now(),
+            elapsed_ms=round((time.perf_counter() - started) * 1000),
+            **payload,
+        )
+        done += 1
+    return done
+
+
+def coverage_refresh_schedule(*, county, cell_m: int | None = None) -> bool:
+    """Queue a background refresh of the county's stored results (every cell size stored so
+    far, the default and `cell_m`). One task serves any number of calls until it starts:
+    calls in one transaction, or while a refresh waits in the queue, add nothing. Returns
+    whether a task is queued by this call (once the transaction commits)."""
+    if county is None or county.level != OrgLevel.COUNTY:
+        return False
+    existing = set(CoverageResult.objects.filter(org=county).values_list("cell_m", flat=True))
+    for size in {DEFAULT_CELL_M, cell_m or DEFAULT_CELL_M} - existing:
+        CoverageResult.objects.get_or_create(org=county, cell_m=size)
+    now = timezone.now()
+    queued = (
+        CoverageResult.objects.filter(org=county)
+        .filter(Q(queued=False) | Q(requested_at__lt=now - QUEUE_TIMEOUT))
+        .update(queued=True, requested_at=now)
+    )
+    if not queued:
+        return False
+    county_id = county.pk
+
+    def enqueue():
+        from gonghui.sites.tasks import coverage_refresh_task
+
+        try:
+            coverage_refresh_task.enqueue(county_id)
+        except Exception:
+            logger.exception("coverage of county %s: could not queue a refresh", county_id)
+            CoverageResult.objects.filter(org_id=county_id).update(queued=False)
+
+    transaction.on_commit(enqueue)
+    return True
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    """The totals of an analysis as the pages show them."""
+
+    source: str
+    radius_m: float
+    open_sites: int
+    total: int
+    covered_count: int
+
+    @property
+    def share(self) -> float | None:
+        return self.covered_count / self.total if self.total else None
+
+    @property
+    def gap_count(self) -> int:
+        return self.total - self.covered_count
+
+
+@dataclass
+class CountyCoverage:
+    """The stored analysis of one county as a user sees it: the cells of the townships in
+    the user's scope (all cells for users whose scope holds the county org itself), when it
+    was computed and whether it is still current (`state`)."""
+
+    county: Org
+    counties: list[Org]  # the counties the user may analyse
+    townships: dict[int, Org]
+    whole_county: bool
+    cell_m: float
+    state: str
+    computed_at: datetime.datetime | None = None
+    elapsed_ms: int = 0
+    queued: bool = False
+    requested_at: datetime.datetime | None = None
+    layers_missing: bool = False  # no built-up area nor boundary layer: nothing to analyse
+    area: AreaSummary | None = None
+    _rows: list[tuple] = field(default_factory=list)
+    _suggestions: list[dict] = field(default_factory=list)
+    _gaps: dict | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.area is not None
+
+    @property
+    def waiting_minutes(self) -> int:
+        """How long the queued refresh has waited (0 when none is queued)."""
+        if not self.queued or self.requested_at is None:
+            return 0
+        return int((timezone.now() - self.requested_at).total_seconds() // 60)
+
+    @property
+    def current(self) -> bool:
+        return self.state == STATE_CURRENT
+
+    def label_name(self, label) -> str:
+        township = self.townships.get(label)
+        if township is None:
+            return "未划分乡镇"
+        return township.short_name or township.name
+
+    def rows(self) -> list[dict]:
+        rows = [
+            {
+                "township_id": label,
+                "name": self.label_name(label),
+                "cells": n,
+                "covered": c,
+                "gaps": n - c,
+                "share": c / n if n else 0.0,
+                "share_pct": (c / n if n else 0.0) * 100,
+            }
+            for label, n, c in self._rows
+        ]
+        return sorted(rows, key=lambda r: (r["township_id"] is None, r["share"], r["name"]))
+
+    def suggestions(self, limit: int = DEFAULT_SUGGESTIONS) -> list[dict]:
+        return [
+            {
+                **{k: v for k, v in s.items() if k != "label"},
+                "area_km2": s["cells_added"] * self.cell_area_km2,
+                "share_added_pct": s["share_added"] * 100,
+                "share_after_pct": s["share_after"] * 100,
+                "township": self.label_name(s["label"]),
+            }
+            for s in self._suggestions[:limit]
+        ]
+
+    @property
+    def cell_area_km2(self) -> float:
+        return (self.cell_m / 1000) ** 2
+
+    def geojson(self, limit: int = DEFAULT_SUGGESTIONS) -> dict:
+        """Gap cells (merged into runs) and the suggested points, for the map layers."""
+        return {
+            "gaps": self._gaps or _EMPTY,
+            "suggestions": {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {
+                            "rank": s["rank"],
+                            "cells_added": s["cells_added"],
+                            "share_added": round(s["share_added"], 4),
+                            "township": s["township"],
+                        },
+                        "geometry": {"type": "Point", "coordinates": [s["lng"], s["lat"]]},
+                    }
+                    for s in self.suggestions(limit)
+                ],
+            },
+            "radius_m": self.area.radius_m if self.area else None,
+            "cell_m": self.cell_m,
+            "share": self.area.share if self.area else None,
+            "state": self.state,
+            "computed_at": self.computed_at.isoformat() if self.computed_at else None,
+        }
+
+
+def _restricted(row, labels: set, suggestions: int, with_gaps: bool) -> tuple:
+    """(summary, rows, suggestions, gaps) of the stored cells of these labels only."""
+    cells_data = row.cells or {}
+    grid_values = cells_data.get("grid")
+    summary = row.summary
+    if not grid_values:
+        empty = AreaSummary(summary.get("source", SOURCE_NONE), summary.get("radius_m", 0), 0, 0, 0)
+        return empty, [], [], _EMPTY
+    lng0, lat0, dlng, dlat, cell_m = grid_values
+    grid = Grid(lng0=lng0, lat0=lat0, dlng=dlng, dlat=dlat, cell_m=cell_m)
+    cells: dict[Key, object] = {}
+    covered: set[Key] = set()
+    for key, entry in cells_data.get("by_label", {}).items():
+        label = _label_of(key)
+        if label not in labels:
+            continue
+        for cell in _keys(entry["covered"]):
+            cells[cell] = label
+            covered.add(cell)
+        for cell in _keys(entry["gaps"]):
+            cells[cell] = label
+    area = AreaCoverage(
+        grid=grid,
+        cells=cells,
+        covered=covered,
+        radius_m=summary["radius_m"],
+        source=summary["source"],
+        open_sites=summary["open_sites"],
+    )
+    stored = summary.get("township_suggestions", {})
+    if len(labels) == 1 and _label_key(next(iter(labels))) in stored:
+        picked = stored[_label_key(next(iter(labels)))][:suggestions]
+    else:
+        report = coverage_report(area, suggestions=suggestions)
+        picked = [_suggestion_row(s) for s in report.suggestions]
+    return (
+        AreaSummary(area.source, area.radius_m, area.open_sites, area.total, len(covered)),
+        [(label, n, c) for label, n, c in area.by_label()],
+        picked,
+        gaps_geojson(grid, area.uncovered) if with_gaps else None,
+    )
 
 
 def coverage_for(
@@ -686,14 +1013,17 @@ def coverage_for(
     county_id: int | None = None,
     cell_m: float = DEFAULT_CELL_M,
     suggestions: int = DEFAULT_SUGGESTIONS,
+    with_gaps: bool = False,
+    refresh: bool = True,
 ) -> CountyCoverage | None:
-    """The coverage analysis the user may see (None when no county is in their scope).
+    """The stored coverage analysis the user may see (None when no county is in their scope).
 
-    Open sites anywhere in the county count as covering (they are public on the workers'
-    site finder), but the cells, gaps and suggestions are those of the townships in the
-    user's sites.view scope — or of the township their scope lies in — and the whole county
-    for users whose scope holds the county org."""
-
+    Never computes the county-wide analysis in the request: it serves the stored result,
+    says whether it is current, and (with `refresh`) queues a background refresh when it is
+    outdated or missing. Open sites anywhere in the county count as covering (they are
+    public on the workers' site finder), but the cells, gaps and suggestions are those of
+    the townships in the user's sites.view scope — or of the township their scope lies in —
+    and the whole county for users whose scope holds the county org."""
     counties = coverage_counties(user)
     if not counties:
         return None
@@ -712,12 +1042,53 @@ def coverage_for(
             for pk, township in townships.items()
             if any(township.path.startswith(p) or p.startswith(township.path) for p in paths)
         }
-    area = county_area_coverage_cached(county, cell_m=cell_m).restricted(labels)
-    return CountyCoverage(
+    layers = _input_layers(county)
+    layers_missing = not any(
+        kind in (MapLayerKind.BUILT_UP_AREA, MapLayerKind.BOUNDARY) for kind, _id, _v in layers
+    )
+    stored = CoverageResult.objects.filter(org=county, cell_m=cell_m)
+    if whole:
+        stored = stored.defer("cells") if with_gaps else stored.defer("cells", "gaps")
+    else:
+        stored = stored.defer("gaps")
+    row = stored.first()
+    ready = row is not None and row.computed_at is not None
+    current = ready and row.fingerprint == coverage_inputs_fingerprint(county, layers)
+    state = STATE_CURRENT if current else STATE_STALE if ready else STATE_MISSING
+    queued = bool(row and row.queued)
+    requested_at = row.requested_at if row is not None else None
+    refresh = refresh and not (layers_missing and not ready)
+    if not current and refresh and coverage_refresh_schedule(county=county, cell_m=cell_m):
+        queued, requested_at = True, timezone.now()
+    result = CountyCoverage(
         county=county,
         counties=counties,
-        report=coverage_report(area, suggestions=suggestions),
         townships=townships,
         whole_county=whole,
-        cell_m=area.grid.cell_m if area.grid is not None else cell_m,
+        cell_m=cell_m,
+        state=state,
+        computed_at=row.computed_at if ready else None,
+        elapsed_ms=row.elapsed_ms if ready else 0,
+        queued=queued or (not current and refresh),
+        requested_at=requested_at,
+        layers_missing=layers_missing,
     )
+    if not ready:
+        return result
+    summary = row.summary
+    result.cell_m = summary.get("cell_m") or cell_m
+    if whole:
+        result.area = AreaSummary(
+            summary["source"],
+            summary["radius_m"],
+            summary["open_sites"],
+            summary["total"],
+            summary["covered"],
+        )
+        result._rows = [tuple(r) for r in summary["rows"]]
+        result._suggestions = summary["suggestions"]
+        result._gaps = row.gaps if with_gaps else None
+    else:
+        area, rows, picked, gaps = _restricted(row, labels, suggestions, with_gaps)
+        result.area, result._rows, result._suggestions, result._gaps = area, rows, picked, gaps
+    return result

@@ -299,13 +299,19 @@ class CheckIn(models.Model):
 
 class MapLayerKind(models.TextChoices):
     BOUNDARY = "boundary", "县域边界"
+    TOWNSHIP = "township", "乡镇(街道)边界"
     ROAD = "road", "道路"
     BUILT_UP_AREA = "built_up_area", "建成区"
 
 
 class MapLayer(OrgOwned):
     """One GeoJSON FeatureCollection (GCJ-02, [lng, lat]) per county org and kind; a
-    re-import replaces the data and bumps `version`."""
+    re-import replaces the data and bumps `version`.
+
+    Feature properties the offline map reads (all optional): `name` (the label of a
+    township, built-up area or road), `ref` (a road number such as G235, drawn as a shield),
+    `class` (roads: national / provincial / county / urban / street, or OpenStreetMap's
+    `highway` values; built-up areas: town / village) — see static/js/county_basemap.js."""
 
     kind = models.CharField("图层类型", max_length=20, choices=MapLayerKind.choices)
     name = models.CharField("名称", max_length=100, blank=True)
@@ -348,3 +354,57 @@ class CoverageSettings(OrgOwned):
         constraints = [
             models.UniqueConstraint(fields=["org"], name="coverage_settings_org"),
         ]
+
+
+class CoverageResult(OrgOwned):
+    """The stored coverage analysis of one county (`org`) at one grid cell size, computed in
+    the background (sites/tasks.py) whenever its inputs change and served by the coverage
+    pages as is. `fingerprint` digests the inputs it was computed from (coverage.py
+    `coverage_inputs_fingerprint`): when the current inputs digest differently, the pages
+    show the result as outdated and a refresh is queued.
+
+    `summary`: totals, per-township rows and the county-wide suggestions; `gaps`: the gap
+    cells as GeoJSON; `cells`: every analysed cell by township (for users who see only some
+    townships). `queued` is set while a refresh waits in the task queue."""
+
+    cell_m = models.PositiveIntegerField("网格大小(米)")
+    fingerprint = models.CharField(max_length=64, blank=True)
+    computed_at = models.DateTimeField("计算时间", null=True, blank=True)
+    elapsed_ms = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    gaps = models.JSONField(default=dict, blank=True)
+    cells = models.JSONField(default=dict, blank=True)
+    queued = models.BooleanField(default=False)
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "覆盖分析结果"
+        verbose_name_plural = "覆盖分析结果"
+        constraints = [
+            models.UniqueConstraint(fields=["org", "cell_m"], name="coverage_result_org_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org} · {self.cell_m} 米"
+
+
+class MapSettings(TimeStamped):
+    """The installation's map and sign settings (one row, pk 1), set by a county admin on
+    the 地图与标牌设置 page. A None field falls back to its environment variable
+    (GONGHUI_MAP_TILE_URL, GONGHUI_MAP_TILE_ATTRIBUTION, GONGHUI_PUBLIC_URL); an empty string
+    is an explicit "none" (e.g. no tiles: the offline map)."""
+
+    tile_url = models.CharField("瓦片地址模板", max_length=500, null=True, blank=True)
+    tile_attribution = models.CharField("底图版权说明", max_length=200, null=True, blank=True)
+    public_url = models.CharField("公网访问地址", max_length=200, null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "地图与标牌设置"
+        verbose_name_plural = "地图与标牌设置"
+
+    def __str__(self) -> str:
+        return "地图与标牌设置"

@@ -20,14 +20,27 @@ from django.utils import timezone
 
 from gonghui.audit.services import AuditAction, audit_record
 from gonghui.core.crypto import keyed_hash
-from gonghui.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from gonghui.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationFailed,
+)
 from gonghui.core.modules import Action
 from gonghui.core.ratelimit import hit_over_limit
 from gonghui.core.scope import org_in_scope
 from gonghui.core.text import normalise_text
 from gonghui.orgs.models import Org, OrgLevel
 from gonghui.sites import geo
+from gonghui.sites.coverage import coverage_refresh_schedule
 from gonghui.sites.hours import HoursError, hours_clean
+from gonghui.sites.mapsettings import (
+    public_url_normalise,
+    public_url_problem,
+    settings_admin_org,
+    tile_url_problem,
+)
 from gonghui.sites.models import (
     KIND_CODE_LETTERS,
     CheckIn,
@@ -37,6 +50,7 @@ from gonghui.sites.models import (
     FeedbackStatus,
     MapLayer,
     MapLayerKind,
+    MapSettings,
     ServiceSite,
     SiteCodeSequence,
     SiteFeedback,
@@ -69,10 +83,14 @@ LAYER_MAX_BYTES = 10 * 1024 * 1024
 LAYER_MAX_FEATURES = 20_000
 LAYER_GEOMETRIES = {
     MapLayerKind.BOUNDARY: {"Polygon", "MultiPolygon"},
+    MapLayerKind.TOWNSHIP: {"Polygon", "MultiPolygon"},
     MapLayerKind.BUILT_UP_AREA: {"Polygon", "MultiPolygon"},
     MapLayerKind.ROAD: {"LineString", "MultiLineString"},
 }
 RADIUS_MIN_M, RADIUS_MAX_M = 100, 10_000
+# Fields of a site the coverage analysis reads (status changes go through site_set_status).
+COVERAGE_FIELDS = {"lng", "lat", "org", "township"}
+MAP_SETTINGS_FIELDS = ("tile_url", "tile_attribution", "public_url")
 
 TOO_MANY = "提交过于频繁，请稍后再试。"
 SITE_CLOSED = "该站点已关闭，不再受理反馈。"
@@ -348,6 +366,7 @@ def site_create(
         obj=site,
         detail={"site_code": site.site_code, "kind": site.kind},
     )
+    coverage_refresh_schedule(county=county_of(site.org))
     return site
 
 
@@ -386,6 +405,7 @@ def site_update(
     changed = [f for f in SITE_EDITABLE_FIELDS if cleaned[f] != current[f]]
     if not changed:
         return site
+    before_org = site.org
     for key in changed:
         setattr(site, key, cleaned[key])
     site.version = F("version") + 1
@@ -398,6 +418,10 @@ def site_update(
         obj=site,
         detail={"changed": changed},
     )
+    if COVERAGE_FIELDS.intersection(changed):
+        counties = {county_of(before_org), county_of(site.org)}
+        for county in counties:
+            coverage_refresh_schedule(county=county)
     return site
 
 
@@ -445,6 +469,7 @@ def site_set_status(
         obj=site,
         detail={"status": [before, status], "reason": reason},
     )
+    coverage_refresh_schedule(county=county_of(site.org))
     return site
 
 
@@ -852,6 +877,8 @@ def map_layer_import(
         obj=layer,
         detail={"kind": kind, "features": layer.feature_count, "version": layer.version},
     )
+    if kind != MapLayerKind.ROAD:  # the analysis reads every other kind
+        coverage_refresh_schedule(county=county)
     return layer
 
 
@@ -889,8 +916,69 @@ def coverage_settings_set(
         obj=setting,
         detail={"radius_m": [before, radius]},
     )
+    if before != radius:
+        coverage_refresh_schedule(county=county)
     return setting
 
 
 def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- map and sign settings ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def map_settings_set(
+    *,
+    actor,
+    tile_url: str | None,
+    tile_attribution: str | None,
+    public_url: str | None,
+    version: int | None = None,
+) -> MapSettings:
+    """Store the installation's map and sign settings (county admins only). None leaves a
+    setting to its environment variable; tile_url "" means no tiles (the offline map). The
+    tile template needs {z}, {x} and {y}; the public URL must be one that workers' phones
+    can open (no localhost, private IP or intranet-only name)."""
+    org = settings_admin_org(actor) if actor is not None else None
+    if actor is not None and org is None:
+        raise PermissionDenied("只有县总工会管理员可以修改地图与标牌设置。")
+    fields: dict[str, list[str]] = {}
+    if tile_url is not None:
+        tile_url = tile_url.strip()
+        problem = tile_url_problem(tile_url)
+        if problem:
+            fields["tile_url"] = [problem]
+    if tile_attribution is not None:
+        tile_attribution = normalise_text(tile_attribution)[:200]
+    if public_url is not None:
+        public_url = public_url_normalise(public_url) or None
+    if public_url is not None:
+        problem = public_url_problem(public_url)
+        if problem:
+            fields["public_url"] = [f"{problem}。"]
+    if fields:
+        raise ValidationFailed("请检查填写的内容。", fields=fields)
+    row, created = MapSettings.objects.select_for_update().get_or_create(pk=1)
+    if not created and version is not None and version != row.version:
+        raise Conflict("地图与标牌设置已被他人修改，请刷新后重试。", code="stale_version")
+    values = {"tile_url": tile_url, "tile_attribution": tile_attribution, "public_url": public_url}
+    changed = {
+        name: [getattr(row, name), value]
+        for name, value in values.items()
+        if getattr(row, name) != value
+    }
+    if not changed and not created:
+        return row
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.updated_by = _user(actor)
+    if not created:
+        row.version = F("version") + 1
+    row.save()
+    row.refresh_from_db()
+    audit_record(
+        action=AuditAction.UPDATED, user=actor, org=org, obj=row, detail={"changed": changed}
+    )
+    return row

@@ -25,6 +25,7 @@ urlpatterns = [
     path("coverage/", views_map.coverage_page, name="coverage"),
     path("coverage/data/", views_map.coverage_data, name="coverage_data"),
     path("layers/", views_map.map_layers_page, name="layers"),
+    path("map/settings/", views_map.map_settings_page, name="map_settings"),
     path("layers/<int:county_pk>/upload/", views_map.map_layer_upload, name="layer_upload"),
     path("layers/<int:county_pk>/radius/", views_map.coverage_radius_set, name="coverage_radius"),
     path("stats/", views_stats.site_stats, name="stats"),

@@ -6,7 +6,6 @@ Views parse input, call one service or selector, render."""
 from urllib.parse import urlencode
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -23,7 +22,7 @@ from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, masked_form_data, posted_org_or_404
-from gonghui.sites import selectors, services
+from gonghui.sites import mapsettings, selectors, services
 from gonghui.sites.forms import PhotoForm, SiteForm, StatusForm
 from gonghui.sites.hours import hours_day_text, hours_week_text
 from gonghui.sites.models import (
@@ -38,8 +37,6 @@ from gonghui.sites.models import (
 
 MODULE = "sites"
 FILTER_KEYS = ("q", "kind", "status", "facility", "township", "open_now")
-# The public page of a site (the portal app serves it); its QR code and sign point here.
-PUBLIC_SITE_PATH = "/portal/sites/{code}/"
 FEEDBACK_ON_DETAIL = 5
 
 
@@ -66,19 +63,24 @@ def _sites(request, filters: dict, action: str = Action.VIEW):
     )
 
 
-def public_site_url(request, site) -> str:
-    return request.build_absolute_uri(PUBLIC_SITE_PATH.format(code=site.site_code))
+def public_site_url(site, config: mapsettings.MapConfig) -> str:
+    """The site's public page (the portal serves it) at the configured public address, which
+    its QR code encodes — never the address this page was opened at (a staff member on the
+    intranet or on the server itself would print codes no worker's phone can open). ""
+    while no usable public address is set."""
+    if config.public_problem:
+        return ""
+    return config.public_url + reverse("portal:site", args=[site.site_code])
 
 
-def _qr_svg(request, site, scale: int) -> str:
-    return segno.make_qr(public_site_url(request, site), error="m").svg_inline(
-        scale=scale, title=f"{site.name} {site.site_code}"
+def _qr_svg(url: str, site, scale: int) -> str:
+    """The QR code as inline SVG with a viewBox and no fixed size, so that the page's CSS
+    scales the whole code (quiet zone included) instead of cropping it."""
+    if not url:
+        return ""
+    return segno.make_qr(url, error="m").svg_inline(
+        scale=scale, title=f"{site.name} {site.site_code}", omitsize=True
     )
-
-
-def map_tile_url() -> str:
-    """The configured tile source (Gaode/Tianditu URL template); "" on an offline intranet."""
-    return settings.MAP_TILE_URL
 
 
 # --- list ---------------------------------------------------------------------------------
@@ -130,8 +132,7 @@ def _detail_context(request, site, **extra) -> dict:
         "standards_total": len(Standard.values),
         "is_open_now": selectors.site_is_open_now(site),
         "phone_masked": mask_phone(site.contact_phone),
-        "public_url": public_site_url(request, site),
-        "qr_svg": _qr_svg(request, site, scale=4),
+        **_qr_context(request, site, scale=4),
         "feedback": selectors.feedback_list(request.user, site=site)[:FEEDBACK_ON_DETAIL],
         "can_edit": org_in_scope(request.user, MODULE, Action.EDIT, site.org),
         "can_unmask": org_in_scope(request.user, MODULE, Action.VIEW_SENSITIVE, site.org),
@@ -177,11 +178,24 @@ def site_sign(request, pk):
         "sites/site_sign.html",
         {
             "s": site,
-            "qr_svg": _qr_svg(request, site, scale=10),
-            "public_url": public_site_url(request, site),
+            **_qr_context(request, site, scale=10),
             "hours_text": "24 小时开放" if site.is_24h else hours_week_text(site.opening_hours),
         },
     )
+
+
+def _qr_context(request, site, *, scale: int) -> dict:
+    """The QR code of the site's public page, or why there is none (the public address is
+    unset or one that phones cannot open) and who can fix it."""
+    config = mapsettings.map_config()
+    url = public_site_url(site, config)
+    return {
+        "public_url": url,
+        "qr_svg": _qr_svg(url, site, scale),
+        "public_problem": config.public_problem,
+        "public_example": mapsettings.PUBLIC_URL_EXAMPLE,
+        "can_open_settings": can(request.user, MODULE, Action.EDIT),
+    }
 
 
 @login_required
@@ -203,11 +217,14 @@ def site_photo(request, pk, photo_pk):
 
 
 def _map_context(request, org) -> dict:
-    """The click map's data: the county boundary (GeoJSON, GCJ-02) and the tile source."""
+    """The click map's data: the county boundary (GeoJSON, GCJ-02, to frame the map), and
+    the base map — the county's layers with their names, or the tile source."""
     county = selectors.county_of(org) if org is not None else None
+    basemap = mapsettings.basemap_config(county)
     return {
         "map_boundary": selectors.county_boundary(county),
-        "map_tile_url": map_tile_url(),
+        "map_tile_url": basemap["tile_url"],
+        "map_basemap": basemap,
     }
 
 
@@ -224,6 +241,7 @@ def _township(form, townships):
 
 
 @login_required
+@mapsettings.allow_tiles
 def site_create(request):
     _require(request, Action.EDIT)
     if request.method == "POST":
@@ -254,6 +272,7 @@ def site_create(request):
 
 
 @login_required
+@mapsettings.allow_tiles
 def site_edit(request, pk):
     _require(request, Action.EDIT)
     site = selectors.site_get(request.user, pk, Action.EDIT)

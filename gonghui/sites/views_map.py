@@ -19,8 +19,15 @@ from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Org
-from gonghui.sites import coverage, selectors, services
-from gonghui.sites.forms_map import CoverageRadiusForm, MapLayerUploadForm
+from gonghui.sites import coverage, mapsettings, selectors, services
+from gonghui.sites.forms_map import (
+    TILE_ENV,
+    TILE_OFFLINE,
+    TILE_ONLINE,
+    CoverageRadiusForm,
+    MapLayerUploadForm,
+    MapSettingsForm,
+)
 from gonghui.sites.models import (
     WEEKDAYS,
     CoverageSettings,
@@ -86,35 +93,13 @@ def _hours_today(site, today: datetime.date) -> str:
     return "今日 " + "，".join(f"{start}-{end}" for start, end in ranges)
 
 
-def _tile_config() -> dict:
-    return {
-        "tile_url": settings.MAP_TILE_URL,
-        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-    }
-
-
-def _layer_urls(county) -> dict:
-    if county is None:
-        return {}
-    return {
-        layer.kind: {
-            "url": f"{reverse('sites:map_layer', args=[layer.kind])}?county={county.pk}"
-            f"&v={layer.version}",
-            "label": layer.get_kind_display(),
-            "bbox": layer.bbox,
-        }
-        for layer in selectors.map_layers(county)
-    }
-
-
 def _map_config(request, county, *, mode: str, extra: dict | None = None) -> dict:
     county_query = f"?county={county.pk}" if county is not None else ""
     return {
         "mode": mode,
         "data_url": reverse("sites:map_data"),
         "coverage_url": reverse("sites:coverage_data") + county_query,
-        "layers": _layer_urls(county),
-        **_tile_config(),
+        **mapsettings.basemap_config(county),
         "kinds": {
             code: {"label": label, "glyph": KIND_STYLE[code][0], "colour": KIND_STYLE[code][1]}
             for code, label in SiteKind.choices
@@ -128,6 +113,7 @@ def _map_config(request, county, *, mode: str, extra: dict | None = None) -> dic
 
 
 @login_required
+@mapsettings.allow_tiles
 def site_map(request):
     """Clustered markers of the sites in scope, filters, the county's layers and a list."""
     _require(request, Action.VIEW)
@@ -149,6 +135,7 @@ def site_map(request):
             ],
             "map_config": _map_config(request, county, mode="map"),
             "can_manage_layers": bool(coverage.coverage_counties(request.user, Action.EDIT)),
+            "can_open_settings": can(request.user, MODULE, Action.EDIT),
         },
     )
 
@@ -233,41 +220,45 @@ def map_layer_data(request, kind: str):
 # --- coverage analysis ----------------------------------------------------------------------
 
 
-def _coverage(request):
-    county_id = _int(request.GET.get("county"))
-    cell_m = _int(request.GET.get("cell"), coverage.DEFAULT_CELL_M)
-    limit = min(_int(request.GET.get("n"), coverage.DEFAULT_SUGGESTIONS), coverage.MAX_SUGGESTIONS)
+def _coverage(request, **kwargs):
     return coverage.coverage_for(
-        request.user, county_id=county_id, cell_m=cell_m, suggestions=limit
+        request.user,
+        county_id=_int(request.GET.get("county")),
+        cell_m=_int(request.GET.get("cell"), coverage.DEFAULT_CELL_M),
+        suggestions=_suggestion_limit(request),
+        **kwargs,
     )
 
 
+def _suggestion_limit(request) -> int:
+    return min(_int(request.GET.get("n"), coverage.DEFAULT_SUGGESTIONS), coverage.MAX_SUGGESTIONS)
+
+
 @login_required
+@mapsettings.allow_tiles
 def coverage_page(request):
-    """Covered share overall and per township, the gaps on the map, suggested new sites."""
+    """The stored analysis: covered share overall and per township, the gaps on the map,
+    suggested new sites; when it was computed, and whether a refresh is under way."""
     _require(request, Action.VIEW)
     result = _coverage(request)
     county = result.county if result is not None else None
+    area = result.area if result is not None else None
     query = request.GET.copy()
     extra = {"coverage_url": reverse("sites:coverage_data") + "?" + query.urlencode()}
+    query["status"] = "1"
+    limit = _suggestion_limit(request)
     return render(
         request,
         "sites/coverage.html",
         {
             "result": result,
-            "area": result.area if result is not None else None,
-            "rows": result.rows() if result is not None else [],
-            "suggestions": result.suggestions() if result is not None else [],
-            "source_label": coverage.SOURCE_LABELS.get(result.area.source, "")
-            if result is not None
-            else "",
-            "share_pct": result.area.share * 100
-            if result is not None and result.area.share is not None
-            else None,
-            "gap_cells": len(result.area.uncovered) if result is not None else 0,
-            "gap_km2": len(result.area.uncovered) * result.cell_area_km2
-            if result is not None
-            else 0,
+            "area": area,
+            "rows": result.rows() if area is not None else [],
+            "suggestions": result.suggestions(limit) if area is not None else [],
+            "source_label": coverage.SOURCE_LABELS.get(area.source, "") if area else "",
+            "share_pct": area.share * 100 if area is not None and area.share is not None else None,
+            "gap_km2": area.gap_count * result.cell_area_km2 if area is not None else 0,
+            "status_url": reverse("sites:coverage_data") + "?" + query.urlencode(),
             "cell_sizes": coverage.CELL_SIZES_M,
             "cell_selected": _int(request.GET.get("cell"), coverage.DEFAULT_CELL_M),
             "map_config": _map_config(
@@ -282,13 +273,32 @@ def coverage_page(request):
 
 @login_required
 def coverage_data(request):
-    """The gap cells and suggested points as GeoJSON (the map's coverage layer)."""
+    """The gap cells and suggested points as GeoJSON (the map's coverage layer), or with
+    ?status=1 only whether the stored result is current (the page polls it)."""
     _require(request, Action.VIEW)
-    result = _coverage(request)
+    if request.GET.get("status"):
+        result = coverage.coverage_for(
+            request.user,
+            county_id=_int(request.GET.get("county")),
+            cell_m=_int(request.GET.get("cell"), coverage.DEFAULT_CELL_M),
+            suggestions=0,
+        )
+        if result is None:
+            return JsonResponse({"state": None})
+        return JsonResponse(
+            {
+                "state": result.state,
+                "queued": result.queued,
+                "computed_at": result.computed_at.isoformat() if result.computed_at else None,
+            }
+        )
+    result = _coverage(request, with_gaps=True)
     if result is None:
         empty = {"type": "FeatureCollection", "features": []}
-        return JsonResponse({"gaps": empty, "suggestions": empty, "share": None})
-    return JsonResponse(result.geojson(), json_dumps_params={"ensure_ascii": False})
+        return JsonResponse({"gaps": empty, "suggestions": empty, "share": None, "state": None})
+    return JsonResponse(
+        result.geojson(_suggestion_limit(request)), json_dumps_params={"ensure_ascii": False}
+    )
 
 
 # --- map layers and the coverage radius (county admins) ---------------------------------------
@@ -391,3 +401,83 @@ def coverage_radius_set(request, county_pk: int):
     context = _layers_context(request, radius_forms={org.pk: form})
     context["failed_form"] = form if not context["panels"] else None
     return render(request, "sites/map_layers.html", context)
+
+
+# --- map and sign settings (county admins) -----------------------------------------------------
+
+
+def _tile_label(tile_url: str) -> str:
+    return f"在线瓦片 {tile_url}" if tile_url else "离线地图"
+
+
+def _settings_form(config: mapsettings.MapConfig, data=None) -> MapSettingsForm:
+    row = config.row
+    if row is None or row.tile_url is None:
+        mode = TILE_ENV
+    else:
+        mode = TILE_ONLINE if row.tile_url else TILE_OFFLINE
+    return MapSettingsForm(
+        data,
+        env_tile_label=_tile_label(settings.MAP_TILE_URL),
+        initial={
+            "tile_mode": mode,
+            "tile_url": config.tile_url,
+            "tile_attribution": config.tile_attribution,
+            "public_url": row.public_url if row is not None and row.public_url else "",
+            "version": row.version if row is not None else None,
+        },
+    )
+
+
+def _settings_context(request, form=None) -> dict:
+    config = mapsettings.map_config()
+    county, _counties = _county(request)
+    return {
+        "config": config,
+        "form": form or _settings_form(config),
+        "can_change": mapsettings.settings_admin_org(request.user) is not None,
+        "tile_label": _tile_label(config.tile_url),
+        "tile_source_label": mapsettings.SOURCE_LABELS[config.tile_source],
+        "public_source_label": mapsettings.SOURCE_LABELS[config.public_source],
+        "env_public_url": settings.PUBLIC_URL,
+        "gaode": {"url": mapsettings.GAODE_TILE_URL, "attribution": mapsettings.GAODE_ATTRIBUTION},
+        "preview_config": {
+            "layers": mapsettings.basemap_config(county)["layers"],
+            "tile_subdomains": mapsettings.TILE_SUBDOMAINS,
+        },
+    }
+
+
+@login_required
+@mapsettings.allow_tiles(any_https=True)
+def map_settings_page(request):
+    """The base map of the staff maps (offline, or a GCJ-02 tile server such as Gaode) and
+    the public address that site QR codes point at. Everyone who manages sites sees what is
+    in force; county admins change it (audited)."""
+    _require(request, Action.EDIT)
+    if request.method != "POST":
+        return render(request, "sites/map_settings.html", _settings_context(request))
+    config = mapsettings.map_config()
+    form = _settings_form(config, request.POST)
+    if mapsettings.settings_admin_org(request.user) is None:
+        form.is_valid()
+        form.add_error(None, "只有县总工会管理员可以修改地图与标牌设置。")
+    elif request.POST.get("reset"):
+        try:
+            services.map_settings_set(
+                actor=request.user, tile_url=None, tile_attribution=None, public_url=None
+            )
+        except ServiceError as exc:
+            form_apply_error(request, form, exc)
+        else:
+            messages.success(request, "已恢复为服务器部署时的配置。")
+            return redirect("sites:map_settings")
+    elif form.is_valid():
+        try:
+            services.map_settings_set(actor=request.user, **form.service_values())
+        except ServiceError as exc:
+            form_apply_error(request, form, exc)
+        else:
+            messages.success(request, "地图与标牌设置已保存。")
+            return redirect("sites:map_settings")
+    return render(request, "sites/map_settings.html", _settings_context(request, form))

@@ -45,7 +45,7 @@ def site_stats(request):
     _require(request, Action.VIEW)
     data = stats.site_stats(request.user, Action.VIEW)
     result = coverage.coverage_for(request.user, suggestions=0)
-    share = result.area.share if result is not None else None
+    share = result.area.share if result is not None and result.area is not None else None
     return render(
         request,
         "sites/stats.html",

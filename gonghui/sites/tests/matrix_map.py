@@ -5,12 +5,17 @@ sits at township A, so for the two writes `own` is township A itself: in scope, 
 service refuses it as not a county (the page answers 200 with the error and stores
 nothing); `sibling` (township B) and `parent` (the county) are out of scope: 404. The
 successful writes by a county admin are tested in test_map_views.py.
+
+The map and sign settings are the installation's (one row): every role with sites.edit opens
+the page; saving needs the county admin role held at a county federation or above, so the
+roles under test (all at township A) get the page back with the refusal and nothing stored
+(test_map_views.py tests both the refusal and a county admin's save).
 """
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gonghui.core.testing.matrix import Endpoint, Targets, json_text, xlsx_text
-from gonghui.sites.models import CoverageSettings, MapLayer
+from gonghui.sites.models import CoverageSettings, MapLayer, MapSettings
 from gonghui.sites.tests.matrix import _sites
 
 _BOUNDARY = (
@@ -24,6 +29,10 @@ def _orgs(tree, actor):
 
 def _layer_state(org):
     return list(MapLayer.objects.filter(org=org).values_list("kind", "version"))
+
+
+def _settings_state(target):
+    return list(MapSettings.objects.values_list("tile_url", "public_url", "version"))
 
 
 def _radius_state(org):
@@ -91,6 +100,31 @@ ENDPOINTS = [
         _orgs,
         data=lambda org: {"radius_m": "800"},
         snapshot=_radius_state,
+    ),
+    Endpoint(
+        "sites.map_settings",
+        "GET",
+        "sites",
+        "edit",
+        lambda t: "/sites/map/settings/",
+        _sites,
+        scoped=False,
+    ),
+    Endpoint(
+        "sites.map_settings_save",
+        "POST",
+        "sites",
+        "edit",
+        lambda t: "/sites/map/settings/",
+        _sites,
+        data=lambda t: {
+            "tile_mode": "tiles",
+            "tile_url": "https://tiles.example.gov.cn/{z}/{x}/{y}.png",
+            "tile_attribution": "矩阵底图",
+            "public_url": "https://gonghui.qinghe.gov.cn",
+        },
+        snapshot=_settings_state,
+        scoped=False,
     ),
     Endpoint(
         "sites.stats",

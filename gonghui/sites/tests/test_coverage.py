@@ -1,10 +1,12 @@
 """Coverage analysis on a hand-built grid with known gaps (pure functions), then through the
-database (site status, township labels, the user's scope)."""
+database (site status, township labels, the user's scope), then the stored results: which
+changes queue a background refresh, and what the pages are told while it runs."""
 
 import math
 import random
 
 import pytest
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -272,13 +274,16 @@ def test_a_township_user_sees_the_cells_of_their_township_and_the_county_admin_a
     township_staff = make_user("cov_township", "township_staff", tree.a)
     county_admin = make_user("cov_admin", "county_admin", tree.county)
 
+    coverage.coverage_refresh_schedule(county=tree.county)
+    coverage.coverage_refresh_run(tree.county)
+
     # When each asks for the coverage
     mine = coverage.coverage_for(township_staff, cell_m=100)
     whole = coverage.coverage_for(county_admin, cell_m=100)
 
     # Then township A's staff see A's 20 cells (9 covered), the county admin all 40 per township
     assert not mine.whole_county
-    assert (mine.area.total, len(mine.area.covered)) == (20, 9)
+    assert (mine.area.total, mine.area.covered_count) == (20, 9)
     assert [(r["name"], r["cells"], r["covered"]) for r in mine.rows()] == [(tree.a.name, 20, 9)]
     assert whole.whole_county
     assert sorted((r["name"], r["cells"], r["covered"]) for r in whole.rows()) == sorted(
@@ -309,13 +314,230 @@ def test_no_layers_means_nothing_to_analyse(tree):
     assert area.total == 0 and area.share is None
 
 
-@pytest.mark.django_db
-def test_the_cached_analysis_follows_a_status_change(tree):
-    from gonghui.sites.services import site_set_status
+# --- township boundaries label the cells ------------------------------------------------------
 
+
+def test_township_boundaries_label_cells_before_the_nearest_site():
+    # Given the block split by two township polygons at the border of columns 3 and 4, and
+    # label sites that would give every cell to the east township
+    ring, bbox = _block(4, 10)
+    grid = coverage.Grid.over(bbox, CELL)
+    border = grid.lng0 + 4 * grid.dlng
+    west = [[LNG0 - 0.01, LAT0 - 0.01], [border, LAT0 - 0.01], [border, LAT0 + 0.01],
+            [LNG0 - 0.01, LAT0 + 0.01], [LNG0 - 0.01, LAT0 - 0.01]]  # fmt: skip
+    east = [[border, LAT0 - 0.01], [LNG0 + 0.05, LAT0 - 0.01], [LNG0 + 0.05, LAT0 + 0.01],
+            [border, LAT0 + 0.01], [border, LAT0 - 0.01]]  # fmt: skip
+
+    # When the area is analysed with the township polygons
+    area = coverage.analyse_area(
+        polygons=[([ring], None)],
+        bbox=bbox,
+        open_sites=[],
+        radius_m=150.0,
+        cell_m=CELL,
+        label_sites=[(*_centre(bbox, 1, 9), "east")],
+        label_polygons=[([west], "west"), ([east], "east")],
+    )
+
+    # Then columns 0–3 belong to the west township, 4–9 to the east one
+    assert area.by_label() == [("west", 16, 0), ("east", 24, 0)]
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10_000))
+def test_polygon_labels_equal_a_point_in_polygon_scan(seed):
+    # Given a random star-shaped polygon with a hole and the cells of a 30 × 30 grid around it
+    rng = random.Random(seed)
+    n = rng.randint(5, 40)
+    outer = [
+        [LNG0 + 0.02 + rng.uniform(0.004, 0.015) * math.cos(2 * math.pi * i / n),
+         LAT0 + 0.02 + rng.uniform(0.004, 0.015) * math.sin(2 * math.pi * i / n)]
+        for i in range(n)
+    ]  # fmt: skip
+    hole = [[LNG0 + 0.019, LAT0 + 0.019], [LNG0 + 0.021, LAT0 + 0.019],
+            [LNG0 + 0.021, LAT0 + 0.021], [LNG0 + 0.019, LAT0 + 0.021]]  # fmt: skip
+    rings = [[*outer, outer[0]], [*hole, hole[0]]]
+    grid = coverage.Grid.over((LNG0, LAT0, LNG0 + 0.04, LAT0 + 0.04), 150.0)
+    keys = [(r, c) for r in range(30) for c in range(30)]
+
+    # When the cells are labelled by the polygon
+    found = coverage.polygon_labels(grid, keys, [(rings, "p")])
+
+    # Then exactly the cells whose centre a point-in-polygon test puts inside are labelled
+    assert set(found) == {k for k in keys if geo.point_in_polygon(*grid.centre(k), rings)}
+
+
+# --- the stored results and their background refresh ------------------------------------------
+
+
+@pytest.fixture
+def queue(settings):
+    """The task backend as a list of what was queued (nothing runs)."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    return default_task_backend
+
+
+def _queued(queue):
+    return [(r.task.name, r.args) for r in queue.results]
+
+
+def _stored_county(tree):
+    """The 4 × 10 block, radius 150 m, one open site at (1, 1); the stored result current."""
     bbox = _county_block(tree)
     lng, lat = _centre(bbox, 1, 1)
     site = build_site(org=tree.a1, lng=round(lng, 6), lat=round(lat, 6))
-    assert len(coverage.county_area_coverage_cached(tree.county, cell_m=100).covered) == 9
-    site_set_status(actor=None, site=site, status=SiteStatus.SUSPENDED, reason="装修")
-    assert len(coverage.county_area_coverage_cached(tree.county, cell_m=100).covered) == 0
+    coverage.coverage_refresh_schedule(county=tree.county)
+    coverage.coverage_refresh_run(tree.county)
+    return bbox, site
+
+
+@pytest.mark.django_db
+def test_a_status_change_queues_a_refresh_and_the_old_result_is_shown_as_outdated(
+    tree, queue, django_capture_on_commit_callbacks
+):
+    from gonghui.sites.services import site_set_status
+    from gonghui.sites.tasks import coverage_refresh_task
+
+    # Given the county's stored result: 9 of 40 cells covered, current
+    _bbox, site = _stored_county(tree)
+    admin = make_user("cov_admin", "county_admin", tree.county)
+    before = coverage.coverage_for(admin, cell_m=100)
+    assert (before.state, before.area.covered_count) == (coverage.STATE_CURRENT, 9)
+
+    # When the only site is suspended
+    with django_capture_on_commit_callbacks(execute=True):
+        site_set_status(actor=None, site=site, status=SiteStatus.SUSPENDED, reason="装修")
+
+    # Then one refresh of the county is queued, and until it runs the page gets the old
+    # figures marked as outdated, never as current
+    assert _queued(queue) == [("coverage_refresh_task", [tree.county.pk])]
+    during = coverage.coverage_for(admin, cell_m=100)
+    assert (during.state, during.area.covered_count, during.queued) == (
+        coverage.STATE_STALE, 9, True,
+    )  # fmt: skip
+    # and once the task has run, the result is current again with nothing covered
+    coverage_refresh_task.call(tree.county.pk)
+    after = coverage.coverage_for(admin, cell_m=100)
+    assert (after.state, after.area.covered_count, after.queued) == (
+        coverage.STATE_CURRENT, 0, False,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    ["create", "move", "reopen", "close", "radius", "built_up", "township_layer"],
+)
+def test_every_change_the_analysis_reads_queues_a_refresh(
+    tree, queue, django_capture_on_commit_callbacks, change
+):
+    from gonghui.sites import services
+
+    bbox, site = _stored_county(tree)
+    if change == "reopen":
+        services.site_set_status(actor=None, site=site, status=SiteStatus.CLOSED, reason="撤并")
+        coverage.coverage_refresh_run(tree.county)
+        site.refresh_from_db()
+    ring, _ = _block(2, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "create":
+            build_site(org=tree.a1, lng=round(_centre(bbox, 2, 7)[0], 6), lat=LAT0 + 0.0001)
+        elif change == "move":
+            lng, lat = _centre(bbox, 2, 8)
+            services.site_update(
+                actor=None, site=site, version=site.version, lng=round(lng, 6), lat=round(lat, 6)
+            )
+        elif change == "reopen":
+            services.site_set_status(actor=None, site=site, status=SiteStatus.OPEN)
+        elif change == "close":
+            services.site_set_status(actor=None, site=site, status=SiteStatus.CLOSED, reason="撤并")
+        elif change == "radius":
+            services.coverage_settings_set(actor=None, county=tree.county, radius_m=300)
+        elif change == "built_up":
+            map_layer_import(
+                actor=None, county=tree.county, kind=MapLayerKind.BUILT_UP_AREA,
+                geojson={"type": "Polygon", "coordinates": [ring]},
+            )  # fmt: skip
+        else:
+            map_layer_import(
+                actor=None, county=tree.county, kind=MapLayerKind.TOWNSHIP,
+                geojson={"type": "Feature", "properties": {"name": tree.a.name},
+                         "geometry": {"type": "Polygon", "coordinates": [ring]}},
+            )  # fmt: skip
+
+    assert _queued(queue) == [("coverage_refresh_task", [tree.county.pk])]
+    assert coverage.coverage_for(make_user("u", "county_admin", tree.county)).state == "stale"
+
+
+@pytest.mark.django_db
+def test_changes_the_analysis_does_not_read_queue_nothing(
+    tree, queue, django_capture_on_commit_callbacks
+):
+    from gonghui.sites import services
+
+    _bbox, site = _stored_county(tree)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.site_update(actor=None, site=site, version=site.version, name="改名的站点")
+        services.map_layer_import(
+            actor=None, county=tree.county, kind=MapLayerKind.ROAD,
+            geojson={"type": "LineString", "coordinates": [[LNG0, LAT0], [LNG0 + 0.01, LAT0]]},
+        )  # fmt: skip
+    assert _queued(queue) == []
+    admin = make_user("cov_admin", "county_admin", tree.county)
+    assert coverage.coverage_for(admin).state == coverage.STATE_CURRENT
+
+
+@pytest.mark.django_db
+def test_many_changes_in_one_transaction_or_while_queued_queue_one_task(
+    tree, queue, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    bbox, _site = _stored_county(tree)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for col in range(3, 9):
+            lng, lat = _centre(bbox, 2, col)
+            build_site(org=tree.a1, lng=round(lng, 6), lat=round(lat, 6))
+    with django_capture_on_commit_callbacks(execute=True):
+        lng, lat = _centre(bbox, 0, 9)
+        build_site(org=tree.a1, lng=round(lng, 6), lat=round(lat, 6))
+    assert _queued(queue) == [("coverage_refresh_task", [tree.county.pk])]
+
+
+@pytest.mark.django_db
+def test_a_refresh_that_never_ran_is_queued_again_after_the_timeout(
+    tree, queue, django_capture_on_commit_callbacks
+):
+    from gonghui.sites.models import CoverageResult
+
+    bbox, _site = _stored_county(tree)
+    with django_capture_on_commit_callbacks(execute=True):
+        build_site(org=tree.a1, lng=round(_centre(bbox, 2, 7)[0], 6), lat=LAT0 + 0.0001)
+    # Given the queued refresh is lost (no worker ran it)
+    CoverageResult.objects.update(requested_at=timezone.now() - coverage.QUEUE_TIMEOUT * 2)
+    # When a page finds the result outdated
+    admin = make_user("cov_admin", "county_admin", tree.county)
+    with django_capture_on_commit_callbacks(execute=True):
+        seen = coverage.coverage_for(admin)
+    # Then the refresh is queued again, and the page says it is queued
+    assert len(queue.results) == 2
+    assert (seen.state, seen.queued) == (coverage.STATE_STALE, True)
+
+
+@pytest.mark.django_db
+def test_a_missing_result_is_queued_and_reported_as_being_computed(
+    tree, queue, django_capture_on_commit_callbacks
+):
+    _county_block(tree)
+    admin = make_user("cov_admin", "county_admin", tree.county)
+    with django_capture_on_commit_callbacks(execute=True):
+        seen = coverage.coverage_for(admin, cell_m=200)
+    assert (seen.state, seen.area, seen.queued) == (coverage.STATE_MISSING, None, True)
+    assert _queued(queue) == [("coverage_refresh_task", [tree.county.pk])]
+    # and the task computes every cell size asked for (the default and 200 m)
+    assert coverage.coverage_refresh_run(tree.county) == 2
+    assert coverage.coverage_refresh_run(tree.county) == 0  # nothing changed since
+    assert coverage.coverage_for(admin, cell_m=200).state == coverage.STATE_CURRENT

@@ -11,6 +11,7 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from gonghui.audit.models import AuditAction, AuditEvent
+from gonghui.sites import coverage
 from gonghui.sites.models import CheckIn, CoverageSettings, MapLayer, MapLayerKind, SiteStatus
 from gonghui.sites.services import (
     feedback_answer,
@@ -250,6 +251,8 @@ def test_coverage_page_shows_share_townships_suggestions_and_the_gap_layer(login
         actor=None, county=tree.county, kind=MapLayerKind.BUILT_UP_AREA, geojson=BUILT_UP
     )
     build_site(org=tree.a1, lng=119.72, lat=29.10)
+    coverage.coverage_refresh_schedule(county=tree.county)
+    coverage.coverage_refresh_run(tree.county)
     client = login(users.county_admin)
 
     page = client.get("/sites/coverage/")
@@ -351,3 +354,289 @@ def test_stats_export_is_an_audited_workbook_of_the_scope(login, users, tree):
 
 def test_stats_export_needs_the_export_grant(login, users):
     assert login(users.social_worker).get("/sites/stats/export/").status_code == 404
+
+
+# --- the stored coverage analysis -------------------------------------------------------------
+
+
+def _stored_coverage(tree):
+    map_layer_import(
+        actor=None, county=tree.county, kind=MapLayerKind.BUILT_UP_AREA, geojson=BUILT_UP
+    )
+    site = build_site(org=tree.a1, lng=119.72, lat=29.10)
+    coverage.coverage_refresh_schedule(county=tree.county)
+    coverage.coverage_refresh_run(tree.county)
+    return site
+
+
+def _no_analysis(*args, **kwargs):
+    raise AssertionError("the request computed the analysis")
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("who", ["county_admin", "township_staff"])
+def test_coverage_pages_serve_the_stored_result_with_a_bounded_query_count(
+    login, users, tree, monkeypatch, who
+):
+    # Given a stored, current result
+    _stored_coverage(tree)
+    client = login(getattr(users, who))
+    monkeypatch.setattr(coverage, "county_area_coverage", _no_analysis)
+    client.get("/sites/coverage/")  # the session settles
+
+    # When the page and its map data are opened
+    page = client.get("/sites/coverage/")
+    data = client.get("/sites/coverage/data/?n=3").json()
+
+    # Then they show the stored figures, when they were computed and that they are current
+    body = page.content.decode()
+    assert "分析结果计算于" in body and "是当前站点和图层的结果" in body
+    assert "结果可能已过时" not in body
+    assert page.context["area"].total > 0
+    assert data["state"] == "current" and data["gaps"]["features"]
+    # in a bounded number of queries that does not grow with the county's sites
+    counts = [_queries(client, "/sites/coverage/"), _queries(client, "/sites/coverage/data/")]
+    monkeypatch.undo()
+    for n in range(12):
+        build_site(org=tree.b1 if n % 2 else tree.a1, lng=119.716 + n * 0.001, lat=29.1)
+    coverage.coverage_refresh_run(tree.county)
+    monkeypatch.setattr(coverage, "county_area_coverage", _no_analysis)
+    assert [_queries(client, "/sites/coverage/"), _queries(client, "/sites/coverage/data/")] == (
+        counts
+    )
+    assert counts[0] <= 35 and counts[1] <= 20, counts
+
+
+def test_an_outdated_result_is_shown_as_outdated_while_it_is_recomputed(login, users, tree):
+    from gonghui.sites.services import site_set_status
+
+    site = _stored_coverage(tree)
+    site_set_status(actor=None, site=site, status=SiteStatus.CLOSED, reason="撤并")
+    client = login(users.county_admin)
+
+    body = client.get("/sites/coverage/").content.decode()
+    status = client.get("/sites/coverage/data/?status=1").json()
+
+    assert "结果可能已过时" in body and "正在后台重新计算" in body
+    assert "是当前站点和图层的结果" not in body
+    assert status["state"] == "stale" and status["queued"] is True
+    stats = client.get("/sites/stats/").content.decode()
+    assert "正在后台更新" in stats
+
+
+def test_a_coverage_page_with_no_result_yet_says_it_is_being_computed(login, users, tree):
+    map_layer_import(
+        actor=None, county=tree.county, kind=MapLayerKind.BUILT_UP_AREA, geojson=BUILT_UP
+    )
+    client = login(users.county_admin)
+    body = client.get("/sites/coverage/?cell=200").content.decode()
+    assert "正在计算覆盖分析" in body
+    assert client.get("/sites/coverage/data/?status=1&cell=200").json()["state"] == "missing"
+
+
+# --- map and sign settings ------------------------------------------------------------------------
+
+GAODE = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
+
+
+def _map_config(client):
+    body = client.get("/sites/map/").content.decode()
+    return json.loads(re.search(r'id="site-map-config"[^>]*>(.*?)</script>', body).group(1))
+
+
+def test_the_settings_page_shows_the_offline_map_and_the_missing_public_url(login, users):
+    body = login(users.county_admin).get("/sites/map/settings/").content.decode()
+    assert "离线地图" in body and "部署配置" in body
+    assert "尚未设置公网访问地址" in body
+    assert 'name="tile_url"' in body and "填入高德地图" in body and "测试瓦片地址" in body
+
+
+def test_a_county_admin_chooses_gaode_tiles_and_a_public_url_audited(login, users, tree):
+    from gonghui.sites.models import MapSettings
+
+    client = login(users.county_admin)
+    response = client.post(
+        "/sites/map/settings/",
+        {
+            "tile_mode": "tiles",
+            "tile_url": GAODE,
+            "tile_attribution": "© 高德地图",
+            "public_url": "https://gonghui.qinghe.gov.cn/",
+        },
+    )
+
+    assert response.status_code == 302
+    row = MapSettings.objects.get()
+    assert (row.tile_url, row.tile_attribution, row.public_url) == (
+        GAODE, "© 高德地图", "https://gonghui.qinghe.gov.cn",
+    )  # fmt: skip
+    event = AuditEvent.objects.get(action=AuditAction.UPDATED, object_type="sites.MapSettings")
+    assert (event.user, event.org) == (users.county_admin, tree.county)
+    assert event.detail["changed"]["tile_url"] == [None, GAODE]
+    # and the staff maps load those tiles
+    config = _map_config(client)
+    assert (config["tile_url"], config["tile_attribution"]) == (GAODE, "© 高德地图")
+
+
+def test_every_settings_error_is_reported_in_one_round_and_nothing_is_stored(login, users):
+    from gonghui.sites.models import MapSettings
+
+    response = login(users.county_admin).post(
+        "/sites/map/settings/",
+        {
+            "tile_mode": "tiles",
+            "tile_url": "https://tiles.example.gov.cn/{z}/{x}.png",
+            "public_url": "http://127.0.0.1:8000",
+        },
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "瓦片地址缺少 {y}" in body
+    assert "“http://127.0.0.1:8000”是本机地址，职工的手机无法打开" in body
+    assert not MapSettings.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["county_staff", "township_admin"])
+def test_only_a_county_admin_may_change_the_settings(login, users, tree, who):
+    from gonghui.core.testing.fixtures import make_user
+    from gonghui.sites.models import MapSettings
+
+    user = (
+        users.county_staff
+        if who == "county_staff"
+        else make_user("a_admin", "county_admin", tree.a)  # held below county level
+    )
+    client = login(user)
+    page = client.get("/sites/map/settings/").content.decode()
+    response = client.post(
+        "/sites/map/settings/",
+        {"tile_mode": "tiles", "tile_url": GAODE, "public_url": "https://gh.qinghe.gov.cn"},
+    )
+    assert "只有县总工会管理员可以修改" in page
+    assert "只有县总工会管理员可以修改地图与标牌设置" in response.content.decode()
+    assert not MapSettings.objects.exists()
+
+
+def test_offline_overrides_a_deployed_tile_url_until_reset(login, users, settings):
+    from gonghui.sites.models import MapSettings
+
+    settings.MAP_TILE_URL = "https://intranet-map.qinghe.gov.cn/{z}/{x}/{y}.png"
+    client = login(users.county_admin)
+    assert _map_config(client)["tile_url"] == settings.MAP_TILE_URL  # the default
+
+    client.post("/sites/map/settings/", {"tile_mode": "offline", "tile_url": ""})
+    assert _map_config(client)["tile_url"] == ""
+    assert MapSettings.objects.get().tile_url == ""
+
+    client.post("/sites/map/settings/", {"tile_mode": "offline", "reset": "1"})
+    assert _map_config(client)["tile_url"] == settings.MAP_TILE_URL
+    assert MapSettings.objects.get().tile_url is None
+
+
+def test_an_unusable_deployed_tile_url_falls_back_to_the_offline_map(login, users, settings):
+    settings.MAP_TILE_URL = "https://tiles.example.gov.cn/tile.png"  # no {z}/{x}/{y}
+    client = login(users.county_admin)
+    assert _map_config(client)["tile_url"] == ""
+    body = client.get("/sites/map/settings/").content.decode()
+    assert "部署配置中的瓦片地址不可用" in body
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        (GAODE, ""),
+        ("https://map.qinghe.gov.cn/tiles/{z}/{x}/{-y}.png", ""),
+        ("http://10.1.2.3:8080/{z}/{x}/{y}.png{r}", ""),
+        ("", ""),  # no tiles: the offline map
+        ("https://tiles.example.gov.cn/{z}/{y}.png", "缺少 {x}"),
+        ("https://tiles.example.gov.cn/{x}/{y}.png", "缺少 {z}"),
+        ("https://tiles.example.gov.cn/{z}/{x}/{y}.png?key={key}", "不支持的占位符 {key}"),
+        ("ftp://tiles.example.gov.cn/{z}/{x}/{y}.png", "应以 https:// 或 http:// 开头"),
+        ("/tiles/{z}/{x}/{y}.png", "应以 https:// 或 http:// 开头"),
+        ("https://tiles.example.gov.cn/{z}/{x}/ {y}.png", "不能有空格"),
+    ],
+)
+def test_tile_template_checks(template, problem):
+    from gonghui.sites.mapsettings import tile_url_problem
+
+    found = tile_url_problem(template)
+    assert (problem in found) if problem else found == ""
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://gonghui.qinghe.gov.cn", ""),
+        ("https://gonghui.qinghe.gov.cn/", ""),
+        ("http://61.135.169.125:8080", ""),
+        ("", "尚未设置公网访问地址"),
+        ("http://127.0.0.1:8000", "是本机地址"),
+        ("http://localhost:8000", "是本机地址"),
+        ("http://[::1]:8000", "是本机地址"),
+        ("https://192.168.1.20", "是内网或保留 IP 地址"),
+        ("http://10.0.0.5:8000", "是内网或保留 IP 地址"),
+        ("http://172.20.1.1", "是内网或保留 IP 地址"),
+        ("http://100.64.0.1", "是内网或保留 IP 地址"),
+        ("http://gonghui-server:8000", "是只在内网可用的主机名"),
+        ("https://gonghui.local", "是只在内网可用的域名"),
+        ("https://gh.corp", "是只在内网可用的域名"),
+        ("https://gonghui.qinghe.gov.cn/portal/", "只应包含协议和域名"),
+        ("gonghui.qinghe.gov.cn", "格式不正确"),
+    ],
+)
+def test_public_url_checks(url, problem):
+    from gonghui.sites.mapsettings import public_url_problem
+
+    found = public_url_problem(url)
+    assert (problem in found) if problem else found == ""
+
+
+@pytest.mark.parametrize(
+    ("template", "source"),
+    [
+        (GAODE, "https://*.is.autonavi.com"),
+        ("http://10.1.2.3:8080/{z}/{x}/{y}.png", "http://10.1.2.3:8080"),
+        ("https://t{s}.map.qinghe.gov.cn/{z}/{x}/{y}.png", "https://*.map.qinghe.gov.cn"),
+        ("", ""),
+        ("https://tiles.example.gov.cn/tile.png", ""),
+    ],
+)
+def test_the_tile_host_as_a_content_security_policy_source(template, source):
+    from gonghui.sites.mapsettings import tile_csp_source
+
+    assert tile_csp_source(template) == source
+
+
+def _img_sources(response) -> list[str]:
+    policy = response.headers.get("Content-Security-Policy", "")
+    directive = next(d for d in policy.split(";") if d.strip().startswith("img-src"))
+    return directive.split()[1:]
+
+
+def test_map_pages_let_the_browser_load_the_tile_server_saved_in_the_database(login, users):
+    client = login(users.county_admin)
+    client.post(
+        "/sites/map/settings/",
+        {"tile_mode": "tiles", "tile_url": "https://tiles.qinghe.gov.cn/{z}/{x}/{y}.png"},
+    )
+
+    for url in ["/sites/map/", "/sites/coverage/", "/sites/new/"]:
+        assert "https://tiles.qinghe.gov.cn" in _img_sources(client.get(url)), url
+    assert "https:" in _img_sources(client.get("/sites/map/settings/"))  # tries unsaved hosts
+    assert "https://tiles.qinghe.gov.cn" not in _img_sources(client.get("/members/"))
+
+
+def test_an_offline_map_adds_no_image_host(login, users):
+    client = login(users.county_admin)
+
+    assert _img_sources(client.get("/sites/map/")) == ["'self'", "data:"]

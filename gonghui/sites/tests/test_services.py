@@ -448,6 +448,7 @@ def test_map_layer_import_stores_gcj02_and_replaces_with_a_new_version(tree, use
     [
         ("boundary", "{not json", "JSON 格式错误"),
         ("boundary", {"type": "LineString", "coordinates": [[119.6, 29], [119.7, 29]]}, "只接受"),
+        ("township", {"type": "LineString", "coordinates": [[119.6, 29], [119.7, 29]]}, "只接受"),
         (
             "road",
             {
@@ -511,5 +512,5 @@ def test_coverage_radius_is_configurable_per_county(tree, users):
     assert selectors.coverage_radius_m(tree.county) == 800
 
 
-def test_layer_kinds_are_the_three_documented():
-    assert set(MapLayerKind.values) == {"boundary", "road", "built_up_area"}
+def test_layer_kinds_are_the_four_documented():
+    assert set(MapLayerKind.values) == {"boundary", "township", "road", "built_up_area"}

@@ -40,10 +40,11 @@ def test_staff_create_a_site_by_clicking_the_offline_map(page, users, tree, boun
     page.locator("#id_org").select_option(str(tree.a1.pk))
     page.locator("#id_kind").select_option("outdoor_station")
     page.locator("#id_name").fill("地图点选服务站")
-    # No tile source: the map shows the county boundary drawn from the imported layer.
-    expect(
-        page.locator("#site-form-map path.leaflet-interactive, #site-form-map path")
-    ).to_have_count(1)
+    # No tile source: the map shows the county boundary drawn from the imported layer
+    # (county_basemap.js: a halo and the dashed line).
+    expect(page.locator("#site-form-map")).to_have_attribute("data-layer-boundary", "1")
+    expect(page.locator("#site-form-map .leaflet-boundary-pane path")).to_have_count(2)
+    expect(page.locator("#site-form-map .leaflet-tile")).to_have_count(0)
     box = page.locator("#site-form-map").bounding_box()
     # A little off the centre of the county (the map is fitted to its boundary).
     page.locator("#site-form-map").click(

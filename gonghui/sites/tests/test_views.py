@@ -93,14 +93,17 @@ def test_list_shows_the_six_standard_state(login, users, site_factory):
 # --- detail, unmask, QR, sign ------------------------------------------------------------
 
 
-def test_detail_masks_the_phone_and_shows_hours_facilities_and_qr(login, users, site_factory):
+def test_detail_masks_the_phone_and_shows_hours_facilities_and_qr(
+    login, users, site_factory, settings
+):
+    settings.PUBLIC_URL = "https://gonghui.qinghe.gov.cn"
     site = site_factory(contact_phone="13912345678")
     body = login(users.county_staff).get(f"/sites/{site.pk}/").content.decode()
     assert "139****5678" in body
     assert "13912345678" not in body
     assert "08:00-18:00" in body and "休息" in body  # weekdays open, weekend closed
     assert "<svg" in body
-    assert f"/portal/sites/{site.site_code}/" in body
+    assert f"https://gonghui.qinghe.gov.cn/portal/sites/{site.site_code}/" in body
 
 
 def test_unmask_with_a_reason_shows_the_phone_and_is_audited(login, users, site_factory):
@@ -130,12 +133,78 @@ def test_unmask_needs_view_sensitive(login, users, site_factory):
     assert response.status_code == 404
 
 
-def test_sign_page_has_name_code_hours_and_a_big_qr(login, users, site_factory):
+def test_sign_page_has_name_code_hours_and_a_big_qr(login, users, site_factory, settings):
+    settings.PUBLIC_URL = "https://gonghui.qinghe.gov.cn"
     site = site_factory(name="城西爱心驿站")
     body = login(users.grassroots_staff).get(f"/sites/{site.pk}/sign/").content.decode()
     assert "城西爱心驿站" in body and site.site_code in body
     assert "周一至周五 08:00-18:00" in body
-    assert "<svg" in body and f"/portal/sites/{site.site_code}/" in body
+    assert "<svg" in body and 'id="print-sign"' in body
+    assert "<script>" not in body  # the print button's script is a static file
+
+
+def test_the_qr_code_encodes_the_public_url_not_the_host_the_page_was_opened_at(
+    login, users, site_factory, settings
+):
+    import segno
+
+    # Given the public address, and a staff member on the server itself
+    settings.PUBLIC_URL = "https://gonghui.qinghe.gov.cn/"
+    site = site_factory(name="城西爱心驿站")
+    client = login(users.grassroots_staff)
+
+    # When the sign is opened at http://127.0.0.1:8000
+    response = client.get(f"/sites/{site.pk}/sign/", HTTP_HOST="127.0.0.1:8000")
+
+    # Then the QR code is that of the public page
+    body = response.content.decode()
+    public = f"https://gonghui.qinghe.gov.cn/portal/sites/{site.site_code}/"
+    qr = segno.make_qr(public, error="m")
+    assert qr.svg_inline(scale=10, title=f"{site.name} {site.site_code}", omitsize=True) in body
+    assert "127.0.0.1" not in body
+
+
+@pytest.mark.parametrize(
+    ("public_url", "reason"),
+    [
+        ("", "尚未设置公网访问地址"),
+        ("http://127.0.0.1:8000", "是本机地址"),
+        ("http://localhost:8000", "是本机地址"),
+        ("https://192.168.10.8", "是内网或保留 IP 地址"),
+    ],
+)
+def test_no_sign_is_printed_while_the_public_url_is_unusable_and_the_page_says_why(
+    login, users, site_factory, settings, public_url, reason
+):
+    settings.PUBLIC_URL = public_url
+    site = site_factory(name="城西爱心驿站")
+    client = login(users.township_staff)
+
+    sign = client.get(f"/sites/{site.pk}/sign/").content.decode()
+    detail = client.get(f"/sites/{site.pk}/").content.decode()
+
+    assert "暂不能打印“城西爱心驿站”的标牌" in sign and reason in sign
+    assert "请县总工会管理员在“地图与标牌设置”中填写公网访问地址" in sign
+    assert 'href="/sites/map/settings/"' in sign  # the staff member can open the page
+    assert "<svg" not in sign and 'id="print-sign"' not in sign
+    assert "暂不能生成二维码和打印标牌" in detail and "<svg" not in detail
+
+
+def test_a_public_url_set_by_the_county_admin_overrides_the_environment(
+    login, users, site_factory, settings
+):
+    from gonghui.sites.services import map_settings_set
+
+    settings.PUBLIC_URL = "http://127.0.0.1:8000"
+    map_settings_set(
+        actor=users.county_admin,
+        tile_url=None,
+        tile_attribution=None,
+        public_url="https://gh.qinghe.gov.cn",
+    )
+    site = site_factory()
+    body = login(users.county_staff).get(f"/sites/{site.pk}/sign/").content.decode()
+    assert f"https://gh.qinghe.gov.cn/portal/sites/{site.site_code}/" in body
 
 
 # --- create and edit ------------------------------------------------------------------------
@@ -209,7 +278,12 @@ def test_create_refuses_a_point_outside_the_county_boundary(login, users, tree):
     assert inside.status_code == 302
 
 
-def test_create_form_carries_the_boundary_for_the_click_map(login, users, tree):
+def test_create_form_carries_the_boundary_and_the_named_base_map_for_the_click_map(
+    login, users, tree
+):
+    import json
+    import re
+
     square = {
         "type": "Polygon",
         "coordinates": [
@@ -217,9 +291,15 @@ def test_create_form_carries_the_boundary_for_the_click_map(login, users, tree):
         ],
     }
     map_layer_import(actor=None, county=tree.county, kind="boundary", geojson=square)
+    map_layer_import(actor=None, county=tree.county, kind="township", geojson=square)
     body = login(users.county_staff).get("/sites/new/").content.decode()
     assert 'id="site-form-boundary"' in body and "FeatureCollection" in body
     assert "vendor/leaflet/leaflet.js" in body and "js/site_form_map.js" in body
+    assert "js/county_basemap.js" in body
+    basemap = json.loads(re.search(r'id="site-form-basemap"[^>]*>(.*?)</script>', body).group(1))
+    assert sorted(basemap["layers"]) == ["boundary", "township"]
+    assert basemap["layers"]["township"]["url"].startswith("/sites/map/layers/township/")
+    assert basemap["tile_url"] == ""
 
 
 def test_create_under_an_org_outside_the_scope_is_404(login, users, tree):

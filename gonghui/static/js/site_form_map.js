@@ -1,10 +1,16 @@
 /* The site form's click map (sites/site_form.html): click to set the point (GCJ-02).
-   Without a configured tile source (an intranet) it draws the county boundary from the
-   <script type="application/json" id="site-form-boundary"> block over a plain background.
-   Typing coordinates in GCJ-02 moves the marker; other systems are converted on save. */
+   The base map is the county's own layers with their names (county_basemap.js, from the
+   <script type="application/json" id="site-form-basemap"> block), or the configured tiles;
+   the county boundary block frames the map. Typing coordinates in GCJ-02 moves the marker;
+   other systems are converted on save. */
 (function () {
   "use strict";
   var DEFAULT_CENTER = [29.1, 119.72];
+
+  function json(id) {
+    var source = document.getElementById(id);
+    return source ? JSON.parse(source.textContent) : null;
+  }
 
   function init() {
     var el = document.getElementById("site-form-map");
@@ -12,20 +18,12 @@
     var lng = document.getElementById("id_lng");
     var lat = document.getElementById("id_lat");
     var crs = document.getElementById("id_crs");
-    var map = L.map(el, { attributionControl: false, zoomControl: true });
-    var tileUrl = el.getAttribute("data-tile-url");
-    if (tileUrl) {
-      L.tileLayer(tileUrl, { maxZoom: 18, subdomains: "1234" }).addTo(map);
-    }
-    var boundary = null;
-    var source = document.getElementById("site-form-boundary");
-    var data = source ? JSON.parse(source.textContent) : null;
-    if (data) {
-      boundary = L.geoJSON(data, {
-        style: { color: "#b71c1c", weight: 2, fillColor: "#b71c1c", fillOpacity: 0.04 },
-        interactive: false,
-      });
-    }
+    var basemap = window.GonghuiBasemap ? json("site-form-basemap") : null;
+    var tileUrl = basemap ? basemap.tile_url : el.getAttribute("data-tile-url");
+    var map = L.map(el, { attributionControl: !!tileUrl, zoomControl: true, zoomSnap: tileUrl ? 1 : 0.25 });
+    if (tileUrl && map.attributionControl) map.attributionControl.setPrefix("");
+    var data = json("site-form-boundary");
+    var boundary = data ? L.geoJSON(data, { interactive: false }) : null;
     var marker = null;
 
     function current() {
@@ -52,7 +50,15 @@
     } else {
       map.setView(DEFAULT_CENTER, 12);
     }
-    if (boundary) boundary.addTo(map);
+    if (basemap) {
+      window.GonghuiBasemap.create(map, basemap, { mode: "form", fit: false });
+    } else {
+      if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 18, subdomains: "1234" }).addTo(map);
+      if (boundary) {
+        boundary.setStyle({ color: "#b71c1c", weight: 2, fillColor: "#b71c1c", fillOpacity: 0.04 });
+        boundary.addTo(map);
+      }
+    }
     if (start) place(start);
 
     map.on("click", function (e) {

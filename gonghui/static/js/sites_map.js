@@ -2,18 +2,10 @@
 
    Configuration comes from <script type="application/json" id="site-map-config"> (Django
    json_script): data and layer URLs, the optional tile template, kind glyphs and colours.
-   With no tile URL the map draws only the county's own GeoJSON layers (boundary, built-up
-   areas, roads) on a plain background: nothing is requested from any other host. */
+   The base map (the county's own layers with names, or tiles) is county_basemap.js; this
+   file adds the clustered sites, the list beside the map and the coverage gaps. */
 (function () {
   "use strict";
-
-  var LAYER_STYLE = {
-    boundary: { color: "#495057", weight: 2, dashArray: "6 4", fillColor: "#ffffff", fillOpacity: 0.55 },
-    built_up_area: { color: "#adb5bd", weight: 1, fillColor: "#ced4da", fillOpacity: 0.55 },
-    road: { color: "#f08c00", weight: 2.5, opacity: 0.85 },
-  };
-  var LAYER_ORDER = ["boundary", "built_up_area", "road"];
-  var PANE_Z = { boundary: 310, built_up_area: 320, road: 330, gaps: 340, reach: 345 };
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -31,10 +23,6 @@
       if (!r.ok) throw new Error("请求失败：" + r.status);
       return r.json();
     });
-  }
-
-  function boundsOf(bbox) {
-    return L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]);
   }
 
   function pinHtml(cfg, p) {
@@ -58,48 +46,21 @@
   function init() {
     var source = document.getElementById("site-map-config");
     var holder = document.getElementById("site-map");
-    if (!source || !holder || typeof L === "undefined") return;
+    if (!source || !holder || typeof L === "undefined" || !window.GonghuiBasemap) return;
     var cfg = JSON.parse(source.textContent);
-    var map = L.map(holder, { zoomControl: true, minZoom: 3, maxZoom: 18 });
+    // Without tiles the county may fill the frame at any zoom (tiles need whole levels).
+    var map = L.map(holder, { zoomControl: true, minZoom: 3, maxZoom: 18, zoomSnap: cfg.tile_url ? 1 : 0.25 });
     map.attributionControl.setPrefix("Leaflet");
-    Object.keys(PANE_Z).forEach(function (name) {
-      map.createPane(name).style.zIndex = PANE_Z[name];
-    });
-
-    var bases = {};
-    if (cfg.tile_url) {
-      bases["底图"] = L.tileLayer(cfg.tile_url, {
-        subdomains: "1234", maxZoom: 18, attribution: cfg.tile_attribution || "",
-      }).addTo(map);
-    } else {
-      holder.classList.add("site-map-plain");
-    }
-
-    // The county's own layers.
-    var overlays = {};
-    var fitted = false;
-    // The coverage map frames the built-up areas (where the gaps are) and leaves roads off.
-    var frame = cfg.mode === "coverage" && cfg.layers.built_up_area ? "built_up_area" : null;
-    LAYER_ORDER.forEach(function (kind) {
-      var layer = cfg.layers[kind];
-      if (!layer) return;
-      var group = L.geoJSON(null, { pane: kind, style: LAYER_STYLE[kind], interactive: false });
-      if (!(cfg.mode === "coverage" && kind === "road")) group.addTo(map);
-      overlays[layer.label] = group;
-      if (!fitted && (!frame || frame === kind) && layer.bbox && layer.bbox.length === 4) {
-        map.fitBounds(boundsOf(layer.bbox), { padding: [10, 10] });
-        fitted = true;
-      }
-      getJSON(layer.url).then(function (data) {
-        group.addData(data);
-        holder.setAttribute("data-layer-" + kind, String(data.features.length));
-      }).catch(function () { holder.setAttribute("data-layer-" + kind, "error"); });
-    });
-    if (!fitted) map.setView([35.0, 105.0], 4);
+    ["gaps", "reach"].forEach(function (name, i) { map.createPane(name).style.zIndex = 340 + 5 * i; });
+    // The county's own layers with names (and the tiles, when configured).
+    var base = window.GonghuiBasemap.create(map, cfg, { mode: cfg.mode });
+    var bases = base.bases, overlays = base.overlays, fitted = base.fitted;
 
     // Sites, clustered.
     var clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45, spiderfyOnMaxZoom: true });
     clusters.addTo(map);
+    // Names keep clear of the markers: lay them out again once the clusters have settled.
+    clusters.on("animationend", function () { base.labels.refresh(); });
     overlays["服务阵地"] = clusters;
     var markers = {};
 
@@ -163,6 +124,7 @@
         added.push(marker);
       });
       clusters.addLayers(added);
+      base.labels.refresh();
       holder.setAttribute("data-markers", String(added.length));
       if (!fitted && added.length) {
         map.fitBounds(clusters.getBounds(), { padding: [20, 20] });
@@ -227,6 +189,22 @@
     window.addEventListener("resize", function () { map.invalidateSize(); });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // The coverage page while its stored result is outdated or missing: ask every few seconds
+  // whether the background refresh is done, then reload (for at most ~10 minutes).
+  function pollCoverage() {
+    var status = document.getElementById("coverage-status");
+    if (!status || status.getAttribute("data-state") === "current") return;
+    var url = status.getAttribute("data-status-url"), tries = 0;
+    var timer = setInterval(function () {
+      tries += 1;
+      if (tries > 150) { clearInterval(timer); return; }
+      getJSON(url).then(function (data) {
+        if (data.state === "current") { clearInterval(timer); window.location.reload(); }
+      }).catch(function () { /* try again on the next tick */ });
+    }, 4000);
+  }
+
+  function start() { init(); pollCoverage(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
