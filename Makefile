@@ -40,7 +40,6 @@ sysdeps:
 
 run: venv
 	$(BIN)/gonghui migrate --no-input
-	$(BIN)/gonghui createcachetable
 	$(BIN)/gonghui seed-demo
 	@# The worker runs in its own process group (setsid) so that the trap stops it and its
 	@# autoreloader child together whenever runserver ends (Ctrl-C included).

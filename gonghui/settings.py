@@ -112,9 +112,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-# Rate limits (public joining, feedback, status checks) count in the cache, so it must be
-# shared by every server process: the database cache (table created by `gonghui
-# createcachetable`, which `make run` runs). Tests use a per-process memory cache.
+# Shared by every server process: the database cache (its table is created by `gonghui
+# migrate`, core migration 0005). Tests use a per-process memory cache. The rate limits of
+# the public pages count in their own table (gonghui.core.ratelimit), not in the cache.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -204,6 +204,11 @@ MAP_TILE_URL = os.environ.get("GONGHUI_MAP_TILE_URL", "").strip()
 MAP_TILE_ATTRIBUTION = os.environ.get("GONGHUI_MAP_TILE_ATTRIBUTION", "").strip()
 
 TRUSTED_PROXY = _env_bool("GONGHUI_TRUSTED_PROXY", False)
+# Addresses or networks (comma-separated) exempt from the per-IP limit of the public pages
+# and API: a load-test client, a monitoring probe, an office gateway many workers share.
+RATELIMIT_ALLOW = [
+    a.strip() for a in os.environ.get("GONGHUI_RATELIMIT_ALLOW", "").split(",") if a.strip()
+]
 
 LOGGING = {
     "version": 1,
