@@ -62,6 +62,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "GONGHUI_PG_OPTIONS", "-c random_page_cost=1.1"
     )
+# The hottest statements (nearest sites, rate limits) are prepared once per connection
+# (gonghui.core.db); 0 turns that off, e.g. behind PgBouncer < 1.21 in transaction mode.
+PG_PREPARED_STATEMENTS = _env_bool("GONGHUI_PG_PREPARED", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

@@ -11,12 +11,13 @@ logged in DEBUG and counted by assertNumQueries.
 Only for fixed SQL text with %s / %(name)s placeholders whose result has no timestamp
 columns (the cursor skips Django's per-cursor time-zone loader). Behind PgBouncer in
 transaction mode, prepared statements need PgBouncer ≥ 1.21 with `max_prepared_statements`
-set (see docs/deployment.md).
+set, or GONGHUI_PG_PREPARED=0 (settings.PG_PREPARED_STATEMENTS; see docs/deployment.md).
 """
 
 import contextlib
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.db import connections
 from django.db.backends.utils import CursorWrapper
 
@@ -32,13 +33,26 @@ def _preparing_cursor(raw_connection):
             def execute(self, query, params=None, *, prepare=None, binary=None):
                 return super().execute(query, params, prepare=True, binary=binary)
 
+            def _send_query_prepared(self, name, pgq, *, binary=None):
+                # Django's query log (DEBUG, assertNumQueries) reads the statement from
+                # _query, which psycopg sets only for unprepared executions.
+                self._query = pgq
+                return super()._send_query_prepared(name, pgq, binary=binary)
+
         _preparing_cursor_class = PreparingCursor
     return _preparing_cursor_class(raw_connection)
 
 
+# Django opens its connections with prepare_threshold=None, which turns preparation off
+# altogether. Its own cursors bind parameters client-side and are never prepared whatever
+# the threshold, so a threshold no query reaches means "only when asked", i.e. here.
+_ONLY_WHEN_ASKED = 1 << 30
+
+
 @contextlib.contextmanager
 def prepared_cursor(using: str = "default") -> Iterator[CursorWrapper]:
-    """A cursor that prepares its statements on PostgreSQL; a plain cursor elsewhere."""
+    """A cursor that prepares its statements on PostgreSQL; a plain cursor elsewhere (and on
+    PostgreSQL with settings.PG_PREPARED_STATEMENTS off: server-side binding, unprepared)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
@@ -46,7 +60,10 @@ def prepared_cursor(using: str = "default") -> Iterator[CursorWrapper]:
         return
     connection.close_if_health_check_failed()
     connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None and getattr(settings, "PG_PREPARED_STATEMENTS", True):
+        raw.prepare_threshold = _ONLY_WHEN_ASKED
     with connection.wrap_database_errors:
-        cursor = connection._prepare_cursor(_preparing_cursor(connection.connection))
+        cursor = connection._prepare_cursor(_preparing_cursor(raw))
     with cursor:
         yield cursor
