@@ -217,5 +217,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 429 is not logged one line apiece: gonghui.core.ratelimit logs each limit reached.
+    "filters": {"not_429": {"()": "gonghui.core.ratelimit.NotRateLimitedFilter"}},
+    "loggers": {"django.request": {"filters": ["not_429"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("GONGHUI_LOG_LEVEL", "INFO")},
 }

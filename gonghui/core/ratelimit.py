@@ -24,6 +24,10 @@ BLOCK_MEMO_SECONDS), so further hits in that window answer without a query: a fl
 rejected requests costs microseconds each, not database writes. (Exact: within a fixed
 window a key over its limit stays over.)
 
+Logging: a key reaching its limit is logged once per window (a warning naming the key and
+when the window ends); Django's own line per 429 answer is filtered out (settings.LOGGING,
+NotRateLimitedFilter).
+
 Fails open: when the counter cannot be written (missing table, database trouble) the hit is
 let through and an error is logged (at most once a minute per process), so a broken counter
 never turns public pages into server errors.
@@ -92,6 +96,14 @@ def hit_over_limit(key: str, limit: int, window_seconds: int) -> bool:
         _log_failure(exc, now_ms)
         return False
     if hits > limit:
+        if hits == limit + 1:  # once per key and window, whichever process sees it
+            logger.warning(
+                "Rate limit reached: %s (%d per %d s) until %s",
+                key,
+                limit,
+                window_seconds,
+                time.strftime("%H:%M:%S", time.localtime(window_end_ms / 1000)),
+            )
         _remember_blocked(key, min(window_end_ms, now_ms + BLOCK_MEMO_SECONDS * 1000), now_ms)
         return True
     return False
@@ -131,6 +143,15 @@ def reset_process_state() -> None:
     for tests, and after counters were reset by hand."""
     _blocked.clear()
     _state.update(cleanup_ms=0, error_logged_ms=None)
+
+
+class NotRateLimitedFilter(logging.Filter):
+    """For the django.request logger (settings.LOGGING): drop its line for each 429 answer.
+    A flood of rejected requests would otherwise write a log line apiece; the limit being
+    reached is logged once per key and window instead (hit_over_limit)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "status_code", None) != 429
 
 
 # --- internals ------------------------------------------------------------------------------

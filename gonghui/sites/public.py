@@ -82,8 +82,12 @@ def site_phone(site: ServiceSite) -> PublicPhone:
 
 
 def facility_items(site: ServiceSite) -> list[tuple[str, str]]:
-    labels = dict(Facility.choices)
-    return [(code, labels[code]) for code in site.facility_codes]
+    mask = site.facilities
+    return [(code, label) for bit, code, label in _FACILITY_BITS if mask & bit]
+
+
+# (bit, code, label) of each facility, in mask order (models.codes_to_mask).
+_FACILITY_BITS = tuple((1 << i, code, label) for i, (code, label) in enumerate(Facility.choices))
 
 
 def standard_items(site: ServiceSite) -> list[tuple[str, str, bool]]:

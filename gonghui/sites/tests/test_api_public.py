@@ -1,6 +1,7 @@
 """The public sites API (/api/v1/public/sites): anonymous access, validation, nearest equal
 to a brute-force sort, coordinates in the requested crs, feedback, check-ins, rate limits."""
 
+import logging
 import random
 
 import pytest
@@ -323,6 +324,17 @@ def test_writes_are_rate_limited_per_ip_across_sites(client, site_factory):
     codes = [_post(client, f"/{s.site_code}/checkins").status_code for s in sites]
     assert codes == [201] * public.PUBLIC_WRITES_PER_MINUTE + [429]
     assert CheckIn.objects.count() == public.PUBLIC_WRITES_PER_MINUTE
+
+
+@pytest.mark.django_db
+def test_a_flood_of_429s_logs_the_limit_once_not_a_line_per_answer(client, site_factory, caplog):
+    site = site_factory(**ALWAYS_OPEN)
+    caplog.set_level(logging.INFO)
+    for _ in range(public.PUBLIC_READS_PER_MINUTE + 30):
+        _get(client, f"/{site.site_code}", ip="10.7.7.7")
+    reached = [r for r in caplog.records if r.getMessage().startswith("Rate limit reached")]
+    assert len(reached) == 1 and "sites-public-r:" in reached[0].getMessage()
+    assert not [r for r in caplog.records if r.name == "django.request"]
 
 
 @pytest.mark.django_db
