@@ -23,7 +23,7 @@ What it does (one throwaway PostgreSQL cluster, removed at the end):
    app's query again (its time right after a ~50 ms parallel scan is printed too); the id
    lists must be identical for every query;
 4. (unless --no-http) serves the app as docs/deployment.md does (gunicorn gthread, one
-   worker process per core, 8 threads each, keep-alive; DEBUG off; PostgreSQL; the public
+   worker process per core, 4 threads each, keep-alive; DEBUG off; PostgreSQL; the public
    rate limit ON, behind a "proxy": each request carries one of --clients addresses in
    X-Forwarded-For with GONGHUI_TRUSTED_PROXY=1, or with --allow-list the load comes from
    127.0.0.1 exempted by GONGHUI_RATELIMIT_ALLOW) and loads the public nearest endpoint with
@@ -400,7 +400,7 @@ SERVE_DOCUMENTED = [
     "--workers",
     "{cores}",
     "--threads",
-    "8",
+    "4",
     "--keep-alive",
     "75",
 ]
