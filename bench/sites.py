@@ -481,6 +481,7 @@ def run_http(args, cluster, var_dir: Path, places) -> list[dict] | None:
             args, gunicorn, wrk, lua_path, cluster.url, var_dir, serve_args, port
         )
         result.update(name=name, serving=" ".join(serve_args))
+        (OUT_DIR / f"sites_wrk_{name}.txt").write_text(result.pop("wrk_output"))
         results.append(result)
     return results
 
@@ -550,7 +551,6 @@ def _serve_and_load(args, gunicorn, wrk, lua_path, cluster_url, var_dir, serve_a
         result = subprocess.run(wrk_cmd, capture_output=True, text=True, check=True)
         client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         app_s, db_s = app_cpu.stop(), db_cpu.stop()
-        (OUT_DIR / "sites_wrk.txt").write_text(result.stdout)
         print(result.stdout, flush=True)
         figures = parse_wrk(result.stdout)
         n = max(1, figures.get("requests", 0))
@@ -560,6 +560,7 @@ def _serve_and_load(args, gunicorn, wrk, lua_path, cluster_url, var_dir, serve_a
         figures.update(
             app_cpu_ms=1000 * app_s / n, db_cpu_ms=1000 * db_s / n, wrk_cpu_ms=1000 * client_s / n
         )
+        figures["wrk_output"] = result.stdout
         figures["limit_check"] = _rate_limit_check(
             base, allow_listed=args.allow_list, address=f"192.0.2.{port % 250 + 1}"
         )
