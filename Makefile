@@ -45,7 +45,6 @@ run: export GONGHUI_DEBUG ?= 0
 run: export GONGHUI_HTTPS ?= 0
 run: venv
 	$(BIN)/gonghui migrate --no-input
-	$(BIN)/gonghui createcachetable
 	$(BIN)/gonghui collectstatic --no-input --verbosity 0
 	$(BIN)/gonghui seed-demo
 	@# The worker runs in its own process group (setsid) so that the trap stops it and its

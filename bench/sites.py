@@ -15,16 +15,25 @@ What it does (one throwaway PostgreSQL cluster, removed at the end):
    prefilter box (at 0.995 / 1.005 × the initial radius, also × 2 and × 8, due N/E/S/W and
    on the diagonals, where the box corner is farther than its edge);
 3. `site_nearest(lat, lng, limit=10)` (the app's selector) for every point back to back, as
-   a server answering them runs them; then for every point the brute force — plain SQL
-   `ORDER BY <haversine over every open site>, id LIMIT 10` — followed by the app's query
-   again (its time right after a ~50 ms parallel scan is printed too); the id lists must be
-   identical for every query; prints median and p99 of each, side by side;
-4. (unless --no-http) serves the app with gunicorn (sync workers, DEBUG off, the public
-   rate limit switched off by bench/settings_bench.py) and loads the public nearest endpoint
-   with wrk for --duration seconds, random points (wgs84, as a phone sends them) from a Lua
-   script; prints requests/s and the latency percentiles wrk reports.
+   a server answering them runs them, in blocks of 100 alternating with the same selector
+   on its previous statement (B-tree latitude band, parsed and planned per call), with the
+   client's and the database backend's CPU time per call beside the clock (the CPU figures
+   hold up on a busy machine, the clock does not); then for every point the brute force —
+   plain SQL `ORDER BY <haversine over every open site>, id LIMIT 10` — followed by the
+   app's query again (its time right after a ~50 ms parallel scan is printed too); the id
+   lists must be identical for every query;
+4. (unless --no-http) serves the app as docs/deployment.md does (gunicorn gthread, one
+   worker process per core, 4 threads each, keep-alive; DEBUG off; PostgreSQL; the public
+   rate limit ON, behind a "proxy": each request carries one of --clients addresses in
+   X-Forwarded-For with GONGHUI_TRUSTED_PROXY=1, or with --allow-list the load comes from
+   127.0.0.1 exempted by GONGHUI_RATELIMIT_ALLOW) and loads the public nearest endpoint with
+   wrk for --duration seconds, 32 connections, random points (wgs84, as a phone sends
+   them) from a Lua script; prints requests/s, latency percentiles, and the server's CPU
+   time per request (gunicorn processes + PostgreSQL backends, from /proc) and wrk's; then
+   shows the limit is on (one address asking 130 times: 120 answered, 10 × 429); then the
+   same under the previous serving (5 sync workers), side by side (--no-compare skips it).
 
-Run:  .venv/bin/python bench/sites.py                    (200,000 sites; ~3 minutes on 2 cores)
+Run:  .venv/bin/python bench/sites.py                    (200,000 sites; ~5 minutes on 2 cores)
       .venv/bin/python bench/sites.py --sites 20000 --queries 300 --duration 10
 Needs: gunicorn (`pip install -e '.[bench]'`) and wrk (`apt-get install -y wrk`).
 """
@@ -37,6 +46,7 @@ import json
 import math
 import os
 import random
+import resource
 import shutil
 import signal
 import statistics
@@ -44,6 +54,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -221,6 +232,58 @@ LIMIT %(limit)s
 """
 
 
+@contextlib.contextmanager
+def previous_statement():
+    """site_nearest as it was before the GiST index and the prepared statement: the box as a
+    range on the (status, lat, lng) B-tree (which reads the whole latitude band), sent with
+    client-side parameters through a plain cursor, so parsed and planned on every call, and
+    a first circle of 2 km."""
+    from django.db import connection
+
+    from gonghui.sites import selectors
+
+    current_sql = selectors._one_query_sql
+
+    def old_sql(with_kind, with_mask):
+        sql, names = current_sql(with_kind, with_mask)
+        sql = sql.replace(f"status = '{selectors.SiteStatus.OPEN.value}'", "status = %(status)s")
+        sql = sql.replace(
+            "point(lng, lat) <@ box(point(%(min_lng)s, %(min_lat)s), point(%(max_lng)s, %(max_lat)s))",
+            "lat >= %(min_lat)s AND lat <= %(max_lat)s AND lng >= %(min_lng)s AND lng <= %(max_lng)s",
+        )
+        return sql, names
+
+    class PlainCursor:
+        def __enter__(self):
+            self.cursor = connection.cursor()
+            real = self.cursor.execute
+
+            def execute(sql, params):
+                return real(sql, {**params, "status": selectors.SiteStatus.OPEN.value})
+
+            self.cursor.execute = execute
+            return self.cursor
+
+        def __exit__(self, *exc):
+            self.cursor.close()
+
+    saved = selectors._one_query_sql, selectors.prepared_cursor, selectors.NEAREST_INITIAL_RADIUS_M
+    selectors._one_query_sql, selectors.prepared_cursor = old_sql, PlainCursor
+    selectors.NEAREST_INITIAL_RADIUS_M = 2_000.0
+    try:
+        yield
+    finally:
+        (
+            selectors._one_query_sql,
+            selectors.prepared_cursor,
+            selectors.NEAREST_INITIAL_RADIUS_M,
+        ) = saved
+
+
+def _backend_cpu(pid: int) -> float:
+    return _cpu_seconds([pid]).get(pid, 0.0)
+
+
 def compare_nearest(points, limit: int) -> dict:
     from django.db import connection
 
@@ -229,18 +292,37 @@ def compare_nearest(points, limit: int) -> dict:
     from gonghui.sites.selectors import site_nearest
 
     app_ms, brute_ms, interleaved_ms, mismatches, ties = [], [], [], [], 0
+    previous_ms: list[float] = []
+    cpu = {"app": [0.0, 0.0], "previous": [0.0, 0.0]}  # client, database seconds
     by_label: dict[str, list[float]] = {}
     for warm in points[:20]:
         site_nearest(lat=warm[2], lng=warm[1], limit=limit)
-    # The app's queries back to back, as a server answering them would run them ...
-    answers = []
-    for label, lng, lat in points:
-        t = time.perf_counter()
-        found = site_nearest(lat=lat, lng=lng, limit=limit)
-        elapsed = (time.perf_counter() - t) * 1000
-        app_ms.append(elapsed)
-        by_label.setdefault(label, []).append(elapsed)
-        answers.append([item.site.pk for item in found])
+        with previous_statement():
+            site_nearest(lat=warm[2], lng=warm[1], limit=limit)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    # The app's queries back to back, as a server answering them would run them, in blocks
+    # of 100 alternating with the previous statement (so that load from elsewhere on the
+    # machine hits both alike); client and database CPU time per call beside the clock ...
+    answers, previous_answers = [], []
+    for block in range(0, len(points), 100):
+        for variant in ("app", "previous"):
+            times = app_ms if variant == "app" else previous_ms
+            found_ids = answers if variant == "app" else previous_answers
+            client0, db0 = time.process_time(), _backend_cpu(backend)
+            with previous_statement() if variant == "previous" else contextlib.nullcontext():
+                for label, lng, lat in points[block : block + 100]:
+                    t = time.perf_counter()
+                    found = site_nearest(lat=lat, lng=lng, limit=limit)
+                    elapsed = (time.perf_counter() - t) * 1000
+                    times.append(elapsed)
+                    if variant == "app":
+                        by_label.setdefault(label, []).append(elapsed)
+                    found_ids.append([item.site.pk for item in found])
+            cpu[variant][0] += time.process_time() - client0
+            cpu[variant][1] += _backend_cpu(backend) - db0
+    assert previous_answers == answers, "the previous statement answers differently"
     # ... then each brute-force scan followed by the app's query again (interleaved: the
     # app right after a 50 ms parallel scan, reported too), and the answers compared.
     with connection.cursor() as cursor:
@@ -265,13 +347,16 @@ def compare_nearest(points, limit: int) -> dict:
                     ties += 1
                 else:
                     mismatches.append((label, lng, lat, app, brute))
+    n = len(points)
     return {
         "app": app_ms,
+        "previous": previous_ms,
         "interleaved": interleaved_ms,
         "brute": brute_ms,
         "by_label": by_label,
         "mismatches": mismatches,
         "ties": ties,
+        "cpu_ms": {k: (1000 * c / n, 1000 * d / n) for k, (c, d) in cpu.items()},
     }
 
 
@@ -281,9 +366,18 @@ def compare_nearest(points, limit: int) -> dict:
 
 LUA = """
 -- random points around the bench's towns (WGS-84 as a phone sends them; offset ignored here:
--- the server converts either way)
+-- the server converts either way), each request from one of %(clients)d client addresses
+-- (X-Forwarded-For, as the reverse proxy of the deployment sets it), or none (allow-listed)
 local towns = {%(towns)s}
-math.randomseed(%(seed)d)
+local clients = %(clients)d
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+function init(args)
+  math.randomseed(%(seed)d + (id or 0))
+end
 local function gauss()
   return math.sqrt(-2 * math.log(1 - math.random())) * math.cos(2 * math.pi * math.random())
 end
@@ -293,12 +387,72 @@ request = function()
   local lng = t[1] + gauss() * t[3] / (111.0 * math.cos(math.rad(t[2])))
   local path = string.format(
     "/api/v1/public/sites/nearest?lat=%%.6f&lng=%%.6f&crs=wgs84&limit=10", lat, lng)
-  return wrk.format("GET", path)
+  if clients == 0 then
+    return wrk.format("GET", path)
+  end
+  local c = math.random(0, clients - 1)
+  local ip = string.format("10.%%d.%%d.%%d", math.floor(c / 65536) %% 256,
+    math.floor(c / 256) %% 256, c %% 256)
+  return wrk.format("GET", path, {["X-Forwarded-For"] = ip})
 end
 """
 
+# How docs/deployment.md serves the app (gunicorn, threads sharing a process per core,
+# HTTP keep-alive towards the proxy), and how it was served before (and benchmarked: 5 sync
+# workers, one connection per request).
+SERVE_DOCUMENTED = [
+    "--worker-class",
+    "gthread",
+    "--workers",
+    "{cores}",
+    "--threads",
+    "4",
+    "--keep-alive",
+    "75",
+]
+SERVE_PREVIOUS = ["--worker-class", "sync", "--workers", "5"]
 
-def run_http(args, cluster_url: str, var_dir: Path, places) -> dict | None:
+
+def _cpu_seconds(pids) -> dict[int, float]:
+    """utime + stime of each live pid (from /proc), in seconds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            out[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+class CpuMeter:
+    """CPU seconds spent by a process tree (a server and its workers, or the PostgreSQL
+    postmaster and its backends) between start() and stop(); processes born meanwhile
+    count from zero."""
+
+    def __init__(self, root_pid: int):
+        self.root = root_pid
+
+    def _snapshot(self) -> dict[int, float]:
+        return _cpu_seconds([self.root, *_children(self.root)])
+
+    def start(self) -> None:
+        self.before = self._snapshot()
+
+    def stop(self) -> float:
+        after = self._snapshot()
+        return sum(cpu - self.before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+def run_http(args, cluster, var_dir: Path, places) -> list[dict] | None:
     gunicorn = shutil.which("gunicorn", path=str(ROOT / ".venv" / "bin")) or shutil.which(
         "gunicorn"
     )
@@ -311,26 +465,46 @@ def run_http(args, cluster_url: str, var_dir: Path, places) -> dict | None:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     lua_path = OUT_DIR / "sites_nearest.lua"
     towns_lua = ", ".join(f"{{{lng}, {lat}, {spread}}}" for lng, lat, _, spread in places)
-    lua_path.write_text(LUA % {"towns": towns_lua, "seed": args.seed})
-    port = 18000 + os.getpid() % 1000
+    clients = 0 if args.allow_list else args.clients
+    lua_path.write_text(LUA % {"towns": towns_lua, "seed": args.seed, "clients": clients})
+    cores = os.cpu_count() or 2
+    servings = [("documented", SERVE_DOCUMENTED)]
+    if args.serve:
+        servings = [("chosen", args.serve.split())]
+    if args.compare:
+        servings.append(("previous", SERVE_PREVIOUS))
+    results = []
+    for i, (name, serve_args) in enumerate(servings):
+        serve_args = [a.format(cores=cores) for a in serve_args]
+        port = 18000 + os.getpid() % 500 * 2 + i
+        result = _serve_and_load(
+            args, gunicorn, wrk, lua_path, cluster.url, var_dir, serve_args, port
+        )
+        result.update(name=name, serving=" ".join(serve_args))
+        (OUT_DIR / f"sites_wrk_{name}.txt").write_text(result.pop("wrk_output"))
+        results.append(result)
+    return results
+
+
+def _serve_and_load(args, gunicorn, wrk, lua_path, cluster_url, var_dir, serve_args, port):
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
+        "DJANGO_SETTINGS_MODULE": "gonghui.settings",
         "GONGHUI_DATABASE_URL": cluster_url,
         "GONGHUI_VAR_DIR": str(var_dir),
         "GONGHUI_DEBUG": "0",
-        "GONGHUI_DB_CONN_MAX_AGE": "600",
         "PYTHONPATH": str(ROOT),
     }
+    if args.allow_list:
+        env["GONGHUI_RATELIMIT_ALLOW"] = "127.0.0.1"
+    else:  # behind the proxy: each request carries its client's address
+        env["GONGHUI_TRUSTED_PROXY"] = "1"
     server_cmd = [
         gunicorn,
         "gonghui.wsgi:application",
         "--bind",
         f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        "sync",
+        *serve_args,
         "--backlog",
         "2048",
         "--log-level",
@@ -338,10 +512,11 @@ def run_http(args, cluster_url: str, var_dir: Path, places) -> dict | None:
         "--chdir",
         str(ROOT),
     ]
-    log("serving: " + " ".join(server_cmd[1:]))
+    log("serving: gunicorn " + " ".join(server_cmd[1:]))
     server = subprocess.Popen(server_cmd, env=env, cwd=ROOT, start_new_session=True)
     try:
-        url = f"http://127.0.0.1:{port}/api/v1/public/sites/nearest?lat=30.27&lng=120.16&crs=wgs84"
+        base = f"http://127.0.0.1:{port}"
+        url = f"{base}/api/v1/public/sites/nearest?lat=30.27&lng=120.16&crs=wgs84"
         for _ in range(100):
             with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -349,9 +524,9 @@ def run_http(args, cluster_url: str, var_dir: Path, places) -> dict | None:
             time.sleep(0.2)
         else:
             raise RuntimeError("gunicorn did not answer")
-        # Warm every worker (connections, imports) before measuring.
+        # Warm every worker and thread (connections, imports, prepared statements).
         subprocess.run(
-            [wrk, "-t1", "-c8", "-d3s", "-s", str(lua_path), f"http://127.0.0.1:{port}"],
+            [wrk, "-t2", f"-c{args.connections}", "-d3s", "-s", str(lua_path), base],
             capture_output=True,
             check=True,
         )
@@ -363,20 +538,62 @@ def run_http(args, cluster_url: str, var_dir: Path, places) -> dict | None:
             "--latency",
             "-s",
             str(lua_path),
-            f"http://127.0.0.1:{port}",
+            base,
         ]
         log(
             "loading: "
             + " ".join(Path(wrk_cmd[0]).name if i == 0 else a for i, a in enumerate(wrk_cmd))
         )
+        app_cpu, db_cpu = CpuMeter(server.pid), CpuMeter(args.postmaster)
+        app_cpu.start()
+        db_cpu.start()
+        client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = subprocess.run(wrk_cmd, capture_output=True, text=True, check=True)
-        (OUT_DIR / "sites_wrk.txt").write_text(result.stdout)
+        client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        app_s, db_s = app_cpu.stop(), db_cpu.stop()
         print(result.stdout, flush=True)
-        return parse_wrk(result.stdout)
+        figures = parse_wrk(result.stdout)
+        n = max(1, figures.get("requests", 0))
+        client_s = (client_after.ru_utime + client_after.ru_stime) - (
+            client_before.ru_utime + client_before.ru_stime
+        )
+        figures.update(
+            app_cpu_ms=1000 * app_s / n, db_cpu_ms=1000 * db_s / n, wrk_cpu_ms=1000 * client_s / n
+        )
+        figures["wrk_output"] = result.stdout
+        figures["limit_check"] = _rate_limit_check(
+            base, allow_listed=args.allow_list, address=f"192.0.2.{port % 250 + 1}"
+        )
+        return figures
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.wait(timeout=10)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def _rate_limit_check(base: str, *, allow_listed: bool, address: str) -> str:
+    """Show that the limit is on: one new client address asks 130 times in a row."""
+    from gonghui.sites.public import PUBLIC_READS_PER_MINUTE
+
+    codes: dict[int, int] = {}
+    for _ in range(PUBLIC_READS_PER_MINUTE + 10):
+        request = urllib.request.Request(
+            f"{base}/api/v1/public/sites/nearest?lat=30.27&lng=120.16&crs=wgs84&limit=1",
+            headers={} if allow_listed else {"X-Forwarded-For": address},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        codes[status] = codes.get(status, 0) + 1
+    who = "the allow-listed 127.0.0.1" if allow_listed else "one client address"
+    return f"{who}, {PUBLIC_READS_PER_MINUTE + 10} requests in a row: " + ", ".join(
+        f"{n} × {status}" for status, n in sorted(codes.items())
+    )
 
 
 def _ms(text: str) -> float:
@@ -414,7 +631,28 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=10)
     parser.add_argument("--duration", type=int, default=30, help="seconds of wrk load")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers")
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=4096,
+        help="client addresses the load comes from (X-Forwarded-For, rate limit on)",
+    )
+    parser.add_argument(
+        "--allow-list",
+        action="store_true",
+        help="load from 127.0.0.1 only, allow-listed (GONGHUI_RATELIMIT_ALLOW) instead",
+    )
+    parser.add_argument(
+        "--serve",
+        default="",
+        help='other gunicorn options to load instead of the documented ones, e.g. "-k sync -w 3"',
+    )
+    parser.add_argument(
+        "--no-compare",
+        dest="compare",
+        action="store_false",
+        help="skip the previous serving (5 sync workers) after the documented one",
+    )
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
@@ -429,7 +667,7 @@ def main() -> int:
         os.environ["GONGHUI_VAR_DIR"] = str(var_dir)
         os.environ["GONGHUI_DEBUG"] = "0"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
-        return run(args, cluster.url, var_dir)
+        return run(args, cluster, var_dir)
     finally:
         from django.db import connections
 
@@ -440,7 +678,7 @@ def main() -> int:
         log("cluster stopped and removed")
 
 
-def run(args, cluster_url: str, var_dir: Path) -> int:
+def run(args, cluster, var_dir: Path) -> int:
     import django
 
     django.setup()
@@ -453,7 +691,6 @@ def run(args, cluster_url: str, var_dir: Path) -> int:
 
     log("migrating")
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)
     rng = random.Random(args.seed)
     county = org_create(
         actor=None,
@@ -478,19 +715,24 @@ def run(args, cluster_url: str, var_dir: Path) -> int:
     app, brute = result["app"], result["brute"]
     print()
     print(f"nearest-{args.limit} over {args.sites:,} sites, {len(points):,} queries (ms)")
-    print(f"{'':28} {'median':>8} {'p90':>8} {'p99':>8} {'max':>8}")
-    for name, values in (
-        ("site_nearest (app)", app),
-        ("  same, after each brute scan", result["interleaved"]),
-        ("brute-force SQL haversine", brute),
+    print(
+        f"{'':48} {'median':>8} {'p90':>8} {'p99':>8} {'max':>8}   CPU per call: client + database"
+    )
+    cpu_ms = result["cpu_ms"]
+    for name, values, cpu in (
+        ("site_nearest (app)", app, cpu_ms["app"]),
+        ("site_nearest as before (B-tree band, 2 km)", result["previous"], cpu_ms["previous"]),
+        ("site_nearest (app), after each brute scan", result["interleaved"], None),
+        ("brute-force SQL haversine", brute, None),
     ):
         print(
-            f"{name:28} {statistics.median(values):8.3f} {percentile(values, 90):8.3f} "
+            f"{name:48} {statistics.median(values):8.3f} {percentile(values, 90):8.3f} "
             f"{percentile(values, 99):8.3f} {max(values):8.3f}"
+            + (f"   {cpu[0]:.3f} + {cpu[1]:.3f} = {sum(cpu):.3f}" if cpu else "")
         )
     for label, values in sorted(result["by_label"].items()):
         print(
-            f"  app, {label + ' points':22} {statistics.median(values):8.3f} "
+            f"  app, {label + ' points':42} {statistics.median(values):8.3f} "
             f"{percentile(values, 90):8.3f} {percentile(values, 99):8.3f} {max(values):8.3f}"
             f"   n={len(values)}"
         )
@@ -507,24 +749,37 @@ def run(args, cluster_url: str, var_dir: Path) -> int:
         f"speed-up of the median: {statistics.median(brute) / median:,.0f}x; target median ≤ "
         f"{TARGET_MEDIAN_MS} ms and identical: {'PASS' if ok_nearest else 'FAIL'}"
     )
+    print(
+        f"site_nearest as before: median {statistics.median(result['previous']):.3f} ms, "
+        f"CPU {sum(cpu_ms['previous']):.3f} ms per call; now {median:.3f} ms, "
+        f"{sum(cpu_ms['app']):.3f} ms (same answers for every point)"
+    )
     ok_http = True
     if not args.no_http:
         from django.db import connections
 
         connections.close_all()
-        http = run_http(args, cluster_url, var_dir, places)
-        if http:
-            ok_http = (
+        args.postmaster = int((cluster.root / "data" / "postmaster.pid").read_text().split()[0])
+        runs = run_http(args, cluster, var_dir, places)
+        for http in runs or []:
+            ok = (
                 http.get("rps", 0) >= TARGET_RPS
                 and http.get("p99", 1e9) <= TARGET_P99_MS
                 and not http["errors"]
             )
+            if http["name"] != "previous":
+                ok_http = ok
+            cpu = http["app_cpu_ms"] + http["db_cpu_ms"]
             print(
-                f"public nearest endpoint: {http.get('rps', 0):,.0f} requests/s, p50 "
-                f"{http.get('p50', 0):.1f} ms, p99 {http.get('p99', 0):.1f} ms, "
-                f"errors {http['errors']}; target ≥ {TARGET_RPS}/s and p99 ≤ {TARGET_P99_MS:.0f} ms: "
-                f"{'PASS' if ok_http else 'FAIL'}"
+                f"public nearest endpoint, {http['name']} serving (gunicorn {http['serving']}): "
+                f"{http.get('rps', 0):,.0f} requests/s, p50 {http.get('p50', 0):.1f} ms, "
+                f"p99 {http.get('p99', 0):.1f} ms, errors {http['errors']}; "
+                f"server CPU per request {cpu:.2f} ms (app {http['app_cpu_ms']:.2f} + "
+                f"database {http['db_cpu_ms']:.2f}), wrk {http['wrk_cpu_ms']:.2f} ms; "
+                f"target ≥ {TARGET_RPS}/s and p99 ≤ {TARGET_P99_MS:.0f} ms: "
+                f"{'PASS' if ok else 'FAIL'}"
             )
+            print(f"  rate limit on: {http['limit_check']}")
     return 0 if ok_nearest and ok_http else 1
 
 

@@ -62,6 +62,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "GONGHUI_PG_OPTIONS", "-c random_page_cost=1.1"
     )
+# The hottest statements (nearest sites, rate limits) are prepared once per connection
+# (gonghui.core.db); 0 turns that off, e.g. behind PgBouncer < 1.21 in transaction mode.
+PG_PREPARED_STATEMENTS = _env_bool("GONGHUI_PG_PREPARED", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -115,9 +118,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-# Rate limits (public joining, feedback, status checks) count in the cache, so it must be
-# shared by every server process: the database cache (table created by `gonghui
-# createcachetable`, which `make run` runs). Tests use a per-process memory cache.
+# Shared by every server process: the database cache (its table is created by `gonghui
+# migrate`, core migration 0005). Tests use a per-process memory cache. The rate limits of
+# the public pages count in their own table (gonghui.core.ratelimit), not in the cache.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -231,6 +234,11 @@ MAP_TILE_ATTRIBUTION = os.environ.get("GONGHUI_MAP_TILE_ATTRIBUTION", "").strip(
 PUBLIC_URL = os.environ.get("GONGHUI_PUBLIC_URL", "").strip()
 
 TRUSTED_PROXY = _env_bool("GONGHUI_TRUSTED_PROXY", False)
+# Addresses or networks (comma-separated) exempt from the per-IP limit of the public pages
+# and API: a load-test client, a monitoring probe, an office gateway many workers share.
+RATELIMIT_ALLOW = [
+    a.strip() for a in os.environ.get("GONGHUI_RATELIMIT_ALLOW", "").split(",") if a.strip()
+]
 
 # --- HTTP security headers ---------------------------------------------------------------
 # HTTPS (above) turns on HSTS and the redirect to https unless set one by one. Behind a
@@ -285,5 +293,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 429 is not logged one line apiece: gonghui.core.ratelimit logs each limit reached.
+    "filters": {"not_429": {"()": "gonghui.core.ratelimit.NotRateLimitedFilter"}},
+    "loggers": {"django.request": {"filters": ["not_429"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("GONGHUI_LOG_LEVEL", "INFO")},
 }

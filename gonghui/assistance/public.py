@@ -6,8 +6,9 @@ the application and the status check.
   stored and nothing is counted.
 - `application_submit` wraps services.archive_apply_public with the household members
   listed on the form, in one transaction (a bad member row leaves no archive behind), and
-  rate-limits through Django's cache (production: the shared DatabaseCache, so every worker
-  process counts the same hits): attempts per IP, successful applications per IP, and
+  rate-limits through gonghui.core.ratelimit (counted in the database, before the
+  transaction, so every worker process counts the same hits and refusals count too):
+  attempts per IP, successful applications per IP, and
   attempts per ID number (a refused attempt says "this ID already has an archive", so the
   per-ID limit stops anyone probing a neighbour's number).
 - `application_status` answers ID number + phone with the same message whether the ID is

@@ -56,4 +56,21 @@ def with_org_anchor(instances):
     return instances
 
 
+class RateCounter(models.Model):
+    """One rate-limit counter (gonghui.core.ratelimit): the hits of `key` in the window that
+    ends at `window_end_ms` (Unix time in milliseconds). Rows are reused window after window
+    and deleted some time after their window ended. On PostgreSQL the table is UNLOGGED
+    (migration core 0005): counters are not worth a WAL write, and a crash only resets them."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    hits = models.PositiveIntegerField()
+    window_end_ms = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["window_end_ms"], name="ratecounter_window_end")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"
+
+
 from gonghui.core.imports.models import ImportJob  # noqa: E402,F401

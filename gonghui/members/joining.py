@@ -4,7 +4,7 @@ Two paths: the employer has a union (EMPLOYER_UNION → the employer's union rev
 or no clear employer (HOLDING_POOL → the chosen township/street union reviews). One pending
 application per ID number (a partial unique constraint backs this up); an active member cannot
 apply; a rejected applicant may apply again. Submissions are rate-limited per IP and per ID
-number by counting recent rows; status checks are rate-limited through the Django cache.
+number by counting recent rows; attempts and status checks by gonghui.core.ratelimit.
 
 The public side never says which union someone already belongs to, and a status check whose
 phone does not match answers exactly like an unknown ID number.
@@ -220,7 +220,6 @@ def _check_rate(ip: str | None, id_hash: str | None) -> None:
             raise RateLimited(TOO_MANY_ID)
 
 
-@transaction.atomic
 def application_submit(
     *,
     name: str,
@@ -233,10 +232,39 @@ def application_submit(
     pool_org_id=None,
     ip: str | None = None,
 ) -> JoinApplication:
-    """A worker's public application. Raises ValidationFailed (field messages) or RateLimited."""
+    """A worker's public application. Raises ValidationFailed (field messages) or RateLimited.
+
+    The attempt is counted before the transaction opens, so that refused attempts count too
+    (a counter written inside it would be rolled back with a refusal)."""
     _check_rate(ip, None)
     if ip is not None and _hit(f"join-submit-ip:{ip}", SUBMIT_ATTEMPTS_PER_IP):
         raise RateLimited(TOO_MANY)
+    return _application_create(
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        employment_form=employment_form,
+        path=path,
+        employer_id=employer_id,
+        employer_query=employer_query,
+        pool_org_id=pool_org_id,
+        ip=ip,
+    )
+
+
+@transaction.atomic
+def _application_create(
+    *,
+    name: str,
+    id_number: str,
+    phone: str,
+    employment_form: str,
+    path: str,
+    employer_id,
+    employer_query: str,
+    pool_org_id,
+    ip: str | None,
+) -> JoinApplication:
     fields: dict[str, list[str]] = {}
     name = normalise_text(name)
     if not name:

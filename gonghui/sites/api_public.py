@@ -7,6 +7,7 @@ Gaode/Tencent, bd09 for Baidu), with the stored GCJ-02 beside them.
 """
 
 import datetime
+from urllib.parse import quote
 
 from django.http import JsonResponse
 from django.urls import reverse
@@ -18,7 +19,7 @@ from gonghui.core.api import errors
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.request_context import client_ip
 from gonghui.sites import geo, public, selectors, services
-from gonghui.sites.models import ServiceSite, SiteKind
+from gonghui.sites.models import ServiceSite, SiteKind, SiteStatus
 
 router = Router(tags=["服务站点(公开)"])
 
@@ -157,22 +158,38 @@ def _crs(value: str) -> str:
     return crs
 
 
-def _summary(site: ServiceSite, crs: str, at: datetime.datetime) -> dict:
+_KIND_LABELS = dict(SiteKind.choices)
+_STATUS_LABELS = dict(SiteStatus.choices)
+_CODE_SLOT = "__site_code__"
+
+
+def _site_url(code: str, base: str | None = None) -> str:
+    """The site's public page; `base` (from _site_url_base) saves a reverse() per site."""
+    if base is None:
+        return reverse("portal:site", args=[code])
+    return base.replace(_CODE_SLOT, quote(code, safe=""))
+
+
+def _site_url_base() -> str:
+    return reverse("portal:site", args=[_CODE_SLOT])
+
+
+def _summary(site: ServiceSite, crs: str, at: datetime.datetime, url_base=None) -> dict:
     lng, lat = public.coordinates_in(site, crs)
     return {
         "code": site.site_code,
         "name": site.name,
         "kind": site.kind,
-        "kind_display": site.get_kind_display(),
+        "kind_display": _KIND_LABELS.get(site.kind, site.kind),
         "status": site.status,
-        "status_display": site.get_status_display(),
+        "status_display": _STATUS_LABELS.get(site.status, site.status),
         "address": site.address,
         "location": {"lng": lng, "lat": lat, "crs": crs},
         "gcj02": {"lng": site.lng, "lat": site.lat},
         "is_24h": site.is_24h,
         "open_now": selectors.site_is_open_now(site, at),
         "facilities": [{"code": c, "label": label} for c, label in public.facility_items(site)],
-        "url": reverse("portal:site", args=[site.site_code]),
+        "url": _site_url(site.site_code, url_base),
     }
 
 
@@ -218,6 +235,7 @@ def nearest(request, query: Query[NearestQuery]):
         at=at,
     )
     origin_lng, origin_lat = geo.from_gcj02(lng, lat, crs)
+    url_base = _site_url_base()
     # Rendered straight to JSON: the hottest public endpoint skips re-validating its own
     # answer against NearestOut (the schema still documents it; tests check the shape).
     return JsonResponse(
@@ -225,7 +243,7 @@ def nearest(request, query: Query[NearestQuery]):
             "origin": {"lng": round(origin_lng, 6), "lat": round(origin_lat, 6), "crs": crs},
             "items": [
                 {
-                    **_summary(item.site, crs, at),
+                    **_summary(item.site, crs, at, url_base),
                     "distance_m": round(item.distance_m),
                     "directions": _directions(item.site, (lng, lat)),
                 }

@@ -20,20 +20,20 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from django.conf import settings
 from django.utils import timezone
 
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.masking import mask_phone
-from gonghui.core.ratelimit import hit_over_limit
+from gonghui.core.ratelimit import hit_over_limit, ip_allowed
 from gonghui.sites import geo
 from gonghui.sites.hours import SHANGHAI
 from gonghui.sites.models import WEEKDAY_LABELS, WEEKDAYS, Facility, ServiceSite, Standard
 from gonghui.sites.services import RateLimited
 
-# Per IP and minute (Django cache: the shared DatabaseCache in production). Reads are the
-# nearest/detail queries and portal pages; writes are feedback and check-in posts (the
-# services add their own, stricter limits on top).
+# Per IP and minute (gonghui.core.ratelimit: counted in the database, exact across worker
+# processes). Reads are the nearest/detail queries and portal pages; writes are feedback and
+# check-in posts (the services add their own, stricter limits on top). Addresses in
+# settings.RATELIMIT_ALLOW (GONGHUI_RATELIMIT_ALLOW) are exempt.
 PUBLIC_READS_PER_MINUTE = 120
 PUBLIC_WRITES_PER_MINUTE = 20
 RATE_WINDOW_SECONDS = 60
@@ -47,16 +47,9 @@ _SERVICE_NUMBER = re.compile(r"^(0\d{9,11}|[48]00\d{7}|9[56]\d{3,6}|\d{7,8})$")
 # --- rate limits ------------------------------------------------------------------------------
 
 
-def rate_limits_enabled() -> bool:
-    """Always on, except where a settings module turns them off on purpose: the load
-    benchmark (bench/settings_bench.py sets PUBLIC_RATE_LIMITS = False). Production
-    settings never set it."""
-    return getattr(settings, "PUBLIC_RATE_LIMITS", True)
-
-
 def public_rate_check(ip: str | None, *, write: bool = False) -> None:
     """Count one public request of this IP; RateLimited (HTTP 429) past the minute's limit."""
-    if not ip or not rate_limits_enabled():
+    if not ip or ip_allowed(ip):
         return
     bucket, limit = ("w", PUBLIC_WRITES_PER_MINUTE) if write else ("r", PUBLIC_READS_PER_MINUTE)
     key = f"sites-public-{bucket}:{keyed_hash(f'ip:{ip}')}"
@@ -89,8 +82,12 @@ def site_phone(site: ServiceSite) -> PublicPhone:
 
 
 def facility_items(site: ServiceSite) -> list[tuple[str, str]]:
-    labels = dict(Facility.choices)
-    return [(code, labels[code]) for code in site.facility_codes]
+    mask = site.facilities
+    return [(code, label) for bit, code, label in _FACILITY_BITS if mask & bit]
+
+
+# (bit, code, label) of each facility, in mask order (models.codes_to_mask).
+_FACILITY_BITS = tuple((1 << i, code, label) for i, (code, label) in enumerate(Facility.choices))
 
 
 def standard_items(site: ServiceSite) -> list[tuple[str, str, bool]]:

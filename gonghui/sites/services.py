@@ -12,7 +12,6 @@ import re
 import uuid
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -75,7 +74,7 @@ PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 FEEDBACK_TEXT_MIN, FEEDBACK_TEXT_MAX = 5, 500
 FEEDBACK_PER_IP = 5  # stored reports per IP per hour (all processes: counted in the database)
 FEEDBACK_PER_IP_WINDOW = datetime.timedelta(hours=1)
-FEEDBACK_ATTEMPTS_PER_IP = 20  # attempts incl. refused ones per IP per hour (Django cache)
+FEEDBACK_ATTEMPTS_PER_IP = 20  # attempts incl. refused ones per IP per hour (core.ratelimit)
 RATE_WINDOW_SECONDS = 3600
 CHECKIN_REPEAT_SECONDS = 30 * 60  # one scan per device IP and site counts once in this window
 
@@ -581,15 +580,22 @@ def _feedback_rate_check(ip_hash: str) -> None:
         raise RateLimited(TOO_MANY)
 
 
-@transaction.atomic
 def feedback_submit(
     *, site: ServiceSite, kind: str, text: str, phone: str = "", ip: str | None = None
 ) -> SiteFeedback:
     """A worker's public feedback or repair report, routed to the site's managing org.
 
-    Rate-limited per IP (RateLimited, HTTP 429); a closed site refuses reports."""
+    Rate-limited per IP (RateLimited, HTTP 429); a closed site refuses reports. The attempt
+    is counted before the transaction opens, so that refused attempts count too."""
     ip_hash = _ip_hash(ip)
     _feedback_rate_check(ip_hash)
+    return _feedback_create(site=site, kind=kind, text=text, phone=phone, ip=ip, ip_hash=ip_hash)
+
+
+@transaction.atomic
+def _feedback_create(
+    *, site: ServiceSite, kind: str, text: str, phone: str, ip: str | None, ip_hash: str
+) -> SiteFeedback:
     fields: dict[str, list[str]] = {}
     if kind not in FeedbackKind.values:
         fields["kind"] = ["请选择反馈类型。"]
@@ -703,7 +709,7 @@ def checkin_record(
             f"该站点{site.get_status_display()}，暂不能打卡。", code="site_not_open"
         )
     day = day or timezone.localdate()
-    if ip and not cache.add(f"sites-checkin:{_ip_hash(ip)}:{site.pk}", 1, CHECKIN_REPEAT_SECONDS):
+    if ip and _hit(f"sites-checkin:{_ip_hash(ip)}:{site.pk}", 1, CHECKIN_REPEAT_SECONDS):
         return False
     if not CheckIn.objects.filter(site=site, day=day).update(count=F("count") + 1):
         try:

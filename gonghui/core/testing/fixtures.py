@@ -54,6 +54,17 @@ def make_user(username: str, role_code: str, org: Org):
     return user
 
 
+@pytest.fixture(autouse=True)
+def _rate_limit_memory_reset():
+    """Rate-limit counters live in the database (rolled back with each test); what a process
+    remembers of blocked keys must not outlive the test either."""
+    from gonghui.core import ratelimit
+
+    ratelimit.reset_process_state()
+    yield
+    ratelimit.reset_process_state()
+
+
 @pytest.fixture
 def tree(db) -> Tree:
     return make_tree()

@@ -1,12 +1,15 @@
 """The public sites API (/api/v1/public/sites): anonymous access, validation, nearest equal
 to a brute-force sort, coordinates in the requested crs, feedback, check-ins, rate limits."""
 
+import logging
 import random
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 
 from gonghui.audit.models import AuditEvent
+from gonghui.core import ratelimit
 from gonghui.sites import geo, public
 from gonghui.sites.models import CheckIn, ServiceSite, SiteFeedback, SiteKind, SiteStatus
 from gonghui.sites.services import FEEDBACK_PER_IP, site_set_status
@@ -324,12 +327,67 @@ def test_writes_are_rate_limited_per_ip_across_sites(client, site_factory):
 
 
 @pytest.mark.django_db
-@override_settings(PUBLIC_RATE_LIMITS=False)
-def test_the_bench_setting_turns_the_read_limit_off(client, site_factory):
+def test_a_flood_of_429s_logs_the_limit_once_not_a_line_per_answer(client, site_factory, caplog):
+    site = site_factory(**ALWAYS_OPEN)
+    caplog.set_level(logging.INFO)
+    for _ in range(public.PUBLIC_READS_PER_MINUTE + 30):
+        _get(client, f"/{site.site_code}", ip="10.7.7.7")
+    reached = [r for r in caplog.records if r.getMessage().startswith("Rate limit reached")]
+    assert len(reached) == 1 and "sites-public-r:" in reached[0].getMessage()
+    assert not [r for r in caplog.records if r.name == "django.request"]
+
+
+@pytest.mark.django_db
+@override_settings(RATELIMIT_ALLOW=["10.9.0.0/16"])
+def test_an_allow_listed_client_is_not_limited_and_others_still_are(client, site_factory):
     site = site_factory(**ALWAYS_OPEN)
     for _ in range(public.PUBLIC_READS_PER_MINUTE + 5):
-        assert _get(client, "/nearest", lat=site.lat, lng=site.lng).status_code == 200
+        assert (
+            _get(client, "/nearest", ip="10.9.3.4", lat=site.lat, lng=site.lng).status_code == 200
+        )
+    for _ in range(public.PUBLIC_READS_PER_MINUTE):
+        assert (
+            _get(client, "/nearest", ip="10.8.0.1", lat=site.lat, lng=site.lng).status_code == 200
+        )
+    assert _get(client, "/nearest", ip="10.8.0.1", lat=site.lat, lng=site.lng).status_code == 429
 
 
-def test_rate_limits_are_on_by_default():
-    assert public.rate_limits_enabled() is True
+@pytest.mark.django_db
+def test_the_limit_reopens_when_its_minute_ends_even_if_the_client_kept_asking(
+    client, site_factory, monkeypatch
+):
+    # given a client (a busy office behind one address) that used up its minute
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(ratelimit, "clock", lambda: now[0])
+    site = site_factory(**ALWAYS_OPEN)
+    for _ in range(public.PUBLIC_READS_PER_MINUTE):
+        _get(client, f"/{site.site_code}")
+    # when it keeps retrying through the rest of the minute
+    for second in range(1, 60, 7):
+        now[0] = 1_800_000_000.0 + second
+        assert _get(client, f"/{site.site_code}").status_code == 429
+    # then it is served again as soon as the minute is over
+    now[0] = 1_800_000_000.0 + public.RATE_WINDOW_SECONDS
+    assert _get(client, f"/{site.site_code}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_missing_counter_table_never_turns_public_calls_into_server_errors(
+    client, site_factory, caplog
+):
+    # given a database whose rate-limit table is missing
+    site = site_factory(**ALWAYS_OPEN)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE core_ratecounter RENAME TO core_ratecounter_gone")
+    # when the public calls every endpoint
+    codes = [
+        _get(client, "/nearest", lat=site.lat, lng=site.lng).status_code,
+        _get(client, f"/{site.site_code}").status_code,
+        _post(
+            client, f"/{site.site_code}/feedback", {"kind": "repair", "text": "饮水机坏了"}
+        ).status_code,
+        _post(client, f"/{site.site_code}/checkins").status_code,
+    ]
+    # then it is served (the limit fails open) and the operators see an error in the log
+    assert codes == [200, 200, 201, 201]
+    assert "Rate-limit counter unavailable" in caplog.text

@@ -235,3 +235,47 @@ def test_nearest_in_town_is_one_round_trip_on_postgresql(tree):
         found = _answer(119.7, 29.1, 10)
     assert len(queries.captured_queries) == 1
     assert found == _brute_force(119.7, 29.1, 10)
+
+
+@pytest.mark.postgresql_only
+def test_the_nearest_statement_is_prepared_once_and_its_generic_plan_uses_the_gist_index(tree):
+    """The one-query path is a prepared statement (parsed and planned once per connection),
+    and the plan PostgreSQL keeps for it finds the box through the open sites' GiST index
+    (a parameter for the status would rule the partial index out of the generic plan)."""
+    from django.db import connection
+
+    rows = [
+        (*_destination(119.7, 29.1, bearing, distance), SiteKind.CANTEEN, SiteStatus.OPEN, {}, True)
+        for bearing in range(0, 360, 24)
+        for distance in (150, 600, 1_200)
+    ]
+    _replace_sites(tree.a, rows)
+    for lng in (119.70, 119.7001, 119.7002):
+        assert _answer(lng, 29.1, 10) == _brute_force(lng, 29.1, 10)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ["%point(lng, lat) <@ box(%"],
+        )
+        prepared = cursor.fetchall()
+        assert len(prepared) == 1 and prepared[0][1] >= 3
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        box = geo.bounding_box(119.7, 29.1, NEAREST_INITIAL_RADIUS_M)
+        cursor.execute(
+            f"EXPLAIN EXECUTE {prepared[0][0]}(%s, %s, %s, %s, %s, %s, %s, %s)",
+            # $1–$3 come first, in the SELECT's distance: radius, lat, lng; then the box
+            [
+                geo.EARTH_RADIUS_M,
+                29.1,
+                119.7,
+                box.min_lng,
+                box.min_lat,
+                box.max_lng,
+                box.max_lat,
+                18,
+            ],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "site_open_point_gist" in plan
