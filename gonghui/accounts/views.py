@@ -205,7 +205,14 @@ def user_create(request):
         posted_org_or_404(request, "org", "accounts", Action.EDIT)
     orgs = _edit_orgs(request)
     roles = selectors.roles_grantable_somewhere(request.user)
-    form = UserCreateForm(request.POST or None, orgs=orgs, roles=roles)
+    form = UserCreateForm(
+        request.POST or None,
+        orgs=orgs,
+        roles=roles,
+        check=lambda data: services.user_validate(
+            actor=request.user, password=data.get("password1"), **data
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         org = orgs.filter(pk=data["org"]).first()
@@ -222,8 +229,6 @@ def user_create(request):
             if data.get("role"):
                 services.role_grant(actor=request.user, user=user, org=org, role=data["role"])
         except ServiceError as exc:
-            if "password" in exc.fields:
-                exc.fields["password1"] = exc.fields.pop("password")
             form_apply_error(request, form, exc)
         else:
             messages.success(request, f"已创建用户 {user.username}。")

@@ -25,17 +25,7 @@ def paginate(request, queryset, per_page: int = PER_PAGE) -> dict:
 
 def form_apply_error(request, form, exc: ServiceError) -> None:
     """Show a service error at the fields it names; the rest as a form-level error."""
-    placed = False
-    for field, errors in exc.fields.items():
-        for error in errors:
-            if field in form.fields:
-                form.add_error(field, error)
-                placed = True
-            else:
-                form.add_error(None, error)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
+    form.add_service_errors(exc)
     messages.error(request, exc.message)
 
 

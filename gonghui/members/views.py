@@ -143,6 +143,17 @@ def _employer_from(request, data: dict, employers) -> None:
     data["employer"] = next((e for e in employers if e.pk == pk), None) if pk else None
 
 
+def _member_check(request, employers, member=None):
+    """The service's field checks for a form whose own fields failed (one round of errors)."""
+
+    def check(cleaned: dict) -> None:
+        data = {k: v for k, v in cleaned.items() if k not in ("version", "org")}
+        _employer_from(request, data, employers)
+        services.member_validate(actor=request.user, member=member, **data)
+
+    return check
+
+
 @login_required
 def member_create(request):
     _require(request, Action.EDIT)
@@ -150,7 +161,12 @@ def member_create(request):
         posted_org_or_404(request, "org", MODULE, Action.EDIT)
     orgs = _editable_orgs(request)
     employers = _employers(request)
-    form = MemberForm(request.POST or None, orgs=orgs, employers=employers)
+    form = MemberForm(
+        request.POST or None,
+        orgs=orgs,
+        employers=employers,
+        check=_member_check(request, employers),
+    )
     if request.method == "POST" and form.is_valid():
         org = orgs.get(pk=form.cleaned_data["org"])
         data = _form_data(form)
@@ -180,7 +196,12 @@ def member_edit(request, pk):
         request, member, {"id_number": mask_id_number, "phone": mask_phone}
     )
     initial.update(masked)
-    form = MemberForm(posted, initial=initial, employers=employers)
+    form = MemberForm(
+        posted,
+        initial=initial,
+        employers=employers,
+        check=_member_check(request, employers, member),
+    )
     if request.method == "POST" and form.is_valid():
         data = _form_data(form)
         _employer_from(request, data, employers)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import NotFound, ServiceError
+from gonghui.core.forms import Form
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
@@ -19,7 +20,7 @@ MODULE = "members"
 BOXES = (("", "全部"), ("incoming", "转入(待我方审批)"), ("outgoing", "转出"))
 
 
-class TransferRequestForm(forms.Form):
+class TransferRequestForm(Form):
     to_org = forms.TypedChoiceField(label="接收工会", coerce=int, choices=())
     reason = forms.CharField(
         label="转移原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3})
@@ -39,7 +40,7 @@ class TransferClaimForm(TransferRequestForm):
     field_order = ("number", "to_org", "reason")
 
 
-class RejectForm(forms.Form):
+class RejectForm(Form):
     reason = forms.CharField(
         label="拒绝原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
+from gonghui.core.forms import Form
 from gonghui.core.request_context import client_ip
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.portal import selectors as portal_selectors
@@ -158,24 +159,19 @@ def nearest(request):
 # --- a site's page (the QR code target) --------------------------------------------------------
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(Form):
     """Parses the report; services.feedback_submit validates (Chinese messages)."""
 
     kind = forms.ChoiceField(
-        label="类型",
+        label="反馈类型",
         choices=FeedbackKind.choices,
         initial=FeedbackKind.REPAIR,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "请选择反馈类型。",
-            "invalid_choice": "请选择反馈类型。",
-        },
     )
     text = forms.CharField(
         label="内容",
         required=False,
         max_length=services.FEEDBACK_TEXT_MAX,
-        error_messages={"max_length": f"内容不能超过 {services.FEEDBACK_TEXT_MAX} 个字。"},
         widget=forms.Textarea(
             attrs={"rows": 4, "placeholder": "例如：饮水机不出热水；希望增加充电插座。"}
         ),

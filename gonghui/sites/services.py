@@ -258,6 +258,19 @@ def _site_clean(actor, data: dict, instance: ServiceSite | None, crs: str) -> di
     return out
 
 
+def site_validate(
+    *, actor, site: ServiceSite | None = None, crs: str = geo.Crs.GCJ02, **fields
+) -> None:
+    """The field checks of site_create / site_update, without writing: raises ValidationFailed
+    with every field's message (for a form whose own fields failed)."""
+    if site is not None:
+        current = {f: getattr(site, f) for f in SITE_EDITABLE_FIELDS}
+        if "lng" not in fields and "lat" not in fields:
+            crs = geo.Crs.GCJ02
+        fields = {**current, **fields}
+    _site_clean(actor, {"org": None, **fields}, site, crs)
+
+
 @transaction.atomic
 def site_create(
     *,

@@ -22,7 +22,8 @@ def test_create_org_with_missing_fields_shows_chinese_errors_and_writes_nothing(
     response = client.post("/orgs/new/", {"parent": tree.a.pk, "name": "", "type": "", "level": ""})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "这个字段是必填项" in page or "请填写" in page
+    assert "请填写组织名称。" in page and "请选择组织类型。" in page
+    assert "这个字段是必填项" not in page
     assert Org.objects.count() == before
 
 
@@ -122,6 +123,38 @@ def test_enterprise_form_rejects_bad_credit_code_at_the_field(login, users, tree
     assert response.status_code == 200
     assert "统一社会信用代码校验位不正确" in page
     assert not Enterprise.objects.filter(name="校验位错误有限公司").exists()
+
+
+def test_enterprise_form_reports_every_error_in_one_round(login, users, tree):
+    """An empty name and size (the form's checks) and a bad credit code and phone (the
+    service's) all show on the first submit."""
+    client = login(users.county_admin)
+    data = {
+        "name": "",
+        "credit_code": "91999001MA00000010",
+        "org": tree.a.pk,
+        "industry": "C",
+        "size": "",
+        "economic_type": "private",
+        "employee_count": 5,
+        "status": "active",
+        "contact_phone": "12",
+    }
+    page = client.post("/orgs/enterprises/new/", data).content.decode()
+    assert "请填写单位名称。" in page and "请选择规模。" in page
+    assert "统一社会信用代码校验位不正确" in page
+    assert "联系电话格式不正确" in page
+    assert not Enterprise.objects.exists()
+
+
+def test_org_form_reports_every_error_in_one_round(login, users, tree):
+    client = login(users.county_admin)
+    before = Org.objects.count()
+    data = {"parent": tree.a.pk, "name": "", "type": "", "level": "", "division_code": "12"}
+    page = client.post("/orgs/new/", data).content.decode()
+    assert "请填写组织名称。" in page and "请选择层级。" in page
+    assert "行政区划代码" in page.split('id="id_division_code_errors"')[1][:200]
+    assert Org.objects.count() == before
 
 
 def test_enterprise_phone_masked_until_unmasked_with_reason(login, users, tree, enterprise_factory):

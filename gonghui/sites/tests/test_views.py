@@ -175,7 +175,7 @@ def test_create_converts_wgs84_and_bd09_to_gcj02(login, users, tree):
     ("overrides", "message"),
     [
         ({"name": ""}, "请填写站点名称。"),
-        ({"lng": ""}, "请填写经度(可在地图上点选)。"),
+        ({"lng": ""}, "请填写经度。"),
         ({"lng": "0", "lat": "0"}, geo.OUT_OF_CHINA),
         ({"lng": "200", "lat": "29"}, geo.OUT_OF_RANGE),
         ({"lng": "东经"}, geo.NOT_A_NUMBER),
@@ -188,6 +188,17 @@ def test_create_refuses_bad_input_with_a_chinese_message(login, users, tree, ove
     response = login(users.township_staff).post("/sites/new/", _form(tree.a1, **overrides))
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert not ServiceSite.objects.exists()
+
+
+def test_create_reports_every_error_in_one_round(login, users, tree):
+    """The form's own checks (name, kind) and the service's (phone, point, hours) at once."""
+    data = _form(tree.a1, name="", kind="", contact_phone="12345", lng="东经")
+    data["hours_mon"] = "8点到12点"
+    page = login(users.township_staff).post("/sites/new/", data).content.decode()
+    for message in ("请填写站点名称。", "请选择站点类型。", "联系电话格式不正确", geo.NOT_A_NUMBER):
+        assert message in page, message
+    assert "周一：" in page
     assert not ServiceSite.objects.exists()
 
 
