@@ -318,11 +318,12 @@ def rule_save(request, code, which):
 # --- facts ------------------------------------------------------------------------------------------
 
 
-def _fact_page(request, form_class, service, title: str, success: str):
+def _fact_page(request, form_class, service, title: str, success: str, validate):
     _require(request, Action.EDIT)
     form = form_class(
         request.POST or None,
         initial={} if request.POST else {"occurred_on": today(), "lost_on": today()},
+        check=lambda data: validate(actor=request.user, **data),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -347,6 +348,7 @@ def medical_new(request):
         services.medical_expense_record,
         "登记医疗支出",
         "已登记医疗支出，将在下次监测时参与预警。",
+        services.medical_expense_validate,
     )
 
 
@@ -358,4 +360,5 @@ def job_loss_new(request):
         services.job_loss_record,
         "登记失业报告",
         "已登记失业报告，将在下次监测时参与预警。",
+        services.job_loss_validate,
     )

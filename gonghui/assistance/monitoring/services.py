@@ -49,7 +49,13 @@ from gonghui.assistance.standards import (
 )
 from gonghui.audit.services import AuditAction, audit_record
 from gonghui.core.crypto import keyed_hash
-from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gonghui.core.errors import (
+    Conflict,
+    ErrorCollector,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from gonghui.core.modules import Action
 from gonghui.core.scope import org_in_scope, scope_roots
 from gonghui.members.idnumber import IdNumberError, id_number_clean
@@ -363,6 +369,31 @@ def _fact_audit(actor, fact, what: str, **detail) -> None:
     )
 
 
+def medical_expense_validate(
+    *, actor, id_number="", occurred_on=None, care="", self_paid=None, **_other
+) -> tuple:
+    """The checks of medical_expense_record, every message at once, without writing:
+    (amount, date, (archive, member)) or ValidationFailed."""
+    errors = ErrorCollector()
+    if care not in CareKind.values:
+        errors.add("care", "请选择门诊或住院。")
+    amount = errors.check(_amount, self_paid, "self_paid", "个人自付金额", positive=True)
+    occurred_on = errors.check(_date, occurred_on, "occurred_on", "就诊日期")
+    target = errors.check(_target, actor, id_number)
+    errors.raise_if_any()
+    return amount, occurred_on, target
+
+
+def job_loss_validate(*, actor, id_number="", lost_on=None, **_other) -> tuple:
+    """The checks of job_loss_record, every message at once, without writing:
+    (date, (archive, member)) or ValidationFailed."""
+    errors = ErrorCollector()
+    lost_on = errors.check(_date, lost_on, "lost_on", "失业日期")
+    target = errors.check(_target, actor, id_number)
+    errors.raise_if_any()
+    return lost_on, target
+
+
 @transaction.atomic
 def medical_expense_record(
     *,
@@ -374,11 +405,9 @@ def medical_expense_record(
     note: str = "",
     source: str = FactSource.MANUAL,
 ) -> MedicalExpense:
-    if care not in CareKind.values:
-        raise ValidationFailed("请选择门诊或住院。", fields={"care": ["请选择门诊或住院。"]})
-    amount = _amount(self_paid, "self_paid", "个人自付金额", positive=True)
-    occurred_on = _date(occurred_on, "occurred_on", "就诊日期")
-    archive, member = _target(actor, id_number)
+    amount, occurred_on, (archive, member) = medical_expense_validate(
+        actor=actor, id_number=id_number, occurred_on=occurred_on, care=care, self_paid=self_paid
+    )
     fact = MedicalExpense.objects.create(
         org=(archive or member).org,
         archive=archive,
@@ -405,8 +434,9 @@ def job_loss_record(
     note: str = "",
     source: str = FactSource.MANUAL,
 ) -> JobLossReport:
-    lost_on = _date(lost_on, "lost_on", "失业日期")
-    archive, member = _target(actor, id_number)
+    lost_on, (archive, member) = job_loss_validate(
+        actor=actor, id_number=id_number, lost_on=lost_on
+    )
     fact = JobLossReport.objects.create(
         org=(archive or member).org,
         archive=archive,
@@ -434,12 +464,15 @@ def disaster_event_record(
     source: str = FactSource.MANUAL,
 ) -> tuple[DisasterEvent, bool]:
     """(event, created): the same person, day and kind recorded twice is one event."""
+    errors = ErrorCollector()
     if kind not in DisasterKind.values:
-        raise ValidationFailed("请选择灾害或事故类型。", fields={"kind": ["请选择类型。"]})
-    amount = _amount(loss or 0, "loss", "损失金额", positive=False)
-    occurred_on = _date(occurred_on, "occurred_on", "发生日期")
+        errors.add("kind", "请选择类型。")
+    amount = errors.check(_amount, loss or 0, "loss", "损失金额", positive=False)
+    occurred_on = errors.check(_date, occurred_on, "occurred_on", "发生日期")
+    target = errors.check(_target, actor, id_number)
+    errors.raise_if_any()
     id_hash = id_hash_of(id_number)
-    archive, member = _target(actor, id_number)
+    archive, member = target
     existing = DisasterEvent.objects.filter(
         id_number_hash=id_hash, occurred_on=occurred_on, kind=kind
     ).first()

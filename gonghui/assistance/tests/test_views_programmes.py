@@ -159,6 +159,19 @@ def test_record_a_visit_and_see_due_lists(tree, users, login):
     assert "孩子已复学" in detail
 
 
+def test_a_visit_form_reports_every_error_in_one_round(tree, users, login):
+    """No findings (the form's check) and a negative income (the service's) at once."""
+    household = archived(tree.a1)
+    response = login(users.township_staff).post(
+        f"/assistance/visits/new/{household.pk}/",
+        {"visited_on": "2026-03-15", "findings": "", "annual_income": "-5"},
+    )
+    page = response.content.decode()
+    assert "请填写走访情况。" in page
+    assert "不能为负数" in page.split('id="id_annual_income_errors"')[1][:200]
+    assert not Visit.objects.exists()
+
+
 def test_programme_of_another_township_is_not_found(tree, users, login):
     programme = programme_in(tree.b)
     client = login(users.township_staff)
