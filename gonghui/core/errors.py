@@ -69,11 +69,14 @@ class ErrorCollector:
         self.fields.setdefault(field, []).append(message)
 
     def raise_if_any(self, message: str = "请检查填写的内容。") -> None:
+        """Raise ValidationFailed with everything collected; a single problem is also the
+        error's message (as if it had been raised alone)."""
         if self.fields or self.messages:
             fields = dict(self.fields)
             if self.messages:
                 fields.setdefault("__all__", []).extend(self.messages)
-            raise ValidationFailed(message, fields=fields)
+            every = [m for messages in fields.values() for m in messages]
+            raise ValidationFailed(every[0] if len(every) == 1 else message, fields=fields)
 
 
 def validation_error_fields(exc) -> dict[str, list[str]]:
