@@ -17,6 +17,7 @@ from gonghui.core.forms import ReasonForm
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
+from gonghui.core.reports import report_rows
 from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.members import selectors, services, stats
@@ -365,7 +366,7 @@ def member_export(request):
 
 
 def _chart_data(stats) -> dict:
-    rows = list(stats.rows)
+    rows = [r for r in stats.rows if not r.is_empty]  # no empty bars
     return {
         "orgs": [f"{r.name}(本级)" if r.own_only else r.name for r in rows],
         "members": [r.members for r in rows],
@@ -391,7 +392,7 @@ def member_stats(request):
         {
             "stats": data,
             "headers": headers,
-            "table": [list(zip(headers, row, strict=True)) for row in rows] if data.rows else [],
+            "table": report_rows(headers, rows, [*data.rows, data.total]) if data.rows else [],
             "chart_data": _chart_data(data),
             "can_export": can(request.user, MODULE, Action.EXPORT),
         },
