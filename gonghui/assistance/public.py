@@ -34,7 +34,7 @@ from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
 from gonghui.core.ratelimit import at_limit, hit_over_limit
 from gonghui.core.text import normalise_text
 from gonghui.members.idnumber import IdNumberError, id_number_clean, phone_clean
-from gonghui.orgs.models import Org, OrgLevel, OrgStatus
+from gonghui.orgs.models import Org, OrgStatus, township_q
 
 # Rate limits: (hits allowed, window in seconds).
 APPLY_ATTEMPTS_PER_IP = (20, 3600)  # submissions incl. refused ones
@@ -70,7 +70,7 @@ def _over(key: str, limit: tuple[int, int], *, count: bool = True) -> bool:
 def public_townships() -> QuerySet[Org]:
     """Township/street (and park) unions: what a worker picks for the standard in force and
     as the union that receives the application (it then reaches the grassroots union)."""
-    return Org.objects.filter(level=OrgLevel.TOWNSHIP, status=OrgStatus.ACTIVE).order_by("path")
+    return Org.objects.filter(township_q(), status=OrgStatus.ACTIVE).order_by("code")
 
 
 def _township(township_id) -> Org:

@@ -8,6 +8,7 @@ from gonghui.core.views_helpers import org_choices
 from gonghui.sites import geo
 from gonghui.sites.hours import HoursError, hours_day_parse, hours_day_text
 from gonghui.sites.models import (
+    CONFIRMED_STANDARDS,
     WEEKDAY_LABELS,
     WEEKDAYS,
     Facility,
@@ -71,8 +72,9 @@ class SiteForm(Form):
     standards = forms.MultipleChoiceField(
         label="“六有”标准",
         required=False,
-        choices=Standard.choices,
+        choices=[(c, Standard(c).label) for c in CONFIRMED_STANDARDS],
         widget=forms.CheckboxSelectMultiple,
+        help_text="“有服务设施”“可在地图上查找”两项按设施清单和坐标自动判断，无需勾选。",
     )
     description = forms.CharField(
         label="服务内容", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})

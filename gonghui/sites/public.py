@@ -94,9 +94,9 @@ def facility_items(site: ServiceSite) -> list[tuple[str, str]]:
 
 
 def standard_items(site: ServiceSite) -> list[tuple[str, str, bool]]:
-    """Every "六有" item with whether the site meets it."""
-    have = set(site.standard_codes)
-    return [(code, label, code in have) for code, label in Standard.choices]
+    """Every "六有" item with whether the site meets it (models: the one rule)."""
+    met = site.standards_met
+    return [(code, label, met[code]) for code, label in Standard.choices]
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from gonghui.orgs.models import Org, OrgLevel
 from gonghui.sites import geo
 from gonghui.sites.hours import HoursError, hours_clean
 from gonghui.sites.models import (
+    CONFIRMED_STANDARDS,
     KIND_CODE_LETTERS,
     CheckIn,
     CoverageSettings,
@@ -150,8 +151,10 @@ def site_code_issue(*, org: Org, kind: str) -> str:
 
 
 def _township_for(org: Org) -> Org | None:
+    """The 乡镇(街道) a site managed by `org` lies in, when the tree says so (an industry
+    union's site: none, the staff pick it)."""
     anchor = org if org.level == OrgLevel.TOWNSHIP else org.anchor
-    if anchor is not None and anchor.level == OrgLevel.TOWNSHIP:
+    if anchor is not None and anchor.is_township:
         return anchor
     return None
 
@@ -224,11 +227,13 @@ def _site_clean(actor, data: dict, instance: ServiceSite | None, crs: str) -> di
         if isinstance(data.get("facilities"), int)
         else _codes(data.get("facilities"), Facility, "设施", fields, "facilities")
     )
-    out["standards"] = (
+    standards = (
         data["standards"]
         if isinstance(data.get("standards"), int)
         else _codes(data.get("standards"), Standard, "六有标准项", fields, "standards")
     )
+    # Only the items staff confirm are stored; the records decide the others (models).
+    out["standards"] = standards & codes_to_mask(Standard, CONFIRMED_STANDARDS)
     county = county_of(org) if "org" not in fields else None
     moved = instance is None or (
         data.get("lng") != instance.lng or data.get("lat") != instance.lat or crs != geo.Crs.GCJ02
@@ -247,7 +252,7 @@ def _site_clean(actor, data: dict, instance: ServiceSite | None, crs: str) -> di
         township = _township_for(org)
     elif township is not None and (
         not isinstance(township, Org)
-        or township.level != OrgLevel.TOWNSHIP
+        or not township.is_township
         or (county is not None and not township.is_descendant_of(county))
     ):
         fields["township"] = ["所在乡镇(街道)应为本县的乡镇(街道、园区)工会。"]

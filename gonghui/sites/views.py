@@ -288,7 +288,7 @@ def site_edit(request, pk):
         "lat": f"{site.lat:.6f}",
         "is_24h": site.is_24h,
         "facilities": site.facility_codes,
-        "standards": site.standard_codes,
+        "standards": site.confirmed_standard_codes,
         "description": site.description,
         "township": site.township_id,
         "version": site.version,

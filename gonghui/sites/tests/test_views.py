@@ -83,11 +83,13 @@ def test_list_buttons_follow_the_user_permissions(login, users, site_factory):
 
 def test_list_shows_the_six_standard_state(login, users, site_factory):
     site_factory(
-        name="达标站", standards=["sign", "siting", "facilities", "services", "rules", "on_map"]
+        name="达标站",
+        standards=["sign", "siting", "services", "rules"],
+        facilities=["room", "table_chairs", "water"],
     )
     site_factory(name="两项站", standards=["sign", "siting"])
     body = login(users.county_staff).get("/sites/").content.decode()
-    assert "达标" in body and "2/6" in body
+    assert "达标" in body and "3/6" in body  # sign, siting and (by its point) on the map
 
 
 # --- detail, unmask, QR, sign ------------------------------------------------------------
@@ -150,7 +152,7 @@ def test_create_stores_the_site_with_hours_facilities_and_an_issued_code(login, 
     assert site.opening_hours["mon"] == [["08:00", "12:00"], ["14:00", "18:00"]]
     assert site.opening_hours["sun"] == []
     assert site.facility_codes == ["room", "water", "charging"]
-    assert site.standard_codes == ["sign", "siting"]
+    assert site.standard_codes == ["sign", "siting", "on_map"]
     assert site.township == tree.a  # from the managing org
     assert (site.lng, site.lat) == (119.731234, 29.104321)
     assert site.contact_phone == "13912345678"
