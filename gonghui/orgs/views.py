@@ -53,6 +53,8 @@ def tree(request):
     q = request.GET.get("q", "").strip()
     matches, expand = selectors.org_tree_search(request.user, q) if q else ([], set())
     roots = list(selectors.org_roots(request.user))
+    if not q:
+        expand = {org.pk for org in roots}  # the tree opens at its first level
     nodes = [_tree_node(request.user, org, expand, {m.pk for m in matches}) for org in roots]
     return render(
         request,
@@ -100,16 +102,28 @@ def tree_children(request, pk):
 ORG_FILTER_KEYS = ("q", "type", "level", "status")
 
 
+def _editable_on_page(request, page: dict, org_of) -> set[int]:
+    """The rows of this page the user may edit (their row actions): an in-memory check
+    against the user's edit scope, no query per row."""
+    return {
+        row.pk
+        for row in page["page_obj"]
+        if org_in_scope(request.user, "orgs", Action.EDIT, org_of(row))
+    }
+
+
 @login_required
 def org_list(request):
     _require(request, Action.VIEW)
     filters = {k: request.GET.get(k, "").strip() for k in ORG_FILTER_KEYS}
     orgs = selectors.org_list(request.user, **filters)
+    page = paginate(request, orgs)
     return render(
         request,
         "orgs/org_list.html",
         {
-            **paginate(request, orgs),
+            **page,
+            "editable": _editable_on_page(request, page, lambda o: o),
             "filters": filters,
             "type_choices": OrgType.choices,
             "level_choices": OrgLevel.choices,
@@ -338,11 +352,13 @@ def enterprise_list(request):
     _require(request, Action.VIEW)
     filters = {k: request.GET.get(k, "").strip() for k in ENTERPRISE_FILTER_KEYS}
     enterprises = selectors.enterprise_list(request.user, **filters)
+    page = paginate(request, enterprises)
     return render(
         request,
         "orgs/enterprise_list.html",
         {
-            **paginate(request, enterprises),
+            **page,
+            "editable": _editable_on_page(request, page, lambda e: e.org),
             "filters": filters,
             "industry_choices": Industry.choices,
             "size_choices": EnterpriseSize.choices,

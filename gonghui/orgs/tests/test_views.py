@@ -241,3 +241,50 @@ def test_org_phone_is_masked_on_detail_edit_and_export(login, users, tree):
     rows = _sheet_rows(client.get("/orgs/export/"))
     phones = {row[8] for row in rows[1:] if row[0] == tree.a1.name}
     assert phones == {"138****5678"}
+
+
+# --- lists (issue 14 #9) ---------------------------------------------------------------------------
+
+
+def test_the_tree_opens_its_first_level_in_org_code_order(login, users, tree):
+    """The root used to open collapsed, its children in code-point order of their names
+    (乙 U+4E59 before 甲 U+7532); now open, by org code (甲镇 999001, 乙镇 999002)."""
+    page = login(users.county_admin).get("/orgs/").content.decode()
+    county_node = page.split(f'data-org-id="{tree.county.pk}"', 1)[1]
+    assert 'aria-expanded="true"' in county_node.split("</div>", 1)[0]
+    assert county_node.index(tree.a.name) < county_node.index(tree.b.name)
+
+
+def test_org_list_rows_have_actions_for_what_the_user_may_do(login, users, tree):
+    admin_page = login(users.county_admin).get("/orgs/list/").content.decode()
+    assert f'href="/orgs/{tree.a.pk}/edit/">编辑</a>' in admin_page
+    assert f'href="/orgs/new/?parent={tree.a.pk}">新建下级</a>' in admin_page
+    leader_page = login(users.leader).get("/orgs/list/").content.decode()
+    assert f'href="/orgs/{tree.a.pk}/">查看</a>' in leader_page
+    assert "编辑</a>" not in leader_page and "新建下级" not in leader_page
+    township_page = login(users.township_staff).get("/orgs/list/").content.decode()
+    assert f'href="/orgs/{tree.a1.pk}/edit/">编辑</a>' in township_page
+
+
+def test_enterprise_list_rows_have_actions_without_a_query_per_row(
+    login, users, tree, enterprise_factory
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    firms = [enterprise_factory(org=tree.a1)]
+    client = login(users.township_staff)
+    client.get("/orgs/enterprises/")  # warms the session and scope caches
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/orgs/enterprises/").content.decode()
+        assert page.count('class="row-actions"') == len(firms)
+        return len(captured.captured_queries)
+
+    one = queries()
+    firms += [enterprise_factory(org=tree.a1) for _ in range(4)]
+    assert queries() == one
+    page = client.get("/orgs/enterprises/").content.decode()
+    for firm in firms:
+        assert f'href="/orgs/enterprises/{firm.pk}/edit/">编辑</a>' in page
