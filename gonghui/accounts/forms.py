@@ -103,6 +103,7 @@ class RoleGrantForm(Form):
 
 
 class PasswordChangeForm(Form):
+    service_fields = {"password": "new_password1"}
     old_password = forms.CharField(
         label="当前密码",
         strip=False,

@@ -274,6 +274,12 @@ def _user_save(
 
 
 @transaction.atomic
+def user_password_validate(*, user: User, password: str) -> None:
+    """The password rules user_password_set applies, without writing (a form checks the new
+    password with its other fields, so one submit shows every problem)."""
+    _password_check(password or "", user)
+
+
 def user_password_set(*, actor: User | None, user: User, password: str) -> None:
     if (
         actor is not None
