@@ -241,6 +241,21 @@ def apply_model_field_messages(model_classes) -> None:
 Check = Callable[[dict], None]
 
 
+class BoundField(forms.BoundField):
+    """A required field says so with aria-required, not with the HTML `required`: that one
+    lets the browser stop a submit at the first empty field with a tooltip of its own, one
+    field at a time, while the server reports every problem at once."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if self.field.required and not isinstance(
+            widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.HiddenInput
+        ):
+            attrs.setdefault("aria-required", "true")
+        return attrs
+
+
 class Form(forms.Form):
     """Base of every form: catalogue messages, one round of errors, required marks.
 
@@ -252,6 +267,8 @@ class Form(forms.Form):
 
     required_css_class = "required"
     error_css_class = "has-error"
+    use_required_attribute = False  # see BoundField
+    bound_field_class = BoundField
     service_fields: dict[str, str] = {}
     # What the catalogue's messages call a field whose label is a sentence ("承诺").
     message_names: dict[str, str] = {}

@@ -267,3 +267,18 @@ def test_forms_valid_validates_every_form():
     first, second = form_class({}), form_class({})
     assert core_forms.forms_valid(first, second) is False
     assert first.errors and second.errors  # the second was validated too
+
+
+def test_required_fields_say_so_without_stopping_the_browser():
+    form_class = type(
+        "NeedForm",
+        (core_forms.Form,),
+        {
+            "name": django_forms.CharField(label="姓名"),
+            "note": django_forms.CharField(label="备注", required=False),
+        },
+    )
+    html = str(form_class()["name"]) + str(form_class()["note"])
+    assert 'aria-required="true"' in html
+    assert " required" not in html
+    assert html.count("aria-required") == 1

@@ -37,4 +37,14 @@
   }
   document.addEventListener("input", onEdit);
   document.addEventListener("change", onEdit);
+  // The server checks every field and reports all problems at once; the browser's own
+  // checks (min, type=email …) would stop a submit at the first one, in its own words.
+  function noBrowserChecks() {
+    document.querySelectorAll("form").forEach(function (form) { form.noValidate = true; });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", noBrowserChecks);
+  } else {
+    noBrowserChecks();
+  }
 })();
