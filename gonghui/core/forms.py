@@ -13,9 +13,10 @@ Three rules every form follows by deriving from `Form` (a guard test walks every
   writing; its messages for the fields not flagged yet join the form's, so a submit shows every
   problem at once. Views validate several forms with `forms_valid`, never `a.is_valid() and
   b.is_valid()`, which stops at the first.
-- **Marked.** Required fields carry `required` (templates draw the asterisk from it); a field in
-  error carries `aria-invalid` and points at its message (`aria-describedby`), which
-  static/js/forms.js removes as soon as the field is edited.
+- **Marked.** Templates draw the asterisk from a field's `required`; the input says it with
+  `aria-required` (never the HTML `required`, which lets the browser stop a submit at the
+  first empty field). A field in error carries `aria-invalid` and points at its message
+  (`aria-describedby`), which static/js/forms.js removes as soon as the field is edited.
 """
 
 import re
