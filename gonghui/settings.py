@@ -143,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gonghui.core.context_processors.navigation",
             ],
+            "builtins": ["gonghui.core.templatetags.numbers"],
         },
     }
 ]

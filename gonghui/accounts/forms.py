@@ -1,10 +1,19 @@
 from django import forms
+from django.core.validators import RegexValidator
 
 from gonghui.accounts.models import Role, RoleCode
+from gonghui.core.forms import Form
 from gonghui.core.views_helpers import org_choices
 
+# Domain rules with their own words (the generic messages come from core.forms.MESSAGES).
+MOBILE = RegexValidator(r"^1\d{10}$", "请输入 11 位手机号。", code="mobile")
+USERNAME = RegexValidator(
+    r"^[A-Za-z0-9_.@-]+$", "用户名只能包含字母、数字和 _ . @ -。", code="username"
+)
+OTP_TOKEN = RegexValidator(r"^\d{6}$", "请输入 6 位数字验证码。", code="otp_token")
 
-class LoginForm(forms.Form):
+
+class LoginForm(Form):
     username = forms.CharField(
         label="用户名",
         max_length=150,
@@ -17,12 +26,11 @@ class LoginForm(forms.Form):
     )
 
 
-class OtpTokenForm(forms.Form):
-    token = forms.RegexField(
+class OtpTokenForm(Form):
+    token = forms.CharField(
         label="动态验证码",
-        regex=r"^\d{6}$",
+        validators=[OTP_TOKEN],
         max_length=6,
-        error_messages={"invalid": "请输入 6 位数字验证码。"},
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
         ),
@@ -34,22 +42,17 @@ class OrgChoiceField(forms.TypedChoiceField):
         super().__init__(coerce=int, choices=[("", "请选择组织")] + org_choices(orgs), **kwargs)
 
 
-class UserCreateForm(forms.Form):
-    username = forms.RegexField(
+class UserCreateForm(Form):
+    service_fields = {"password": "password1"}
+    username = forms.CharField(
         label="用户名",
         max_length=150,
-        regex=r"^[A-Za-z0-9_.@-]+$",
+        validators=[USERNAME],
         help_text="字母、数字或 _ . @ -，登录时使用。",
-        error_messages={"invalid": "用户名只能包含字母、数字和 _ . @ -。"},
     )
     full_name = forms.CharField(label="姓名", max_length=50)
     org = OrgChoiceField(label="所属组织")
-    phone = forms.RegexField(
-        label="手机号",
-        required=False,
-        regex=r"^1\d{10}$",
-        error_messages={"invalid": "请输入 11 位手机号。"},
-    )
+    phone = forms.CharField(label="手机号", required=False, validators=[MOBILE])
     email = forms.EmailField(label="电子邮箱", required=False)
     password1 = forms.CharField(
         label="初始密码",
@@ -81,19 +84,14 @@ class UserCreateForm(forms.Form):
         return data
 
 
-class UserEditForm(forms.Form):
+class UserEditForm(Form):
     full_name = forms.CharField(label="姓名", max_length=50)
-    phone = forms.RegexField(
-        label="手机号",
-        required=False,
-        regex=r"^1\d{10}$",
-        error_messages={"invalid": "请输入 11 位手机号。"},
-    )
+    phone = forms.CharField(label="手机号", required=False, validators=[MOBILE])
     email = forms.EmailField(label="电子邮箱", required=False)
     is_active = forms.BooleanField(label="账号启用", required=False)
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(Form):
     org = OrgChoiceField(label="在组织")
     role = forms.ModelChoiceField(
         label="授予角色", queryset=Role.objects.all(), empty_label="请选择角色"
@@ -104,7 +102,8 @@ class RoleGrantForm(forms.Form):
         self.fields["org"] = OrgChoiceField(label="在组织", orgs=orgs)
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(Form):
+    service_fields = {"password": "new_password1"}
     old_password = forms.CharField(
         label="当前密码",
         strip=False,

@@ -133,6 +133,57 @@ def _password_check(password: str, user: User) -> None:
         raise ValidationFailed("密码不符合要求。", fields={"password": list(exc.messages)}) from exc
 
 
+def _user_errors(*, username, password, full_name="", phone="", email="") -> dict[str, list[str]]:
+    """Every field message of a new user (the password checked with the rest)."""
+    username = (username or "").strip()
+    full_name = (full_name or "").strip()
+    fields: dict[str, list[str]] = {}
+    if not username:
+        fields["username"] = ["请填写用户名。"]
+    elif not _USERNAME_RE.match(username):
+        fields["username"] = ["用户名只能包含字母、数字和 _ . @ -，最长 150 个字符。"]
+    elif User.objects.filter(username__iexact=username).exists():
+        fields["username"] = ["该用户名已被使用。"]
+    if len(full_name) > 50:
+        fields["full_name"] = ["姓名最长 50 个字符。"]
+    if phone and not _MOBILE_RE.match(phone):
+        fields["phone"] = ["请输入 11 位手机号。"]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            fields["email"] = ["请输入有效的电子邮箱地址。"]
+    try:
+        _password_check(
+            password or "",
+            User(username=username, full_name=full_name, phone=phone or "", email=email or ""),
+        )
+    except ValidationFailed as exc:
+        fields.update(exc.fields)
+    return fields
+
+
+def user_validate(*, actor, **values) -> None:
+    """The field checks of user_create, without writing (for a form whose own fields
+    failed): raises ValidationFailed with every field's message."""
+    fields = _user_errors(
+        username=values.get("username"),
+        password=values.get("password"),
+        full_name=values.get("full_name"),
+        phone=values.get("phone"),
+        email=values.get("email"),
+    )
+    if fields:
+        raise _user_invalid(fields)
+
+
+def _user_invalid(fields: dict[str, list[str]]) -> ValidationFailed:
+    only_password = set(fields) == {"password"}
+    return ValidationFailed(
+        "密码不符合要求。" if only_password else "请检查填写的内容。", fields=fields
+    )
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -148,26 +199,12 @@ def user_create(
     username = username.strip()
     if actor is not None and not org_in_scope(actor, "accounts", Action.EDIT, org):
         raise NotFound()
-    fields: dict[str, list[str]] = {}
-    if not username:
-        fields["username"] = ["请填写用户名。"]
-    elif not _USERNAME_RE.match(username):
-        fields["username"] = ["用户名只能包含字母、数字和 _ . @ -，最长 150 个字符。"]
-    elif User.objects.filter(username__iexact=username).exists():
-        fields["username"] = ["该用户名已被使用。"]
-    if len(full_name.strip()) > 50:
-        fields["full_name"] = ["姓名最长 50 个字符。"]
-    if phone and not _MOBILE_RE.match(phone):
-        fields["phone"] = ["请输入 11 位手机号。"]
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            fields["email"] = ["请输入有效的电子邮箱地址。"]
+    fields = _user_errors(
+        username=username, password=password, full_name=full_name, phone=phone, email=email
+    )
     if fields:
-        raise ValidationFailed("请检查填写的内容。", fields=fields)
+        raise _user_invalid(fields)
     user = User(username=username, full_name=full_name.strip(), org=org, phone=phone, email=email)
-    _password_check(password, user)
     user.set_password(password)
     user.save()
     audit_record(action=AuditAction.USER_CREATED, user=actor, org=org, obj=user)
@@ -237,6 +274,12 @@ def _user_save(
 
 
 @transaction.atomic
+def user_password_validate(*, user: User, password: str) -> None:
+    """The password rules user_password_set applies, without writing (a form checks the new
+    password with its other fields, so one submit shows every problem)."""
+    _password_check(password or "", user)
+
+
 def user_password_set(*, actor: User | None, user: User, password: str) -> None:
     if (
         actor is not None

@@ -27,7 +27,7 @@ from gonghui.accounts.forms import (
 )
 from gonghui.accounts.services import LoginResult
 from gonghui.audit.services import AuditAction, audit_record
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import ServiceError, ValidationFailed
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope
@@ -108,6 +108,20 @@ def otp_verify(request):
     )
 
 
+def _password_change_check(user, data: dict) -> None:
+    """The current password and the new one's rules, checked together (one round)."""
+    fields: dict[str, list[str]] = {}
+    old = data.get("old_password")
+    if old is not None and not user.check_password(old):
+        fields["old_password"] = ["当前密码不正确。"]
+    try:
+        services.user_password_validate(user=user, password=data.get("new_password1", ""))
+    except ServiceError as exc:
+        fields.update(exc.fields)
+    if fields:
+        raise ValidationFailed("请检查填写的内容。", fields=fields)
+
+
 @login_required
 def profile(request):
     user = request.user
@@ -117,10 +131,14 @@ def profile(request):
     pending = None
     action = request.POST.get("action")
     if request.method == "POST" and action == "password":
-        password_form = PasswordChangeForm(request.POST, prefix="pw")
+        password_form = PasswordChangeForm(
+            request.POST, prefix="pw", check=lambda data: _password_change_check(user, data)
+        )
         if password_form.is_valid():
-            if not user.check_password(password_form.cleaned_data["old_password"]):
-                password_form.add_error("old_password", "当前密码不正确。")
+            try:
+                _password_change_check(user, password_form.cleaned_data)
+            except ServiceError as exc:
+                password_form.add_service_errors(exc)
             else:
                 try:
                     services.user_password_set(
@@ -205,7 +223,14 @@ def user_create(request):
         posted_org_or_404(request, "org", "accounts", Action.EDIT)
     orgs = _edit_orgs(request)
     roles = selectors.roles_grantable_somewhere(request.user)
-    form = UserCreateForm(request.POST or None, orgs=orgs, roles=roles)
+    form = UserCreateForm(
+        request.POST or None,
+        orgs=orgs,
+        roles=roles,
+        check=lambda data: services.user_validate(
+            actor=request.user, password=data.get("password1"), **data
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         org = orgs.filter(pk=data["org"]).first()
@@ -222,8 +247,6 @@ def user_create(request):
             if data.get("role"):
                 services.role_grant(actor=request.user, user=user, org=org, role=data["role"])
         except ServiceError as exc:
-            if "password" in exc.fields:
-                exc.fields["password1"] = exc.fields.pop("password")
             form_apply_error(request, form, exc)
         else:
             messages.success(request, f"已创建用户 {user.username}。")

@@ -14,10 +14,10 @@ from gonghui.assistance.choices import (
     SchoolStage,
     WorkStatus,
 )
+from gonghui.core.forms import Form
 from gonghui.members.models import HukouType
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-_DATE_ERRORS = {"invalid": "请输入正确的日期，如 2026-03-05。"}
 _MONEY = {"inputmode": "decimal", "autocomplete": "off"}
 
 
@@ -31,7 +31,7 @@ def _money(label: str, required: bool = False, help_text: str = "") -> forms.Cha
     )
 
 
-class ArchiveForm(forms.Form):
+class ArchiveForm(Form):
     name = forms.CharField(label="职工姓名", max_length=50)
     id_number = forms.CharField(
         label="身份证号",
@@ -92,18 +92,28 @@ class ArchiveForm(forms.Form):
             self.order_fields(["org"])
 
     def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
-        data.pop("org", None)
-        for key in ("medical_expense", "schooling_expense", "disability_expense"):
+        return archive_service_data(self.cleaned_data)
+
+
+def archive_service_data(cleaned: dict) -> dict:
+    """ArchiveForm's cleaned data (or the part of it that parsed) as the services' arguments."""
+    data = dict(cleaned)
+    data.pop("version", None)
+    data.pop("org", None)
+    for key in ("medical_expense", "schooling_expense", "disability_expense"):
+        if key in data:
             data[key] = data[key] or "0"
-        return data
+    return data
 
 
-class StepForm(forms.Form):
+class StepForm(Form):
     """Every lifecycle step posts here; each step reads the fields it needs."""
 
-    on = forms.DateField(label="日期", required=False, widget=_DATE, error_messages=_DATE_ERRORS)
+    on = forms.DateField(
+        label="日期",
+        required=False,
+        widget=_DATE,
+    )
     note = forms.CharField(label="说明", required=False, max_length=300)
     reason = forms.CharField(label="原因", required=False, max_length=200)
     visitors = forms.CharField(label="入户核查人员", required=False, max_length=200)
@@ -113,17 +123,16 @@ class StepForm(forms.Form):
     annual_income = forms.CharField(label="家庭年可支配收入(元)", required=False, max_length=20)
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     kind = forms.ChoiceField(label="附件类型", choices=AttachmentKind.choices)
     file = forms.FileField(
         label="文件",
         help_text="PDF、JPG、PNG 或 WebP，不超过 10 MB。",
-        error_messages={"required": "请选择要上传的文件。"},
     )
     note = forms.CharField(label="说明", required=False, max_length=200)
 
 
-class HouseholdMemberForm(forms.Form):
+class HouseholdMemberForm(Form):
     relation = forms.ChoiceField(label="与职工关系", choices=Relation.choices)
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="身份证号", required=False, max_length=40)
@@ -133,19 +142,25 @@ class HouseholdMemberForm(forms.Form):
     school_or_employer = forms.CharField(label="就读学校或工作单位", required=False, max_length=150)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class StandardForm(forms.Form):
+class StandardForm(Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     monthly_amount = forms.CharField(label="低保标准(元/人·月)", max_length=12)
-    effective_from = forms.DateField(label="执行日期", widget=_DATE, error_messages=_DATE_ERRORS)
+    effective_from = forms.DateField(
+        label="执行日期",
+        widget=_DATE,
+    )
     note = forms.CharField(label="说明", required=False, max_length=200)
 
 
-class ThresholdsForm(forms.Form):
-    effective_from = forms.DateField(label="执行日期", widget=_DATE, error_messages=_DATE_ERRORS)
+class ThresholdsForm(Form):
+    effective_from = forms.DateField(
+        label="执行日期",
+        widget=_DATE,
+    )
     deep_multiplier = forms.CharField(label="深度困难线(低保的倍数)", max_length=6)
     relative_multiplier = forms.CharField(label="相对困难线(低保的倍数)", max_length=6)
     accidental_cost_share = forms.CharField(

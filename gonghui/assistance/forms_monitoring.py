@@ -10,62 +10,66 @@ from gonghui.assistance.monitoring.definitions import (
     DisasterKind,
     RiskLevel,
 )
+from gonghui.core.forms import Form
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-_DATE_ERRORS = {"invalid": "请输入正确的日期，如 2026-03-05。"}
 _ID = forms.TextInput(attrs={"autocomplete": "off"})
 _MONEY = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
-class AlertCloseForm(forms.Form):
+class AlertCloseForm(Form):
     outcome = forms.ChoiceField(
         label="处置结果",
         choices=[("", "请选择"), *AlertOutcome.choices],
-        error_messages={"required": "请选择处置结果。"},
     )
     reason = forms.CharField(
         label="处置说明",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="写明核实情况或采取的帮扶措施；“无需帮扶”须说明理由。",
-        error_messages={"required": "请填写处置说明。"},
     )
 
 
-class MedicalExpenseForm(forms.Form):
+class MedicalExpenseForm(Form):
     id_number = forms.CharField(
         label="身份证号",
         max_length=40,
         widget=_ID,
         help_text="困难职工本人或家庭成员的身份证号，或在册会员的身份证号。",
     )
-    occurred_on = forms.DateField(label="就诊(结算)日期", widget=_DATE, error_messages=_DATE_ERRORS)
+    occurred_on = forms.DateField(
+        label="就诊(结算)日期",
+        widget=_DATE,
+    )
     care = forms.ChoiceField(label="类别", choices=CareKind.choices)
     self_paid = forms.CharField(label="个人自付金额(元)", max_length=20, widget=_MONEY)
     note = forms.CharField(label="说明", max_length=300, required=False)
 
 
-class JobLossForm(forms.Form):
+class JobLossForm(Form):
     id_number = forms.CharField(
         label="身份证号",
         max_length=40,
         widget=_ID,
         help_text="困难职工本人或家庭成员的身份证号，或在册会员的身份证号。",
     )
-    lost_on = forms.DateField(label="失业日期", widget=_DATE, error_messages=_DATE_ERRORS)
+    lost_on = forms.DateField(
+        label="失业日期",
+        widget=_DATE,
+    )
     employer_name = forms.CharField(label="原工作单位", max_length=150, required=False)
     reason = forms.CharField(label="原因", max_length=200, required=False)
     note = forms.CharField(label="说明", max_length=300, required=False)
 
 
-class DisasterForm(forms.Form):
+class DisasterForm(Form):
     id_number = forms.CharField(
         label="身份证号",
         max_length=40,
         widget=_ID,
         help_text="困难职工本人或家庭成员的身份证号，或在册会员的身份证号。",
     )
-    occurred_on = forms.DateField(label="发生日期", widget=_DATE, error_messages=_DATE_ERRORS)
+    occurred_on = forms.DateField(label="发生日期", widget=_DATE)
     kind = forms.ChoiceField(label="类型", choices=DisasterKind.choices)
     loss = forms.CharField(
         label="损失金额(元)", max_length=20, widget=_MONEY, required=False, initial="0"
@@ -76,7 +80,7 @@ class DisasterForm(forms.Form):
         return self.cleaned_data["loss"] or "0"
 
 
-class SchoolingExpenseForm(forms.Form):
+class SchoolingExpenseForm(Form):
     id_number = forms.CharField(
         label="身份证号",
         max_length=40,
@@ -91,7 +95,7 @@ class SchoolingExpenseForm(forms.Form):
         help_text="只计非义务教育阶段(小学、初中免收学费，不计入)。",
     )
     school = forms.CharField(label="学校", max_length=100, required=False)
-    paid_on = forms.DateField(label="缴费日期", widget=_DATE, error_messages=_DATE_ERRORS)
+    paid_on = forms.DateField(label="缴费日期", widget=_DATE)
     amount = forms.CharField(
         label="个人负担费用(元)",
         max_length=20,
@@ -104,7 +108,7 @@ class SchoolingExpenseForm(forms.Form):
 _RISK_CHOICES = [("", "不设置"), *RiskLevel.choices]
 
 
-class RuleParametersForm(forms.Form):
+class RuleParametersForm(Form):
     """One text field per parameter of the rule (deadlines as three fields)."""
 
     note = forms.CharField(label="修改说明", max_length=200, required=False)
@@ -114,7 +118,8 @@ class RuleParametersForm(forms.Form):
         if with_enabled:
             self.fields["enabled"] = forms.BooleanField(label="本县启用", required=False)
             self.fields["effective_from"] = forms.DateField(
-                label="执行日期", widget=_DATE, error_messages=_DATE_ERRORS
+                label="执行日期",
+                widget=_DATE,
             )
         self.parameter_names = []
         for name, value in parameters.items():

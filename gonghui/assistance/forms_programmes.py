@@ -5,6 +5,7 @@ from django import forms
 from gonghui.assistance.choices import HardshipCategory, SchoolStage
 from gonghui.assistance.models.programmes import PaymentMethod, ProgrammeKind
 from gonghui.assistance.programme_rules import AMOUNT_TYPES, CATEGORIES, REQUIRES, SCHOOL_STAGES
+from gonghui.core.forms import Form
 from gonghui.core.views_helpers import org_choices
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -21,8 +22,11 @@ def _money(label: str, required: bool = False, help_text: str = "") -> forms.Cha
     )
 
 
-class RuleForm(forms.Form):
+class RuleForm(Form):
     """The eligibility and amount rule as fields; `rule_data()` gives the config dicts."""
+
+    # rule_clean's names for the inputs of this form.
+    service_fields = {"amount": "fixed_amount", "type": "amount_type", "amounts": "amount_type"}
 
     categories = forms.MultipleChoiceField(
         label="困难类别",
@@ -65,24 +69,25 @@ class RuleForm(forms.Form):
         return initial
 
     def rule_data(self) -> tuple[dict, dict]:
+        """The rule's config dicts from the cleaned data (or the part of it that parsed)."""
         data = self.cleaned_data
-        eligibility = {"categories": data["categories"], "requires": data["requires"]}
-        kind = data["amount_type"]
+        eligibility = {"categories": data.get("categories", []), "requires": data.get("requires")}
+        kind = data.get("amount_type")
         amount: dict = {"type": kind}
         if kind == "fixed":
-            amount["amount"] = data["fixed_amount"]
+            amount["amount"] = data.get("fixed_amount")
         elif kind == "by_category":
-            amount["amounts"] = {c: data[f"amount_{c}"] for c in CATEGORIES}
+            amount["amounts"] = {c: data.get(f"amount_{c}") for c in CATEGORIES}
         elif kind == "by_school_stage":
             amount["amounts"] = {
                 s: data[f"stage_{s}"] for s in SCHOOL_STAGES if data.get(f"stage_{s}")
             }
         elif kind == "share_with_cap":
-            amount.update(share=data["share"], cap=data["cap"])
+            amount.update(share=data.get("share"), cap=data.get("cap"))
         return eligibility, amount
 
 
-class ProgrammeForm(forms.Form):
+class ProgrammeForm(Form):
     org = forms.ChoiceField(label="设立单位")
     kind = forms.ChoiceField(label="项目类型", choices=ProgrammeKind.choices)
     name = forms.CharField(label="项目名称", max_length=100)
@@ -104,7 +109,7 @@ class ProgrammeForm(forms.Form):
         self.fields["org"].choices = org_choices(orgs)
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(Form):
     org = forms.ChoiceField(label="下级单位")
     amount = _money("分配预算(元)", required=True)
 
@@ -113,7 +118,7 @@ class BudgetForm(forms.Form):
         self.fields["org"].choices = org_choices(orgs)
 
 
-class DisburseForm(forms.Form):
+class DisburseForm(Form):
     method = forms.ChoiceField(label="发放方式", choices=PaymentMethod.choices)
     on = forms.DateField(label="发放日期", required=False, widget=_DATE, help_text="留空为今天。")
     handled_by = forms.CharField(
@@ -122,11 +127,11 @@ class DisburseForm(forms.Form):
     note = forms.CharField(label="说明", required=False, max_length=200)
 
 
-class CancelForm(forms.Form):
+class CancelForm(Form):
     reason = forms.CharField(label="取消原因", max_length=200)
 
 
-class VisitForm(forms.Form):
+class VisitForm(Form):
     visited_on = forms.DateField(label="走访日期", widget=_DATE)
     visitor_names = forms.CharField(
         label="走访人员",

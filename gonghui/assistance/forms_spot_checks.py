@@ -3,12 +3,12 @@
 from django import forms
 
 from gonghui.accounts.forms import OrgChoiceField
+from gonghui.core.forms import Form
 
 
-class SpotCheckDrawForm(forms.Form):
+class SpotCheckDrawForm(Form):
     year = forms.IntegerField(
         label="年度",
-        error_messages={"required": "请填写年度。", "invalid": "请填写正确的年度，如 2026。"},
         widget=forms.NumberInput({"inputmode": "numeric"}),
     )
     share = forms.CharField(
@@ -24,7 +24,6 @@ class SpotCheckDrawForm(forms.Form):
         self.fields["county"] = OrgChoiceField(
             label="县(市、区)总工会",
             orgs=counties,
-            error_messages={"required": "请选择县总工会。", "invalid_choice": "请选择县总工会。"},
         )
         self.order_fields(["county", "year", "share"])
         if len(self.fields["county"].choices) == 2:  # one county: preselect it

@@ -53,6 +53,75 @@ def budget_amount(value, label: str = "预算金额", field: str = "amount") -> 
     return number.quantize(Decimal("0.01"))
 
 
+def _programme_errors(
+    *, org, kind, name, year, starts_on, ends_on, budget, eligibility, amount
+) -> tuple[dict[str, list[str]], dict]:
+    """Every message a new programme's fields get (the rule's as `rule-<field>`), and the
+    clean values when there are none."""
+    errors: dict[str, list[str]] = {}
+    clean: dict = {}
+    if org is None or org.level not in (OrgLevel.COUNTY, OrgLevel.TOWNSHIP) or not org.is_active:
+        errors["org"] = ["帮扶项目应由县总工会或乡镇(街道)工会设立。"]
+    if kind not in ProgrammeKind.values:
+        errors["kind"] = ["请选择项目类型。"]
+    clean["name"] = name = normalise_text(name)
+    if not name:
+        errors["name"] = ["请填写项目名称。"]
+    elif len(name) > 100:
+        errors["name"] = ["项目名称不能超过 100 个字。"]
+    if not isinstance(year, int) or not 2000 <= year <= today().year + 1:
+        errors["year"] = ["请填写正确的年度。"]
+    if not isinstance(starts_on, datetime.date) or not isinstance(ends_on, datetime.date):
+        errors["ends_on"] = ["请填写项目起止日期。"]
+    elif ends_on < starts_on:
+        errors["ends_on"] = ["结束日期不能早于开始日期。"]
+    try:
+        clean["budget"] = budget_amount(budget, field="budget")
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if kind in ProgrammeKind.values or eligibility or amount:
+        # The rule is checked with the rest, so that one submit shows every problem.
+        default_eligibility, default_amount = DEFAULT_RULES.get(kind, (None, None))
+        try:
+            clean["eligibility"], clean["amount"] = rule_clean(
+                eligibility or default_eligibility, amount or default_amount
+            )
+        except ValidationFailed as exc:
+            errors.update({f"rule-{key}": messages for key, messages in exc.fields.items()})
+    return errors, clean
+
+
+def programme_validate(
+    *,
+    actor,
+    org: Org | None = None,
+    kind: str = "",
+    name: str = "",
+    year=None,
+    starts_on=None,
+    ends_on=None,
+    budget="",
+    description: str = "",
+    eligibility: dict | None = None,
+    amount: dict | None = None,
+) -> None:
+    """The field checks of programme_create, without writing (for a form whose own fields
+    failed): raises ValidationFailed with every field's message."""
+    errors, _clean = _programme_errors(
+        org=org,
+        kind=kind,
+        name=name,
+        year=year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        budget=budget,
+        eligibility=eligibility,
+        amount=amount,
+    )
+    if errors:
+        raise ValidationFailed("请检查填写的内容。", fields=errors)
+
+
 @transaction.atomic
 def programme_create(
     *,
@@ -71,32 +140,21 @@ def programme_create(
     """A programme owned by a county or township union, with its root budget and rule v1
     (the kind's default rule unless one is given)."""
     require_org(actor, org)
-    errors: dict[str, list[str]] = {}
-    if org.level not in (OrgLevel.COUNTY, OrgLevel.TOWNSHIP) or not org.is_active:
-        errors["org"] = ["帮扶项目应由县总工会或乡镇(街道)工会设立。"]
-    if kind not in ProgrammeKind.values:
-        errors["kind"] = ["请选择项目类型。"]
-    name = normalise_text(name)
-    if not name:
-        errors["name"] = ["请填写项目名称。"]
-    elif len(name) > 100:
-        errors["name"] = ["项目名称不能超过 100 个字。"]
-    if not isinstance(year, int) or not 2000 <= year <= today().year + 1:
-        errors["year"] = ["请填写正确的年度。"]
-    if not isinstance(starts_on, datetime.date) or not isinstance(ends_on, datetime.date):
-        errors["ends_on"] = ["请填写项目起止日期。"]
-    elif ends_on < starts_on:
-        errors["ends_on"] = ["结束日期不能早于开始日期。"]
-    try:
-        root_amount = budget_amount(budget, field="budget")
-    except ValidationFailed as exc:
-        errors.update(exc.fields)
+    errors, clean = _programme_errors(
+        org=org,
+        kind=kind,
+        name=name,
+        year=year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        budget=budget,
+        eligibility=eligibility,
+        amount=amount,
+    )
     if errors:
         raise ValidationFailed("请检查填写的内容。", fields=errors)
-    default_eligibility, default_amount = DEFAULT_RULES[kind]
-    clean_eligibility, clean_amount = rule_clean(
-        eligibility or default_eligibility, amount or default_amount
-    )
+    name, root_amount = clean["name"], clean["budget"]
+    clean_eligibility, clean_amount = clean["eligibility"], clean["amount"]
     programme = Programme.objects.create(
         org=org,
         kind=kind,

@@ -4,11 +4,14 @@ the application and the status check.
 - `self_check` computes the category a household may qualify for with the county's 低保
   standard and thresholds in force today (category.py through standards.assess); nothing is
   stored and nothing is counted.
-- `application_submit` wraps services.archive_apply_public with the household members
-  listed on the form, in one transaction (a bad member row leaves no archive behind), and
-  rate-limits through gonghui.core.ratelimit (counted in the database, before the
-  transaction, so every worker process counts the same hits and refusals count too):
-  attempts per IP, successful applications per IP, and
+- `application_check` says everything wrong with an application at once, writing nothing
+  (the portal calls it when its own form already found problems, so that one submit shows
+  every error); `application_submit` runs the same checks, then wraps
+  services.archive_apply_public with the household members listed on the form, in one
+  transaction (a bad member row leaves no archive behind). Both rate-limit through
+  gonghui.core.ratelimit (counted in the database, before the transaction, so every worker
+  process counts the same hits and refusals count too): attempts per IP, successful
+  applications per IP, and
   attempts per ID number (a refused attempt says "this ID already has an archive", so the
   per-ID limit stops anyone probing a neighbour's number).
 - `application_status` answers ID number + phone with the same message whether the ID is
@@ -32,7 +35,7 @@ from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
 from gonghui.core.ratelimit import at_limit, hit_over_limit
 from gonghui.core.text import normalise_text
 from gonghui.members.idnumber import IdNumberError, id_number_clean, phone_clean
-from gonghui.orgs.models import Org, OrgLevel, OrgStatus
+from gonghui.orgs.models import Org, OrgStatus, township_q
 
 # Rate limits: (hits allowed, window in seconds).
 APPLY_ATTEMPTS_PER_IP = (20, 3600)  # submissions incl. refused ones
@@ -68,7 +71,7 @@ def _over(key: str, limit: tuple[int, int], *, count: bool = True) -> bool:
 def public_townships() -> QuerySet[Org]:
     """Township/street (and park) unions: what a worker picks for the standard in force and
     as the union that receives the application (it then reaches the grassroots union)."""
-    return Org.objects.filter(level=OrgLevel.TOWNSHIP, status=OrgStatus.ACTIVE).order_by("path")
+    return Org.objects.filter(township_q(), status=OrgStatus.ACTIVE).order_by("code")
 
 
 def _township(township_id) -> Org:
@@ -204,17 +207,82 @@ def _member_rows_check(members: list[dict], household_size) -> None:
         raise ValidationFailed("请检查填写的内容。", fields=errors)
 
 
-def _submit(*, township: Org | None, members: list, ip: str | None, fields: dict):
-    archive = services.archive_apply_public(
-        org_id=township.pk if township else None, ip=ip, **fields
-    )
+PUBLIC_ID_CLASH = "该身份证号已有困难职工档案或正在办理中，请联系所在工会。"
+
+
+def _attempt(ip: str | None, id_number) -> None:
+    """Count one application attempt (a check or a submit) against the rate limits."""
+    if ip and _over(f"hardship-apply-ip:{ip}", APPLY_ATTEMPTS_PER_IP):
+        raise RateLimited(TOO_MANY)
+    if ip and _over(f"hardship-apply-ok-ip:{ip}", APPLY_PER_IP, count=False):
+        raise RateLimited(TOO_MANY)
+    try:
+        number = id_number_clean(id_number).number
+    except IdNumberError:
+        number = ""
+    if number and _over(f"hardship-apply-id:{keyed_hash(number)}", APPLY_ATTEMPTS_PER_ID):
+        raise RateLimited(TOO_MANY_ID)
+
+
+def _application_errors(
+    *, township_id, members: list[tuple[int, dict]], fields: dict
+) -> tuple[dict[str, list[str]], Org | None]:
+    """Every message the application would get, and the township; writes nothing."""
+    errors: dict[str, list[str]] = {}
+    township = None
+    try:
+        township = _township(township_id)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    try:
+        services.archive_validate(actor=None, org=township, **fields)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if any("一户只能建一份档案" in m for m in errors.get("id_number", [])):
+        errors["id_number"] = [PUBLIC_ID_CLASH]  # never name the other household
+    if not normalise_text(fields.get("phone")):
+        errors["phone"] = ["请填写手机号码，用于查询办理进度和联系您。"]
+    try:
+        _member_rows_check([m for _i, m in members], fields.get("household_size"))
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+        return errors, township  # the rows would only repeat the household-size complaint
+    try:
+        worker_hash = keyed_hash(id_number_clean(fields.get("id_number")).number)
+    except IdNumberError:
+        worker_hash = ""
+    applying = HardshipArchive(id_number_hash=worker_hash)  # never saved
+    seen: dict[str, int] = {}
     for index, person in members:
         try:
-            services.household_member_add(actor=None, archive=archive, **person)
+            services.household_member_validate(actor=None, archive=applying, **person)
         except ValidationFailed as exc:
-            exc.fields = {f"household-{index}-{k}": v for k, v in exc.fields.items()}
-            raise
-    return archive
+            errors.update({f"household-{index}-{k}": v for k, v in exc.fields.items()})
+            continue
+        number = normalise_text(person.get("id_number"))
+        if number:
+            key = keyed_hash(id_number_clean(number).number)
+            if key in seen:
+                errors[f"household-{index}-id_number"] = [
+                    f"与家庭成员 {seen[key] + 1} 的身份证号相同。"
+                ]
+            seen.setdefault(key, index)
+    return errors, township
+
+
+def application_check(
+    *, township_id, members: list[tuple[int, dict]], ip: str | None, **fields
+) -> None:
+    """What application_submit would say about these values, without writing anything:
+    raises ValidationFailed (every message at once) or RateLimited. The portal calls it when
+    its form already found problems, so the worker sees all of them on one submit. It counts
+    as an attempt: the duplicate-ID answer must not be probed around the rate limit."""
+    _attempt(ip, fields.get("id_number"))
+    errors, _township_org = _application_errors(
+        township_id=township_id, members=members, fields=fields
+    )
+    if errors:
+        raise ValidationFailed("请检查填写的内容。", fields=errors)
 
 
 def application_submit(
@@ -225,42 +293,18 @@ def application_submit(
     Raises ValidationFailed (every field message at once; a member row's fields as
     `household-<index>-<field>`) or RateLimited; writes nothing unless it all succeeds.
     """
-    if ip and _over(f"hardship-apply-ip:{ip}", APPLY_ATTEMPTS_PER_IP):
-        raise RateLimited(TOO_MANY)
-    if ip and _over(f"hardship-apply-ok-ip:{ip}", APPLY_PER_IP, count=False):
-        raise RateLimited(TOO_MANY)
-    try:
-        number = id_number_clean(fields.get("id_number")).number
-    except IdNumberError:
-        number = ""
-    if number and _over(f"hardship-apply-id:{keyed_hash(number)}", APPLY_ATTEMPTS_PER_ID):
-        raise RateLimited(TOO_MANY_ID)
-    errors: dict[str, list[str]] = {}
-    township = None
-    try:
-        township = _township(township_id)
-    except ValidationFailed as exc:
-        errors.update(exc.fields)
-    if not normalise_text(fields.get("phone")):
-        errors["phone"] = ["请填写手机号码，用于查询办理进度和联系您。"]
-    try:
-        _member_rows_check([m for _i, m in members], fields.get("household_size"))
-    except ValidationFailed as exc:
-        errors.update(exc.fields)
-        members = []  # the service would only repeat the household-size complaint per row
-    try:
-        # The service validates everything else; its messages join ours, so the worker
-        # sees every problem at once. A failure anywhere rolls the whole application back.
-        with transaction.atomic():
-            archive = _submit(township=township, members=members, ip=ip, fields=fields)
-            if errors:
-                raise ValidationFailed("请检查填写的内容。", fields={})
-    except ValidationFailed as exc:
-        found = dict(exc.fields)
-        if "township" in errors:
-            found.pop("org", None)
-        found.update(errors)
-        raise ValidationFailed(exc.message, code=exc.code, fields=found) from None
+    _attempt(ip, fields.get("id_number"))
+    errors, township = _application_errors(township_id=township_id, members=members, fields=fields)
+    if errors:
+        raise ValidationFailed("请检查填写的内容。", fields=errors)
+    with transaction.atomic():
+        archive = services.archive_apply_public(org_id=township.pk, ip=ip, **fields)
+        for index, person in members:
+            try:
+                services.household_member_add(actor=None, archive=archive, **person)
+            except ValidationFailed as exc:
+                exc.fields = {f"household-{index}-{k}": v for k, v in exc.fields.items()}
+                raise
     if ip:
         _over(f"hardship-apply-ok-ip:{ip}", APPLY_PER_IP)
     return archive

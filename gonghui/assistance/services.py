@@ -280,7 +280,12 @@ def _clean_archive(
             .first()
         )
         id_changed = instance is None or instance.id_number_hash != data["id_number_hash"]
-        if id_changed and member is not None and county_of(member.org).pk != county_of(org).pk:
+        if (
+            id_changed
+            and member is not None
+            and org is not None
+            and county_of(member.org).pk != county_of(org).pk
+        ):
             errors["id_number"] = [
                 f"该职工是{county_of(member.org).name}所属工会的会员，应由其所在县总工会建档。"
             ]
@@ -339,6 +344,25 @@ def _clean_archive(
     if errors:
         raise ValidationFailed("请检查填写的内容。", fields=errors)
     return data, member
+
+
+def archive_validate(
+    *, actor, org: Org | None = None, archive: HardshipArchive | None = None, **fields
+) -> None:
+    """The field checks of archive_create / archive_update, without writing: raises
+    ValidationFailed with every field's message (for a form whose own fields failed, and
+    for the portal's application before anything is written)."""
+    if archive is not None:
+        fields, org = {**_current(archive), **fields}, archive.org
+    else:
+        fields = {**ARCHIVE_DEFAULTS, **fields}
+    _clean_archive(actor, fields, org, archive)
+
+
+def household_member_validate(*, actor, archive: HardshipArchive, **fields) -> None:
+    """The field checks of household_member_add, without writing. `archive` may be an unsaved
+    one (an application being checked: only its `id_number_hash` is read)."""
+    _clean_household_member(actor, {**HOUSEHOLD_MEMBER_DEFAULTS, **fields}, archive, None)
 
 
 def _apply(archive: HardshipArchive, data: dict) -> None:
@@ -1132,7 +1156,12 @@ def _clean_household_member(actor, data: dict, archive: HardshipArchive, instanc
                 other, base = _household_clash(id_hash, archive=archive, as_worker=False)
                 if other is not None:
                     errors["id_number"] = [_clash_message(actor, other, base)]
-                twin = archive.household_members.filter(id_number_hash=id_hash)
+                # An archive not yet saved (an application being checked) has no members.
+                twin = (
+                    archive.household_members.filter(id_number_hash=id_hash)
+                    if archive.pk
+                    else HouseholdMember.objects.none()
+                )
                 if instance is not None:
                     twin = twin.exclude(pk=instance.pk)
                 if twin.exists():

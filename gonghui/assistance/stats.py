@@ -31,6 +31,7 @@ from gonghui.assistance.choices import (
 )
 from gonghui.assistance.models import ArchiveStep, HardshipArchive
 from gonghui.core.modules import Action
+from gonghui.core.reports import report_order
 from gonghui.core.scope import scope_queryset, scope_roots
 from gonghui.orgs.models import Org
 
@@ -60,12 +61,18 @@ class OrgRow:
     org_id: int
     name: str
     own_only: bool = False  # the scope root itself: archives held directly there
+    code: str = ""
     counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTED, 0))
     causes: dict = field(default_factory=lambda: dict.fromkeys(HardshipCause.values, 0))
 
     @property
     def label(self) -> str:
         return f"{self.name}(本级)" if self.own_only else self.name
+
+    @property
+    def is_empty(self) -> bool:
+        """No archives counted: the row adds nothing to the report."""
+        return not any(self.counts.values())
 
     def add(self, other: "OrgRow") -> None:
         for key, value in other.counts.items():
@@ -100,16 +107,15 @@ def _rows(roots) -> dict[tuple[int, int], OrgRow]:
     orgs = {
         o.pk: o
         for o in Org.objects.filter(Q(pk__in=root_ids) | Q(parent_id__in=root_ids)).only(
-            "id", "name", "parent_id"
+            "id", "name", "parent_id", "code"
         )
     }
     rows: dict[tuple[int, int], OrgRow] = {}
     for root in roots:
-        rows[(root.org_id, root.org_id)] = OrgRow(root.org_id, orgs[root.org_id].name, True)
-        for child in sorted(
-            (o for o in orgs.values() if o.parent_id == root.org_id), key=lambda o: o.pk
-        ):
-            rows[(root.org_id, child.pk)] = OrgRow(child.pk, child.name)
+        root_org = orgs[root.org_id]
+        rows[(root.org_id, root.org_id)] = OrgRow(root.org_id, root_org.name, True, root_org.code)
+        for child in (o for o in orgs.values() if o.parent_id == root.org_id):
+            rows[(root.org_id, child.pk)] = OrgRow(child.pk, child.name, code=child.code)
     return rows
 
 
@@ -245,11 +251,15 @@ def archive_stats(user, *, year: int, action: str = Action.VIEW) -> ArchiveStats
         key = _row_key(group["org__path"], roots)
         if key in rows and group["main_cause"] in rows[key].causes:
             rows[key].causes[group["main_cause"]] += group["n"]
-    stats.rows = [
-        row
-        for row in rows.values()
-        if not row.own_only or any(row.counts.values()) or len(roots) > 1
-    ]
+    # Rows with figures first in org-code order, the empty ones last (core.reports).
+    stats.rows = report_order(
+        (
+            row
+            for row in rows.values()
+            if not row.own_only or any(row.counts.values()) or len(roots) > 1
+        ),
+        is_empty=lambda row: row.is_empty,
+    )
     for row in rows.values():
         stats.total.add(row)
 

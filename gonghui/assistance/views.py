@@ -27,6 +27,7 @@ from gonghui.assistance.forms import (
     StandardForm,
     StepForm,
     ThresholdsForm,
+    archive_service_data,
 )
 from gonghui.assistance.standards import (
     is_county_admin,
@@ -105,13 +106,29 @@ def _editable_orgs(request):
     )
 
 
+def _archive_check(request, orgs=None, archive=None):
+    """The service's field checks for a form whose own fields failed (one round of errors)."""
+
+    def check(cleaned: dict) -> None:
+        org = (
+            orgs.filter(pk=cleaned["org"]).first()
+            if orgs is not None and cleaned.get("org")
+            else None
+        )
+        services.archive_validate(
+            actor=request.user, org=org, archive=archive, **archive_service_data(cleaned)
+        )
+
+    return check
+
+
 @login_required
 def archive_create(request):
     _require(request, Action.EDIT)
     if request.method == "POST":
         posted_org_or_404(request, "org", MODULE, Action.EDIT)
     orgs = _editable_orgs(request)
-    form = ArchiveForm(request.POST or None, orgs=orgs)
+    form = ArchiveForm(request.POST or None, orgs=orgs, check=_archive_check(request, orgs=orgs))
     if request.method == "POST" and form.is_valid():
         org = orgs.get(pk=form.cleaned_data["org"])
         try:
@@ -141,7 +158,7 @@ def archive_edit(request, pk):
     initial.update(secondary_causes=archive.secondary_causes, version=archive.version)
     masked, posted = masked_form_data(request, archive, MASKS)
     initial.update(masked)
-    form = ArchiveForm(posted, initial=initial)
+    form = ArchiveForm(posted, initial=initial, check=_archive_check(request, archive=archive))
     if request.method == "POST" and form.is_valid():
         try:
             services.archive_update(
@@ -342,7 +359,12 @@ def attachment_download(request, pk):
 def household_add(request, pk):
     _require(request, Action.EDIT)
     archive = selectors.archive_get(request.user, pk, Action.EDIT)
-    form = HouseholdMemberForm(request.POST)
+    form = HouseholdMemberForm(
+        request.POST,
+        check=lambda data: services.household_member_validate(
+            actor=request.user, archive=archive, **data
+        ),
+    )
     if not form.is_valid():
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("assistance:detail", pk=archive.pk)

@@ -339,12 +339,13 @@ def rule_save(request, code, which):
 # --- facts ------------------------------------------------------------------------------------------
 
 
-def _fact_page(request, form_class, service, title: str, success: str, import_kind: str):
+def _fact_page(request, form_class, service, title: str, success: str, import_kind: str, validate):
     _require(request, Action.EDIT)
     day = today()
     form = form_class(
         request.POST or None,
         initial={} if request.POST else {"occurred_on": day, "lost_on": day, "paid_on": day},
+        check=lambda data: validate(actor=request.user, **data),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -373,6 +374,7 @@ def medical_new(request):
         "登记医疗支出",
         "已登记医疗支出，将在下次监测时参与预警。",
         "medical_list",
+        services.medical_expense_validate,
     )
 
 
@@ -385,6 +387,7 @@ def job_loss_new(request):
         "登记失业报告",
         "已登记失业报告，将在下次监测时参与预警。",
         "job_loss_list",
+        services.job_loss_validate,
     )
 
 
@@ -397,6 +400,7 @@ def disaster_new(request):
         "登记灾害或意外事故",
         "已登记灾害或意外事故，将在下次监测时参与预警。",
         "disaster_list",
+        services.disaster_event_validate,
     )
 
 
@@ -409,4 +413,5 @@ def schooling_new(request):
         "登记教育支出",
         "已登记教育支出，将在下次监测时参与预警。",
         "schooling_list",
+        services.schooling_expense_validate,
     )

@@ -20,6 +20,7 @@ from gonghui.assistance.models.programmes import GrantStatus, ProgrammeKind, Pro
 from gonghui.assistance.programme_rules import DEFAULT_RULES
 from gonghui.assistance.standards import today
 from gonghui.core.errors import NotFound, ServiceError
+from gonghui.core.forms import forms_valid
 from gonghui.core.masking import mask_bank_account
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, scope_queryset
@@ -70,6 +71,23 @@ def _owner_orgs(request):
     )
 
 
+def _programme_errors(request, form, rule_form, exc: ServiceError, *, only_new: bool) -> None:
+    """The rule's messages (`rule-<field>`) at the rule form, the rest at the programme form."""
+    rule = {k.removeprefix("rule-"): v for k, v in exc.fields.items() if k.startswith("rule-")}
+    if rule:
+        if rule_form.is_bound:
+            rule_form.add_service_errors(ServiceError(exc.message, fields=rule), only_new=only_new)
+        else:
+            form.add_error(None, "默认规则不适用，请勾选“自定义资格和金额规则”后填写。")
+    exc.fields = {k: v for k, v in exc.fields.items() if not k.startswith("rule-")}
+    if only_new:
+        form.add_service_errors(exc, only_new=True)
+    elif exc.fields or not rule:
+        form_apply_error(request, form, exc)
+    else:
+        messages.error(request, exc.message)
+
+
 @login_required
 def programme_create(request):
     _require(request, Action.EDIT)
@@ -83,23 +101,30 @@ def programme_create(request):
         initial=RuleForm.initial_from(*DEFAULT_RULES["warmth"]),
         prefix="rule",
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        custom = bool(request.POST.get("custom_rule"))
+        valid = forms_valid(form, rule_form) if custom else form.is_valid()
         data = dict(form.cleaned_data)
-        custom = data.pop("custom_rule")
+        data.pop("custom_rule", None)
+        org_pk = data.pop("org", None)
+        org = orgs.filter(pk=org_pk).first() if org_pk else None
+        if valid and org is None:
+            raise Http404
         rules = {}
-        if custom and rule_form.is_valid():
+        if custom:
             rules = dict(zip(("eligibility", "amount"), rule_form.rule_data(), strict=True))
-        if not custom or rule_form.is_valid():
-            org = orgs.filter(pk=data.pop("org")).first()
-            if org is None:
-                raise Http404
-            try:
+        try:
+            if not valid:
+                # Ask the service what else is wrong: every problem on this one submit.
+                programme_services.programme_validate(actor=request.user, org=org, **data, **rules)
+            else:
                 programme = programme_services.programme_create(
                     actor=request.user, org=org, **data, **rules
                 )
-            except ServiceError as exc:
-                form_apply_error(request, form, exc)
-            else:
+        except ServiceError as exc:
+            _programme_errors(request, form, rule_form, exc, only_new=not valid)
+        else:
+            if valid:
                 messages.success(request, f"已设立帮扶项目：{programme.name}")
                 return redirect("assistance:programme_detail", pk=programme.pk)
     return render(

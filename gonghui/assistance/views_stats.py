@@ -8,6 +8,7 @@ from gonghui.assistance import stats, stats_report
 from gonghui.assistance.standards import today
 from gonghui.core.export import export_workbook_sheets, xlsx_response
 from gonghui.core.modules import Action
+from gonghui.core.reports import report_rows
 from gonghui.core.scope import can
 
 MODULE = "assistance"
@@ -28,7 +29,7 @@ def _year(request) -> int:
 
 
 def _chart_data(data: stats.ArchiveStats) -> dict:
-    rows = list(data.rows)
+    rows = [r for r in data.rows if not r.is_empty]  # no empty bars
     return {
         "orgs": [r.label for r in rows],
         "categories": [label for _code, label, _n in data.by_category],
@@ -58,7 +59,7 @@ def archive_stats(request):
             "year": year,
             "years": list(range(today().year, today().year - 6, -1)),
             "headers": headers,
-            "table": [list(zip(headers, row, strict=True)) for row in rows] if data.rows else [],
+            "table": report_rows(headers, rows, [*data.rows, data.total]) if data.rows else [],
             "chart_data": _chart_data(data),
             "categories": stats.CATEGORIES,
             "can_export": can(request.user, MODULE, Action.EXPORT),

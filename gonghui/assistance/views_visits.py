@@ -69,7 +69,14 @@ def visit_list(request):
 def visit_create(request, archive_pk):
     _require(request, Action.EDIT)
     archive = selectors.archive_get(request.user, archive_pk, Action.EDIT)
-    form = VisitForm(request.POST or None, initial={"visited_on": today()})
+    photos = request.FILES.getlist("photos")
+    form = VisitForm(
+        request.POST or None,
+        initial={"visited_on": today()},
+        check=lambda data: visits.visit_validate(
+            actor=request.user, archive=archive, visitors=[request.user], photos=photos, **data
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -77,13 +84,11 @@ def visit_create(request, archive_pk):
                 actor=request.user,
                 archive=archive,
                 visitors=[request.user],
-                photos=request.FILES.getlist("photos"),
+                photos=photos,
                 **data,
             )
         except ServiceError as exc:
             form_apply_error(request, form, exc)
-            if "photos" in exc.fields:
-                form.add_error(None, "；".join(exc.fields["photos"]))
         else:
             note = "，档案收支已更新并重新测算类别" if visit.assessment_id else ""
             messages.success(request, f"已记录{visit.quarter_label}走访{note}。")

@@ -111,6 +111,69 @@ def _record_facts(actor, visit: Visit) -> list[dict]:
     return facts
 
 
+def _visit_errors(archive, *, visited_on, findings, visitors, visitor_names, photos, figures):
+    """Every message a visit's fields get, and the clean values."""
+    errors: dict[str, list[str]] = {}
+    day = visited_on or today()
+    if day > today():
+        errors["visited_on"] = ["走访日期不能晚于今天。"]
+    elif day < archive.applied_on:
+        errors["visited_on"] = [f"走访日期不能早于申请日期({archive.applied_on:%Y-%m-%d})。"]
+    findings = normalise_text(findings)
+    if not findings:
+        errors["findings"] = ["请填写走访情况。"]
+    elif len(findings) > 2000:
+        errors["findings"] = ["走访情况不能超过 2000 个字。"]
+    visitor_names = normalise_text(visitor_names)[:200]
+    visitors = list(visitors or [])
+    if not visitors and not visitor_names:
+        errors["visitor_names"] = ["请填写走访人员。"]
+    photos = [p for p in photos or [] if p]
+    if len(photos) > MAX_PHOTOS:
+        errors["photos"] = [f"每次走访最多上传 {MAX_PHOTOS} 张照片。"]
+    checked = []
+    for photo in photos[:MAX_PHOTOS]:
+        try:
+            checked.append((photo, attachment_check(photo, AttachmentKind.PHOTO)))
+        except ValidationFailed as exc:
+            errors.setdefault("photos", []).extend(exc.fields.get("file", [exc.message]))
+    try:
+        clean = _figures(figures)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+        clean = {}
+    return errors, day, findings, visitor_names, visitors, checked, clean
+
+
+def visit_validate(
+    *,
+    actor,
+    archive: HardshipArchive,
+    visited_on: datetime.date | None = None,
+    findings: str = "",
+    visitors=(),
+    visitor_names: str = "",
+    photos=(),
+    job_loss: bool = False,
+    disaster: bool = False,
+    medical: bool = False,
+    **figures,
+) -> None:
+    """The field checks of visit_record, without writing (for a form whose own fields
+    failed): raises ValidationFailed with every field's message."""
+    errors, *_values = _visit_errors(
+        archive,
+        visited_on=visited_on,
+        findings=findings,
+        visitors=visitors,
+        visitor_names=visitor_names,
+        photos=photos,
+        figures={k: v for k, v in figures.items() if k in FIGURES},
+    )
+    if errors:
+        raise ValidationFailed("请检查填写的内容。", fields=errors)
+
+
 @transaction.atomic
 def visit_record(
     *,
@@ -141,35 +204,15 @@ def visit_record(
             f"{archive.name}家庭为“{archive.get_status_display()}”，只有在档或脱困监测中的家庭"
             "需要常态化走访。"
         )
-    errors: dict[str, list[str]] = {}
-    day = visited_on or today()
-    if day > today():
-        errors["visited_on"] = ["走访日期不能晚于今天。"]
-    elif day < archive.applied_on:
-        errors["visited_on"] = [f"走访日期不能早于申请日期({archive.applied_on:%Y-%m-%d})。"]
-    findings = normalise_text(findings)
-    if not findings:
-        errors["findings"] = ["请填写走访情况。"]
-    elif len(findings) > 2000:
-        errors["findings"] = ["走访情况不能超过 2000 个字。"]
-    visitor_names = normalise_text(visitor_names)[:200]
-    visitors = list(visitors or [])
-    if not visitors and not visitor_names:
-        errors["visitor_names"] = ["请填写走访人员。"]
-    photos = [p for p in photos or [] if p]
-    if len(photos) > MAX_PHOTOS:
-        errors["photos"] = [f"每次走访最多上传 {MAX_PHOTOS} 张照片。"]
-    checked = []
-    for photo in photos[:MAX_PHOTOS]:
-        try:
-            checked.append((photo, attachment_check(photo, AttachmentKind.PHOTO)))
-        except ValidationFailed as exc:
-            errors.setdefault("photos", []).extend(exc.fields.get("file", [exc.message]))
-    try:
-        clean = _figures(figures)
-    except ValidationFailed as exc:
-        errors.update(exc.fields)
-        clean = {}
+    errors, day, findings, visitor_names, visitors, checked, clean = _visit_errors(
+        archive,
+        visited_on=visited_on,
+        findings=findings,
+        visitors=visitors,
+        visitor_names=visitor_names,
+        photos=photos,
+        figures=figures,
+    )
     if errors:
         raise ValidationFailed("请检查填写的内容。", fields=errors)
     year, quarter = quarter_of(day)

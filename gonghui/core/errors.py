@@ -39,6 +39,46 @@ class Conflict(ServiceError):
     status = 409
 
 
+class ErrorCollector:
+    """Run several checks that each raise ValidationFailed and report all their messages at
+    once (never stop at the first):
+
+        errors = ErrorCollector()
+        amount = errors.check(_amount, value, "self_paid", "金额")
+        day = errors.check(_date, value, "occurred_on", "日期")
+        errors.raise_if_any()
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+        self.messages: list[str] = []
+
+    def check(self, function, *args, **kwargs):
+        """function's result, or None when it raised ValidationFailed (kept for later)."""
+        try:
+            return function(*args, **kwargs)
+        except ValidationFailed as exc:
+            if exc.fields:
+                for field, messages in exc.fields.items():
+                    self.fields.setdefault(field, []).extend(messages)
+            else:
+                self.messages.append(exc.message)
+            return None
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def raise_if_any(self, message: str = "请检查填写的内容。") -> None:
+        """Raise ValidationFailed with everything collected; a single problem is also the
+        error's message (as if it had been raised alone)."""
+        if self.fields or self.messages:
+            fields = dict(self.fields)
+            if self.messages:
+                fields.setdefault("__all__", []).extend(self.messages)
+            every = [m for messages in fields.values() for m in messages]
+            raise ValidationFailed(every[0] if len(every) == 1 else message, fields=fields)
+
+
 def validation_error_fields(exc) -> dict[str, list[str]]:
     """Flatten a Django ValidationError into {field: [messages]}."""
     if hasattr(exc, "message_dict"):

@@ -13,6 +13,34 @@ from django.core.paginator import Paginator
 
 COUNT_CAP = 10_000
 MAX_PAGE = 10_000  # deeper offsets are never useful in a list; filters are
+# The page sizes every list offers (`?per_page=`), beside the list's own default.
+PAGE_SIZES = (20, 50, 100)
+
+
+def page_size(request, default: int) -> int:
+    """The rows per page the user chose (`?per_page=`, one of PAGE_SIZES or the default)."""
+    try:
+        chosen = int(request.GET.get("per_page", ""))
+    except ValueError:
+        return default
+    return chosen if chosen in PAGE_SIZES or chosen == default else default
+
+
+def page_links(request, per_page: int, default: int) -> dict:
+    """What the pagination partials need besides the page: the query string for page
+    links (keeps the filters and the size) and for size links (starts again at page 1)."""
+    params = request.GET.copy()
+    for key in ("page", "count"):
+        params.pop(key, None)
+    encoded = params.urlencode()
+    params.pop("per_page", None)
+    without_size = params.urlencode()
+    return {
+        "querystring_without_page": f"{encoded}&" if encoded else "",
+        "querystring_without_size": f"{without_size}&" if without_size else "",
+        "per_page": per_page,
+        "page_sizes": sorted({*PAGE_SIZES, default}),
+    }
 
 
 class CappedPaginator(Paginator):
@@ -66,7 +94,9 @@ def _page_number(raw) -> int:
 
 
 def paginate_peek(request, queryset, per_page: int = 20, cap: int = COUNT_CAP) -> dict:
-    """Page context (page_obj, querystring_without_page) for partials/pagination_peek.html."""
+    """Page context (page_obj, query strings, page sizes) for partials/pagination_peek.html;
+    `per_page` is the list's default size (the user may choose another, PAGE_SIZES)."""
+    default, per_page = per_page, page_size(request, per_page)
     number = _page_number(request.GET.get("page"))
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
@@ -78,11 +108,7 @@ def paginate_peek(request, queryset, per_page: int = 20, cap: int = COUNT_CAP) -
     elif request.GET.get("count") == "1":
         counter = CappedPaginator(queryset, per_page, cap=cap)
         total, capped = counter.count, counter.capped
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("count", None)
-    encoded = params.urlencode()
     return {
         "page_obj": PeekPage(rows, number, has_next, total, capped, cap),
-        "querystring_without_page": f"{encoded}&" if encoded else "",
+        **page_links(request, per_page, default),
     }

@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 
 from gonghui.core.errors import ServiceError
+from gonghui.core.paging import page_links, page_size
 
 PER_PAGE = 20
 
 
 def paginate(request, queryset, per_page: int = PER_PAGE) -> dict:
-    """Page context: page_obj plus the current query string without `page` for links."""
+    """Page context for partials/pagination.html: page_obj, query strings, page sizes;
+    `per_page` is the list's default size (the user may choose another, PAGE_SIZES)."""
+    default, per_page = per_page, page_size(request, per_page)
     paginator = Paginator(queryset, per_page)
     try:
         page = paginator.page(request.GET.get("page") or 1)
@@ -17,25 +20,12 @@ def paginate(request, queryset, per_page: int = PER_PAGE) -> dict:
         page = paginator.page(1)
     except EmptyPage:
         page = paginator.page(paginator.num_pages)
-    params = request.GET.copy()
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return {"page_obj": page, "querystring_without_page": f"{encoded}&" if encoded else ""}
+    return {"page_obj": page, **page_links(request, per_page, default)}
 
 
 def form_apply_error(request, form, exc: ServiceError) -> None:
     """Show a service error at the fields it names; the rest as a form-level error."""
-    placed = False
-    for field, errors in exc.fields.items():
-        for error in errors:
-            if field in form.fields:
-                form.add_error(field, error)
-                placed = True
-            else:
-                form.add_error(None, error)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
+    form.add_service_errors(exc)
     messages.error(request, exc.message)
 
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from gonghui.accounts.forms import OrgChoiceField
+from gonghui.core.forms import Form
 from gonghui.members.models import (
     Education,
     EmploymentForm,
@@ -12,10 +13,9 @@ from gonghui.members.models import (
 )
 
 _DATE = forms.DateInput(attrs={"type": "date"})
-_DATE_ERRORS = {"invalid": "请输入正确的日期，如 2021-03-05。"}
 
 
-class MemberForm(forms.Form):
+class MemberForm(Form):
     """Register or edit a member. The service validates; the form only parses."""
 
     name = forms.CharField(label="姓名", max_length=50)
@@ -35,7 +35,6 @@ class MemberForm(forms.Form):
         label="出生日期",
         required=False,
         widget=_DATE,
-        error_messages=_DATE_ERRORS,
         help_text="留空则按身份证号自动填写。",
     )
     phone = forms.CharField(
@@ -59,7 +58,10 @@ class MemberForm(forms.Form):
         label="就业形态", choices=EmploymentForm.choices, initial=EmploymentForm.STANDARD
     )
     is_migrant_worker = forms.BooleanField(label="农民工", required=False)
-    joined_on = forms.DateField(label="入会日期", widget=_DATE, error_messages=_DATE_ERRORS)
+    joined_on = forms.DateField(
+        label="入会日期",
+        widget=_DATE,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, orgs=None, employers=(), **kwargs):
@@ -78,7 +80,7 @@ class MemberForm(forms.Form):
         self.order_fields(order)
 
 
-class DeactivateForm(forms.Form):
+class DeactivateForm(Form):
     reason = forms.CharField(
         label="退会原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -34,7 +34,13 @@ from gonghui.members.models import (
     Member,
     MemberStatus,
 )
-from gonghui.orgs.models import Enterprise, EnterpriseStatus, Org, OrgLevel, OrgStatus, OrgType
+from gonghui.orgs.models import (
+    Enterprise,
+    EnterpriseStatus,
+    Org,
+    OrgStatus,
+    township_q,
+)
 
 MODULE = "members"
 
@@ -76,17 +82,61 @@ def employers_with_union() -> QuerySet[Enterprise]:
     ).filter(Q(union__isnull=True) | Q(union__status=OrgStatus.ACTIVE))
 
 
+CREDIT_CODE_TAIL = 6
+
+
+def employer_area(employer: Enterprise) -> str:
+    """Where an employer is, as a worker knows it: the 乡镇(街道) of its covering union,
+    else that union's name."""
+    org = employer.org
+    anchor = org.anchor if org.anchor_id else None
+    if org.is_township:
+        return org.name
+    if anchor is not None and anchor.is_township:
+        return anchor.name
+    return org.name
+
+
 def employer_search(q: str, limit: int = EMPLOYER_SEARCH_LIMIT) -> list[dict]:
-    """Public search by name (contains) or credit code (prefix); no personal data."""
+    """Public search by name (contains) or credit code (prefix); no personal data. Two
+    employers of the same name tell apart by area and the tail of the credit code
+    (`label`, what the page shows)."""
     q = normalise_text(q).replace(" ", "")
     if len(q) < 2:
         return []
     upper = q.upper()
-    found = employers_with_union().filter(Q(name__contains=q) | Q(credit_code__startswith=upper))
-    return [
-        {"id": e.pk, "name": e.name, "credit_code": e.credit_code}
-        for e in found.only("id", "name", "credit_code").order_by("name", "id")[:limit]
-    ]
+    found = (
+        employers_with_union()
+        .filter(Q(name__contains=q) | Q(credit_code__startswith=upper))
+        .select_related("org", "org__anchor")
+        .only(
+            "id",
+            "name",
+            "credit_code",
+            "org__name",
+            "org__level",
+            "org__type",
+            "org__anchor_id",
+            "org__anchor__name",
+            "org__anchor__level",
+            "org__anchor__type",
+        )
+        .order_by("name", "id")[:limit]
+    )
+    results = []
+    for e in found:
+        area, tail = employer_area(e), e.credit_code[-CREDIT_CODE_TAIL:]
+        results.append(
+            {
+                "id": e.pk,
+                "name": e.name,
+                "credit_code": e.credit_code,
+                "area": area,
+                "credit_code_tail": tail,
+                "label": f"{e.name}（{area} · 信用代码尾号 {tail}）",
+            }
+        )
+    return results
 
 
 def employer_resolve(pk=None, query: str = "") -> Enterprise | None:
@@ -110,11 +160,7 @@ def reviewing_union_for(employer: Enterprise) -> Org:
 
 def holding_pool_orgs() -> QuerySet[Org]:
     """Township/street (and park) unions that hold the pool for workers without a union."""
-    return Org.objects.filter(
-        level=OrgLevel.TOWNSHIP,
-        type__in=(OrgType.TOWNSHIP, OrgType.PARK),
-        status=OrgStatus.ACTIVE,
-    ).order_by("path")
+    return Org.objects.filter(township_q(), status=OrgStatus.ACTIVE).order_by("code")
 
 
 def application_scoped(user, action: str = Action.APPROVE) -> QuerySet[JoinApplication]:

@@ -261,6 +261,16 @@ def _clean(actor, data: dict, instance: Member | None) -> dict:
     return data
 
 
+def member_validate(*, actor, member: Member | None = None, **fields) -> None:
+    """The field checks of member_register / member_update, without writing: raises
+    ValidationFailed with every field's message. A form whose own fields failed calls it
+    with the values that parsed, so that one submit shows every problem."""
+    if member is not None:
+        current = {f: getattr(member, f) for f in MEMBER_EDITABLE_FIELDS}
+        fields = {**current, "gender": "", "birth_date": None, **fields}
+    _clean(actor, fields, member)
+
+
 def _event(member: Member, kind: str, actor, note: str = "") -> MembershipEvent:
     by = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return MembershipEvent.objects.create(

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 
 from gonghui.core.modules import Action
+from gonghui.core.reports import report_order
 from gonghui.core.scope import scope_queryset, scope_roots
 from gonghui.members.models import NEW_EMPLOYMENT_FORMS, EmploymentForm, Member, MemberStatus
 from gonghui.orgs.models import Enterprise, EnterpriseStatus, Org
@@ -26,6 +27,7 @@ class OrgRow:
     org_id: int
     name: str
     own_only: bool = False  # the scope root itself, members held directly there
+    code: str = ""
     members: int = 0
     new_form_members: int = 0
     migrant_members: int = 0
@@ -42,6 +44,11 @@ class OrgRow:
     def membership_rate(self) -> float | None:
         """入会率: active members / employees of the enterprises in the subtree."""
         return self.members / self.employees if self.employees else None
+
+    @property
+    def is_empty(self) -> bool:
+        """No members, no employers: the row adds nothing to the report."""
+        return not (self.members or self.enterprises or self.employees)
 
     def add(self, other: "OrgRow") -> None:
         for name in (
@@ -84,18 +91,17 @@ def member_stats(user, action: str = Action.VIEW) -> MemberStats:
     orgs = {
         o.pk: o
         for o in Org.objects.filter(Q(pk__in=root_ids) | Q(parent_id__in=root_ids)).only(
-            "id", "name", "path", "parent_id", "status"
+            "id", "name", "path", "parent_id", "status", "code"
         )
     }
     rows: dict[tuple[int, int], OrgRow] = {}
     for root in roots:
         root_org = orgs[root.org_id]
-        rows[(root.org_id, root.org_id)] = OrgRow(root.org_id, root_org.name, own_only=True)
-        # Siblings in creation order: by id, not by path text ("/1/10/" sorts before "/1/9/").
-        for child in sorted(
-            (o for o in orgs.values() if o.parent_id == root.org_id), key=lambda o: o.pk
-        ):
-            rows[(root.org_id, child.pk)] = OrgRow(child.pk, child.name)
+        rows[(root.org_id, root.org_id)] = OrgRow(
+            root.org_id, root_org.name, own_only=True, code=root_org.code
+        )
+        for child in (o for o in orgs.values() if o.parent_id == root.org_id):
+            rows[(root.org_id, child.pk)] = OrgRow(child.pk, child.name, code=child.code)
 
     active = scope_queryset(Member.objects.all(), user, MODULE, action).filter(
         status=MemberStatus.ACTIVE
@@ -136,12 +142,16 @@ def member_stats(user, action: str = Action.VIEW) -> MemberStats:
             row.enterprises_with_union += group["with_union"]
             row.employees += group["employees"] or 0
 
-    # The root's own row only when something is held there directly (keeps the table short).
-    stats.rows = [
-        row
-        for row in rows.values()
-        if not row.own_only or row.members or row.enterprises or len(roots) > 1
-    ]
+    # The root's own row only when something is held there directly (keeps the table short);
+    # rows with figures first in org-code order, the empty ones last (core.reports).
+    stats.rows = report_order(
+        (
+            row
+            for row in rows.values()
+            if not row.own_only or row.members or row.enterprises or len(roots) > 1
+        ),
+        is_empty=lambda row: row.is_empty,
+    )
     for row in rows.values():
         stats.total.add(row)
 

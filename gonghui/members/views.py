@@ -17,6 +17,7 @@ from gonghui.core.forms import ReasonForm
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
+from gonghui.core.reports import report_rows
 from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.members import selectors, services, stats
@@ -143,6 +144,17 @@ def _employer_from(request, data: dict, employers) -> None:
     data["employer"] = next((e for e in employers if e.pk == pk), None) if pk else None
 
 
+def _member_check(request, employers, member=None):
+    """The service's field checks for a form whose own fields failed (one round of errors)."""
+
+    def check(cleaned: dict) -> None:
+        data = {k: v for k, v in cleaned.items() if k not in ("version", "org")}
+        _employer_from(request, data, employers)
+        services.member_validate(actor=request.user, member=member, **data)
+
+    return check
+
+
 @login_required
 def member_create(request):
     _require(request, Action.EDIT)
@@ -150,7 +162,12 @@ def member_create(request):
         posted_org_or_404(request, "org", MODULE, Action.EDIT)
     orgs = _editable_orgs(request)
     employers = _employers(request)
-    form = MemberForm(request.POST or None, orgs=orgs, employers=employers)
+    form = MemberForm(
+        request.POST or None,
+        orgs=orgs,
+        employers=employers,
+        check=_member_check(request, employers),
+    )
     if request.method == "POST" and form.is_valid():
         org = orgs.get(pk=form.cleaned_data["org"])
         data = _form_data(form)
@@ -180,7 +197,12 @@ def member_edit(request, pk):
         request, member, {"id_number": mask_id_number, "phone": mask_phone}
     )
     initial.update(masked)
-    form = MemberForm(posted, initial=initial, employers=employers)
+    form = MemberForm(
+        posted,
+        initial=initial,
+        employers=employers,
+        check=_member_check(request, employers, member),
+    )
     if request.method == "POST" and form.is_valid():
         data = _form_data(form)
         _employer_from(request, data, employers)
@@ -344,7 +366,7 @@ def member_export(request):
 
 
 def _chart_data(stats) -> dict:
-    rows = list(stats.rows)
+    rows = [r for r in stats.rows if not r.is_empty]  # no empty bars
     return {
         "orgs": [f"{r.name}(本级)" if r.own_only else r.name for r in rows],
         "members": [r.members for r in rows],
@@ -370,7 +392,7 @@ def member_stats(request):
         {
             "stats": data,
             "headers": headers,
-            "table": [list(zip(headers, row, strict=True)) for row in rows] if data.rows else [],
+            "table": report_rows(headers, rows, [*data.rows, data.total]) if data.rows else [],
             "chart_data": _chart_data(data),
             "can_export": can(request.user, MODULE, Action.EXPORT),
         },

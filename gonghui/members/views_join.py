@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.errors import ServiceError
+from gonghui.core.forms import Form
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.request_context import client_ip
@@ -32,7 +33,7 @@ def _employment_form_choices():
     return [("", "请选择"), ("常规就业", others), ("新就业形态劳动者", new)]
 
 
-class JoinForm(forms.Form):
+class JoinForm(Form):
     """Parses the public application; joining.application_submit validates."""
 
     name = forms.CharField(
@@ -85,7 +86,7 @@ class JoinForm(forms.Form):
         ]
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     id_number = forms.CharField(
         label="身份证号",
         required=False,
@@ -101,12 +102,11 @@ class StatusForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(Form):
     reason = forms.CharField(
         label="未通过原因",
         max_length=200,
         help_text="申请人查询进度时可以看到。",
-        error_messages={"required": "请填写未通过原因。"},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

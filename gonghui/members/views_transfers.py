@@ -7,7 +7,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gonghui.core.errors import NotFound, ServiceError
+from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
+from gonghui.core.forms import Form
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
@@ -19,7 +20,7 @@ MODULE = "members"
 BOXES = (("", "全部"), ("incoming", "转入(待我方审批)"), ("outgoing", "转出"))
 
 
-class TransferRequestForm(forms.Form):
+class TransferRequestForm(Form):
     to_org = forms.TypedChoiceField(label="接收工会", coerce=int, choices=())
     reason = forms.CharField(
         label="转移原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3})
@@ -39,7 +40,7 @@ class TransferClaimForm(TransferRequestForm):
     field_order = ("number", "to_org", "reason")
 
 
-class RejectForm(forms.Form):
+class RejectForm(Form):
     reason = forms.CharField(
         label="拒绝原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -148,6 +149,15 @@ def _receiving_orgs(request):
     )
 
 
+NOT_A_MEMBER = "未找到该身份证号或会员卡号对应的在册会员。"
+
+
+def _claim_check(data: dict) -> None:
+    """Whether the number names a member, told with the form's other errors (one round)."""
+    if data.get("number") and transfers.member_lookup(data["number"]) is None:
+        raise ValidationFailed(NOT_A_MEMBER, fields={"number": [NOT_A_MEMBER]})
+
+
 @login_required
 def transfer_claim(request):
     """The receiving union requests: it names the person by exact ID number or card number."""
@@ -156,7 +166,9 @@ def transfer_claim(request):
         posted_org_or_404(request, "to_org", MODULE, Action.EDIT)
     orgs = list(_receiving_orgs(request))
     form = TransferClaimForm(
-        request.POST or None, org_choices=[(o.pk, f"{o.name}（{o.code}）") for o in orgs]
+        request.POST or None,
+        org_choices=[(o.pk, f"{o.name}（{o.code}）") for o in orgs],
+        check=_claim_check,
     )
     found = None
     if request.method == "POST" and request.POST.get("step") == "lookup":
@@ -167,13 +179,13 @@ def transfer_claim(request):
             org_choices=[(o.pk, f"{o.name}（{o.code}）") for o in orgs],
         )
         if member is None:
-            messages.error(request, "未找到该身份证号或会员卡号对应的在册会员。")
+            messages.error(request, NOT_A_MEMBER)
         else:
             found = transfers.member_public(member)
     elif request.method == "POST" and form.is_valid():
         member = transfers.member_lookup(form.cleaned_data["number"])
         if member is None:
-            form.add_error("number", "未找到该身份证号或会员卡号对应的在册会员。")
+            form.add_error("number", NOT_A_MEMBER)
         else:
             found = transfers.member_public(member)
             to_org = next(o for o in orgs if o.pk == form.cleaned_data["to_org"])

@@ -1,6 +1,7 @@
 from django import forms
 
 from gonghui.accounts.forms import OrgChoiceField
+from gonghui.core.forms import Form
 from gonghui.orgs.models import (
     EconomicType,
     EnterpriseSize,
@@ -11,7 +12,7 @@ from gonghui.orgs.models import (
 )
 
 
-class OrgForm(forms.Form):
+class OrgForm(Form):
     name = forms.CharField(label="组织名称", max_length=100)
     short_name = forms.CharField(label="简称", max_length=50, required=False)
     type = forms.ChoiceField(label="组织类型", choices=[("", "请选择")] + list(OrgType.choices))
@@ -34,7 +35,6 @@ class OrgForm(forms.Form):
         label="成立日期",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "请输入正确的日期，如 2020-05-01。"},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -47,7 +47,7 @@ class OrgForm(forms.Form):
             del self.fields["code"]
 
 
-class OrgMoveForm(forms.Form):
+class OrgMoveForm(Form):
     new_parent = OrgChoiceField(label="移动到(新的上级组织)")
 
     def __init__(self, *args, parents=(), **kwargs):
@@ -55,7 +55,7 @@ class OrgMoveForm(forms.Form):
         self.fields["new_parent"] = OrgChoiceField(label="移动到(新的上级组织)", orgs=parents)
 
 
-class EnterpriseForm(forms.Form):
+class EnterpriseForm(Form):
     name = forms.CharField(label="单位名称", max_length=150)
     credit_code = forms.CharField(label="统一社会信用代码", max_length=30)
     industry = forms.ChoiceField(label="行业", choices=[("", "请选择")] + list(Industry.choices))
@@ -67,7 +67,6 @@ class EnterpriseForm(forms.Form):
         label="职工人数",
         min_value=0,
         initial=0,
-        error_messages={"min_value": "职工人数不能为负数。", "invalid": "请输入整数。"},
     )
     has_union = forms.BooleanField(label="已建立工会", required=False)
     division_code = forms.CharField(label="所在行政区划代码", max_length=12, required=False)

@@ -32,6 +32,17 @@ class OrgStatus(models.TextChoices):
     INACTIVE = "inactive", "已撤销"
 
 
+# What a worker or a report calls a 乡镇(街道): a township-level union of a place (乡镇、街道、
+# 园区). An industry or joint union at the same level covers a trade, not a place: it is never
+# offered as one (pickers, a site's township, the holding pool of joining).
+TOWNSHIP_TYPES: tuple[str, ...] = (OrgType.TOWNSHIP, OrgType.PARK)
+
+
+def township_q(prefix: str = "") -> models.Q:
+    """Filter for township orgs of a place; `prefix` for a relation ("township__")."""
+    return models.Q(**{f"{prefix}level": OrgLevel.TOWNSHIP, f"{prefix}type__in": TOWNSHIP_TYPES})
+
+
 class Org(TimeStamped):
     """A union organisation. `path` is the materialised path of ids, e.g. "/1/5/23/"."""
 
@@ -89,6 +100,11 @@ class Org(TimeStamped):
     @property
     def is_active(self) -> bool:
         return self.status == OrgStatus.ACTIVE
+
+    @property
+    def is_township(self) -> bool:
+        """A 乡镇(街道) (see TOWNSHIP_TYPES)."""
+        return self.level == OrgLevel.TOWNSHIP and self.type in TOWNSHIP_TYPES
 
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]

@@ -37,13 +37,18 @@ def org_list(
         orgs = orgs.filter(level=level)
     if status:
         orgs = orgs.filter(status=status)
-    return orgs.order_by("path")
+    return orgs.order_by("code")
 
 
 def org_roots(user) -> QuerySet[Org]:
     """The tops of the user's scope: where their tree view starts."""
     paths = scope_paths(user, "orgs", Action.VIEW)
-    return Org.objects.filter(path__in=paths).order_by("level", "name")
+    return Org.objects.filter(path__in=paths).order_by("level", "code")
+
+
+# Siblings in the order the county keeps them: by org code (青禾街道 001, 东湖街道 002 …),
+# active ones first; not by the code points of their names.
+SIBLING_ORDER = ("status", "level", "code")
 
 
 def org_children(user, parent: Org) -> QuerySet[Org]:
@@ -52,7 +57,7 @@ def org_children(user, parent: Org) -> QuerySet[Org]:
     return (
         Org.objects.filter(parent=parent)
         .annotate(child_count=Count("children"))
-        .order_by("-status", "level", "name")
+        .order_by(*SIBLING_ORDER)
     )
 
 

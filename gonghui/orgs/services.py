@@ -67,6 +67,68 @@ def _org_validate(
     return fields
 
 
+def _org_errors(
+    *,
+    parent: Org | None,
+    instance: Org | None,
+    name,
+    type,
+    level,
+    division_code,
+    contact_phone,
+    code: str = "",
+) -> dict[str, list[str]]:
+    """Every field message of an org's create (instance None) or update."""
+    name = normalise_text(name)
+    fields = _org_validate(
+        name=name,
+        type=type,
+        level=level,
+        division_code=division_code or "",
+        parent=parent,
+        contact_phone=normalise_text(contact_phone),
+    )
+    twins = Org.objects.filter(parent=parent, name=name)
+    if instance is not None:
+        twins = twins.exclude(pk=instance.pk)
+    if name and twins.exists():
+        fields.setdefault("name", []).append("同一上级组织下已有同名组织。")
+    if instance is None and code and Org.objects.filter(code=code).exists():
+        fields.setdefault("code", []).append("该组织编码已被使用。")
+    if instance is not None and isinstance(level, int):
+        child_levels = instance.children.values_list("level", flat=True)
+        if any(child <= level for child in child_levels):
+            fields.setdefault("level", []).append("层级必须高于其下级组织。")
+    return fields
+
+
+def org_validate(*, actor, parent: Org | None = None, org: Org | None = None, **values) -> None:
+    """The field checks of org_create (parent) or org_update (org), without writing: raises
+    ValidationFailed with every field's message (for a form whose own fields failed)."""
+    if org is not None:
+        values = {f: values.get(f, getattr(org, f)) for f in ORG_EDITABLE_FIELDS}
+        parent = org.parent
+    fields = _org_errors(
+        parent=parent,
+        instance=org,
+        name=values.get("name"),
+        type=values.get("type"),
+        level=values.get("level"),
+        division_code=values.get("division_code"),
+        contact_phone=values.get("contact_phone"),
+        code=normalise_text(values.get("code")).replace(" ", ""),
+    )
+    if fields:
+        raise ValidationFailed("请检查填写的内容。", fields=fields)
+
+
+def enterprise_validate(*, actor, enterprise: Enterprise | None = None, **values) -> None:
+    """The field checks of enterprise_create / enterprise_update, without writing."""
+    if enterprise is not None:
+        values = {**{f: getattr(enterprise, f) for f in ENTERPRISE_FIELDS}, **values}
+    _enterprise_clean(actor, values, enterprise)
+
+
 def _next_child_code(parent: Org) -> str:
     taken = set(
         Org.objects.filter(parent=parent, code__startswith=parent.code).values_list(
@@ -106,18 +168,16 @@ def org_create(
             raise ValidationFailed(
                 "上级组织已撤销，不能在其下新建组织。", fields={"parent": ["上级组织已撤销。"]}
             )
-    fields = _org_validate(
+    fields = _org_errors(
+        parent=parent,
+        instance=None,
         name=name,
         type=type,
         level=level,
         division_code=division_code,
-        parent=parent,
-        contact_phone=normalise_text(contact_phone),
+        contact_phone=contact_phone,
+        code=code,
     )
-    if name and Org.objects.filter(parent=parent, name=name).exists():
-        fields.setdefault("name", []).append("同一上级组织下已有同名组织。")
-    if code and Org.objects.filter(code=code).exists():
-        fields.setdefault("code", []).append("该组织编码已被使用。")
     if fields:
         raise ValidationFailed("请检查填写的内容。", fields=fields)
     org = Org.objects.create(
@@ -156,19 +216,11 @@ def org_update(*, actor, org: Org, version: int | None = None, **changes) -> Org
         if key in changes:
             changes[key] = normalise_text(changes[key])
     merged = {f: changes.get(f, getattr(org, f)) for f in ORG_EDITABLE_FIELDS}
-    fields = _org_validate(
-        name=merged["name"],
-        type=merged["type"],
-        level=merged["level"],
-        division_code=merged["division_code"],
+    fields = _org_errors(
         parent=org.parent,
-        contact_phone=normalise_text(merged["contact_phone"]),
+        instance=org,
+        **{f: merged[f] for f in ("name", "type", "level", "division_code", "contact_phone")},
     )
-    if Org.objects.filter(parent=org.parent, name=merged["name"]).exclude(pk=org.pk).exists():
-        fields.setdefault("name", []).append("同一上级组织下已有同名组织。")
-    child_levels = org.children.values_list("level", flat=True)
-    if any(level <= merged["level"] for level in child_levels):
-        fields.setdefault("level", []).append("层级必须高于其下级组织。")
     if fields:
         raise ValidationFailed("请检查填写的内容。", fields=fields)
     merged["division_code"] = division_code_clean(merged["division_code"])

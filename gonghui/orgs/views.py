@@ -53,6 +53,8 @@ def tree(request):
     q = request.GET.get("q", "").strip()
     matches, expand = selectors.org_tree_search(request.user, q) if q else ([], set())
     roots = list(selectors.org_roots(request.user))
+    if not q:
+        expand = {org.pk for org in roots}  # the tree opens at its first level
     nodes = [_tree_node(request.user, org, expand, {m.pk for m in matches}) for org in roots]
     return render(
         request,
@@ -100,16 +102,28 @@ def tree_children(request, pk):
 ORG_FILTER_KEYS = ("q", "type", "level", "status")
 
 
+def _editable_on_page(request, page: dict, org_of) -> set[int]:
+    """The rows of this page the user may edit (their row actions): an in-memory check
+    against the user's edit scope, no query per row."""
+    return {
+        row.pk
+        for row in page["page_obj"]
+        if org_in_scope(request.user, "orgs", Action.EDIT, org_of(row))
+    }
+
+
 @login_required
 def org_list(request):
     _require(request, Action.VIEW)
     filters = {k: request.GET.get(k, "").strip() for k in ORG_FILTER_KEYS}
     orgs = selectors.org_list(request.user, **filters)
+    page = paginate(request, orgs)
     return render(
         request,
         "orgs/org_list.html",
         {
-            **paginate(request, orgs),
+            **page,
+            "editable": _editable_on_page(request, page, lambda o: o),
             "filters": filters,
             "type_choices": OrgType.choices,
             "level_choices": OrgLevel.choices,
@@ -142,6 +156,18 @@ def org_detail(request, pk):
     )
 
 
+def _org_check(request, parents=None, org=None):
+    """The service's field checks for a form whose own fields failed (one round of errors)."""
+
+    def check(cleaned: dict) -> None:
+        data = {k: v for k, v in cleaned.items() if k != "version"}
+        parent_pk = data.pop("parent", None)
+        parent = parents.filter(pk=parent_pk).first() if parents is not None and parent_pk else None
+        services.org_validate(actor=request.user, parent=parent, org=org, **data)
+
+    return check
+
+
 @login_required
 def org_create(request):
     _require(request, Action.EDIT)
@@ -151,7 +177,9 @@ def org_create(request):
     initial = {}
     if request.GET.get("parent"):
         initial["parent"] = request.GET["parent"]
-    form = OrgForm(request.POST or None, parents=parents, initial=initial)
+    form = OrgForm(
+        request.POST or None, parents=parents, initial=initial, check=_org_check(request, parents)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("version", None)
@@ -175,7 +203,7 @@ def org_edit(request, pk):
     # A village union's "office" phone is often the chair's mobile: masked like any phone.
     masked, posted = masked_form_data(request, org, {"contact_phone": mask_phone})
     initial.update(masked)
-    form = OrgForm(posted, initial=initial, editing=True)
+    form = OrgForm(posted, initial=initial, editing=True, check=_org_check(request, org=org))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version", None)
@@ -324,11 +352,13 @@ def enterprise_list(request):
     _require(request, Action.VIEW)
     filters = {k: request.GET.get(k, "").strip() for k in ENTERPRISE_FILTER_KEYS}
     enterprises = selectors.enterprise_list(request.user, **filters)
+    page = paginate(request, enterprises)
     return render(
         request,
         "orgs/enterprise_list.html",
         {
-            **paginate(request, enterprises),
+            **page,
+            "editable": _editable_on_page(request, page, lambda e: e.org),
             "filters": filters,
             "industry_choices": Industry.choices,
             "size_choices": EnterpriseSize.choices,
@@ -391,12 +421,22 @@ def _posted_enterprise_orgs_or_404(request) -> None:
         posted_org_or_404(request, "union", "orgs", Action.EDIT)
 
 
-def _enterprise_form_data(request, form, orgs) -> dict:
-    data = dict(form.cleaned_data)
+def _enterprise_form_data(request, form, orgs, cleaned: dict | None = None) -> dict:
+    data = dict(form.cleaned_data if cleaned is None else cleaned)
     data.pop("version", None)
-    data["org"] = orgs.filter(pk=data["org"]).first()
+    data["org"] = orgs.filter(pk=data["org"]).first() if data.get("org") else None
     data["union"] = orgs.filter(pk=data["union"]).first() if data.get("union") else None
     return data
+
+
+def _enterprise_check(request, orgs, enterprise=None):
+    """The service's field checks for a form whose own fields failed (one round of errors)."""
+
+    def check(cleaned: dict) -> None:
+        data = _enterprise_form_data(request, None, orgs, cleaned)
+        services.enterprise_validate(actor=request.user, enterprise=enterprise, **data)
+
+    return check
 
 
 @login_required
@@ -404,7 +444,7 @@ def enterprise_create(request):
     _require(request, Action.EDIT)
     _posted_enterprise_orgs_or_404(request)
     orgs = _editable_orgs(request)
-    form = EnterpriseForm(request.POST or None, orgs=orgs)
+    form = EnterpriseForm(request.POST or None, orgs=orgs, check=_enterprise_check(request, orgs))
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = services.enterprise_create(
@@ -430,7 +470,9 @@ def enterprise_edit(request, pk):
     initial.update(org=enterprise.org_id, union=enterprise.union_id, version=enterprise.version)
     masked, posted = masked_form_data(request, enterprise, {"contact_phone": mask_phone})
     initial.update(masked)
-    form = EnterpriseForm(posted, orgs=orgs, initial=initial)
+    form = EnterpriseForm(
+        posted, orgs=orgs, initial=initial, check=_enterprise_check(request, orgs, enterprise)
+    )
     if request.method == "POST" and form.is_valid():
         data = _enterprise_form_data(request, form, orgs)
         try:

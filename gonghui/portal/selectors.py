@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Q
 
 from gonghui.core.text import normalise_text
-from gonghui.orgs.models import Org
+from gonghui.orgs.models import Org, township_q
 from gonghui.sites.models import ServiceSite, SiteStatus
 
 SEARCH_LIMIT = 20
@@ -22,18 +22,15 @@ class TownshipChoice:
 
 
 def townships_with_sites() -> list[TownshipChoice]:
-    """Township orgs with at least one open site, by name."""
+    """乡镇(街道) with at least one open site, in org-code order (the county's own order)."""
     rows = (
-        ServiceSite.objects.filter(status=SiteStatus.OPEN, township__isnull=False)
+        ServiceSite.objects.filter(township_q("township__"), status=SiteStatus.OPEN)
         .values("township_id")
         .annotate(n=Count("id"))
     )
     counts = {row["township_id"]: row["n"] for row in rows}
-    names = Org.objects.filter(pk__in=counts).values_list("pk", "name")
-    return sorted(
-        (TownshipChoice(id=pk, name=name, site_count=counts[pk]) for pk, name in names),
-        key=lambda t: t.name,
-    )
+    names = Org.objects.filter(pk__in=counts).order_by("code").values_list("pk", "name")
+    return [TownshipChoice(id=pk, name=name, site_count=counts[pk]) for pk, name in names]
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,7 @@ def township_centre(township_id) -> Place | None:
         township_id = int(township_id)
     except (TypeError, ValueError):
         return None
-    org = Org.objects.filter(pk=township_id).only("name").first()
+    org = Org.objects.filter(township_q(), pk=township_id).only("name").first()
     if org is None:
         return None
     centre = ServiceSite.objects.filter(status=SiteStatus.OPEN, township_id=township_id).aggregate(

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
+from gonghui.core.forms import Form
 from gonghui.core.request_context import client_ip
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.portal import selectors as portal_selectors
@@ -49,6 +50,7 @@ class NearestRow:
     open_now: bool
     facilities: list
     directions: public.DirectionLinks
+    today_hours: str = ""  # "08:00–12:00、14:00–18:00", "不开放": when a closed one opens
 
 
 def _distance_text(metres: float) -> str:
@@ -57,30 +59,30 @@ def _distance_text(metres: float) -> str:
     return f"{metres / 1000:.1f} 公里"
 
 
+def _row(site, at, *, distance_text: str = "", origin=None) -> NearestRow:
+    """A listed site and whether it is open at this moment (its status says it is in
+    service; its hours say whether it is open now, and if not, today's hours)."""
+    open_now = selectors.site_is_open_now(site, at)
+    today = "" if open_now else next(d.text for d in public.week_hours(site, at) if d.is_today)
+    return NearestRow(
+        site=site,
+        distance_text=distance_text,
+        open_now=open_now,
+        facilities=public.facility_items(site),
+        directions=public.direction_links(site, origin),
+        today_hours=today,
+    )
+
+
 def _rows(found, origin, at) -> list[NearestRow]:
     return [
-        NearestRow(
-            site=item.site,
-            distance_text=_distance_text(item.distance_m),
-            open_now=selectors.site_is_open_now(item.site, at),
-            facilities=public.facility_items(item.site),
-            directions=public.direction_links(item.site, origin),
-        )
+        _row(item.site, at, distance_text=_distance_text(item.distance_m), origin=origin)
         for item in found
     ]
 
 
 def _search_rows(sites, at) -> list[NearestRow]:
-    return [
-        NearestRow(
-            site=site,
-            distance_text="",
-            open_now=selectors.site_is_open_now(site, at),
-            facilities=public.facility_items(site),
-            directions=public.direction_links(site),
-        )
-        for site in sites
-    ]
+    return [_row(site, at) for site in sites]
 
 
 @require_GET
@@ -141,6 +143,7 @@ def nearest(request):
         "portal/nearest.html",
         {
             "rows": rows,
+            "open_count": sum(row.open_now for row in rows or ()),
             "searched": searched,
             "error": error,
             "origin_label": origin_label,
@@ -158,24 +161,19 @@ def nearest(request):
 # --- a site's page (the QR code target) --------------------------------------------------------
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(Form):
     """Parses the report; services.feedback_submit validates (Chinese messages)."""
 
     kind = forms.ChoiceField(
-        label="类型",
+        label="反馈类型",
         choices=FeedbackKind.choices,
         initial=FeedbackKind.REPAIR,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "请选择反馈类型。",
-            "invalid_choice": "请选择反馈类型。",
-        },
     )
     text = forms.CharField(
         label="内容",
         required=False,
         max_length=services.FEEDBACK_TEXT_MAX,
-        error_messages={"max_length": f"内容不能超过 {services.FEEDBACK_TEXT_MAX} 个字。"},
         widget=forms.Textarea(
             attrs={"rows": 4, "placeholder": "例如：饮水机不出热水；希望增加充电插座。"}
         ),

@@ -21,6 +21,7 @@ from gonghui.assistance.choices import (
     WorkStatus,
 )
 from gonghui.core.errors import ServiceError
+from gonghui.core.forms import Form, FormSet, forms_valid
 from gonghui.core.request_context import client_ip
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.members.models import HukouType
@@ -39,20 +40,20 @@ DEFAULT_MEMBER_ROWS = 2
 _NUMBER = {"inputmode": "decimal", "autocomplete": "off", "placeholder": "0"}
 
 
-def _text(label, *, help_text="", attrs=None, max_length=30):
+def _text(label, *, help_text="", attrs=None, max_length=30, required=False):
     return forms.CharField(
         label=label,
-        required=False,
+        required=required,
         max_length=max_length,
         help_text=help_text,
         widget=forms.TextInput(attrs=attrs or {}),
     )
 
 
-def _select(label, choices, blank="请选择"):
+def _select(label, choices, blank="请选择", required=False):
     return forms.ChoiceField(
         label=label,
-        required=False,
+        required=required,
         choices=([("", blank)] if blank else []) + list(choices),
     )
 
@@ -61,20 +62,22 @@ def _township_choices():
     return [("", "请选择")] + [(str(t.pk), t.name) for t in public.public_townships()]
 
 
-class FiguresForm(forms.Form):
+class FiguresForm(Form):
     """The self-check inputs (also the figures part of the application)."""
 
-    township = forms.CharField(label="所在乡镇(街道)", required=False, widget=forms.Select)
+    township = forms.CharField(label="所在乡镇(街道)", widget=forms.Select)
     household_size = _text(
         "家庭人口(含本人)",
         help_text="共同生活的家庭成员人数。",
         attrs={"inputmode": "numeric", "autocomplete": "off"},
         max_length=3,
+        required=True,
     )
     annual_income = _text(
         "家庭年收入(元)",
-        help_text="全家一年的工资、经营、养老金、补贴等收入合计。",
+        help_text="全家一年的工资、经营、养老金、补贴等收入合计；没有收入请填 0。",
         attrs={"inputmode": "decimal", "autocomplete": "off"},
+        required=True,
     )
     medical_expense = _text(
         "一年自付医疗费用(元)", help_text="医保报销后自己承担的部分。", attrs=_NUMBER
@@ -95,27 +98,28 @@ class FiguresForm(forms.Form):
 
 
 class ApplyForm(FiguresForm):
-    name = _text("姓名", attrs={"autocomplete": "name"}, max_length=50)
+    name = _text("姓名", attrs={"autocomplete": "name"}, max_length=50, required=True)
     id_number = _text(
         "身份证号",
         help_text="18 位居民身份证号码；同一家庭只能申请一份档案。",
         attrs={"autocomplete": "off", "spellcheck": "false"},
         max_length=40,
+        required=True,
     )
     phone = _text(
         "手机号码",
         help_text="用于查询办理进度，工会核实时也会联系您。",
         attrs={"inputmode": "tel", "autocomplete": "tel"},
+        required=True,
     )
     employer_name = _text("工作单位", help_text="没有固定单位可不填。", max_length=150)
     address = forms.CharField(
         label="家庭住址",
         max_length=200,
         help_text="工会将入户核实，请填写到门牌号。",
-        error_messages={"required": "请填写家庭住址，工会需要入户核实。"},
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
-    hukou_type = _select("户籍类型", HukouType.choices)
+    hukou_type = _select("户籍类型", HukouType.choices, required=True)
     is_migrant_worker = forms.BooleanField(label="我是农民工(进城务工)", required=False)
     health_status = _select("本人健康状况", HealthStatus.choices, blank="")
     disability_level = _select("本人残疾情况", DisabilityLevel.choices, blank="")
@@ -123,7 +127,7 @@ class ApplyForm(FiguresForm):
     housing = _select("住房情况", Housing.choices, blank="")
     is_single_parent = forms.BooleanField(label="单亲家庭", required=False)
     is_zero_employment = forms.BooleanField(label="零就业家庭(家中无人就业)", required=False)
-    main_cause = _select("主要困难原因", HardshipCause.choices)
+    main_cause = _select("主要困难原因", HardshipCause.choices, required=True)
     secondary_causes = forms.MultipleChoiceField(
         label="其他困难原因(可选，最多三项)",
         required=False,
@@ -133,9 +137,9 @@ class ApplyForm(FiguresForm):
     promise = forms.BooleanField(
         label="本人承诺以上信息真实，同意工会入户核实家庭收入和财产情况。",
         required=True,
-        error_messages={"required": "请阅读并勾选承诺。"},
     )
 
+    message_names = {"promise": "承诺"}
     field_order = [
         "township",
         "name",
@@ -152,15 +156,16 @@ class ApplyForm(FiguresForm):
     ]
 
     def service_data(self) -> dict:
+        """The archive's fields from the cleaned data (or the part of it that parsed)."""
         data = dict(self.cleaned_data)
         for key in ("township", "disaster", "promise"):
             data.pop(key, None)
         for key in ("health_status", "disability_level", "work_status", "housing"):
-            data[key] = data[key] or public.services.ARCHIVE_DEFAULTS[key]
+            data[key] = data.get(key) or public.services.ARCHIVE_DEFAULTS[key]
         return data
 
 
-class HouseholdRowForm(forms.Form):
+class HouseholdRowForm(Form):
     relation = _select("与本人关系", Relation.choices)
     name = _text("姓名", max_length=50)
     id_number = _text(
@@ -176,13 +181,17 @@ class HouseholdRowForm(forms.Form):
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
-        data["health_status"] = data["health_status"] or HealthStatus.HEALTHY
-        data["school_stage"] = data["school_stage"] or SchoolStage.NONE
+        data["health_status"] = data.get("health_status") or HealthStatus.HEALTHY
+        data["school_stage"] = data.get("school_stage") or SchoolStage.NONE
         return data
 
 
 HouseholdFormSet = formset_factory(
-    HouseholdRowForm, extra=0, max_num=public.MAX_HOUSEHOLD_ROWS, absolute_max=30
+    HouseholdRowForm,
+    formset=FormSet,
+    extra=0,
+    max_num=public.MAX_HOUSEHOLD_ROWS,
+    absolute_max=30,
 )
 
 
@@ -201,22 +210,28 @@ def _rows_wanted(household_size) -> int:
 # --- self-check -----------------------------------------------------------------------------
 
 
+def _figures(data: dict) -> dict:
+    """The self-check's arguments from the form's cleaned data (or the part that parsed)."""
+    values = {key: data.get(key, "") for key in FIGURES}
+    values["township_id"] = values.pop("township")
+    return values
+
+
+def _self_check_values(data: dict) -> None:
+    """The self-check's own messages for a form whose fields failed (stores nothing)."""
+    public.self_check(**_figures(data))
+
+
 @csrf_protect
 def self_check(request):
     """GET: the form. POST: the result with its calculation (nothing stored)."""
-    form = FiguresForm(request.POST or None)
+    form = FiguresForm(request.POST or None, check=_self_check_values)
     check, status = None, 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        status = 422
+    elif request.method == "POST":
         try:
-            check = public.self_check(
-                township_id=form.cleaned_data["township"],
-                household_size=form.cleaned_data["household_size"],
-                annual_income=form.cleaned_data["annual_income"],
-                medical_expense=form.cleaned_data["medical_expense"],
-                schooling_expense=form.cleaned_data["schooling_expense"],
-                disability_expense=form.cleaned_data["disability_expense"],
-                disaster=form.cleaned_data["disaster"],
-            )
+            check = public.self_check(**_figures(form.cleaned_data))
         except ServiceError as exc:
             status = exc.status
             if exc.fields:
@@ -274,19 +289,33 @@ def _resize(request, form, household):
     )
 
 
-def _place_errors(request, form, household, exc: ServiceError) -> None:
-    """Field errors at their fields, a member row's (`household-<i>-<field>`) at its row."""
+def _place_errors(request, form, household, exc: ServiceError, *, only_new=False) -> None:
+    """Field errors at their fields, a member row's (`household-<i>-<field>`) at its row.
+    only_new: the forms found problems themselves; keep theirs and add the rest."""
+    rows: dict[int, dict] = {}
     rest = {}
     for key, errors in exc.fields.items():
         if key.startswith("household-"):
             _prefix, index, field = key.split("-", 2)
-            row = household.forms[int(index)]
-            for error in errors:
-                row.add_error(field if field in row.fields else None, error)
+            rows.setdefault(int(index), {})[field] = errors
         else:
-            rest["township" if key == "org" else key] = errors
+            rest[key] = errors
+    for index, fields in rows.items():
+        household.forms[index].add_service_errors(
+            ServiceError(exc.message, fields=fields), only_new=only_new
+        )
     exc.fields = rest
-    form_apply_error(request, form, exc)
+    if only_new:
+        form.add_service_errors(exc, only_new=True)
+    else:
+        form_apply_error(request, form, exc)
+
+
+def _members(household) -> list[tuple[int, dict]]:
+    """(row index, values) of the member rows filled in (what parsed of each)."""
+    return [
+        (index, row.service_data()) for index, row in enumerate(household.forms) if row.filled()
+    ]
 
 
 @csrf_protect
@@ -302,22 +331,24 @@ def apply(request):
     household = HouseholdFormSet(request.POST, prefix="household")
     if request.POST.get("resize"):
         return _resize(request, form, household)
-    if not (form.is_valid() and household.is_valid()):
-        return _apply_page(request, form, household, status=422)
-    members = [
-        (index, row.service_data()) for index, row in enumerate(household.forms) if row.filled()
-    ]
+    valid = forms_valid(form, household)
+    values = dict(
+        township_id=form.cleaned_data.get("township"),
+        members=_members(household),
+        ip=client_ip(request),
+        **form.service_data(),
+    )
     try:
-        archive = public.application_submit(
-            township_id=form.cleaned_data["township"],
-            members=members,
-            ip=client_ip(request),
-            **form.service_data(),
-        )
+        if not valid:
+            # The forms found problems: ask the service what else is wrong, so that the
+            # worker sees every problem on this one submit (nothing is written).
+            public.application_check(**values)
+            return _apply_page(request, form, household, status=422)
+        archive = public.application_submit(**values)
     except public.RateLimited as exc:
         return _too_many(request, exc)
     except ServiceError as exc:
-        _place_errors(request, form, household, exc)
+        _place_errors(request, form, household, exc, only_new=not valid)
         return _apply_page(request, form, household, status=exc.status)
     request.session[DONE_SESSION_KEY] = {
         "name": archive.name,
@@ -337,7 +368,7 @@ def done(request):
 # --- status -------------------------------------------------------------------------------
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     id_number = _text(
         "身份证号", attrs={"autocomplete": "off", "spellcheck": "false"}, max_length=40
     )

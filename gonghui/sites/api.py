@@ -26,7 +26,7 @@ from gonghui.core.errors import ValidationFailed
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404
-from gonghui.orgs.models import Org, OrgLevel
+from gonghui.orgs.models import Org, township_q
 from gonghui.sites import selectors, services
 from gonghui.sites.models import (
     WEEKDAYS,
@@ -253,7 +253,7 @@ def _township(user, data: dict) -> dict:
     pk = data.pop("township_id")
     township = None
     if pk is not None:
-        township = Org.objects.filter(pk=pk, level=OrgLevel.TOWNSHIP).first()
+        township = Org.objects.filter(township_q(), pk=pk).first()
         if township is None:
             raise ValidationFailed("请检查填写的内容。", fields={"township_id": [TOWNSHIP_UNKNOWN]})
     data["township"] = township

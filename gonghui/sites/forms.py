@@ -3,10 +3,12 @@
 from django import forms
 
 from gonghui.accounts.forms import OrgChoiceField
+from gonghui.core.forms import Form
 from gonghui.core.views_helpers import org_choices
 from gonghui.sites import geo
 from gonghui.sites.hours import HoursError, hours_day_parse, hours_day_text
 from gonghui.sites.models import (
+    CONFIRMED_STANDARDS,
     WEEKDAY_LABELS,
     WEEKDAYS,
     Facility,
@@ -16,23 +18,23 @@ from gonghui.sites.models import (
 )
 
 _DATE = forms.DateInput(attrs={"type": "date"})
-_DATE_ERRORS = {"invalid": "请输入正确的日期，如 2024-03-05。"}
 HOURS_HELP = "如 08:00-12:00,14:00-18:00；留空为休息。"
 
 
-def _required(label: str) -> dict:
-    return {"required": f"请填写{label}。"}
-
-
-class SiteForm(forms.Form):
+class SiteForm(Form):
     """Register or edit a site. Opening hours are one text input per weekday."""
+
+    # The service names the point "coordinates": its message shows at the longitude input.
+    service_fields = {"coordinates": "lng"}
 
     kind = forms.ChoiceField(
         label="站点类型",
         choices=[("", "请选择")] + list(SiteKind.choices),
-        error_messages={"required": "请选择站点类型。"},
     )
-    name = forms.CharField(label="站点名称", max_length=100, error_messages=_required("站点名称"))
+    name = forms.CharField(
+        label="站点名称",
+        max_length=100,
+    )
     address = forms.CharField(label="地址", max_length=200, required=False)
     host_unit = forms.CharField(label="承建(依托)单位", max_length=150, required=False)
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
@@ -53,13 +55,11 @@ class SiteForm(forms.Form):
     lng = forms.CharField(
         label="经度",
         max_length=30,
-        error_messages=_required("经度(可在地图上点选)"),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "如 119.723456"}),
     )
     lat = forms.CharField(
         label="纬度",
         max_length=30,
-        error_messages=_required("纬度(可在地图上点选)"),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "如 29.103456"}),
     )
     is_24h = forms.BooleanField(label="24 小时开放", required=False)
@@ -68,14 +68,13 @@ class SiteForm(forms.Form):
         required=False,
         choices=Facility.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "未知的设施：%(value)s。"},
     )
     standards = forms.MultipleChoiceField(
         label="“六有”标准",
         required=False,
-        choices=Standard.choices,
+        choices=[(c, Standard(c).label) for c in CONFIRMED_STANDARDS],
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "未知的标准项：%(value)s。"},
+        help_text="“有服务设施”“可在地图上查找”两项按设施清单和坐标自动判断，无需勾选。",
     )
     description = forms.CharField(
         label="服务内容", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -86,7 +85,8 @@ class SiteForm(forms.Form):
         super().__init__(*args, **kwargs)
         if orgs is not None:
             self.fields["org"] = OrgChoiceField(
-                label="管理单位", orgs=orgs, error_messages={"required": "请选择管理单位。"}
+                label="管理单位",
+                orgs=orgs,
             )
         self.fields["township"] = forms.TypedChoiceField(
             label="所在乡镇(街道)",
@@ -94,7 +94,6 @@ class SiteForm(forms.Form):
             coerce=int,
             empty_value=None,
             choices=[("", "按管理单位自动确定")] + org_choices(townships),
-            error_messages={"invalid_choice": "所选乡镇(街道)不存在或不在您的管理范围内。"},
         )
         for day in WEEKDAYS:
             self.fields[f"hours_{day}"] = forms.CharField(
@@ -125,35 +124,40 @@ class SiteForm(forms.Form):
 
     def service_data(self) -> dict:
         """The keyword arguments site_create/site_update take (org and version apart)."""
-        data = self.cleaned_data
-        values = {
-            key: data.get(key)
-            for key in (
-                "kind",
-                "name",
-                "address",
-                "host_unit",
-                "contact_name",
-                "contact_phone",
-                "is_24h",
-                "facilities",
-                "standards",
-                "description",
-                "opening_hours",
-            )
-        }
-        for key in ("lng", "lat"):
-            raw = (data.get(key) or "").strip()
-            try:
-                values[key] = float(raw)
-            except ValueError:
-                values[key] = raw  # the service answers with its Chinese message
-        return values
+        return site_service_data(self.cleaned_data)
 
 
-class StatusForm(forms.Form):
+def site_service_data(data: dict) -> dict:
+    """SiteForm's cleaned data (or the part of it that parsed) as the services' arguments."""
+    values = {
+        key: data.get(key)
+        for key in (
+            "kind",
+            "name",
+            "address",
+            "host_unit",
+            "contact_name",
+            "contact_phone",
+            "is_24h",
+            "facilities",
+            "standards",
+            "description",
+            "opening_hours",
+        )
+    }
+    for key in ("lng", "lat"):
+        raw = (data.get(key) or "").strip()
+        try:
+            values[key] = float(raw)
+        except ValueError:
+            values[key] = raw  # the service answers with its Chinese message
+    return values
+
+
+class StatusForm(Form):
     status = forms.ChoiceField(
-        label="新状态", choices=SiteStatus.choices, error_messages={"required": "请选择状态。"}
+        label="新状态",
+        choices=SiteStatus.choices,
     )
     reason = forms.CharField(
         label="原因",
@@ -166,32 +170,29 @@ class StatusForm(forms.Form):
         label="生效日期",
         required=False,
         widget=_DATE,
-        error_messages=_DATE_ERRORS,
         help_text="留空为今天。",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(Form):
     image = forms.FileField(
         label="照片",
         help_text="JPG、PNG 或 WebP，不超过 5 MB；每个站点最多 12 张。",
-        error_messages={"required": "请选择要上传的照片。", "empty": "上传的文件是空的。"},
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     caption = forms.CharField(label="说明", max_length=100, required=False)
 
 
-class FeedbackAnswerForm(forms.Form):
+class FeedbackAnswerForm(Form):
     answer = forms.CharField(
         label="答复内容",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "请填写答复内容。"},
     )
 
 
-class FeedbackCloseForm(forms.Form):
+class FeedbackCloseForm(Form):
     note = forms.CharField(
         label="关闭说明", max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

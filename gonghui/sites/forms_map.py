@@ -2,12 +2,13 @@
 
 from django import forms
 
+from gonghui.core.forms import Form
 from gonghui.sites import geo, mapsettings
 from gonghui.sites.models import MapLayerKind
 from gonghui.sites.services import RADIUS_MAX_M, RADIUS_MIN_M
 
 
-class MapLayerUploadForm(forms.Form):
+class MapLayerUploadForm(Form):
     kind = forms.ChoiceField(label="图层类型", choices=MapLayerKind.choices)
     geojson = forms.FileField(
         label="GeoJSON 文件",
@@ -25,7 +26,7 @@ class MapLayerUploadForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100, required=False)
 
 
-class CoverageRadiusForm(forms.Form):
+class CoverageRadiusForm(Form):
     radius_m = forms.IntegerField(
         label="覆盖半径(米)",
         min_value=RADIUS_MIN_M,
@@ -38,7 +39,7 @@ class CoverageRadiusForm(forms.Form):
 TILE_ENV, TILE_OFFLINE, TILE_ONLINE = "env", "offline", "tiles"
 
 
-class MapSettingsForm(forms.Form):
+class MapSettingsForm(Form):
     """The 地图与标牌设置 page: the staff maps' base map and the public address of the QR
     codes. Every problem is reported in one round (the same checks as the service)."""
 

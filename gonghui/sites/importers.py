@@ -21,10 +21,11 @@ from gonghui.core.imports.spec import (
     Row,
 )
 from gonghui.core.masking import mask_phone
-from gonghui.orgs.models import Org, OrgLevel
+from gonghui.orgs.models import Org, township_q
 from gonghui.sites import geo
 from gonghui.sites.hours import HoursError, hours_clean, hours_week_parse
 from gonghui.sites.models import (
+    CONFIRMED_STANDARDS,
     Facility,
     ServiceSite,
     SiteKind,
@@ -280,7 +281,7 @@ def _township(ctx: ImportContext, row: Row, org: Org) -> Org | None:
     cache = ctx.state.setdefault("townships", {})
     key = (county.pk if county else None, name)
     if key not in cache:
-        townships = Org.objects.filter(level=OrgLevel.TOWNSHIP, name=name)
+        townships = Org.objects.filter(township_q(), name=name)
         if county is not None:
             townships = townships.filter(path__startswith=county.path)
         cache[key] = list(townships[:2])
@@ -383,8 +384,11 @@ def _changes(row: Row, site: ServiceSite) -> dict:
     }
     if "opening_hours" in values and hours_clean(site.opening_hours) != values["opening_hours"]:
         changes["opening_hours"] = values["opening_hours"]
+    # Only confirmed "六有" items are stored (the records decide the others): an exported
+    # list, which names them all, is unchanged when its confirmed items are.
+    kept = {"facilities": -1, "standards": codes_to_mask(Standard, CONFIRMED_STANDARDS)}
     for key, choices in (("facilities", Facility), ("standards", Standard)):
-        if key in values and codes_to_mask(choices, values[key]) != getattr(site, key):
+        if key in values and codes_to_mask(choices, values[key]) & kept[key] != getattr(site, key):
             changes[key] = values[key]
     point = data["point"]
     if point is not None and (round(site.lng, 6), round(site.lat, 6)) != point:

@@ -60,6 +60,19 @@ class Standard(models.TextChoices):
     ON_MAP = "on_map", "可在地图上查找"
 
 
+# One rule for "六有", shared by the staff pages, the portal, the API and exports: two items
+# follow from the site's own records, so a page can never tick one the records contradict
+# ("有服务设施(未达到)" under seven ticked facilities); staff confirm the other four.
+ESSENTIAL_FACILITIES: tuple[str, ...] = (Facility.ROOM, Facility.TABLE_CHAIRS, Facility.WATER)
+DERIVED_STANDARDS: dict[str, str] = {
+    Standard.FACILITIES: "按设施清单自动判断：登记了休息场所、桌椅和冷热饮水即为达到。",
+    Standard.ON_MAP: "按站点坐标自动判断：有坐标即可在地图上查找。",
+}
+CONFIRMED_STANDARDS: tuple[str, ...] = tuple(
+    code for code in Standard.values if code not in DERIVED_STANDARDS
+)
+
+
 def codes_to_mask(choices: type[models.TextChoices], codes) -> int:
     """Bitmask of codes (bit i = the i-th choice). Raises ValueError on an unknown code."""
     values = list(choices.values)
@@ -160,12 +173,28 @@ class ServiceSite(OrgOwned):
         return mask_to_codes(Facility, self.facilities)
 
     @property
+    def confirmed_standard_codes(self) -> list[str]:
+        """The "六有" items staff confirmed (the ticks stored; the edit form shows these)."""
+        return [c for c in mask_to_codes(Standard, self.standards) if c in CONFIRMED_STANDARDS]
+
+    @property
+    def standards_met(self) -> dict[str, bool]:
+        """Every "六有" item → met, by the one rule (see DERIVED_STANDARDS)."""
+        facilities = set(self.facility_codes)
+        confirmed = set(self.confirmed_standard_codes)
+        met = {code: code in confirmed for code in Standard.values}
+        met[Standard.FACILITIES] = all(f in facilities for f in ESSENTIAL_FACILITIES)
+        met[Standard.ON_MAP] = self.lng is not None and self.lat is not None
+        return met
+
+    @property
     def standard_codes(self) -> list[str]:
-        return mask_to_codes(Standard, self.standards)
+        """The "六有" items the site meets."""
+        return [code for code, met in self.standards_met.items() if met]
 
     @property
     def meets_six_standard(self) -> bool:
-        return self.standards == (1 << len(Standard.values)) - 1
+        return all(self.standards_met.values())
 
     @property
     def contact_phone_masked(self) -> str:

@@ -91,9 +91,9 @@ _FACILITY_BITS = tuple((1 << i, code, label) for i, (code, label) in enumerate(F
 
 
 def standard_items(site: ServiceSite) -> list[tuple[str, str, bool]]:
-    """Every "六有" item with whether the site meets it."""
-    have = set(site.standard_codes)
-    return [(code, label, code in have) for code, label in Standard.choices]
+    """Every "六有" item with whether the site meets it (models: the one rule)."""
+    met = site.standards_met
+    return [(code, label, met[code]) for code, label in Standard.choices]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from gonghui.core.errors import NotFound
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, scope_q, scope_queryset, scope_roots
 from gonghui.core.text import normalise_text
-from gonghui.orgs.models import Org, OrgLevel, OrgStatus
+from gonghui.orgs.models import Org, OrgLevel, OrgStatus, township_q
 from gonghui.sites import geo
 from gonghui.sites.hours import hours_open_at
 from gonghui.sites.models import (
@@ -148,9 +148,9 @@ def site_township_choices(user) -> QuerySet[Org]:
     return Org.objects.filter(
         Q(scope_q([r.path for r in roots], "path"))
         | Q(pk__in=[r.anchor_id for r in roots if r.anchor_id]),
-        level=OrgLevel.TOWNSHIP,
+        township_q(),
         status=OrgStatus.ACTIVE,
-    ).order_by("path")
+    ).order_by("code")
 
 
 def feedback_scoped(user, action: str = Action.VIEW) -> QuerySet[SiteFeedback]:

@@ -41,6 +41,7 @@ from gonghui.sites.mapsettings import (
     tile_url_problem,
 )
 from gonghui.sites.models import (
+    CONFIRMED_STANDARDS,
     KIND_CODE_LETTERS,
     CheckIn,
     CoverageSettings,
@@ -167,8 +168,10 @@ def site_code_issue(*, org: Org, kind: str) -> str:
 
 
 def _township_for(org: Org) -> Org | None:
+    """The 乡镇(街道) a site managed by `org` lies in, when the tree says so (an industry
+    union's site: none, the staff pick it)."""
     anchor = org if org.level == OrgLevel.TOWNSHIP else org.anchor
-    if anchor is not None and anchor.level == OrgLevel.TOWNSHIP:
+    if anchor is not None and anchor.is_township:
         return anchor
     return None
 
@@ -241,11 +244,13 @@ def _site_clean(actor, data: dict, instance: ServiceSite | None, crs: str) -> di
         if isinstance(data.get("facilities"), int)
         else _codes(data.get("facilities"), Facility, "设施", fields, "facilities")
     )
-    out["standards"] = (
+    standards = (
         data["standards"]
         if isinstance(data.get("standards"), int)
         else _codes(data.get("standards"), Standard, "六有标准项", fields, "standards")
     )
+    # Only the items staff confirm are stored; the records decide the others (models).
+    out["standards"] = standards & codes_to_mask(Standard, CONFIRMED_STANDARDS)
     county = county_of(org) if "org" not in fields else None
     moved = instance is None or (
         data.get("lng") != instance.lng or data.get("lat") != instance.lat or crs != geo.Crs.GCJ02
@@ -264,7 +269,7 @@ def _site_clean(actor, data: dict, instance: ServiceSite | None, crs: str) -> di
         township = _township_for(org)
     elif township is not None and (
         not isinstance(township, Org)
-        or township.level != OrgLevel.TOWNSHIP
+        or not township.is_township
         or (county is not None and not township.is_descendant_of(county))
     ):
         fields["township"] = ["所在乡镇(街道)应为本县的乡镇(街道、园区)工会。"]
@@ -273,6 +278,19 @@ def _site_clean(actor, data: dict, instance: ServiceSite | None, crs: str) -> di
         raise ValidationFailed("请检查填写的内容。", fields=fields)
     out["org"] = org
     return out
+
+
+def site_validate(
+    *, actor, site: ServiceSite | None = None, crs: str = geo.Crs.GCJ02, **fields
+) -> None:
+    """The field checks of site_create / site_update, without writing: raises ValidationFailed
+    with every field's message (for a form whose own fields failed)."""
+    if site is not None:
+        current = {f: getattr(site, f) for f in SITE_EDITABLE_FIELDS}
+        if "lng" not in fields and "lat" not in fields:
+            crs = geo.Crs.GCJ02
+        fields = {**current, **fields}
+    _site_clean(actor, {"org": None, **fields}, site, crs)
 
 
 @transaction.atomic

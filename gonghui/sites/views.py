@@ -22,8 +22,8 @@ from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, masked_form_data, posted_org_or_404
-from gonghui.sites import mapsettings, selectors, services
-from gonghui.sites.forms import PhotoForm, SiteForm, StatusForm
+from gonghui.sites import geo, mapsettings, selectors, services
+from gonghui.sites.forms import PhotoForm, SiteForm, StatusForm, site_service_data
 from gonghui.sites.hours import hours_day_text, hours_week_text
 from gonghui.sites.models import (
     WEEKDAY_LABELS,
@@ -228,16 +228,28 @@ def _map_context(request, org) -> dict:
     }
 
 
-def _service_error(request, form, exc: ServiceError) -> None:
-    # Coordinate errors name "coordinates": show them at the longitude input.
-    if "coordinates" in exc.fields:
-        exc.fields = {("lng" if k == "coordinates" else k): v for k, v in exc.fields.items()}
-    form_apply_error(request, form, exc)
-
-
-def _township(form, townships):
-    pk = form.cleaned_data.get("township")
+def _township(cleaned: dict, townships):
+    pk = cleaned.get("township")
     return next((t for t in townships if t.pk == pk), None) if pk else None
+
+
+def _site_check(request, townships, orgs=None, site=None):
+    """The service's field checks for a form whose own fields failed (one round of errors)."""
+
+    def check(cleaned: dict) -> None:
+        extra = {}
+        if orgs is not None:
+            extra["org"] = orgs.filter(pk=cleaned["org"]).first() if cleaned.get("org") else None
+        services.site_validate(
+            actor=request.user,
+            site=site,
+            crs=cleaned.get("crs") or geo.Crs.GCJ02,
+            township=_township(cleaned, townships),
+            **site_service_data(cleaned),
+            **extra,
+        )
+
+    return check
 
 
 @login_required
@@ -248,7 +260,12 @@ def site_create(request):
         posted_org_or_404(request, "org", MODULE, Action.EDIT)
     orgs = selectors.site_org_choices(request.user)
     townships = list(selectors.site_township_choices(request.user))
-    form = SiteForm(request.POST or None, orgs=orgs, townships=townships)
+    form = SiteForm(
+        request.POST or None,
+        orgs=orgs,
+        townships=townships,
+        check=_site_check(request, townships, orgs=orgs),
+    )
     if request.method == "POST" and form.is_valid():
         org = orgs.get(pk=form.cleaned_data["org"])
         try:
@@ -256,11 +273,11 @@ def site_create(request):
                 actor=request.user,
                 org=org,
                 crs=form.cleaned_data["crs"],
-                township=_township(form, townships),
+                township=_township(form.cleaned_data, townships),
                 **form.service_data(),
             )
         except ServiceError as exc:
-            _service_error(request, form, exc)
+            form_apply_error(request, form, exc)
         else:
             messages.success(request, f"已登记站点：{site.name}，站点编码 {site.site_code}。")
             return redirect("sites:detail", pk=site.pk)
@@ -290,7 +307,7 @@ def site_edit(request, pk):
         "lat": f"{site.lat:.6f}",
         "is_24h": site.is_24h,
         "facilities": site.facility_codes,
-        "standards": site.standard_codes,
+        "standards": site.confirmed_standard_codes,
         "description": site.description,
         "township": site.township_id,
         "version": site.version,
@@ -298,7 +315,12 @@ def site_edit(request, pk):
     }
     masked, posted = masked_form_data(request, site, {"contact_phone": mask_phone})
     initial.update(masked)
-    form = SiteForm(posted, initial=initial, townships=townships)
+    form = SiteForm(
+        posted,
+        initial=initial,
+        townships=townships,
+        check=_site_check(request, townships, site=site),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.site_update(
@@ -306,11 +328,11 @@ def site_edit(request, pk):
                 site=site,
                 version=form.cleaned_data.get("version") or 0,
                 crs=form.cleaned_data["crs"],
-                township=_township(form, townships),
+                township=_township(form.cleaned_data, townships),
                 **form.service_data(),
             )
         except ServiceError as exc:
-            _service_error(request, form, exc)
+            form_apply_error(request, form, exc)
         else:
             messages.success(request, "站点信息已保存。")
             return redirect("sites:detail", pk=site.pk)

@@ -145,6 +145,26 @@ def test_totp_setup_then_login_requires_second_factor(client, users):
     assert client.get("/orgs/").status_code == 200
 
 
+def test_password_change_reports_every_error_in_one_round(client, users):
+    """A wrong current password, a too-short new one and a mismatched confirmation: all
+    three on the first submit (issue 14 #3)."""
+    _login(client, "county_admin")
+    page = client.post(
+        "/accounts/profile/",
+        {
+            "action": "password",
+            "pw-old_password": "not-my-password",
+            "pw-new_password1": "short1",
+            "pw-new_password2": "short2",
+        },
+    ).content.decode()
+    assert "当前密码不正确。" in page
+    assert "至少" in page or "太短" in page
+    assert "两次输入的密码不一致。" in page
+    users.county_admin.refresh_from_db()
+    assert users.county_admin.check_password(TEST_PASSWORD)
+
+
 def test_password_change_enforces_policy(client, users):
     _login(client, "county_admin")
     short = client.post(

@@ -52,7 +52,13 @@ from gonghui.assistance.standards import (
 )
 from gonghui.audit.services import AuditAction, audit_record
 from gonghui.core.crypto import keyed_hash
-from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gonghui.core.errors import (
+    Conflict,
+    ErrorCollector,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from gonghui.core.modules import Action
 from gonghui.core.scope import org_in_scope, scope_roots
 from gonghui.core.text import normalise_text
@@ -378,11 +384,20 @@ def _source(source: str) -> str:
     return source
 
 
-def _fact_record(actor, model, id_number: str, key: dict, values: dict, what: str, **detail):
+def _fact_target(errors: ErrorCollector, actor, id_number: str):
+    """(ID hash, (archive, member)) for the person, or None with the reason collected."""
+    id_hash = errors.check(id_hash_of, id_number)
+    if id_hash is None:
+        return None
+    target = errors.check(_target, actor, id_hash)
+    return None if target is None else (id_hash, target)
+
+
+def _fact_record(actor, model, person, key: dict, values: dict, what: str, **detail):
     """(fact, created): the person's fact with this natural key (the ID's HMAC + `key`), or a
-    new one. Recording or importing the same fact twice is one fact."""
-    id_hash = id_hash_of(id_number)
-    archive, member = _target(actor, id_hash)
+    new one. Recording or importing the same fact twice is one fact. `person` is what
+    `_fact_target` found."""
+    id_hash, (archive, member) = person
     existing = model.objects.filter(id_number_hash=id_hash, **key).first()
     if existing is not None:
         return existing, False
@@ -404,6 +419,66 @@ def _fact_record(actor, model, id_number: str, key: dict, values: dict, what: st
     return fact, True
 
 
+def medical_expense_validate(
+    *, actor, id_number="", occurred_on=None, care="", self_paid=None, **_other
+) -> tuple:
+    """The checks of medical_expense_record, every message at once, without writing:
+    (amount, date, person) or ValidationFailed."""
+    errors = ErrorCollector()
+    if care not in CareKind.values:
+        errors.add("care", "请选择门诊或住院。")
+    amount = errors.check(_amount, self_paid, "self_paid", "个人自付金额", positive=True)
+    occurred_on = errors.check(_date, occurred_on, "occurred_on", "就诊日期")
+    person = _fact_target(errors, actor, id_number)
+    errors.raise_if_any()
+    return amount, occurred_on, person
+
+
+def job_loss_validate(*, actor, id_number="", lost_on=None, **_other) -> tuple:
+    """The checks of job_loss_record, every message at once, without writing:
+    (date, person) or ValidationFailed."""
+    errors = ErrorCollector()
+    lost_on = errors.check(_date, lost_on, "lost_on", "失业日期")
+    person = _fact_target(errors, actor, id_number)
+    errors.raise_if_any()
+    return lost_on, person
+
+
+def disaster_event_validate(
+    *, actor, id_number="", occurred_on=None, kind="", loss=None, **_other
+) -> tuple:
+    """The checks of disaster_event_record, every message at once, without writing:
+    (loss, date, person) or ValidationFailed."""
+    errors = ErrorCollector()
+    if kind not in DisasterKind.values:
+        errors.add("kind", "请选择灾害或事故类型。")
+    amount = errors.check(_amount, loss or 0, "loss", "损失金额", positive=False)
+    occurred_on = errors.check(_date, occurred_on, "occurred_on", "发生日期")
+    person = _fact_target(errors, actor, id_number)
+    errors.raise_if_any()
+    return amount, occurred_on, person
+
+
+COMPULSORY_REFUSED = "义务教育阶段(小学、初中)免收学费，其费用不计入教育支出预警。"
+
+
+def schooling_expense_validate(
+    *, actor, id_number="", paid_on=None, stage="", amount=None, **_other
+) -> tuple:
+    """The checks of schooling_expense_record, every message at once, without writing:
+    (amount, date, person) or ValidationFailed."""
+    errors = ErrorCollector()
+    if stage in COMPULSORY_STAGES:
+        errors.add("stage", COMPULSORY_REFUSED)
+    elif stage not in NON_COMPULSORY_STAGES:
+        errors.add("stage", "请选择学段。")
+    value = errors.check(_amount, amount, "amount", "教育支出金额", positive=True)
+    paid_on = errors.check(_date, paid_on, "paid_on", "缴费日期")
+    person = _fact_target(errors, actor, id_number)
+    errors.raise_if_any()
+    return value, paid_on, person
+
+
 @transaction.atomic
 def medical_expense_record(
     *,
@@ -416,14 +491,13 @@ def medical_expense_record(
     source: str = FactSource.MANUAL,
 ) -> tuple[MedicalExpense, bool]:
     """(expense, created): the same person, day, kind of care and amount is one bill."""
-    if care not in CareKind.values:
-        raise ValidationFailed("请选择门诊或住院。", fields={"care": ["请选择门诊或住院。"]})
-    amount = _amount(self_paid, "self_paid", "个人自付金额", positive=True)
-    occurred_on = _date(occurred_on, "occurred_on", "就诊日期")
+    amount, occurred_on, person = medical_expense_validate(
+        actor=actor, id_number=id_number, occurred_on=occurred_on, care=care, self_paid=self_paid
+    )
     return _fact_record(
         actor,
         MedicalExpense,
-        id_number,
+        person,
         {"occurred_on": occurred_on, "care": care, "self_paid": amount},
         {"source": _source(source), "note": (note or "")[:300]},
         "medical_expense",
@@ -444,11 +518,11 @@ def job_loss_record(
     source: str = FactSource.MANUAL,
 ) -> tuple[JobLossReport, bool]:
     """(report, created): the same person losing work on the same day is one report."""
-    lost_on = _date(lost_on, "lost_on", "失业日期")
+    lost_on, person = job_loss_validate(actor=actor, id_number=id_number, lost_on=lost_on)
     return _fact_record(
         actor,
         JobLossReport,
-        id_number,
+        person,
         {"lost_on": lost_on},
         {
             "employer_name": (employer_name or "")[:150],
@@ -472,23 +546,19 @@ def disaster_event_record(
     source: str = FactSource.MANUAL,
 ) -> tuple[DisasterEvent, bool]:
     """(event, created): the same person, day and kind recorded twice is one event."""
-    if kind not in DisasterKind.values:
-        raise ValidationFailed("请选择灾害或事故类型。", fields={"kind": ["请选择类型。"]})
-    amount = _amount(loss or 0, "loss", "损失金额", positive=False)
-    occurred_on = _date(occurred_on, "occurred_on", "发生日期")
+    amount, occurred_on, person = disaster_event_validate(
+        actor=actor, id_number=id_number, occurred_on=occurred_on, kind=kind, loss=loss
+    )
     return _fact_record(
         actor,
         DisasterEvent,
-        id_number,
+        person,
         {"occurred_on": occurred_on, "kind": kind},
         {"loss": amount, "source": _source(source), "note": (note or "")[:300]},
         "disaster_event",
         kind=kind,
         loss=str(amount),
     )
-
-
-COMPULSORY_REFUSED = "义务教育阶段(小学、初中)免收学费，其费用不计入教育支出预警。"
 
 
 @transaction.atomic
@@ -507,17 +577,14 @@ def schooling_expense_record(
     """(expense, created): a non-compulsory schooling cost the person's household bears, for
     any member or hardship household (the ID is the member's, the worker's or a recorded
     household member's). The same person, day, stage, student and amount is one bill."""
-    if stage in COMPULSORY_STAGES:
-        raise ValidationFailed(COMPULSORY_REFUSED, fields={"stage": [COMPULSORY_REFUSED]})
-    if stage not in NON_COMPULSORY_STAGES:
-        raise ValidationFailed("请选择学段。", fields={"stage": ["请选择学段。"]})
-    value = _amount(amount, "amount", "教育支出金额", positive=True)
-    paid_on = _date(paid_on, "paid_on", "缴费日期")
+    value, paid_on, person = schooling_expense_validate(
+        actor=actor, id_number=id_number, paid_on=paid_on, stage=stage, amount=amount
+    )
     student_name = normalise_text(student_name or "")[:50]
     return _fact_record(
         actor,
         SchoolingExpense,
-        id_number,
+        person,
         {"paid_on": paid_on, "stage": stage, "student_name": student_name, "amount": value},
         {
             "school": normalise_text(school or "")[:100],

@@ -159,6 +159,25 @@ def test_fact_forms_record_medical_costs_and_job_losses(login, users, tree):
     assert "个人自付金额应大于 0" in page.content.decode()
 
 
+def test_a_fact_form_reports_every_error_in_one_round(login, users, tree):
+    """No date (the form's check), a negative amount and an unknown person (the service's,
+    which used to stop at the first): all on the first submit."""
+    client = login(users.township_staff)
+    page = client.post(
+        reverse("assistance:medical_new"),
+        {
+            "id_number": "110105194912310021",
+            "occurred_on": "",
+            "care": "inpatient",
+            "self_paid": "-5",
+        },
+    ).content.decode()
+    assert "请填写就诊(结算)日期。" in page
+    assert "个人自付金额应大于 0" in page
+    assert "校验位不正确" in page
+    assert not MedicalExpense.objects.exists()
+
+
 def test_the_run_button_queues_a_run_and_its_page_shows_progress(
     login, users, tree, django_capture_on_commit_callbacks
 ):

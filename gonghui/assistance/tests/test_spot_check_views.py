@@ -86,7 +86,7 @@ def test_nothing_to_draw_and_a_bad_year_are_explained(tree, users, login):
     body = client.post(URL, {"county": tree.county.pk, "year": str(today().year)}).content
     assert "本县目前没有在档的困难职工档案，无需抽查。" in body.decode()
     body = client.post(URL, {"county": tree.county.pk, "year": "二〇二六"}).content.decode()
-    assert "请填写正确的年度，如 2026。" in body
+    assert "年度请填写整数。" in body
     assert not SpotCheckDraw.objects.exists()
 
 

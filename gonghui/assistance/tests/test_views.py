@@ -72,6 +72,34 @@ def test_create_form_shows_chinese_errors_and_writes_nothing(tree, users, login)
     assert not HardshipArchive.objects.exists()
 
 
+def test_create_form_reports_every_error_in_one_round(tree, users, login):
+    """A missing name and cause (the form's checks) with a bad ID number and bank account
+    (the service's): all on the first submit."""
+    ensure_standard(tree.a1)
+    response = login(users.grassroots_staff).post(
+        "/assistance/new/",
+        {
+            "org": tree.a1.pk,
+            "name": "",
+            "id_number": "123",
+            "hukou_type": "urban",
+            "health_status": "healthy",
+            "disability_level": "none",
+            "work_status": "employed",
+            "housing": "owned",
+            "household_size": "3",
+            "annual_income": "1000",
+            "main_cause": "",
+            "bank_account": "12",
+        },
+    )
+    body = response.content.decode()
+    assert "请填写职工姓名。" in body and "请选择主要致困原因。" in body
+    assert "身份证号应为 18 位" in body
+    assert "银行账号应为 8 到 30 位数字。" in body
+    assert not HardshipArchive.objects.exists()
+
+
 def test_county_staff_approve_through_the_page(tree, users, login):
     archive = archive_in(ArchiveStatus.VISITED, org=tree.a1)
     response = login(users.county_staff).post(

@@ -45,6 +45,32 @@ def test_create_a_programme_with_the_default_rule(tree, users, login):
     }
 
 
+def test_create_reports_the_programme_and_its_custom_rule_in_one_round(tree, users, login):
+    """Both forms are validated together, and the service's checks (budget, rule) join the
+    form's own (the name) on the first submit."""
+    response = login(users.county_staff).post(
+        "/assistance/programmes/new/",
+        {
+            "org": tree.county.pk,
+            "kind": "warmth",
+            "name": "",
+            "year": datetime.date.today().year,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "budget": "-5",
+            "custom_rule": "on",
+            "rule-requires": "none",
+            "rule-amount_type": "fixed",
+            "rule-fixed_amount": "-1",
+        },
+    )
+    page = response.content.decode()
+    assert "请填写项目名称。" in page
+    assert "预算金额应为不小于 0 的金额数字。" in page
+    assert "请至少选择一个困难类别。" in page
+    assert not Programme.objects.filter(year=datetime.date.today().year, name="").exists()
+
+
 def test_propose_from_the_eligible_page_then_approve_in_batch(tree, users, login):
     households = [archived(tree.a1) for _ in range(2)]
     programme = programme_in(tree.county)
@@ -131,6 +157,19 @@ def test_record_a_visit_and_see_due_lists(tree, users, login):
     )
     detail = client.get(f"/assistance/{household.pk}/").content.decode()
     assert "孩子已复学" in detail
+
+
+def test_a_visit_form_reports_every_error_in_one_round(tree, users, login):
+    """No findings (the form's check) and a negative income (the service's) at once."""
+    household = archived(tree.a1)
+    response = login(users.township_staff).post(
+        f"/assistance/visits/new/{household.pk}/",
+        {"visited_on": "2026-03-15", "findings": "", "annual_income": "-5"},
+    )
+    page = response.content.decode()
+    assert "请填写走访情况。" in page
+    assert "不能为负数" in page.split('id="id_annual_income_errors"')[1][:200]
+    assert not Visit.objects.exists()
 
 
 def test_programme_of_another_township_is_not_found(tree, users, login):

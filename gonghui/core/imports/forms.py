@@ -1,21 +1,20 @@
 from django import forms
 from django.conf import settings
 
+from gonghui.core.forms import Form
 from gonghui.core.imports.models import ExistingPolicy, ImportMode
 from gonghui.core.views_helpers import org_choices
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(Form):
     file = forms.FileField(
-        label="选择文件",
+        label="导入文件",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv,.txt"}),
-        error_messages={"required": "请选择要导入的文件。", "empty": "上传的文件是空的。"},
     )
     org = forms.TypedChoiceField(
         label="导入范围",
         coerce=int,
         help_text="只能导入到该组织及其下级组织；未填写所属工会的行归属到该组织。",
-        error_messages={"required": "请选择导入范围。", "invalid_choice": "请选择导入范围。"},
     )
 
     how = forms.ChoiceField(
@@ -29,7 +28,6 @@ class ImportUploadForm(forms.Form):
         required=False,  # not posted (older clients, scripts): preview
         widget=forms.RadioSelect,
         help_text="直接导入只读一遍文件，大文件更快；未导入的行同样可下载错误表。",
-        error_messages={"invalid_choice": "请选择导入流程。"},
     )
 
     def __init__(self, *args, orgs, existing_choice: bool = False, **kwargs):
@@ -43,7 +41,6 @@ class ImportUploadForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
                 help_text="先预览时，在确认导入时选择。",
-                error_messages={"invalid_choice": "请选择如何处理已有记录。"},
             )
         limit = settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024)
         self.fields["file"].help_text = (
@@ -52,12 +49,11 @@ class ImportUploadForm(forms.Form):
         )
 
 
-class ImportCommitForm(forms.Form):
+class ImportCommitForm(Form):
     mode = forms.ChoiceField(
         label="导入方式",
         choices=ImportMode.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择导入方式。", "invalid_choice": "请选择导入方式。"},
     )
 
 
@@ -69,8 +65,4 @@ class ImportCommitExistingForm(ImportCommitForm):
         choices=ExistingPolicy.choices,
         initial=ExistingPolicy.UPDATE,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "请选择如何处理已有记录。",
-            "invalid_choice": "请选择如何处理已有记录。",
-        },
     )

@@ -47,3 +47,47 @@ def test_count_on_request_stops_at_the_cap():
 def test_bad_page_numbers_fall_back_to_the_first_page():
     assert _page({"page": "abc"}, _events(1))["page_obj"].number == 1
     assert _page({"page": "-3"}, _events(1))["page_obj"].number == 1
+
+
+# --- the page size every list offers (issue 14 #9) ------------------------------------------------
+
+
+def test_the_user_chooses_the_page_size_and_size_links_start_again_at_page_one():
+    events = _events(60)
+    request = RequestFactory().get("/x/", {"q": "甲", "per_page": "50", "page": "1"})
+    context = paginate_peek(request, events, per_page=20)
+    assert len(context["page_obj"]) == 50 and context["per_page"] == 50
+    assert context["page_sizes"] == [20, 50, 100]
+    assert context["querystring_without_page"] == "q=%E7%94%B2&per_page=50&"
+    assert context["querystring_without_size"] == "q=%E7%94%B2&"
+
+
+def test_an_unknown_page_size_falls_back_to_the_lists_own():
+    events = _events(30)
+    for size in ("7", "abc", "100000"):
+        context = paginate_peek(
+            RequestFactory().get("/x/", {"per_page": size}), events, per_page=25
+        )
+        assert len(context["page_obj"]) == 25, size
+        assert context["page_sizes"] == [20, 25, 50, 100]
+
+
+def test_the_classic_paginator_offers_the_same_sizes():
+    from gonghui.core.views_helpers import paginate
+
+    context = paginate(RequestFactory().get("/x/", {"per_page": "100"}), _events(120))
+    assert context["page_obj"].paginator.per_page == 100 and context["per_page"] == 100
+
+
+def test_list_pages_show_the_page_size_choice_when_there_is_more_than_a_page(
+    login, users, tree, enterprise_factory
+):
+    for _ in range(21):
+        enterprise_factory(org=tree.a1)
+    _events(60)
+    client = login(users.county_admin)
+    for url in ("/orgs/enterprises/", "/audit/"):
+        page = client.get(url).content.decode()
+        assert 'class="page-size"' in page, url
+        assert "per_page=100" in page, url
+    assert 'class="page-size"' not in client.get("/orgs/list/").content.decode()  # 6 orgs

@@ -38,7 +38,11 @@ def test_phone_apply_via_employer_search_then_check_status(phone_page, tree):
     page.get_by_label("我的工作单位已建立工会").check()
     expect(page.locator("#id_employer_query")).to_be_visible()
     page.locator("#id_employer_query").press_sequentially("青禾速递")
-    result = page.get_by_role("button", name=f"青禾速递网络科技有限公司（{employer.credit_code}）")
+    # the result names the area and the credit code's tail (two employers may share a name)
+    result = page.get_by_role(
+        "button",
+        name=f"青禾速递网络科技有限公司（甲镇总工会 · 信用代码尾号 {employer.credit_code[-6:]}）",
+    )
     result.tap()
     expect(page.locator("#id_employer_query")).to_have_value("青禾速递网络科技有限公司")
     _no_overflow(page)
@@ -51,6 +55,7 @@ def test_phone_apply_via_employer_search_then_check_status(phone_page, tree):
     app = JoinApplication.objects.get()
     assert app.employer_id == employer.pk and app.org_id == tree.ae.pk and app.gender == "female"
 
+    expect(page.locator(".portal-back")).to_have_text("‹ 首页")  # the portal's header
     page.get_by_role("link", name="查询审核进度").tap()
     page.fill("#id_id_number", number)
     page.fill("#id_phone", "13955556666")

@@ -94,11 +94,33 @@ def test_employer_search_returns_only_unionised_limited(client, tree, employer):
     assert response.status_code == 200
     results = response.json()["results"]
     assert len(results) == 10
-    assert all(set(r) == {"id", "name", "credit_code"} for r in results)
+    assert all(
+        set(r) == {"id", "name", "credit_code", "area", "credit_code_tail", "label"}
+        for r in results
+    )
     assert "甲镇快递无工会公司" not in response.content.decode()
     by_code = client.get("/join/employers/", {"q": employer.credit_code}).json()["results"]
     assert [r["id"] for r in by_code] == [employer.pk]
     assert client.get("/join/employers/", {"q": "甲"}).json()["results"] == []
+
+
+def test_employers_of_the_same_name_are_told_apart_by_area_and_code_tail(
+    client, tree, django_assert_max_num_queries
+):
+    """Issue 14 #8: two 同名 employers in the join search looked identical."""
+    first = build_enterprise(org=tree.a1, name="同名物流有限公司", has_union=True, union=tree.ae)
+    second = build_enterprise(org=tree.b1, name="同名物流有限公司", has_union=True)
+    with django_assert_max_num_queries(2):
+        results = client.get("/join/employers/", {"q": "同名物流"}).json()["results"]
+    labels = {r["id"]: r["label"] for r in results}
+    assert (
+        labels[first.pk]
+        == f"同名物流有限公司（甲镇总工会 · 信用代码尾号 {first.credit_code[-6:]}）"
+    )
+    assert (
+        labels[second.pk]
+        == f"同名物流有限公司（乙镇总工会 · 信用代码尾号 {second.credit_code[-6:]}）"
+    )
 
 
 def test_employer_without_union_is_refused(client, tree):

@@ -139,3 +139,24 @@ def test_statistics_page_draws_its_charts(page, users, tree):
     for chart in ("#chart-orgs", "#chart-rates", "#chart-forms", "#chart-years"):
         expect(page.locator(f"{chart} canvas").first).to_be_visible()
     expect(page.locator("table").first).to_contain_text("甲镇一村工会")
+
+
+def test_member_form_reports_every_error_in_one_round_and_clears_each_on_edit(page, users, tree):
+    """Issue 14 #3: a bad ID check digit and a bad phone are reported with the missing
+    required fields on the first submit; a corrected field loses its message at once."""
+    browser_login(page, users.grassroots_staff)
+    page.goto("/members/new/")
+    expect(page.locator("label[for=id_name] .req")).to_have_count(1)
+    expect(page.locator("label[for=id_phone] .req")).to_have_count(0)
+    page.fill("#id_id_number", "110105194912310021")
+    page.fill("#id_phone", "12345")
+    page.fill("#id_joined_on", "")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    expect(page.locator("#id_name_errors")).to_have_text("请填写姓名。")
+    expect(page.locator("#id_id_number_errors")).to_contain_text("校验位不正确")
+    expect(page.locator("#id_phone_errors")).to_contain_text("手机号码应为 11 位")
+    page.fill("#id_phone", "13600001234")
+    expect(page.locator("#id_phone_errors")).to_have_count(0)
+    expect(page.locator("#id_name_errors")).to_be_visible()
+    assert not Member.objects.exists()

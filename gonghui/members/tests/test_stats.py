@@ -151,3 +151,34 @@ def test_social_worker_sees_stats_but_cannot_download(login, users, data):
     page = client.get("/members/stats/").content.decode()
     assert "下载统计表" not in page
     assert client.get("/members/stats/export/").status_code == 404
+
+
+def test_rows_without_figures_come_last_and_stay_out_of_the_charts(login, users, tree, data):
+    """Issue 14 #7: the report opened with three all-zero 行业工会 rows and empty bars."""
+    org_create(
+        actor=None,
+        parent=tree.county,
+        name="测试县快递物流行业工会",
+        type=OrgType.INDUSTRY,
+        level=OrgLevel.TOWNSHIP,
+        code="000001",  # its code sorts before every township's
+    )
+    _headers, rows = stats_table(member_stats(users.county_staff))
+    assert [row[0] for row in rows] == [
+        "测试县总工会(本级)",
+        "甲镇总工会",
+        "乙镇总工会",
+        "测试县快递物流行业工会",
+        "合计",
+    ]
+    page = login(users.county_staff).get("/members/stats/").content.decode()
+    assert '<tr class="empty-row"><td data-label="组织">测试县快递物流行业工会</td>' in page
+    chart = re.search(r'id="member-stats-data" type="application/json">(.*?)</script>', page, re.S)
+    assert "测试县快递物流行业工会" not in json.loads(chart.group(1))["orgs"]
+
+
+def test_large_numbers_have_thousands_separators(login, users, tree, data):
+    build_enterprise(org=tree.a1, employee_count=123456)
+    page = login(users.county_staff).get("/members/stats/").content.decode()
+    assert '<td data-label="职工人数" class="num">123,496</td>' in page  # 甲镇: 40 + 123,456
+    assert "123496" not in page

@@ -224,6 +224,18 @@ def test_receiver_page_flow_reveals_only_name_and_masked_id(client, tree, member
     assert client.get(f"/members/{member.pk}/").status_code == 200
 
 
+def test_a_claim_reports_an_unknown_number_with_the_missing_reason(client, tree, b1_staff):
+    """Issue 14 #3: the number used to be looked up only once the form was otherwise valid."""
+    client.force_login(b1_staff)
+    page = client.post(
+        "/members/transfers/claim/",
+        {"number": make_id_number(n=7701), "to_org": tree.b1.pk, "reason": ""},
+    ).content.decode()
+    assert "请填写转移原因。" in page
+    assert "未找到该身份证号或会员卡号对应的在册会员。" in page
+    assert not MembershipTransfer.objects.exists()
+
+
 def test_claim_for_an_org_out_of_scope_is_404(login, users, tree, member_factory):
     member = member_factory(org=tree.b1)
     client = login(users.township_staff)

@@ -59,6 +59,32 @@ def test_create_errors_show_in_chinese_at_the_field_and_write_nothing(login, use
     assert Member.objects.count() == 0
 
 
+def test_create_reports_every_error_in_one_round(login, users, tree):
+    """Missing required fields, a bad check digit and a bad phone: all on the first submit."""
+    client = login(users.grassroots_staff)
+    data = _form(tree.a1, name="", joined_on="", id_number="110105194912310021", phone="12345")
+    page = client.post("/members/new/", data).content.decode()
+    assert '<ul class="errorlist" id="id_name_errors"><li>请填写姓名。</li></ul>' in page
+    assert '<ul class="errorlist" id="id_joined_on_errors"><li>请填写入会日期。</li></ul>' in page
+    assert "身份证号校验位不正确，请核对后重新输入。" in page
+    assert "手机号码应为 11 位中国大陆手机号" in page
+    assert 'aria-invalid="true"' in page and 'aria-describedby="id_phone_errors"' in page
+    assert Member.objects.count() == 0
+
+
+def test_edit_reports_every_error_in_one_round(login, users, tree, member_factory):
+    member = member_factory(org=tree.a1)
+    client = login(users.grassroots_staff)
+    data = _form(tree.a1, name="", phone="12345", version=member.version)
+    data.pop("org")
+    data["id_number"] = member.id_number
+    page = client.post(f"/members/{member.pk}/edit/", data).content.decode()
+    assert "请填写姓名。" in page
+    assert "手机号码应为 11 位中国大陆手机号" in page
+    member.refresh_from_db()
+    assert member.phone != "12345"
+
+
 def test_create_gender_contradicting_the_id_is_shown_at_gender(login, users, tree):
     client = login(users.county_admin)
     response = client.post("/members/new/", _form(tree.a1, gender="female"))
@@ -133,7 +159,7 @@ def test_deactivate_page_then_detail_shows_status(login, users, tree, member_fac
     member = member_factory(org=tree.a1)
     client = login(users.grassroots_staff)
     response = client.post(f"/members/{member.pk}/deactivate/", {"reason": ""})
-    assert "这个字段是必填项" in response.content.decode()
+    assert "请填写退会原因。" in response.content.decode()
     response = client.post(f"/members/{member.pk}/deactivate/", {"reason": "退休"})
     assert response.status_code == 302
     member.refresh_from_db()

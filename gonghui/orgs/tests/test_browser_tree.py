@@ -20,17 +20,21 @@ def test_expand_and_collapse_tree_nodes(page, users, tree):
     browser_login(page, users.county_admin)
     page.goto("/orgs/")
 
-    # the county is the root, collapsed
+    # the county is the root, open at its first level: the townships in org-code order
     expect(page.locator("#org-tree > li.tree-node")).to_have_count(1)
-    expect(toggle(page, tree.county)).to_have_attribute("aria-expanded", "false")
-    expect(node(page, tree.a)).to_have_count(0)
-
-    # expanding the county loads its townships
-    toggle(page, tree.county).click()
     expect(toggle(page, tree.county)).to_have_attribute("aria-expanded", "true")
     expect(node(page, tree.a)).to_be_visible()
     expect(node(page, tree.b)).to_be_visible()
     expect(node(page, tree.a).locator(".tree-meta")).to_have_text("2 个下级")
+    names = node(page, tree.county).locator(":scope > ul > li > .tree-row > a").all_inner_texts()
+    assert names.index(tree.a.name) < names.index(tree.b.name)  # 999001 before 999002
+
+    # collapsing the county hides them, expanding shows them again
+    toggle(page, tree.county).click()
+    expect(toggle(page, tree.county)).to_have_attribute("aria-expanded", "false")
+    expect(node(page, tree.a)).to_be_hidden()
+    toggle(page, tree.county).click()
+    expect(node(page, tree.a)).to_be_visible()
 
     # expanding township A shows its community and enterprise unions
     with page.expect_response(f"**/orgs/{tree.a.pk}/children/") as children:

@@ -22,7 +22,8 @@ def test_create_org_with_missing_fields_shows_chinese_errors_and_writes_nothing(
     response = client.post("/orgs/new/", {"parent": tree.a.pk, "name": "", "type": "", "level": ""})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "这个字段是必填项" in page or "请填写" in page
+    assert "请填写组织名称。" in page and "请选择组织类型。" in page
+    assert "这个字段是必填项" not in page
     assert Org.objects.count() == before
 
 
@@ -124,6 +125,38 @@ def test_enterprise_form_rejects_bad_credit_code_at_the_field(login, users, tree
     assert not Enterprise.objects.filter(name="校验位错误有限公司").exists()
 
 
+def test_enterprise_form_reports_every_error_in_one_round(login, users, tree):
+    """An empty name and size (the form's checks) and a bad credit code and phone (the
+    service's) all show on the first submit."""
+    client = login(users.county_admin)
+    data = {
+        "name": "",
+        "credit_code": "91999001MA00000010",
+        "org": tree.a.pk,
+        "industry": "C",
+        "size": "",
+        "economic_type": "private",
+        "employee_count": 5,
+        "status": "active",
+        "contact_phone": "12",
+    }
+    page = client.post("/orgs/enterprises/new/", data).content.decode()
+    assert "请填写单位名称。" in page and "请选择规模。" in page
+    assert "统一社会信用代码校验位不正确" in page
+    assert "联系电话格式不正确" in page
+    assert not Enterprise.objects.exists()
+
+
+def test_org_form_reports_every_error_in_one_round(login, users, tree):
+    client = login(users.county_admin)
+    before = Org.objects.count()
+    data = {"parent": tree.a.pk, "name": "", "type": "", "level": "", "division_code": "12"}
+    page = client.post("/orgs/new/", data).content.decode()
+    assert "请填写组织名称。" in page and "请选择层级。" in page
+    assert "行政区划代码" in page.split('id="id_division_code_errors"')[1][:200]
+    assert Org.objects.count() == before
+
+
 def test_enterprise_phone_masked_until_unmasked_with_reason(login, users, tree, enterprise_factory):
     enterprise = enterprise_factory(org=tree.a1, contact_phone="13812345678")
     client = login(users.county_staff)
@@ -208,3 +241,50 @@ def test_org_phone_is_masked_on_detail_edit_and_export(login, users, tree):
     rows = _sheet_rows(client.get("/orgs/export/"))
     phones = {row[8] for row in rows[1:] if row[0] == tree.a1.name}
     assert phones == {"138****5678"}
+
+
+# --- lists (issue 14 #9) ---------------------------------------------------------------------------
+
+
+def test_the_tree_opens_its_first_level_in_org_code_order(login, users, tree):
+    """The root used to open collapsed, its children in code-point order of their names
+    (乙 U+4E59 before 甲 U+7532); now open, by org code (甲镇 999001, 乙镇 999002)."""
+    page = login(users.county_admin).get("/orgs/").content.decode()
+    county_node = page.split(f'data-org-id="{tree.county.pk}"', 1)[1]
+    assert 'aria-expanded="true"' in county_node.split("</div>", 1)[0]
+    assert county_node.index(tree.a.name) < county_node.index(tree.b.name)
+
+
+def test_org_list_rows_have_actions_for_what_the_user_may_do(login, users, tree):
+    admin_page = login(users.county_admin).get("/orgs/list/").content.decode()
+    assert f'href="/orgs/{tree.a.pk}/edit/">编辑</a>' in admin_page
+    assert f'href="/orgs/new/?parent={tree.a.pk}">新建下级</a>' in admin_page
+    leader_page = login(users.leader).get("/orgs/list/").content.decode()
+    assert f'href="/orgs/{tree.a.pk}/">查看</a>' in leader_page
+    assert "编辑</a>" not in leader_page and "新建下级" not in leader_page
+    township_page = login(users.township_staff).get("/orgs/list/").content.decode()
+    assert f'href="/orgs/{tree.a1.pk}/edit/">编辑</a>' in township_page
+
+
+def test_enterprise_list_rows_have_actions_without_a_query_per_row(
+    login, users, tree, enterprise_factory
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    firms = [enterprise_factory(org=tree.a1)]
+    client = login(users.township_staff)
+    client.get("/orgs/enterprises/")  # warms the session and scope caches
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/orgs/enterprises/").content.decode()
+        assert page.count('class="row-actions"') == len(firms)
+        return len(captured.captured_queries)
+
+    one = queries()
+    firms += [enterprise_factory(org=tree.a1) for _ in range(4)]
+    assert queries() == one
+    page = client.get("/orgs/enterprises/").content.decode()
+    for firm in firms:
+        assert f'href="/orgs/enterprises/{firm.pk}/edit/">编辑</a>' in page

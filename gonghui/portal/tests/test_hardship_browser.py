@@ -68,7 +68,7 @@ def test_self_check_then_apply_then_status_on_a_phone(phone_page, browser_log, t
     page.fill("#id_household-0-name", "李配偶")
     page.get_by_role("button", name="提交申请").click()
     # then a missing promise is reported at its field, in Chinese, with the input kept
-    expect(page.locator("#id_promise_errors")).to_have_text("请阅读并勾选承诺。")
+    expect(page.locator("#id_promise_errors")).to_have_text("请勾选承诺。")
     expect(page.locator("#id_household-0-name")).to_have_value("李配偶")
     page.locator("#id_promise").check()
     _shot(page, "apply")
@@ -102,3 +102,36 @@ def test_statistics_page_draws_its_charts_on_a_desktop(page, users, tree):
     _shot(page, "stats")
     page.goto("/portal/assistance/self-check/")
     _shot(page, "self-check")
+
+
+@pytest.mark.browser
+def test_an_empty_application_shows_every_error_at_once_and_each_clears_when_corrected(
+    phone_page, browser_log, tree
+):
+    """Issue 14 #3 on a phone: one submit, every message; required fields marked; editing a
+    field removes its message at once (static/js/forms.js, no inline script)."""
+    browser_log.allow_console("status of 422")
+    ensure_standard(tree.a1)
+    page = phone_page
+    page.goto("/portal/assistance/apply/")
+    for field in ("township", "name", "id_number", "phone", "address", "main_cause"):
+        expect(page.locator(f"label[for=id_{field}] .req")).to_have_count(1)
+    expect(page.locator("label[for=id_employer_name] .req")).to_have_count(0)
+    page.fill("#id_id_number", "110105194912310021")
+    page.get_by_role("button", name="提交申请").click()
+    for field in ("township", "name", "id_number", "phone", "address", "main_cause", "promise"):
+        expect(page.locator(f"#id_{field}_errors")).to_be_visible()
+    expect(page.locator("#id_id_number_errors")).to_contain_text("校验位不正确")
+    expect(page.locator("#id_name")).to_have_attribute("aria-invalid", "true")
+    _shot(page, "apply-errors")
+    # typing a name clears the name's message (and only that one)
+    page.fill("#id_name", "王困难")
+    expect(page.locator("#id_name_errors")).to_have_count(0)
+    expect(page.locator("#id_name")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_phone_errors")).to_be_visible()
+    # choosing a township and ticking the promise clear theirs
+    page.select_option("#id_township", str(tree.a.pk))
+    expect(page.locator("#id_township_errors")).to_have_count(0)
+    page.check("#id_promise")
+    expect(page.locator("#id_promise_errors")).to_have_count(0)
+    assert not HardshipArchive.objects.exists()

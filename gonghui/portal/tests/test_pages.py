@@ -198,7 +198,8 @@ def test_site_page_shows_hours_facilities_standards_and_a_masked_mobile(client, 
     assert "139****5678" in html and "13912345678" not in html
     assert 'href="tel:' not in html
     assert "休息场所" in html and "冷热饮水" in html and "充电" in html
-    assert html.count('class="met"') == 2 and html.count('class="unmet"') == 4
+    # sign and siting ticked, on the map by its point; 有服务设施 needs 桌椅 too
+    assert html.count('class="met"') == 3 and html.count('class="unmet"') == 3
     assert html.count('aria-current="date"') == 1
     assert 'id="checkin-button"' in html and 'id="feedback-form"' in html
 
@@ -313,3 +314,70 @@ def test_public_forms_need_the_csrf_token(site_factory):
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(f"/portal/sites/{site.site_code}/checkin/").status_code == 403
     assert not CheckIn.objects.exists()
+
+
+# --- issue 14 #8: pages that contradicted themselves ---------------------------------------------
+
+
+@pytest.mark.django_db
+def test_six_standard_facilities_item_follows_the_facility_checklist(client, tree, site_factory):
+    """Seven facilities recorded, nothing ticked: 有服务设施 is met, on the portal and on
+    the staff page alike; a tick without the facilities does not make it met."""
+    seven = ["room", "table_chairs", "microwave", "water", "air_conditioning", "toilet", "charging"]
+    equipped = site_factory(facilities=seven, standards=[])
+    bare = site_factory(facilities=["charging"], standards=["facilities"])
+    assert equipped.standards_met["facilities"] and not bare.standards_met["facilities"]
+    html = _html(client.get(f"/portal/sites/{equipped.site_code}/"))
+    assert (
+        '<span aria-hidden="true">✓</span> 有服务设施<span class="sr-only">(已达到)</span>' in html
+    )
+    html = _html(client.get(f"/portal/sites/{bare.site_code}/"))
+    assert (
+        '<span aria-hidden="true">–</span> 有服务设施<span class="sr-only">(未达到)</span>' in html
+    )
+    assert equipped.standard_codes == ["facilities", "on_map"]
+
+
+@pytest.mark.django_db
+def test_an_industry_union_is_never_offered_as_a_township(client, tree, site_factory):
+    from gonghui.orgs.models import OrgLevel, OrgType
+    from gonghui.orgs.services import org_create
+
+    industry = org_create(
+        actor=None,
+        parent=tree.county,
+        name="测试县快递物流行业工会",
+        type=OrgType.INDUSTRY,
+        level=OrgLevel.TOWNSHIP,
+        code="999009",
+    )
+    site = site_factory(org=industry, **ALWAYS_OPEN)
+    site_factory(township=tree.a, **ALWAYS_OPEN)
+    assert site.township is None  # a trade union's site lies in no township by the tree
+    html = _html(client.get("/portal/nearest/"))
+    assert f'<option value="{tree.a.pk}"' in html
+    assert industry.name not in html
+    assert "暂无开放的站点" in _html(client.get("/portal/nearest/", {"township": industry.pk}))
+    apply_page = _html(client.get("/portal/assistance/apply/"))
+    assert tree.a.name in apply_page and industry.name not in apply_page
+
+
+@pytest.mark.django_db
+def test_nearest_says_which_listed_sites_are_open_now(client, site_factory):
+    """The page promised "正常开放站点" and listed stations closed at this hour."""
+    open_site = site_factory(name="全天站点", **ALWAYS_OPEN)
+    shut = site_factory(name="休息站点", opening_hours={})
+    point = {"lat": open_site.lat, "lng": open_site.lng, "crs": "gcj02"}
+    html = _html(client.get("/portal/nearest/", point))
+    assert "正常开放站点" not in html
+    assert shut.name in html and open_site.name in html
+    assert "共 2 个站点，其中 1 个现在开放" in html
+    row = html[html.index(shut.name) :]
+    assert "现在不开放" in row[:600] and "今天 不开放" in row[:800]
+
+
+@pytest.mark.django_db
+def test_join_pages_carry_the_portal_header(client):
+    for url in ("/join/", "/join/status/"):
+        html = _html(client.get(url))
+        assert '<a class="portal-back" href="/portal/"' in html, url

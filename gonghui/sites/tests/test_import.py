@@ -51,11 +51,13 @@ def test_import_creates_sites_with_issued_codes_and_converted_coordinates(users,
     assert east.opening_hours["mon"] == [["08:00", "12:00"], ["14:00", "18:00"]]
     assert east.opening_hours["sat"] == [["09:00", "12:00"]] and east.opening_hours["sun"] == []
     assert east.facility_codes == ["room", "water", "charging"]
-    assert east.standard_codes == ["sign", "siting"]
+    assert east.standard_codes == ["sign", "siting", "on_map"]
     gps = sites["GPS 爱心驿站"]
     expected = geo.wgs84_to_gcj02(119.73, 29.11)
     assert (gps.lng, gps.lat) == (round(expected[0], 6), round(expected[1], 6))
-    assert gps.meets_six_standard
+    # "六有：是" confirms the four items staff confirm; with no facilities recorded,
+    # 有服务设施 is not met (one rule: the checklist decides it)
+    assert gps.standard_codes == ["sign", "siting", "services", "rules", "on_map"]
     assert gps.opening_hours["sun"] == [["08:00", "20:00"]]
     home = sites["百度职工之家"]
     assert home.org == tree.a and home.is_24h  # blank org code: the job's org

@@ -83,11 +83,13 @@ def test_list_buttons_follow_the_user_permissions(login, users, site_factory):
 
 def test_list_shows_the_six_standard_state(login, users, site_factory):
     site_factory(
-        name="达标站", standards=["sign", "siting", "facilities", "services", "rules", "on_map"]
+        name="达标站",
+        standards=["sign", "siting", "services", "rules"],
+        facilities=["room", "table_chairs", "water"],
     )
     site_factory(name="两项站", standards=["sign", "siting"])
     body = login(users.county_staff).get("/sites/").content.decode()
-    assert "达标" in body and "2/6" in body
+    assert "达标" in body and "3/6" in body  # sign, siting and (by its point) on the map
 
 
 # --- detail, unmask, QR, sign ------------------------------------------------------------
@@ -219,7 +221,7 @@ def test_create_stores_the_site_with_hours_facilities_and_an_issued_code(login, 
     assert site.opening_hours["mon"] == [["08:00", "12:00"], ["14:00", "18:00"]]
     assert site.opening_hours["sun"] == []
     assert site.facility_codes == ["room", "water", "charging"]
-    assert site.standard_codes == ["sign", "siting"]
+    assert site.standard_codes == ["sign", "siting", "on_map"]
     assert site.township == tree.a  # from the managing org
     assert (site.lng, site.lat) == (119.731234, 29.104321)
     assert site.contact_phone == "13912345678"
@@ -244,7 +246,7 @@ def test_create_converts_wgs84_and_bd09_to_gcj02(login, users, tree):
     ("overrides", "message"),
     [
         ({"name": ""}, "请填写站点名称。"),
-        ({"lng": ""}, "请填写经度(可在地图上点选)。"),
+        ({"lng": ""}, "请填写经度。"),
         ({"lng": "0", "lat": "0"}, geo.OUT_OF_CHINA),
         ({"lng": "200", "lat": "29"}, geo.OUT_OF_RANGE),
         ({"lng": "东经"}, geo.NOT_A_NUMBER),
@@ -257,6 +259,17 @@ def test_create_refuses_bad_input_with_a_chinese_message(login, users, tree, ove
     response = login(users.township_staff).post("/sites/new/", _form(tree.a1, **overrides))
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert not ServiceSite.objects.exists()
+
+
+def test_create_reports_every_error_in_one_round(login, users, tree):
+    """The form's own checks (name, kind) and the service's (phone, point, hours) at once."""
+    data = _form(tree.a1, name="", kind="", contact_phone="12345", lng="东经")
+    data["hours_mon"] = "8点到12点"
+    page = login(users.township_staff).post("/sites/new/", data).content.decode()
+    for message in ("请填写站点名称。", "请选择站点类型。", "联系电话格式不正确", geo.NOT_A_NUMBER):
+        assert message in page, message
+    assert "周一：" in page
     assert not ServiceSite.objects.exists()
 
 

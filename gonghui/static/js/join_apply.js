@@ -35,7 +35,7 @@
             var b = document.createElement("button");
             b.type = "button";
             b.className = "btn join-result";
-            b.textContent = e.name + "（" + e.credit_code + "）";
+            b.textContent = e.label;
             b.addEventListener("click", function () {
               hidden.value = e.id;
               input.value = e.name;
