@@ -11,10 +11,18 @@ from django.urls import reverse
 from gonghui.audit.services import AuditAction, audit_record
 
 _LAST_SEEN = "last_seen"
+# The idle timestamp is written at most this often: a session write (an UPDATE) on every
+# request costs more than the timeout's precision is worth. The timeout itself stays
+# strict, so a session may end up to this much earlier than 30 idle minutes, never later.
+LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
 class IdleTimeoutMiddleware:
-    """Log out a session idle for longer than SESSION_IDLE_TIMEOUT_SECONDS."""
+    """Log out a session idle for longer than SESSION_IDLE_TIMEOUT_SECONDS.
+
+    The session is saved only when something in it changes, so requests within a minute
+    of the last recorded one write nothing.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -33,7 +41,8 @@ class IdleTimeoutMiddleware:
                     request, "您已超过 30 分钟未操作，为保护数据安全已自动退出，请重新登录。"
                 )
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
-            request.session[_LAST_SEEN] = now
+            if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
+                request.session[_LAST_SEEN] = now
         return self.get_response(request)
 
 

@@ -32,6 +32,30 @@ class ScopeRoot:
         return self.anchor_id == self.org_id
 
 
+_ASSIGNMENTS = "assignments"  # key of the loaded assignments in the per-user scope cache
+
+
+def role_assignments(user) -> list:
+    """The user's role assignments (org and role loaded), read once per user object.
+
+    The user object lives for one request (``request.user``), so this is one query per
+    request however many (module, action) scopes the page asks for; ``clear_scope_cache``
+    forgets it after a grant or revoke.
+    """
+    if user is None or not user.is_authenticated:
+        return []
+    cache = user.__dict__.setdefault("_scope_cache", {})
+    if _ASSIGNMENTS not in cache:
+        from gonghui.accounts.models import RoleAssignment
+
+        cache[_ASSIGNMENTS] = list(
+            RoleAssignment.objects.filter(user=user)
+            .select_related("org", "role")
+            .order_by("org__path", "role_id")
+        )
+    return cache[_ASSIGNMENTS]
+
+
 def scope_roots(user, module: str, action: str) -> list[ScopeRoot]:
     """The tops of the subtrees the user may act on (none nested in another); [] when none."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -39,15 +63,11 @@ def scope_roots(user, module: str, action: str) -> list[ScopeRoot]:
     cache = user.__dict__.setdefault("_scope_cache", {})
     key = (module, action)
     if key not in cache:
-        from gonghui.accounts.models import RoleAssignment
-
         roots = {
             assignment.org.path: ScopeRoot(
                 assignment.org.path, assignment.org_id, assignment.org.anchor_id
             )
-            for assignment in RoleAssignment.objects.filter(user=user)
-            .select_related("org", "role")
-            .only("org__path", "org__status", "org__anchor_id", "role__permissions")
+            for assignment in role_assignments(user)
             if assignment.role.grants(module, action) and assignment.org.is_active
         }
         cache[key] = [roots[path] for path in _minimal(set(roots))]
