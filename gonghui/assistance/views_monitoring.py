@@ -27,7 +27,7 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_id_number
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
-from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, scope_queryset
+from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, requires, scope_queryset
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Org, OrgLevel
 
@@ -65,9 +65,8 @@ def _year(request) -> int:
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def alert_list(request):
-    _require(request, Action.VIEW)
     filters, within = _filters(request)
     query = {k: v for k, v in filters.items() if k != "org"}
     alerts = selectors.alert_list(request.user, org=within, **query)
@@ -219,9 +218,8 @@ def _admin_county(request) -> Org | None:
     return counties[0] if counties else None
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def rules(request):
-    _require(request, Action.VIEW)
     counties = counties_for(request.user)
     county = _admin_county(request)
     rows = selectors.rules_overview(counties)

@@ -9,7 +9,7 @@ from gonghui.audit.selectors import audit_event_list
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
-from gonghui.core.scope import can
+from gonghui.core.scope import can, requires
 
 FILTER_KEYS = ("action", "result", "username", "date_from", "date_to", "q")
 EXPORT_ROW_LIMIT = 200_000
@@ -33,10 +33,8 @@ def _filters(request) -> tuple[dict, dict, list[str]]:
     return raw, parsed, errors
 
 
-@login_required
+@requires("audit", Action.VIEW)
 def event_list(request):
-    if not can(request.user, "audit", Action.VIEW):
-        raise Http404
     raw, parsed, errors = _filters(request)
     events = audit_event_list(request.user, **parsed)
     return render(

@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.core import lookups
+        from gonghui.core.imports import todos
 
         lookups.register()
+        todos.register()

@@ -5,7 +5,10 @@ assignments whose role grants that action in that module. Every selector that
 serves a user goes through here; anything outside answers 404.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -143,3 +146,54 @@ def get_in_scope_or_404(queryset: QuerySet, user, module: str, action: str, **lo
         return scope_queryset(queryset, user, module, action, org_field=org_field).get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404 from exc
+
+
+# --- page access: one declaration read by the view and by the navigation ------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a page needs: `action` in `module` somewhere, or a custom test of the user."""
+
+    module: str | None
+    action: str | None
+    test: Callable[[Any], bool] | None = None
+
+    def allows(self, user) -> bool:
+        if user is None or not user.is_authenticated:
+            return False
+        if self.test is not None:
+            return bool(self.test(user))
+        return can(user, self.module, self.action)
+
+
+def requires(module: str | None = None, action: str = "view", *, test=None):
+    """View decorator: log in, then 404 unless the user may open the page.
+
+    The declaration is kept on the view (`view.access`); the navigation reads it from the
+    view a link resolves to, so a menu shows exactly the pages its user can open.
+    """
+    if (module is None) == (test is None):
+        raise ValueError("requires() takes a module or a test, not both")
+    access = Access(module, None if test else action, test)
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not access.allows(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        wrapped.access = access
+        return wrapped
+
+    return decorate
+
+
+def view_access(view) -> Access | None:
+    """The access a view declared with `requires`, or None."""
+    return getattr(view, "access", None)

@@ -8,7 +8,7 @@ from gonghui.core.selectors import home_summary
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", home_summary(request.user))
+    return render(request, "core/home.html", home_summary(request))
 
 
 def healthz(request):

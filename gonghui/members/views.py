@@ -17,7 +17,7 @@ from gonghui.core.forms import ReasonForm
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
-from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, scope_queryset
+from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, requires, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.members import selectors, services, stats
 from gonghui.members.forms import DeactivateForm, MemberForm
@@ -50,9 +50,8 @@ def _employers(request, current=None):
     return employers
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def member_list(request):
-    _require(request, Action.VIEW)
     filters = {k: request.GET.get(k, "").strip() for k in FILTER_KEYS}
     within = None
     if filters["org"].isdigit():
@@ -358,10 +357,9 @@ def _chart_data(stats) -> dict:
     }
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def member_stats(request):
     """Members by org, employment form and year; 建会率 and 入会率 per org; with charts."""
-    _require(request, Action.VIEW)
     data = stats.member_stats(request.user, Action.VIEW)
     headers, rows = stats.stats_table(data)
     return render(

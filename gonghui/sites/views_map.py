@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import NotFound, ServiceError
 from gonghui.core.modules import Action
-from gonghui.core.scope import can, org_in_scope
+from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Org
 from gonghui.sites import coverage, selectors, services
@@ -127,10 +127,9 @@ def _map_config(request, county, *, mode: str, extra: dict | None = None) -> dic
 # --- the site map -------------------------------------------------------------------------
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def site_map(request):
     """Clustered markers of the sites in scope, filters, the county's layers and a list."""
-    _require(request, Action.VIEW)
     county, counties = _county(request)
     filters = _map_filters(request.GET)
     return render(
@@ -242,10 +241,9 @@ def _coverage(request):
     )
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def coverage_page(request):
     """Covered share overall and per township, the gaps on the map, suggested new sites."""
-    _require(request, Action.VIEW)
     result = _coverage(request)
     county = result.county if result is not None else None
     query = request.GET.copy()
