@@ -91,9 +91,8 @@ def alert_list(request):
     )
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def alert_overdue(request):
-    _require(request, Action.VIEW)
     alerts = selectors.alerts_overdue(request.user)
     return render(
         request,
