@@ -46,8 +46,16 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+_NO_DEVICE_SEEN = "otp_none_seen"
+
+
 class OtpRequiredMiddleware:
-    """A user with a confirmed TOTP device must pass the second step before using the app."""
+    """A user with a confirmed TOTP device must pass the second step before using the app.
+
+    A session whose user had no confirmed device is asked again at most once a minute (the
+    answer is kept in the session): a device confirmed in one session verifies that
+    session at once, and the user's other sessions ask for the second step within the minute.
+    """
 
     EXEMPT_PREFIXES = ("/accounts/login", "/accounts/logout", "/accounts/otp/", "/static/", "/api/")
 
@@ -60,13 +68,21 @@ class OtpRequiredMiddleware:
             user.is_authenticated
             and not request.path.startswith(self.EXEMPT_PREFIXES)
             and not user.is_verified()
-            and _has_confirmed_device(user)
+            and _has_confirmed_device(request, user)
         ):
             return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
         return self.get_response(request)
 
 
-def _has_confirmed_device(user) -> bool:
+def _has_confirmed_device(request, user) -> bool:
     from django_otp import user_has_device
 
-    return user_has_device(user, confirmed=True)
+    now = int(time.time())
+    seen = request.session.get(_NO_DEVICE_SEEN)
+    if seen is not None and 0 <= now - seen < LAST_SEEN_RESOLUTION_SECONDS:
+        return False
+    if user_has_device(user, confirmed=True):
+        request.session.pop(_NO_DEVICE_SEEN, None)
+        return True
+    request.session[_NO_DEVICE_SEEN] = now
+    return False

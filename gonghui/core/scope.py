@@ -28,6 +28,7 @@ class ScopeRoot:
     path: str
     org_id: int
     anchor_id: int | None
+    level: int = 0  # the org's level (OrgLevel): 4 is a county federation
 
     @property
     def is_anchor(self) -> bool:
@@ -68,7 +69,10 @@ def scope_roots(user, module: str, action: str) -> list[ScopeRoot]:
     if key not in cache:
         roots = {
             assignment.org.path: ScopeRoot(
-                assignment.org.path, assignment.org_id, assignment.org.anchor_id
+                assignment.org.path,
+                assignment.org_id,
+                assignment.org.anchor_id,
+                assignment.org.level,
             )
             for assignment in role_assignments(user)
             if assignment.role.grants(module, action) and assignment.org.is_active

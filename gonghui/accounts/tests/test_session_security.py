@@ -110,8 +110,10 @@ def _session_writes(client, url):
 
 
 def test_idle_timestamp_is_written_at_most_once_a_minute(client, users):
-    # Given a user whose activity was recorded 20 seconds ago
+    # Given a user whose activity was recorded 20 seconds ago (their first page recorded
+    # what the session keeps for a minute)
     _login(client, "county_admin")
+    client.get("/")
     session = client.session
     recorded = int(time.time()) - 20
     session["last_seen"] = recorded
@@ -213,3 +215,25 @@ def test_password_change_enforces_policy(client, users):
     assert users.county_admin.check_password("Brand#New2026pw")
     # The session survives the password change
     assert client.get("/").status_code == 200
+
+
+def test_second_factor_enabled_elsewhere_is_required_here_within_a_minute(client, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # Given a session of a user without a second factor
+    _login(client, "county_admin")
+    assert client.get("/").status_code == 200
+    # (pages within the minute do not ask the database again)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/orgs/").status_code == 200
+    assert not [q for q in ctx.captured_queries if "otp_totp_totpdevice" in q["sql"]]
+    # When the user confirms an authenticator in another session
+    TOTPDevice.objects.create(user=users.county_admin, name="手机", confirmed=True)
+    session = client.session
+    session["otp_none_seen"] -= 61
+    session.save()
+    # Then this session must pass the second step before going on
+    response = client.get("/orgs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/otp/verify/")

@@ -471,13 +471,9 @@ def run_counties(actor, county: Org | None) -> list[Org]:
         counties = counties.filter(pk=county.pk)
     if actor is None:
         return list(counties)
-    roots = scope_roots(actor, MODULE, Action.EDIT)
-    high = set(
-        Org.objects.filter(
-            pk__in=[r.org_id for r in roots], level__lte=OrgLevel.COUNTY
-        ).values_list("pk", flat=True)
-    )
-    roots = [r for r in roots if r.org_id in high]
+    roots = [r for r in scope_roots(actor, MODULE, Action.EDIT) if r.level <= OrgLevel.COUNTY]
+    if not roots:
+        return []
     return [c for c in counties if any(c.path.startswith(r.path) for r in roots)]
 
 
