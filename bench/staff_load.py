@@ -507,7 +507,7 @@ def run_load(args, cluster_url: str, var_dir: Path, usernames: list[str]) -> lis
         "--timeout",
         "60",
         "--log-level",
-        "warning",
+        "critical",  # not the "worker was sent SIGTERM" of the shutdown
         "--chdir",
         str(ROOT),
     ]
@@ -537,6 +537,9 @@ def run_load(args, cluster_url: str, var_dir: Path, usernames: list[str]) -> lis
         pids = process_tree(server.pid) + database_backends()
         for n in args.users:
             group = staff[:n]
+            if args.warmup:
+                log(f"{n} users: {args.warmup} s warm-up (not measured)")
+                asyncio.run(run_users(port, group, args.warmup, args.seed))
             log(f"{n} users for {args.duration} s (think time 1–3 s)")
             cpu_before, wall_before = cpu_seconds(pids), time.monotonic()
             samples = asyncio.run(run_users(port, group, args.duration, args.seed + n))
@@ -560,6 +563,9 @@ def main() -> int:
     )
     parser.add_argument("--duration", type=int, default=60, help="seconds per user count")
     parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers")
+    parser.add_argument(
+        "--warmup", type=int, default=20, help="unmeasured seconds before each user count"
+    )
     parser.add_argument("--profile-only", action="store_true")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument(

@@ -224,8 +224,9 @@ def rules(request):
     rows = selectors.rules_overview(counties)
     forms = {}
     if county is not None:
+        in_force = services.settings_in_force(county, today())
         for row in rows:
-            setting = services.setting_in_force(county, row.current.code, today())
+            setting = in_force.get(row.current.code)
             forms[row.current.code] = {
                 "version": RuleParametersForm(
                     parameters=row.current.parameters, prefix=f"v-{row.current.code}"

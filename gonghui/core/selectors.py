@@ -4,29 +4,33 @@ The counts and the recent activity are kept in the session for a minute
 (`gonghui.core.todos.session_cached`): the home page is the page opened most often.
 """
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from gonghui.audit.models import AuditAction
 from gonghui.core.modules import ACTIONS, MODULES, Action
 from gonghui.core.scope import can, role_assignments, scope_paths
 from gonghui.core.todos import session_cached, todos_for
+from gonghui.orgs.models import OrgLevel, OrgStatus
 from gonghui.orgs.selectors import enterprise_scoped, org_scoped
 
 RECENT_EVENTS = 8
 
 
 def _counts(user) -> dict:
-    orgs = org_scoped(user)
-    enterprises = enterprise_scoped(user)
-    enterprise_total = enterprises.count()
-    with_union = enterprises.filter(has_union=True).count()
+    orgs = org_scoped(user).aggregate(
+        orgs=Count("id"),
+        active_orgs=Count("id", filter=Q(status=OrgStatus.ACTIVE)),
+        grassroots=Count("id", filter=Q(level=OrgLevel.GRASSROOTS)),
+    )
+    enterprises = enterprise_scoped(user).aggregate(
+        enterprises=Count("id"), with_union=Count("id", filter=Q(has_union=True))
+    )
+    total, with_union = enterprises["enterprises"], enterprises["with_union"]
     return {
-        "orgs": orgs.count(),
-        "active_orgs": orgs.filter(status="active").count(),
-        "grassroots": orgs.filter(level=6).count(),
-        "enterprises": enterprise_total,
-        "with_union": with_union,
-        "coverage": round(100 * with_union / enterprise_total, 1) if enterprise_total else None,
+        **orgs,
+        **enterprises,
+        "coverage": round(100 * with_union / total, 1) if total else None,
     }
 
 

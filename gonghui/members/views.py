@@ -22,6 +22,7 @@ from gonghui.core.views_helpers import form_apply_error, masked_form_data, poste
 from gonghui.members import selectors, services, stats
 from gonghui.members.forms import DeactivateForm, MemberForm
 from gonghui.members.models import EmploymentForm, MemberStatus
+from gonghui.members.transfers import member_transfers
 from gonghui.orgs.models import Org, OrgStatus
 from gonghui.orgs.selectors import enterprise_scoped
 
@@ -85,6 +86,7 @@ def _detail_context(request, member, **extra) -> dict:
     return {
         "m": member,
         "events": selectors.member_events(request.user, member),
+        "transfers": list(member_transfers(member)),
         "id_masked": mask_id_number(member.id_number),
         "phone_masked": mask_phone(member.phone),
         "can_edit": member.is_active
