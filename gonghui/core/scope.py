@@ -52,12 +52,22 @@ def role_assignments(user) -> list:
     if _ASSIGNMENTS not in cache:
         from gonghui.accounts.models import RoleAssignment
 
-        cache[_ASSIGNMENTS] = list(
+        assignments = list(
             RoleAssignment.objects.filter(user=user)
             .select_related("org", "role")
             .order_by("org__path", "role_id")
         )
+        # The user's own org (shown on every page) is usually one of them: no query for it.
+        own = next((a.org for a in assignments if a.org_id == user.org_id), None)
+        if own is not None and not _org_loaded(user):
+            user.org = own
+        cache[_ASSIGNMENTS] = assignments
     return cache[_ASSIGNMENTS]
+
+
+def _org_loaded(user) -> bool:
+    user = getattr(user, "_wrapped", user)  # request.user is a lazy object
+    return "org" in getattr(getattr(user, "_state", None), "fields_cache", {})
 
 
 def scope_roots(user, module: str, action: str) -> list[ScopeRoot]:
