@@ -25,9 +25,13 @@ What it does (one throwaway PostgreSQL cluster and a temp var dir, removed at th
    redirect to the login page), requests/s, and the server's CPU ms per request (from
    /proc of the gunicorn processes and PostgreSQL).
 
+   With --compare REF, the profile runs for commit REF too (its tree from `git archive`,
+   same database and users), interleaved, and prints both side by side.
+
 Run:  .venv/bin/python bench/staff_load.py                          (100 and 300 users, 60 s each)
       .venv/bin/python bench/staff_load.py --users 300 --duration 120
       .venv/bin/python bench/staff_load.py --profile-only           (queries and CPU per page)
+      .venv/bin/python bench/staff_load.py --profile-only --compare bce961f   (… and before)
 Needs: gunicorn (`pip install -e '.[bench]'`) and the PostgreSQL server binaries.
 """
 
@@ -294,6 +298,99 @@ def print_profile(rows: list[dict]) -> str:
                 else f"{'—':>22s}"
             )
         lines.append(f"{page:18s}" + "".join(f"{c:>22s}" for c in cells))
+    text = "\n".join(lines)
+    print(text, flush=True)
+    return text
+
+
+# --- side by side with another commit ------------------------------------------------------
+
+_COMPARE_CHILD = r"""
+import json, os, sys, time
+root = os.environ["BENCH_ROOT"]
+sys.path.insert(0, root)
+import django
+django.setup()
+import gonghui
+assert gonghui.__file__.startswith(root), gonghui.__file__
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+settings.ALLOWED_HOSTS = ["*"]
+out = {}
+for spec in json.loads(sys.argv[1]):
+    client = Client()
+    assert client.login(username=spec["user"], password=spec["password"])
+    for page, url in spec["pages"]:
+        for _ in range(3):
+            client.get(url)  # warm
+        n = [0]
+        def count(execute, sql, params, many, context):
+            n[0] += 1
+            return execute(sql, params, many, context)
+        with connection.execute_wrapper(count):
+            status = client.get(url).status_code
+        start = time.process_time()
+        for _ in range(10):
+            client.get(url)
+        out[f"{spec['user']} {page}"] = [status, n[0], (time.process_time() - start) * 100]
+print(json.dumps(out))
+"""
+
+
+def compare(ref: str, usernames: list[str], rounds: int = 3) -> str:
+    """Queries and CPU ms per page: this tree against commit `ref`, interleaved run by run
+    (so other load on the machine hits both alike); same database, same users and pages."""
+    import json
+
+    from gonghui.accounts.models import User
+
+    rng = random.Random(3)
+    specs = []
+    for username in usernames:
+        user = User.objects.get(username=username)
+        seen, pages = set(), []
+        for page, _weight, url in staff_pages(user, rng):
+            if page not in seen:
+                seen.add(page)
+                pages.append((page, url))
+        specs.append({"user": username, "password": PASSWORD, "pages": pages})
+    other = Path(tempfile.mkdtemp(prefix="gonghui-bench-ref-"))
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "x", "-C", str(other)], input=archive, check=True)
+        runs: dict[str, list[dict]] = {"ref": [], "this": []}
+        for _ in range(rounds):
+            for name, root in (("ref", other), ("this", ROOT)):
+                env = {**os.environ, "BENCH_ROOT": str(root), "PYTHONPATH": str(root)}
+                done = subprocess.run(
+                    [sys.executable, "-c", _COMPARE_CHILD, json.dumps(specs)],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                )
+                if done.returncode:
+                    raise RuntimeError(done.stderr[-3000:])
+                runs[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    finally:
+        shutil.rmtree(other, ignore_errors=True)
+    lines = [
+        f"Side by side, in-process, warm: {ref} → this tree "
+        f"(queries; CPU ms, median of {rounds} interleaved runs of 10)",
+        f"{'user page':34s}{'queries':>12s}{'CPU ms':>18s}{'ratio':>8s}",
+    ]
+    for key in runs["this"][0]:
+        if key not in runs["ref"][0]:
+            continue
+        ref_ms = statistics.median(r[key][2] for r in runs["ref"])
+        this_ms = statistics.median(r[key][2] for r in runs["this"])
+        status = "" if runs["ref"][0][key][0] == runs["this"][0][key][0] == 200 else " (!)"
+        lines.append(
+            f"{key:34s}{runs['ref'][0][key][1]:>6d} → {runs['this'][0][key][1]:<4d}"
+            f"{ref_ms:>8.1f} → {this_ms:<7.1f}{this_ms / ref_ms:>6.2f}{status}"
+        )
     text = "\n".join(lines)
     print(text, flush=True)
     return text
@@ -574,6 +671,9 @@ def main() -> int:
     parser.add_argument(
         "--var-dir", help="with --database-url: the var dir it was seeded with (its data key)"
     )
+    parser.add_argument(
+        "--compare", metavar="REF", help="also profile commit REF, side by side (git archive)"
+    )
     parser.add_argument("--seed", type=int, default=14)
     args = parser.parse_args()
     args.users = [int(n) for n in args.users.split(",")]
@@ -642,6 +742,9 @@ def run(args, url: str, var_dir: Path, *, seed_demo: bool) -> int:
         picked = [by_role[r] for r in ("county_staff", "township_staff", "grassroots_staff")]
         log(f"profiling every page as {', '.join(picked)} (county, township, grassroots)")
         texts.append(print_profile(profile(picked)))
+        if args.compare:
+            log(f"side by side with {args.compare}")
+            texts.append(compare(args.compare, picked))
     if not args.profile_only:
         texts += run_load(args, url, var_dir, usernames)
     (OUT_DIR / "staff_load.txt").write_text("\n\n".join(texts) + "\n")
