@@ -28,6 +28,7 @@ from gonghui.core.masking import mask_id_number
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, requires, scope_queryset
+from gonghui.core.todos import session_cached
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Org, OrgLevel
 
@@ -83,7 +84,12 @@ def alert_list(request):
             "risk_choices": RiskLevel.choices,
             "status_choices": AlertStatus.choices,
             "today": today(),
-            "stats": selectors.alert_stats(request.user, year=year),
+            # The year's figures change slowly: a minute in the session (gone when they post).
+            "stats": session_cached(
+                request,
+                f"alert_stats:{year}",
+                lambda: selectors.alert_stats(request.user, year=year),
+            ),
             "runs": selectors.runs_recent(request.user, limit=3),
             "can_run": bool(services.run_counties(request.user, None)),
             "can_edit": can(request.user, MODULE, Action.EDIT),

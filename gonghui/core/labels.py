@@ -29,6 +29,7 @@ _SCOPED_KEYS: dict[tuple[str, str], str | None] = {}
 _SCOPED_VALUES: dict[tuple[str, str], dict[str, str]] = {}
 _NESTED: dict[str, str] = {}
 _PAIRS: set[str] = set()
+_ORDER: dict[str, int] = {}  # keys in registration order: details read the same on every database
 _PROVIDERS: dict[str, list] = {}
 
 UNKNOWN = object()
@@ -56,6 +57,7 @@ def labels_register(
     providers: dict[str, Any] | None = None,
 ) -> None:
     for key, label in (keys or {}).items():
+        _ORDER.setdefault(key, len(_ORDER))
         if what is None:
             _merge(_KEYS, key, label, "key")
         else:
@@ -96,6 +98,12 @@ def value_label(key: str, value, what: str | None = None) -> str | None:
             if label is not None:
                 break
     return label
+
+
+def key_order(key: str) -> tuple[int, int]:
+    """Sort key for showing a detail: "what" first, then in registration order (PostgreSQL's
+    jsonb does not keep the order the keys were written in)."""
+    return (0, 0) if key == "what" else (1, _ORDER.get(key, len(_ORDER)))
 
 
 def nested_like(key: str) -> str | None:

@@ -10,7 +10,7 @@ from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 
-from gonghui.core.labels import UNKNOWN, is_pair, key_label, nested_like, value_label
+from gonghui.core.labels import UNKNOWN, is_pair, key_label, key_order, nested_like, value_label
 
 register = template.Library()
 
@@ -109,7 +109,8 @@ def detail_parts(detail: dict, object_type: str = "") -> list[tuple[str, str]]:
     what = detail.get("what") if isinstance(detail.get("what"), str) else None
     event_model = _model(object_type)
     parts = []
-    for key, value in detail.items():
+    for key in sorted(detail, key=key_order):
+        value = detail[key]
         label = key_label(key, what)
         if label is None:
             continue  # internal ids

@@ -39,7 +39,7 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "sites:coverage": (11, 11, 11, 11),
     "sites:stats": (14, 14, 14, 14),
     "assistance:list": (5, 5, 5, 5),
-    "assistance:alert_list": (12, 11, 11, 11),
+    "assistance:alert_list": (8, 7, 7, 7),
     "assistance:alert_overdue": (4, 4, 4, 4),
     "assistance:programme_list": (5, 5, 4, 5),
     "assistance:visit_list": (6, 6, 6, 6),
