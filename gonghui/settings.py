@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "gonghui.accounts.middleware.IdleTimeoutMiddleware",
+    "gonghui.core.todos.CachedCountsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "gonghui.accounts.middleware.OtpRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -34,11 +34,17 @@ _BUSINESS_GRANTS: dict[str, list[str]] = {
     RoleCode.SOCIAL_WORKER: [V, E],
     RoleCode.LEADER: [V, X],
 }
+# Where a business module departs from the shared profile. A grassroots union decides who
+# joins it and which transfers it receives (DESIGN §4: "the employer has a union → that
+# union reviews"), so its staff approve in members, and nowhere else.
+_BUSINESS_EXTRA: dict[str, dict[str, list[str]]] = {
+    "members": {RoleCode.GRASSROOTS_STAFF: [AP]},
+}
 DESCRIPTIONS = {
     RoleCode.COUNTY_ADMIN: "管理全县组织、用户、角色和审计，拥有全部业务权限",
     RoleCode.COUNTY_STAFF: "办理全县业务，可审批、导出和查看敏感信息",
     RoleCode.TOWNSHIP_STAFF: "办理本乡镇(街道、园区)及下级组织的业务，可为下级授权",
-    RoleCode.GRASSROOTS_STAFF: "办理本基层工会的业务",
+    RoleCode.GRASSROOTS_STAFF: "办理本基层工会的业务，审核本工会的入会申请和转入申请",
     RoleCode.SOCIAL_WORKER: "协助办理业务：录入、走访、服务",
     RoleCode.LEADER: "只读查看各项业务与统计，可导出",
 }
@@ -48,7 +54,8 @@ def builtin_permissions(code: str) -> dict[str, list[str]]:
     grants = {m: list(a) for m, a in _ADMIN_GRANTS[code].items()}
     for module in MODULES:
         if module not in ADMIN_MODULES:
-            grants[module] = list(_BUSINESS_GRANTS[code])
+            extra = _BUSINESS_EXTRA.get(module, {}).get(code, [])
+            grants[module] = [a for a in ALL if a in _BUSINESS_GRANTS[code] or a in extra]
     return grants
 
 

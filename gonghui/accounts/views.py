@@ -30,7 +30,7 @@ from gonghui.audit.services import AuditAction, audit_record
 from gonghui.core.errors import ServiceError, ValidationFailed
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
-from gonghui.core.scope import can, org_in_scope
+from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.core.views_helpers import (
     form_apply_error,
     masked_form_data,
@@ -195,9 +195,8 @@ def _require(request, module: str, action: str) -> None:
         raise Http404
 
 
-@login_required
+@requires("accounts", Action.VIEW)
 def user_list(request):
-    _require(request, "accounts", Action.VIEW)
     filters = {k: request.GET.get(k, "") for k in ("q", "role", "active")}
     users = selectors.user_list(request.user, **filters)
     return render(

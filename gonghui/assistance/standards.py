@@ -126,13 +126,16 @@ def is_county_admin(actor, county: Org) -> bool:
     """The actor holds the county admin role at the county federation or above."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
         return False
-    from gonghui.accounts.models import RoleAssignment
+    from gonghui.core.scope import role_assignments
 
-    for assignment in RoleAssignment.objects.filter(
-        user=actor, role__code=COUNTY_ADMIN_ROLE
-    ).select_related("org"):
+    for assignment in role_assignments(actor):  # read once per request
         org = assignment.org
-        if org.is_active and org.level <= OrgLevel.COUNTY and county.path.startswith(org.path):
+        if (
+            assignment.role.code == COUNTY_ADMIN_ROLE
+            and org.is_active
+            and org.level <= OrgLevel.COUNTY
+            and county.path.startswith(org.path)
+        ):
             return True
     return False
 

@@ -42,7 +42,7 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_bank_account, mask_id_number, mask_phone, mask_text
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
-from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, scope_queryset
+from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, requires, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 
@@ -62,9 +62,8 @@ def _require(request, action: str) -> None:
         raise Http404
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def archive_list(request):
-    _require(request, Action.VIEW)
     filters = {k: request.GET.get(k, "").strip() for k in FILTER_KEYS}
     within = None
     if filters["org"].isdigit():

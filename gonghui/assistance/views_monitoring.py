@@ -30,7 +30,8 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_id_number
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
-from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, scope_queryset
+from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, requires, scope_queryset
+from gonghui.core.todos import session_cached
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Org, OrgLevel
 
@@ -68,9 +69,8 @@ def _year(request) -> int:
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def alert_list(request):
-    _require(request, Action.VIEW)
     filters, within = _filters(request)
     query = {k: v for k, v in filters.items() if k != "org"}
     alerts = selectors.alert_list(request.user, org=within, **query)
@@ -87,7 +87,12 @@ def alert_list(request):
             "risk_choices": RiskLevel.choices,
             "status_choices": AlertStatus.choices,
             "today": today(),
-            "stats": selectors.alert_stats(request.user, year=year),
+            # The year's figures change slowly: a minute in the session (gone when they post).
+            "stats": session_cached(
+                request,
+                f"alert_stats:{year}",
+                lambda: selectors.alert_stats(request.user, year=year),
+            ),
             "runs": selectors.runs_recent(request.user, limit=3),
             "can_run": bool(services.run_counties(request.user, None)),
             "can_edit": can(request.user, MODULE, Action.EDIT),
@@ -95,9 +100,8 @@ def alert_list(request):
     )
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def alert_overdue(request):
-    _require(request, Action.VIEW)
     alerts = selectors.alerts_overdue(request.user)
     return render(
         request,
@@ -222,16 +226,16 @@ def _admin_county(request) -> Org | None:
     return counties[0] if counties else None
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def rules(request):
-    _require(request, Action.VIEW)
     counties = counties_for(request.user)
     county = _admin_county(request)
     rows = selectors.rules_overview(counties)
     forms = {}
     if county is not None:
+        in_force = services.settings_in_force(county, today())
         for row in rows:
-            setting = services.setting_in_force(county, row.current.code, today())
+            setting = in_force.get(row.current.code)
             forms[row.current.code] = {
                 "version": RuleParametersForm(
                     parameters=row.current.parameters, prefix=f"v-{row.current.code}"

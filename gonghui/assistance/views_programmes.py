@@ -23,7 +23,7 @@ from gonghui.core.errors import NotFound, ServiceError
 from gonghui.core.forms import forms_valid
 from gonghui.core.masking import mask_bank_account
 from gonghui.core.modules import Action
-from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, scope_queryset
+from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, requires, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 
@@ -40,9 +40,8 @@ def _error_text(exc: ServiceError) -> str:
     return f"{exc.message}{details}" if details and details not in exc.message else exc.message
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def programme_list(request):
-    _require(request, Action.VIEW)
     year = request.GET.get("year", "").strip()
     kind = request.GET.get("kind", "").strip()
     programmes = selectors.programme_list(

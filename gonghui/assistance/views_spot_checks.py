@@ -3,7 +3,6 @@ to its own households), one draw's households (the latest unless ?draw= picks an
 whether each has its spot review, and the county's draw for a year (county approvers only)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -13,17 +12,15 @@ from gonghui.assistance.forms_spot_checks import SpotCheckDrawForm
 from gonghui.assistance.standards import today
 from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action
-from gonghui.core.scope import can
+from gonghui.core.scope import can, requires
 from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 
 MODULE = "assistance"
 NOT_A_COUNTY_APPROVER = "抽查名单须由县总工会有审批权限的工作人员抽取。"
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def spot_checks(request):
-    if not can(request.user, MODULE, Action.VIEW):
-        raise Http404
     counties = selectors.drawing_counties(request.user)
     form = SpotCheckDrawForm(
         request.POST or None, counties=counties, initial={"year": today().year}

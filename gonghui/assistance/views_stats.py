@@ -9,7 +9,7 @@ from gonghui.assistance.standards import today
 from gonghui.core.export import export_workbook_sheets, xlsx_response
 from gonghui.core.modules import Action
 from gonghui.core.reports import report_rows
-from gonghui.core.scope import can
+from gonghui.core.scope import can, requires
 
 MODULE = "assistance"
 FIRST_YEAR = 2000
@@ -44,10 +44,9 @@ def _chart_data(data: stats.ArchiveStats) -> dict:
     }
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def archive_stats(request):
     """Archives by category, cause and org; 增量/存量/返困 for a year; 城镇/农民工."""
-    _require(request, Action.VIEW)
     year = _year(request)
     data = stats.archive_stats(request.user, year=year, action=Action.VIEW)
     headers, rows = stats.stats_table(data, with_causes=False)

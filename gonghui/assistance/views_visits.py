@@ -12,7 +12,7 @@ from gonghui.audit.services import sensitive_view_record
 from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
-from gonghui.core.scope import can, get_in_scope_or_404
+from gonghui.core.scope import can, get_in_scope_or_404, requires
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Org
 
@@ -24,10 +24,9 @@ def _require(request, action: str) -> None:
         raise Http404
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def visit_list(request):
     """Households not yet visited in the chosen quarter (overdue once it is over)."""
-    _require(request, Action.VIEW)
     year, quarter = visits.quarter_parse(request.GET.get("quarter"))
     state = selectors_visits.quarter_state(year, quarter)
     within = None

@@ -7,16 +7,15 @@ from django.utils import timezone
 
 from gonghui.audit.models import AuditEvent
 from gonghui.core.modules import Action
-from gonghui.core.scope import scope_paths, scope_queryset
+from gonghui.core.scope import scope_paths, scope_queryset, scope_roots
 from gonghui.core.text import normalise_text
 
 
 def _sees_orgless_events(user) -> bool:
     """Events with no org (e.g. failed logins for unknown names) go to installation-level auditors."""
-    from gonghui.orgs.models import Org, OrgLevel
+    from gonghui.orgs.models import OrgLevel
 
-    paths = scope_paths(user, "audit", Action.VIEW)
-    return Org.objects.filter(path__in=paths, level__lte=OrgLevel.COUNTY).exists()
+    return any(r.level <= OrgLevel.COUNTY for r in scope_roots(user, "audit", Action.VIEW))
 
 
 def audit_event_list(

@@ -6,10 +6,11 @@ from django.shortcuts import render
 
 from gonghui.audit.models import AuditAction, AuditResult
 from gonghui.audit.selectors import audit_event_list
+from gonghui.audit.templatetags.audit_tags import audit_detail, audit_object_type
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
-from gonghui.core.scope import can
+from gonghui.core.scope import can, requires
 
 FILTER_KEYS = ("action", "result", "username", "date_from", "date_to", "q")
 EXPORT_ROW_LIMIT = 200_000
@@ -33,12 +34,10 @@ def _filters(request) -> tuple[dict, dict, list[str]]:
     return raw, parsed, errors
 
 
-@login_required
+@requires("audit", Action.VIEW)
 def event_list(request):
-    if not can(request.user, "audit", Action.VIEW):
-        raise Http404
     raw, parsed, errors = _filters(request)
-    events = audit_event_list(request.user, **parsed)
+    events = audit_event_list(request.user, **parsed).select_related("user")
     return render(
         request,
         "audit/event_list.html",
@@ -77,12 +76,12 @@ def event_export(request):
             e.username,
             e.org.name if e.org else "",
             e.get_action_display(),
-            e.object_type,
+            audit_object_type(e),
             e.object_id,
             e.object_repr,
             e.get_result_display(),
             e.ip or "",
-            _detail_text(e.detail),
+            audit_detail(e),
         ]
         for e in events.iterator(chunk_size=2000)
     )
@@ -95,9 +94,3 @@ def event_export(request):
         filters=raw,
     )
     return xlsx_response(content, "审计日志")
-
-
-def _detail_text(detail: dict) -> str:
-    from gonghui.audit.templatetags.audit_tags import audit_detail
-
-    return audit_detail(detail)

@@ -26,9 +26,12 @@ ACTIONS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class NavLink:
+    """A menu link. Who sees it is decided by the page itself: the access its view declares
+    with `gonghui.core.scope.requires`, so the menu shows exactly the pages a user can open."""
+
     name: str
     url_name: str
-    icon: str  # one glyph shown in the collapsed navigation
+    icon: str  # one glyph shown beside the name
 
 
 @dataclass(frozen=True)
@@ -88,3 +91,22 @@ MODULES: dict[str, Module] = {
         Module("audit", "审计日志", (NavLink("审计日志", "audit:event_list", "审"),)),
     ]
 }
+
+# Pages that belong to no single module (imports serve every module the user may edit).
+TOOL_LINKS: tuple[NavLink, ...] = (NavLink("数据导入", "imports:list", "导"),)
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    code: str
+    name: str
+    links: tuple[NavLink, ...]
+
+
+def nav_groups() -> list[NavGroup]:
+    """The menu: a group per module with several pages, then one 系统管理 group for the
+    single-page modules (users, audit) and the tools."""
+    groups = [NavGroup(m.code, m.name, m.links) for m in MODULES.values() if len(m.links) > 1]
+    system = tuple(link for m in MODULES.values() if len(m.links) == 1 for link in m.links)
+    groups.append(NavGroup("system", "系统管理", system + TOOL_LINKS))
+    return groups

@@ -5,7 +5,10 @@ assignments whose role grants that action in that module. Every selector that
 serves a user goes through here; anything outside answers 404.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -25,11 +28,46 @@ class ScopeRoot:
     path: str
     org_id: int
     anchor_id: int | None
+    level: int = 0  # the org's level (OrgLevel): 4 is a county federation
 
     @property
     def is_anchor(self) -> bool:
         """True when the subtree is exactly the rows whose org_anchor is this org."""
         return self.anchor_id == self.org_id
+
+
+_ASSIGNMENTS = "assignments"  # key of the loaded assignments in the per-user scope cache
+
+
+def role_assignments(user) -> list:
+    """The user's role assignments (org and role loaded), read once per user object.
+
+    The user object lives for one request (``request.user``), so this is one query per
+    request however many (module, action) scopes the page asks for; ``clear_scope_cache``
+    forgets it after a grant or revoke.
+    """
+    if user is None or not user.is_authenticated:
+        return []
+    cache = user.__dict__.setdefault("_scope_cache", {})
+    if _ASSIGNMENTS not in cache:
+        from gonghui.accounts.models import RoleAssignment
+
+        assignments = list(
+            RoleAssignment.objects.filter(user=user)
+            .select_related("org", "role")
+            .order_by("org__path", "role_id")
+        )
+        # The user's own org (shown on every page) is usually one of them: no query for it.
+        own = next((a.org for a in assignments if a.org_id == user.org_id), None)
+        if own is not None and not _org_loaded(user):
+            user.org = own
+        cache[_ASSIGNMENTS] = assignments
+    return cache[_ASSIGNMENTS]
+
+
+def _org_loaded(user) -> bool:
+    user = getattr(user, "_wrapped", user)  # request.user is a lazy object
+    return "org" in getattr(getattr(user, "_state", None), "fields_cache", {})
 
 
 def scope_roots(user, module: str, action: str) -> list[ScopeRoot]:
@@ -39,15 +77,14 @@ def scope_roots(user, module: str, action: str) -> list[ScopeRoot]:
     cache = user.__dict__.setdefault("_scope_cache", {})
     key = (module, action)
     if key not in cache:
-        from gonghui.accounts.models import RoleAssignment
-
         roots = {
             assignment.org.path: ScopeRoot(
-                assignment.org.path, assignment.org_id, assignment.org.anchor_id
+                assignment.org.path,
+                assignment.org_id,
+                assignment.org.anchor_id,
+                assignment.org.level,
             )
-            for assignment in RoleAssignment.objects.filter(user=user)
-            .select_related("org", "role")
-            .only("org__path", "org__status", "org__anchor_id", "role__permissions")
+            for assignment in role_assignments(user)
             if assignment.role.grants(module, action) and assignment.org.is_active
         }
         cache[key] = [roots[path] for path in _minimal(set(roots))]
@@ -123,3 +160,54 @@ def get_in_scope_or_404(queryset: QuerySet, user, module: str, action: str, **lo
         return scope_queryset(queryset, user, module, action, org_field=org_field).get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404 from exc
+
+
+# --- page access: one declaration read by the view and by the navigation ------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a page needs: `action` in `module` somewhere, or a custom test of the user."""
+
+    module: str | None
+    action: str | None
+    test: Callable[[Any], bool] | None = None
+
+    def allows(self, user) -> bool:
+        if user is None or not user.is_authenticated:
+            return False
+        if self.test is not None:
+            return bool(self.test(user))
+        return can(user, self.module, self.action)
+
+
+def requires(module: str | None = None, action: str = "view", *, test=None):
+    """View decorator: log in, then 404 unless the user may open the page.
+
+    The declaration is kept on the view (`view.access`); the navigation reads it from the
+    view a link resolves to, so a menu shows exactly the pages its user can open.
+    """
+    if (module is None) == (test is None):
+        raise ValueError("requires() takes a module or a test, not both")
+    access = Access(module, None if test else action, test)
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not access.allows(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        wrapped.access = access
+        return wrapped
+
+    return decorate
+
+
+def view_access(view) -> Access | None:
+    """The access a view declared with `requires`, or None."""
+    return getattr(view, "access", None)

@@ -16,7 +16,7 @@ logger = logging.getLogger("gonghui.errors")
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", home_summary(request.user))
+    return render(request, "core/home.html", home_summary(request))
 
 
 def healthz(request):

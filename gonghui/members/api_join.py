@@ -204,6 +204,7 @@ def application_list(request, filters: Query[JoinFilters], page: Query[PageParam
         status=filters.status.value if filters.status else "",
         path=filters.path.value if filters.path else "",
         q=filters.q,
+        action=Action.APPROVE,
     )
     return paginate(apps, page, descending=True)
 

@@ -168,10 +168,14 @@ def application_scoped(user, action: str = Action.APPROVE) -> QuerySet[JoinAppli
 
 
 def application_list(
-    user, *, status: str = "", path: str = "", q: str = ""
+    user, *, status: str = "", path: str = "", q: str = "", action: str = Action.VIEW
 ) -> QuerySet[JoinApplication]:
-    """The review queue: applications to unions in the user's approve scope."""
-    apps = application_scoped(user).select_related("org", "employer").defer("id_number", "phone")
+    """The review queue: applications to unions in the user's scope for `action`."""
+    apps = (
+        application_scoped(user, action)
+        .select_related("org", "employer")
+        .defer("id_number", "phone")
+    )
     if status in JoinStatus.values:
         apps = apps.filter(status=status)
     if path in JoinPath.values:
@@ -182,12 +186,12 @@ def application_list(
     return apps.order_by("-id")
 
 
-def application_get(user, pk) -> JoinApplication:
+def application_get(user, pk, action: str = Action.APPROVE) -> JoinApplication:
     return get_in_scope_or_404(
         JoinApplication.objects.select_related("org", "employer", "member", "reviewed_by"),
         user,
         MODULE,
-        Action.APPROVE,
+        action,
         pk=pk,
     )
 

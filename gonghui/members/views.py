@@ -18,11 +18,12 @@ from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.reports import report_rows
-from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, scope_queryset
+from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, requires, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.members import selectors, services, stats
 from gonghui.members.forms import DeactivateForm, MemberForm
 from gonghui.members.models import EmploymentForm, MemberStatus
+from gonghui.members.transfers import member_transfers
 from gonghui.orgs.models import Org, OrgStatus
 from gonghui.orgs.selectors import enterprise_scoped
 
@@ -51,9 +52,8 @@ def _employers(request, current=None):
     return employers
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def member_list(request):
-    _require(request, Action.VIEW)
     filters = {k: request.GET.get(k, "").strip() for k in FILTER_KEYS}
     within = None
     if filters["org"].isdigit():
@@ -87,6 +87,7 @@ def _detail_context(request, member, **extra) -> dict:
     return {
         "m": member,
         "events": selectors.member_events(request.user, member),
+        "transfers": list(member_transfers(member)),
         "id_masked": mask_id_number(member.id_number),
         "phone_masked": mask_phone(member.phone),
         "can_edit": member.is_active
@@ -380,10 +381,9 @@ def _chart_data(stats) -> dict:
     }
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def member_stats(request):
     """Members by org, employment form and year; 建会率 and 入会率 per org; with charts."""
-    _require(request, Action.VIEW)
     data = stats.member_stats(request.user, Action.VIEW)
     headers, rows = stats.stats_table(data)
     return render(

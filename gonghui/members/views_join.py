@@ -2,8 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -13,7 +12,7 @@ from gonghui.core.forms import Form
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.request_context import client_ip
-from gonghui.core.scope import can
+from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.core.views_helpers import form_apply_error, paginate
 from gonghui.members import joining
 from gonghui.members.models import (
@@ -195,14 +194,9 @@ def join_status(request):
 # --- staff review ---------------------------------------------------------------------
 
 
-def _require(request) -> None:
-    if not can(request.user, MODULE, Action.APPROVE):
-        raise Http404
-
-
-@login_required
+@requires(MODULE, Action.VIEW)
 def join_list(request):
-    _require(request)
+    """The review queue; read-only (no decisions) for those who may only view members."""
     filters = {k: request.GET.get(k, "").strip() for k in ("status", "path", "q")}
     if "status" not in request.GET:
         filters["status"] = JoinStatus.PENDING
@@ -215,6 +209,7 @@ def join_list(request):
             "filters": filters,
             "status_choices": JoinStatus.choices,
             "path_choices": JoinPath.choices,
+            "can_review": can(request.user, MODULE, Action.APPROVE),
         },
     )
 
@@ -227,22 +222,21 @@ def _detail(request, app, reject_form=None, status=200):
             "a": app,
             "id_masked": mask_id_number(app.id_number),
             "phone_masked": mask_phone(app.phone),
+            "can_review": org_in_scope(request.user, MODULE, Action.APPROVE, app.org),
             "reject_form": reject_form or RejectForm(),
         },
         status=status,
     )
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def join_detail(request, pk):
-    _require(request)
-    return _detail(request, joining.application_get(request.user, pk))
+    return _detail(request, joining.application_get(request.user, pk, Action.VIEW))
 
 
-@login_required
 @require_POST
+@requires(MODULE, Action.APPROVE)
 def join_approve(request, pk):
-    _require(request)
     app = joining.application_get(request.user, pk)
     try:
         member = joining.application_approve(actor=request.user, application=app)
@@ -253,10 +247,9 @@ def join_approve(request, pk):
     return redirect("members:join_detail", pk=app.pk)
 
 
-@login_required
 @require_POST
+@requires(MODULE, Action.APPROVE)
 def join_reject(request, pk):
-    _require(request)
     app = joining.application_get(request.user, pk)
     form = RejectForm(request.POST)
     if not form.is_valid():

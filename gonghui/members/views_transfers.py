@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
 from gonghui.core.forms import Form
 from gonghui.core.modules import Action
-from gonghui.core.scope import can, org_in_scope, scope_queryset
+from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 from gonghui.members import selectors, transfers
 from gonghui.members.models import TransferSide, TransferStatus
@@ -58,9 +58,8 @@ def _get(request, pk):
         raise Http404 from exc
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def transfer_list(request):
-    _require(request, Action.VIEW)
     box = request.GET.get("box", "")
     status = request.GET.get("status", "")
     rows = transfers.transfer_list(request.user, box=box, status=status)

@@ -1,9 +1,10 @@
 """Reads of the org tree and employers, always through the user's scope."""
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404, scope_paths, scope_queryset
+from gonghui.core.scope import get_in_scope_or_404, org_in_scope, scope_paths, scope_queryset
 from gonghui.core.text import normalise_text
 from gonghui.orgs.models import Enterprise, Org, OrgStatus
 
@@ -53,7 +54,8 @@ SIBLING_ORDER = ("status", "level", "code")
 
 def org_children(user, parent: Org) -> QuerySet[Org]:
     """Children of an in-scope org, with their own child counts for the expand toggles."""
-    org_get(user, parent.pk)
+    if not org_in_scope(user, "orgs", Action.VIEW, parent):
+        raise Http404
     return (
         Org.objects.filter(parent=parent)
         .annotate(child_count=Count("children"))
@@ -87,13 +89,13 @@ def org_autocomplete(user, q: str, *, action: str = Action.VIEW, limit: int = 20
 
 def org_subtree_counts(user, org: Org) -> dict[str, int]:
     subtree = Org.objects.filter(path__startswith=org.path)
-    enterprises = Enterprise.objects.filter(org__in=subtree.values("id"))
-    return {
-        "orgs": subtree.count(),
-        "active_orgs": subtree.filter(status=OrgStatus.ACTIVE).count(),
-        "enterprises": enterprises.count(),
-        "enterprises_with_union": enterprises.filter(has_union=True).count(),
-    }
+    orgs = subtree.aggregate(
+        orgs=Count("id"), active_orgs=Count("id", filter=Q(status=OrgStatus.ACTIVE))
+    )
+    enterprises = Enterprise.objects.filter(org__in=subtree.values("id")).aggregate(
+        enterprises=Count("id"), enterprises_with_union=Count("id", filter=Q(has_union=True))
+    )
+    return {**orgs, **enterprises}
 
 
 def enterprise_scoped(user, action: str = Action.VIEW) -> QuerySet[Enterprise]:

@@ -12,7 +12,7 @@ from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
-from gonghui.core.scope import can, org_in_scope
+from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.core.views_helpers import (
     form_apply_error,
     masked_form_data,
@@ -47,9 +47,8 @@ def _editable_orgs(request):
 # --- tree -------------------------------------------------------------------------
 
 
-@login_required
+@requires("orgs", Action.VIEW)
 def tree(request):
-    _require(request, Action.VIEW)
     q = request.GET.get("q", "").strip()
     matches, expand = selectors.org_tree_search(request.user, q) if q else ([], set())
     roots = list(selectors.org_roots(request.user))
@@ -112,9 +111,8 @@ def _editable_on_page(request, page: dict, org_of) -> set[int]:
     }
 
 
-@login_required
+@requires("orgs", Action.VIEW)
 def org_list(request):
-    _require(request, Action.VIEW)
     filters = {k: request.GET.get(k, "").strip() for k in ORG_FILTER_KEYS}
     orgs = selectors.org_list(request.user, **filters)
     page = paginate(request, orgs)
@@ -347,9 +345,8 @@ def org_autocomplete(request):
 ENTERPRISE_FILTER_KEYS = ("q", "industry", "size", "has_union", "status")
 
 
-@login_required
+@requires("orgs", Action.VIEW)
 def enterprise_list(request):
-    _require(request, Action.VIEW)
     filters = {k: request.GET.get(k, "").strip() for k in ENTERPRISE_FILTER_KEYS}
     enterprises = selectors.enterprise_list(request.user, **filters)
     page = paginate(request, enterprises)

@@ -10,6 +10,7 @@ that a worker's phone could not open)."""
 
 import functools
 import ipaddress
+from contextvars import ContextVar
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -170,8 +171,15 @@ class MapConfig:
         return tile_csp_source(self.tile_url)
 
 
+# The settings a map page read, for the rest of that (read-only) request: see allow_tiles.
+_page_config: ContextVar["MapConfig | None"] = ContextVar("gonghui_map_config", default=None)
+
+
 def map_config() -> MapConfig:
-    """The map and sign settings in force (one query)."""
+    """The map and sign settings in force (one query; none more within a map page's GET)."""
+    memo = _page_config.get()
+    if memo is not None:
+        return memo
     row = MapSettings.objects.filter(pk=1).first()
 
     def pick(field: str, env: str) -> tuple[str, str]:
@@ -256,9 +264,17 @@ def allow_tiles(view=None, *, any_https: bool = False):
     def decorate(func):
         @functools.wraps(func)
         def wrapper(request, *args, **kwargs):
-            response = func(request, *args, **kwargs)
+            config = map_config()
+            # A GET changes no settings, so the page and its policy read them once.
+            token = _page_config.set(config if request.method in ("GET", "HEAD") else None)
+            try:
+                response = func(request, *args, **kwargs)
+            finally:
+                _page_config.reset(token)
+            if request.method not in ("GET", "HEAD"):
+                config = map_config()
             sources = ["https:"] if any_https else []
-            source = map_config().tile_csp_source
+            source = config.tile_csp_source
             if source:
                 sources.append(source)
             if sources:

@@ -20,7 +20,7 @@ from gonghui.core.forms import ReasonForm
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
-from gonghui.core.scope import can, org_in_scope, scope_queryset
+from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.sites import geo, mapsettings, selectors, services
 from gonghui.sites.forms import PhotoForm, SiteForm, StatusForm, site_service_data
@@ -86,9 +86,8 @@ def _qr_svg(url: str, site, scale: int) -> str:
 # --- list ---------------------------------------------------------------------------------
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def site_list(request):
-    _require(request, Action.VIEW)
     filters = _filters(request.GET)
     # The list never shows the contact phone: leave it encrypted in the database.
     sites = _sites(request, filters).defer("contact_phone", "description")

@@ -11,7 +11,7 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
-from gonghui.core.scope import can, org_in_scope
+from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.sites import selectors, services
 from gonghui.sites.forms import FeedbackAnswerForm, FeedbackCloseForm
@@ -26,9 +26,8 @@ def _require(request, action: str) -> None:
         raise Http404
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def feedback_list(request):
-    _require(request, Action.VIEW)
     filters = {k: request.GET.get(k, "").strip() for k in FILTER_KEYS}
     site = None
     if filters["site"].isdigit():

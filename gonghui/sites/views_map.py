@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import NotFound, ServiceError
 from gonghui.core.modules import Action
-from gonghui.core.scope import can, org_in_scope
+from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Org
 from gonghui.sites import coverage, mapsettings, selectors, services
@@ -112,11 +112,10 @@ def _map_config(request, county, *, mode: str, extra: dict | None = None) -> dic
 # --- the site map -------------------------------------------------------------------------
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 @mapsettings.allow_tiles
 def site_map(request):
     """Clustered markers of the sites in scope, filters, the county's layers and a list."""
-    _require(request, Action.VIEW)
     county, counties = _county(request)
     filters = _map_filters(request.GET)
     return render(
@@ -234,12 +233,11 @@ def _suggestion_limit(request) -> int:
     return min(_int(request.GET.get("n"), coverage.DEFAULT_SUGGESTIONS), coverage.MAX_SUGGESTIONS)
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 @mapsettings.allow_tiles
 def coverage_page(request):
     """The stored analysis: covered share overall and per township, the gaps on the map,
     suggested new sites; when it was computed, and whether a refresh is under way."""
-    _require(request, Action.VIEW)
     result = _coverage(request)
     county = result.county if result is not None else None
     area = result.area if result is not None else None

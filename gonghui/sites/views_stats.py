@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.modules import Action
-from gonghui.core.scope import can
+from gonghui.core.scope import can, requires
 from gonghui.sites import coverage, stats
 from gonghui.sites.models import SiteStatus
 
@@ -39,10 +39,9 @@ def _chart_data(data: stats.SiteStats) -> dict:
     }
 
 
-@login_required
+@requires(MODULE, Action.VIEW)
 def site_stats(request):
     """Sites by kind, status and township; coverage share; feedback; usage by site and month."""
-    _require(request, Action.VIEW)
     data = stats.site_stats(request.user, Action.VIEW)
     result = coverage.coverage_for(request.user, suggestions=0)
     share = result.area.share if result is not None and result.area is not None else None

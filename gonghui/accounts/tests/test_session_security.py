@@ -96,6 +96,40 @@ def test_active_session_within_30_minutes_stays(client, users):
     assert client.get("/orgs/").status_code == 200
 
 
+def _session_writes(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]
+    ]
+
+
+def test_idle_timestamp_is_written_at_most_once_a_minute(client, users):
+    # Given a user whose activity was recorded 20 seconds ago (their first page recorded
+    # what the session keeps for a minute)
+    _login(client, "county_admin")
+    client.get("/")
+    session = client.session
+    recorded = int(time.time()) - 20
+    session["last_seen"] = recorded
+    session.save()
+    # When they open pages within the minute, the session row is not written
+    assert _session_writes(client, "/orgs/") == []
+    assert _session_writes(client, "/orgs/list/") == []
+    assert client.session["last_seen"] == recorded
+    # Once the recorded time is a minute old, the next request records it again
+    session = client.session
+    session["last_seen"] = int(time.time()) - 61
+    session.save()
+    assert len(_session_writes(client, "/orgs/")) == 1
+    assert client.session["last_seen"] >= int(time.time()) - 5
+
+
 def test_logout_is_post_only_and_audited(client, users):
     _login(client, "county_admin")
     assert client.get("/accounts/logout/").status_code == 405
@@ -201,3 +235,25 @@ def test_password_change_enforces_policy(client, users):
     assert users.county_admin.check_password("Brand#New2026pw")
     # The session survives the password change
     assert client.get("/").status_code == 200
+
+
+def test_second_factor_enabled_elsewhere_is_required_here_within_a_minute(client, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # Given a session of a user without a second factor
+    _login(client, "county_admin")
+    assert client.get("/").status_code == 200
+    # (pages within the minute do not ask the database again)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/orgs/").status_code == 200
+    assert not [q for q in ctx.captured_queries if "otp_totp_totpdevice" in q["sql"]]
+    # When the user confirms an authenticator in another session
+    TOTPDevice.objects.create(user=users.county_admin, name="手机", confirmed=True)
+    session = client.session
+    session["otp_none_seen"] -= 61
+    session.save()
+    # Then this session must pass the second step before going on
+    response = client.get("/orgs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/otp/verify/")

@@ -29,6 +29,7 @@ from gonghui.assistance.models import (
 )
 from gonghui.assistance.monitoring.definitions import AlertStatus, RiskLevel, RuleCode
 from gonghui.assistance.monitoring.rules import facts_display
+from gonghui.assistance.monitoring.workdays import working_days_after
 from gonghui.assistance.standards import today
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, scope_queryset
@@ -70,9 +71,25 @@ def alert_list(
         alerts = alerts.filter(status=status)
     if overdue in (True, "1", "on", "true"):
         alerts = alerts.filter(status=AlertStatus.OPEN, deadline__lt=on or today())
+    elif overdue == DUE_SOON:
+        alerts = alerts_due_soon(alerts, on=on)
     if mine in (True, "1", "on", "true"):
         alerts = alerts.filter(assigned_to=user)
     return alerts.order_by("-id")
+
+
+DUE_SOON = "soon"
+DUE_SOON_WORKING_DAYS = 3
+
+
+def alerts_due_soon(alerts: QuerySet[Alert], *, on: datetime.date | None = None) -> QuerySet:
+    """Open alerts not yet overdue whose deadline is within 3 working days."""
+    day = on or today()
+    return alerts.filter(
+        status=AlertStatus.OPEN,
+        deadline__gte=day,
+        deadline__lte=working_days_after(day, DUE_SOON_WORKING_DAYS),
+    )
 
 
 def alerts_overdue(user, *, on: datetime.date | None = None) -> QuerySet[Alert]:

@@ -109,6 +109,16 @@ def setting_in_force(county: Org, code: str, on: datetime.date) -> RuleSetting |
     )
 
 
+def settings_in_force(county: Org, on: datetime.date) -> dict[str, RuleSetting]:
+    """Every rule's setting in force for the county on the day, with one query."""
+    in_force: dict[str, RuleSetting] = {}
+    for setting in RuleSetting.objects.filter(org=county, effective_from__lte=on).order_by(
+        "rule_code", "-effective_from", "-id"
+    ):
+        in_force.setdefault(setting.rule_code, setting)
+    return in_force
+
+
 def parameters_merged(rule: MonitoringRule, setting: RuleSetting | None) -> dict:
     """The rule version's parameters with the county's overrides applied. An override of a
     parameter the version does not have (set for an earlier definition) is ignored."""
@@ -184,18 +194,18 @@ def parameters_clean(code: str, values: dict, *, partial: bool) -> dict:
 
 def _top_admin(actor) -> bool:
     """County admin held at a county federation or above (rules are installation-wide)."""
-    from gonghui.accounts.models import RoleAssignment
+    from gonghui.core.scope import role_assignments
 
     if actor is None:
         return True
     if not actor.is_authenticated or not actor.is_active:
         return False
-    return RoleAssignment.objects.filter(
-        user=actor,
-        role__code="county_admin",
-        org__level__lte=OrgLevel.COUNTY,
-        org__status=OrgStatus.ACTIVE,
-    ).exists()
+    return any(
+        a.role.code == "county_admin"
+        and a.org.level <= OrgLevel.COUNTY
+        and a.org.status == OrgStatus.ACTIVE
+        for a in role_assignments(actor)  # read once per request
+    )
 
 
 @transaction.atomic
@@ -607,13 +617,9 @@ def run_counties(actor, county: Org | None) -> list[Org]:
         counties = counties.filter(pk=county.pk)
     if actor is None:
         return list(counties)
-    roots = scope_roots(actor, MODULE, Action.EDIT)
-    high = set(
-        Org.objects.filter(
-            pk__in=[r.org_id for r in roots], level__lte=OrgLevel.COUNTY
-        ).values_list("pk", flat=True)
-    )
-    roots = [r for r in roots if r.org_id in high]
+    roots = [r for r in scope_roots(actor, MODULE, Action.EDIT) if r.level <= OrgLevel.COUNTY]
+    if not roots:
+        return []
     return [c for c in counties if any(c.path.startswith(r.path) for r in roots)]
 
 

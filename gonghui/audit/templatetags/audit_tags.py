@@ -1,62 +1,135 @@
-"""Render an audit event's detail for people: Chinese labels, readable values."""
+"""Render an audit event for people: Chinese labels for every code, readable values.
+
+The labels come from the registry the writing apps fill (gonghui.core.labels); this module
+only knows how to lay out what they registered.
+"""
+
+from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+
+from gonghui.core.labels import UNKNOWN, is_pair, key_label, key_order, nested_like, value_label
 
 register = template.Library()
 
-DETAIL_LABELS = {
-    "reason": "原因",
-    "failures": "连续失败次数",
-    "minutes": "锁定分钟数",
-    "role": "角色编码",
-    "role_name": "角色",
-    "org": "组织",
-    "changed": "修改字段",
-    "from": "原上级",
-    "to": "新上级",
-    "from_id": "原上级编号",
-    "to_id": "新上级编号",
-    "field": "字段",
-    "fields": "查看字段",
-    "what": "内容",
-    "rows": "行数",
-    "filters": "筛选条件",
-    "masked": "已脱敏",
-    "name": "名称",
-    "code": "编码",
-    "prefix": "令牌前缀",
-    "reactivated": "恢复",
-}
-REASON_VALUES = {
-    "locked": "账号锁定中",
-    "unknown_user": "用户名不存在",
-    "inactive": "账号已停用",
-    "bad_password": "密码错误",
-    "bad_otp": "动态验证码错误",
-    "out_of_scope": "超出管理范围",
-    "stronger": "超出自身权限",
-}
+_MODEL_PREFIX = "model:"
 
 
-def _value(key: str, value) -> str:
+def _model(label: str):
+    try:
+        return apps.get_model(label) if label else None
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _scalar(key: str, value, what: str | None) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
-    if key == "reason" and value in REASON_VALUES:
-        return REASON_VALUES[value]
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    if isinstance(value, dict):
-        shown = {k: v for k, v in value.items() if v not in ("", None)}
-        return "，".join(f"{k}={v}" for k, v in shown.items()) or "无"
+    if value in (None, ""):
+        return "—"
+    label = value_label(key, value, what)
+    if label is not None:
+        return label
+    if isinstance(value, str):
+        try:  # amounts are written as strings: "5000.00" → "5,000.00"
+            number = Decimal(value)
+        except InvalidOperation:
+            return value
+        if number.is_finite() and "." in value:
+            return f"{number:,}"
     return str(value)
 
 
-@register.filter
-def audit_detail(detail) -> str:
+class _Namer:
+    """Names the keys of a dict value or the items of a list value of one detail key."""
+
+    def __init__(self, key: str, what: str | None, event_model):
+        self.key, self.what = key, what
+        target = nested_like(key)
+        self.model = None
+        self.like = None
+        if target is not None and target.startswith(_MODEL_PREFIX):
+            self.model = _model(target[len(_MODEL_PREFIX) :]) or event_model
+        else:
+            self.like = target
+
+    def name(self, item) -> str:
+        field = _field(self.model, str(item))
+        if field is not None:
+            return str(field.verbose_name)
+        if self.like is not None:
+            label = value_label(self.like, item, self.what)
+            if label is not None:
+                return label
+        label = value_label(self.key, item, self.what)
+        if label is not None:
+            return label
+        label = key_label(str(item), self.what)
+        return str(item) if label is None or label is UNKNOWN else label
+
+    def value(self, inner_key, value) -> str:
+        field = _field(self.model, str(inner_key))
+        if field is not None and field.choices and not isinstance(value, bool):
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, dict):  # e.g. deadline_days {"high": 3}: labels of its own key
+            return "，".join(
+                f"{value_label(str(inner_key), k, self.what) or k} {v}" for k, v in value.items()
+            )
+        return _scalar(str(inner_key), value, self.what)
+
+
+def _value(key: str, value, what: str | None, event_model) -> str:
+    if isinstance(value, list):
+        if is_pair(key) and len(value) == 2:
+            return f"{_scalar(key, value[0], what)} → {_scalar(key, value[1], what)}"
+        namer = _Namer(key, what, event_model)
+        return "、".join(namer.name(item) for item in value) or "—"
+    if isinstance(value, dict):
+        namer = _Namer(key, what, event_model)
+        shown = [(k, v) for k, v in value.items() if v not in ("", None)]
+        return "，".join(f"{namer.name(k)} {namer.value(k, v)}" for k, v in shown) or "无"
+    return _scalar(key, value, what)
+
+
+def detail_parts(detail: dict, object_type: str = "") -> list[tuple[str, str]]:
+    """(label, text) for each shown key of an audit detail."""
     if not detail:
-        return ""
-    return "；".join(
-        f"{DETAIL_LABELS.get(key, key)}：{_value(key, value)}"
-        for key, value in detail.items()
-        if key not in {"role", "from_id", "to_id"}
-    )
+        return []
+    what = detail.get("what") if isinstance(detail.get("what"), str) else None
+    event_model = _model(object_type)
+    parts = []
+    for key in sorted(detail, key=key_order):
+        value = detail[key]
+        label = key_label(key, what)
+        if label is None:
+            continue  # internal ids
+        parts.append((key if label is UNKNOWN else label, _value(key, value, what, event_model)))
+    return parts
+
+
+@register.filter
+def audit_detail(event_or_detail) -> str:
+    """An event's detail (or a bare detail dict) as "标签：值；标签：值"."""
+    if isinstance(event_or_detail, dict):
+        detail, object_type = event_or_detail, ""
+    else:
+        detail, object_type = event_or_detail.detail, event_or_detail.object_type
+    return "；".join(f"{label}：{text}" for label, text in detail_parts(detail, object_type))
+
+
+@register.filter
+def audit_object_type(event) -> str:
+    """The Chinese name of the kind of object (the model's verbose name)."""
+    model = _model(event.object_type)
+    return str(model._meta.verbose_name) if model is not None else ""

@@ -88,8 +88,6 @@ def test_audit_detail_renders_chinese_labels():
     assert (
         audit_detail({"reason": "bad_password", "failures": 3}) == "原因：密码错误；连续失败次数：3"
     )
-    assert (
-        audit_detail({"changed": ["name", "level"], "masked": True})
-        == "修改字段：name、level；已脱敏：是"
-    )
+    # field names are labelled from the event's model (test_detail_labels.py); bare, by key
+    assert audit_detail({"changed": ["name"], "masked": True}) == "修改字段：名称；已脱敏：是"
     assert audit_detail({}) == ""

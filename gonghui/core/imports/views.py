@@ -25,8 +25,9 @@ from gonghui.core.imports.forms import (
 )
 from gonghui.core.imports.models import ExistingPolicy, ImportJob, ImportMode
 from gonghui.core.imports.registry import ImportKind
+from gonghui.core.imports.todos import imports_allowed
 from gonghui.core.modules import Action
-from gonghui.core.scope import can, org_in_scope
+from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 
 
@@ -61,11 +62,9 @@ def _next_url(kind: ImportKind) -> str:
         return ""
 
 
-@login_required
+@requires(test=imports_allowed)
 def import_list(request):
     kinds = selectors.import_kinds_for(request.user)
-    if not kinds:
-        raise Http404
     context = paginate(request, selectors.import_job_list(request.user))
     context["kinds"] = kinds
     return render(request, "imports/list.html", context)

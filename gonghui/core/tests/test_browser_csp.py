@@ -84,7 +84,8 @@ def records(tree, users, enterprise_factory):
     return {"member": member, "site": site}
 
 
-def test_staff_pages_report_no_csp_violation(page, users, records):
+def test_staff_pages_report_no_csp_violation(page, users, records, settings):
+    settings.PUBLIC_URL = "https://gonghui.qinghe.gov.cn"  # signs print only with a public address
     watch = CspWatch(page)
     browser_login(page, users.county_admin)
     watch.assert_clean("login")

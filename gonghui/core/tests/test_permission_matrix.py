@@ -32,6 +32,8 @@ EXPECTED_GRANTS = {
 }
 for _role, _grants in EXPECTED_GRANTS.items():
     _grants.update({module: _BUSINESS[_role] for module in BUSINESS_MODULES})
+# A grassroots union reviews its own join applications and incoming transfers.
+EXPECTED_GRANTS["grassroots_staff"]["members"] = {"view", "edit", "approve", "export"}
 
 
 @pytest.mark.django_db

@@ -137,3 +137,23 @@ def test_leader_is_read_only(tree, users):
     tree.a.refresh_from_db()
     assert tree.a.name == "甲镇总工会"
     assert tree.a.version == 1
+
+
+def test_role_assignments_are_read_once_per_user_object(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given: a user with two roles (the user object lives for one request)
+    user = _user_with(
+        tree, "many_scopes", (RoleCode.TOWNSHIP_STAFF, tree.a), (RoleCode.LEADER, tree.county)
+    )
+    clear_scope_cache(user)
+    # when: a page asks for many (module, action) scopes
+    with CaptureQueriesContext(connection) as ctx:
+        for module in ("orgs", "members", "sites", "assistance", "accounts", "audit"):
+            for action in (Action.VIEW, Action.EDIT, Action.APPROVE, Action.EXPORT):
+                scope_paths(user, module, action)
+    # then: the assignments were read with one query, and the scopes are still per grant
+    assert len(ctx.captured_queries) == 1
+    assert scope_paths(user, "orgs", Action.EDIT) == [tree.a.path]
+    assert scope_paths(user, "audit", Action.VIEW) == [tree.county.path]

@@ -132,11 +132,39 @@ def test_other_townships_application_is_404(login, tree, users):
     assert app.status == JoinStatus.PENDING
 
 
-def test_grassroots_staff_without_approve_gets_404(login, tree, users):
-    app = build_application(org=tree.a1)
+def test_grassroots_staff_review_their_own_unions_applications_only(login, tree, users):
+    # given: applications to the grassroots user's union (A1) and to its township (A)
+    own = build_application(org=tree.a1, name="本会申请人")
+    above = build_application(org=tree.a, name="镇代管申请人")
     client = login(users.grassroots_staff)
-    assert client.get("/members/join-applications/").status_code == 404
+    # then: the queue shows their union's application with the decision, nothing above it
+    body = client.get("/members/join-applications/").content.decode()
+    assert "本会申请人" in body and "镇代管申请人" not in body
+    assert "批准入会" in client.get(f"/members/join-applications/{own.pk}/").content.decode()
+    assert client.get(f"/members/join-applications/{above.pk}/").status_code == 404
+    assert client.post(f"/members/join-applications/{above.pk}/approve/").status_code == 404
+    # when they approve their own
+    assert client.post(f"/members/join-applications/{own.pk}/approve/").status_code == 302
+    own.refresh_from_db()
+    above.refresh_from_db()
+    assert own.status == JoinStatus.APPROVED and own.member.org == tree.a1
+    assert above.status == JoinStatus.PENDING
+
+
+def test_leader_sees_the_queue_read_only(login, tree, users):
+    app = build_application(org=tree.a1, name="领导可见申请人")
+    client = login(users.leader)
+    body = client.get("/members/join-applications/").content.decode()
+    assert "领导可见申请人" in body and "审核由申请所属工会" in body
+    detail = client.get(f"/members/join-applications/{app.pk}/").content.decode()
+    assert "领导可见申请人" in detail and "批准入会" not in detail and "不予通过" not in detail
     assert client.post(f"/members/join-applications/{app.pk}/approve/").status_code == 404
+    assert (
+        client.post(f"/members/join-applications/{app.pk}/reject/", {"reason": "x"}).status_code
+        == 404
+    )
+    app.refresh_from_db()
+    assert app.status == JoinStatus.PENDING
 
 
 def test_public_submit_then_approve_then_status_shows_approved(client, tree, users):
