@@ -10,8 +10,8 @@ that a worker's phone could not open)."""
 
 import functools
 import ipaddress
-from contextvars import ContextVar
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
