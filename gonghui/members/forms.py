@@ -13,7 +13,9 @@ from gonghui.members.models import (
     SkillLevel,
 )
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+# ISO dates: a date input shows nothing for any other format (zh-hans formats dates 2021/03/05),
+# and an edit saved from it would clear the date.
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _DATE_ERRORS = {"invalid": "请输入正确的日期，如 2021-03-05。"}
 
 

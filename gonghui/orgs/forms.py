@@ -33,7 +33,8 @@ class OrgForm(forms.Form):
     founded_on = forms.DateField(
         label="成立日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO: a date input shows nothing in zh-hans's 2020/05/01, and saving clears it.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "请输入正确的日期，如 2020-05-01。"},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

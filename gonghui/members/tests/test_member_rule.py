@@ -173,3 +173,27 @@ def test_the_member_form_accepts_a_blank_hukou_and_joined_date(users, tree, logi
     page = client.get(reverse("members:detail", args=[member.pk])).content.decode()
     assert "信息待补全：</strong>户籍类型、入会日期、工作单位(关联到已登记的用人单位)" in page
     assert "某某小吃店 <span" in page
+
+
+def test_editing_a_member_keeps_the_joined_date_the_form_shows(users, tree, login):
+    """The date input shows the stored date (ISO, not zh-hans's 2020/05/01 that a date input
+    cannot show), so completing the hukou type does not clear the joined date."""
+    member = build_member(org=tree.a1, joined_on=datetime.date(2020, 5, 1))
+    client = login(users.township_staff)
+    page = client.get(reverse("members:edit", args=[member.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert 'name="joined_on" value="2020-05-01"' in html
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items() if v is not False}
+    data.update(
+        hukou_type="rural", joined_on=form["joined_on"].as_widget().split('value="')[1][:10]
+    )
+    response = client.post(reverse("members:edit", args=[member.pk]), data)
+    assert response.status_code == 302, response.content.decode()
+    member.refresh_from_db()
+    assert (member.hukou_type, member.joined_on, member.to_complete) == (
+        "rural",
+        datetime.date(2020, 5, 1),
+        [],
+    )
