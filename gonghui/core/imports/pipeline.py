@@ -9,6 +9,7 @@ the job keeps counts, progress, a preview and the first errors for the pages.
 import contextlib
 import json
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -254,12 +255,15 @@ class ErrorLog:
     commit, so normally none).
     """
 
-    def __init__(self, relative: str, *, tag: str = ""):
+    def __init__(self, relative: str, *, tag: str = "", part: str = ""):
         self.relative = relative
         self.tag = tag
         self.path = media_path(relative)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        # `part`: written under a name of its own and moved into place by publish(), so that
+        # a run that was taken over while still alive never writes into the new run's file.
+        self.writing = self.path.with_name(f"{self.path.name}.{part}") if part else self.path
+        self.handle = open(self.writing, "w", encoding="utf-8")  # noqa: SIM115 - see close()
         self.count = 0
         self.pending = 0
         self.sample: list[dict] = []
@@ -345,6 +349,10 @@ class ErrorLog:
 
     def close(self) -> None:
         self.handle.close()
+
+    def publish(self) -> None:
+        if self.writing != self.path:
+            os.replace(self.writing, self.path)
 
 
 def read_errors(job: ImportJob) -> Iterator[dict]:
@@ -435,8 +443,11 @@ def validate_job(job: ImportJob, *, kind, lease: Lease | None = None) -> ImportJ
     spec = kind.spec
     checker = RowChecker(spec, job_mapping(job))
     ctx = ImportContext(actor=job.user, org=job.org, job=job, kind=kind, committing=False)
-    log = ErrorLog(f"{Path(job.file_path).with_suffix('')}.validate.errors.jsonl")
-    spill = SpillWriter(media_path(spill_relative(job.file_path)), job_id=job.pk)
+    # Each run writes its own files and moves them into place at the end (see ErrorLog).
+    part = f"attempt{job.attempt}"
+    log = ErrorLog(f"{Path(job.file_path).with_suffix('')}.validate.errors.jsonl", part=part)
+    spilled = media_path(spill_relative(job.file_path))
+    spill = SpillWriter(spilled.with_name(f"{spilled.name}.{part}"), job_id=job.pk)
     progress = Progress(job)
     preview: list[dict] = []
     total = valid = existing = 0
@@ -469,6 +480,10 @@ def validate_job(job: ImportJob, *, kind, lease: Lease | None = None) -> ImportJ
         log.close()
         spill.close()
         progress.close()
+    lease_held = lease is None or not lease.lost
+    if lease_held:
+        log.publish()
+        os.replace(spilled.with_name(f"{spilled.name}.{part}"), spilled)
     job.total_rows, job.valid_rows, job.error_rows = total, valid, log.count
     job.existing_rows = existing
     job.preview, job.error_sample = preview, log.sample
@@ -758,8 +773,7 @@ def _commit_batches(
         return
     spilled = media_path(spill_relative(job.file_path))
     if spilled.exists():
-        validation_errors = f"{Path(job.file_path).with_suffix('')}.validate.errors.jsonl"
-        log.copy_from(validation_errors if job.error_rows else "")
+        log.copy_from(job.errors_path if job.error_rows else "")  # the validation pass's
         if not through:
             result.rejected = result.processed = log.count
         rows = spill_rows(spilled, job_id=job.pk)

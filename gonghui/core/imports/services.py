@@ -664,15 +664,19 @@ def import_resume(*, actor, job: ImportJob) -> ImportJob:
 
 
 def import_discard(*, actor, job: ImportJob) -> ImportJob:
-    """Give up a validated job: its stored files are deleted."""
+    """Give up a validated job, a failed one, or one whose run stopped (what was written
+    stays): its stored files are deleted."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.user_id != getattr(actor, "pk", None):
             raise NotFound()
-        if job.status not in (ImportStatus.READY, ImportStatus.FAILED):
+        stopped = _stale(job, _lease_cutoff(timezone.now()))
+        if job.status not in (ImportStatus.READY, ImportStatus.FAILED) and not stopped:
             raise Conflict("该导入任务正在处理或已完成，不能放弃。", code="import_not_ready")
         job.status = ImportStatus.DISCARDED
-        job.save(update_fields=["status", "updated_at"])
+        job.attempt += 1  # a run thought dead that is not stays fenced off
+        job.heartbeat_at = None
+        job.save(update_fields=["status", "attempt", "heartbeat_at", "updated_at"])
     _delete_files(job)
     return job
 

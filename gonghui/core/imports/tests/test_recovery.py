@@ -243,3 +243,17 @@ def test_continue_is_refused_while_the_job_is_alive(users, login):
     assert response.json()["code"] == "import_not_resumable"
     job.refresh_from_db()
     assert (job.status, job.attempt) == (ImportStatus.RUNNING, 1)
+
+
+def test_an_import_whose_run_stopped_may_be_given_up_keeping_what_it_wrote(users, login):
+    from gonghui.core.imports.services import import_discard
+
+    alive = _job(users, **{**STOPPED, "heartbeat_at": timezone.now()})
+    with pytest.raises(Conflict):
+        import_discard(actor=users.township_staff, job=alive)
+    job = _job(users, **{**STOPPED, "heartbeat_at": _ago(600)})
+    client = login(users.township_staff)
+    response = client.post(reverse("imports:discard", args=[job.pk]), follow=True)
+    assert "此前已写入的 4 行保留不变" in response.content.decode()
+    job.refresh_from_db()
+    assert (job.status, job.attempt, job.created_count) == (ImportStatus.DISCARDED, 2, 3)
