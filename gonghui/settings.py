@@ -85,12 +85,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Before django_tasks_db: its `db_worker` command is gonghui.core's (which also takes
+    # over imports whose worker died).
+    "gonghui.core",
     "django_tasks",
     "django_tasks_db",
     "template_partials",
     "django_htmx",
     "ninja",
-    "gonghui.core",
     "gonghui.audit",
     "gonghui.orgs",
     "gonghui.accounts",
@@ -215,6 +217,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("GONGHUI_IMPORT_MAX_FILE_MB", "20")) * 1024 * 1024
 IMPORT_MAX_ROWS = 1_000_000
 IMPORT_MAX_UNCOMPRESSED_BYTES = max(400 * 1024 * 1024, 20 * IMPORT_MAX_FILE_BYTES)
+# A running import beats a heartbeat every IMPORT_HEARTBEAT_SECONDS; one silent for
+# IMPORT_LEASE_SECONDS is taken over by `gonghui db_worker` (checked at its start and every
+# IMPORT_RECOVERY_SECONDS) and carries on after its last committed batch, at most
+# IMPORT_AUTO_RESUMES times in a row before it waits for 继续导入. IMPORT_BATCH_ROWS: rows
+# per batch for every import kind (0: each kind's own; tests of crash recovery use small ones).
+IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("GONGHUI_IMPORT_HEARTBEAT_SECONDS", "5"))
+IMPORT_LEASE_SECONDS = float(os.environ.get("GONGHUI_IMPORT_LEASE_SECONDS", "30"))
+IMPORT_RECOVERY_SECONDS = float(os.environ.get("GONGHUI_IMPORT_RECOVERY_SECONDS", "10"))
+IMPORT_AUTO_RESUMES = 3
+IMPORT_BATCH_ROWS = int(os.environ.get("GONGHUI_IMPORT_BATCH_ROWS", "0"))
 
 TASKS = {
     "default": {

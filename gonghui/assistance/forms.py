@@ -14,10 +14,10 @@ from gonghui.assistance.choices import (
     SchoolStage,
     WorkStatus,
 )
-from gonghui.core.forms import Form
+from gonghui.core.forms import DateInput, Form
 from gonghui.members.models import HukouType
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 _MONEY = {"inputmode": "decimal", "autocomplete": "off"}
 
 

@@ -10,9 +10,9 @@ from gonghui.assistance.monitoring.definitions import (
     DisasterKind,
     RiskLevel,
 )
-from gonghui.core.forms import Form
+from gonghui.core.forms import DateInput, Form
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 _ID = forms.TextInput(attrs={"autocomplete": "off"})
 _MONEY = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 

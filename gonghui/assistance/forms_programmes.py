@@ -5,10 +5,10 @@ from django import forms
 from gonghui.assistance.choices import HardshipCategory, SchoolStage
 from gonghui.assistance.models.programmes import PaymentMethod, ProgrammeKind
 from gonghui.assistance.programme_rules import AMOUNT_TYPES, CATEGORIES, REQUIRES, SCHOOL_STAGES
-from gonghui.core.forms import Form
+from gonghui.core.forms import DateInput, Form
 from gonghui.core.views_helpers import org_choices
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 _MONEY = {"inputmode": "decimal", "autocomplete": "off"}
 
 

@@ -257,6 +257,16 @@ class BoundField(forms.BoundField):
         return attrs
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker. It shows a value only in ISO form; zh-hans renders dates as
+    2021/03/05, which the picker leaves blank, so saving an edit would clear the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class Form(forms.Form):
     """Base of every form: catalogue messages, one round of errors, required marks.
 

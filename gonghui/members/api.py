@@ -27,6 +27,7 @@ from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404
 from gonghui.members import selectors, services
 from gonghui.members.models import (
+    MEMBER_DEFAULTS,
     Education,
     EmploymentForm,
     Ethnicity,
@@ -63,18 +64,24 @@ class MemberOut(Schema):
     education_display: str
     skill_level: str = Field(description="技能等级")
     skill_level_display: str
-    hukou_type: str = Field(description="户籍类型")
+    hukou_type: str = Field(description="户籍类型；空串表示未填写(信息待补全)")
     hukou_type_display: str
     hukou_place: str = Field(description="户籍所在地")
     political_status: str = Field(description="政治面貌")
     political_status_display: str
     employer: OrgRef | None = Field(description="工作单位(用人单位)")
+    employer_name: str = Field(
+        description="工作单位名称(尚未关联到已登记的用人单位时的原文)；关联后为空串"
+    )
     is_migrant_worker: bool = Field(description="农民工")
     employment_form: str = Field(description="就业形态")
     employment_form_display: str
     is_new_employment_form: bool = Field(description="属于新就业形态劳动者(八大群体及网约车司机)")
     org: OrgRef = Field(description="所属工会")
-    joined_on: date = Field(description="入会日期")
+    joined_on: date | None = Field(description="入会日期；null 表示未填写(信息待补全)")
+    to_complete: list[str] = Field(
+        description="信息待补全的项目(户籍类型、入会日期、工作单位关联)；空列表表示信息完整"
+    )
     status: str = Field(description="状态：active 在册 / deactivated 已退会")
     status_display: str
     deactivated_on: date | None = Field(description="退会日期")
@@ -100,6 +107,10 @@ class MemberOut(Schema):
     @staticmethod
     def resolve_org(obj):
         return {"id": obj.org_id, "name": obj.org.name}
+
+    @staticmethod
+    def resolve_to_complete(obj):
+        return obj.to_complete
 
     @staticmethod
     def resolve_gender_display(obj):
@@ -149,6 +160,9 @@ class MemberFilters(Schema):
     migrant: bool | None = Field(None, description="是否农民工")
     joined_year: int | None = Field(None, ge=1900, le=2100, description="入会年份")
     status: MemberStatus | None = Field(None, description="状态")
+    incomplete: bool | None = Field(
+        None, description="true：只看信息待补全的会员；false：只看信息完整的会员"
+    )
 
 
 class _Strict(Schema):
@@ -156,22 +170,31 @@ class _Strict(Schema):
 
 
 class MemberCreateIn(_Strict):
+    """Required and default values as members.models.MEMBER_REQUIRED / MEMBER_DEFAULTS."""
+
     org_id: int = Field(description="所属工会")
     name: str = Field(max_length=50, description="姓名")
     id_number: str = Field(max_length=30, description="身份证号(18 位，或 15 位旧号自动升位)")
     phone: str = Field("", max_length=30, description="手机号码")
-    joined_on: date | None = Field(None, description="入会日期；不填为今天")
+    joined_on: date | None = Field(None, description="入会日期；不填则为空，会员标记为信息待补全")
     gender: Gender | None = Field(None, description="填写时须与身份证号一致")
     birth_date: date | None = Field(None, description="填写时须与身份证号一致")
-    ethnicity: Ethnicity = Ethnicity.HAN
+    ethnicity: Ethnicity = MEMBER_DEFAULTS["ethnicity"]
     education: Education | None = None
-    skill_level: SkillLevel = SkillLevel.NONE
-    hukou_type: HukouType = HukouType.URBAN
+    skill_level: SkillLevel = MEMBER_DEFAULTS["skill_level"]
+    hukou_type: HukouType | None = Field(
+        None, description="户籍类型；不填则为空，会员标记为信息待补全"
+    )
     hukou_place: str = Field("", max_length=100)
-    political_status: PoliticalStatus = PoliticalStatus.MASSES
+    political_status: PoliticalStatus = MEMBER_DEFAULTS["political_status"]
     employer_id: int | None = Field(None, description="工作单位(用人单位 id)")
-    is_migrant_worker: bool = False
-    employment_form: EmploymentForm = EmploymentForm.STANDARD
+    employer_name: str = Field(
+        "",
+        max_length=150,
+        description="工作单位尚未登记时的名称(不填 employer_id 时)；会员标记为信息待补全",
+    )
+    is_migrant_worker: bool = MEMBER_DEFAULTS["is_migrant_worker"]
+    employment_form: EmploymentForm = MEMBER_DEFAULTS["employment_form"]
 
 
 class MemberUpdateIn(_Strict):
@@ -189,13 +212,24 @@ class MemberUpdateIn(_Strict):
     hukou_place: str | None = Field(None, max_length=100)
     political_status: PoliticalStatus | None = None
     employer_id: int | None = None
+    employer_name: str | None = Field(None, max_length=150)
     is_migrant_worker: bool | None = None
     employment_form: EmploymentForm | None = None
 
 
 _FIELD_NAMES = {"org": "org_id", "employer": "employer_id"}
 # Fields a PATCH may set to null (meaning: clear it, or for gender/birth date: not checked).
-_NULLABLE = {"phone", "education", "employer_id", "hukou_place", "gender", "birth_date"}
+_NULLABLE = {
+    "phone",
+    "education",
+    "employer_id",
+    "employer_name",
+    "hukou_type",
+    "hukou_place",
+    "joined_on",
+    "gender",
+    "birth_date",
+}
 
 
 def _employer(data: dict) -> dict:
@@ -214,7 +248,7 @@ def _employer(data: dict) -> dict:
 
 def _blanks(data: dict) -> dict:
     """null → "" for text fields the services keep as empty strings."""
-    for key in ("phone", "education", "hukou_place", "gender"):
+    for key in ("phone", "education", "hukou_type", "hukou_place", "employer_name", "gender"):
         if key in data and data[key] is None:
             data[key] = ""
     return data
@@ -253,6 +287,7 @@ def member_list(request, filters: Query[MemberFilters], page: Query[PageParams])
         migrant=migrant,
         joined_year=filters.joined_year or "",
         status=filters.status.value if filters.status else "",
+        incomplete="" if filters.incomplete is None else ("1" if filters.incomplete else "0"),
     ).select_related("org", "employer")
     return paginate(members, page, descending=True)
 

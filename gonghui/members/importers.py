@@ -16,6 +16,14 @@ or full-width digits find the same person):
   re-enrolled: an old list imported again must not undo a deactivation. (A former member of
   a union outside the subtree joins anew.)
 
+What a member must have follows members.models (MEMBER_REQUIRED: name and ID number; the
+union defaults to the import's): a roster without 户籍类型 or 入会时间 imports, and those
+members are 信息待补全 (Member.to_complete). 工作单位 is matched to registered employers by
+credit code, exact name, then the name's key (orgs.selectors.EnterpriseMatcher); a name
+that matches none is, as the user chooses at commit (option "new_employers"), kept as text
+on the member to be linked later (信息待补全), or created as an unverified employer (待核实)
+under the import's org. No row is refused because of its employer.
+
 Writes are bulk (new members and their events with the pipeline's bulk_insert: COPY on
 PostgreSQL, bulk_create elsewhere; bulk_update for changes; per commit batch, inside the
 pipeline's batch transaction; the rows are built, keyed and encrypted by _prepare, on the
@@ -25,16 +33,16 @@ pipeline records one IMPORTED audit event per job.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from gonghui.core.crypto import keyed_hash, keyed_hashes
 from gonghui.core.imports import parsers
 from gonghui.core.imports.pipeline import PreparedInsert, bulk_insert, bulk_insert_prepare
-from gonghui.core.imports.registry import ImportKind, register
+from gonghui.core.imports.registry import ImportKind, ImportOption, register
 from gonghui.core.imports.spec import (
     CREATED,
     SKIPPED,
@@ -51,6 +59,8 @@ from gonghui.core.modules import Action
 from gonghui.core.scope import org_in_scope, scope_queryset
 from gonghui.members.import_cells import HUKOU_ALIASES, id_number_cell, phone_cell
 from gonghui.members.models import (
+    MEMBER_DEFAULTS,
+    MEMBER_REQUIRED,
     Education,
     EmploymentForm,
     Ethnicity,
@@ -70,6 +80,9 @@ from gonghui.members.services import (
     name_search_fields,
 )
 from gonghui.orgs.models import Enterprise, Org
+from gonghui.orgs.selectors import EnterpriseMatcher
+from gonghui.orgs.services import enterprises_create_unverified
+from gonghui.orgs.validators import enterprise_name_key
 
 MODULE = "members"
 
@@ -173,7 +186,7 @@ COLUMNS = (
         "name",
         "姓名",
         ("会员姓名", "职工姓名", "名字"),
-        required=True,
+        required="name" in MEMBER_REQUIRED,
         parse=parsers.text(max_length=50),
         example="张三",
     ),
@@ -181,7 +194,7 @@ COLUMNS = (
         "id_number",
         "身份证号",
         ("身份证号码", "公民身份号码", "证件号码", "身份证", "公民身份证号码", "身份证件号码"),
-        required=True,
+        required="id_number" in MEMBER_REQUIRED,
         parse=id_number_cell,
         mask=mask_id_number,
         help="18 位(15 位旧号自动升级)；重复导入时按身份证号更新。",
@@ -230,7 +243,7 @@ COLUMNS = (
         "户籍类型",
         ("户口性质", "户口类型", "户籍性质"),
         parse=parsers.choice(HukouType.choices, aliases=HUKOU_ALIASES),
-        help="城镇 / 农业。新增会员必填。",
+        help="城镇 / 农业。不填时会员标记为“信息待补全”。",
         example="农业",
     ),
     Column(
@@ -251,8 +264,12 @@ COLUMNS = (
         "employer",
         "工作单位",
         ("单位名称", "工作单位名称", "用人单位", "所在单位"),
-        help="用人单位全称或统一社会信用代码，须已在系统中登记且在您的管理范围内。",
+        help=(
+            "用人单位名称(全称、常用写法均可)或统一社会信用代码。未登记的单位，确认导入时可选择"
+            "新建为待核实的用人单位，或保留名称以后关联。"
+        ),
         example="某某科技有限公司",
+        max_length=150,
     ),
     Column(
         "is_migrant_worker",
@@ -275,7 +292,7 @@ COLUMNS = (
         "入会时间",
         ("入会日期", "加入工会时间"),
         parse=parsers.date_value(),
-        help="如 2021-03-05、2021.3.5、2021/03/05、2021年3月5日。新增会员必填。",
+        help="如 2021-03-05、2021.3.5、2021/03/05、2021年3月5日。不填时会员标记为“信息待补全”。",
         example="2021-03-05",
     ),
     Column(
@@ -283,6 +300,7 @@ COLUMNS = (
         "所属工会",
         ("所属工会名称", "工会名称", "基层工会"),
         help="会员所在的工会组织(须在导入范围内且不重名)；不填时为导入时选择的组织。",
+        max_length=100,
     ),
     Column(
         "org_code",
@@ -312,6 +330,7 @@ _LOADED = (
     "id_number_hash",
     "phone_hash",
     "employer_id",
+    "employer_name",
     "version",
     *UPDATE_FIELDS,
 )
@@ -327,10 +346,25 @@ def _state(ctx: ImportContext) -> dict:
             "orgs": {},  # pk → Org (targets and the orgs of existing members)
             "org_by_code": {},  # code → Org | error message
             "org_by_name": {},  # name → Org | error message
-            "employers": {},  # cell text → Enterprise pk | error message
+            "employers": EnterpriseMatcher(_employers_in_view(ctx)),
             "visible": {},  # org pk → the actor may view members there
+            # What the pass saw, for the preview (findings): employer texts by outcome and
+            # the new members' missing fields, counted per row.
+            "unmatched": Counter(),  # text → rows (no registered employer)
+            "ambiguous": Counter(),  # text → rows (several)
+            "normalised": Counter(),  # text → rows (found through the name's key)
+            "created": Counter(),  # text → rows (employer created, unverified)
+            "missing": Counter(),  # label → new members lacking it
+            "incomplete": 0,  # new members with anything missing
         }
     return state
+
+
+def _employers_in_view(ctx: ImportContext):
+    queryset = Enterprise.objects.all()
+    if ctx.actor is not None:
+        queryset = scope_queryset(queryset, ctx.actor, "orgs", Action.VIEW)
+    return queryset
 
 
 def _load_orgs(state: dict, pks) -> None:
@@ -368,34 +402,51 @@ def _resolve_orgs(ctx: ImportContext, state: dict, rows: list[Row]) -> None:
                 by_name[name] = f"所属工会“{name}”不存在或不在导入范围内。"
 
 
-def _resolve_employers(ctx: ImportContext, state: dict, rows: list[Row]) -> None:
-    cache = state["employers"]
-    wanted = {r.values["employer"] for r in rows if "employer" in r.values} - cache.keys()
-    if not wanted:
+NEW_EMPLOYERS = "new_employers"  # the kind's option: "text" or "create"
+
+
+def _may_create_employers(actor, org) -> set[str]:
+    """Unverified employers are registered under the import's org: only by those who may
+    edit employers there."""
+    if actor is None or org_in_scope(actor, "orgs", Action.EDIT, org):
+        return {"text", "create"}
+    return {"text"}
+
+
+def _create_employers(ctx: ImportContext, state: dict, rows: list[Row]) -> None:
+    """The commit pass, option "create": one unverified employer per name key among the
+    rows' unmatched employer texts, under the import's org; the rows then name it."""
+    texts = [row.data["employer_text"] for row in rows if row.data.get("employer_new")]
+    if not texts:
         return
-    codes = {w.upper() for w in wanted if len(w) == 18 and w.isascii() and w.isalnum()}
-    queryset = Enterprise.objects.all()
-    if ctx.actor is not None:
-        queryset = scope_queryset(queryset, ctx.actor, "orgs", Action.VIEW)
-    by_name: dict[str, list[int]] = {}
-    by_code: dict[str, int] = {}
-    for pk, name, code in queryset.filter(
-        Q(name__in=wanted) | Q(credit_code__in=codes)
-    ).values_list("pk", "name", "credit_code"):
-        by_name.setdefault(name, []).append(pk)
-        by_code[code] = pk
-    for text in wanted:
-        pk = by_code.get(text.upper())
-        if pk is not None:
-            cache[text] = pk
+    by_key: dict[str, list[str]] = {}
+    for text in dict.fromkeys(texts):
+        by_key.setdefault(enterprise_name_key(text), []).append(text)
+    created = enterprises_create_unverified(
+        actor=ctx.actor,
+        org=ctx.org,
+        names=[group[0] for group in by_key.values()],
+        source={"source": "member_import", "import_job": getattr(ctx.job, "pk", None)},
+    )
+    matcher: EnterpriseMatcher = state["employers"]
+    for enterprise, group in zip(created, by_key.values(), strict=True):
+        matcher.add(enterprise.pk, enterprise.name, group)
+    for row in rows:
+        if not row.data.pop("employer_new", False):
             continue
-        matches = by_name.get(text, [])
-        if len(matches) == 1:
-            cache[text] = matches[0]
-        elif matches:
-            cache[text] = f"工作单位“{text}”有多个同名单位，请改填统一社会信用代码。"
-        else:
-            cache[text] = f"工作单位“{text}”未登记或不在您的管理范围内，请先登记用人单位。"
+        text = row.data.pop("employer_text")
+        employer_id = matcher.known[text][0]
+        state["created"][text] += 1
+        member = row.data.get("member")
+        if member is None:
+            row.data["employer_id"] = employer_id
+            row.data["employer_name"] = ""
+            continue
+        changes = row.data["changes"]
+        changes.pop("employer_name", None)
+        changes["employer_id"] = employer_id
+        if member.employer_name:
+            changes["employer_name"] = ""
 
 
 def _elsewhere_message(ctx: ImportContext, state: dict, org: Org | None) -> str:
@@ -429,8 +480,13 @@ def _validate(ctx: ImportContext, rows: list[Row]) -> None:
             former[m.id_number_hash] = m
     _load_orgs(state, {m.org_id for m in [*existing.values(), *former.values()]} | {ctx.org.pk})
     _resolve_orgs(ctx, state, rows)
-    _resolve_employers(ctx, state, rows)
+    matcher: EnterpriseMatcher = state["employers"]
+    employers = matcher.match({row.values["employer"] for row in rows if "employer" in row.values})
+    create = ctx.committing and ctx.options.get(NEW_EMPLOYERS) == "create"
+    if create and "create" not in _may_create_employers(ctx.actor, ctx.org):
+        create = False  # the right to register employers has gone since the choice
     orgs = state["orgs"]
+    by_key = matcher.by_key
     for row in rows:
         values, number = row.values, row.data["id"]
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -451,12 +507,13 @@ def _validate(ctx: ImportContext, rows: list[Row]) -> None:
         if isinstance(org, str):
             row.error(org)
             org = None
-        employer_id = None
+        # The employer: found (one), or its text kept (none, or several that could be it).
+        employer_id, employer_text = None, ""
         if "employer" in values:
-            employer_id = state["employers"][values["employer"]]
-            if isinstance(employer_id, str):
-                row.error(employer_id)
-                employer_id = None
+            employer_text = values["employer"]
+            found = employers[employer_text]
+            if len(found) == 1:
+                employer_id, employer_text = found[0], ""
         member = existing.get(row.data["hash"])
         if member is not None:
             current = orgs.get(member.org_id)
@@ -472,7 +529,11 @@ def _validate(ctx: ImportContext, rows: list[Row]) -> None:
                 continue
             row.existing = True
             row.data["member"] = member
-            row.data["changes"] = _changes(state, member, values, employer_id)
+            row.data["changes"] = _changes(state, member, values, employer_id, employer_text)
+            # A member linked to an employer keeps it when the file's name matches none.
+            if member.employer_id is None and "employer" in values:
+                create_here = create and not ctx.skip_existing
+                _note_employer(state, row, matcher, employers, employer_text, create_here)
             continue
         left = former.get(row.data["hash"])
         if left is not None and ctx.org_allowed(orgs.get(left.org_id)):
@@ -485,14 +546,85 @@ def _validate(ctx: ImportContext, rows: list[Row]) -> None:
         org = org or orgs[ctx.org.pk]
         if not org.is_active:
             row.error(f"工会组织“{org.name}”已撤销，不能导入会员。")
-        if "hukou_type" not in values:
-            row.error("新增会员请填写户籍类型。")
-        if joined_on is None:
-            row.error("新增会员请填写入会时间。")
-        row.data.update(org=org, employer_id=employer_id, birth=birth, gender=gender)
+        if row.errors:
+            continue
+        row.data.update(
+            org=org,
+            employer_id=employer_id,
+            employer_name=employer_text,
+            birth=birth,
+            gender=gender,
+        )
+        # (The usual row, complete and naming a registered employer exactly, only pays for
+        # these tests: a full roster is imported at ~20,000 rows a second.)
+        if employer_text or (employer_id is not None and values["employer"] in by_key):
+            _note_employer(state, row, matcher, employers, employer_text, create)
+        if employer_text or joined_on is None or "hukou_type" not in values:
+            _note_incomplete(state, row, joined_on)
+    if create:
+        _create_employers(ctx, state, [row for row in rows if not row.errors])
 
 
-def _changes(state: dict, member: Member, values: dict, employer_id: int | None) -> dict:
+def _note_incomplete(state, row: Row, joined_on) -> None:
+    """Count a new member that will be 信息待补全 (MEMBER_TO_COMPLETE) for the findings."""
+    missing = []
+    if "hukou_type" not in row.values:
+        missing.append("户籍类型")
+    if joined_on is None:
+        missing.append("入会日期")
+    if missing or (row.data["employer_name"] and not row.data.get("employer_new")):
+        state["incomplete"] += 1
+        state["missing"].update(missing)
+
+
+def _note_employer(state, row: Row, matcher, employers, text: str, create: bool) -> None:
+    """Count the row's employer outcome for the findings; mark a text to create."""
+    if not text:
+        if row.values["employer"] in matcher.by_key:
+            state["normalised"][row.values["employer"]] += 1
+    elif employers[text]:
+        state["ambiguous"][text] += 1
+    elif create:
+        row.data["employer_new"], row.data["employer_text"] = True, text
+    else:
+        state["unmatched"][text] += 1
+
+
+FINDINGS_LISTED = 200  # employer names listed on the preview per outcome
+
+
+def _findings(ctx: ImportContext) -> dict:
+    """What the pass saw: employer names by outcome (most rows first) and what the new
+    members lack; see templates/members/import_findings.html."""
+    state = _state(ctx)
+    matcher: EnterpriseMatcher = state["employers"]
+
+    def listed(counter: Counter, with_name: bool = False) -> dict:
+        items = counter.most_common(FINDINGS_LISTED)
+        if with_name:
+            names = [matcher.names.get((matcher.known.get(t) or [0])[0], "") for t, _ in items]
+            items = [[t, n, name] for (t, n), name in zip(items, names, strict=True)]
+        return {
+            "names": [list(item) for item in items],
+            "total": len(counter),
+            "rows": sum(counter.values()),
+        }
+
+    return {
+        "employers": {
+            "unmatched": listed(state["unmatched"]),
+            "ambiguous": listed(state["ambiguous"]),
+            "normalised": listed(state["normalised"], with_name=True),
+            "created": listed(state["created"]),
+        },
+        "incomplete": {"rows": state["incomplete"], "fields": dict(state["missing"])},
+        "committing": ctx.committing,
+    }
+
+
+def _changes(
+    state: dict, member: Member, values: dict, employer_id: int | None, employer_text: str
+) -> dict:
     changes = {
         field: values[field]
         for field in UPDATE_FIELDS
@@ -505,8 +637,13 @@ def _changes(state: dict, member: Member, values: dict, employer_id: int | None)
         if phone_hash != member.phone_hash:
             changes.update(phone=values["phone"], phone_hash=phone_hash)
             changes["phone_last4"] = values["phone"][-4:]
-    if employer_id is not None and employer_id != member.employer_id:
-        changes["employer_id"] = employer_id
+    if employer_id is not None:
+        if employer_id != member.employer_id:
+            changes["employer_id"] = employer_id
+        if member.employer_name:  # linked now
+            changes["employer_name"] = ""
+    elif employer_text and member.employer_id is None and employer_text != member.employer_name:
+        changes["employer_name"] = employer_text
     return changes
 
 
@@ -678,6 +815,7 @@ _LABELS = {
     "hukou_place": "户籍所在地",
     "political_status": "政治面貌",
     "employer_id": "工作单位",
+    "employer_name": "工作单位",
     "is_migrant_worker": "是否农民工",
     "employment_form": "就业形态",
     "joined_on": "入会时间",
@@ -697,7 +835,7 @@ def _new_member(state: dict, row: Row, card: str, phone_hash: str) -> dict:
         **_search_fields(state, values["name"]),
         "gender": data["gender"],
         "birth_date": data["birth"],
-        "ethnicity": values.get("ethnicity", Ethnicity.HAN),
+        "ethnicity": values.get("ethnicity", _DEFAULT_ETHNICITY),
         "id_number": number,
         "id_number_hash": data["hash"],
         "id_last4": number[-4:],
@@ -705,15 +843,25 @@ def _new_member(state: dict, row: Row, card: str, phone_hash: str) -> dict:
         "phone_hash": phone_hash,
         "phone_last4": phone[-4:],
         "education": values.get("education", ""),
-        "skill_level": values.get("skill_level", SkillLevel.NONE),
-        "hukou_type": values["hukou_type"],
+        "skill_level": values.get("skill_level", _DEFAULT_SKILL),
+        # Missing: 信息待补全 (members.models.MEMBER_TO_COMPLETE), as the form and API leave it.
+        "hukou_type": values.get("hukou_type", ""),
         "hukou_place": values.get("hukou_place", ""),
-        "political_status": values.get("political_status", PoliticalStatus.MASSES),
+        "political_status": values.get("political_status", _DEFAULT_POLITICAL),
         "employer_id": data["employer_id"],
-        "is_migrant_worker": values.get("is_migrant_worker", False),
-        "employment_form": values.get("employment_form", EmploymentForm.STANDARD),
-        "joined_on": values["joined_on"],
+        "employer_name": data["employer_name"],
+        "is_migrant_worker": values.get("is_migrant_worker", _DEFAULT_MIGRANT),
+        "employment_form": values.get("employment_form", _DEFAULT_FORM),
+        "joined_on": values.get("joined_on"),
     }
+
+
+# members.models.MEMBER_DEFAULTS as plain values (parsers return plain strings too).
+_DEFAULT_ETHNICITY = str(MEMBER_DEFAULTS["ethnicity"].value)
+_DEFAULT_SKILL = str(MEMBER_DEFAULTS["skill_level"].value)
+_DEFAULT_POLITICAL = str(MEMBER_DEFAULTS["political_status"].value)
+_DEFAULT_FORM = str(MEMBER_DEFAULTS["employment_form"].value)
+_DEFAULT_MIGRANT = MEMBER_DEFAULTS["is_migrant_worker"]
 
 
 MEMBER_SPEC = ImportSpec(
@@ -722,6 +870,7 @@ MEMBER_SPEC = ImportSpec(
     validate_batch=_validate,
     batch_prepare=_prepare,
     batch_commit=_commit,
+    findings=_findings,
     batch_size=5000,
     commit_batch_size=10000,
     overlap_writes=True,  # checks read only what other jobs wrote (IDs in-file: natural key)
@@ -739,5 +888,23 @@ register(
         ),
         next_url_name="members:list",
         existing_choice=True,
+        options=(
+            ImportOption(
+                key=NEW_EMPLOYERS,
+                label="未登记的工作单位",
+                choices=(
+                    ("text", "保留名称，以后关联(这些会员标记为“信息待补全”)"),
+                    ("create", "全部新建为“待核实”的用人单位，并关联到会员"),
+                ),
+                default="text",
+                help="按统一社会信用代码、单位名称及其常见写法(全角半角、括号、有限公司/有限责任公司等)"
+                "都找不到已登记单位的名称。",
+                allowed=_may_create_employers,
+                relevant=lambda findings: bool(
+                    findings.get("employers", {}).get("unmatched", {}).get("total")
+                ),
+            ),
+        ),
+        findings_template="members/import_findings.html",
     )
 )

@@ -421,6 +421,11 @@ def application_approve(*, actor, application: JoinApplication) -> Member:
         )
     ):
         employer = None  # member_register only accepts employers the reviewer may see
+    # An employer the worker typed (or one the reviewer may not see) stays as text on the
+    # member, to be linked later (信息待补全), instead of being lost.
+    employer_name = (
+        "" if employer is not None else (app.employer_name or getattr(app.employer, "name", ""))
+    )
     member = services.member_register(
         actor=actor,
         org=app.org,
@@ -430,6 +435,7 @@ def application_approve(*, actor, application: JoinApplication) -> Member:
         gender=app.gender,
         birth_date=app.birth_date,
         employer=employer,
+        employer_name=employer_name,
         employment_form=app.employment_form,
         joined_on=datetime.date.today(),
     )

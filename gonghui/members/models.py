@@ -145,6 +145,51 @@ class MemberStatus(models.TextChoices):
     DEACTIVATED = "deactivated", "已退会"
 
 
+# --- what a member record must have: one rule for the form, the API and the imports --------
+# (tests/test_member_rule.py checks that all three follow it.)
+
+# Refused without these: the union, the name and the ID number (gender and birth date are
+# read from the ID number).
+MEMBER_REQUIRED = ("org", "name", "id_number")
+# Missing, these take the same value wherever a member is registered.
+MEMBER_DEFAULTS = {
+    "ethnicity": Ethnicity.HAN,
+    "skill_level": SkillLevel.NONE,
+    "political_status": PoliticalStatus.MASSES,
+    "employment_form": EmploymentForm.STANDARD,
+    "is_migrant_worker": False,
+}
+# The record may lack these for a while (a union's roster rarely has them all): they stay
+# empty and the member is listed as 信息待补全 with what to complete, never refused.
+# `employer_name` is a 工作单位 kept as text because it matched no registered employer: to
+# complete it, link the member to a registered (or newly registered) employer.
+MEMBER_TO_COMPLETE = {
+    "hukou_type": "户籍类型",
+    "joined_on": "入会日期",
+    "employer_name": "工作单位(关联到已登记的用人单位)",
+}
+# Everything else (phone, education, hukou place, employer) is optional and empty when missing.
+
+
+def member_to_complete(*, hukou_type, joined_on, employer_id, employer_name) -> list[str]:
+    """The labels of what a member's record lacks (MEMBER_TO_COMPLETE), in its order."""
+    missing = {
+        "hukou_type": not hukou_type,
+        "joined_on": joined_on is None,
+        "employer_name": bool(employer_name) and employer_id is None,
+    }
+    return [label for field, label in MEMBER_TO_COMPLETE.items() if missing[field]]
+
+
+def member_incomplete_q() -> Q:
+    """The members member_to_complete lists anything for, as a filter (信息待补全)."""
+    return (
+        Q(hukou_type="")
+        | Q(joined_on__isnull=True)
+        | (~Q(employer_name="") & Q(employer__isnull=True))
+    )
+
+
 class Member(OrgOwned):
     """A union member's real-name record.
 
@@ -205,7 +250,8 @@ class Member(OrgOwned):
     skill_level = models.CharField(
         "技能等级", max_length=12, choices=SkillLevel.choices, default=SkillLevel.NONE
     )
-    hukou_type = models.CharField("户籍类型", max_length=8, choices=HukouType.choices)
+    # Empty, like joined_on and an unlinked employer_name: 信息待补全 (MEMBER_TO_COMPLETE).
+    hukou_type = models.CharField("户籍类型", max_length=8, choices=HukouType.choices, blank=True)
     hukou_place = models.CharField("户籍所在地", max_length=100, blank=True)
     political_status = models.CharField(
         "政治面貌",
@@ -221,6 +267,12 @@ class Member(OrgOwned):
         on_delete=models.PROTECT,
         related_name="members",
     )
+    # The 工作单位 as a roster wrote it, when it matched no registered employer (kept so the
+    # member can be linked later); empty once `employer` is set. db_default: bulk loaders
+    # that list their columns (bench/member_list.py) need not know it.
+    employer_name = models.CharField(
+        "工作单位(未关联)", max_length=150, blank=True, default="", db_default=""
+    )
     is_migrant_worker = models.BooleanField("农民工", default=False)
     employment_form = ByteOrderCharField(
         "就业形态",
@@ -228,7 +280,7 @@ class Member(OrgOwned):
         choices=EmploymentForm.choices,
         default=EmploymentForm.STANDARD,
     )
-    joined_on = models.DateField("入会日期")
+    joined_on = models.DateField("入会日期", null=True, blank=True)
     status = models.CharField(
         "状态", max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )
@@ -264,6 +316,13 @@ class Member(OrgOwned):
                 fields=["org_anchor", "is_migrant_worker", "joined_on"],
                 name="member_anchor_migrant_joined",
             ),
+            # The 信息待补全 filter: only incomplete records are in it, so complete ones
+            # (every row of a full roster) cost an import nothing here.
+            models.Index(
+                fields=["org_anchor", "id"],
+                name="member_anchor_incomplete",
+                condition=member_incomplete_q(),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["card_number"], name="member_card_number_unique"),
@@ -288,6 +347,16 @@ class Member(OrgOwned):
     @property
     def is_new_employment_form(self) -> bool:
         return self.employment_form in NEW_EMPLOYMENT_FORMS
+
+    @property
+    def to_complete(self) -> list[str]:
+        """What this record lacks (信息待补全), as labels; empty when complete."""
+        return member_to_complete(
+            hukou_type=self.hukou_type,
+            joined_on=self.joined_on,
+            employer_id=self.employer_id,
+            employer_name=self.employer_name,
+        )
 
 
 class CardNumberSequence(models.Model):

@@ -11,7 +11,12 @@ from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, scope_queryset
 from gonghui.core.text import normalise_text
 from gonghui.members.idnumber import IdNumberError, id_number_clean
-from gonghui.members.models import NEW_EMPLOYMENT_FORMS, Member, MembershipEvent
+from gonghui.members.models import (
+    NEW_EMPLOYMENT_FORMS,
+    Member,
+    MembershipEvent,
+    member_incomplete_q,
+)
 from gonghui.members.services import name_query_grams
 from gonghui.orgs.models import Org
 
@@ -89,9 +94,11 @@ def member_list(
     migrant: str = "",
     joined_year: int | str = "",
     status: str = "",
+    incomplete: str = "",
     action: str = Action.VIEW,
 ) -> QuerySet[Member]:
-    """The members the user may see, filtered; newest first."""
+    """The members the user may see, filtered; newest first. `incomplete` "1": only
+    信息待补全 (models.member_incomplete_q), "0": only complete records."""
     members = member_scoped(user, action).select_related("org")
     if org is not None:
         if org.anchor_id == org.pk:
@@ -114,4 +121,8 @@ def member_list(
         members = members.filter(joined_on__gte=f"{year}-01-01", joined_on__lt=f"{year + 1}-01-01")
     if status:
         members = members.filter(status=status)
+    if incomplete == "1":
+        members = members.filter(member_incomplete_q())
+    elif incomplete == "0":
+        members = members.exclude(member_incomplete_q())
     return members.order_by("-id")

@@ -16,6 +16,7 @@ from gonghui.core.scope import org_in_scope, scope_queryset
 from gonghui.core.text import normalise_text
 from gonghui.members.idnumber import IdNumberError, id_number_clean, mod_11_2_check, phone_clean
 from gonghui.members.models import (
+    MEMBER_DEFAULTS,
     CardNumberSequence,
     Education,
     EmploymentForm,
@@ -48,6 +49,7 @@ MEMBER_EDITABLE_FIELDS = (
     "hukou_place",
     "political_status",
     "employer",
+    "employer_name",
     "is_migrant_worker",
     "employment_form",
     "joined_on",
@@ -224,23 +226,27 @@ def _clean(actor, data: dict, instance: Member | None) -> dict:
     else:
         data["phone_hash"] = keyed_hash(data["phone"]) if data["phone"] else ""
         data["phone_last4"] = data["phone"][-4:]
-    for key, choices, label, required in (
-        ("ethnicity", Ethnicity, "民族", True),
-        ("education", Education, "学历", False),
-        ("skill_level", SkillLevel, "技能等级", True),
-        ("hukou_type", HukouType, "户籍类型", True),
-        ("political_status", PoliticalStatus, "政治面貌", True),
-        ("employment_form", EmploymentForm, "就业形态", True),
+    # MEMBER_REQUIRED: org (the caller's), name and ID number, checked above. A missing
+    # choice takes MEMBER_DEFAULTS' value or stays empty (hukou type: 信息待补全).
+    for key, choices, label in (
+        ("ethnicity", Ethnicity, "民族"),
+        ("education", Education, "学历"),
+        ("skill_level", SkillLevel, "技能等级"),
+        ("hukou_type", HukouType, "户籍类型"),
+        ("political_status", PoliticalStatus, "政治面貌"),
+        ("employment_form", EmploymentForm, "就业形态"),
     ):
-        value = data.get(key) or ""
-        if (value or required) and value not in choices.values:
+        value = data.get(key) or MEMBER_DEFAULTS.get(key, "")
+        if value and value not in choices.values:
             fields[key] = [f"请选择{label}。"]
         data[key] = value
     data["hukou_place"] = normalise_text(data.get("hukou_place"))[:100]
     data["is_migrant_worker"] = bool(data.get("is_migrant_worker"))
     joined_on = data.get("joined_on")
-    if not isinstance(joined_on, datetime.date):
-        fields["joined_on"] = ["请填写入会日期。"]
+    if joined_on is None:
+        pass  # 信息待补全 (MEMBER_TO_COMPLETE)
+    elif not isinstance(joined_on, datetime.date):
+        fields["joined_on"] = ["请填写正确的入会日期。"]
     elif joined_on > datetime.date.today():
         fields["joined_on"] = ["入会日期不能晚于今天。"]
     elif info is not None and joined_on < info.birth_date:
@@ -255,6 +261,12 @@ def _clean(actor, data: dict, instance: Member | None) -> dict:
         )
         if not visible:
             fields["employer"] = ["所选工作单位不存在或不在您的管理范围内。"]
+    # A 工作单位 kept as text until linked to a registered employer (MEMBER_TO_COMPLETE).
+    data["employer_name"] = (
+        "" if employer is not None else normalise_text(data.get("employer_name"))
+    )
+    if len(data["employer_name"]) > 150:
+        fields["employer_name"] = ["工作单位名称不能超过 150 个字。"]
     if fields:
         raise ValidationFailed("请检查填写的内容。", fields=fields)
     data.update(name_search_fields(data["name"]))
@@ -289,17 +301,22 @@ def member_register(
     joined_on: datetime.date | None = None,
     gender: str = "",
     birth_date: datetime.date | None = None,
-    ethnicity: str = Ethnicity.HAN,
+    ethnicity: str = MEMBER_DEFAULTS["ethnicity"],
     education: str = "",
-    skill_level: str = SkillLevel.NONE,
-    hukou_type: str = HukouType.URBAN,
+    skill_level: str = MEMBER_DEFAULTS["skill_level"],
+    hukou_type: str = "",
     hukou_place: str = "",
-    political_status: str = PoliticalStatus.MASSES,
+    political_status: str = MEMBER_DEFAULTS["political_status"],
     employer: Enterprise | None = None,
-    is_migrant_worker: bool = False,
-    employment_form: str = EmploymentForm.STANDARD,
+    employer_name: str = "",
+    is_migrant_worker: bool = MEMBER_DEFAULTS["is_migrant_worker"],
+    employment_form: str = MEMBER_DEFAULTS["employment_form"],
 ) -> Member:
-    """Register a member in org and issue the card. Refuses an ID already active anywhere."""
+    """Register a member in org and issue the card. Refuses an ID already active anywhere.
+
+    Only org, name and ID number are required (members.models.MEMBER_REQUIRED); a missing
+    hukou type or joined date, or an employer known only by name (`employer_name`), leave
+    the member 信息待补全 (Member.to_complete)."""
     _require(actor, org)
     if not org.is_active:
         raise ValidationFailed("所选工会组织已撤销。", fields={"org": ["所选工会组织已撤销。"]})
@@ -309,7 +326,7 @@ def member_register(
             name=name,
             id_number=id_number,
             phone=phone,
-            joined_on=joined_on or datetime.date.today(),
+            joined_on=joined_on,
             gender=gender,
             birth_date=birth_date,
             ethnicity=ethnicity,
@@ -319,6 +336,7 @@ def member_register(
             hukou_place=hukou_place,
             political_status=political_status,
             employer=employer,
+            employer_name=employer_name,
             is_migrant_worker=is_migrant_worker,
             employment_form=employment_form,
         ),

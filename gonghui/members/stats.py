@@ -165,8 +165,9 @@ def member_stats(user, action: str = Action.VIEW) -> MemberStats:
     stats.by_form = [
         (code, labels[code], counts[code]) for code in EmploymentForm.values if counts.get(code)
     ]
-    stats.by_year = sorted(
-        active.annotate(year=ExtractYear("joined_on"))
+    stats.by_year = sorted(  # members without a joined date (信息待补全) are not in it
+        active.exclude(joined_on=None)
+        .annotate(year=ExtractYear("joined_on"))
         .values("year")
         .annotate(n=Count("id"))
         .order_by()

@@ -28,7 +28,16 @@ from gonghui.orgs.models import Org, OrgStatus
 from gonghui.orgs.selectors import enterprise_scoped
 
 MODULE = "members"
-FILTER_KEYS = ("q", "org", "employment_form", "new_form_only", "migrant", "joined_year", "status")
+FILTER_KEYS = (
+    "q",
+    "org",
+    "employment_form",
+    "new_form_only",
+    "migrant",
+    "joined_year",
+    "status",
+    "incomplete",
+)
 EMPLOYER_CHOICES_LIMIT = 1000
 
 
@@ -274,6 +283,7 @@ EXPORT_HEADERS = [
     "入会日期",
     "状态",
     "退会日期",
+    "信息待补全",
 ]
 
 
@@ -303,7 +313,7 @@ def _export_rows(members, masked: bool):
             m.get_hukou_type_display(),
             m.hukou_place,
             m.get_political_status_display(),
-            m.employer.name if m.employer else "",
+            m.employer.name if m.employer else m.employer_name,
             m.is_migrant_worker,
             m.get_employment_form_display(),
             m.org.name,
@@ -311,6 +321,7 @@ def _export_rows(members, masked: bool):
             m.joined_on,
             m.get_status_display(),
             m.deactivated_on,
+            "、".join(m.to_complete),
         ]
 
 

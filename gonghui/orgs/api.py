@@ -273,7 +273,7 @@ def org_deactivate(request, id: int, payload: OrgDeactivateIn):
 class EnterpriseOut(Schema):
     id: int
     name: str = Field(description="单位名称")
-    credit_code: str = Field(description="统一社会信用代码")
+    credit_code: str = Field(description="统一社会信用代码；待核实的单位为空串")
     industry: str = Field(description="行业(GB/T 4754 门类)")
     industry_display: str
     size: str
@@ -291,9 +291,16 @@ class EnterpriseOut(Schema):
     contact_phone: str = Field(description="联系电话(脱敏)")
     status: str
     status_display: str
+    verified: bool = Field(
+        description="已核实；false 为导入会员时按工作单位名称新建、尚待补全信息的单位"
+    )
     version: int = Field(description="版本号，修改时原样带回用于乐观锁")
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_credit_code(obj):
+        return obj.credit_code or ""
 
     @staticmethod
     def resolve_union(obj, context):
@@ -335,6 +342,7 @@ class EnterpriseFilters(Schema):
     size: EnterpriseSize | None = None
     has_union: bool | None = Field(None, description="是否已建会")
     status: EnterpriseStatus | None = None
+    verified: bool | None = Field(None, description="是否已核实(false：待核实)")
     org: int | None = Field(None, description="只看该组织及其下级覆盖的单位")
 
 
@@ -426,6 +434,7 @@ def enterprise_list(request, filters: Query[EnterpriseFilters], page: Query[Page
         size=filters.size.value if filters.size else "",
         has_union=has_union,
         status=filters.status.value if filters.status else "",
+        verified="" if filters.verified is None else ("1" if filters.verified else "0"),
         within=within,
     ).select_related("union")
     return paginate(enterprises, page, descending=True)

@@ -1,7 +1,7 @@
 from django import forms
 
 from gonghui.accounts.forms import OrgChoiceField
-from gonghui.core.forms import Form
+from gonghui.core.forms import DateInput, Form
 from gonghui.orgs.models import (
     EconomicType,
     EnterpriseSize,
@@ -34,7 +34,7 @@ class OrgForm(Form):
     founded_on = forms.DateField(
         label="成立日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

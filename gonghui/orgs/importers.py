@@ -29,7 +29,7 @@ from gonghui.orgs.models import (
     OrgLevel,
     OrgType,
 )
-from gonghui.orgs.validators import credit_code_clean, division_code_clean
+from gonghui.orgs.validators import credit_code_clean, division_code_clean, enterprise_name_key
 
 # --- shared ------------------------------------------------------------------------------
 
@@ -526,6 +526,19 @@ ENTERPRISE_FIELDS = (
 )
 
 
+def _placeholders(ctx: ImportContext) -> dict[str, list[int]]:
+    """The unverified employers in the import's scope (created by name from a member
+    roster), by name key: a row for one of them completes and verifies it instead of
+    registering the same employer twice. Read once per pass."""
+    found = ctx.state.get("placeholders")
+    if found is None:
+        found = ctx.state["placeholders"] = {}
+        unverified = Enterprise.objects.filter(verified=False, org__path__startswith=ctx.org.path)
+        for pk, name in unverified.values_list("pk", "name"):
+            found.setdefault(enterprise_name_key(name), []).append(pk)
+    return found
+
+
 def _enterprise_validate(ctx: ImportContext, rows: list[Row]) -> None:
     stored = {
         e.credit_code: e
@@ -574,7 +587,19 @@ def _enterprise_validate(ctx: ImportContext, rows: list[Row]) -> None:
         if existing is not None and existing.union_id and values.get("has_union") is False:
             row.error("该单位已登记本单位工会，“是否建会”不能填“否”。")
             continue
-        row.data.update(existing=existing, org=org)
+        placeholder = None
+        if existing is None and not row.errors:
+            # One row per unverified employer: the first that names it claims it.
+            claimed = ctx.state.setdefault("placeholders_claimed", set())
+            matches = _placeholders(ctx).get(enterprise_name_key(values["name"]), [])
+            if len(matches) == 1 and matches[0] not in claimed:
+                placeholder = matches[0]
+                claimed.add(placeholder)
+        row.data.update(existing=existing, org=org, placeholder=placeholder)
+
+
+def _org_given(values: dict) -> bool:
+    return bool(values.get("org_code") or values.get("org_name"))
 
 
 def _enterprise_commit(ctx: ImportContext, row: Row) -> str:
@@ -583,6 +608,19 @@ def _enterprise_commit(ctx: ImportContext, row: Row) -> str:
     values = row.values
     org = row.data["org"]
     existing = Enterprise.objects.filter(credit_code=values["credit_code"]).first()
+    placeholder = row.data.get("placeholder")
+    if existing is None and placeholder is not None:
+        unverified = Enterprise.objects.filter(pk=placeholder, verified=False).first()
+        if unverified is not None:  # completing it verifies it (enterprise_update)
+            data = {field: values[field] for field in ENTERPRISE_FIELDS if field in values}
+            enterprise_update(
+                actor=ctx.actor,
+                enterprise=unverified,
+                credit_code=values["credit_code"],
+                **({"org": org} if _org_given(values) and org.pk != unverified.org_id else {}),
+                **data,
+            )
+            return UPDATED
     if existing is None:
         data = {field: values[field] for field in ENTERPRISE_FIELDS if field in values}
         data.setdefault("employee_count", 0)

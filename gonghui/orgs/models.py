@@ -161,12 +161,21 @@ class EnterpriseStatus(models.TextChoices):
 
 
 class Enterprise(OrgOwned):
-    """An employer. `org` is the union that covers it (its own union, or the township's)."""
+    """An employer. `org` is the union that covers it (its own union, or the township's).
+
+    An employer named in an import (a member roster's 工作单位) that matched no registered one
+    may be created unverified (`verified=False`, 待核实): only its name and covering union
+    are known, so its credit code, industry and size are empty until someone completes the
+    record (enterprise_update then marks it verified; its credit code is NULL until then).
+    """
 
     name = models.CharField("单位名称", max_length=150)
-    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
-    industry = models.CharField("行业", max_length=1, choices=Industry.choices)
-    size = models.CharField("规模", max_length=10, choices=EnterpriseSize.choices)
+    # NULL only on an unverified employer (NULLs never clash in the unique index).
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, unique=True, null=True, blank=True
+    )
+    industry = models.CharField("行业", max_length=1, choices=Industry.choices, blank=True)
+    size = models.CharField("规模", max_length=10, choices=EnterpriseSize.choices, blank=True)
     economic_type = models.CharField(
         "经济类型", max_length=12, choices=EconomicType.choices, default=EconomicType.PRIVATE
     )
@@ -189,6 +198,9 @@ class Enterprise(OrgOwned):
     status = models.CharField(
         "状态", max_length=10, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE
     )
+    # False: created from an import by name only, to be completed and verified (待核实).
+    # db_default too: bulk loaders that list their columns (bench/scope.py) need not know it.
+    verified = models.BooleanField("已核实", default=True, db_default=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

@@ -7,6 +7,7 @@ from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, org_in_scope, scope_paths, scope_queryset
 from gonghui.core.text import normalise_text
 from gonghui.orgs.models import Enterprise, Org, OrgStatus
+from gonghui.orgs.validators import enterprise_name_key
 
 
 def org_scoped(user, action: str = Action.VIEW) -> QuerySet[Org]:
@@ -116,6 +117,7 @@ def enterprise_list(
     size: str = "",
     has_union: str = "",
     status: str = "",
+    verified: str = "",
     within: Org | None = None,
     action: str = Action.VIEW,
 ) -> QuerySet[Enterprise]:
@@ -135,8 +137,86 @@ def enterprise_list(
         enterprises = enterprises.filter(has_union=has_union == "1")
     if status:
         enterprises = enterprises.filter(status=status)
+    if verified in {"1", "0"}:
+        enterprises = enterprises.filter(verified=verified == "1")
     return enterprises.order_by("-id")
 
 
 def enterprise_autocomplete(user, q: str, limit: int = 20) -> list[Enterprise]:
     return list(enterprise_list(user, q=q)[:limit]) if normalise_text(q) else []
+
+
+def _credit_code_like(text: str) -> str:
+    compact = text.replace(" ", "").replace("-", "").upper()
+    return compact if len(compact) == 18 and compact.isascii() and compact.isalnum() else ""
+
+
+class EnterpriseMatcher:
+    """Finds the registered employers that free text names (a roster's 工作单位 column).
+
+    In order: the unified social credit code, the exact name, then the name's key
+    (validators.enterprise_name_key: full-width forms, brackets, spaces and the 有限公司 /
+    有限责任公司 / 股份有限公司 suffix do not matter). `match` gives, per text, the primary
+    keys it may mean: one (found), several (ambiguous) or none. Among `enterprises` (the
+    caller's scope); one query per call for codes and names, and the key index of all of
+    them is read once, only when some text is found neither way. Texts and answers are
+    remembered, so an import asks once per distinct cell.
+    """
+
+    def __init__(self, enterprises: QuerySet[Enterprise]):
+        self.enterprises = enterprises
+        self.known: dict[str, list[int]] = {}
+        self.by_key: set[str] = set()  # texts found only through their name's key
+        self.names: dict[int, str] = {}  # the registered names of what was found
+        self._by_key: dict[str, list[int]] | None = None
+
+    def match(self, texts) -> dict[str, list[int]]:
+        wanted = {text for text in texts if text} - self.known.keys()
+        if wanted:
+            self._resolve(wanted)
+        return {text: self.known.get(text, []) for text in texts if text}
+
+    def _resolve(self, wanted: set[str]) -> None:
+        codes = {text: code for text in wanted if (code := _credit_code_like(text))}
+        by_code: dict[str, int] = {}
+        by_name: dict[str, list[int]] = {}
+        for pk, name, code in self.enterprises.filter(
+            Q(name__in=wanted) | Q(credit_code__in=set(codes.values()))
+        ).values_list("pk", "name", "credit_code"):
+            by_name.setdefault(name, []).append(pk)
+            self.names[pk] = name
+            if code:
+                by_code[code] = pk
+        rest = set()
+        for text in wanted:
+            pk = by_code.get(codes.get(text, ""))
+            if pk is not None:
+                self.known[text] = [pk]
+            elif text in by_name:
+                self.known[text] = sorted(by_name[text])
+            else:
+                rest.add(text)
+        if rest:
+            index = self._key_index()
+            for text in rest:
+                found = self.known[text] = list(index.get(enterprise_name_key(text), ()))
+                if found:
+                    self.by_key.add(text)
+
+    def _key_index(self) -> dict[str, list[int]]:
+        if self._by_key is None:
+            self._by_key = {}
+            rows = self.enterprises.order_by().values_list("pk", "name")
+            for pk, name in rows.iterator(chunk_size=5000):
+                self._by_key.setdefault(enterprise_name_key(name), []).append(pk)
+                self.names[pk] = name
+        return self._by_key
+
+    def add(self, pk: int, name: str, texts=()) -> None:
+        """An employer created meanwhile (and the texts that now name it)."""
+        self.names[pk] = name
+        if self._by_key is not None:
+            self._by_key.setdefault(enterprise_name_key(name), []).append(pk)
+        for text in texts:
+            self.known[text] = [pk]
+            self.by_key.discard(text)

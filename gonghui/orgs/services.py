@@ -539,18 +539,74 @@ def enterprise_update(
     current = {f: getattr(enterprise, f) for f in ENTERPRISE_FIELDS}
     cleaned = _enterprise_clean(actor, {**current, **changes}, enterprise)
     changed = [f for f in ENTERPRISE_FIELDS if cleaned[f] != current[f]]
-    if not changed:
+    # An unverified employer (created by name from an import) is verified by completing its
+    # record: _enterprise_clean has just required its credit code, industry and size.
+    verifying = not enterprise.verified
+    if not changed and not verifying:
         return enterprise
     for key, value in cleaned.items():
         setattr(enterprise, key, value)
+    enterprise.verified = True
     enterprise.version = F("version") + 1
-    enterprise.save()
+    try:
+        with transaction.atomic():
+            enterprise.save()
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            "该统一社会信用代码已登记。", fields={"credit_code": ["该统一社会信用代码已登记。"]}
+        ) from exc
     enterprise.refresh_from_db()
     audit_record(
         action=AuditAction.UPDATED,
         user=actor,
         org=enterprise.org,
         obj=enterprise,
-        detail={"changed": changed},
+        detail={"changed": changed, **({"verified": True} if verifying else {})},
     )
     return enterprise
+
+
+UNVERIFIED_NAME_MAX = 150
+
+
+@transaction.atomic
+def enterprises_create_unverified(
+    *, actor, org: Org, names: list[str], source: dict | None = None
+) -> list[Enterprise]:
+    """Employers known only by name (a roster's 工作单位 that matched no registered one),
+    created unverified (待核实) under `org`, which covers them until someone completes and
+    verifies each record. One per name, in the given order; each creation is audited, with
+    `source` (e.g. {"import_job": 12}) in its detail."""
+    if actor is not None and not org_in_scope(actor, "orgs", Action.EDIT, org):
+        raise NotFound()
+    if not org.is_active:
+        raise ValidationFailed("所选工会组织已撤销。", fields={"org": ["所选工会组织已撤销。"]})
+    cleaned = []
+    for name in names:
+        name = normalise_text(name)
+        if not name or len(name) > UNVERIFIED_NAME_MAX:
+            raise ValidationFailed(f"单位名称“{name[:20]}”为空或超过 {UNVERIFIED_NAME_MAX} 个字。")
+        cleaned.append(name)
+    created = Enterprise.objects.bulk_create(
+        [
+            Enterprise(
+                org=org,
+                org_anchor_id=org.anchor_id,
+                name=name,
+                credit_code=None,
+                industry="",
+                size="",
+                verified=False,
+            )
+            for name in cleaned
+        ]
+    )
+    for enterprise in created:
+        audit_record(
+            action=AuditAction.CREATED,
+            user=actor,
+            org=org,
+            obj=enterprise,
+            detail={"name": enterprise.name, "unverified": True, **(source or {})},
+        )
+    return created

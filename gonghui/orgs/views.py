@@ -342,7 +342,7 @@ def org_autocomplete(request):
 
 # --- employers --------------------------------------------------------------------
 
-ENTERPRISE_FILTER_KEYS = ("q", "industry", "size", "has_union", "status")
+ENTERPRISE_FILTER_KEYS = ("q", "industry", "size", "has_union", "status", "verified")
 
 
 @requires("orgs", Action.VIEW)
@@ -515,7 +515,7 @@ def enterprise_export(request):
     rows = (
         [
             e.name,
-            e.credit_code,
+            e.credit_code or "",
             e.get_industry_display(),
             e.get_size_display(),
             e.get_economic_type_display(),
@@ -549,5 +549,9 @@ def enterprise_autocomplete(request):
     _require(request, Action.VIEW)
     items = selectors.enterprise_autocomplete(request.user, request.GET.get("q", ""))
     return JsonResponse(
-        {"results": [{"id": e.pk, "name": e.name, "credit_code": e.credit_code} for e in items]}
+        {
+            "results": [
+                {"id": e.pk, "name": e.name, "credit_code": e.credit_code or ""} for e in items
+            ]
+        }
     )

@@ -3,7 +3,7 @@
 from django import forms
 
 from gonghui.accounts.forms import OrgChoiceField
-from gonghui.core.forms import Form
+from gonghui.core.forms import DateInput, Form
 from gonghui.core.views_helpers import org_choices
 from gonghui.sites import geo
 from gonghui.sites.hours import HoursError, hours_day_parse, hours_day_text
@@ -17,7 +17,7 @@ from gonghui.sites.models import (
     Standard,
 )
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = DateInput()
 HOURS_HELP = "如 08:00-12:00,14:00-18:00；留空为休息。"
 
 

@@ -8,13 +8,15 @@ who uploaded it; anyone else gets 404, as for a missing job.
     POST   /imports                 multipart: file, org_id?  → 201 job (validating or ready);
                                     with mode (+ existing): checked and written in one pass
     GET    /imports/{id}            status, progress, counts, preview, error_sheet_url
-    POST   /imports/{id}/commit     {"mode": ..., "existing": ...} → 202 job (queued)
+    POST   /imports/{id}/commit     {"mode": ..., "existing": ..., "options": {...}} → 202 job
+    POST   /imports/{id}/resume     继续导入: a job interrupted or failed part-way → 202 job
     GET    /imports/{id}/errors     the error sheet (.xlsx; personal data masked)
     POST   /imports/{id}/errors/unmasked  {"reason"}: unmasked, for users who may view
                                     sensitive data at the job's org (audited with the reason)
     DELETE /imports/{id}            discard a validated job and its stored files
 """
 
+import json
 from datetime import datetime
 from typing import Literal
 from urllib.parse import quote
@@ -26,7 +28,7 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import OrgRef, errors, require
-from gonghui.core.errors import NotFound
+from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.export import XLSX_CONTENT_TYPE
 from gonghui.core.imports import selectors, services
 from gonghui.core.imports.models import ExistingPolicy, ImportJob, ImportMode
@@ -68,6 +70,15 @@ class ImportJobOut(Schema):
     skipped_count: int
     rejected_count: int
     message: str
+    options: dict[str, str] = Field(description="本类导入特有的选项(确认导入时的选择)")
+    findings: dict = Field(description="校验发现(如未登记的工作单位名称)，各导入类型不同")
+    resumable: bool = Field(description="失败的任务可“继续导入”(resume 接口)完成")
+    committed_through: int = Field(
+        description="已写入的批次截至文件第几行(导入中断后从其下一行继续)；0 表示尚未写入"
+    )
+    interruptions: list[dict] = Field(
+        description="各次中断：时间、中断时已写入的行数(written)和截至的行(through_row)"
+    )
     columns: list[str] = Field(description="已识别的列")
     preview: list[ImportPreviewRowOut] = Field(description="前 20 行预览")
     error_sample: list[ImportRowOut] = Field(description="前 50 个错误行")
@@ -104,12 +115,32 @@ class ImportCommitIn(Schema):
         ExistingPolicy.UPDATE.value,
         description="与已有记录相同的行：update 按文件更新(默认)；skip 跳过",
     )
+    options: dict[str, str] = Field(
+        default_factory=dict,
+        description='本类导入特有的选项，如会员导入 {"new_employers": "text"|"create"}',
+    )
 
 
 class ReasonIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=200, description="查看完整信息的原因")
+
+
+def _options_json(text: str) -> dict:
+    """The upload's `options` form field: a JSON object of the kind's options, or empty."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ValidationFailed(
+            'options 应为 JSON 对象，如 {"new_employers": "create"}。',
+            fields={"options": ["格式不正确。"]},
+        )
+    return value
 
 
 def _sheet(job: ImportJob, content: bytes | None) -> HttpResponse:
@@ -159,9 +190,11 @@ def import_router(kind_code: str) -> Router:
         org_id: Form[int | None] = None,
         mode: Form[Literal["all_or_nothing", "skip_invalid"] | None] = None,
         existing: Form[Literal["update", "skip"]] = ExistingPolicy.UPDATE.value,
+        options: Form[str] = "",
     ):
         user = request.auth
         require(user, kind.module, Action.EDIT)
+        chosen = _options_json(options)
         org = None
         if org_id is not None:
             from gonghui.orgs.models import Org
@@ -176,6 +209,7 @@ def import_router(kind_code: str) -> Router:
             org=org,
             direct_mode=mode or "",
             existing=existing,
+            options=chosen,
         )
         return Status(201, job)
 
@@ -206,8 +240,23 @@ def import_router(kind_code: str) -> Router:
             job=job,
             mode=ImportMode(payload.mode),
             existing=ExistingPolicy(payload.existing),
+            options=payload.options,
         )
         return Status(202, job)
+
+    @router.post(
+        "/{pk:id}/resume",
+        response={202: ImportJobOut, **errors(403, 404, 409)},
+        summary=f"继续导入{kind.title}",
+        description=(
+            "导入中断(处理导入的后台程序退出)或中途失败(resumable=true)的任务从中断处继续："
+            "已写入的批次不会重复写入。其他状态返回 409(import_not_resumable)。"
+        ),
+        url_name=f"import_resume_{kind.code}",
+    )
+    def resume(request, id: int):
+        job = job_or_404(request.auth, id)
+        return Status(202, services.import_resume(actor=request.auth, job=job))
 
     @router.get(
         "/{pk:id}/errors",

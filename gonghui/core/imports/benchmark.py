@@ -89,7 +89,7 @@ def main() -> None:
             ctx = ImportContext(actor=None, org=None, job=None, kind=kind)
             count = errors = 0
             for batch in batches(table, kind.spec.batch_size):
-                parsed = [checker.parse(number, raw) for number, raw in batch]
+                parsed = checker.parse_batch(batch)
                 if with_hooks:
                     checker.check(ctx, parsed)
                 count += len(parsed)

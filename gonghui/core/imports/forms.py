@@ -66,3 +66,33 @@ class ImportCommitExistingForm(ImportCommitForm):
         initial=ExistingPolicy.UPDATE,
         widget=forms.RadioSelect,
     )
+
+
+def add_option_fields(
+    form: forms.Form, kind, actor, org, *, direct: bool = False, findings: dict | None = None
+) -> None:
+    """The kind's own choices (registry.ImportOption) as radio groups, limited to what the
+    user may choose for `org`; at upload they apply to a direct import only. At commit, an
+    option the validation's `findings` make moot is not asked (its default applies)."""
+    for option in kind.options:
+        if not direct and option.relevant is not None and not option.relevant(findings or {}):
+            continue
+        allowed = option.values_for(actor, org) if org is not None else None
+        choices = [c for c in option.choices if allowed is None or c[0] in allowed]
+        form.fields[option.key] = forms.ChoiceField(
+            label=option.label + ("(直接导入时)" if direct else ""),
+            choices=choices,
+            initial=option.default,
+            required=False,
+            widget=forms.RadioSelect,
+            help_text=option.help,
+            error_messages={"invalid_choice": f"请选择{option.label}的处理方式。"},
+        )
+
+
+def chosen_options(form: forms.Form, kind) -> dict[str, str]:
+    return {
+        option.key: form.cleaned_data[option.key]
+        for option in kind.options
+        if form.cleaned_data.get(option.key)
+    }

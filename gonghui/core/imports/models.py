@@ -86,6 +86,23 @@ class ImportJob(models.Model):
     rejected_count = models.PositiveIntegerField("未导入", default=0)
     message = models.TextField("说明", blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # The kind's ImportOptions as chosen ({key: value}), and what the validation pass found
+    # for the preview page (the spec's `findings`, e.g. employer names matching nothing).
+    options = models.JSONField("导入选项", default=dict, blank=True)
+    findings = models.JSONField("校验发现", default=dict, blank=True)
+
+    # Surviving a worker that dies (services.import_recover_stale): every run of the job's
+    # task takes the next `attempt` and writes only while the job still carries it, beating
+    # `heartbeat_at` while it works; a job whose heartbeat stops is taken over.
+    attempt = models.PositiveIntegerField(default=0, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A skip-invalid commit records each batch in that batch's own transaction: the last
+    # file row written (and *_count so far). A resumed commit carries on after this row.
+    committed_through = models.PositiveIntegerField(default=0, editable=False)
+    # What each interruption found: [{"at", "attempt", "through_row", "written", ...}].
+    interruptions = models.JSONField(default=list, blank=True, editable=False)
+    # A failed job that 继续导入 (import_resume) can complete from where it stopped.
+    resumable = models.BooleanField(default=False)
 
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -117,3 +134,8 @@ class ImportJob(models.Model):
     @property
     def can_commit(self) -> bool:
         return self.status == ImportStatus.READY and self.valid_rows > 0
+
+    @property
+    def written_rows(self) -> int:
+        """Rows a commit has written or settled so far (durable: see committed_through)."""
+        return self.created_count + self.updated_count + self.unchanged_count + self.skipped_count

@@ -15,10 +15,23 @@ def _choice_key(text: str) -> str:
     return "".join(str(text).lower().split())
 
 
+class TooLong(ValueError):
+    """A cell longer than its field holds; the pipeline words it as
+    字段“<列名>”过长，最多 N 字(当前 M 字), for every kind alike."""
+
+    def __init__(self, max_length: int, length: int):
+        super().__init__(f"过长，最多 {max_length} 字(当前 {length} 字)。")
+        self.max_length, self.length = max_length, length
+
+
+def too_long_message(label: str, max_length: int, length: int) -> str:
+    return f"字段“{label}”过长，最多 {max_length} 字(当前 {length} 字)。"
+
+
 def text(*, max_length: int | None = None, min_length: int = 0) -> Callable[[str], str]:
     def parse(value: str) -> str:
         if max_length is not None and len(value) > max_length:
-            raise ValueError(f"不能超过 {max_length} 个字(当前 {len(value)} 个)。")
+            raise TooLong(max_length, len(value))
         if len(value) < min_length:
             raise ValueError(f"至少 {min_length} 个字。")
         return value
@@ -37,7 +50,7 @@ def compact(
         if upper:
             value = value.upper()
         if max_length is not None and len(value) > max_length:
-            raise ValueError(f"不能超过 {max_length} 位(当前 {len(value)} 位)。")
+            raise TooLong(max_length, len(value))
         return value
 
     return parse
@@ -153,4 +166,14 @@ def phone() -> Callable[[str], str]:
     return parse
 
 
-__all__ = ["boolean", "choice", "compact", "date_value", "integer", "phone", "text"]
+__all__ = [
+    "TooLong",
+    "boolean",
+    "choice",
+    "compact",
+    "date_value",
+    "integer",
+    "phone",
+    "text",
+    "too_long_message",
+]

@@ -6,8 +6,10 @@ in the commit pass written. Rows with errors go to a JSON-lines file beside the 
 the job keeps counts, progress, a preview and the first errors for the pages.
 """
 
+import contextlib
 import json
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -19,11 +21,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from gonghui.core.errors import ServiceError
+from gonghui.core.imports.lease import Lease, LeaseLost
 from gonghui.core.imports.models import ExistingPolicy, ImportJob, ImportMode, ImportStatus
 from gonghui.core.imports.normalise import cell_text, str_text
+from gonghui.core.imports.parsers import TooLong, too_long_message
 from gonghui.core.imports.reader import iter_table
 from gonghui.core.imports.spec import (
     CREATED,
@@ -41,6 +46,8 @@ from gonghui.core.imports.tuning import BatchGarbage, paused_gc, short_switch_in
 logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 20
+PREVIEW_CELL = 200  # characters of a cell shown in the preview
+CELL_MAX = 32_767  # the most an .xlsx cell holds
 ERROR_SAMPLE = 50
 PROGRESS_INTERVAL = 0.5  # seconds between progress writes
 ERROR_REASON = "错误原因"
@@ -76,7 +83,7 @@ class RowChecker:
                 index,
                 key,
                 spec.column(key).label,
-                spec.column(key).parse,
+                _limited(spec.column(key)),
                 spec.column(key).required,
                 {},
             ]
@@ -94,6 +101,8 @@ class RowChecker:
             return True, text
         try:
             return True, parse(text)
+        except TooLong as exc:
+            return False, too_long_message(label, exc.max_length, exc.length)
         except ValueError as exc:
             message = str(exc)
             return False, message if message.startswith(label) else f"{label}：{message}"
@@ -122,8 +131,38 @@ class RowChecker:
                 values[key] = result
         return Row(number, raw, values, errors)
 
+    def parse_batch(self, batch: list) -> list[Row]:
+        """The batch's (number, raw) rows parsed. A row with nothing in any recognised
+        column is not data (a footer such as 制表人：…, 合计 in the 序号 column) and is
+        dropped; only rows that parsed to no value at all are looked at again."""
+        rows = [self.parse(number, raw) for number, raw in batch]
+        if any(not row.values for row in rows):
+            rows = [row for row in rows if row.values or not self._blank(row.raw)]
+        return rows
+
+    def _blank(self, raw: list) -> bool:
+        width = len(raw)
+        return not any(cell_text(raw[step[0]]) for step in self.plan if step[0] < width)
+
     def check(self, ctx: ImportContext, rows: list[Row]) -> None:
         """Duplicate natural keys within the file, then the spec's own hooks."""
+        self._natural_keys(ctx, rows, report=True)
+        spec = self.spec
+        if spec.validate_row is not None:
+            for row in rows:
+                if not row.errors:
+                    spec.validate_row(ctx, row)
+        if spec.validate_batch is not None:
+            ok = [row for row in rows if not row.errors]
+            if ok:
+                spec.validate_batch(ctx, ok)
+
+    def remember_keys(self, ctx: ImportContext, rows: list[Row]) -> None:
+        """Note the natural keys of rows a resumed commit skips (written before it was
+        interrupted), as checking them did, so a later duplicate is still refused."""
+        self._natural_keys(ctx, rows, report=False)
+
+    def _natural_keys(self, ctx: ImportContext, rows: list[Row], *, report: bool) -> None:
         seen = ctx.state.setdefault("_natural_keys", {})
         key_columns = self.key_columns
         single = key_columns[0] if len(key_columns) == 1 else None
@@ -141,18 +180,9 @@ class RowChecker:
             first = seen.get(key)
             if first is None:
                 seen[key] = row.number
-            elif first != row.number:
+            elif first != row.number and report:
                 shown = "、".join(str(v) for v in map(row.values.get, key_columns))
                 row.error(f"{self.key_label}“{shown}”与第 {first} 行重复。")
-        spec = self.spec
-        if spec.validate_row is not None:
-            for row in rows:
-                if not row.errors:
-                    spec.validate_row(ctx, row)
-        if spec.validate_batch is not None:
-            ok = [row for row in rows if not row.errors]
-            if ok:
-                spec.validate_batch(ctx, ok)
 
     def preview_cells(self, raw: list) -> list[str]:
         """The mapped cells for the preview, personal data masked."""
@@ -161,8 +191,23 @@ class RowChecker:
         for index, key, *_ in self.plan:
             text = cell_text(raw[index]) if index < width else ""
             mask = self.spec.column(key).mask
-            cells.append(mask(text) if mask is not None and text else text)
+            text = mask(text) if mask is not None and text else text
+            cells.append(text if len(text) <= PREVIEW_CELL else text[: PREVIEW_CELL - 1] + "…")
         return cells
+
+
+def _limited(column):
+    """The column's parser, checking `max_length` first when the column sets one."""
+    parse, limit = column.parse, column.max_length
+    if limit is None:
+        return parse
+
+    def parse_limited(text: str):
+        if len(text) > limit:
+            raise TooLong(limit, len(text))
+        return text if parse is None else parse(text)
+
+    return parse_limited
 
 
 def job_mapping(job: ImportJob) -> dict[int, str]:
@@ -202,28 +247,46 @@ def batches(iterator, size: int, *, split_last: bool = False) -> Iterator[list]:
 class ErrorLog:
     """Rejected rows as JSON lines: {"row": n, "cells": [...], "errors": [...]}.
 
-    A row read back from the spill has no raw cells: its errors wait in `pending` until
-    `fill_pending` fetches those rows' cells from the stored file in one pass at the end
-    (only rows the database refused at commit, so normally none).
+    A commit's log marks its own records ("pass": "commit") and is flushed batch by batch
+    before the batch commits, so after a crash it holds the records of every batch written:
+    a resumed commit keeps those (`keep_from`) and carries on. A row read back from the
+    spill has no raw cells: its record is written with "cells": null and filled from the
+    stored file in one pass at the end (`fill_pending`; only rows the database refused at
+    commit, so normally none).
     """
 
-    def __init__(self, relative: str):
+    def __init__(self, relative: str, *, tag: str = "", part: str = ""):
         self.relative = relative
+        self.tag = tag
         self.path = media_path(relative)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        # `part`: written under a name of its own and moved into place by publish(), so that
+        # a run that was taken over while still alive never writes into the new run's file.
+        self.writing = self.path.with_name(f"{self.path.name}.{part}") if part else self.path
+        self.handle = open(self.writing, "w", encoding="utf-8")  # noqa: SIM115 - see close()
         self.count = 0
+        self.pending = 0
         self.sample: list[dict] = []
-        self.pending: dict[int, list[str]] = {}
 
     def add(self, row: Row) -> None:
+        self._sample(row.number, row.errors)
+        if row.raw is None:
+            self.pending += 1
+            self._write(row.number, None, row.errors)
+        else:
+            self._write(row.number, [cell_text(c) for c in row.raw], row.errors)
+
+    def add_rejected(self, rows: list[Row]) -> None:
+        """The rows of a batch that have errors, flushed (before the batch commits)."""
+        for row in rows:
+            if row.errors:
+                self.add(row)
+        self.handle.flush()
+
+    def _sample(self, number: int, errors: list[str]) -> None:
         self.count += 1
         if len(self.sample) < ERROR_SAMPLE:
-            self.sample.append({"row": row.number, "errors": list(row.errors)})
-        if row.raw is None:
-            self.pending[row.number] = row.errors
-            return
-        self._write(row.number, [cell_text(c) for c in row.raw], row.errors)
+            self.sample.append({"row": number, "errors": list(errors)})
 
     def copy_from(self, relative: str) -> None:
         """Carry over another log's records (the validation pass's) as they are."""
@@ -232,32 +295,64 @@ class ErrorLog:
             return
         with open(path, encoding="utf-8") as source:
             for line in source:
-                self.count += 1
-                if len(self.sample) < ERROR_SAMPLE:
-                    record = json.loads(line)
-                    self.sample.append({"row": record["row"], "errors": record["errors"]})
+                record = json.loads(line)
+                self._sample(record["row"], record["errors"])
                 self.handle.write(line)
 
+    def keep_from(self, path: Path, *, through: int) -> None:
+        """Carry over an interrupted commit's own records of the rows it wrote (its batches
+        up to file row `through`); the rest are the resumed commit's to write again."""
+        if not path.exists():
+            return
+        with open(path, encoding="utf-8") as source:
+            for line in source:
+                try:
+                    record = json.loads(line)
+                except ValueError:  # the last line of a killed process may be cut short
+                    continue
+                if record.get("pass") == self.tag and record["row"] <= through:
+                    self._sample(record["row"], record["errors"])
+                    self.pending += record["cells"] is None
+                    self.handle.write(line)
+        self.handle.flush()
+
     def fill_pending(self, job: "ImportJob") -> None:
+        """Give records written without cells the row's cells, read from the stored file."""
         if not self.pending:
             return
+        self.handle.close()
+        records = [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines()]
+        wanted = {r["row"] for r in records if r["cells"] is None}
+        cells: dict[int, list[str]] = {}
         for number, raw in data_rows(job):
-            errors = self.pending.pop(number, None)
-            if errors is not None:
-                self._write(number, [cell_text(c) for c in raw], errors)
-                if not self.pending:
+            if number in wanted:
+                cells[number] = [cell_text(c) for c in raw]
+                if len(cells) == len(wanted):
                     break
-        for number, errors in self.pending.items():  # the file changed under us: no cells
-            self._write(number, [], errors)
-        self.pending.clear()
+        self.handle = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        for record in records:
+            if record["cells"] is None:  # [] if the file changed under us
+                record["cells"] = cells.get(record["row"], [])
+            self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.pending = 0
 
-    def _write(self, number: int, cells: list[str], errors: list[str]) -> None:
+    def _write(self, number: int, cells: list[str] | None, errors: list[str]) -> None:
+        # A spreadsheet cell holds at most CELL_MAX characters: the error sheet keeps the
+        # start of a longer one (its row was refused as too long for its field).
+        if cells is not None:
+            cells = [c if len(c) <= CELL_MAX else c[: CELL_MAX - 1] + "…" for c in cells]
         record = {"row": number, "cells": cells, "errors": errors}
+        if self.tag:
+            record["pass"] = self.tag
         self.handle.write(json.dumps(record, ensure_ascii=False))
         self.handle.write("\n")
 
     def close(self) -> None:
         self.handle.close()
+
+    def publish(self) -> None:
+        if self.writing != self.path:
+            os.replace(self.writing, self.path)
 
 
 def read_errors(job: ImportJob) -> Iterator[dict]:
@@ -282,6 +377,7 @@ class Progress:
 
     def __init__(self, job: ImportJob, *, side_channel: bool = False):
         self.job_id = job.pk
+        self.attempt = job.attempt  # only while the run holds the job (lease.py)
         self.total = max(job.total_rows, 1)
         self.last = 0.0
         self.side = None
@@ -295,7 +391,7 @@ class Progress:
         self.last = now
         fields.update(processed_rows=processed, progress=min(99, processed * 100 // self.total))
         if self.side is None:
-            ImportJob.objects.filter(pk=self.job_id).update(**fields)
+            ImportJob.objects.filter(pk=self.job_id, attempt=self.attempt).update(**fields)
             return
         quote = self.side.ops.quote_name
         assignments = ", ".join(
@@ -303,8 +399,9 @@ class Progress:
         )
         with self.side.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {quote(ImportJob._meta.db_table)} SET {assignments} WHERE id = %s",
-                [*fields.values(), self.job_id],
+                f"UPDATE {quote(ImportJob._meta.db_table)} SET {assignments} "
+                "WHERE id = %s AND attempt = %s",
+                [*fields.values(), self.job_id, self.attempt],
             )
 
     def close(self) -> None:
@@ -325,22 +422,42 @@ def service_error_messages(spec: ImportSpec, exc: ServiceError) -> list[str]:
 # --- the validation pass -----------------------------------------------------------------
 
 
+def batch_rows(default: int) -> int:
+    """Rows per batch: the kind's own, unless settings.IMPORT_BATCH_ROWS sets one for all
+    (tests of crash recovery use small batches)."""
+    return settings.IMPORT_BATCH_ROWS or default
+
+
+def save_fenced(job: ImportJob, fields: list[str]) -> bool:
+    """Store `fields` of the job if the run still holds it (its attempt); False if another
+    run has taken it over (then nothing is stored)."""
+    values = {name: getattr(job, name) for name in fields}
+    values["updated_at"] = timezone.now()
+    return bool(ImportJob.objects.filter(pk=job.pk, attempt=job.attempt).update(**values))
+
+
 @paused_gc
-def validate_job(job: ImportJob, *, kind) -> ImportJob:
-    """Parse and check every row; store counts, preview, first errors and the error file."""
+def validate_job(job: ImportJob, *, kind, lease: Lease | None = None) -> ImportJob:
+    """Parse and check every row; store counts, preview, first errors, findings and the
+    error file. The caller has claimed the job (its attempt) and holds its lease."""
     spec = kind.spec
     checker = RowChecker(spec, job_mapping(job))
     ctx = ImportContext(actor=job.user, org=job.org, job=job, kind=kind, committing=False)
-    log = ErrorLog(f"{Path(job.file_path).with_suffix('')}.validate.errors.jsonl")
-    spill = SpillWriter(media_path(spill_relative(job.file_path)), job_id=job.pk)
+    # Each run writes its own files and moves them into place at the end (see ErrorLog).
+    part = f"attempt{job.attempt}"
+    log = ErrorLog(f"{Path(job.file_path).with_suffix('')}.validate.errors.jsonl", part=part)
+    spilled = media_path(spill_relative(job.file_path))
+    spill = SpillWriter(spilled.with_name(f"{spilled.name}.{part}"), job_id=job.pk)
     progress = Progress(job)
     preview: list[dict] = []
     total = valid = existing = 0
     garbage = BatchGarbage()
     try:
-        for batch in batches(data_rows(job), spec.batch_size):
+        for batch in batches(data_rows(job), batch_rows(spec.batch_size)):
+            if lease is not None:
+                lease.check()
             garbage.batch_done()
-            rows = [checker.parse(number, raw) for number, raw in batch]
+            rows = checker.parse_batch(batch)
             checker.check(ctx, rows)
             spill.write([row for row in rows if not row.errors])
             for row in rows:
@@ -363,16 +480,38 @@ def validate_job(job: ImportJob, *, kind) -> ImportJob:
         log.close()
         spill.close()
         progress.close()
+    lease_held = lease is None or not lease.lost
+    if lease_held:
+        log.publish()
+        os.replace(spilled.with_name(f"{spilled.name}.{part}"), spilled)
     job.total_rows, job.valid_rows, job.error_rows = total, valid, log.count
     job.existing_rows = existing
     job.preview, job.error_sample = preview, log.sample
     job.errors_path = log.relative if log.count else ""
     job.processed_rows, job.progress = total, 100
+    job.findings = spec.findings(ctx) if spec.findings is not None else {}
     job.status = ImportStatus.READY
-    if total == 0:
-        job.message = "表头下面没有数据行。"
-    job.save()
+    job.heartbeat_at = None
+    job.message = "" if total else "表头下面没有数据行。"
+    save_fenced(job, _VALIDATED_FIELDS)
     return job
+
+
+_VALIDATED_FIELDS = [
+    "total_rows",
+    "valid_rows",
+    "error_rows",
+    "existing_rows",
+    "preview",
+    "error_sample",
+    "errors_path",
+    "processed_rows",
+    "progress",
+    "findings",
+    "status",
+    "heartbeat_at",
+    "message",
+]
 
 
 # --- the commit pass ---------------------------------------------------------------------
@@ -538,6 +677,54 @@ class CommitResult:
             "rejected_count": self.rejected,
         }
 
+    @classmethod
+    def of_job(cls, job: ImportJob) -> "CommitResult":
+        """What an interrupted commit's batches recorded on the job (see _record_batch)."""
+        result = cls(
+            created=job.created_count,
+            updated=job.updated_count,
+            unchanged=job.unchanged_count,
+            skipped=job.skipped_count,
+            rejected=job.rejected_count,
+        )
+        result.processed = job.written_rows + job.rejected_count
+        return result
+
+
+def _batch_counts(rows: list[Row]) -> CommitResult:
+    counts = CommitResult(processed=len(rows))
+    for row in rows:
+        if row.errors:
+            counts.rejected += 1
+        elif row.outcome == CREATED:
+            counts.created += 1
+        elif row.outcome == UPDATED:
+            counts.updated += 1
+        elif row.outcome == UNCHANGED:
+            counts.unchanged += 1
+        elif row.outcome == SKIPPED:
+            counts.skipped += 1
+    return counts
+
+
+def _record_batch(job_id: int, attempt: int, rows: list[Row]) -> None:
+    """Record a batch on its job inside the batch's own transaction (skip-invalid commits):
+    the last file row it covers and its outcomes, added to the job's counts. So what the job
+    says was written is exactly what was committed, also after a crash, and a resumed commit
+    starts after this row. Only while the run holds the job (its attempt), else LeaseLost
+    and the batch rolls back."""
+    counts = _batch_counts(rows)
+    recorded = ImportJob.objects.filter(pk=job_id, attempt=attempt).update(
+        committed_through=rows[-1].number,
+        created_count=F("created_count") + counts.created,
+        updated_count=F("updated_count") + counts.updated,
+        unchanged_count=F("unchanged_count") + counts.unchanged,
+        skipped_count=F("skipped_count") + counts.skipped,
+        rejected_count=F("rejected_count") + counts.rejected,
+    )
+    if not recorded:
+        raise LeaseLost
+
 
 _UNPREPARED = object()
 
@@ -567,25 +754,62 @@ def _commit_rows(
 
 
 def _commit_batches(
-    job: ImportJob, checker: RowChecker, log: ErrorLog, result, source: Iterator | None
+    job: ImportJob,
+    ctx: ImportContext,
+    checker: RowChecker,
+    log: ErrorLog,
+    result,
+    source: Iterator | None,
+    through: int,
 ) -> Iterator:
     """The rows to commit, batch by batch: the validation pass's parsed valid rows when its
     spill is there (its rejected rows go straight to the log), else the file parsed anew
-    (from `source` when the caller has already opened it)."""
-    size = checker.spec.commit_batch_size
+    (from `source` when the caller has already opened it). A resumed commit skips the rows
+    up to file row `through` (written before the interruption), noting their keys."""
+    size = batch_rows(checker.spec.commit_batch_size)
     if source is not None:
         for batch in batches(source, size, split_last=True):
-            yield [checker.parse(number, raw) for number, raw in batch]
+            yield checker.parse_batch(batch)
         return
     spilled = media_path(spill_relative(job.file_path))
     if spilled.exists():
-        validation_errors = f"{Path(job.file_path).with_suffix('')}.validate.errors.jsonl"
-        log.copy_from(validation_errors if job.error_rows else "")
-        result.rejected = result.processed = log.count
-        yield from batches(spill_rows(spilled, job_id=job.pk), size, split_last=True)
+        log.copy_from(job.errors_path if job.error_rows else "")  # the validation pass's
+        if not through:
+            result.rejected = result.processed = log.count
+        rows = spill_rows(spilled, job_id=job.pk)
+        if through:
+            rows = _after(rows, through, lambda skipped: checker.remember_keys(ctx, skipped))
+        yield from batches(rows, size, split_last=True)
         return
-    for batch in batches(data_rows(job), size, split_last=True):
-        yield [checker.parse(number, raw) for number, raw in batch]
+    numbered = data_rows(job)
+    if through:
+        numbered = _after(
+            numbered,
+            through,
+            lambda skipped: checker.remember_keys(ctx, checker.parse_batch(skipped)),
+        )
+    for batch in batches(numbered, size, split_last=True):
+        yield checker.parse_batch(batch)
+
+
+def _after(items: Iterator, through: int, skip: Callable[[list], None]) -> Iterator:
+    """The items (rows or (number, raw) pairs, in file order) after file row `through`;
+    those up to it go to `skip` in chunks."""
+    skipped: list = []
+    for item in items:
+        number = item.number if isinstance(item, Row) else item[0]
+        if number > through:
+            if skipped:
+                skip(skipped)
+                skipped = []
+            yield item
+        else:
+            skipped.append(item)
+            if len(skipped) >= 10_000:
+                skip(skipped)
+                skipped = []
+    if skipped:
+        skip(skipped)
 
 
 class _BatchWriter:
@@ -599,9 +823,11 @@ class _BatchWriter:
     committed in file order: a batch that is done first waits for the one before it, and
     rolls back if that one failed, so the batches written are always the file's first ones.
     Up to DEPTH batches are queued (bounded memory) and handed back in file order to be
-    tallied. Only for skip_invalid commits outside any transaction (the worker's case), for
-    kinds that allow it (`overlap_writes`): all-or-nothing needs one transaction on one
-    connection, and a surrounding transaction (tests) is invisible to other connections.
+    tallied. Each batch is recorded on the job (`record`, _record_batch) in its transaction,
+    just before its COMMIT. Only for skip_invalid commits outside any transaction (the
+    worker's case), for kinds that allow it (`overlap_writes`): all-or-nothing needs one
+    transaction on one connection, and a surrounding transaction (tests) is invisible to
+    other connections.
     """
 
     WRITERS = 2
@@ -611,9 +837,16 @@ class _BatchWriter:
     # this only turns an unforeseen deadlock between them into a failed job.
     ORDER_TIMEOUT = 600  # seconds
 
-    def __init__(self, ctx: ImportContext, spec: ImportSpec, written: Callable[[list[Row]], None]):
+    def __init__(
+        self,
+        ctx: ImportContext,
+        spec: ImportSpec,
+        written: Callable[[list[Row]], None],
+        record: Callable[[list[Row]], None],
+    ):
         self.ctx, self.spec = ctx, spec
         self.written = written  # called with each whole batch once its rows are written
+        self.record = record  # called with each whole batch inside its transaction
         self.pool = ThreadPoolExecutor(max_workers=self.WRITERS, thread_name_prefix="import-writer")
         self.queued = deque()  # (future or None, the whole batch), oldest first
         self.last: _Turn | None = None  # the latest batch submitted for writing
@@ -631,45 +864,47 @@ class _BatchWriter:
             and not connection.in_atomic_block
         )
 
-    def _write(self, rows: list[Row], prepared, before: "_Turn | None", turn: "_Turn") -> None:
+    def _write(
+        self, rows: list[Row], batch: list[Row], prepared, before: "_Turn | None", turn: "_Turn"
+    ) -> None:
         try:
             if before is not None and before.failed():
                 raise _EarlierBatchFailed  # the job stops at that failure: skip the writes
             with transaction.atomic():
-                _commit_rows(self.ctx, self.spec, rows, prepared)
-                # The deferred foreign-key checks now, while the batch before may still be
-                # busy, rather than in the COMMIT that has to wait for it.
-                connection.check_constraints()
+                if rows:
+                    _commit_rows(self.ctx, self.spec, rows, prepared)
+                    # The deferred foreign-key checks now, while the batch before may still
+                    # be busy, rather than in the COMMIT that has to wait for it.
+                    connection.check_constraints()
                 if before is not None:
                     if not before.done.wait(self.ORDER_TIMEOUT):
                         raise RuntimeError("导入批次等待前一批次提交超时。")
                     if before.failed():
                         raise _EarlierBatchFailed
+                self.record(batch)
             turn.committed = True
         finally:
             turn.done.set()
 
     def submit(self, valid: list[Row], batch: list[Row]) -> None:
-        """Queue the batch's valid rows for writing, after handing the batches written
-        meanwhile (oldest first) to `written`; re-raises the error of one that failed. The
-        kind's batch_prepare runs here, on the calling thread, so that the writer threads,
-        which share the GIL with it, have little more to do than wait for the server."""
+        """Queue the batch (its valid rows written, the whole batch recorded), after handing
+        the batches written meanwhile (oldest first) to `written`; re-raises the error of
+        one that failed. The kind's batch_prepare runs here, on the calling thread, so that
+        the writer threads, which share the GIL with it, have little more to do than wait
+        for the server."""
         while len(self.queued) >= self.DEPTH:
             self._finish_oldest()
-        future = None
-        if valid:
-            prepared = _UNPREPARED
-            if self.spec.batch_prepare is not None:
-                prepared = self.spec.batch_prepare(self.ctx, valid)
-            turn = _Turn()
-            future = self.pool.submit(self._write, valid, prepared, self.last, turn)
-            self.last = turn
+        prepared = _UNPREPARED
+        if valid and self.spec.batch_prepare is not None:
+            prepared = self.spec.batch_prepare(self.ctx, valid)
+        turn = _Turn()
+        future = self.pool.submit(self._write, valid, batch, prepared, self.last, turn)
+        self.last = turn
         self.queued.append((future, batch))
 
     def _finish_oldest(self) -> None:
         future, batch = self.queued.popleft()
-        if future is not None:
-            future.result()
+        future.result()
         self.written(batch)
 
     def drain(self) -> None:
@@ -711,27 +946,28 @@ class _EarlierBatchFailed(Exception):
     first failure)."""
 
 
-def _tally(result: CommitResult, rows: list[Row], log: ErrorLog, all_or_nothing: bool) -> None:
-    for row in rows:
-        if row.errors:
-            result.rejected += 1
-            log.add(row)
-            if all_or_nothing and not result.aborted_at:
-                result.aborted_at = row.number
-        elif row.outcome == CREATED:
-            result.created += 1
-        elif row.outcome == UPDATED:
-            result.updated += 1
-        elif row.outcome == UNCHANGED:
-            result.unchanged += 1
-        elif row.outcome == SKIPPED:
-            result.skipped += 1
-    result.processed += len(rows)
+def _tally(result: CommitResult, rows: list[Row], all_or_nothing: bool) -> None:
+    counts = _batch_counts(rows)
+    result.created += counts.created
+    result.updated += counts.updated
+    result.unchanged += counts.unchanged
+    result.skipped += counts.skipped
+    result.rejected += counts.rejected
+    result.processed += counts.processed
+    if all_or_nothing and counts.rejected and not result.aborted_at:
+        result.aborted_at = next(row.number for row in rows if row.errors)
 
 
 @paused_gc
 def _commit_loop(
-    job: ImportJob, kind, log: ErrorLog, progress: Progress, source: Iterator | None = None
+    job: ImportJob,
+    kind,
+    log: ErrorLog,
+    progress: Progress,
+    lease: Lease,
+    *,
+    source: Iterator | None = None,
+    resumed: CommitResult | None = None,
 ) -> CommitResult:
     spec = kind.spec
     checker = RowChecker(spec, job_mapping(job))
@@ -742,61 +978,102 @@ def _commit_loop(
         kind=kind,
         committing=True,
         skip_existing=job.existing == ExistingPolicy.SKIP,
+        options=dict(job.options),
     )
     all_or_nothing = job.mode == ImportMode.ALL_OR_NOTHING
-    result = CommitResult()
+    result = resumed or CommitResult()
+    through = job.committed_through if resumed is not None else 0
+
+    def record(rows: list[Row]) -> None:
+        _record_batch(job.pk, job.attempt, rows)
+
     writer = None
     if _BatchWriter.usable(spec, all_or_nothing):
         writer = _BatchWriter(
-            ctx, spec, lambda written: _tally(result, written, log, all_or_nothing)
+            ctx, spec, lambda written: _tally(result, written, all_or_nothing), record
         )
+    # Skip-invalid: the counts on the job are the batches' records; progress says how far.
+    shown = result.counts if all_or_nothing else dict
     garbage = BatchGarbage()
     try:
-        for rows in _commit_batches(job, checker, log, result, source):
+        for rows in _commit_batches(job, ctx, checker, log, result, source, through):
+            lease.check()
             garbage.batch_done()
             checker.check(ctx, rows)
             valid = [row for row in rows if not row.errors]
             if all_or_nothing and len(valid) < len(rows) and not result.aborted_at:
                 result.aborted_at = next(row.number for row in rows if row.errors)
             if writer is not None:
+                log.add_rejected(rows)  # before the batch can commit (see ErrorLog)
                 writer.submit(valid, rows)
-                progress.update(result.processed, **result.counts())
+                progress.update(result.processed)
                 continue
-            if valid and not result.aborted_at:
-                if all_or_nothing:
+            if all_or_nothing:
+                if valid and not result.aborted_at:
                     _commit_rows(ctx, spec, valid)
-                else:
-                    with transaction.atomic():
+                log.add_rejected(rows)
+            else:
+                with transaction.atomic():
+                    if valid:
                         _commit_rows(ctx, spec, valid)
-            _tally(result, rows, log, all_or_nothing)
-            progress.update(result.processed, **result.counts())
+                    log.add_rejected(rows)
+                    record(rows)
+            _tally(result, rows, all_or_nothing)
+            progress.update(result.processed, **shown())
         if writer is not None:
             writer.drain()
     except Exception:
-        if not all_or_nothing:  # the job fails; its counts say what the batches before wrote
-            progress.update(result.processed, force=True, **result.counts())
+        if all_or_nothing:
+            progress.update(result.processed, force=True, **shown())
         raise
     finally:
         if writer is not None:
             writer.close()
+    if spec.findings is not None:  # what this pass did (only after the interruption, if any)
+        job.findings = {**spec.findings(ctx), **({"partial": True} if resumed else {})}
     return result
 
 
-def commit_job(job: ImportJob, *, kind) -> CommitResult:
-    """Write the job's valid rows. The caller has set status RUNNING and the mode."""
+def commit_job(job: ImportJob, *, kind, lease: Lease) -> CommitResult | None:
+    """Write the job's valid rows. The caller has claimed the job (status RUNNING, the next
+    attempt) and holds its lease. A skip-invalid commit that was interrupted carries on
+    after the last batch it recorded (`committed_through`). None when another run took the
+    job over meanwhile (then this one has stored nothing more)."""
     from gonghui.audit.services import AuditAction, AuditResult, audit_record
 
     all_or_nothing = job.mode == ImportMode.ALL_OR_NOTHING
+    resuming = not all_or_nothing and job.committed_through > 0
     source = None
     if job.direct and not job.columns:  # nothing has read the file yet: find its header
         found = table_header(
             media_path(job.file_path), job.file_format, kind, split_sheets=job.split_sheets
         )
-        for name, value in job_header_fields(found, kind.spec).items():
+        header_fields = job_header_fields(found, kind.spec)
+        for name, value in header_fields.items():
             setattr(job, name, value)
-        job.save()
+        if not save_fenced(job, list(header_fields)):
+            return None
         source = found["data"]
-    log = ErrorLog(f"{Path(job.file_path).with_suffix('')}.commit.errors.jsonl")
+    stem = Path(job.file_path).with_suffix("")
+    resumed = None
+    if resuming:  # the interrupted commit's log: its records of the batches it wrote stay
+        previous = media_path(f"{stem}.commit.errors.previous.jsonl")
+        with contextlib.suppress(FileNotFoundError):
+            media_path(f"{stem}.commit.errors.jsonl").replace(previous)
+        log = ErrorLog(f"{stem}.commit.errors.jsonl", tag="commit")
+        log.keep_from(previous, through=job.committed_through)
+        previous.unlink(missing_ok=True)
+        resumed = CommitResult.of_job(job)
+    else:
+        log = ErrorLog(f"{stem}.commit.errors.jsonl", tag="commit")
+    if not resuming and not all_or_nothing:  # the batches' records start from nothing
+        job.created_count = job.updated_count = job.unchanged_count = job.skipped_count = 0
+        # ... but for the rows the validation pass refused (_commit_batches counts them too)
+        spilled = media_path(spill_relative(job.file_path)).exists()
+        job.rejected_count = job.error_rows if spilled and source is None else 0
+        job.committed_through = 0
+        if not save_fenced(job, [*CommitResult().counts(), "committed_through"]):
+            return None
     outermost = not connection.in_atomic_block
     progress = Progress(job, side_channel=all_or_nothing and outermost)
     result = CommitResult()
@@ -804,18 +1081,19 @@ def commit_job(job: ImportJob, *, kind) -> CommitResult:
         if all_or_nothing:
             try:
                 with transaction.atomic():
-                    result = _commit_loop(job, kind, log, progress, source)
+                    result = _commit_loop(job, kind, log, progress, lease, source=source)
                     if result.aborted_at:
                         raise _Rollback
             except _Rollback:
                 pass
         else:
-            result = _commit_loop(job, kind, log, progress, source)
+            result = _commit_loop(job, kind, log, progress, lease, source=source, resumed=resumed)
         log.fill_pending(job)
+    except LeaseLost:
+        return None
     finally:
         log.close()
         progress.close()
-    media_path(spill_relative(job.file_path)).unlink(missing_ok=True)
     if job.direct:  # no validation pass counted them
         job.total_rows, job.error_rows = result.processed, result.rejected
         job.valid_rows = result.processed - result.rejected
@@ -823,6 +1101,8 @@ def commit_job(job: ImportJob, *, kind) -> CommitResult:
     job.errors_path = log.relative if log.count else ""
     job.error_sample = log.sample
     job.finished_at = timezone.now()
+    job.heartbeat_at = None
+    job.resumable = False
     detail = {
         "kind": job.kind,
         "job": job.pk,
@@ -830,6 +1110,9 @@ def commit_job(job: ImportJob, *, kind) -> CommitResult:
         "mode": job.mode,
         "total": result.processed,
         **({"direct": True} if job.direct else {}),
+        **({"options": job.options} if job.options else {}),
+        # Each interruption and what had been written when it happened (see services).
+        **({"interruptions": job.interruptions} if job.interruptions else {}),
     }
     if result.aborted_at:
         job.status = ImportStatus.FAILED
@@ -839,33 +1122,65 @@ def commit_job(job: ImportJob, *, kind) -> CommitResult:
             f"第 {result.aborted_at} 行起共有 {result.rejected} 行未通过校验。"
             "按“只有全部行有效才导入”的方式，本次没有写入任何数据。"
         )
-        job.save()
-        audit_record(
-            action=AuditAction.IMPORT_REJECTED,
-            user=job.user,
-            org=job.org,
-            obj=job,
-            result=AuditResult.FAILURE,
-            detail={**detail, "rejected": result.rejected, "first_error_row": result.aborted_at},
-        )
+        with transaction.atomic():  # the outcome and its audit event, or neither
+            if not save_fenced(job, _COMMITTED_FIELDS):
+                return None
+            audit_record(
+                action=AuditAction.IMPORT_REJECTED,
+                user=job.user,
+                org=job.org,
+                obj=job,
+                result=AuditResult.FAILURE,
+                detail={
+                    **detail,
+                    "rejected": result.rejected,
+                    "first_error_row": result.aborted_at,
+                },
+            )
+        media_path(spill_relative(job.file_path)).unlink(missing_ok=True)
         return result
     for name, value in result.counts().items():
         setattr(job, name, value)
     job.status = ImportStatus.DONE
     job.message = ""
-    job.save()
-    audit_record(
-        action=AuditAction.IMPORTED,
-        user=job.user,
-        org=job.org,
-        obj=job,
-        detail={
-            **detail,
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "rejected": result.rejected,
-            **({"existing": job.existing, "skipped": result.skipped} if job.existing else {}),
-        },
-    )
+    with transaction.atomic():  # the outcome and its audit event, or neither
+        if not save_fenced(job, _COMMITTED_FIELDS):
+            return None
+        audit_record(
+            action=AuditAction.IMPORTED,
+            user=job.user,
+            org=job.org,
+            obj=job,
+            detail={
+                **detail,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "rejected": result.rejected,
+                **({"existing": job.existing, "skipped": result.skipped} if job.existing else {}),
+            },
+        )
+    media_path(spill_relative(job.file_path)).unlink(missing_ok=True)
     return result
+
+
+_COMMITTED_FIELDS = [
+    "total_rows",
+    "error_rows",
+    "valid_rows",
+    "processed_rows",
+    "progress",
+    "errors_path",
+    "error_sample",
+    "finished_at",
+    "heartbeat_at",
+    "resumable",
+    "status",
+    "message",
+    "findings",
+    "created_count",
+    "updated_count",
+    "unchanged_count",
+    "skipped_count",
+    "rejected_count",
+]

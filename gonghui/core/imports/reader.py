@@ -360,6 +360,11 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
+# The most a spreadsheet cell holds (Excel, WPS): a longer CSV cell that spans lines is an
+# unclosed quote, not data.
+CSV_CELL_MAX = 32_767
+
+
 def open_csv(path) -> tuple[TableInfo, Iterator[tuple[int, list]]]:
     with open(path, "rb") as handle:
         data = handle.read()
@@ -374,9 +379,24 @@ def open_csv(path) -> tuple[TableInfo, Iterator[tuple[int, list]]]:
     )
 
     def rows() -> Iterator[tuple[int, list]]:
+        # Any cell the file can hold is read (the csv module's own limit, 128 KiB, would
+        # turn a long cell into a "malformed file"): the pipeline then refuses a cell too
+        # long for its field in words that name the field.
+        if csv.field_size_limit() < len(text) + 1:
+            csv.field_size_limit(len(text) + 1)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        line = 0
         try:
             for number, cells in enumerate(reader, start=1):
+                if any(len(cell) > CSV_CELL_MAX and "\n" in cell for cell in cells):
+                    # Longer than any spreadsheet cell and across lines: a quote opened and
+                    # never closed has swallowed the lines after it.
+                    raise ImportFileError(
+                        f"CSV 文件第 {line + 1} 行的引号不配对，其后 {reader.line_num - line - 1} "
+                        "行被读成了一个单元格，请检查后重新上传。",
+                        code="import_file_corrupt",
+                    )
+                line = reader.line_num
                 if cells and any(cells):
                     yield number, cells
         except csv.Error as exc:

@@ -5,11 +5,37 @@ registry (django.utils.module_loading.autodiscover_modules, as for admin.py), so
 else needs wiring.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.module_loading import autodiscover_modules
 
 from gonghui.core.imports.spec import ImportSpec
+
+
+@dataclass(frozen=True)
+class ImportOption:
+    """A choice of the kind's own that the user makes when committing (or, for a direct
+    import, at upload): a radio group on the pages, `options` in the API. The spec's hooks
+    read the chosen value from `ctx.options[key]`."""
+
+    key: str
+    label: str
+    choices: tuple[tuple[str, str], ...]
+    default: str
+    help: str = ""
+    # The values `actor` may choose for a job into `org` (default: all of them).
+    allowed: Callable[..., set[str]] | None = None
+    # Whether the preview asks at all, from what validation found (job.findings); a
+    # direct import's upload always asks.
+    relevant: Callable[[dict], bool] | None = None
+
+    def values_for(self, actor, org) -> list[str]:
+        values = [value for value, _ in self.choices]
+        if self.allowed is None:
+            return values
+        permitted = self.allowed(actor, org)
+        return [value for value in values if value in permitted]
 
 
 @dataclass(frozen=True)
@@ -24,6 +50,9 @@ class ImportKind:
     # the kind's validation marks such rows `row.existing` and its commit honours
     # `ctx.skip_existing` (outcome SKIPPED).
     existing_choice: bool = False
+    options: tuple[ImportOption, ...] = ()
+    # Shown on the job page with `job.findings` (what spec.findings summarised), if set.
+    findings_template: str = ""
 
 
 _KINDS: dict[str, ImportKind] = {}

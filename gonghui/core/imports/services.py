@@ -17,17 +17,22 @@ import os
 import shutil
 import tempfile
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import xlsxwriter
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import DateTimeField, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gonghui.audit.services import AuditAction, AuditResult, audit_record
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.export import neutralise, xlsx_bytes
 from gonghui.core.imports import pipeline
+from gonghui.core.imports.lease import Lease, LeaseLost
 from gonghui.core.imports.models import ExistingPolicy, ImportJob, ImportMode, ImportStatus
 from gonghui.core.imports.reader import (
     FORMAT_LABELS,
@@ -117,6 +122,26 @@ def _safety_check(path: Path) -> tuple[str, dict[str, int]]:
     return fmt, {}
 
 
+def _options_clean(kind: ImportKind, actor, org, options: dict | None) -> dict[str, str]:
+    """The kind's options as chosen (each defaulted), or ValidationFailed in Chinese."""
+    options = dict(options or {})
+    known = {option.key for option in kind.options}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise ValidationFailed(
+            f"没有这样的导入选项：{'、'.join(unknown)}。",
+            fields={"options": ["没有这样的导入选项。"]},
+        )
+    cleaned = {}
+    for option in kind.options:
+        value = options.get(option.key) or option.default
+        if value not in option.values_for(actor, org):
+            message = f"“{option.label}”不能选择这一项。"
+            raise ValidationFailed(message, fields={option.key: [message]})
+        cleaned[option.key] = value
+    return cleaned
+
+
 def _commit_choice_check(mode: str, existing: str) -> None:
     if mode not in ImportMode.values:
         raise ValidationFailed("请选择导入方式。", fields={"mode": ["请选择导入方式。"]})
@@ -135,13 +160,15 @@ def import_upload(
     background: bool | None = None,
     direct_mode: str = "",
     existing: str = ExistingPolicy.UPDATE,
+    options: dict | None = None,
 ) -> ImportJob:
     """Check an uploaded table and validate its rows into a job awaiting the user's decision.
 
     `background`: validate in a task (True), in this call (False), or by size (None).
     `direct_mode` (an ImportMode): skip the preview and write in the same pass that checks
     the rows (one read of the file instead of two; rows with errors still go to the error
-    sheet), with `existing` deciding about rows that match stored records.
+    sheet), with `existing` deciding about rows that match stored records and `options` the
+    kind's own choices (registry.ImportOption; otherwise chosen at import_commit).
     Not one transaction on purpose: the IMPORT_REJECTED audit of a refused file must stay,
     and validation (file reading) may take long; the job row itself is a single insert.
     """
@@ -156,6 +183,7 @@ def import_upload(
         raise NotFound()
     if not org.is_active:
         raise ValidationFailed("所选组织已撤销，不能导入。", fields={"org": ["所选组织已撤销。"]})
+    chosen = _options_clean(import_kind, actor, org, options) if direct_mode else {}
     name = Path(getattr(file, "name", "") or "upload").name[:255]
     handle, temp_name = tempfile.mkstemp(prefix="gonghui-import-")
     temp = Path(temp_name)
@@ -195,6 +223,7 @@ def import_upload(
             direct=True,
             mode=direct_mode,
             existing=existing if import_kind.existing_choice else "",
+            options=chosen,
         )
         if background is None:
             background = size > INLINE_DIRECT_BYTES
@@ -224,17 +253,28 @@ def import_upload(
 
 
 def import_run_validation(job_id: int) -> None:
-    """Task body: the validation pass. A crash marks the job failed instead of hanging."""
-    job = ImportJob.objects.select_related("user", "org").get(pk=job_id)
-    if job.status != ImportStatus.VALIDATING:
+    """Task body: the validation pass, as the job's next attempt (lease.py). A crash marks
+    the job failed (继续导入 runs it again) instead of leaving it hanging."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.VALIDATING).update(
+        attempt=F("attempt") + 1, heartbeat_at=timezone.now()
+    )
+    if not claimed:
         return
-    try:
-        pipeline.validate_job(job, kind=get_kind(job.kind))
-    except Exception as exc:
-        logger.exception("import %s: validation failed", job_id)
-        ImportJob.objects.filter(pk=job_id).update(
-            status=ImportStatus.FAILED, finished_at=timezone.now(), message=_failure_message(exc)
-        )
+    job = ImportJob.objects.select_related("user", "org").get(pk=job_id)
+    with Lease(job.pk, job.attempt) as lease:
+        try:
+            pipeline.validate_job(job, kind=get_kind(job.kind), lease=lease)
+        except LeaseLost:
+            return
+        except Exception as exc:
+            logger.exception("import %s: validation failed", job_id)
+            ImportJob.objects.filter(pk=job_id, attempt=job.attempt).update(
+                status=ImportStatus.FAILED,
+                finished_at=timezone.now(),
+                heartbeat_at=None,
+                message=_failure_message(exc),
+                resumable=not isinstance(exc, ImportFileError),
+            )
 
 
 def _failure_message(exc: Exception) -> str:
@@ -244,10 +284,16 @@ def _failure_message(exc: Exception) -> str:
 
 
 def import_commit(
-    *, actor, job: ImportJob, mode: str, existing: str = ExistingPolicy.UPDATE
+    *,
+    actor,
+    job: ImportJob,
+    mode: str,
+    existing: str = ExistingPolicy.UPDATE,
+    options: dict | None = None,
 ) -> ImportJob:
     """Queue the commit of a validated job. all_or_nothing refuses a job with any invalid row;
-    `existing` (update or skip rows matching stored records) applies to kinds that offer it."""
+    `existing` (update or skip rows matching stored records) applies to kinds that offer it,
+    `options` are the kind's own choices (registry.ImportOption)."""
     _commit_choice_check(mode, existing)
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("org").get(pk=job.pk)
@@ -256,6 +302,7 @@ def import_commit(
         kind = kind_get(job.kind)
         if not org_in_scope(actor, kind.module, Action.EDIT, job.org):
             raise NotFound()
+        chosen = _options_clean(kind, actor, job.org, options)
         if job.status != ImportStatus.READY:
             raise Conflict(
                 f"该导入任务当前为“{job.get_status_display()}”，不能再次导入。",
@@ -272,9 +319,18 @@ def import_commit(
             )
         job.mode, job.status = mode, ImportStatus.QUEUED
         job.existing = existing if kind.existing_choice else ""
+        job.options = chosen
         job.processed_rows, job.progress = 0, 0
         job.save(
-            update_fields=["mode", "existing", "status", "processed_rows", "progress", "updated_at"]
+            update_fields=[
+                "mode",
+                "existing",
+                "options",
+                "status",
+                "processed_rows",
+                "progress",
+                "updated_at",
+            ]
         )
     _commit_enqueue(job)
     job.refresh_from_db()
@@ -301,56 +357,326 @@ def _commit_enqueue(job: ImportJob) -> None:
 
 
 def import_run_commit(job_id: int) -> dict:
-    """Task body: claim the queued job and commit it."""
+    """Task body: claim the queued job (as its next attempt, lease.py) and commit it; an
+    interrupted skip-invalid commit carries on after its last recorded batch."""
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now()
+        status=ImportStatus.RUNNING,
+        started_at=Coalesce(F("started_at"), Value(now, output_field=DateTimeField())),
+        attempt=F("attempt") + 1,
+        heartbeat_at=now,
     )
     if not claimed:
         return {"skipped": True}
     job = ImportJob.objects.select_related("user", "org").get(pk=job_id)
-    try:
-        result = pipeline.commit_job(job, kind=get_kind(job.kind))
-    except ImportFileError as exc:  # a direct import's file, read for the first time
-        _commit_failed(job, exc.message, {"reason": exc.code, "message": exc.message})
-        return {"failed": True}
-    except Exception as exc:
-        logger.exception("import %s: commit failed", job_id)
-        message = _failure_message(exc)
-        if job.mode == ImportMode.SKIP_INVALID:
-            message += (
-                "中断前已完成的批次已写入；重新上传同一文件可继续导入其余行(已导入的行不会重复)。"
-            )
-        else:
-            message += "本次没有写入任何数据。"
-        _commit_failed(job, message, {"reason": "system_error"})
-        return {"failed": True}
+    with Lease(job.pk, job.attempt) as lease:
+        try:
+            result = pipeline.commit_job(job, kind=get_kind(job.kind), lease=lease)
+        except ImportFileError as exc:  # a direct import's file, read for the first time
+            _commit_failed(job, exc.message, {"reason": exc.code, "message": exc.message})
+            return {"failed": True}
+        except LeaseLost:
+            return {"taken_over": True}
+        except Exception as exc:
+            logger.exception("import %s: commit failed", job_id)
+            _commit_failed(job, _failure_message(exc), {"reason": "system_error"}, resumable=True)
+            return {"failed": True}
+    if result is None:  # another run took the job over meanwhile
+        return {"taken_over": True}
     return result.counts()
 
 
-def _commit_failed(job: ImportJob, message: str, detail: dict) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.FAILED, finished_at=timezone.now(), message=message
+def _written_text(job: ImportJob) -> str:
+    """What a job's commit has written so far, in words (the batches' records)."""
+    parts = [f"新增 {job.created_count}", f"更新 {job.updated_count}"]
+    parts.append(f"未变化 {job.unchanged_count}")
+    if job.skipped_count:
+        parts.append(f"已有记录跳过 {job.skipped_count}")
+    if job.rejected_count:
+        parts.append(f"未导入 {job.rejected_count}")
+    return f"已写入 {job.written_rows} 行(" + "，".join(parts) + ")"
+
+
+def _written_detail(job: ImportJob) -> dict:
+    return {
+        "through_row": job.committed_through,
+        "written": job.written_rows,
+        "created": job.created_count,
+        "updated": job.updated_count,
+        "unchanged": job.unchanged_count,
+        "skipped": job.skipped_count,
+        "rejected": job.rejected_count,
+    }
+
+
+def _commit_failed(job: ImportJob, message: str, detail: dict, *, resumable=False) -> None:
+    """Mark the run's job failed (if the run still holds it) and audit it. A resumable
+    failure says exactly what was written and offers 继续导入 (import_resume)."""
+    attempt = job.attempt
+    job.refresh_from_db()
+    if job.attempt != attempt:  # another run has taken the job over
+        return
+    if resumable:
+        if job.mode == ImportMode.SKIP_INVALID:
+            message += (
+                f"中断前{_written_text(job)}；点击“继续导入”可从中断处继续(已写入的行不会重复)。"
+            )
+        else:
+            message += "本次没有写入任何数据；点击“继续导入”可重新导入。"
+    if job.mode == ImportMode.SKIP_INVALID:
+        detail = {**detail, **_written_detail(job)}
+    with transaction.atomic():  # the failure and its audit event, or neither
+        updated = ImportJob.objects.filter(pk=job.pk, attempt=attempt).update(
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            heartbeat_at=None,
+            message=message,
+            resumable=resumable,
+        )
+        if updated:
+            audit_record(
+                action=AuditAction.IMPORT_REJECTED,
+                user=job.user,
+                org=job.org,
+                obj=job,
+                result=AuditResult.FAILURE,
+                detail={"kind": job.kind, "job": job.pk, **detail},
+            )
+
+
+# --- crash recovery ------------------------------------------------------------------------
+
+
+def _lease_cutoff(now):
+    return now - timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
+
+
+def _db_task(task_id: str):
+    """The django-tasks-db row of a task id, or None (another backend, or no such row)."""
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not task_id or not isinstance(task_backends["default"], DatabaseBackend):
+        return None
+    try:
+        return DBTaskResult.objects.filter(pk=task_id).first()
+    except DjangoValidationError:  # not a UUID: a task of another backend
+        return None
+
+
+def _task_gone(job: ImportJob, cutoff) -> bool:
+    """A job queued (or awaiting validation) whose database task no worker will run any
+    more: claimed by a worker that never started the job, or ended. False when that cannot
+    be told (tasks that do not go through the database)."""
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    if not job.task_id or not isinstance(task_backends["default"], DatabaseBackend):
+        return False
+    task = _db_task(job.task_id)
+    if task is None:
+        return True
+    if task.status == "READY":
+        return False
+    return task.status != "RUNNING" or (task.started_at is not None and task.started_at < cutoff)
+
+
+def _stale(job: ImportJob, cutoff) -> bool:
+    """A job whose run has stopped: no heartbeat for IMPORT_LEASE_SECONDS, or a task that
+    will never start it."""
+    if job.status not in (ImportStatus.VALIDATING, ImportStatus.QUEUED, ImportStatus.RUNNING):
+        return False
+    if job.heartbeat_at is not None:
+        return job.heartbeat_at < cutoff
+    if job.status == ImportStatus.RUNNING:  # claimed without a heartbeat: older rows
+        return job.updated_at < cutoff
+    return job.updated_at < cutoff and _task_gone(job, cutoff)
+
+
+def _interrupted_message(job: ImportJob, *, continuing: bool, manual: bool = False) -> str:
+    validating = job.status == ImportStatus.VALIDATING or not job.mode
+    if validating:
+        if manual:
+            return "正在重新校验。"
+        return (
+            "校验中断，正在重新校验。"
+            if continuing
+            else "校验多次中断，已停止。点击“继续导入”重新校验。"
+        )
+    if job.mode == ImportMode.ALL_OR_NOTHING or not job.committed_through:
+        what = "本次还没有写入数据"
+        where = "重新开始导入"
+    else:
+        what = _written_text(job)
+        where = f"从第 {job.committed_through + 1} 行起继续导入"
+    if manual:
+        return f"继续导入：{what}，正在{where}。"
+    if continuing:
+        return f"导入中断(处理导入的后台程序意外退出)，{what}，正在{where}。"
+    return f"导入多次中断，已停止自动继续：{what}。点击“继续导入”{where}。"
+
+
+def _take_over(job: ImportJob, *, now, automatic: bool, actor=None) -> bool:
+    """Record the interruption of a locked job (what it had written), fence its old run off
+    (the next attempt) and queue it again; or, found by the sweep after more than
+    IMPORT_AUTO_RESUMES interruptions in a row, fail it as resumable. True when queued."""
+    validating = job.status == ImportStatus.VALIDATING or (
+        job.status == ImportStatus.FAILED and not job.mode
     )
-    audit_record(
-        action=AuditAction.IMPORT_REJECTED,
-        user=job.user,
-        org=job.org,
-        obj=job,
-        result=AuditResult.FAILURE,
-        detail={"kind": job.kind, "job": job.pk, **detail},
+    entry = {"at": now.isoformat(), "attempt": job.attempt, "status": job.status}
+    if not validating and job.mode == ImportMode.SKIP_INVALID:
+        entry.update(_written_detail(job))
+    if actor is not None:
+        entry["resumed_by"] = actor.pk
+    job.interruptions = [*job.interruptions, entry]
+    in_a_row = 0
+    for item in reversed(job.interruptions):
+        if "resumed_by" in item:
+            break
+        in_a_row += 1
+    again = not automatic or in_a_row <= settings.IMPORT_AUTO_RESUMES
+    job.message = _interrupted_message(job, continuing=again, manual=actor is not None)
+    job.attempt += 1
+    job.heartbeat_at = None
+    if again:
+        job.status = ImportStatus.VALIDATING if validating else ImportStatus.QUEUED
+        job.resumable, job.finished_at = False, None
+    else:
+        job.status, job.resumable, job.finished_at = ImportStatus.FAILED, True, now
+    job.save(
+        update_fields=[
+            "interruptions",
+            "message",
+            "attempt",
+            "heartbeat_at",
+            "status",
+            "resumable",
+            "finished_at",
+            "updated_at",
+        ]
     )
+    _task_abandon(job.task_id, now)
+    if again:
+        transaction.on_commit(lambda: _enqueue_again(job.pk, validating=validating))
+    else:
+        audit_record(
+            action=AuditAction.IMPORT_REJECTED,
+            user=job.user,
+            org=job.org,
+            obj=job,
+            result=AuditResult.FAILURE,
+            detail={
+                "kind": job.kind,
+                "job": job.pk,
+                "reason": "interrupted",
+                "interruptions": job.interruptions,
+                **(_written_detail(job) if job.mode == ImportMode.SKIP_INVALID else {}),
+            },
+        )
+    return again
+
+
+def _task_abandon(task_id: str, now) -> None:
+    """Mark a dead run's database task failed, so it does not show as running for ever."""
+    task = _db_task(task_id)
+    if task is not None and task.status == "RUNNING":
+        type(task).objects.filter(pk=task.pk, status="RUNNING").update(
+            status="FAILED",
+            finished_at=now,
+            exception_class_path="builtins.RuntimeError",
+            traceback="The worker running this import stopped; the import was queued again.",
+        )
+
+
+def _enqueue_again(job_id: int, *, validating: bool) -> None:
+    from gonghui.core.imports.tasks import import_commit_task, import_validate_task
+
+    task = import_validate_task if validating else import_commit_task
+    try:
+        result = task.enqueue(job_id)
+    except Exception:
+        logger.exception("import %s: could not queue the resumed run", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportStatus.FAILED,
+            resumable=True,
+            message="导入任务未能重新启动，请稍后点击“继续导入”。",
+        )
+        return
+    ImportJob.objects.filter(pk=job_id).update(task_id=result.id)
+
+
+def import_recover_stale(*, now=None) -> list[int]:
+    """Take over the imports whose worker died (no heartbeat for IMPORT_LEASE_SECONDS, or a
+    task that will never run): each is queued again and carries on where its last batch
+    was recorded, or, after IMPORT_AUTO_RESUMES interruptions, is marked failed with what
+    it wrote and can be completed with 继续导入. `gonghui db_worker` runs this at start and
+    every IMPORT_RECOVERY_SECONDS. The ids of the jobs taken over."""
+    now = now or timezone.now()
+    cutoff = _lease_cutoff(now)
+    busy = (ImportStatus.VALIDATING, ImportStatus.QUEUED, ImportStatus.RUNNING)
+    candidates = ImportJob.objects.filter(status__in=busy).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, updated_at__lt=cutoff)
+    )
+    taken = []
+    for pk in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update(skip_locked=True)
+                .select_related("user", "org")
+                .filter(pk=pk)
+                .first()
+            )
+            if job is not None and _stale(job, cutoff):
+                logger.warning("import %s: its worker stopped; taking it over", pk)
+                _take_over(job, now=now, automatic=True)
+                taken.append(pk)
+    return taken
+
+
+def import_interrupted(job: ImportJob) -> bool:
+    """The job's run has stopped without saying so (see _stale)."""
+    return _stale(job, _lease_cutoff(timezone.now()))
+
+
+def import_resume(*, actor, job: ImportJob) -> ImportJob:
+    """继续导入: complete a job that failed resumably (a system error, or interrupted too
+    often), or one whose worker stopped and that no worker has taken over yet. A commit
+    carries on after its last recorded batch (nothing written twice); a validation runs
+    again."""
+    now = timezone.now()
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("user", "org").get(pk=job.pk)
+        if job.user_id != getattr(actor, "pk", None):
+            raise NotFound()
+        kind = kind_get(job.kind)
+        if not org_in_scope(actor, kind.module, Action.EDIT, job.org):
+            raise NotFound()
+        failed = job.status == ImportStatus.FAILED and job.resumable
+        if not failed and not _stale(job, _lease_cutoff(now)):
+            raise Conflict(
+                f"该导入任务当前为“{job.get_status_display()}”，不需要继续导入。",
+                code="import_not_resumable",
+            )
+        _take_over(job, now=now, automatic=False, actor=actor)
+    job.refresh_from_db()
+    return job
 
 
 def import_discard(*, actor, job: ImportJob) -> ImportJob:
-    """Give up a validated job: its stored files are deleted."""
+    """Give up a validated job, a failed one, or one whose run stopped (what was written
+    stays): its stored files are deleted."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.user_id != getattr(actor, "pk", None):
             raise NotFound()
-        if job.status not in (ImportStatus.READY, ImportStatus.FAILED):
+        stopped = _stale(job, _lease_cutoff(timezone.now()))
+        if job.status not in (ImportStatus.READY, ImportStatus.FAILED) and not stopped:
             raise Conflict("该导入任务正在处理或已完成，不能放弃。", code="import_not_ready")
         job.status = ImportStatus.DISCARDED
-        job.save(update_fields=["status", "updated_at"])
+        job.attempt += 1  # a run thought dead that is not stays fenced off
+        job.heartbeat_at = None
+        job.save(update_fields=["status", "attempt", "heartbeat_at", "updated_at"])
     _delete_files(job)
     return job
 
@@ -415,6 +741,7 @@ def import_errors_xlsx(job: ImportJob, *, unmask: bool = False) -> bytes | None:
     # Rows the database refused at commit follow the validation pass's: show them in file order.
     records = sorted(pipeline.read_errors(job), key=lambda record: record["row"])
     for record in records:
+        record["cells"] = record["cells"] or []  # an interrupted commit's, never filled
         for index, mask in masks.items():
             if index < len(record["cells"]) and record["cells"][index]:
                 record["cells"][index] = mask(record["cells"][index])

@@ -34,11 +34,15 @@ Rules the pipeline applies for every kind:
 - `required=True`: the column must be in the file and each row must fill it;
 - a column's `parse` gets normalised text (full-width folded, spaces collapsed) and returns
   the value or raises ValueError with a Chinese message, which becomes "<列名>：<message>";
+- a cell longer than its column's `max_length` (or than a parser's own limit, raised as
+  parsers.TooLong) is refused as 字段“<列名>”过长，最多 N 字, whatever the kind;
 - the natural key must be unique within the file (later duplicates are rejected with the
   row number of the first);
 - `validate_batch(ctx, rows)` sees, batch by batch in file order, the rows whose cells all
-  parsed; it adds errors with `row.error(...)` and may keep lookups in `row.data` and state
+  parsed (and `ctx.options`, the kind's ImportOptions as the user chose them); it adds errors with `row.error(...)` and may keep lookups in `row.data` and state
   that later batches need (e.g. keys defined earlier in the file) in `ctx.state`;
+- `findings(ctx)`, when given, summarises what validation saw for the preview page (e.g.
+  the employer names that matched nothing); it is stored as the job's `findings`;
 - in the commit pass the same validation runs again (the database may have changed), then
   `row_commit` (per row, in a savepoint) or `batch_commit` (per batch, for bulk writers)
   writes the valid rows. Writes must be upserts that touch only rows whose values differ, so
@@ -81,6 +85,9 @@ class Column:
     # Personal data (DESIGN §3): shown through this mask on pages, and in the error sheet
     # unless the user holds the module's view-sensitive action. E.g. masking.mask_phone.
     mask: Callable[[str], str] | None = None
+    # The longest cell the field holds (checked on the normalised text before `parse`), for
+    # columns whose parser does not limit it itself (parsers.text(max_length=...) does).
+    max_length: int | None = None
 
     def names(self) -> tuple[str, ...]:
         return (self.label, *self.synonyms)
@@ -118,6 +125,8 @@ class ImportContext:
     committing: bool = False
     # The user chose "skip existing records": a row marked `existing` is left alone (SKIPPED).
     skip_existing: bool = False
+    # The kind's options (registry.ImportOption) as chosen for the job: {key: value}.
+    options: dict[str, str] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)
 
     def org_allowed(self, org) -> bool:
@@ -135,6 +144,8 @@ class ImportSpec:
     batch_prepare: Callable[[ImportContext, list[Row]], Any] | None = None
     validate_batch: Callable[[ImportContext, list[Row]], None] | None = None
     validate_row: Callable[[ImportContext, Row], None] | None = None
+    # What the validation pass found, for the preview (stored as ImportJob.findings).
+    findings: Callable[[ImportContext], dict] | None = None
     # Service errors name model fields; map those that are not column keys to a column label.
     field_labels: dict[str, str] = field(default_factory=dict)
     batch_size: int = 2000

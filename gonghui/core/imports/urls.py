@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.import_detail, name="detail"),
     path("<int:pk>/commit/", views.import_commit, name="commit"),
     path("<int:pk>/discard/", views.import_discard, name="discard"),
+    path("<int:pk>/resume/", views.import_resume, name="resume"),
     path("<int:pk>/progress/", views.import_progress, name="progress"),
     path("<int:pk>/errors.xlsx", views.import_errors, name="errors"),
 ]

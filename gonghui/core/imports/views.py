@@ -22,6 +22,8 @@ from gonghui.core.imports.forms import (
     ImportCommitExistingForm,
     ImportCommitForm,
     ImportUploadForm,
+    add_option_fields,
+    chosen_options,
 )
 from gonghui.core.imports.models import ExistingPolicy, ImportJob, ImportMode
 from gonghui.core.imports.registry import ImportKind
@@ -82,17 +84,22 @@ def import_new(request, kind):
         orgs=orgs,
         existing_choice=import_kind.existing_choice,
     )
+    # The choices offered are those allowed at the top of the user's scope; the service
+    # checks them again against the org chosen.
+    add_option_fields(form, import_kind, request.user, orgs[0] if orgs else None, direct=True)
     if request.method == "POST" and form.is_valid():
         org = next(o for o in orgs if o.pk == form.cleaned_data["org"])
         how = form.cleaned_data["how"]
+        direct = how not in ("", "preview")
         try:
             job = services.import_upload(
                 actor=request.user,
                 kind=import_kind.code,
                 file=form.cleaned_data["file"],
                 org=org,
-                direct_mode="" if how in ("", "preview") else how,
+                direct_mode=how if direct else "",
                 existing=form.cleaned_data.get("existing") or ExistingPolicy.UPDATE,
+                options=chosen_options(form, import_kind) if direct else None,
             )
         except ServiceError as exc:
             form_apply_error(request, form, exc)
@@ -121,16 +128,18 @@ def import_template(request, kind):
     return response
 
 
-def _commit_form_class(kind: ImportKind):
-    return ImportCommitExistingForm if kind.existing_choice else ImportCommitForm
+def _commit_form(request, job: ImportJob, kind: ImportKind, data=None):
+    form_class = ImportCommitExistingForm if kind.existing_choice else ImportCommitForm
+    initial = ImportMode.ALL_OR_NOTHING if not job.error_rows else ImportMode.SKIP_INVALID
+    form = form_class(data, initial={"mode": initial, "existing": ExistingPolicy.UPDATE})
+    add_option_fields(form, kind, request.user, job.org, findings=job.findings)
+    return form
 
 
 def _job_context(request, job: ImportJob, kind: ImportKind, form=None) -> dict:
     if form is None:
-        initial = ImportMode.ALL_OR_NOTHING if not job.error_rows else ImportMode.SKIP_INVALID
-        form = _commit_form_class(kind)(
-            initial={"mode": initial, "existing": ExistingPolicy.UPDATE}
-        )
+        form = _commit_form(request, job, kind)
+    interrupted = job.is_busy and services.import_interrupted(job)
     return {
         "job": job,
         "kind": kind,
@@ -142,6 +151,11 @@ def _job_context(request, job: ImportJob, kind: ImportKind, form=None) -> dict:
         "may_commit": job.can_commit,
         "may_unmask_errors": bool(job.errors_path)
         and services.import_errors_may_unmask(request.user, job),
+        "option_fields": [form[option.key] for option in kind.options if option.key in form.fields],
+        # A run that stopped and was not taken over yet (no worker is up), or a failed one
+        # that can be completed: 继续导入.
+        "interrupted": interrupted,
+        "may_resume": interrupted or (job.status == "failed" and job.resumable),
     }
 
 
@@ -155,7 +169,7 @@ def import_detail(request, pk):
 @require_POST
 def import_commit(request, pk):
     job, kind = _job_or_404(request, pk)
-    form = _commit_form_class(kind)(request.POST)
+    form = _commit_form(request, job, kind, request.POST)
     if form.is_valid():
         try:
             job = services.import_commit(
@@ -163,6 +177,7 @@ def import_commit(request, pk):
                 job=job,
                 mode=form.cleaned_data["mode"],
                 existing=form.cleaned_data.get("existing", ExistingPolicy.UPDATE),
+                options=chosen_options(form, kind),
             )
         except ServiceError as exc:
             if exc.status == 404:
@@ -176,6 +191,18 @@ def import_commit(request, pk):
 
 @login_required
 @require_POST
+def import_resume(request, pk):
+    """继续导入: a job whose run stopped, or that failed part-way, carries on."""
+    job, _ = _job_or_404(request, pk)
+    try:
+        services.import_resume(actor=request.user, job=job)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("imports:detail", pk=job.pk)
+
+
+@login_required
+@require_POST
 def import_discard(request, pk):
     job, _ = _job_or_404(request, pk)
     try:
@@ -183,7 +210,8 @@ def import_discard(request, pk):
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("imports:detail", pk=job.pk)
-    messages.info(request, f"已放弃导入“{job.original_name}”，上传的文件已删除。")
+    written = f"此前已写入的 {job.written_rows} 行保留不变，" if job.written_rows else ""
+    messages.info(request, f"已放弃导入“{job.original_name}”，{written}上传的文件已删除。")
     return redirect("imports:list")
 
 

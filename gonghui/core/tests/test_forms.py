@@ -3,6 +3,7 @@ core.forms.Form, its fields' messages are the catalogue's (core.forms.MESSAGES),
 input, however bad, brings up one of Django's stock messages ("这个字段是必填项。",
 "确保该变量包含不超过 50 字符" …). The same holds for the model fields."""
 
+import datetime
 import importlib
 import pkgutil
 import re
@@ -282,3 +283,22 @@ def test_required_fields_say_so_without_stopping_the_browser():
     assert 'aria-required="true"' in html
     assert " required" not in html
     assert html.count("aria-required") == 1
+
+
+@pytest.mark.django_db
+def test_every_date_picker_shows_its_value_in_iso_form(zh):
+    """zh-hans renders dates as 2021/03/05, which a browser date picker leaves blank: saving
+    an edit would then clear the date."""
+    pickers = 0
+    for cls in _project_forms():
+        form = _built(cls, {})
+        if form is None:
+            continue
+        for name, field in form.fields.items():
+            if getattr(field.widget, "input_type", "") == "date":
+                pickers += 1
+                assert field.widget.format_value(datetime.date(2021, 3, 5)) == "2021-03-05", (
+                    cls.__name__,
+                    name,
+                )
+    assert pickers >= 10

@@ -49,6 +49,16 @@ def _jobs(tree, actor):
     )
 
 
+def _failed_jobs(tree, actor):
+    """Jobs whose commit failed part-way (resumable): resume queues them again."""
+    targets = _jobs(tree, actor)
+    for job in (targets.own, targets.sibling, targets.parent):
+        ImportJob.objects.filter(pk=job.pk).update(
+            status="failed", resumable=True, mode="skip_invalid"
+        )
+    return targets
+
+
 def _townships(tree, actor):
     return Targets(own=tree.a, sibling=tree.b, parent=tree.county)
 
@@ -152,6 +162,17 @@ ENDPOINTS = [
         _jobs,
         api=True,
         data=lambda j: {"mode": "skip_invalid"},
+        snapshot=_job_state,
+        success=(202,),
+    ),
+    Endpoint(
+        "api.member_imports.resume",
+        "POST",
+        "members",
+        "edit",
+        lambda j: f"/api/v1/members/imports/{j.pk}/resume",
+        _failed_jobs,
+        api=True,
         snapshot=_job_state,
         success=(202,),
     ),

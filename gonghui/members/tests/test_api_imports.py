@@ -208,3 +208,66 @@ def test_unmasked_error_sheet_needs_a_reason_and_view_sensitive(client, tree, us
         **_auth(users.township_staff),
     )
     assert denied.status_code == 403
+
+
+def test_unregistered_employers_are_listed_and_created_at_commit_on_request(client, tree, users):
+    rows = [
+        ["姓名", "身份证号", "工作单位"],
+        ["甲", make_id_number(), "青禾电子"],
+        ["乙", make_id_number(), "青禾电子"],
+    ]
+    job = _upload(client, users.township_staff, rows).json()
+    assert job["findings"]["employers"]["unmatched"]["names"] == [["青禾电子", 2]]
+    assert job["findings"]["incomplete"] == {"rows": 2, "fields": {"户籍类型": 2, "入会日期": 2}}
+    refused = client.post(
+        f"/api/v1/members/imports/{job['id']}/commit",
+        {"mode": "skip_invalid", "options": {"new_employers": "invent"}},
+        content_type="application/json",
+        **_auth(users.township_staff),
+    )
+    assert refused.status_code == 422
+    assert refused.json()["fields"] == {"new_employers": ["“未登记的工作单位”不能选择这一项。"]}
+    response = client.post(
+        f"/api/v1/members/imports/{job['id']}/commit",
+        {"mode": "skip_invalid", "options": {"new_employers": "create"}},
+        content_type="application/json",
+        **_auth(users.township_staff),
+    )
+    assert response.status_code == 202, response.content
+    job = client.get(f"/api/v1/members/imports/{job['id']}", **_auth(users.township_staff))
+    job = job.json()
+    assert (job["status"], job["created_count"], job["options"]) == (
+        "done",
+        2,
+        {"new_employers": "create"},
+    )
+    assert job["findings"]["employers"]["created"]["names"] == [["青禾电子", 2]]
+    employers = {m.employer for m in Member.objects.select_related("employer")}
+    assert [(e.name, e.verified, e.org) for e in employers] == [("青禾电子", False, tree.a)]
+
+
+def test_a_direct_upload_takes_the_options_as_json_and_grassroots_staff_may_only_keep_names(
+    client, tree, users
+):
+    rows = [["姓名", "身份证号", "工作单位"], ["甲", make_id_number(), "某某超市"]]
+    refused = _upload(
+        client,
+        users.grassroots_staff,
+        rows,
+        mode="skip_invalid",
+        options=json.dumps({"new_employers": "create"}),
+    )
+    assert refused.status_code == 422  # may not register employers
+    response = _upload(
+        client,
+        users.grassroots_staff,
+        rows,
+        mode="skip_invalid",
+        options=json.dumps({"new_employers": "text"}),
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "done"
+    member = Member.objects.get()
+    assert (member.employer, member.employer_name) == (None, "某某超市")
+    bad = _upload(client, users.township_staff, rows, mode="skip_invalid", options="[1]")
+    assert bad.status_code == 422

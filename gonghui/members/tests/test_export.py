@@ -50,6 +50,7 @@ def test_export_is_masked_filtered_and_audited(login, users, tree, member_factor
             "migrant": "",
             "joined_year": "",
             "status": "",
+            "incomplete": "",
         },
         "masked": True,
         "reason": "",

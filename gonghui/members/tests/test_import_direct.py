@@ -235,11 +235,70 @@ def test_a_failing_batch_in_the_writer_fails_the_job_and_keeps_earlier_batches(
 
     _batch_hook(monkeypatch, third_batch_fails)
     job = _direct(users.township_staff, _rows([make_id_number() for _ in range(12)]))
-    assert job.status == ImportStatus.FAILED
-    assert "中断前已完成的批次已写入" in job.message
-    assert job.created_count == 6
+    assert job.status == ImportStatus.FAILED and job.resumable
+    assert "中断前已写入 6 行(新增 6，更新 0，未变化 0)" in job.message
+    assert "继续导入" in job.message
+    assert (job.created_count, job.committed_through) == (6, 7)  # rows 2–7 of the sheet
     assert sorted(Member.objects.values_list("name", flat=True)) == [f"会员{i}" for i in range(6)]
     assert MembershipEvent.objects.count() == 6
+    failure = AuditEvent.objects.get(action=AuditAction.IMPORT_REJECTED)
+    assert (failure.detail["written"], failure.detail["through_row"]) == (6, 7)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("direct", "before"),
+    [(True, (5, 1, 7)), (False, (3, 3, 5))],  # (created, rejected, through row) at the failure
+)
+def test_continue_after_a_failed_batch_writes_the_rest_once(
+    users, tree, monkeypatch, direct, before
+):
+    """继续导入 after a batch failed: the job carries on after its last recorded batch and
+    ends as a clean run would, every member once, and its audit says it was resumed."""
+    from gonghui.core.imports import pipeline
+    from gonghui.core.imports.services import import_resume
+
+    _small_batches(monkeypatch, 3)
+    commit_rows = pipeline._commit_rows
+    failing = ["会员6"]
+
+    def fail_once(ctx, spec, rows, *args):
+        if failing and failing[0] in [row.values["name"] for row in rows]:
+            failing.clear()
+            raise RuntimeError("disk full")
+        return commit_rows(ctx, spec, rows, *args)
+
+    monkeypatch.setattr(pipeline, "_commit_rows", fail_once)
+    ids = [make_id_number() for _ in range(11)]
+    rows = _rows(ids, bad_at={1, 9})
+    rows.append(["重复", ids[3], "", "农业", "2021-03-05"])  # a duplicate of a written row
+    if direct:
+        job = _direct(users.township_staff, rows)
+    else:
+        job = import_upload(actor=users.township_staff, kind="members", file=xlsx_upload(rows))
+        job = import_commit(actor=users.township_staff, job=job, mode="skip_invalid")
+    assert job.status == ImportStatus.FAILED and job.resumable
+    assert (job.created_count, job.rejected_count, job.committed_through) == before
+    job = import_resume(actor=users.township_staff, job=job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and not job.resumable
+    assert (job.created_count, job.rejected_count, job.total_rows) == (9, 3, 12)
+    assert Member.objects.count() == 9 and MembershipEvent.objects.count() == 9
+    assert sorted(Member.objects.values_list("id_number", flat=True)) == sorted(
+        number for i, number in enumerate(ids) if i not in (1, 9)
+    )
+    sheet = read_xlsx(import_errors_export(actor=users.township_staff, job=job))
+    assert [row[0] for row in sheet[1:]] == [3, 11, 13]  # each rejected row once
+    assert "与第 5 行重复" in sheet[-1][-1]  # the duplicate of a row written before
+    audit = AuditEvent.objects.get(action=AuditAction.IMPORTED)
+    assert (audit.detail["created"], audit.detail["rejected"]) == (9, 3)
+    (entry,) = audit.detail["interruptions"]
+    assert (entry["status"], entry["created"], entry["through_row"]) == (
+        "failed",
+        before[0],
+        before[2],
+    )
+    assert entry["resumed_by"] == users.township_staff.pk
 
 
 def test_a_direct_import_without_a_header_fails_in_its_task_and_is_audited(users, tree):

@@ -190,16 +190,17 @@ def test_out_of_scope_org_is_refused(users, tree):
         )
 
 
-def test_employer_outside_scope_is_refused(users, tree):
+def test_an_employer_outside_scope_is_not_linked_but_its_name_is_kept(users, tree):
     other = build_enterprise(org=tree.b, name="乙镇某某厂")
     rows = [
         ["姓名", "身份证号", "户籍类型", "入会时间", "工作单位"],
         ["郑一", make_id_number(), "农业", "2021-03-05", other.name],
     ]
-    job = import_upload(actor=users.township_staff, kind="members", file=xlsx_upload(rows))
-    assert job.error_sample[0]["errors"] == [
-        "工作单位“乙镇某某厂”未登记或不在您的管理范围内，请先登记用人单位。"
-    ]
+    job = _run(users.township_staff, rows)
+    assert (job.created_count, job.rejected_count) == (1, 0)
+    member = Member.objects.get()
+    assert (member.employer, member.employer_name) == (None, "乙镇某某厂")
+    assert member.to_complete == ["工作单位(关联到已登记的用人单位)"]
 
 
 def test_error_sheet_has_reasons_in_chinese_and_masks_ids(users, tree):
@@ -235,14 +236,25 @@ def _validated(users, rows):
     return {e["row"]: e["errors"] for e in job.error_sample}
 
 
-def test_new_member_needs_hukou_and_joined_on_and_gender_must_match(users, tree):
-    rows = [["姓名", "身份证号", "性别"], ["冯二", make_id_number(male=False), "男"]]
-    errors = _validated(users, rows)
-    assert errors[2] == [
-        "性别与身份证号不符：身份证号显示为女性。",
-        "新增会员请填写户籍类型。",
-        "新增会员请填写入会时间。",
+def test_a_new_member_without_hukou_or_joined_date_imports_as_incomplete(users, tree):
+    """members.models.MEMBER_TO_COMPLETE: the row imports, the member is 信息待补全; only
+    a real contradiction (gender against the ID number) refuses a row."""
+    rows = [
+        ["姓名", "身份证号", "性别"],
+        ["冯二", make_id_number(male=False), "男"],
+        ["冯三", make_id_number(male=False), "女"],
     ]
+    errors = _validated(users, rows)
+    assert errors == {2: ["性别与身份证号不符：身份证号显示为女性。"]}
+    job = _run(users.township_staff, rows)
+    assert (job.created_count, job.rejected_count) == (1, 1)
+    member = Member.objects.get()
+    assert (member.hukou_type, member.joined_on) == ("", None)
+    assert member.to_complete == ["户籍类型", "入会日期"]
+    assert job.findings["incomplete"] == {
+        "rows": 1,
+        "fields": {"户籍类型": 1, "入会日期": 1},
+    }
 
 
 @pytest.mark.parametrize("mode", ["skip_invalid", "all_or_nothing"])

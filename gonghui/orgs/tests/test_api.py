@@ -453,6 +453,7 @@ def enterprise_json(enterprise, **overrides) -> dict:
         "contact_phone": "138****1234",
         "status": "active",
         "status_display": "存续",
+        "verified": True,
         "version": enterprise.version,
         "created_at": iso(enterprise.created_at),
         "updated_at": iso(enterprise.updated_at),

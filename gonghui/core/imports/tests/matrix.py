@@ -54,6 +54,16 @@ def _jobs(tree, actor):
     )
 
 
+def _failed_jobs(tree, actor):
+    """Jobs whose commit failed part-way (resumable): 继续导入 queues them again."""
+    targets = _jobs(tree, actor)
+    for job in (targets.own, targets.sibling, targets.parent):
+        ImportJob.objects.filter(pk=job.pk).update(
+            status="failed", resumable=True, mode="skip_invalid"
+        )
+    return targets
+
+
 def _townships(tree, actor):
     return Targets(own=tree.a, sibling=tree.b, parent=tree.county)
 
@@ -133,6 +143,16 @@ ENDPOINTS = [
         lambda j: f"/imports/{j.pk}/commit/",
         _jobs,
         data=lambda j: {"mode": "skip_invalid"},
+        snapshot=_job_state,
+        success=(302,),
+    ),
+    Endpoint(
+        "imports.resume",
+        "POST",
+        "orgs",
+        "edit",
+        lambda j: f"/imports/{j.pk}/resume/",
+        _failed_jobs,
         snapshot=_job_state,
         success=(302,),
     ),
