@@ -49,9 +49,23 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 
+# Database roles (docs/deployment.md): the app connects as GONGHUI_DATABASE_URL's role, which
+# owns no tables. With GONGHUI_MIGRATE_DATABASE_URL (the owner) set, GONGHUI_DB_CONNECT_AS=owner
+# connects as the owner instead; `gonghui migrate`, `createcachetable`, `grant_db_roles`, `backup`
+# and `restore` set it themselves (gonghui/cli.py), and migrate then grants DATABASE_APP_ROLE.
+_APP_DATABASE_URL = os.environ.get(
+    "GONGHUI_DATABASE_URL", f"sqlite:///{VAR_DIR / 'gonghui.sqlite3'}"
+)
+MIGRATE_DATABASE_URL = os.environ.get("GONGHUI_MIGRATE_DATABASE_URL", "").strip()
+DB_CONNECT_AS_OWNER = bool(MIGRATE_DATABASE_URL) and (
+    os.environ.get("GONGHUI_DB_CONNECT_AS", "").strip().lower() == "owner"
+)
+DATABASE_APP_ROLE = (
+    dj_database_url.parse(_APP_DATABASE_URL).get("USER") or "" if MIGRATE_DATABASE_URL else ""
+)
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("GONGHUI_DATABASE_URL", f"sqlite:///{VAR_DIR / 'gonghui.sqlite3'}"),
+        MIGRATE_DATABASE_URL if DB_CONNECT_AS_OWNER else _APP_DATABASE_URL,
         conn_max_age=int(os.environ.get("GONGHUI_DB_CONN_MAX_AGE", "60")),
     )
 }

@@ -7,6 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "公共"
 
     def ready(self) -> None:
-        from gonghui.core import lookups
+        from django.db.models.signals import post_migrate
+
+        from gonghui.core import dbroles, lookups
 
         lookups.register()
+        dbroles.register_check()
+        # After every migrate run as the owner: the app role's privileges on the new tables.
+        post_migrate.connect(dbroles.grant_after_migrate, sender=self)
