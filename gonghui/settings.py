@@ -172,6 +172,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCK_MINUTES = 15
 SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60
+# API tokens expire: the default lifetime at creation, and the longest one may ask for (days).
+API_TOKEN_DAYS = int(os.environ.get("GONGHUI_API_TOKEN_DAYS", "90"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("GONGHUI_API_TOKEN_MAX_DAYS", "365"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

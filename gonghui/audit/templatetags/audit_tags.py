@@ -25,6 +25,13 @@ DETAIL_LABELS = {
     "name": "名称",
     "code": "编码",
     "prefix": "令牌前缀",
+    "expires_at": "有效期至",
+    "by": "操作方式",
+    "file": "文件",
+    "key_fingerprint": "数据密钥指纹",
+    "stage": "阶段",
+    "re_encrypted": "重新加密",
+    "hashes": "查找哈希",
     "reactivated": "恢复",
 }
 REASON_VALUES = {
