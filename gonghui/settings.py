@@ -42,6 +42,9 @@ SECRET_KEY = _key_from_env_or_file(
 DATA_KEY = _key_from_env_or_file(
     "GONGHUI_DATA_KEY", "data_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
 )
+# During a data-key rotation (`gonghui rotate-data-key`): the previous key, still accepted for
+# reading until the rotation has finished. Empty otherwise.
+DATA_KEY_OLD = os.environ.get("GONGHUI_DATA_KEY_OLD", "").strip()
 DEBUG = _env_bool("GONGHUI_DEBUG", True)
 ALLOWED_HOSTS = [
     h.strip()

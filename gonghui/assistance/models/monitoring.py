@@ -28,6 +28,7 @@ from gonghui.assistance.monitoring.definitions import (
     RunStatus,
     RunTrigger,
 )
+from gonghui.core.fields import KeyedHashField
 from gonghui.core.models import OrgOwned
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -147,7 +148,7 @@ class DisasterEvent(_Fact):
     occurred_on = models.DateField("发生日期")
     kind = models.CharField("类型", max_length=16, choices=DisasterKind.choices)
     # The affected person's ID number hash (HMAC) as listed, so re-importing a list is a no-op.
-    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    id_number_hash = KeyedHashField(byte_order=False, blank=True)
     loss = models.DecimalField("损失(元)", default=0, **MONEY)
 
     class Meta:

@@ -32,6 +32,7 @@ DETAIL_LABELS = {
     "stage": "阶段",
     "re_encrypted": "重新加密",
     "hashes": "查找哈希",
+    "orphaned_hashes": "无对应记录而未更新的查找哈希",
     "reactivated": "恢复",
 }
 REASON_VALUES = {
