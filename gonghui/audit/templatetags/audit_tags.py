@@ -28,6 +28,7 @@ DETAIL_LABELS = {
     "expires_at": "有效期至",
     "by": "操作方式",
     "file": "文件",
+    "created_at": "备份时间",
     "key_fingerprint": "数据密钥指纹",
     "stage": "阶段",
     "re_encrypted": "重新加密",
