@@ -13,7 +13,7 @@ installed model is re-encrypted, every KeyedHashField re-keyed. Two stages:
    so lookups and unique checks see one consistent set of hashes throughout.
 2. Re-keying the hashes, in one transaction and with the app stopped: first the hashes the
    app wrote after their rows' batch are added to the map (from the rows' own values), then
-   every KeyedHashField column is rewritten old → new with one UPDATE each, so the whole
+   every table's KeyedHashField columns are rewritten old → new with one UPDATE, so the whole
    database switches at once (uniqueness holds: the map is one-to-one). The rotation is then
    finished, which tells every process started afterwards to hash with the new key
    (`crypto.lookup_key`). While any other session is connected (PostgreSQL), this stage waits
@@ -231,11 +231,11 @@ def _unmapped(table: str, column: str) -> str:
     )
 
 
-def _complete_map(old_key: str, new_key: str) -> int:
-    """Map the hashes written since their rows' batch, from the rows' own values. A stored
-    hash that is not the hash of its row's value is rewritten from the value directly.
-    Returns the rows so rewritten."""
-    rewritten = 0
+def _complete_map(old_key: str, new_key: str) -> list[tuple[str, str, str, object]]:
+    """Map the hashes written since their rows' batch, from the rows' own values. Returns the
+    rows whose stored hash is not the old hash of their value, to rewrite from the value:
+    (table, pk column, hash column, new hash, pk)."""
+    direct = []
     with connection.cursor() as cursor:
         for model, field in hash_fields():
             if not field.source:
@@ -250,47 +250,55 @@ def _complete_map(old_key: str, new_key: str) -> int:
                 f"SELECT {pk}, {column}, {_q(source.column)} FROM {table} "
                 f"WHERE {_unmapped(table, column)}"
             )
-            pairs, direct = {}, []
+            pairs = {}
             for pk_value, stored, value in cursor.fetchall():
                 plain = _open(value, model._meta.label)[0] if value else ""
-                if crypto.keyed_hash_with(plain, old_key) == stored:
+                if plain and crypto.keyed_hash_with(plain, old_key) == stored:
                     pairs[stored] = crypto.keyed_hash_with(plain, new_key)
                 else:
-                    direct.append(
-                        (crypto.keyed_hash_with(plain, new_key) if plain else "", pk_value)
-                    )
+                    new_hash = crypto.keyed_hash_with(plain, new_key) if plain else ""
+                    direct.append((table, pk, column, new_hash, pk_value))
             KeyRotationHash.objects.bulk_create(
                 [KeyRotationHash(old_hash=o, new_hash=n) for o, n in pairs.items()],
                 ignore_conflicts=True,
             )
-            if direct:
-                cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", direct)
-                rewritten += len(direct)
-    return rewritten
+    return direct
 
 
 def _apply_map() -> tuple[int, int]:
-    """Rewrite every KeyedHashField column old → new. Returns (rows rewritten, hashes left
-    under the old key because no record holds their value any more)."""
+    """Rewrite every KeyedHashField column old → new, one UPDATE per table. Returns (hashes
+    rewritten, hashes left under the old key because no record holds their value any more)."""
     mapping = _q(KeyRotationHash._meta.db_table)
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    by_table: dict[str, list[str]] = {}
+    for model, field in hash_fields():
+        by_table.setdefault(_q(model._meta.db_table), []).append(_q(field.column))
     rekeyed = orphaned = 0
     with connection.cursor() as cursor:
-        for model, field in hash_fields():
-            table, column = _q(model._meta.db_table), _q(field.column)
-            cursor.execute(f"SELECT count(*) FROM {table} WHERE {_unmapped(table, column)}")
-            orphaned += cursor.fetchone()[0]
-            if connection.vendor == "postgresql":
+        for table, columns in by_table.items():
+            for column in columns:
                 cursor.execute(
-                    f"UPDATE {table} SET {column} = m.new_hash FROM {mapping} m "
-                    f'WHERE {table}.{column} COLLATE "C" = m.old_hash'
+                    f"SELECT count(*), count(*) FILTER (WHERE {_unmapped(table, column)}) "
+                    f"FROM {table} WHERE {column} <> ''"
+                    if connection.vendor == "postgresql"
+                    else f"SELECT count(*), sum({_unmapped(table, column)}) FROM {table} "
+                    f"WHERE {column} <> ''"
                 )
-            else:
-                cursor.execute(
-                    f"UPDATE {table} SET {column} = (SELECT m.new_hash FROM {mapping} m "
-                    f"WHERE m.old_hash = {table}.{column}) "
-                    f"WHERE {column} IN (SELECT old_hash FROM {mapping})"
-                )
-            rekeyed += cursor.rowcount
+                total, unmapped = cursor.fetchone()
+                orphaned += unmapped or 0
+                rekeyed += total - (unmapped or 0)
+            assignments = ", ".join(
+                f"{c} = COALESCE((SELECT m.new_hash FROM {mapping} m "
+                f"WHERE m.old_hash = {table}.{c}{collate}), {c})"
+                for c in columns
+            )
+            # EXISTS probes the map's primary key per row; IN (SELECT …) would scan the map
+            # per row on PostgreSQL once it outgrows work_mem.
+            where = " OR ".join(
+                f"EXISTS (SELECT 1 FROM {mapping} m WHERE m.old_hash = {table}.{c}{collate})"
+                for c in columns
+            )
+            cursor.execute(f"UPDATE {table} SET {assignments} WHERE {where}")
     return rekeyed, orphaned
 
 
@@ -315,11 +323,18 @@ def rotation_finish(
         rotation = KeyRotation.objects.select_for_update().get(pk=rotation.pk)
         if rotation.finished_at is not None:
             return rotation, 0
-        rewritten = _complete_map(settings.DATA_KEY_OLD, settings.DATA_KEY)
+        direct = _complete_map(settings.DATA_KEY_OLD, settings.DATA_KEY)
         rekeyed, orphaned = _apply_map()
+        with connection.cursor() as cursor:
+            for table, pk, column, new_hash, pk_value in direct:
+                cursor.execute(
+                    f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", [new_hash, pk_value]
+                )
+        # _apply_map counted these among the hashes it could not map.
+        rekeyed, orphaned = rekeyed + len(direct), orphaned - len(direct)
         KeyRotationHash.objects.all().delete()
         rotation.finished_at = timezone.now()
-        rotation.hashes_rekeyed = rekeyed + rewritten
+        rotation.hashes_rekeyed = rekeyed
         rotation.save(update_fields=["finished_at", "hashes_rekeyed"])
         detail = {
             "stage": "完成",

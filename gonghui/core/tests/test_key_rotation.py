@@ -285,3 +285,30 @@ def test_an_interrupted_rotation_of_a_seeded_database_resumes_and_rekeys_everyth
         .values_list("detail__stage", flat=True)
     )
     assert stages == ["开始", "继续", "完成"]
+
+
+def test_a_hash_that_disagrees_with_its_value_is_recomputed_and_one_without_a_value_reported(
+    tree, settings, keys, enterprise_factory
+):
+    from gonghui.assistance.models import DisasterEvent
+    from gonghui.assistance.tests.monitoring_helpers import disaster
+    from gonghui.orgs.models import Enterprise
+
+    old, new = keys
+    enterprise = enterprise_factory(contact_phone="13912345678")
+    Enterprise.objects.filter(pk=enterprise.pk).update(contact_phone_hash="0" * 64)
+    fact = disaster(build_member(org=tree.a1))
+    DisasterEvent.objects.filter(pk=fact.pk).update(id_number_hash="f" * 64)
+    _configure(settings, current=new, old=old)
+    # when
+    output = _rotate()
+    # then
+    assert Enterprise.objects.get(pk=enterprise.pk).contact_phone_hash == crypto.keyed_hash_with(
+        "13912345678", new
+    )
+    assert DisasterEvent.objects.get(pk=fact.pk).id_number_hash == "f" * 64
+    assert "另有 1 个查找哈希没有对应的记录" in output
+    event = AuditEvent.objects.filter(action=AuditAction.DATA_KEY_ROTATION).latest("id")
+    assert event.detail["orphaned_hashes"] == 1
+    # the member's two hashes and the enterprise's: rewritten
+    assert event.detail["hashes"] == KeyRotation.objects.get().hashes_rekeyed == 3
