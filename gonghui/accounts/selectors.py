@@ -27,7 +27,13 @@ def user_get(user, pk, action: str = Action.VIEW) -> User:
 
 
 def assignments_of(user) -> QuerySet[RoleAssignment]:
-    return RoleAssignment.objects.filter(user=user).select_related("org", "role", "granted_by")
+    """In the order they were granted (pages and the API list them; unordered, PostgreSQL
+    returned them in whatever order the plan gave)."""
+    return (
+        RoleAssignment.objects.filter(user=user)
+        .select_related("org", "role", "granted_by")
+        .order_by("granted_at", "id")
+    )
 
 
 def assignment_get(actor, pk) -> RoleAssignment:

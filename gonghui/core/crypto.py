@@ -146,7 +146,7 @@ def keyed_hash_with(value: str, data_key: str) -> str:
 
 def keyed_hash(value: str) -> str:
     """HMAC-SHA256 of a normalised value, hex: exact lookup and de-duplication."""
-    mac = _keys(lookup_key())[1].copy()
+    mac = _keys(lookup_key() if settings.DATA_KEY_OLD else settings.DATA_KEY)[1].copy()
     mac.update(value.encode("utf-8"))
     return mac.hexdigest()
 
