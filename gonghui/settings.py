@@ -42,6 +42,9 @@ SECRET_KEY = _key_from_env_or_file(
 DATA_KEY = _key_from_env_or_file(
     "GONGHUI_DATA_KEY", "data_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
 )
+# During a data-key rotation (`gonghui rotate-data-key`): the previous key, still accepted for
+# reading until the rotation has finished. Empty otherwise.
+DATA_KEY_OLD = os.environ.get("GONGHUI_DATA_KEY_OLD", "").strip()
 DEBUG = _env_bool("GONGHUI_DEBUG", True)
 ALLOWED_HOSTS = [
     h.strip()
@@ -49,9 +52,23 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 
+# Database roles (docs/deployment.md): the app connects as GONGHUI_DATABASE_URL's role, which
+# owns no tables. With GONGHUI_MIGRATE_DATABASE_URL (the owner) set, GONGHUI_DB_CONNECT_AS=owner
+# connects as the owner instead; `gonghui migrate`, `createcachetable`, `grant_db_roles`, `backup`
+# and `restore` set it themselves (gonghui/cli.py), and migrate then grants DATABASE_APP_ROLE.
+_APP_DATABASE_URL = os.environ.get(
+    "GONGHUI_DATABASE_URL", f"sqlite:///{VAR_DIR / 'gonghui.sqlite3'}"
+)
+MIGRATE_DATABASE_URL = os.environ.get("GONGHUI_MIGRATE_DATABASE_URL", "").strip()
+DB_CONNECT_AS_OWNER = bool(MIGRATE_DATABASE_URL) and (
+    os.environ.get("GONGHUI_DB_CONNECT_AS", "").strip().lower() == "owner"
+)
+DATABASE_APP_ROLE = (
+    dj_database_url.parse(_APP_DATABASE_URL).get("USER") or "" if MIGRATE_DATABASE_URL else ""
+)
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("GONGHUI_DATABASE_URL", f"sqlite:///{VAR_DIR / 'gonghui.sqlite3'}"),
+        MIGRATE_DATABASE_URL if DB_CONNECT_AS_OWNER else _APP_DATABASE_URL,
         conn_max_age=int(os.environ.get("GONGHUI_DB_CONN_MAX_AGE", "60")),
     )
 }
@@ -168,6 +185,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCK_MINUTES = 15
 SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60
+# API tokens expire: the default lifetime at creation, and the longest one may ask for (days).
+API_TOKEN_DAYS = int(os.environ.get("GONGHUI_API_TOKEN_DAYS", "90"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("GONGHUI_API_TOKEN_MAX_DAYS", "365"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -31,6 +31,8 @@ def _labels_register() -> None:
             "role_name": "角色",
             "is_active": "启用",
             "prefix": "令牌前缀",
+            "expires_at": "有效期至",
+            "by": "操作方式",
         },
         values={
             "reason": {

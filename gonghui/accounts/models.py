@@ -92,23 +92,40 @@ class RoleAssignment(models.Model):
         return f"{self.user} @ {self.org}: {self.role}"
 
 
+class TokenStatus(models.TextChoices):
+    ACTIVE = "active", "有效"
+    EXPIRED = "expired", "已过期"
+    REVOKED = "revoked", "已撤销"
+
+
 class ApiToken(models.Model):
-    """Bearer token for the API. Only a SHA-256 of the secret is stored."""
+    """Bearer token for the API. Only a SHA-256 of the secret is stored; the secret is shown
+    once, at creation. Refused once revoked or past `expires_at`."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("名称", max_length=100, blank=True)
     prefix = models.CharField(max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("有效期至")
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "API 令牌"
         verbose_name_plural = "API 令牌"
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
+
+    def status(self, now) -> str:
+        if self.revoked_at is not None:
+            return TokenStatus.REVOKED
+        return TokenStatus.ACTIVE if self.expires_at > now else TokenStatus.EXPIRED
 
     @staticmethod
     def hash_key(key: str) -> str:

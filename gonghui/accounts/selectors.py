@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from gonghui.accounts.models import Role, RoleAssignment, User
+from gonghui.accounts.models import ApiToken, Role, RoleAssignment, User
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, scope_paths, scope_queryset
 from gonghui.core.text import normalise_text
@@ -27,7 +27,13 @@ def user_get(user, pk, action: str = Action.VIEW) -> User:
 
 
 def assignments_of(user) -> QuerySet[RoleAssignment]:
-    return RoleAssignment.objects.filter(user=user).select_related("org", "role", "granted_by")
+    """In the order they were granted (pages and the API list them; unordered, PostgreSQL
+    returned them in whatever order the plan gave)."""
+    return (
+        RoleAssignment.objects.filter(user=user)
+        .select_related("org", "role", "granted_by")
+        .order_by("granted_at", "id")
+    )
 
 
 def assignment_get(actor, pk) -> RoleAssignment:
@@ -71,3 +77,22 @@ def roles_grantable_somewhere(actor) -> list[Role]:
         for role in roles_grantable(actor, org):
             seen[role.pk] = role
     return sorted(seen.values(), key=lambda r: r.pk)
+
+
+def tokens_of(user) -> QuerySet[ApiToken]:
+    """A user's API tokens, newest first (their hashes only: secrets are never kept)."""
+    return (
+        ApiToken.objects.filter(user=user)
+        .select_related("revoked_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def token_of_user_or_404(user, pk) -> ApiToken:
+    """A token of `user` (already fetched in scope, or the requester themself); 404 otherwise."""
+    from django.http import Http404
+
+    token = ApiToken.objects.select_related("user__org").filter(pk=pk, user=user).first()
+    if token is None:
+        raise Http404
+    return token

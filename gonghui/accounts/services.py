@@ -400,32 +400,100 @@ def _role_unassign(*, actor: User, assignment: RoleAssignment) -> None:
     audit_record(action=AuditAction.ROLE_REVOKED, user=actor, org=org, obj=user, detail=detail)
 
 
+def _token_days(days: int | None) -> int:
+    days = settings.API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise ValidationFailed(
+            f"令牌有效期应为 1 至 {settings.API_TOKEN_MAX_DAYS} 天。",
+            fields={"days": [f"请填写 1 至 {settings.API_TOKEN_MAX_DAYS} 之间的天数。"]},
+        )
+    return days
+
+
 @transaction.atomic
-def token_create(*, user: User, name: str = "") -> str:
-    """Create an API token and return the secret once; only its hash is stored."""
+def token_create(*, user: User, name: str = "", days: int | None = None) -> str:
+    """Create an API token valid for `days` (default settings.API_TOKEN_DAYS) and return the
+    secret once; only its hash is stored."""
+    days = _token_days(days)
     secret = "gh_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
-        user=user, name=name, prefix=secret[:10], key_hash=ApiToken.hash_key(secret)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[:10],
+        key_hash=ApiToken.hash_key(secret),
+        expires_at=timezone.now() + timedelta(days=days),
     )
     audit_record(
         action=AuditAction.TOKEN_CREATED,
         user=user,
         org=user.org,
         obj=user,
-        detail={"name": name, "prefix": secret[:10]},
+        detail={
+            "name": name,
+            "prefix": secret[:10],
+            "expires_at": f"{timezone.localtime(token.expires_at):%Y-%m-%d %H:%M}",
+        },
     )
     return secret
 
 
+def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
+    """Revoke a token now: its own user, an administrator of the user's org who holds no less
+    power than the user (as for editing the user), or the CLI (actor=None). Checked before the
+    transaction, so the audit event of a refusal stays. Revoking a revoked token changes nothing."""
+    owner = token.user
+    if actor is not None and actor.pk != owner.pk:
+        if not org_in_scope(actor, "accounts", Action.EDIT, owner.org):
+            raise NotFound()
+        if not _user_within_actor_power(actor, owner):
+            raise _refused(
+                AuditAction.TOKEN_REVOKE_DENIED,
+                actor=actor,
+                org=owner.org,
+                target=owner,
+                message="该用户拥有超出您管理范围或权限的角色，请由上级管理员撤销其令牌。",
+                code="user_too_strong",
+                detail={"prefix": token.prefix, "reason": "stronger"},
+            )
+    return _token_revoke(actor=actor, token=token)
+
+
+@transaction.atomic
+def _token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
+    token = (
+        ApiToken.objects.select_for_update(of=("self",))
+        .select_related("user__org")
+        .get(pk=token.pk)
+    )
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    token.revoked_by = actor
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    detail = {"name": token.name, "prefix": token.prefix}
+    if actor is None:
+        detail["by"] = "命令行"
+    audit_record(
+        action=AuditAction.TOKEN_REVOKED,
+        user=actor,
+        org=token.user.org,
+        obj=token.user,
+        detail=detail,
+    )
+    return token
+
+
 def token_authenticate(secret: str) -> User | None:
+    """The live token's user: not revoked, not expired, user active. Checked on every request,
+    so a revocation takes effect at once."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(secret), revoked_at__isnull=True)
+        .filter(key_hash=ApiToken.hash_key(secret), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -25,6 +25,7 @@ from gonghui.accounts.forms import (
     UserCreateForm,
     UserEditForm,
 )
+from gonghui.accounts.models import TokenStatus
 from gonghui.accounts.services import LoginResult
 from gonghui.audit.services import AuditAction, audit_record
 from gonghui.core.errors import ServiceError, ValidationFailed
@@ -186,8 +187,37 @@ def profile(request):
             "otp_secret": otp_secret,
             "assignments": selectors.assignments_of(user),
             "phone_masked": mask_phone(user.phone),
+            "tokens": _token_rows(selectors.tokens_of(user)),
         },
     )
+
+
+def _token_rows(tokens) -> list:
+    """Tokens with their state for display (有效 / 已过期 / 已撤销); never their secrets."""
+    now = timezone.now()
+    rows = list(tokens)
+    for token in rows:
+        token.state = token.status(now)
+        token.state_label = TokenStatus(token.state).label
+    return rows
+
+
+def _token_revoke_and_report(request, token) -> None:
+    try:
+        services.token_revoke(actor=request.user, token=token)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已撤销令牌 {token.prefix}…，使用它的程序将立即无法访问接口。")
+
+
+@login_required
+@require_POST
+def profile_token_revoke(request, token_pk):
+    """Revoke one of one's own API tokens (账号安全)."""
+    token = selectors.token_of_user_or_404(request.user, token_pk)
+    _token_revoke_and_report(request, token)
+    return redirect(reverse("accounts:profile") + "#tokens")
 
 
 def _require(request, module: str, action: str) -> None:
@@ -271,6 +301,7 @@ def user_detail(request, pk):
             "grant_form": grant_form,
             "phone_masked": mask_phone(target.phone),
             "now": timezone.now(),
+            "tokens": _token_rows(selectors.tokens_of(target)),
         },
     )
 
@@ -339,3 +370,14 @@ def role_revoke(request, pk, assignment_pk):
     else:
         messages.success(request, "已撤销该角色。")
     return redirect("accounts:user_detail", pk=target.pk)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk, token_pk):
+    """An administrator revokes an API token of a user in their scope."""
+    _require(request, "accounts", Action.EDIT)
+    target = selectors.user_get(request.user, pk, Action.EDIT)
+    token = selectors.token_of_user_or_404(target, token_pk)
+    _token_revoke_and_report(request, token)
+    return redirect(reverse("accounts:user_detail", args=[target.pk]) + "#tokens")

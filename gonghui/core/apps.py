@@ -8,8 +8,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.apps import apps
+        from django.db.models.signals import post_migrate
 
-        from gonghui.core import lookups, metrics
+        from gonghui.core import dbroles, lookups, metrics
         from gonghui.core.forms import apply_model_field_messages
         from gonghui.core.imports import todos
 
@@ -17,6 +18,9 @@ class CoreConfig(AppConfig):
         metrics.autodiscover()
         todos.register()
         _labels_register()
+        dbroles.register_check()
+        # After every migrate run as the owner: the app role's privileges on the new tables.
+        post_migrate.connect(dbroles.grant_after_migrate, sender=self)
         # The one catalogue of validation messages also speaks for the project's model fields.
         apply_model_field_messages(
             model
@@ -47,6 +51,7 @@ IMPORT_REFUSALS = {
     "import_nothing_valid": "没有可导入的有效行",
     "import_too_many_rows": "行数过多",
     "system_error": "系统错误",
+    "interrupted": "导入中断",
 }
 
 
@@ -95,12 +100,21 @@ def _labels_register() -> None:
             "direct": "直接导入",
             "sheets": "工作表数",
             "unmasked": "含完整信息",
+            "interruptions": "中断记录",
+            # operations (core/backup.py, core/rotation.py)
+            "created_at": "创建时间",
+            "key_fingerprint": "数据密钥指纹",
+            "phase": "阶段",
+            "re_encrypted": "重新加密的值",
+            "hashes": "更新的查找哈希",
+            "orphaned_hashes": "无对应记录而未更新的查找哈希",
         },
         values={
             "result": AuditResult,
             "mode": ImportMode,
             "existing": ExistingPolicy,
             "reason": IMPORT_REFUSALS,
+            "phase": {"start": "开始", "resume": "继续", "finish": "完成"},
             # the audit log's own export (gonghui/audit/views.py) and the imports' error sheet
             "what": {"audit_events": "审计日志", "import_errors": "导入错误行清单"},
         },

@@ -1,7 +1,13 @@
 """Encryption at rest (AES-256-GCM) and keyed hashes for exact lookup.
 
-Ciphertext format: "v1:" + urlsafe-base64(nonce[12] + ciphertext+tag). The
-version prefix lets a later key rotation re-encrypt lazily.
+Ciphertext format: "v1:" + urlsafe-base64(nonce[12] + ciphertext+tag).
+
+Key rotation (gonghui/core/rotation.py, `gonghui rotate-data-key`): with GONGHUI_DATA_KEY set
+to the new key and GONGHUI_DATA_KEY_OLD to the old one, everything is encrypted with the new
+key and decrypted with whichever of the two opens it (AES-GCM's tag tells). Keyed hashes stay
+under the old key until the rotation has re-keyed every stored hash in one step: a lookup must
+use the key the stored hashes were made with, so `keyed_hash` asks the database once per process
+which that is (`lookup_key`). Without an old key nothing of this costs anything.
 """
 
 import base64
@@ -12,6 +18,7 @@ import os
 from collections.abc import Sequence
 from functools import lru_cache
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
@@ -53,12 +60,40 @@ def encrypt_many(plaintexts: Sequence[str]) -> list[str]:
     ]
 
 
+def _open(data_key: str, blob: bytes, associated: bytes | None) -> bytes:
+    aes, _ = _keys(data_key)
+    return aes.decrypt(blob[:12], blob[12:], associated)
+
+
+def _open_any(blob: bytes, associated: bytes | None) -> tuple[bytes, bool]:
+    """(plaintext, True when only the old key opened it)."""
+    try:
+        return _open(settings.DATA_KEY, blob, associated), False
+    except InvalidTag:
+        if not settings.DATA_KEY_OLD:
+            raise
+    return _open(settings.DATA_KEY_OLD, blob, associated), True
+
+
+def decrypt_rekey(token: str) -> tuple[str, bool]:
+    """(plaintext, under_old_key): decrypt, and tell whether rotation must re-encrypt it."""
+    if not token.startswith(_PREFIX):
+        raise ValueError("unknown ciphertext version")
+    plain, old = _open_any(base64.urlsafe_b64decode(token[len(_PREFIX) :]), None)
+    return plain.decode("utf-8"), old
+
+
 def decrypt(token: str) -> str:
     if not token.startswith(_PREFIX):
         raise ValueError("unknown ciphertext version")
     aes, _ = _keys(settings.DATA_KEY)
     blob = base64.urlsafe_b64decode(token[len(_PREFIX) :])
-    return aes.decrypt(blob[:12], blob[12:], None).decode("utf-8")
+    try:
+        return aes.decrypt(blob[:12], blob[12:], None).decode("utf-8")
+    except InvalidTag:
+        if not settings.DATA_KEY_OLD:
+            raise
+    return _open(settings.DATA_KEY_OLD, blob, None).decode("utf-8")
 
 
 def encrypt_bytes(data: bytes, *, associated: bytes = b"") -> bytes:
@@ -69,21 +104,56 @@ def encrypt_bytes(data: bytes, *, associated: bytes = b"") -> bytes:
 
 
 def decrypt_bytes(blob: bytes, *, associated: bytes = b"") -> bytes:
-    aes, _ = _keys(settings.DATA_KEY)
-    return aes.decrypt(blob[:12], blob[12:], associated or None)
+    return _open_any(blob, associated or None)[0]
+
+
+def key_fingerprint(data_key: str | None = None) -> str:
+    """Names a data key without revealing it (backups, rotation records): 16 hex digits."""
+    raw = base64.b64decode(data_key or settings.DATA_KEY)
+    return hmac.new(raw, b"gonghui-key-fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
+# key fingerprint -> whether a finished rotation re-keyed the stored hashes to that key.
+_REKEYED: dict[str, bool] = {}
+
+
+def lookup_key() -> str:
+    """The key stored keyed hashes are made with: the current one, except during a rotation
+    (an old key configured and the hashes not re-keyed yet). Asked once per process: the
+    re-keying step runs only while no other process is connected."""
+    if not settings.DATA_KEY_OLD:
+        return settings.DATA_KEY
+    fingerprint = key_fingerprint(settings.DATA_KEY)
+    if fingerprint not in _REKEYED:
+        from gonghui.core.models import KeyRotation
+
+        _REKEYED[fingerprint] = KeyRotation.objects.filter(
+            new_fingerprint=fingerprint, finished_at__isnull=False
+        ).exists()
+    return settings.DATA_KEY if _REKEYED[fingerprint] else settings.DATA_KEY_OLD
+
+
+def lookup_key_forget() -> None:
+    """After a rotation finished (or in tests): ask the database again."""
+    _REKEYED.clear()
+
+
+def keyed_hash_with(value: str, data_key: str) -> str:
+    mac = _keys(data_key)[1].copy()
+    mac.update(value.encode("utf-8"))
+    return mac.hexdigest()
 
 
 def keyed_hash(value: str) -> str:
     """HMAC-SHA256 of a normalised value, hex: exact lookup and de-duplication."""
-    _, template = _keys(settings.DATA_KEY)
-    mac = template.copy()
+    mac = _keys(lookup_key() if settings.DATA_KEY_OLD else settings.DATA_KEY)[1].copy()
     mac.update(value.encode("utf-8"))
     return mac.hexdigest()
 
 
 def keyed_hashes(values: Sequence[str]) -> list[str]:
     """keyed_hash() for a column of values."""
-    _, template = _keys(settings.DATA_KEY)
+    _, template = _keys(lookup_key())
     out = []
     for value in values:
         mac = template.copy()

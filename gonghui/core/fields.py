@@ -53,3 +53,33 @@ class ByteOrderCharField(models.CharField):
         if connection.vendor == "postgresql" and not self.db_collation:
             params["collation"] = "C"
         return params
+
+
+class KeyedHashField(ByteOrderCharField):
+    """A keyed hash (crypto.keyed_hash, HMAC hex) of a personal value, for exact lookup and
+    uniqueness without storing the value in the clear.
+
+    `source` names the EncryptedTextField of the same model whose plaintext it hashes; "" when
+    the plaintext lives on another record (e.g. the ID number of the person a fact is about).
+    Data-key rotation finds every such column by this class and re-keys it. `byte_order=False`
+    keeps the database's default collation (columns created before this class existed).
+    """
+
+    def __init__(self, *args, source: str = "", byte_order: bool = True, **kwargs):
+        self.source = source
+        self.byte_order = byte_order
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        # `source` changes nothing in the database: left out, it never needs a migration.
+        name, path, args, kwargs = super().deconstruct()
+        if not self.byte_order:
+            kwargs["byte_order"] = False
+        return name, path, args, kwargs
+
+    def db_parameters(self, connection):
+        if self.byte_order:
+            return super().db_parameters(connection)
+        return models.CharField.db_parameters(self, connection)

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from gonghui.core.fields import ByteOrderCharField
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -71,6 +73,44 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.hits}"
+
+
+class KeyRotation(models.Model):
+    """One data-key rotation (`gonghui rotate-data-key`, gonghui/core/rotation.py): where the
+    re-encryption stands (the last primary key done per model), so an interrupted run resumes,
+    and when the stored keyed hashes were re-keyed (finished_at), which `crypto.lookup_key`
+    reads. Keys appear only as fingerprints."""
+
+    old_fingerprint = models.CharField("原密钥指纹", max_length=16)
+    new_fingerprint = models.CharField("新密钥指纹", max_length=16)
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    progress = models.JSONField("进度", default=dict)
+    re_encrypted = models.PositiveBigIntegerField("已重新加密的值", default=0)
+    hashes_rekeyed = models.PositiveBigIntegerField("已更新的查找哈希", default=0)
+
+    class Meta:
+        verbose_name = "数据密钥轮换"
+        verbose_name_plural = "数据密钥轮换"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["old_fingerprint", "new_fingerprint"], name="key_rotation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_fingerprint} → {self.new_fingerprint}"
+
+
+class KeyRotationHash(models.Model):
+    """A keyed hash under the old key and the same value's hash under the new key, gathered
+    while re-encrypting; applied to every KeyedHashField column at the end, then deleted."""
+
+    old_hash = ByteOrderCharField(max_length=64, primary_key=True)
+    new_hash = ByteOrderCharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.old_hash
 
 
 from gonghui.core.imports.models import ImportJob  # noqa: E402,F401

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from gonghui.core.fields import ByteOrderCharField, EncryptedTextField
+from gonghui.core.fields import ByteOrderCharField, EncryptedTextField, KeyedHashField
 from gonghui.core.models import OrgOwned
 
 
@@ -241,10 +241,10 @@ class Member(OrgOwned):
         "民族", max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN
     )
     id_number = EncryptedTextField("身份证号")
-    id_number_hash = ByteOrderCharField(max_length=64, editable=False)
+    id_number_hash = KeyedHashField(source="id_number")
     id_last4 = ByteOrderCharField(max_length=4, editable=False)
     phone = EncryptedTextField("手机号码", blank=True)
-    phone_hash = ByteOrderCharField(max_length=64, blank=True, editable=False)
+    phone_hash = KeyedHashField(source="phone", blank=True)
     phone_last4 = ByteOrderCharField(max_length=4, blank=True, editable=False)
     education = models.CharField("学历", max_length=12, choices=Education.choices, blank=True)
     skill_level = models.CharField(
@@ -446,9 +446,9 @@ class JoinApplication(OrgOwned):
     gender = models.CharField("性别", max_length=6, choices=Gender.choices)
     birth_date = models.DateField("出生日期")
     id_number = EncryptedTextField("身份证号")
-    id_number_hash = models.CharField(max_length=64, editable=False)
+    id_number_hash = KeyedHashField(source="id_number", byte_order=False)
     phone = EncryptedTextField("手机号")
-    phone_hash = models.CharField(max_length=64, editable=False)
+    phone_hash = KeyedHashField(source="phone", byte_order=False)
     employment_form = models.CharField("就业形态", max_length=20, choices=EmploymentForm.choices)
     employer = models.ForeignKey(
         "orgs.Enterprise",

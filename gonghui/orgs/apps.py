@@ -25,6 +25,7 @@ class OrgsConfig(AppConfig):
                 "from_id": None,
                 "to_id": None,
                 "reactivated": "恢复",
+                "unverified": "待核实",
             },
             values={"what": {"orgs": "工会组织", "enterprises": "用人单位"}},
         )

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from gonghui.core.fields import EncryptedTextField
+from gonghui.core.fields import EncryptedTextField, KeyedHashField
 from gonghui.core.models import OrgOwned, TimeStamped
 
 
@@ -194,7 +194,9 @@ class Enterprise(OrgOwned):
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = EncryptedTextField("联系电话", blank=True)
-    contact_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    contact_phone_hash = KeyedHashField(
+        source="contact_phone", byte_order=False, blank=True, db_index=True
+    )
     status = models.CharField(
         "状态", max_length=10, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE
     )

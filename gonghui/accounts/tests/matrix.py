@@ -2,8 +2,8 @@
 
 from django.forms.models import model_to_dict
 
-from gonghui.accounts.models import Role, RoleAssignment, User
-from gonghui.accounts.services import role_grant, user_create
+from gonghui.accounts.models import ApiToken, Role, RoleAssignment, User
+from gonghui.accounts.services import role_grant, token_create, user_create
 from gonghui.core.testing.fixtures import TEST_PASSWORD
 from gonghui.core.testing.matrix import Endpoint, Targets, json_text
 
@@ -34,6 +34,15 @@ def _assignments(tree, actor):
         sibling=role_grant(actor=None, user=users.sibling, org=tree.b1, role=role),
         parent=role_grant(actor=None, user=users.parent, org=tree.county, role=role),
     )
+
+
+def _tokens(tree, actor):
+    users = _users(tree, actor)
+
+    def token(user):
+        return ApiToken.objects.get(key_hash=ApiToken.hash_key(token_create(user=user)))
+
+    return Targets(own=token(users.own), sibling=token(users.sibling), parent=token(users.parent))
 
 
 def _user_state(user):
@@ -113,6 +122,16 @@ ENDPOINTS = [
         _users,
         data=_grant_data,
         snapshot=lambda u: RoleAssignment.objects.filter(user=u).count(),
+        success=(302,),
+    ),
+    Endpoint(
+        "users.token_revoke",
+        "POST",
+        "accounts",
+        "edit",
+        lambda t: f"/accounts/users/{t.user_id}/tokens/{t.pk}/revoke/",
+        _tokens,
+        snapshot=lambda t: ApiToken.objects.get(pk=t.pk).revoked_at,
         success=(302,),
     ),
     Endpoint(

@@ -106,3 +106,26 @@ def test_township_user_gets_404_page_for_another_townships_org(page, users, tree
     # and the own township still opens
     assert page.goto(f"/orgs/{tree.a.pk}/").status == 200
     expect(page.locator("h1")).to_contain_text("甲镇总工会")
+
+
+def test_a_user_revokes_their_own_api_token_on_the_profile_page(page, users, client):
+    from gonghui.accounts.services import token_create
+
+    # given a token that works
+    secret = token_create(user=users.leader, name="大屏")
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    browser_login(page, users.leader)
+    page.goto("/accounts/profile/")
+    row = page.locator("#tokens tbody tr")
+    expect(row).to_contain_text("大屏")
+    expect(row).to_contain_text(secret[:10] + "…")
+    expect(page.locator("body")).not_to_contain_text(secret)
+    # when they revoke it and confirm
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        row.locator("button", has_text="撤销").click()
+    # then the page says so, the row shows 已撤销, and the token is refused at once
+    expect(page.locator(".alert-success")).to_contain_text(f"已撤销令牌 {secret[:10]}…")
+    expect(row).to_contain_text("已撤销")
+    expect(row.locator("button")).to_have_count(0)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401

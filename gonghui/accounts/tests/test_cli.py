@@ -80,6 +80,32 @@ def test_createuser_explains_unknown_org_or_role(tree, args, message):
     assert not User.objects.filter(username="zhou").exists()
 
 
+@pytest.mark.parametrize("role", ["县总工会管理员", " 县总工会管理员 ", "county_admin"])
+def test_createuser_takes_the_role_by_its_chinese_name_or_its_code(tree, role):
+    # when
+    output = _createuser(
+        "--username", "zhou", "--org", "999", "--role", role, "--password-stdin", stdin=STRONG
+    )
+    # then
+    user = User.objects.get(username="zhou")
+    assert list(RoleAssignment.objects.filter(user=user).values_list("role__code", flat=True)) == [
+        RoleCode.COUNTY_ADMIN
+    ]
+    assert output == "已创建用户 zhou：县总工会管理员 @ 测试县总工会\n"
+
+
+def test_createuser_lists_codes_and_names_for_an_unknown_role(tree):
+    with pytest.raises(CommandError) as excinfo:
+        _createuser(
+            "--username", "zhou", "--org", "999", "--role", "县长", "--password-stdin", stdin=STRONG
+        )
+    assert (
+        "角色不存在：县长(可用：county_admin(县总工会管理员)，county_staff(县总工会工作人员)"
+        in str(excinfo.value)
+    )
+    assert not User.objects.filter(username="zhou").exists()
+
+
 def test_createuser_insists_on_stdin_for_the_password(tree):
     with pytest.raises(CommandError, match="--password-stdin"):
         _createuser("--username", "zhou", "--org", "999", "--role", "county_admin", stdin="")
@@ -104,7 +130,7 @@ def test_token_create_prints_a_token_that_authenticates(users):
     assert secret not in token.key_hash
     assert token.last_used_at is not None
     event = AuditEvent.objects.get(action=AuditAction.TOKEN_CREATED)
-    assert event.detail == {"name": "cli", "prefix": secret[:10]}
+    assert (event.detail["name"], event.detail["prefix"]) == ("cli", secret[:10])
 
 
 def test_token_of_a_deactivated_user_no_longer_authenticates(users):

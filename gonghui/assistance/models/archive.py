@@ -34,7 +34,7 @@ from gonghui.assistance.choices import (
     StepAction,
     WorkStatus,
 )
-from gonghui.core.fields import EncryptedTextField
+from gonghui.core.fields import EncryptedTextField, KeyedHashField
 from gonghui.core.models import OrgOwned
 from gonghui.members.models import Gender, HukouType
 
@@ -55,12 +55,12 @@ class HardshipArchive(OrgOwned):
     # --- the worker ---------------------------------------------------------------------
     name = models.CharField("职工姓名", max_length=50)
     id_number = EncryptedTextField("身份证号")
-    id_number_hash = models.CharField(max_length=64, editable=False)
+    id_number_hash = KeyedHashField(source="id_number", byte_order=False)
     id_last4 = models.CharField(max_length=4, editable=False)
     gender = models.CharField("性别", max_length=6, choices=Gender.choices)
     birth_date = models.DateField("出生日期")
     phone = EncryptedTextField("手机号码", blank=True)
-    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
+    phone_hash = KeyedHashField(source="phone", byte_order=False, blank=True)
     member = models.ForeignKey(
         "members.Member",
         verbose_name="会员档案",
@@ -210,7 +210,7 @@ class HouseholdMember(models.Model):
     relation = models.CharField("与职工关系", max_length=16, choices=Relation.choices)
     name = models.CharField("姓名", max_length=50)
     id_number = EncryptedTextField("身份证号", blank=True)
-    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    id_number_hash = KeyedHashField(source="id_number", byte_order=False, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
     health_status = models.CharField(
         "健康状况", max_length=10, choices=HealthStatus.choices, default=HealthStatus.HEALTHY

@@ -33,6 +33,7 @@ from gonghui.assistance.monitoring.definitions import (
     RunStatus,
     RunTrigger,
 )
+from gonghui.core.fields import KeyedHashField
 from gonghui.core.models import OrgOwned
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -114,7 +115,7 @@ class _Fact(OrgOwned):
         db_index=False,
     )
     # The HMAC of the ID number as recorded ("" on facts recorded before it was kept).
-    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    id_number_hash = KeyedHashField(byte_order=False, blank=True)
     source = models.CharField(
         "来源", max_length=8, choices=FactSource.choices, default=FactSource.MANUAL
     )

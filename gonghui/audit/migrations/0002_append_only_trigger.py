@@ -1,7 +1,6 @@
 """Make audit rows append-only in the database itself.
 
-PostgreSQL: UPDATE and DELETE raise. TRUNCATE stays possible for the database
-owner (test teardown, a retention job run by an operator after the 6-month minimum).
+PostgreSQL: UPDATE and DELETE raise (TRUNCATE too since 0004_refuse_truncate).
 SQLite: UPDATE raises (its test teardown deletes rows, so DELETE is left to the app guard).
 """
 

@@ -57,6 +57,29 @@ def test_raw_delete_is_refused_by_postgresql(event):
 
 
 @pytest.mark.postgresql_only
+def test_truncate_is_refused_by_postgresql(event):
+    # when
+    with pytest.raises(DatabaseError, match=r"append-only \(TRUNCATE\)"):
+        _raw("TRUNCATE audit_auditevent", [])
+    # then
+    assert _row(event.pk) == ("login_failed", "failure", "someone")
+
+
+@pytest.mark.postgresql_only
+def test_truncate_together_with_other_tables_is_refused_and_empties_none(event):
+    # given a row in another table
+    from gonghui.orgs.models import Org
+
+    orgs = Org.objects.count()
+    # when
+    with pytest.raises(DatabaseError, match="append-only"):
+        _raw("TRUNCATE orgs_org, audit_auditevent CASCADE", [])
+    # then
+    assert _row(event.pk) == ("login_failed", "failure", "someone")
+    assert Org.objects.count() == orgs
+
+
+@pytest.mark.postgresql_only
 def test_postgresql_refusal_is_an_insufficient_privilege_error(event):
     from django.db.utils import ProgrammingError
 

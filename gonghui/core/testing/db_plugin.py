@@ -163,6 +163,30 @@ def _apply_test_settings() -> None:
     task_backends._connections = Local(task_backends.thread_critical)
 
 
+def _flush_in_replica_mode() -> None:
+    """Let the flush between transactional tests empty the audit log on PostgreSQL.
+
+    The audit table refuses TRUNCATE (audit/migrations/0004); triggers do not fire in a
+    session in replica mode, which only a superuser (the throwaway cluster's `postgres`)
+    can enter. Production has no flush, and its app role no such power.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+    if getattr(original, "_gonghui_replica", False):
+        return
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        # execute_sql_flush runs the list in one transaction: SET LOCAL ends with it.
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else []
+
+    sql_flush._gonghui_replica = True
+    DatabaseOperations.sql_flush = sql_flush
+
+
 _kind_key = pytest.StashKey[str]()
 
 
@@ -173,6 +197,8 @@ def pytest_configure(config: pytest.Config) -> None:
     kind = selected_db_kind()
     _point_django_at(_database_settings(kind))
     _apply_test_settings()
+    if kind == "postgres":
+        _flush_in_replica_mode()
     config.stash[_kind_key] = kind
 
 

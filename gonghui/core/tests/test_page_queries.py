@@ -49,7 +49,7 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "imports:list": (4, 4, 4, None),
     "orgs:detail": (9, 9, 9, 9),
     "orgs:enterprise_detail": (4, 4, 4, 4),
-    "accounts:user_detail": (7, 7, None, None),
+    "accounts:user_detail": (8, 8, None, None),
     "members:detail": (6, 6, 6, 6),
     "members:card": (4, 4, 4, 4),
     "members:join_detail": (4, 4, None, 4),

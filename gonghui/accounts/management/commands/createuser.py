@@ -1,6 +1,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from gonghui.accounts.models import Role
 from gonghui.accounts.services import role_grant, user_create
@@ -14,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
         parser.add_argument("--org", required=True, help="org code (组织编码)")
-        parser.add_argument("--role", required=True, help="role code, e.g. county_admin")
+        parser.add_argument(
+            "--role", required=True, help="role code or name, e.g. county_admin or 县总工会管理员"
+        )
         parser.add_argument("--full-name", default="")
         parser.add_argument(
             "--password-stdin", action="store_true", help="read the password from stdin"
@@ -30,11 +33,10 @@ class Command(BaseCommand):
             org_obj = Org.objects.get(code=org)
         except Org.DoesNotExist as exc:
             raise CommandError(f"组织编码不存在：{org}") from exc
-        try:
-            role_obj = Role.objects.get(code=role)
-        except Role.DoesNotExist as exc:
-            codes = ", ".join(Role.objects.values_list("code", flat=True))
-            raise CommandError(f"角色不存在：{role}(可用：{codes})") from exc
+        role_obj = Role.objects.filter(Q(code=role.strip()) | Q(name=role.strip())).first()
+        if role_obj is None:
+            known = "，".join(f"{c}({n})" for c, n in Role.objects.values_list("code", "name"))
+            raise CommandError(f"角色不存在：{role}(可用：{known})")
         try:
             user = user_create(
                 actor=None, username=username, password=password, full_name=full_name, org=org_obj

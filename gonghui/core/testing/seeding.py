@@ -1,0 +1,95 @@
+"""A seeded database with a value in every encrypted field (backup and key-rotation tests).
+
+The demo county (`seed-demo`, with fewer members) plus what it leaves empty: a user's phone,
+a disability detail, a household member's ID number. `encrypted_values` reads every encrypted
+value back through the ORM; `every_encrypted_field_filled` says which fields hold none, so a
+new encrypted field that these tests do not cover shows up as a failure.
+"""
+
+import datetime
+from unittest import mock
+
+from django.db import connection
+
+from gonghui.core.rotation import encrypted_models, hash_fields
+
+
+def seed_small_demo(*, members: int = 200) -> None:
+    from gonghui.accounts.services import user_create
+    from gonghui.assistance.services import household_member_add
+    from gonghui.assistance.tests.factories import build_archive
+    from gonghui.core.demo import run_seeders
+    from gonghui.core.testing.fixtures import TEST_PASSWORD
+    from gonghui.members.tests.factories import make_id_number
+    from gonghui.orgs.models import Org, OrgLevel
+
+    with mock.patch("gonghui.members.demo.TARGET", members):
+        run_seeders(seed=2026)
+    county = Org.objects.get(level=OrgLevel.COUNTY, code="339901")
+    user_create(
+        actor=None, username="phone_owner", password=TEST_PASSWORD, org=county, phone="13812345678"
+    )
+    grassroots = Org.objects.filter(path__startswith=county.path, level=OrgLevel.GRASSROOTS)[0]
+    archive = build_archive(
+        org=grassroots,
+        disability_level="level2",
+        disability_detail="二级肢体残疾，需长期康复",
+        household_size=3,
+    )
+    household_member_add(
+        actor=None,
+        archive=archive,
+        relation="child",
+        name="小明",
+        id_number=make_id_number(birth=datetime.date(2012, 3, 4), n=7777),
+    )
+
+
+def encrypted_values() -> dict[tuple[str, int, str], str]:
+    """(model label, pk, field) → plaintext, for every non-empty encrypted value."""
+    values = {}
+    for spec in encrypted_models():
+        names = [f.attname for f in spec.fields]
+        for pk, *plain in spec.model._base_manager.values_list("pk", *names):
+            for name, value in zip(names, plain, strict=True):
+                if value:
+                    values[(spec.label, pk, name)] = value
+    return values
+
+
+def every_encrypted_field_filled(values) -> list[str]:
+    """The encrypted fields (label.field) that hold no value in `values`."""
+    filled = {(label, name) for label, _, name in values}
+    return [
+        f"{spec.label}.{f.attname}"
+        for spec in encrypted_models()
+        for f in spec.fields
+        if (spec.label, f.attname) not in filled
+    ]
+
+
+def raw_ciphertexts() -> dict[tuple[str, int, str], str]:
+    """The same keys as encrypted_values, the stored ciphertext as value."""
+    out = {}
+    with connection.cursor() as cursor:
+        for spec in encrypted_models():
+            table = connection.ops.quote_name(spec.model._meta.db_table)
+            pk = connection.ops.quote_name(spec.model._meta.pk.column)
+            columns = [connection.ops.quote_name(f.column) for f in spec.fields]
+            cursor.execute(f"SELECT {pk}, {', '.join(columns)} FROM {table}")
+            for pk_value, *stored in cursor.fetchall():
+                for field, value in zip(spec.fields, stored, strict=True):
+                    if value:
+                        out[(spec.label, pk_value, field.attname)] = value
+    return out
+
+
+def stored_hashes() -> dict[tuple[str, int, str], str]:
+    """(model label, pk, hash field) → stored keyed hash, for every non-empty one."""
+    out = {}
+    for model, field in hash_fields():
+        for pk, value in model._base_manager.exclude(**{field.attname: ""}).values_list(
+            "pk", field.attname
+        ):
+            out[(model._meta.label, pk, field.attname)] = value
+    return out
