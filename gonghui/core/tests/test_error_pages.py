@@ -183,7 +183,7 @@ def test_a_500_whose_layout_fails_too_falls_back_to_a_page_that_needs_nothing(
     def unavailable(*args, **kwargs):
         raise RuntimeError("database unavailable")
 
-    monkeypatch.setattr("gonghui.core.context_processors.can", unavailable)
+    monkeypatch.setattr("gonghui.core.context_processors._link_targets", unavailable)
     server_client.force_login(users.county_admin)
     response = server_client.get("/orgs/__broken__/")
     assert response.status_code == 500
