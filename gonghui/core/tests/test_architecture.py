@@ -274,7 +274,6 @@ def _one_cycle(graph: dict[str, set[str]], component: list[str]) -> list[str]:
 CYCLES_LEFT = [
     {"gonghui.assistance.monitoring.alert_copy", "gonghui.assistance.monitoring.alert_writer"},
     {"gonghui.assistance.monitoring.services", "gonghui.assistance.monitoring.tasks"},
-    {"gonghui.core.crypto", "gonghui.core.models", "gonghui.core.fields"},
     {"gonghui.core.imports.models", "gonghui.core.imports.registry", "gonghui.core.imports.spec"},
     {"gonghui.core.imports.services", "gonghui.core.imports.tasks"},
     {"gonghui.sites.coverage", "gonghui.sites.tasks"},
