@@ -43,7 +43,7 @@ from gonghui.assistance.monitoring.definitions import (
     RunTrigger,
 )
 from gonghui.assistance.monitoring.rules import RULES, RuleContext
-from gonghui.assistance.monitoring.workdays import working_days_after
+from gonghui.core.workdays import working_days_after
 from gonghui.assistance.standards import (
     is_county_admin,
     standard_in_force,

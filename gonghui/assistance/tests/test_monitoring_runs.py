@@ -10,7 +10,7 @@ from django.db import connection
 from gonghui.assistance.models import Alert, MonitoringRule, MonitoringRun
 from gonghui.assistance.monitoring import services
 from gonghui.assistance.monitoring.definitions import RuleCode
-from gonghui.assistance.monitoring.workdays import is_working_day, working_days_after
+from gonghui.core.workdays import is_working_day, working_days_after
 from gonghui.assistance.tests.monitoring_helpers import (
     ON,
     applied,
