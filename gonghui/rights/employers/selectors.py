@@ -248,7 +248,50 @@ def employer_list(user, *, q: str = "", risk_only: bool = False, township: int |
     return rows.order_by("-id")
 
 
+def enterprise_resolve(user, text: str, *, action: str = Action.EDIT):
+    """(employer, None) for a credit code or exact name in the user's rights scope, else
+    (None, a Chinese message saying why)."""
+    text = (text or "").strip()
+    if user is None or not text:
+        return None, "请填写统一社会信用代码或单位全称。"
+    rows = enterprise_rights_scoped(user, action).select_related("org", "union")
+    found = list(rows.filter(credit_code=text.upper())[:1])
+    if not found:
+        found = list(rows.filter(name=text)[:2])
+    if not found:
+        return None, "在您的数据范围内没有找到该单位，请核对统一社会信用代码或单位全称。"
+    if len(found) > 1:
+        return None, "有多家同名单位，请填写统一社会信用代码。"
+    return found[0], None
+
+
+def township_choices(user) -> list:
+    """Townships (乡镇、街道、园区) in the user's rights scope, for list filters."""
+    from gonghui.orgs.models import Org, OrgStatus, township_q
+
+    return list(
+        scope_queryset(Org.objects.all(), user, MODULE, Action.VIEW, org_field="")
+        .filter(township_q(), status=OrgStatus.ACTIVE)
+        .order_by("code")
+        .only("id", "name", "code")
+    )
+
+
+def org_choices(user, action: str = Action.EDIT) -> QuerySet:
+    """Active orgs the user may act on in rights, in tree order."""
+    from gonghui.orgs.models import Org, OrgStatus
+
+    return (
+        scope_queryset(Org.objects.all(), user, MODULE, action, org_field="")
+        .filter(status=OrgStatus.ACTIVE)
+        .order_by("path")
+    )
+
+
 __all__ = [
+    "enterprise_resolve",
+    "org_choices",
+    "township_choices",
     "ContractStatus",
     "EmployerFile",
     "RightsStatus",
