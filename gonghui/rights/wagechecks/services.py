@@ -468,7 +468,8 @@ def _money(value: Decimal) -> str:
 def notice_body(finding: WageFinding, step: str, days: int, settings_row: NoticeSettings) -> str:
     """The letter's text, pre-filled from the finding (staff may edit the draft)."""
     enterprise = finding.enterprise
-    facts = f"{finding.found_on:%Y年%m月%d日}，我会在{_source_text(finding)}中发现，贵单位存在以下问题：{finding.description}"
+    day = finding.found_on
+    facts = f"{day.year}年{day.month}月{day.day}日，我会在{_source_text(finding)}中发现，贵单位存在以下问题：{finding.description}"
     if finding.amount_owed:
         facts += f"，涉及拖欠工资 {_money(finding.amount_owed)} 元"
         if finding.workers_affected:
