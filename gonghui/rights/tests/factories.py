@@ -16,7 +16,7 @@ def valid_id_number(n: int) -> str:
     from stdnum.cn import ric
 
     body = f"339901{1980 + n % 30}{(n % 12) + 1:02d}{(n % 27) + 1:02d}{n % 1000:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")
 
 
 def union_enterprise(*, parent: Org, name: str | None = None, **overrides):
