@@ -282,6 +282,10 @@ def season_target_offer(request, pk, target_pk):
 @requires(MODULE, Action.EDIT)
 def season_close(request, pk):
     season = selectors.season_get(request.user, pk)
+    if not org_in_scope(request.user, MODULE, Action.EDIT, season.org):
+        from django.http import Http404
+
+        raise Http404
     return post_action(
         request,
         lambda: services.season_close(actor=request.user, season=season),

@@ -268,16 +268,31 @@ def lawyer_create(request):
     )
 
 
-@requires(MODULE, Action.EDIT)
+@requires(MODULE, Action.VIEW)
 def legal_aid_settings(request):
+    """The county's legal-aid settings: editable at the county, read-only below it."""
     county = request.user.org
     while county is not None and county.level > OrgLevel.COUNTY:
         county = county.parent
-    if county is None or not org_in_scope(request.user, MODULE, Action.EDIT, county):
+    if county is None:
         from django.http import Http404
 
         raise Http404
     current = services.county_settings(county)
+    if not org_in_scope(request.user, MODULE, Action.EDIT, county):
+        if request.method == "POST":
+            from django.http import Http404
+
+            raise Http404
+        rows = [
+            ("须提交经济困难证明", "是" if current.income_proof_required else "否"),
+            ("办结期限(工作日)", current.deadline_working_days),
+        ]
+        return render(
+            request,
+            "rights/settings_view.html",
+            {"title": "法律援助设置", "crumbs": [CASES], "rows": rows, "county": county},
+        )
     form = forms.SettingsForm(
         request.POST or None,
         initial={

@@ -109,6 +109,8 @@ def wagecheck_detail(request, pk):
 @requires(MODULE, Action.EDIT)
 def wagecheck_close(request, pk):
     campaign = selectors.wagecheck_get(request.user, pk, Action.EDIT)
+    if not org_in_scope(request.user, MODULE, Action.EDIT, campaign.org):
+        raise Http404
     return post_action(
         request,
         lambda: services.wagecheck_close(actor=request.user, campaign=campaign),
@@ -516,13 +518,6 @@ def notice_docx(request, pk):
 # --- the county's checklist and settings -----------------------------------------------------
 
 
-def _county_or_404(request, action=Action.EDIT):
-    county = _county(request)
-    if county is None or not org_in_scope(request.user, MODULE, action, county):
-        raise Http404
-    return county
-
-
 @requires(MODULE, Action.VIEW)
 def checklist(request):
     county = _county(request)
@@ -552,11 +547,26 @@ def checklist(request):
     )
 
 
-@requires(MODULE, Action.EDIT)
+@requires(MODULE, Action.VIEW)
 def notice_settings(request):
-    county = _county_or_404(request)
+    """The county's letterhead and periods: editable by those who may edit at the county,
+    shown read-only to everyone else."""
+    county = _county(request)
+    if county is None:
+        raise Http404
     current = services.notice_settings(county)
-    fields = [f for f in forms.NoticeSettingsForm.base_fields]
+    fields = list(forms.NoticeSettingsForm.base_fields)
+    if not org_in_scope(request.user, MODULE, Action.EDIT, county):
+        if request.method == "POST":
+            raise Http404
+        rows = [
+            (forms.NoticeSettingsForm.base_fields[f].label, getattr(current, f)) for f in fields
+        ]
+        return render(
+            request,
+            "rights/settings_view.html",
+            {"title": "一函两书设置", "crumbs": [NOTICES], "rows": rows, "county": county},
+        )
     form = forms.NoticeSettingsForm(
         request.POST or None, initial={f: getattr(current, f) for f in fields}
     )
