@@ -36,8 +36,20 @@ def wagecheck_scoped(user, action: str = Action.VIEW) -> QuerySet[WageCheck]:
 
 
 def wagecheck_list(user, *, q: str = "", year: int | None = None) -> QuerySet[WageCheck]:
+    """Campaigns in the user's scope and those of the orgs above them (a county's campaign is
+    carried out by its townships)."""
+    from gonghui.core.scope import scope_paths
+
+    ancestors = {
+        int(part)
+        for path in scope_paths(user, MODULE, Action.VIEW)
+        for part in path.strip("/").split("/")
+        if part
+    }
     rows = (
-        wagecheck_scoped(user)
+        WageCheck.objects.filter(
+            Q(pk__in=wagecheck_scoped(user).values("pk")) | Q(org_id__in=ancestors)
+        )
         .select_related("org")
         .annotate(records_n=Count("records", distinct=True))
     )
