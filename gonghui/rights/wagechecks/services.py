@@ -555,7 +555,7 @@ def notice_ladder_check(
 def notice_draft(*, actor, finding: WageFinding, step: str) -> WageNotice:
     """A draft of the step, pre-filled from the finding and the county's settings."""
     finding = (
-        WageFinding.objects.select_for_update()
+        WageFinding.objects.select_for_update(of=("self",))
         .select_related("enterprise", "record__campaign")
         .get(pk=finding.pk)
     )
