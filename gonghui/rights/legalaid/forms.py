@@ -87,6 +87,16 @@ class PortalApplyForm(_ApplicationFields):
 
     township = forms.CharField(label="所在乡镇(街道)", widget=forms.Select)
     employer_name = forms.CharField(label="用人单位名称", max_length=150)
+    evidence_file = forms.FileField(
+        label="证据材料(选填)",
+        required=False,
+        help_text="劳动合同、工资条、考勤记录等的照片或文件；PDF、JPG、PNG 或 Word(.docx)，不超过 10 MB",
+    )
+    income_proof_file = forms.FileField(
+        label="经济困难证明(选填)",
+        required=False,
+        help_text="PDF、JPG、PNG 或 Word(.docx)，不超过 10 MB",
+    )
     promise = forms.BooleanField(label="本人承诺所填信息真实，同意工会核实。")
     message_names = {"promise": "承诺"}
 
@@ -108,6 +118,8 @@ class PortalApplyForm(_ApplicationFields):
             "health_details",
             "minor_details",
             "has_income_proof",
+            "evidence_file",
+            "income_proof_file",
             "promise",
         ]
         self.order_fields(order)

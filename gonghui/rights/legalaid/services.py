@@ -78,10 +78,21 @@ def application_validate(
     facts: str | None = None,
     amount_claimed=None,
     org: Org | None = None,
+    evidence_file=None,
+    income_proof_file=None,
     **_ignored,
 ) -> dict:
     """Check an application; the cleaned ID number and phone, or ValidationFailed (all)."""
     errors = ErrorCollector()
+    for field, upload in (
+        ("evidence_file", evidence_file),
+        ("income_proof_file", income_proof_file),
+    ):
+        if upload is not None:
+            try:
+                file_check(upload, field=field)
+            except ValidationFailed as exc:
+                errors.add(field, exc.message)
     required(
         errors,
         {"applicant_name": applicant_name, "employer_name": employer_name, "facts": facts},
@@ -135,8 +146,12 @@ def _create(
     minor_details: str,
     has_income_proof: bool,
     applied_on: datetime.date,
+    evidence_file=None,
+    income_proof_file=None,
 ) -> LegalAidCase:
     cleaned = application_validate(
+        evidence_file=evidence_file,
+        income_proof_file=income_proof_file,
         applicant_name=applicant_name,
         id_number=id_number,
         phone=phone,
@@ -197,15 +212,18 @@ def case_apply_public(
     health_details: str = "",
     minor_details: str = "",
     has_income_proof: bool = False,
+    evidence_file=None,
+    income_proof_file=None,
 ) -> LegalAidCase:
-    """A worker's application on the portal, to the township (street) union they chose."""
+    """A worker's application on the portal, to the township (street) union they chose, with
+    up to two files (evidence, proof of low income), checked before anything is written."""
     if (
         township is not None
         and not Org.objects.filter(township_q(), pk=township.pk, status=OrgStatus.ACTIVE).exists()
     ):
         township = None
     enterprise = _employer_match(employer_name, township)
-    return _create(
+    case = _create(
         actor=None,
         source=AidSource.PORTAL,
         org=enterprise.org if enterprise is not None else township,
@@ -219,9 +237,15 @@ def case_apply_public(
         amount_claimed=amount_claimed,
         health_details=health_details,
         minor_details=minor_details,
-        has_income_proof=has_income_proof,
+        has_income_proof=has_income_proof or income_proof_file is not None,
         applied_on=today(),
+        evidence_file=evidence_file,
+        income_proof_file=income_proof_file,
     )
+    for upload in (evidence_file, income_proof_file):
+        if upload is not None:
+            _attach(actor=None, case=case, upload=upload)
+    return case
 
 
 def _employer_match(name: str, township: Org | None) -> Enterprise | None:
@@ -457,6 +481,10 @@ def case_close(
 @transaction.atomic
 def case_attachment_add(*, actor, case: LegalAidCase, upload) -> CaseAttachment:
     require_scope(actor, case.org)
+    return _attach(actor=actor, case=case, upload=upload)
+
+
+def _attach(*, actor, case: LegalAidCase, upload) -> CaseAttachment:
     checked = file_check(upload)
     attachment = CaseAttachment(
         case=case,

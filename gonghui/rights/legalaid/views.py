@@ -331,6 +331,7 @@ def portal_apply(request):
     townships = _townships()
     form = forms.PortalApplyForm(
         request.POST or None,
+        request.FILES or None,
         townships=townships,
         check=lambda d: services.application_validate(org=townships[0] if townships else None, **d),
     )

@@ -100,3 +100,37 @@ def test_a_closed_case_is_rated_once(client, tree, on_day):
     assert "您已评价过该案件" in again.content.decode()
     case.refresh_from_db()
     assert case.feedback_score == 4
+
+
+def test_evidence_and_income_proof_are_attached_on_the_portal(client, tree, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    evidence = SimpleUploadedFile("工资条.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "image/png")
+    proof = SimpleUploadedFile("困难证明.pdf", b"%PDF-1.4 synthetic", "application/pdf")
+    response = client.post(
+        "/portal/legal-aid/",
+        {**_form(tree), "evidence_file": evidence, "income_proof_file": proof},
+    )
+    assert response.status_code == 302
+    case = LegalAidCase.objects.get()
+    assert case.has_income_proof
+    assert sorted(a.name for a in case.attachments.all()) == ["困难证明.pdf", "工资条.png"]
+    assert all(a.uploaded_by is None for a in case.attachments.all())
+
+
+def test_a_file_of_the_wrong_type_is_refused_with_the_other_errors(
+    client, tree, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.rights.legalaid.models import CaseAttachment
+
+    settings.MEDIA_ROOT = tmp_path
+    fake = SimpleUploadedFile("证据.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    response = client.post("/portal/legal-aid/", {**_form(tree, facts=""), "evidence_file": fake})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "只能上传" in page and "请填写事实与请求" in page
+    assert LegalAidCase.objects.count() == 0 and CaseAttachment.objects.count() == 0
+    assert not any(tmp_path.rglob("*.pdf"))
