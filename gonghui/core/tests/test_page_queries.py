@@ -101,13 +101,12 @@ def _targets(user) -> dict[str, int | None]:
     from gonghui.members.selectors import member_list
     from gonghui.members.transfers import transfer_scoped
     from gonghui.orgs.selectors import enterprise_scoped, org_scoped
-    from gonghui.sites.selectors import feedback_scoped, site_scoped
-
     from gonghui.rights.bargaining.selectors import offer_scoped, season_scoped
     from gonghui.rights.contracts.selectors import contract_scoped
     from gonghui.rights.employers.selectors import enterprise_rights_scoped
     from gonghui.rights.legalaid.selectors import case_scoped
     from gonghui.rights.wagechecks.selectors import finding_scoped, notice_scoped
+    from gonghui.sites.selectors import feedback_scoped, site_scoped
 
     runs = runs_recent(user, limit=1)
     return {
