@@ -3,10 +3,7 @@
 
 from gonghui.accounts.api import me_router
 from gonghui.accounts.api import router as accounts_router
-from gonghui.assistance.api import router as archives_router
-from gonghui.assistance.api_alerts import router as alerts_router
-from gonghui.assistance.api_programmes import router as programmes_router
-from gonghui.assistance.monitoring.api import router as monitoring_router
+from gonghui.assistance.api import ROUTERS as assistance_routers
 from gonghui.audit.api import router as audit_router
 from gonghui.core.api import GonghuiAPI
 from gonghui.members.api import router as members_router
@@ -37,7 +34,5 @@ api.add_router("/audit-events", audit_router)
 api.add_router("/me", me_router)
 api.add_router("/public/sites", sites_public_router)
 api.add_router("/sites", sites_router)
-api.add_router("/archives", archives_router)
-api.add_router("/programmes", programmes_router)
-api.add_router("/alerts", alerts_router)
-api.add_router("/monitoring", monitoring_router)
+for prefix, router in assistance_routers:
+    api.add_router(prefix, router)

@@ -14,8 +14,6 @@ DEMO_SEEDERS = [
     "gonghui.members.demo_transfers.seed",
     "gonghui.sites.demo.seed",
     "gonghui.assistance.demo.seed",
-    "gonghui.assistance.demo_programmes.seed",
-    "gonghui.assistance.demo_monitoring.seed",
 ]
 DEMO_PASSWORD = "Demo@Gonghui2026"
 

@@ -10,7 +10,7 @@ from django.forms import formset_factory
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_protect
 
-from gonghui.assistance import public
+from gonghui.assistance.archives import public
 from gonghui.assistance.choices import (
     DisabilityLevel,
     HardshipCause,

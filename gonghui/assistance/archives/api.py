@@ -13,7 +13,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from gonghui.assistance import selectors, services
+from gonghui.assistance.archives import selectors, services
 from gonghui.assistance.choices import (
     ArchiveStatus,
     DisabilityLevel,

@@ -18,7 +18,8 @@ from django.db import transaction
 from faker import Faker
 from stdnum.cn import ric
 
-from gonghui.assistance import services
+from gonghui.assistance.archives import services
+from gonghui.assistance.archives.lifecycle import add_months, add_years
 from gonghui.assistance.category import Basis, CategoryResult, HouseholdFigures, category_compute
 from gonghui.assistance.choices import (
     ACCIDENTAL_CAUSES,
@@ -36,7 +37,6 @@ from gonghui.assistance.choices import (
     StepAction,
     WorkStatus,
 )
-from gonghui.assistance.lifecycle import add_months, add_years
 from gonghui.assistance.models import (
     ArchiveAssessment,
     ArchiveAttachment,
@@ -47,7 +47,8 @@ from gonghui.assistance.models import (
     HouseholdMember,
     LivingAllowanceStandard,
 )
-from gonghui.assistance.standards import basis_of, standard_set, thresholds_set
+from gonghui.assistance.standards.selectors import basis_of
+from gonghui.assistance.standards.services import standard_set, thresholds_set
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.models import with_org_anchor
 from gonghui.members.models import HukouType, Member, MemberStatus

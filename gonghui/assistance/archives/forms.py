@@ -21,7 +21,8 @@ _DATE = DateInput()
 _MONEY = {"inputmode": "decimal", "autocomplete": "off"}
 
 
-def _money(label: str, required: bool = False, help_text: str = "") -> forms.CharField:
+def money_field(label: str, required: bool = False, help_text: str = "") -> forms.CharField:
+    """An amount in yuan, kept as text: the service parses it and words the errors."""
     return forms.CharField(
         label=label,
         required=required,
@@ -63,10 +64,10 @@ class ArchiveForm(Form):
     household_size = forms.CharField(
         label="家庭人口(含职工本人)", max_length=3, widget=forms.TextInput({"inputmode": "numeric"})
     )
-    annual_income = _money("家庭年可支配收入(元)", required=True)
-    medical_expense = _money("年医疗刚性支出(元)", help_text="自付医疗费用。")
-    schooling_expense = _money("年教育刚性支出(元)")
-    disability_expense = _money("年残疾康复刚性支出(元)")
+    annual_income = money_field("家庭年可支配收入(元)", required=True)
+    medical_expense = money_field("年医疗刚性支出(元)", help_text="自付医疗费用。")
+    schooling_expense = money_field("年教育刚性支出(元)")
+    disability_expense = money_field("年残疾康复刚性支出(元)")
     main_cause = forms.ChoiceField(
         label="主要致困原因", choices=[("", "请选择")] + list(HardshipCause.choices)
     )
@@ -146,31 +147,28 @@ class ReasonForm(Form):
     reason = forms.CharField(label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class StandardForm(Form):
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    monthly_amount = forms.CharField(label="低保标准(元/人·月)", max_length=12)
-    effective_from = forms.DateField(
-        label="执行日期",
-        widget=_DATE,
-    )
-    note = forms.CharField(label="说明", required=False, max_length=200)
+# --- spot checks ------------------------------------------------------------------------------------
 
 
-class ThresholdsForm(Form):
-    effective_from = forms.DateField(
-        label="执行日期",
-        widget=_DATE,
+class SpotCheckDrawForm(Form):
+    year = forms.IntegerField(
+        label="年度",
+        widget=forms.NumberInput({"inputmode": "numeric"}),
     )
-    deep_multiplier = forms.CharField(label="深度困难线(低保的倍数)", max_length=6)
-    relative_multiplier = forms.CharField(label="相对困难线(低保的倍数)", max_length=6)
-    accidental_cost_share = forms.CharField(
-        label="意外致困：刚性支出超过年收入的比例", max_length=6
+    share = forms.CharField(
+        label="抽查比例",
+        required=False,
+        max_length=6,
+        help_text="留空按本县参数(不低于 0.30)；可填更高比例，如 0.5。",
+        widget=forms.TextInput({"inputmode": "decimal", "autocomplete": "off"}),
     )
-    near_line_margin = forms.CharField(
-        label="监测：收入临界幅度(高出相对困难线的比例，如 0.20)", max_length=6
-    )
-    spot_check_share = forms.CharField(label="年度抽查比例(不低于 0.30)", max_length=6)
-    exit_months = forms.IntegerField(label="连续不符合条件满几个月可脱困(不少于 6)")
-    watch_years = forms.IntegerField(label="脱困后监测年数")
-    review_interval_months = forms.IntegerField(label="复核周期(月，不超过 12)")
-    note = forms.CharField(label="说明", required=False, max_length=200)
+
+    def __init__(self, *args, counties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"] = OrgChoiceField(
+            label="县(市、区)总工会",
+            orgs=counties,
+        )
+        self.order_fields(["county", "year", "share"])
+        if len(self.fields["county"].choices) == 2:  # one county: preselect it
+            self.fields["county"].initial = self.fields["county"].choices[1][0]

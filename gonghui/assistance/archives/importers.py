@@ -20,7 +20,7 @@ other household. Messages are Chinese, per row.
 
 import re
 
-from gonghui.assistance import services
+from gonghui.assistance.archives import services
 from gonghui.assistance.choices import (
     MAX_SECONDARY_CAUSES,
     ApplicationSource,
@@ -31,7 +31,7 @@ from gonghui.assistance.choices import (
     WorkStatus,
 )
 from gonghui.assistance.models import HouseholdMember
-from gonghui.assistance.standards import county_of, standard_in_force, today
+from gonghui.assistance.standards.selectors import county_of, standard_in_force, today
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.imports import parsers
@@ -295,4 +295,3 @@ register(
         next_url_name="assistance:list",
     )
 )
-from gonghui.assistance.monitoring import importers as _monitoring  # noqa: E402,F401  (fact lists)

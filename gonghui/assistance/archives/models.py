@@ -38,6 +38,16 @@ from gonghui.core.fields import EncryptedTextField, KeyedHashField
 from gonghui.core.models import OrgOwned
 from gonghui.members.models import Gender, HukouType
 
+__all__ = [
+    "ArchiveAssessment",
+    "ArchiveAttachment",
+    "ArchiveReview",
+    "ArchiveStep",
+    "HardshipArchive",
+    "HouseholdMember",
+    "SpotCheckDraw",
+]
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 

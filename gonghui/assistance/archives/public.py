@@ -25,11 +25,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import QuerySet
 
-from gonghui.assistance import services
+from gonghui.assistance.archives import services
 from gonghui.assistance.category import CategoryResult, HouseholdFigures, money
 from gonghui.assistance.choices import ArchiveStatus, HardshipCategory, HardshipCause
 from gonghui.assistance.models import HardshipArchive
-from gonghui.assistance.standards import assess, today
+from gonghui.assistance.standards.selectors import assess, today
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
 from gonghui.core.ratelimit import at_limit, hit_over_limit

@@ -6,24 +6,29 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from gonghui.assistance.choices import ArchiveStatus, HardshipCause
-from gonghui.assistance.lifecycle import ExitCheck
+from gonghui.assistance.archives.lifecycle import ExitCheck
+from gonghui.assistance.choices import ArchiveStatus, HardshipCause, ReviewKind
 from gonghui.assistance.models import (
     ArchiveAssessment,
     ArchiveAttachment,
     ArchiveReview,
     ArchiveStep,
-    AssistanceThresholds,
     HardshipArchive,
     HouseholdMember,
-    LivingAllowanceStandard,
+    SpotCheckDraw,
 )
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404, scope_queryset, scope_roots
+from gonghui.core.scope import (
+    get_in_scope_or_404,
+    org_in_scope,
+    scope_q,
+    scope_queryset,
+    scope_roots,
+)
 from gonghui.core.text import normalise_text
 from gonghui.members.idnumber import IdNumberError, id_number_clean
-from gonghui.orgs.models import Org, OrgLevel
+from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 
 MODULE = "assistance"
 _LAST4 = re.compile(r"^\d{3}[\dX]$")
@@ -113,7 +118,7 @@ def archive_list(
 
 
 def _overdue(archives: QuerySet, on: datetime.date | None) -> QuerySet:
-    from gonghui.assistance.standards import today
+    from gonghui.assistance.standards.selectors import today
 
     return archives.filter(status=ArchiveStatus.ARCHIVED, next_review_due__lt=on or today())
 
@@ -138,7 +143,7 @@ class ArchiveDetail:
 
 def archive_detail(user, pk) -> ArchiveDetail:
     """The archive with its full trail, household, attachments and calculation history."""
-    from gonghui.assistance.services import exit_status
+    from gonghui.assistance.archives.services import exit_status
 
     archive = archive_get(user, pk)
     return ArchiveDetail(
@@ -179,44 +184,84 @@ def household_member_get(user, pk, action: str = Action.EDIT) -> HouseholdMember
         raise Http404 from exc
 
 
-def counties_for(user) -> list[Org]:
-    """The counties whose standards the user may read: those holding or inside their scope.
+# --- spot checks (抽查) -------------------------------------------------------------------------------
+# Reads for the yearly spot checks (抽查): the draws a user may see and who was drawn. The county
+# draws (services.spot_check_draw, county approvers only). County users see their counties' draws
+# whole; a township or grassroots user sees the draws of the county above them, limited to the
+# drawn households in their own subtree, so they know which of theirs will be re-checked.
 
-    Standards are county-wide figures, not personal data; a township user sees their
-    county's so that the categories on their archives can be understood.
-    """
-    roots = scope_roots(user, MODULE, Action.VIEW)
-    if not roots:
-        return []
-    q = Q(pk__in=[])
-    for root in roots:
-        q |= Q(path__startswith=root.path)
-        ancestors = [int(p) for p in root.path.strip("/").split("/") if p]
-        q |= Q(pk__in=ancestors)
-    return list(Org.objects.filter(q, level=OrgLevel.COUNTY).order_by("path"))
+
+def _orgs_above(user) -> set[int]:
+    """Ids of the orgs above the user's view scope roots (the county among them)."""
+    above: set[int] = set()
+    for root in scope_roots(user, MODULE, Action.VIEW):
+        above.update(int(part) for part in root.path.strip("/").split("/")[:-1] if part)
+    return above
+
+
+def draw_list(user) -> QuerySet[SpotCheckDraw]:
+    """Draws of counties in the user's view scope, and of the county above it."""
+    in_scope = scope_queryset(SpotCheckDraw.objects.all(), user, MODULE, Action.VIEW)
+    return (
+        SpotCheckDraw.objects.filter(Q(pk__in=in_scope.values("id")) | Q(org__in=_orgs_above(user)))
+        .select_related("org", "drawn_by")
+        .order_by("-year", "-id")
+    )
 
 
 @dataclass
-class CountyStandards:
-    county: Org
-    standards: list[LivingAllowanceStandard]
-    thresholds: list[AssistanceThresholds]
+class DrawRow:
+    draw: SpotCheckDraw
+    whole: bool  # the user sees the whole county's draw
+    drawn_here: int  # drawn households inside the user's view scope
 
 
-def standards_history(user) -> list[CountyStandards]:
+def _drawn_in_scope(user, draw: SpotCheckDraw) -> QuerySet[HardshipArchive]:
+    return scope_queryset(
+        HardshipArchive.objects.filter(pk__in=draw.drawn), user, MODULE, Action.VIEW
+    )
+
+
+def draw_rows(user, draws) -> list[DrawRow]:
+    """Each draw with how much of it the user sees (one count query per county draw seen
+    from below: one a year)."""
+    rows = []
+    for draw in draws:
+        whole = org_in_scope(user, MODULE, Action.VIEW, draw.org)
+        here = len(draw.drawn) if whole else _drawn_in_scope(user, draw).count()
+        rows.append(DrawRow(draw=draw, whole=whole, drawn_here=here))
+    return rows
+
+
+def drawing_counties(user) -> QuerySet[Org]:
+    """Counties the user may draw for: `approve` held at the county or above (the service
+    checks again)."""
+    roots = scope_roots(user, MODULE, Action.APPROVE)
+    if not roots:
+        return Org.objects.none()
+    return Org.objects.filter(
+        scope_q([r.path for r in roots], "path"),
+        level=OrgLevel.COUNTY,
+        status=OrgStatus.ACTIVE,
+    ).order_by("path")
+
+
+@dataclass
+class DrawnArchive:
+    archive: HardshipArchive
+    review: ArchiveReview | None  # the spot review recorded for this draw, if any
+
+
+def drawn_archives(user, draw: SpotCheckDraw) -> list[DrawnArchive]:
+    """The drawn households inside the user's view scope (all of them for county users)."""
+    archives = _drawn_in_scope(user, draw).select_related("org")
+    reviews = {
+        r.archive_id: r
+        for r in ArchiveReview.objects.filter(
+            draw=draw, kind=ReviewKind.SPOT, archive__in=archives.values("id")
+        ).order_by("reviewed_on", "id")
+    }
     return [
-        CountyStandards(
-            county=county,
-            standards=list(
-                LivingAllowanceStandard.objects.filter(org=county)
-                .select_related("set_by")
-                .order_by("-effective_from", "-id")
-            ),
-            thresholds=list(
-                AssistanceThresholds.objects.filter(org=county)
-                .select_related("set_by")
-                .order_by("-effective_from", "-id")
-            ),
-        )
-        for county in counties_for(user)
+        DrawnArchive(archive=a, review=reviews.get(a.pk))
+        for a in sorted(archives, key=lambda a: (a.org.path, a.name, a.pk))
     ]

@@ -19,8 +19,8 @@ from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from gonghui.assistance import lifecycle
-from gonghui.assistance.attachments import attachment_check
+from gonghui.assistance.archives import lifecycle
+from gonghui.assistance.archives.attachments import attachment_check
 from gonghui.assistance.category import HouseholdFigures, money
 from gonghui.assistance.choices import (
     HOUSEHOLD_HOLDING_STATUSES,
@@ -50,13 +50,10 @@ from gonghui.assistance.models import (
     HouseholdMember,
     SpotCheckDraw,
 )
-from gonghui.assistance.standards import (  # noqa: F401  (re-exported: one place for writes)
-    assess,
-    county_of,
+from gonghui.assistance.standards.selectors import assess, county_of, thresholds_in_force, today
+from gonghui.assistance.standards.services import (  # noqa: F401  (re-exported: one place for writes)
     standard_set,
-    thresholds_in_force,
     thresholds_set,
-    today,
 )
 from gonghui.audit.services import AuditAction, AuditResult, audit_record
 from gonghui.core.crypto import keyed_hash

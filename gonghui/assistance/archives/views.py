@@ -10,7 +10,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gonghui.assistance import lifecycle, selectors, services
+from gonghui.assistance.archives import lifecycle, selectors, services
+from gonghui.assistance.archives.forms import (
+    ArchiveForm,
+    AttachmentForm,
+    HouseholdMemberForm,
+    ReasonForm,
+    SpotCheckDrawForm,
+    StepForm,
+    archive_service_data,
+)
 from gonghui.assistance.choices import (
     ArchiveStatus,
     AttachmentKind,
@@ -19,24 +28,7 @@ from gonghui.assistance.choices import (
     ReviewKind,
     StepAction,
 )
-from gonghui.assistance.forms import (
-    ArchiveForm,
-    AttachmentForm,
-    HouseholdMemberForm,
-    ReasonForm,
-    StandardForm,
-    StepForm,
-    ThresholdsForm,
-    archive_service_data,
-)
-from gonghui.assistance.standards import (
-    is_county_admin,
-    standard_set,
-    thresholds_in_force,
-    thresholds_set,
-    thresholds_summary,
-    today,
-)
+from gonghui.assistance.standards.selectors import today
 from gonghui.audit.services import sensitive_view_record
 from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_bank_account, mask_id_number, mask_phone, mask_text
@@ -76,7 +68,7 @@ def archive_list(request):
     )
     return render(
         request,
-        "assistance/archive_list.html",
+        "assistance/archives/archive_list.html",
         {
             **paginate_peek(request, archives),
             "filters": filters,
@@ -141,7 +133,9 @@ def archive_create(request):
                 f"{archive.get_category_display()}。",
             )
             return redirect("assistance:detail", pk=archive.pk)
-    return render(request, "assistance/archive_form.html", {"form": form, "creating": True})
+    return render(
+        request, "assistance/archives/archive_form.html", {"form": form, "creating": True}
+    )
 
 
 @login_required
@@ -171,7 +165,7 @@ def archive_edit(request, pk):
         else:
             messages.success(request, "档案信息已保存。")
             return redirect("assistance:detail", pk=archive.pk)
-    return render(request, "assistance/archive_form.html", {"form": form, "a": archive})
+    return render(request, "assistance/archives/archive_form.html", {"form": form, "a": archive})
 
 
 def _available_steps(request, archive) -> list[dict]:
@@ -217,7 +211,9 @@ def _detail_context(request, detail, **extra) -> dict:
 def archive_detail(request, pk):
     _require(request, Action.VIEW)
     detail = selectors.archive_detail(request.user, pk)
-    return render(request, "assistance/archive_detail.html", _detail_context(request, detail))
+    return render(
+        request, "assistance/archives/archive_detail.html", _detail_context(request, detail)
+    )
 
 
 @login_required
@@ -241,7 +237,7 @@ def archive_unmask(request, pk):
     plain = {field: getattr(archive, field) for field in MASKS}
     return render(
         request,
-        "assistance/archive_detail.html",
+        "assistance/archives/archive_detail.html",
         _detail_context(request, detail, masked=plain, unmasked=True, unmask_form=None),
     )
 
@@ -395,81 +391,59 @@ def household_remove(request, pk):
     return redirect("assistance:detail", pk=person.archive_id)
 
 
-# --- standards ------------------------------------------------------------------------------
+# --- spot checks (年度抽查) -----------------------------------------------------------------------------
+# The yearly spot checks (年度抽查): the draws in scope (a township sees its county's, limited to its
+# own households), one draw's households (the latest unless ?draw= picks another) and whether each
+# has its spot review, and the county's draw for a year (county approvers only).
 
 
-def _thresholds_initial(county) -> dict:
-    current = thresholds_in_force(county, today())
-    names = (*services_thresholds_fields(),)
-    return {name: getattr(current, name) for name in names}
+NOT_A_COUNTY_APPROVER = "抽查名单须由县总工会有审批权限的工作人员抽取。"
 
 
-def services_thresholds_fields() -> tuple[str, ...]:
-    from gonghui.assistance.standards import THRESHOLD_FIELDS, THRESHOLD_INT_FIELDS
-
-    return (*THRESHOLD_FIELDS, *THRESHOLD_INT_FIELDS)
-
-
-@login_required
-def standards(request):
-    """The county's 低保 standards and thresholds with their history; county admins add rows."""
-    _require(request, Action.VIEW)
-    histories = selectors.standards_history(request.user)
-    admin_counties = [h.county for h in histories if is_county_admin(request.user, h.county)]
-    county = admin_counties[0] if admin_counties else None
-    standard_form = StandardForm(initial={"year": today().year, "effective_from": today()})
-    thresholds_form = ThresholdsForm(
-        initial={"effective_from": today(), **_thresholds_initial(county)} if county else None
+@requires(MODULE, Action.VIEW)
+def spot_checks(request):
+    counties = selectors.drawing_counties(request.user)
+    form = SpotCheckDrawForm(
+        request.POST or None, counties=counties, initial={"year": today().year}
     )
     if request.method == "POST":
-        _require(request, Action.EDIT)
-        which = request.POST.get("form")
-        if county is None:
-            messages.error(request, "只有县总工会管理员可以设置低保标准和帮扶标准参数。")
-            return redirect("assistance:standards")
-        if which == "standard":
-            standard_form = StandardForm(request.POST)
-            if standard_form.is_valid():
-                try:
-                    standard_set(actor=request.user, county=county, **standard_form.cleaned_data)
-                except ServiceError as exc:
-                    form_apply_error(request, standard_form, exc)
-                else:
-                    messages.success(request, "已新增低保标准。")
-                    return redirect("assistance:standards")
-        elif which == "thresholds":
-            thresholds_form = ThresholdsForm(request.POST)
-            if thresholds_form.is_valid():
-                data = dict(thresholds_form.cleaned_data)
-                try:
-                    thresholds_set(
-                        actor=request.user,
-                        county=county,
-                        effective_from=data.pop("effective_from"),
-                        note=data.pop("note"),
-                        **data,
-                    )
-                except ServiceError as exc:
-                    form_apply_error(request, thresholds_form, exc)
-                else:
-                    messages.success(request, "已新增帮扶标准参数。")
-                    return redirect("assistance:standards")
-        else:
+        if not can(request.user, MODULE, Action.APPROVE):
             raise Http404
+        if not counties.exists():
+            messages.error(request, NOT_A_COUNTY_APPROVER)
+            return redirect("assistance:spot_checks")
+        posted_org_or_404(request, "county", MODULE, Action.VIEW)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                draw = services.spot_check_draw(
+                    actor=request.user,
+                    county=counties.get(pk=data["county"]),
+                    year=data["year"],
+                    share=data["share"],
+                )
+            except ServiceError as exc:
+                form_apply_error(request, form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"已抽取 {draw.org.name} {draw.year} 年抽查名单：在档 "
+                    f"{len(draw.population)} 户，抽中 {len(draw.drawn)} 户。",
+                )
+                return redirect("assistance:spot_checks")
+    rows = selectors.draw_rows(request.user, selectors.draw_list(request.user)[:50])
+    wanted = request.GET.get("draw", "")
+    shown = next((r for r in rows if str(r.draw.pk) == wanted), rows[0] if rows else None)
+    drawn = selectors.drawn_archives(request.user, shown.draw) if shown else []
     return render(
         request,
-        "assistance/standards.html",
+        "assistance/archives/spot_checks.html",
         {
-            "histories": [
-                {
-                    "h": h,
-                    "in_force": thresholds_summary(thresholds_in_force(h.county, today())),
-                    "defaults": not h.thresholds,
-                }
-                for h in histories
-            ],
-            "county": county,
-            "standard_form": standard_form,
-            "thresholds_form": thresholds_form,
+            "rows": rows,
+            "shown": shown,
+            "partial": any(not r.whole for r in rows),
+            "drawn": drawn,
+            "reviewed_count": sum(1 for d in drawn if d.review),
+            "form": form if counties.exists() else None,
         },
     )

@@ -16,8 +16,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from gonghui.assistance.archives.demo import COUNTY_CODE, TODAY
 from gonghui.assistance.choices import ArchiveStatus
-from gonghui.assistance.demo import COUNTY_CODE, TODAY
 from gonghui.assistance.models import Alert, HardshipArchive, MonitoringRun
 from gonghui.assistance.monitoring import services
 from gonghui.assistance.monitoring.definitions import (

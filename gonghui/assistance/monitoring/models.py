@@ -36,6 +36,17 @@ from gonghui.assistance.monitoring.definitions import (
 from gonghui.core.fields import KeyedHashField
 from gonghui.core.models import OrgOwned
 
+__all__ = [
+    "Alert",
+    "DisasterEvent",
+    "JobLossReport",
+    "MedicalExpense",
+    "MonitoringRule",
+    "MonitoringRun",
+    "RuleSetting",
+    "SchoolingExpense",
+]
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 _ONE_TARGET = (Q(archive__isnull=False) & Q(member__isnull=True)) | (
     Q(archive__isnull=True) & Q(member__isnull=False)

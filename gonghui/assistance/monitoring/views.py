@@ -8,14 +8,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gonghui.assistance.category import multiple, percent
-from gonghui.assistance.forms_monitoring import (
-    AlertCloseForm,
-    DisasterForm,
-    JobLossForm,
-    MedicalExpenseForm,
-    RuleParametersForm,
-    SchoolingExpenseForm,
-)
 from gonghui.assistance.monitoring import selectors, services
 from gonghui.assistance.monitoring.definitions import (
     AlertStatus,
@@ -24,8 +16,20 @@ from gonghui.assistance.monitoring.definitions import (
     RunStatus,
     parameters_display,
 )
-from gonghui.assistance.selectors import counties_for
-from gonghui.assistance.standards import is_county_admin, thresholds_in_force, today
+from gonghui.assistance.monitoring.forms import (
+    AlertCloseForm,
+    DisasterForm,
+    JobLossForm,
+    MedicalExpenseForm,
+    RuleParametersForm,
+    SchoolingExpenseForm,
+)
+from gonghui.assistance.standards.selectors import (
+    counties_for,
+    is_county_admin,
+    thresholds_in_force,
+    today,
+)
 from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_id_number
 from gonghui.core.modules import Action

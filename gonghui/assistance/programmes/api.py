@@ -13,12 +13,10 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from gonghui.assistance import grants as grant_services
-from gonghui.assistance import programmes as programme_services
-from gonghui.assistance import selectors_programmes as selectors
-from gonghui.assistance.models.programmes import GrantStatus, PaymentMethod, ProgrammeKind
-from gonghui.assistance.programme_rules import describe_amount, describe_eligibility
-from gonghui.assistance.programmes import rule_current
+from gonghui.assistance.programmes import selectors, services
+from gonghui.assistance.programmes.models import GrantStatus, PaymentMethod, ProgrammeKind
+from gonghui.assistance.programmes.rules import describe_amount, describe_eligibility
+from gonghui.assistance.programmes.services import rule_current
 from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
 from gonghui.core.masking import mask_bank_account
 from gonghui.core.modules import Action
@@ -222,7 +220,7 @@ def programme_detail(request, id: int):
 def programme_close(request, id: int):
     require(request.auth, MODULE, Action.EDIT)
     programme = selectors.programme_get(request.auth, id)
-    programme_services.programme_close(actor=request.auth, programme=programme)
+    services.programme_close(actor=request.auth, programme=programme)
     return _programme_out(selectors.programme_get(request.auth, id))
 
 
@@ -282,7 +280,7 @@ def grant_list(request, id: int, filters: Query[GrantFilters], page: Query[PageP
 def grant_propose(request, id: int, payload: ProposeIn):
     require(request.auth, MODULE, Action.EDIT)
     programme = selectors.programme_get(request.auth, id)
-    created = grant_services.grants_propose(
+    created = services.grants_propose(
         actor=request.auth,
         programme=programme,
         selections=[(a, None) for a in payload.archive_ids],
@@ -312,7 +310,7 @@ def grant_approve(request, id: int, payload: ApproveIn):
     )
     if owned != set(payload.grant_ids):
         raise Http404
-    approved = grant_services.grants_approve(
+    approved = services.grants_approve(
         actor=request.auth, grant_ids=payload.grant_ids, on=payload.on
     )
     grants = selectors.grant_list(request.auth).filter(pk__in=[g.pk for g in approved])
@@ -328,7 +326,7 @@ def grant_approve(request, id: int, payload: ApproveIn):
 def grant_disburse(request, id: int, payload: DisburseIn):
     require(request.auth, MODULE, Action.EDIT)
     grant = selectors.grant_get(request.auth, id)
-    grant_services.grant_disburse(
+    services.grant_disburse(
         actor=request.auth,
         grant=grant,
         method=payload.method.value,

@@ -1,9 +1,8 @@
 """Demo programmes of every kind for 2026 with budgets, grants in every state, and quarterly
-visits (some households left unvisited, so overdue lists have content). Idempotent: a second
-run finds the programmes and adds nothing. Runs after gonghui.assistance.demo.
+visits (visits/demo.py; some households left unvisited, so overdue lists have content).
+Idempotent: a second run finds the programmes and adds nothing. Runs after the archives' seeder.
 
-Grants go through the services (the budget and double-payment rules hold for demo data too);
-visits are bulk-created (no figures, no facts) to keep the seeder fast.
+Grants go through the services (the budget and double-payment rules hold for demo data too).
 """
 
 import datetime
@@ -12,13 +11,13 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from gonghui.assistance import grants, programmes
+from gonghui.assistance.archives.demo import COUNTY_CODE, TODAY
 from gonghui.assistance.choices import ArchiveStatus
-from gonghui.assistance.demo import COUNTY_CODE, TODAY
-from gonghui.assistance.models import Grant, HardshipArchive, Programme, Visit
-from gonghui.assistance.models.programmes import GrantStatus
+from gonghui.assistance.models import Grant, HardshipArchive, Programme
+from gonghui.assistance.programmes import services
+from gonghui.assistance.programmes.models import GrantStatus
+from gonghui.assistance.visits.demo import visits_seed
 from gonghui.core.errors import ServiceError
-from gonghui.core.models import with_org_anchor
 from gonghui.orgs.models import Org, OrgLevel
 
 YEAR = TODAY.year
@@ -31,14 +30,6 @@ PLAN = [
     ("living", "2026 年生活救助", "40000", "township", (D(YEAR, 1, 1), D(YEAR, 12, 31))),
     ("employment", "2026 年就业援助", "30000", "county", (D(YEAR, 3, 1), D(YEAR, 12, 31))),
     ("custom", "2026 年夏季送清凉", "20000", "county", (D(YEAR, 6, 1), D(YEAR, 8, 31))),
-]
-VISITORS = ["王建国、李秀英", "张伟", "刘芳、陈静", "社工小周"]
-FINDINGS = [
-    "家中生活基本稳定，子女正常上学。",
-    "职工身体状况较上季度好转，已恢复部分工作。",
-    "家庭收入无明显变化，送去慰问品。",
-    "房屋漏雨已协调社区修缮。",
-    "配偶新找到临时工作，收入有所增加。",
 ]
 
 
@@ -65,7 +56,7 @@ def seed(*, seed: int) -> str:
     )
     with transaction.atomic():
         made, counts = _programmes(county, townships, households, rng)
-        visits = _visits(households, rng)
+        visits = visits_seed(households, rng)
     states = ", ".join(f"{GrantStatus(s).label} {n}" for s, n in sorted(counts.items()))
     return f"{len(made)} programmes (+{len(made)}), grants: {states}; {visits} visits"
 
@@ -74,7 +65,7 @@ def _programmes(county, townships, households, rng):
     made, counts = [], {}
     for kind, name, budget, owner, (start, end) in PLAN:
         org = townships[0] if owner == "township" and townships else county
-        programme = programmes.programme_create(
+        programme = services.programme_create(
             actor=None,
             org=org,
             kind=kind,
@@ -86,7 +77,7 @@ def _programmes(county, townships, households, rng):
         )
         if org == county:
             for township in townships[:2]:
-                programmes.budget_allocate(
+                services.budget_allocate(
                     actor=None, programme=programme, org=township, amount=Decimal(budget) / 5
                 )
         made.append(programme)
@@ -104,7 +95,7 @@ def _grants_for(programme, pool, start, rng):
     for household in pool:
         need = Decimal(rng.randrange(4000, 40000, 500)) if programme.kind == "medical" else None
         try:
-            created += grants.grants_propose(
+            created += services.grants_propose(
                 actor=None,
                 programme=programme,
                 selections=[(household.pk, None)],
@@ -119,14 +110,14 @@ def _grants_for(programme, pool, start, rng):
         state = ("disbursed", "disbursed", "approved", "proposed", "cancelled")[n % 5]
         if state in ("approved", "disbursed"):
             try:
-                grants.grants_approve(actor=None, grant_ids=[grant.pk], on=approved_on)
+                services.grants_approve(actor=None, grant_ids=[grant.pk], on=approved_on)
             except ServiceError:
                 yield GrantStatus.PROPOSED, grant  # the budget ran out: stays pending
                 continue
             if state == "disbursed":
                 grant.refresh_from_db()
                 method = "bank" if grant.archive.bank_account and n % 3 else "cash"
-                grants.grant_disburse(
+                services.grant_disburse(
                     actor=None,
                     grant=grant,
                     method=method,
@@ -134,32 +125,5 @@ def _grants_for(programme, pool, start, rng):
                     handled_by="" if method == "bank" else grant.archive.name,
                 )
         elif state == "cancelled":
-            grants.grant_cancel(actor=None, grant=grant, reason="家庭情况变化，经核实不再发放")
+            services.grant_cancel(actor=None, grant=grant, reason="家庭情况变化，经核实不再发放")
         yield Grant.objects.get(pk=grant.pk).status, grant
-
-
-def _visits(households, rng) -> int:
-    """Q1 visits for most households, Q2 for fewer: the rest are overdue."""
-    rows = []
-    for household in households:
-        for quarter, share in ((1, 0.85), (2, 0.6)):
-            first = D(YEAR, 3 * quarter - 2, 1)
-            if household.archived_on and household.archived_on > first:
-                continue
-            if rng.random() > share:
-                continue
-            day = first + datetime.timedelta(days=rng.randint(5, 80))
-            rows.append(
-                Visit(
-                    org=household.org,
-                    archive=household,
-                    visited_on=min(day, TODAY),
-                    year=YEAR,
-                    quarter=quarter,
-                    visitor_names=rng.choice(VISITORS),
-                    findings=rng.choice(FINDINGS),
-                    job_loss=rng.random() < 0.03,
-                )
-            )
-    Visit.objects.bulk_create(with_org_anchor(rows), batch_size=500)
-    return len(rows)

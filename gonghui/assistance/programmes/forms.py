@@ -1,25 +1,15 @@
-"""Forms of programmes, grants and visits. They parse; the services validate."""
+"""Forms of programmes and grants. They parse; the services validate."""
 
 from django import forms
 
+from gonghui.assistance.archives.forms import money_field
 from gonghui.assistance.choices import HardshipCategory, SchoolStage
-from gonghui.assistance.models.programmes import PaymentMethod, ProgrammeKind
-from gonghui.assistance.programme_rules import AMOUNT_TYPES, CATEGORIES, REQUIRES, SCHOOL_STAGES
+from gonghui.assistance.programmes.models import PaymentMethod, ProgrammeKind
+from gonghui.assistance.programmes.rules import AMOUNT_TYPES, CATEGORIES, REQUIRES, SCHOOL_STAGES
 from gonghui.core.forms import DateInput, Form
 from gonghui.core.views_helpers import org_choices
 
 _DATE = DateInput()
-_MONEY = {"inputmode": "decimal", "autocomplete": "off"}
-
-
-def _money(label: str, required: bool = False, help_text: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=20,
-        help_text=help_text,
-        widget=forms.TextInput(_MONEY),
-    )
 
 
 class RuleForm(Form):
@@ -36,20 +26,20 @@ class RuleForm(Form):
     )
     requires = forms.ChoiceField(label="其他资格条件", choices=list(REQUIRES.items()))
     amount_type = forms.ChoiceField(label="金额规则", choices=list(AMOUNT_TYPES.items()))
-    fixed_amount = _money("每户金额(元)", help_text="金额规则为“固定金额”时填写。")
-    amount_deep = _money("深度困难每户(元)")
-    amount_relative = _money("相对困难每户(元)")
-    amount_accidental = _money("意外致困每户(元)")
+    fixed_amount = money_field("每户金额(元)", help_text="金额规则为“固定金额”时填写。")
+    amount_deep = money_field("深度困难每户(元)")
+    amount_relative = money_field("相对困难每户(元)")
+    amount_accidental = money_field("意外致困每户(元)")
     share = forms.CharField(
         label="补助比例", required=False, max_length=6, help_text="如 0.5 表示自付费用的 50%。"
     )
-    cap = _money("封顶金额(元)")
+    cap = money_field("封顶金额(元)")
     note = forms.CharField(label="修改说明", required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for stage in SCHOOL_STAGES:
-            self.fields[f"stage_{stage}"] = _money(f"{SchoolStage(stage).label}每名学生(元)")
+            self.fields[f"stage_{stage}"] = money_field(f"{SchoolStage(stage).label}每名学生(元)")
 
     @classmethod
     def initial_from(cls, eligibility: dict, amount: dict) -> dict:
@@ -94,7 +84,7 @@ class ProgrammeForm(Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     starts_on = forms.DateField(label="开始日期", widget=_DATE)
     ends_on = forms.DateField(label="结束日期", widget=_DATE)
-    budget = _money("总预算(元)", required=True)
+    budget = money_field("总预算(元)", required=True)
     description = forms.CharField(
         label="项目说明", required=False, max_length=500, widget=forms.Textarea({"rows": 2})
     )
@@ -111,7 +101,7 @@ class ProgrammeForm(Form):
 
 class BudgetForm(Form):
     org = forms.ChoiceField(label="下级单位")
-    amount = _money("分配预算(元)", required=True)
+    amount = money_field("分配预算(元)", required=True)
 
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,25 +119,3 @@ class DisburseForm(Form):
 
 class CancelForm(Form):
     reason = forms.CharField(label="取消原因", max_length=200)
-
-
-class VisitForm(Form):
-    visited_on = forms.DateField(label="走访日期", widget=_DATE)
-    visitor_names = forms.CharField(
-        label="走访人员",
-        max_length=200,
-        required=False,
-        help_text="填写姓名，多人用顿号分隔；记录人自动记为走访人员。",
-    )
-    findings = forms.CharField(
-        label="走访情况", max_length=2000, widget=forms.Textarea({"rows": 3})
-    )
-    annual_income = _money(
-        "家庭年可支配收入(元)", help_text="有变化时填写，将更新档案并重新测算类别。"
-    )
-    medical_expense = _money("年医疗支出(元)")
-    schooling_expense = _money("年教育支出(元)")
-    disability_expense = _money("年残疾康复支出(元)")
-    job_loss = forms.BooleanField(label="家庭成员失业", required=False)
-    disaster = forms.BooleanField(label="遭受灾害或意外", required=False)
-    medical = forms.BooleanField(label="新发大额医疗支出", required=False)

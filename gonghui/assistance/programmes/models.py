@@ -22,6 +22,17 @@ from django.utils import timezone
 from gonghui.core.fields import EncryptedTextField
 from gonghui.core.models import OrgOwned
 
+__all__ = [
+    "Grant",
+    "GrantStatus",
+    "PaymentMethod",
+    "Programme",
+    "ProgrammeBudget",
+    "ProgrammeKind",
+    "ProgrammeRule",
+    "ProgrammeStatus",
+]
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from gonghui.assistance.archives.selectors import archive_scoped
 from gonghui.assistance.choices import ArchiveStatus
-from gonghui.assistance.grants import household_candidates, need_key
 from gonghui.assistance.models import (
     Grant,
     HardshipArchive,
@@ -21,10 +21,9 @@ from gonghui.assistance.models import (
     ProgrammeBudget,
     ProgrammeRule,
 )
-from gonghui.assistance.models.programmes import GrantStatus
-from gonghui.assistance.programme_rules import Candidate, describe_amount, describe_eligibility
-from gonghui.assistance.programmes import rule_current
-from gonghui.assistance.selectors import archive_scoped
+from gonghui.assistance.programmes.models import GrantStatus
+from gonghui.assistance.programmes.rules import Candidate, describe_amount, describe_eligibility
+from gonghui.assistance.programmes.services import household_candidates, need_key, rule_current
 from gonghui.core.modules import Action
 from gonghui.core.scope import scope_queryset, scope_roots
 from gonghui.orgs.models import Org
@@ -208,7 +207,7 @@ def aid_paid_stats(user, *, year: int) -> dict:
       "by_paying_org": [{"org_id", "org_name", "amount", "count"}],  # the budget holder
     }
     """
-    from gonghui.assistance.models.programmes import ProgrammeKind
+    from gonghui.assistance.programmes.models import ProgrammeKind
 
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     paid = grants_scoped(user).filter(

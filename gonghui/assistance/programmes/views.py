@@ -6,19 +6,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gonghui.assistance import grants as grant_services
-from gonghui.assistance import programmes as programme_services
-from gonghui.assistance import selectors_programmes as selectors
-from gonghui.assistance.forms_programmes import (
+from gonghui.assistance.programmes import selectors, services
+from gonghui.assistance.programmes.forms import (
     BudgetForm,
     CancelForm,
     DisburseForm,
     ProgrammeForm,
     RuleForm,
 )
-from gonghui.assistance.models.programmes import GrantStatus, ProgrammeKind, ProgrammeStatus
-from gonghui.assistance.programme_rules import DEFAULT_RULES
-from gonghui.assistance.standards import today
+from gonghui.assistance.programmes.models import GrantStatus, ProgrammeKind, ProgrammeStatus
+from gonghui.assistance.programmes.rules import DEFAULT_RULES
+from gonghui.assistance.standards.selectors import today
 from gonghui.core.errors import NotFound, ServiceError
 from gonghui.core.forms import forms_valid
 from gonghui.core.masking import mask_bank_account
@@ -115,11 +113,9 @@ def programme_create(request):
         try:
             if not valid:
                 # Ask the service what else is wrong: every problem on this one submit.
-                programme_services.programme_validate(actor=request.user, org=org, **data, **rules)
+                services.programme_validate(actor=request.user, org=org, **data, **rules)
             else:
-                programme = programme_services.programme_create(
-                    actor=request.user, org=org, **data, **rules
-                )
+                programme = services.programme_create(actor=request.user, org=org, **data, **rules)
         except ServiceError as exc:
             _programme_errors(request, form, rule_form, exc, only_new=not valid)
         else:
@@ -189,7 +185,7 @@ def programme_rule(request, pk):
         return redirect("assistance:programme_detail", pk=programme.pk)
     eligibility, amount = form.rule_data()
     try:
-        rule = programme_services.programme_rule_set(
+        rule = services.programme_rule_set(
             actor=request.user,
             programme=programme,
             eligibility=eligibility,
@@ -210,7 +206,7 @@ def programme_budget(request, pk):
     programme = selectors.programme_get(request.user, pk)
     org = posted_org_or_404(request, "org", MODULE, Action.VIEW)
     try:
-        programme_services.budget_allocate(
+        services.budget_allocate(
             actor=request.user, programme=programme, org=org, amount=request.POST.get("amount")
         )
     except ServiceError as exc:
@@ -231,7 +227,7 @@ def programme_close(request, pk):
         messages.info(request, "该项目已经结束。")
         return redirect("assistance:programme_detail", pk=programme.pk)
     try:
-        programme_services.programme_close(actor=request.user, programme=programme)
+        services.programme_close(actor=request.user, programme=programme)
     except NotFound as exc:
         raise Http404 from exc
     except ServiceError as exc:
@@ -256,7 +252,7 @@ def programme_eligible(request, pk):
             if archive_id.isdigit() and subject:
                 selections.append((int(archive_id), subject))
         try:
-            created = grant_services.grants_propose(
+            created = services.grants_propose(
                 actor=request.user, programme=programme, selections=selections
             )
         except ServiceError as exc:
@@ -277,7 +273,7 @@ def programme_eligible(request, pk):
         "assistance/programmes/eligible.html",
         {
             "p": programme,
-            "rule": selectors.rule_text(programme_services.rule_current(programme)),
+            "rule": selectors.rule_text(services.rule_current(programme)),
             "rows": rows,
             "total": sum(r.candidate.amount for r in rows),
             "q": q,
@@ -295,7 +291,7 @@ def programme_approve(request, pk):
     programme = selectors.programme_get(request.user, pk)
     ids = [int(v) for v in request.POST.getlist("grant") if v.isdigit()]
     try:
-        approved = grant_services.grants_approve(actor=request.user, grant_ids=ids)
+        approved = services.grants_approve(actor=request.user, grant_ids=ids)
     except ServiceError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -334,7 +330,7 @@ def grant_disburse(request, pk):
         messages.error(request, "请检查发放信息。")
         return redirect("assistance:grant_detail", pk=grant.pk)
     try:
-        grant_services.grant_disburse(
+        services.grant_disburse(
             actor=request.user,
             grant=grant,
             method=form.cleaned_data["method"],
@@ -359,9 +355,7 @@ def grant_cancel(request, pk):
         messages.error(request, "请填写取消原因。")
         return redirect("assistance:grant_detail", pk=grant.pk)
     try:
-        grant_services.grant_cancel(
-            actor=request.user, grant=grant, reason=form.cleaned_data["reason"]
-        )
+        services.grant_cancel(actor=request.user, grant=grant, reason=form.cleaned_data["reason"])
     except ServiceError as exc:
         messages.error(request, _error_text(exc))
     else:

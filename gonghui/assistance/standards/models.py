@@ -15,6 +15,11 @@ from django.db.models import Q
 
 from gonghui.core.models import OrgOwned
 
+__all__ = [
+    "AssistanceThresholds",
+    "LivingAllowanceStandard",
+]
+
 
 class LivingAllowanceStandard(OrgOwned):
     """The county's minimum living standard (低保标准), yuan per person per month."""

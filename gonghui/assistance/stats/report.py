@@ -15,7 +15,7 @@ A part of the platform that is not installed (stats.EXTERNAL_STATS) gets a sheet
 rather than invented zeros.
 """
 
-from gonghui.assistance import stats
+from gonghui.assistance.stats import selectors as stats
 from gonghui.core.export import Sheet, SheetTable
 from gonghui.core.scope import scope_roots
 from gonghui.orgs.models import Org, OrgLevel

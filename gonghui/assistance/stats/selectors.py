@@ -43,7 +43,7 @@ COUNTED = ("live", *CATEGORIES, "urban", "migrant", "new", "existing", "relapsed
 # selector(user, year=year) and returning a dict (see _alert_tables / _aid_tables).
 EXTERNAL_STATS = {
     "alerts": ("gonghui.assistance.monitoring.selectors", "alert_stats"),
-    "aid": ("gonghui.assistance.selectors_programmes", "aid_paid_stats"),
+    "aid": ("gonghui.assistance.programmes.selectors", "aid_paid_stats"),
 }
 
 

@@ -4,8 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from gonghui.assistance import stats, stats_report
-from gonghui.assistance.standards import today
+from gonghui.assistance.standards.selectors import today
+from gonghui.assistance.stats import report as stats_report
+from gonghui.assistance.stats import selectors as stats
 from gonghui.core.export import export_workbook_sheets, xlsx_response
 from gonghui.core.modules import Action
 from gonghui.core.reports import report_rows
@@ -52,7 +53,7 @@ def archive_stats(request):
     headers, rows = stats.stats_table(data, with_causes=False)
     return render(
         request,
-        "assistance/stats.html",
+        "assistance/stats/stats.html",
         {
             "stats": data,
             "year": year,

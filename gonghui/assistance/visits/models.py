@@ -12,6 +12,11 @@ from django.utils import timezone
 
 from gonghui.core.models import OrgOwned
 
+__all__ = [
+    "Visit",
+    "VisitPhoto",
+]
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.http import Http404
 
+from gonghui.assistance.archives.selectors import archive_scoped
 from gonghui.assistance.choices import ArchiveStatus
 from gonghui.assistance.models import HardshipArchive, Visit, VisitPhoto
-from gonghui.assistance.selectors import archive_scoped
-from gonghui.assistance.standards import today
-from gonghui.assistance.visits import quarter_bounds
+from gonghui.assistance.standards.selectors import today
+from gonghui.assistance.visits.services import quarter_bounds
 from gonghui.core.modules import Action
 from gonghui.core.scope import scope_queryset
 from gonghui.orgs.models import Org

@@ -12,11 +12,11 @@ from decimal import Decimal
 from django.core.files.base import File
 from django.db import transaction
 
-from gonghui.assistance import services
-from gonghui.assistance.attachments import attachment_check
+from gonghui.assistance.archives import services
+from gonghui.assistance.archives.attachments import attachment_check
 from gonghui.assistance.choices import ArchiveStatus, AttachmentKind
 from gonghui.assistance.models import ArchiveAssessment, HardshipArchive, Visit, VisitPhoto
-from gonghui.assistance.standards import today
+from gonghui.assistance.standards.selectors import today
 from gonghui.audit.services import AuditAction, audit_record
 from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.modules import Action

@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
-from gonghui.assistance import selectors, selectors_visits, visits
-from gonghui.assistance.forms_programmes import VisitForm
-from gonghui.assistance.standards import today
+from gonghui.assistance.archives import selectors
+from gonghui.assistance.standards.selectors import today
+from gonghui.assistance.visits import selectors as selectors_visits
+from gonghui.assistance.visits import services as visits
+from gonghui.assistance.visits.forms import VisitForm
 from gonghui.audit.services import sensitive_view_record
 from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action

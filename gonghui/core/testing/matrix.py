@@ -35,11 +35,11 @@ MATRIX_MODULES = [
     "gonghui.sites.tests.matrix_staff",
     "gonghui.sites.tests.matrix_api",
     "gonghui.members.tests.matrix_api_join",
-    "gonghui.assistance.tests.matrix",
-    "gonghui.assistance.tests.matrix_programmes",
-    "gonghui.assistance.tests.matrix_api",
-    "gonghui.assistance.tests.matrix_stats",
-    "gonghui.assistance.tests.matrix_monitoring",
+    "gonghui.assistance.archives.tests.matrix",
+    "gonghui.assistance.programmes.tests.matrix",
+    "gonghui.assistance.archives.tests.matrix_api",
+    "gonghui.assistance.stats.tests.matrix",
+    "gonghui.assistance.monitoring.tests.matrix",
 ]
 RELATIONS = ("own", "sibling", "parent")
 ROLES = (

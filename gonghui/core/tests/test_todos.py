@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
-from gonghui.assistance.tests.matrix_monitoring import _alerts
+from gonghui.assistance.monitoring.tests.matrix import _alerts
 from gonghui.audit.models import AuditAction
 from gonghui.audit.services import audit_record
 from gonghui.core.scope import view_access

@@ -11,10 +11,11 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gonghui.assistance import services
+from gonghui.assistance.archives import services
 from gonghui.assistance.choices import ArchiveStatus, AttachmentKind, HardshipCause
 from gonghui.assistance.models import LivingAllowanceStandard
-from gonghui.assistance.standards import county_of, standard_set
+from gonghui.assistance.standards.selectors import county_of
+from gonghui.assistance.standards.services import standard_set
 from gonghui.members.tests.factories import make_id_number
 
 _counter = itertools.count(1)

@@ -10,17 +10,17 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 
-from gonghui.assistance import services
-from gonghui.assistance.choices import ArchiveStatus
-from gonghui.assistance.models import HardshipArchive, LivingAllowanceStandard, SpotCheckDraw
-from gonghui.assistance.standards import county_of
-from gonghui.assistance.tests.factories import (
+from gonghui.assistance.archives import services
+from gonghui.assistance.archives.tests.factories import (
     PDF_BYTES,
     RECOVERED,
     archive_in,
     authorisation_for,
     ensure_standard,
 )
+from gonghui.assistance.choices import ArchiveStatus
+from gonghui.assistance.models import HardshipArchive, LivingAllowanceStandard, SpotCheckDraw
+from gonghui.assistance.standards.selectors import county_of
 from gonghui.audit.models import AuditEvent
 from gonghui.core.testing.matrix import Endpoint, Targets
 from gonghui.members.tests.factories import make_id_number

@@ -7,9 +7,7 @@ federation; test_api.py checks the county staff's success and the township's ref
 
 import datetime
 
-from gonghui.assistance.choices import ArchiveStatus
-from gonghui.assistance.models import HardshipArchive
-from gonghui.assistance.tests.matrix import (
+from gonghui.assistance.archives.tests.matrix import (
     _archives,
     _exitable,
     _orgs,
@@ -18,6 +16,8 @@ from gonghui.assistance.tests.matrix import (
     _visitable,
     _with_household,
 )
+from gonghui.assistance.choices import ArchiveStatus
+from gonghui.assistance.models import HardshipArchive
 from gonghui.core.testing.matrix import Endpoint, Targets, json_text
 from gonghui.members.tests.factories import make_id_number
 

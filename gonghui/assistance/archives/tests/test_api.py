@@ -7,14 +7,14 @@ import json
 import pytest
 
 from gonghui.accounts.services import token_create
-from gonghui.assistance.choices import ArchiveStatus
-from gonghui.assistance.models import HardshipArchive, HouseholdMember
-from gonghui.assistance.tests.factories import (
+from gonghui.assistance.archives.tests.factories import (
     archive_in,
     authorisation_for,
     build_archive,
     ensure_standard,
 )
+from gonghui.assistance.choices import ArchiveStatus
+from gonghui.assistance.models import HardshipArchive, HouseholdMember
 from gonghui.members.tests.factories import make_id_number
 
 

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from gonghui.assistance.archives.tests.factories import ensure_standard
 from gonghui.assistance.models import HardshipArchive
-from gonghui.assistance.tests.factories import ensure_standard
 from gonghui.core.testing.browser import browser_login
 from gonghui.members.tests.factories import make_id_number
 

@@ -7,10 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 
-from gonghui.assistance import services
-from gonghui.assistance.choices import ApplicationSource, ArchiveStatus, HardshipCategory
-from gonghui.assistance.models import ArchiveAttachment, HardshipArchive, HouseholdMember
-from gonghui.assistance.tests.factories import (
+from gonghui.assistance.archives import services
+from gonghui.assistance.archives.tests.factories import (
     PDF_BYTES,
     PNG_BYTES,
     archive_fields,
@@ -18,6 +16,8 @@ from gonghui.assistance.tests.factories import (
     build_archive,
     ensure_standard,
 )
+from gonghui.assistance.choices import ApplicationSource, ArchiveStatus, HardshipCategory
+from gonghui.assistance.models import ArchiveAttachment, HardshipArchive, HouseholdMember
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import Conflict, NotFound, ValidationFailed
 from gonghui.members.tests.factories import build_member, make_id_number
@@ -412,7 +412,7 @@ def test_bad_attachments_are_refused(tree, name, content, kind, message):
 
 
 def test_too_large_attachment_is_refused(tree):
-    from gonghui.assistance.attachments import MAX_BYTES
+    from gonghui.assistance.archives.attachments import MAX_BYTES
 
     archive = build_archive(org=tree.a1)
     big = SimpleUploadedFile("big.pdf", PDF_BYTES + b"0" * MAX_BYTES)

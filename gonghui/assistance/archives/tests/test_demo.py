@@ -2,10 +2,11 @@
 
 import pytest
 
-from gonghui.assistance import demo
+from gonghui.assistance.archives import demo
+from gonghui.assistance.archives.lifecycle import exit_check
+from gonghui.assistance.archives.services import exit_readings
 from gonghui.assistance.category import HouseholdFigures, category_compute
 from gonghui.assistance.choices import ArchiveStatus, HardshipCategory
-from gonghui.assistance.lifecycle import exit_check
 from gonghui.assistance.models import (
     ArchiveAssessment,
     ArchiveAttachment,
@@ -13,8 +14,7 @@ from gonghui.assistance.models import (
     HardshipArchive,
     LivingAllowanceStandard,
 )
-from gonghui.assistance.services import exit_readings
-from gonghui.assistance.standards import basis_of
+from gonghui.assistance.standards.selectors import basis_of
 from gonghui.orgs import demo as orgs_demo
 from gonghui.orgs.models import Org
 

@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
+from gonghui.assistance.archives.tests.factories import build_archive, ensure_standard
 from gonghui.assistance.choices import ApplicationSource, ArchiveStatus
 from gonghui.assistance.models import ArchiveStep, HardshipArchive
-from gonghui.assistance.tests.factories import build_archive, ensure_standard
 from gonghui.core.imports.services import import_commit, import_upload
 from gonghui.core.imports.tests.files import xlsx_upload
 from gonghui.members.tests.factories import make_id_number

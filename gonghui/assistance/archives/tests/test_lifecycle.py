@@ -5,17 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from gonghui.assistance import services
-from gonghui.assistance.choices import (
-    ArchiveStatus,
-    HardshipCategory,
-    ReviewKind,
-    ReviewOutcome,
-    StepAction,
-)
-from gonghui.assistance.lifecycle import TRANSITIONS, refusal
-from gonghui.assistance.models import ArchiveStep, HardshipArchive
-from gonghui.assistance.tests.factories import (
+from gonghui.assistance.archives import services
+from gonghui.assistance.archives.lifecycle import TRANSITIONS, refusal
+from gonghui.assistance.archives.tests.factories import (
     APPROVED_ON,
     ARCHIVED_ON,
     CHECKED_ON,
@@ -29,6 +21,14 @@ from gonghui.assistance.tests.factories import (
     authorisation_for,
     build_archive,
 )
+from gonghui.assistance.choices import (
+    ArchiveStatus,
+    HardshipCategory,
+    ReviewKind,
+    ReviewOutcome,
+    StepAction,
+)
+from gonghui.assistance.models import ArchiveStep, HardshipArchive
 from gonghui.audit.models import AuditAction, AuditEvent
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
@@ -196,7 +196,7 @@ def test_visit_needs_the_signed_authorisation(tree):
     archive = archive_in(S.GRASSROOTS_CHECKED, org=tree.a1)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from gonghui.assistance.tests.factories import PDF_BYTES
+    from gonghui.assistance.archives.tests.factories import PDF_BYTES
 
     evidence = services.attachment_add(
         actor=None,

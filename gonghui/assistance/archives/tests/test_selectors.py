@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.http import Http404
 
-from gonghui.assistance import selectors, services
+from gonghui.assistance.archives import selectors, services
+from gonghui.assistance.archives.tests.factories import archive_in, build_archive
 from gonghui.assistance.choices import ArchiveStatus, HardshipCategory, HardshipCause
-from gonghui.assistance.tests.factories import archive_in, build_archive
+from gonghui.assistance.standards import selectors as standards_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -96,5 +97,5 @@ def test_detail_out_of_scope_is_404(tree, users):
 
 
 def test_counties_for_includes_the_users_own_county(tree, users):
-    assert selectors.counties_for(users.grassroots_staff) == [tree.county]
-    assert selectors.counties_for(users.county_admin) == [tree.county]
+    assert standards_selectors.counties_for(users.grassroots_staff) == [tree.county]
+    assert standards_selectors.counties_for(users.county_admin) == [tree.county]

@@ -4,12 +4,11 @@ their own subtree; another county's draws stay hidden; drawing stays with the co
 
 import pytest
 
-from gonghui.assistance import selectors_spot_checks as selectors
-from gonghui.assistance import services
+from gonghui.assistance.archives import selectors, services
+from gonghui.assistance.archives.tests.factories import archive_in
 from gonghui.assistance.choices import ArchiveStatus, ReviewKind
 from gonghui.assistance.models import SpotCheckDraw
-from gonghui.assistance.standards import today
-from gonghui.assistance.tests.factories import archive_in
+from gonghui.assistance.standards.selectors import today
 from gonghui.core.testing.fixtures import make_user
 from gonghui.orgs.models import OrgLevel, OrgType
 from gonghui.orgs.services import org_create

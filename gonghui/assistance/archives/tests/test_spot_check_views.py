@@ -3,11 +3,11 @@ drawn with whether the spot review is recorded; refusals come back in Chinese.""
 
 import pytest
 
-from gonghui.assistance import services
+from gonghui.assistance.archives import services
+from gonghui.assistance.archives.tests.factories import archive_in
 from gonghui.assistance.choices import ArchiveStatus, ReviewKind
 from gonghui.assistance.models import SpotCheckDraw
-from gonghui.assistance.standards import today
-from gonghui.assistance.tests.factories import archive_in
+from gonghui.assistance.standards.selectors import today
 from gonghui.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

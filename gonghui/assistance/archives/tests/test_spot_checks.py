@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gonghui.assistance import services
+from gonghui.assistance.archives import services
+from gonghui.assistance.archives.lifecycle import spot_check_sample, spot_check_size
+from gonghui.assistance.archives.tests.factories import archive_in, build_archive
 from gonghui.assistance.choices import ArchiveStatus, ReviewKind
-from gonghui.assistance.lifecycle import spot_check_sample, spot_check_size
 from gonghui.assistance.models import SpotCheckDraw
-from gonghui.assistance.tests.factories import archive_in, build_archive
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 pytestmark = pytest.mark.django_db

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from gonghui.assistance import services
+from gonghui.assistance.archives import services
+from gonghui.assistance.archives.tests.factories import archive_in
 from gonghui.assistance.choices import ArchiveStatus
 from gonghui.assistance.models import Programme
-from gonghui.assistance.standards import today
-from gonghui.assistance.tests.factories import archive_in
-from gonghui.assistance.tests.programme_factories import archived, programme_in, proposed
+from gonghui.assistance.programmes.tests.factories import archived, programme_in, proposed
+from gonghui.assistance.standards.selectors import today
 from gonghui.core.testing.browser import browser_login
 
 pytestmark = pytest.mark.browser

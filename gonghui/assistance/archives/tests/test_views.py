@@ -5,15 +5,15 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gonghui.assistance.choices import ArchiveStatus
-from gonghui.assistance.models import HardshipArchive, LivingAllowanceStandard
-from gonghui.assistance.tests.factories import (
+from gonghui.assistance.archives.tests.factories import (
     PDF_BYTES,
     archive_in,
     authorisation_for,
     build_archive,
     ensure_standard,
 )
+from gonghui.assistance.choices import ArchiveStatus
+from gonghui.assistance.models import HardshipArchive, LivingAllowanceStandard
 from gonghui.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,10 @@
 import datetime
 from decimal import Decimal
 
+from gonghui.assistance.archives.tests.factories import archive_in, ensure_standard
 from gonghui.assistance.choices import ArchiveStatus
 from gonghui.assistance.models import HardshipArchive
 from gonghui.assistance.monitoring import services
-from gonghui.assistance.tests.factories import archive_in, ensure_standard
 from gonghui.core.crypto import keyed_hash
 from gonghui.members.tests.factories import make_id_number
 

@@ -20,7 +20,7 @@ from gonghui.assistance.models import (
     SchoolingExpense,
 )
 from gonghui.assistance.monitoring import services
-from gonghui.assistance.tests.monitoring_helpers import ON, applied, figures
+from gonghui.assistance.monitoring.tests.factories import ON, applied, figures
 from gonghui.core.testing.matrix import Endpoint, Targets, json_text
 
 MODULE = "assistance"

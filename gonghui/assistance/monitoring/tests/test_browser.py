@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gonghui.assistance.models import Alert, SchoolingExpense
-from gonghui.assistance.tests.monitoring_helpers import ON, archived, figures, job_loss, run
+from gonghui.assistance.monitoring.tests.factories import ON, archived, figures, job_loss, run
 from gonghui.core.testing.browser import browser_login
 from gonghui.members.tests.factories import build_member, make_id_number
 

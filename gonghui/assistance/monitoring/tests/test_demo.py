@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from gonghui.assistance import demo, demo_monitoring
+from gonghui.assistance.archives import demo
 from gonghui.assistance.models import Alert, MedicalExpense, MonitoringRun, SchoolingExpense
+from gonghui.assistance.monitoring import demo as demo_monitoring
 from gonghui.assistance.monitoring.definitions import RuleCode
 from gonghui.members import demo as members_demo
 from gonghui.orgs import demo as orgs_demo

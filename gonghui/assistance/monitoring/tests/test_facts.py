@@ -21,7 +21,7 @@ from gonghui.assistance.models import (
 )
 from gonghui.assistance.monitoring import services
 from gonghui.assistance.monitoring.definitions import RuleCode
-from gonghui.assistance.tests.monitoring_helpers import ON, applied, archived, figures, run
+from gonghui.assistance.monitoring.tests.factories import ON, applied, archived, figures, run
 from gonghui.audit.models import AuditEvent
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.imports.registry import get_kind

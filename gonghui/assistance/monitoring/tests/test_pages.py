@@ -19,7 +19,7 @@ from gonghui.assistance.models import (
 )
 from gonghui.assistance.monitoring import selectors, services
 from gonghui.assistance.monitoring.definitions import DEFAULT_RULES, RuleCode
-from gonghui.assistance.tests.monitoring_helpers import (
+from gonghui.assistance.monitoring.tests.factories import (
     ON,
     applied,
     archived,

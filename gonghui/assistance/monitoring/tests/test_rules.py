@@ -8,8 +8,7 @@ import pytest
 from gonghui.assistance.models import Alert, DisasterEvent
 from gonghui.assistance.monitoring import services
 from gonghui.assistance.monitoring.definitions import RuleCode
-from gonghui.assistance.standards import thresholds_set
-from gonghui.assistance.tests.monitoring_helpers import (
+from gonghui.assistance.monitoring.tests.factories import (
     ON,
     applied,
     archived,
@@ -22,6 +21,7 @@ from gonghui.assistance.tests.monitoring_helpers import (
     run,
     watched,
 )
+from gonghui.assistance.standards.services import thresholds_set
 from gonghui.members.tests.factories import build_member
 
 pytestmark = pytest.mark.django_db
@@ -222,7 +222,7 @@ def test_outpatient_cost_fires_at_500_in_the_last_30_days(tree):
 
 
 def test_a_household_members_cost_is_recorded_on_the_archive(tree):
-    from gonghui.assistance.services import household_member_add
+    from gonghui.assistance.archives.services import household_member_add
     from gonghui.members.tests.factories import make_id_number
 
     household = applied(tree.a1)
@@ -314,7 +314,7 @@ def test_exited_household_with_a_new_adverse_fact_in_its_watch_window_fires(tree
 
 
 def test_rejected_archives_and_other_counties_are_left_alone(tree):
-    from gonghui.assistance.tests.factories import advance
+    from gonghui.assistance.archives.tests.factories import advance
 
     rejected = advance(applied(tree.a1), "rejected")
     figures(rejected, schooling_expense=Decimal("50000"))

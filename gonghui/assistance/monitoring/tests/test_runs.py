@@ -10,8 +10,7 @@ from django.db import connection
 from gonghui.assistance.models import Alert, MonitoringRule, MonitoringRun
 from gonghui.assistance.monitoring import services
 from gonghui.assistance.monitoring.definitions import RuleCode
-from gonghui.assistance.monitoring.workdays import is_working_day, working_days_after
-from gonghui.assistance.tests.monitoring_helpers import (
+from gonghui.assistance.monitoring.tests.factories import (
     ON,
     applied,
     archived,
@@ -20,6 +19,7 @@ from gonghui.assistance.tests.monitoring_helpers import (
     medical,
     run,
 )
+from gonghui.assistance.monitoring.workdays import is_working_day, working_days_after
 from gonghui.audit.models import AuditEvent
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 

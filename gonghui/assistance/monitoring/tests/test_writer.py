@@ -15,7 +15,7 @@ from gonghui.assistance.monitoring.alert_writer import (
     alerts_write,
 )
 from gonghui.assistance.monitoring.definitions import RuleCode
-from gonghui.assistance.tests.monitoring_helpers import ON, applied
+from gonghui.assistance.monitoring.tests.factories import ON, applied
 from gonghui.members.tests.factories import build_member
 from gonghui.orgs.models import Org
 

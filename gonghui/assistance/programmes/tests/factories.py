@@ -3,10 +3,11 @@
 import datetime
 from decimal import Decimal
 
-from gonghui.assistance import grants, programmes
+from gonghui.assistance.archives import services as archive_services
+from gonghui.assistance.archives.tests.factories import archive_in
 from gonghui.assistance.choices import ArchiveStatus, SchoolStage
 from gonghui.assistance.models import HouseholdMember
-from gonghui.assistance.tests.factories import archive_in
+from gonghui.assistance.programmes import services
 
 D = datetime.date
 
@@ -17,21 +18,19 @@ def archived(org, **overrides):
 
 
 def child(archive, stage=SchoolStage.JUNIOR, name="小明") -> HouseholdMember:
-    from gonghui.assistance import services
-
     if archive.household_members.count() + 2 > archive.household_size:
-        services.archive_update(
+        archive_services.archive_update(
             actor=None, archive=archive, household_size=archive.household_size + 1
         )
         archive.refresh_from_db()
-    return services.household_member_add(
+    return archive_services.household_member_add(
         actor=None, archive=archive, relation="child", name=name, school_stage=stage
     )
 
 
 def programme_in(org, kind="warmth", budget="10000", year=None, name=None, **rule):
     year = year or datetime.date.today().year
-    return programmes.programme_create(
+    return services.programme_create(
         actor=None,
         org=org,
         kind=kind,
@@ -45,9 +44,11 @@ def programme_in(org, kind="warmth", budget="10000", year=None, name=None, **rul
 
 
 def proposed(programme, archive, actor=None):
-    return grants.grants_propose(actor=actor, programme=programme, selections=[(archive.pk, None)])
+    return services.grants_propose(
+        actor=actor, programme=programme, selections=[(archive.pk, None)]
+    )
 
 
 def approved(programme, archive):
     created = proposed(programme, archive)
-    return grants.grants_approve(actor=None, grant_ids=[g.pk for g in created])
+    return services.grants_approve(actor=None, grant_ids=[g.pk for g in created])

@@ -9,10 +9,11 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gonghui.assistance import grants, visits
+from gonghui.assistance.archives.tests.factories import PNG_BYTES
 from gonghui.assistance.models import Grant, Programme, Visit
-from gonghui.assistance.tests.factories import PNG_BYTES
-from gonghui.assistance.tests.programme_factories import archived, programme_in, proposed
+from gonghui.assistance.programmes import services
+from gonghui.assistance.programmes.tests.factories import archived, programme_in, proposed
+from gonghui.assistance.visits import services as visits
 from gonghui.audit.models import AuditEvent
 from gonghui.core.testing.matrix import Endpoint, Targets, json_text
 
@@ -56,7 +57,7 @@ def _grants(approve=False):
             programme = programme_in(owner, name=NAMES[rel])
             (grant,) = proposed(programme, archived(unit, name=HOUSEHOLDS[rel]))
             if approve:
-                grants.grants_approve(actor=None, grant_ids=[grant.pk])
+                services.grants_approve(actor=None, grant_ids=[grant.pk])
                 grant.refresh_from_db()
             made[rel] = grant
         return Targets(**made)
@@ -224,7 +225,7 @@ ENDPOINTS = [
         success=(302,),
     ),
     Endpoint(
-        "grants.detail",
+        "services.detail",
         "GET",
         MODULE,
         "view",
@@ -232,7 +233,7 @@ ENDPOINTS = [
         _grants(),
     ),
     Endpoint(
-        "grants.disburse",
+        "services.disburse",
         "POST",
         MODULE,
         "edit",
@@ -243,7 +244,7 @@ ENDPOINTS = [
         success=(302,),
     ),
     Endpoint(
-        "grants.cancel",
+        "services.cancel",
         "POST",
         MODULE,
         "edit",

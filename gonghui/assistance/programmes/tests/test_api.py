@@ -6,7 +6,7 @@ import pytest
 
 from gonghui.accounts.services import token_create
 from gonghui.assistance.models import Grant
-from gonghui.assistance.tests.programme_factories import approved, archived, programme_in, proposed
+from gonghui.assistance.programmes.tests.factories import approved, archived, programme_in, proposed
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gonghui.assistance.models import Grant
-from gonghui.assistance.tests.programme_factories import archived, programme_in
+from gonghui.assistance.programmes.tests.factories import archived, programme_in
 from gonghui.core.testing.browser import browser_login
 
 pytestmark = pytest.mark.browser

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from gonghui.accounts.services import token_create
-from gonghui.assistance import grants, programmes
 from gonghui.assistance.models import Grant, Programme
-from gonghui.assistance.models.programmes import GrantStatus, ProgrammeStatus
-from gonghui.assistance.tests.programme_factories import approved, archived, programme_in, proposed
+from gonghui.assistance.programmes import services
+from gonghui.assistance.programmes.models import GrantStatus, ProgrammeStatus
+from gonghui.assistance.programmes.tests.factories import approved, archived, programme_in, proposed
 from gonghui.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_a_closed_programme_refuses_proposals_and_approvals_in_chinese(tree, use
     household, other = archived(tree.a1), archived(tree.a1)
     programme = programme_in(tree.county)
     (pending,) = proposed(programme, household)
-    programmes.programme_close(actor=users.county_staff, programme=programme)
+    services.programme_close(actor=users.county_staff, programme=programme)
     client = login(users.county_staff)
     eligible = client.get(f"/assistance/programmes/{programme.pk}/eligible/").content.decode()
     assert "该项目已结束，不能再提出发放。" in eligible and 'id="propose-btn"' not in eligible
@@ -73,8 +73,8 @@ def test_a_closed_programme_refuses_proposals_and_approvals_in_chinese(tree, use
 def test_approved_grants_can_still_be_paid_after_closing(tree, users):
     programme = programme_in(tree.county)
     (grant,) = approved(programme, archived(tree.a1))
-    programmes.programme_close(actor=users.county_staff, programme=programme)
-    paid = grants.grant_disburse(actor=users.county_staff, grant=grant, method="bank")
+    services.programme_close(actor=users.county_staff, programme=programme)
+    paid = services.grant_disburse(actor=users.county_staff, grant=grant, method="bank")
     assert paid.status == GrantStatus.DISBURSED
 
 
@@ -92,7 +92,7 @@ def test_closing_twice_changes_nothing_and_says_so(tree, users, login):
 def test_only_editors_of_the_owning_org_see_the_button_and_may_close(tree, users, login):
     # given a county programme with a budget allocated to township A (so A's staff see it)
     programme = programme_in(tree.county, name="县总项目")
-    programmes.budget_allocate(actor=None, programme=programme, org=tree.a, amount="2000")
+    services.budget_allocate(actor=None, programme=programme, org=tree.a, amount="2000")
     # then township staff see the programme but no close button, and their POST is a 404
     client = login(users.township_staff)
     page = client.get(f"/assistance/programmes/{programme.pk}/")

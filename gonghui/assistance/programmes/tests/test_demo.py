@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 
-from gonghui.assistance import demo, demo_programmes, selectors_visits
+from gonghui.assistance.archives import demo
 from gonghui.assistance.models import Grant, Programme, ProgrammeBudget, Visit
-from gonghui.assistance.models.programmes import GrantStatus, ProgrammeKind
+from gonghui.assistance.programmes import demo as demo_programmes
+from gonghui.assistance.programmes.models import GrantStatus, ProgrammeKind
+from gonghui.assistance.visits import selectors as selectors_visits
 from gonghui.orgs import demo as orgs_demo
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from gonghui.assistance import grants, programmes
 from gonghui.assistance.models import Grant, ProgrammeBudget
-from gonghui.assistance.tests.programme_factories import (
+from gonghui.assistance.programmes import services
+from gonghui.assistance.programmes.tests.factories import (
     approved,
     archived,
     child,
@@ -52,7 +52,7 @@ def test_schooling_proposes_one_grant_per_child(tree):
 
 
 def test_eligible_list_leaves_out_needs_already_helped(tree, users):
-    from gonghui.assistance.selectors_programmes import programme_eligible
+    from gonghui.assistance.programmes.selectors import programme_eligible
 
     first, second = archived(tree.a1), archived(tree.a1)
     programme = programme_in(tree.county)
@@ -71,7 +71,7 @@ def test_household_outside_the_actors_edit_scope_cannot_be_proposed(tree, users)
 
 
 def test_a_not_archived_household_is_refused(tree):
-    from gonghui.assistance.tests.factories import build_archive
+    from gonghui.assistance.archives.tests.factories import build_archive
 
     applied = build_archive(org=tree.a1)
     programme = programme_in(tree.county)
@@ -99,7 +99,7 @@ def test_a_cancelled_grant_frees_the_need(tree):
     household = archived(tree.a1)
     county = programme_in(tree.county)
     (earlier,) = proposed(county, household)
-    grants.grant_cancel(actor=None, grant=earlier, reason="重复申报")
+    services.grant_cancel(actor=None, grant=earlier, reason="重复申报")
     township = programme_in(tree.a)
     assert len(proposed(township, household)) == 1
 
@@ -125,7 +125,7 @@ def test_batch_approval_commits_the_budget(tree, users):
     households = [archived(tree.a1) for _ in range(2)]
     programme = programme_in(tree.county, budget="2000")
     ids = [proposed(programme, h)[0].pk for h in households]
-    done = grants.grants_approve(actor=users.county_staff, grant_ids=ids)
+    done = services.grants_approve(actor=users.county_staff, grant_ids=ids)
     assert {g.status for g in done} == {"approved"}
     assert len({g.approval_batch for g in done}) == 1
     budget = _budget(programme)
@@ -155,7 +155,7 @@ def test_approval_over_budget_is_refused_and_nothing_changes(tree, users):
     before = _state(programme)
     # When both are approved in one batch
     with pytest.raises(ValidationFailed) as caught:
-        grants.grants_approve(actor=users.county_staff, grant_ids=ids)
+        services.grants_approve(actor=users.county_staff, grant_ids=ids)
     # Then the whole batch is refused, every grant still pending
     assert caught.value.code == "budget_exceeded"
     assert "预算余额 1,500.00 元，本批需 2,000.00 元" in caught.value.message
@@ -167,11 +167,11 @@ def test_a_batch_with_one_refused_grant_leaves_nothing_half_done(tree, users):
     households = [archived(tree.a1) for _ in range(3)]
     programme = programme_in(tree.county, budget="10000")
     ids = [proposed(programme, h)[0].pk for h in households]
-    grants.grant_cancel(actor=None, grant=Grant.objects.get(pk=ids[1]), reason="已迁出")
+    services.grant_cancel(actor=None, grant=Grant.objects.get(pk=ids[1]), reason="已迁出")
     before = _state(programme)
     # When the three are approved together
     with pytest.raises(Conflict) as caught:
-        grants.grants_approve(actor=users.county_staff, grant_ids=ids)
+        services.grants_approve(actor=users.county_staff, grant_ids=ids)
     # Then none is approved and the budget is untouched
     assert caught.value.code == "batch_refused"
     assert "已取消" in caught.value.message
@@ -183,19 +183,19 @@ def test_township_cannot_approve_spending_of_the_county_budget(tree, users):
     programme = programme_in(tree.county)
     (grant,) = proposed(programme, household)
     with pytest.raises(Conflict, match="您无权审批"):
-        grants.grants_approve(actor=users.township_staff, grant_ids=[grant.pk])
+        services.grants_approve(actor=users.township_staff, grant_ids=[grant.pk])
     assert Grant.objects.get(pk=grant.pk).status == "proposed"
 
 
 def test_township_approves_from_its_own_allocation(tree, users):
     household = archived(tree.a1)
     programme = programme_in(tree.county, budget="5000")
-    programmes.budget_allocate(
+    services.budget_allocate(
         actor=users.county_staff, programme=programme, org=tree.a, amount="1000"
     )
     (grant,) = proposed(programme, household)
     assert grant.budget.org == tree.a
-    grants.grants_approve(actor=users.township_staff, grant_ids=[grant.pk])
+    services.grants_approve(actor=users.township_staff, grant_ids=[grant.pk])
     assert _budget(programme, tree.a).committed == Decimal("1000")
     assert _budget(programme).committed == 0
     assert _budget(programme).allocated == Decimal("1000")
@@ -203,9 +203,9 @@ def test_township_approves_from_its_own_allocation(tree, users):
 
 def test_sub_allocations_cannot_exceed_the_parent(tree, users):
     programme = programme_in(tree.county, budget="3000")
-    programmes.budget_allocate(actor=None, programme=programme, org=tree.a, amount="2000")
+    services.budget_allocate(actor=None, programme=programme, org=tree.a, amount="2000")
     with pytest.raises(ValidationFailed, match="可分配余额为 1,000.00 元"):
-        programmes.budget_allocate(actor=None, programme=programme, org=tree.b, amount="1500")
+        services.budget_allocate(actor=None, programme=programme, org=tree.b, amount="1500")
     assert not ProgrammeBudget.objects.filter(programme=programme, org=tree.b).exists()
     assert _budget(programme).allocated == Decimal("2000")
 
@@ -213,11 +213,11 @@ def test_sub_allocations_cannot_exceed_the_parent(tree, users):
 def test_an_allocation_cannot_drop_below_what_it_committed(tree):
     household = archived(tree.a1)
     programme = programme_in(tree.county, budget="5000")
-    programmes.budget_allocate(actor=None, programme=programme, org=tree.a, amount="2000")
+    services.budget_allocate(actor=None, programme=programme, org=tree.a, amount="2000")
     approved(programme, household)
     with pytest.raises(ValidationFailed, match="不能低于两者之和"):
-        programmes.budget_allocate(actor=None, programme=programme, org=tree.a, amount="500")
-    programmes.budget_allocate(actor=None, programme=programme, org=tree.a, amount="1000")
+        services.budget_allocate(actor=None, programme=programme, org=tree.a, amount="500")
+    services.budget_allocate(actor=None, programme=programme, org=tree.a, amount="1000")
     assert _budget(programme).allocated == Decimal("1000")
 
 
@@ -233,7 +233,7 @@ def test_disbursement_by_bank_keeps_the_archives_account(tree, users):
     household = archived(tree.a1)
     programme = programme_in(tree.county)
     (grant,) = approved(programme, household)
-    paid = grants.grant_disburse(actor=users.county_staff, grant=grant, method="bank")
+    paid = services.grant_disburse(actor=users.county_staff, grant=grant, method="bank")
     assert paid.status == "disbursed"
     assert paid.bank_account == household.bank_account
     assert paid.bank_account_last4 == household.bank_account[-4:]
@@ -244,9 +244,9 @@ def test_cash_disbursement_needs_who_received_it(tree, users):
     household = archived(tree.a1)
     (grant,) = approved(programme_in(tree.county), household)
     with pytest.raises(ValidationFailed) as caught:
-        grants.grant_disburse(actor=users.county_staff, grant=grant, method="cash")
+        services.grant_disburse(actor=users.county_staff, grant=grant, method="cash")
     assert "handled_by" in caught.value.fields
-    paid = grants.grant_disburse(
+    paid = services.grant_disburse(
         actor=users.county_staff, grant=grant, method="cash", handled_by="本人"
     )
     assert paid.handled_by == "本人"
@@ -256,11 +256,11 @@ def test_only_approved_grants_are_disbursed_and_paid_ones_not_cancelled(tree, us
     household = archived(tree.a1)
     (grant,) = proposed(programme_in(tree.county), household)
     with pytest.raises(Conflict, match="只有已审批"):
-        grants.grant_disburse(actor=users.county_staff, grant=grant, method="bank")
-    grants.grants_approve(actor=None, grant_ids=[grant.pk])
-    grants.grant_disburse(actor=None, grant=grant, method="bank")
+        services.grant_disburse(actor=users.county_staff, grant=grant, method="bank")
+    services.grants_approve(actor=None, grant_ids=[grant.pk])
+    services.grant_disburse(actor=None, grant=grant, method="bank")
     with pytest.raises(Conflict, match="不能取消"):
-        grants.grant_cancel(actor=users.county_staff, grant=grant, reason="误发")
+        services.grant_cancel(actor=users.county_staff, grant=grant, reason="误发")
 
 
 def test_cancelling_an_approved_grant_releases_its_budget(tree, users):
@@ -269,15 +269,15 @@ def test_cancelling_an_approved_grant_releases_its_budget(tree, users):
     (grant,) = approved(programme, household)
     assert _budget(programme).committed == Decimal("1000")
     with pytest.raises(PermissionDenied):
-        grants.grant_cancel(actor=users.social_worker, grant=grant, reason="迁出")
-    grants.grant_cancel(actor=users.county_staff, grant=grant, reason="迁出")
+        services.grant_cancel(actor=users.social_worker, grant=grant, reason="迁出")
+    services.grant_cancel(actor=users.county_staff, grant=grant, reason="迁出")
     assert _budget(programme).committed == 0
 
 
 def test_medical_grant_uses_the_cost_entered(tree):
     household = archived(tree.a1)
     programme = programme_in(tree.county, kind="medical")
-    (grant,) = grants.grants_propose(
+    (grant,) = services.grants_propose(
         actor=None, programme=programme, selections=[(household.pk, None)], need_amount="30000"
     )
     assert grant.amount == Decimal("10000")
@@ -289,7 +289,7 @@ def test_a_new_rule_version_applies_to_new_proposals_only(tree):
     first, second = archived(tree.a1), archived(tree.a1)
     programme = programme_in(tree.county)
     (old,) = proposed(programme, first)
-    rule = programmes.programme_rule_set(
+    rule = services.programme_rule_set(
         actor=None,
         programme=programme,
         eligibility={"categories": ["deep"], "requires": "none"},
@@ -303,7 +303,7 @@ def test_a_new_rule_version_applies_to_new_proposals_only(tree):
 def test_aid_paid_stats_by_programme_and_org(tree, users):
     from datetime import date
 
-    from gonghui.assistance.selectors_programmes import aid_paid_stats
+    from gonghui.assistance.programmes.selectors import aid_paid_stats
 
     a_household, b_household = archived(tree.a1), archived(tree.b1)
     warmth = programme_in(tree.county, name="送温暖")
@@ -314,7 +314,7 @@ def test_aid_paid_stats_by_programme_and_org(tree, users):
         (living, a_household),
     ):
         (grant,) = approved(programme, household)
-        grants.grant_disburse(actor=None, grant=grant, method="bank")
+        services.grant_disburse(actor=None, grant=grant, method="bank")
     county = aid_paid_stats(users.county_staff, year=date.today().year)
     assert county["total"] == Decimal("4000")
     assert county["count"] == 3 and county["households"] == 2
@@ -357,7 +357,7 @@ def test_concurrent_approvals_never_overspend_the_budget():
     def approve(grant_id):
         try:
             barrier.wait(timeout=10)
-            grants.grants_approve(actor=approver, grant_ids=[grant_id])
+            services.grants_approve(actor=approver, grant_ids=[grant_id])
             outcomes.append("approved")
         except ValidationFailed as exc:
             outcomes.append(exc.code)

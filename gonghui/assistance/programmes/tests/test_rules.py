@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from gonghui.assistance.programme_rules import (
+from gonghui.assistance.programmes.rules import (
     DEFAULT_RULES,
     HouseholdFacts,
     MedicalCost,

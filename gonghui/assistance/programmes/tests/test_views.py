@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from gonghui.assistance.models import Grant, Programme, Visit
-from gonghui.assistance.tests.programme_factories import approved, archived, programme_in, proposed
+from gonghui.assistance.programmes.tests.factories import approved, archived, programme_in, proposed
 
 pytestmark = pytest.mark.django_db
 

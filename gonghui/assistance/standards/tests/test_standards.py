@@ -5,20 +5,19 @@ from decimal import Decimal
 
 import pytest
 
-from gonghui.assistance import services
+from gonghui.assistance.archives import services
+from gonghui.assistance.archives.tests.factories import archive_fields, archive_in
 from gonghui.assistance.category import HouseholdFigures, category_compute
 from gonghui.assistance.choices import HardshipCategory
 from gonghui.assistance.models import AssistanceThresholds, LivingAllowanceStandard
-from gonghui.assistance.standards import (
+from gonghui.assistance.standards.selectors import (
     assess,
     basis_of,
     standard_in_force,
-    standard_set,
     thresholds_in_force,
-    thresholds_set,
     thresholds_summary,
 )
-from gonghui.assistance.tests.factories import archive_fields, archive_in
+from gonghui.assistance.standards.services import standard_set, thresholds_set
 from gonghui.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.testing.fixtures import make_user
 

@@ -1,6 +1,6 @@
 """Permission-matrix entries for the assistance statistics page and its .xlsx report."""
 
-from gonghui.assistance.tests.matrix import _archives
+from gonghui.assistance.archives.tests.matrix import _archives
 from gonghui.audit.models import AuditEvent
 from gonghui.core.testing.matrix import Endpoint
 

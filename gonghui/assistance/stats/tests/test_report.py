@@ -9,14 +9,15 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from gonghui.assistance import grants, services
+from gonghui.assistance.archives import services
+from gonghui.assistance.archives.tests.factories import RELAPSED_ON, archive_in
 from gonghui.assistance.choices import ArchiveStatus
 from gonghui.assistance.models import Alert
 from gonghui.assistance.monitoring import services as monitoring
-from gonghui.assistance.standards import today
-from gonghui.assistance.tests.factories import RELAPSED_ON, archive_in
-from gonghui.assistance.tests.monitoring_helpers import figures, run
-from gonghui.assistance.tests.programme_factories import approved, archived, programme_in
+from gonghui.assistance.monitoring.tests.factories import figures, run
+from gonghui.assistance.programmes import services as grants
+from gonghui.assistance.programmes.tests.factories import approved, archived, programme_in
+from gonghui.assistance.standards.selectors import today
 from gonghui.audit.models import AuditEvent
 from gonghui.core.export import Sheet, SheetTable, export_workbook_sheets
 

@@ -3,9 +3,10 @@ the page (tables, chart data) and the .xlsx standard report."""
 
 import pytest
 
-from gonghui.assistance import services, stats
+from gonghui.assistance.archives import services
+from gonghui.assistance.archives.tests.factories import RELAPSED_ON, archive_in
 from gonghui.assistance.choices import ArchiveStatus
-from gonghui.assistance.tests.factories import RELAPSED_ON, archive_in
+from gonghui.assistance.stats import selectors as stats
 from gonghui.audit.models import AuditEvent
 from gonghui.core.testing.matrix import xlsx_text
 

@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gonghui.assistance import visits
-from gonghui.assistance.tests.factories import PNG_BYTES
-from gonghui.assistance.tests.programme_factories import archived
+from gonghui.assistance.archives.tests.factories import PNG_BYTES
+from gonghui.assistance.programmes.tests.factories import archived
+from gonghui.assistance.visits import services as visits
 from gonghui.audit.models import AuditEvent
 from gonghui.core.testing.fixtures import make_user
 

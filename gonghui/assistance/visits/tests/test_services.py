@@ -6,10 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gonghui.assistance import selectors_visits, visits
+from gonghui.assistance.archives.tests.factories import PDF_BYTES, PNG_BYTES
 from gonghui.assistance.models import Visit
-from gonghui.assistance.tests.factories import PDF_BYTES, PNG_BYTES
-from gonghui.assistance.tests.programme_factories import archived
+from gonghui.assistance.programmes.tests.factories import archived
+from gonghui.assistance.visits import selectors as selectors_visits
+from gonghui.assistance.visits import services as visits
 from gonghui.core.errors import NotFound, ValidationFailed
 
 D = datetime.date
@@ -136,7 +137,7 @@ def test_bad_visits_are_refused(tree, users):
     assert set(caught.value.fields) >= {"visited_on", "findings", "visitor_names"}
     with pytest.raises(NotFound):
         _visit(archived(tree.b1), D(2026, 2, 1), actor=users.township_staff)
-    from gonghui.assistance.tests.factories import build_archive
+    from gonghui.assistance.archives.tests.factories import build_archive
 
     with pytest.raises(ValidationFailed, match="只有在档"):
         _visit(build_archive(org=tree.a1), D(2026, 2, 1))
