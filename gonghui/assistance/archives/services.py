@@ -469,8 +469,17 @@ def _step(
     )
 
 
-def _audit(archive: HardshipArchive, *, actor, action=AuditAction.UPDATED, **detail) -> None:
-    audit_record(action=action, user=actor, org=archive.org, obj=archive, detail=detail)
+def _audit(
+    archive: HardshipArchive,
+    *,
+    actor,
+    action=AuditAction.UPDATED,
+    result: str = AuditResult.SUCCESS,
+    **detail,
+) -> None:
+    audit_record(
+        action=action, user=actor, org=archive.org, obj=archive, result=result, detail=detail
+    )
 
 
 def _save(archive: HardshipArchive) -> HardshipArchive:
@@ -678,12 +687,21 @@ def _begin(actor, archive: HardshipArchive, action: str, on, label="日期"):
     return archive, _business_date(archive, on, label)
 
 
-def _transition_audit(archive, *, actor, action: str, from_status: str, **detail) -> None:
+def _transition_audit(
+    archive,
+    *,
+    actor,
+    action: str,
+    from_status: str,
+    result: str = AuditResult.SUCCESS,
+    **detail,
+) -> None:
     audit_action = AuditAction.APPROVED if action in ("approve", "exit") else AuditAction.UPDATED
     _audit(
         archive,
         actor=actor,
         action=audit_action,
+        result=result,
         step=action,
         from_status=from_status,
         to_status=archive.status,

@@ -29,7 +29,7 @@ from gonghui.assistance.choices import (
     StepAction,
 )
 from gonghui.assistance.models import ArchiveStep, HardshipArchive
-from gonghui.audit.models import AuditAction, AuditEvent
+from gonghui.audit.models import AuditAction, AuditEvent, AuditResult
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +189,17 @@ def test_reject_is_legal_before_approval(tree, status):
     rejected = services.archive_reject(actor=None, archive=archive, reason="收入超标")
     assert rejected.status == S.REJECTED
     assert rejected.rejected_reason == "收入超标"
+
+
+def test_rejection_is_audited_with_the_failure_result_not_in_its_detail(tree, users):
+    # given an applied archive rejected by its grassroots union
+    archive = archive_in(S.APPLIED, org=tree.a1)
+    services.archive_reject(actor=users.grassroots_staff, archive=archive, reason="收入超标")
+    # then the audit event carries result=failure as its result; the detail only the step
+    event = AuditEvent.objects.filter(object_id=str(archive.pk), detail__step="reject").get()
+    assert event.result == AuditResult.FAILURE
+    assert "result" not in event.detail
+    assert event.detail["to_status"] == S.REJECTED
 
 
 def test_visit_needs_the_signed_authorisation(tree):
