@@ -11,7 +11,7 @@ DEMO_SEEDERS = [
     "gonghui.accounts.demo.seed",
     "gonghui.members.demo.seed",
     "gonghui.members.demo_join.seed",
-    "gonghui.members.demo_transfers.seed",
+    "gonghui.members.transfers.demo.seed",
     "gonghui.sites.demo.seed",
     "gonghui.assistance.demo.seed",
 ]

@@ -15,5 +15,5 @@ urlpatterns = [
     path("<int:pk>/unmask/", views.member_unmask, name="unmask"),
     path("<int:pk>/card/", views.member_card, name="card"),
     path("join-applications/", include("gonghui.members.urls_join")),
-    path("transfers/", include("gonghui.members.urls_transfers")),
+    path("transfers/", include("gonghui.members.transfers.urls")),
 ]

@@ -28,7 +28,7 @@ MATRIX_MODULES = [
     "gonghui.core.imports.tests.matrix",
     "gonghui.members.tests.matrix",
     "gonghui.members.tests.matrix_join",
-    "gonghui.members.tests.matrix_transfers",
+    "gonghui.members.transfers.tests.matrix",
     "gonghui.members.tests.matrix_api",
     "gonghui.sites.tests.matrix",
     "gonghui.sites.tests.matrix_map",

@@ -81,7 +81,7 @@ def _targets(user) -> dict[str, int | None]:
     from gonghui.core.scope import can, scope_queryset
     from gonghui.members.joining import application_scoped
     from gonghui.members.selectors import member_list
-    from gonghui.members.transfers import transfer_scoped
+    from gonghui.members.transfers.services import transfer_scoped
     from gonghui.orgs.selectors import enterprise_scoped, org_scoped
     from gonghui.sites.selectors import feedback_scoped, site_scoped
 

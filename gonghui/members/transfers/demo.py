@@ -25,7 +25,7 @@ def seed(*, seed: int) -> str:
     county = Org.objects.filter(code=COUNTY_CODE).first()
     if county is None:
         return "no demo county; 0 transfers"
-    from gonghui.members.transfers import transfer_approve, transfer_request
+    from gonghui.members.transfers.services import transfer_approve, transfer_request
 
     unions = list(
         Org.objects.filter(

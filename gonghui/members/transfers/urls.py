@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.members import views_transfers as views
+from gonghui.members.transfers import views
 
 urlpatterns = [
     path("", views.transfer_list, name="transfer_list"),

@@ -12,8 +12,9 @@ from gonghui.core.forms import Form
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
-from gonghui.members import selectors, transfers
+from gonghui.members import selectors
 from gonghui.members.models import TransferSide, TransferStatus
+from gonghui.members.transfers import services as transfers
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 
 MODULE = "members"

@@ -27,7 +27,7 @@ def _b2(tree):
 
 
 def _transfer(member_org, to_org, name, side=TransferSide.FROM):
-    from gonghui.members.transfers import transfer_request
+    from gonghui.members.transfers.services import transfer_request
 
     member = build_member(org=member_org, name=name)
     return transfer_request(actor=None, member=member, to_org=to_org, reason="矩阵转移", side=side)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from gonghui.members import demo_transfers
 from gonghui.members.models import EventKind, MembershipEvent, MembershipTransfer, TransferStatus
 from gonghui.members.tests.factories import build_member
+from gonghui.members.transfers import demo as demo_transfers
 from gonghui.orgs import demo as orgs_demo
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 
