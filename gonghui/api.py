@@ -7,7 +7,7 @@ from gonghui.assistance.api import ROUTERS as assistance_routers
 from gonghui.audit.api import router as audit_router
 from gonghui.core.api import GonghuiAPI
 from gonghui.members.api import router as members_router
-from gonghui.members.api_join import router as join_router
+from gonghui.members.joining.api import router as join_router
 from gonghui.orgs.api import enterprise_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.sites.api import router as sites_router

@@ -10,7 +10,7 @@ DEMO_SEEDERS = [
     "gonghui.orgs.demo.seed",
     "gonghui.accounts.demo.seed",
     "gonghui.members.demo.seed",
-    "gonghui.members.demo_join.seed",
+    "gonghui.members.joining.demo.seed",
     "gonghui.members.transfers.demo.seed",
     "gonghui.sites.demo.seed",
     "gonghui.assistance.demo.seed",

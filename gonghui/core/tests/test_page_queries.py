@@ -79,7 +79,7 @@ def _targets(user) -> dict[str, int | None]:
     from gonghui.assistance.programmes.selectors import grants_scoped, programme_scoped
     from gonghui.core.modules import Action
     from gonghui.core.scope import can, scope_queryset
-    from gonghui.members.joining import application_scoped
+    from gonghui.members.joining.services import application_scoped
     from gonghui.members.selectors import member_list
     from gonghui.members.transfers.services import transfer_scoped
     from gonghui.orgs.selectors import enterprise_scoped, org_scoped

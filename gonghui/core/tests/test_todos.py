@@ -16,8 +16,8 @@ from gonghui.audit.services import audit_record
 from gonghui.core.scope import view_access
 from gonghui.core.testing.fixtures import make_user
 from gonghui.core.todos import todos_registered
+from gonghui.members.joining.tests.matrix import build_application
 from gonghui.members.models import JoinStatus
-from gonghui.members.tests.matrix_join import build_application
 from gonghui.sites.services import feedback_submit
 from gonghui.sites.tests.factories import build_site
 

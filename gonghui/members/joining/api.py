@@ -16,7 +16,7 @@ from gonghui.core.errors import NotFound
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.request_context import client_ip
-from gonghui.members import joining
+from gonghui.members.joining import services as joining
 from gonghui.members.models import EmploymentForm, JoinPath, JoinStatus
 
 router = Router(tags=["网上入会"])

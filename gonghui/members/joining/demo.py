@@ -12,8 +12,8 @@ from django.db import transaction
 from stdnum.cn import ric
 
 from gonghui.core.crypto import keyed_hash
-from gonghui.members import joining
 from gonghui.members.demo import COUNTY_CODE
+from gonghui.members.joining import services as joining
 from gonghui.members.models import EmploymentForm, JoinApplication, JoinPath, JoinStatus
 from gonghui.orgs.models import Org
 

@@ -14,7 +14,7 @@ from gonghui.core.modules import Action
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.core.views_helpers import form_apply_error, paginate
-from gonghui.members import joining
+from gonghui.members.joining import services as joining
 from gonghui.members.models import (
     NEW_EMPLOYMENT_FORMS,
     EmploymentForm,

@@ -1,5 +1,5 @@
 """Permission-matrix entries for the join-application API (staff part) and the member
-import API. (The public join endpoints are tested in test_api_join.py.)
+import API. (The public join endpoints are tested in test_api.py.)
 
 Import jobs are private: `own` is a job of the user under test at township A, `sibling`
 one of a township-B user, `parent` one of a county user; all need members.edit at the
@@ -14,8 +14,8 @@ from gonghui.audit.models import AuditEvent
 from gonghui.core.imports.models import ImportJob
 from gonghui.core.imports.tests.files import xlsx_bytes
 from gonghui.core.testing.matrix import Endpoint, Targets, json_text
+from gonghui.members.joining.tests.matrix import _applications, _state
 from gonghui.members.tests.factories import make_id_number
-from gonghui.members.tests.matrix_join import _applications, _state
 
 _names = itertools.count(1)
 

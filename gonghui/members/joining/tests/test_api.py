@@ -6,9 +6,9 @@ import pytest
 from django.core.cache import cache
 
 from gonghui.accounts.services import token_create
+from gonghui.members.joining.tests.matrix import build_application
 from gonghui.members.models import JoinApplication, JoinPath, JoinStatus, Member
 from gonghui.members.tests.factories import build_member, make_id_number
-from gonghui.members.tests.matrix_join import build_application
 
 pytestmark = pytest.mark.django_db
 

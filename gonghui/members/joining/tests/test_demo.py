@@ -2,7 +2,7 @@
 
 import pytest
 
-from gonghui.members import demo_join
+from gonghui.members.joining import demo as demo_join
 from gonghui.members.models import JoinApplication, JoinStatus, Member
 from gonghui.orgs import demo as orgs_demo
 
