@@ -7,8 +7,9 @@ from django.shortcuts import render
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, requires
-from gonghui.sites import coverage, stats
+from gonghui.sites import coverage
 from gonghui.sites.models import SiteStatus
+from gonghui.sites.stats import selectors as stats
 
 MODULE = "sites"
 
