@@ -11,7 +11,7 @@ from gonghui.members.joining.api import router as join_router
 from gonghui.orgs.api import enterprise_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.sites.api import router as sites_router
-from gonghui.sites.api_public import router as sites_public_router
+from gonghui.sites.public.api import router as sites_public_router
 
 api = GonghuiAPI(
     title="工会一站式服务平台 API",

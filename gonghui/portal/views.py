@@ -29,8 +29,9 @@ from gonghui.portal.forms import (
     StatusForm,
 )
 from gonghui.portal.registry import portal_links
-from gonghui.sites import geo, public, selectors, services
+from gonghui.sites import geo, selectors, services
 from gonghui.sites.models import FeedbackKind, ServiceSite, SiteKind, SiteStatus
+from gonghui.sites.public import services as public
 from gonghui.sites.services import RateLimited
 
 NEAREST_LIMIT = 10

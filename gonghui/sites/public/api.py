@@ -18,8 +18,9 @@ from pydantic import ConfigDict
 from gonghui.core.api import errors
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.request_context import client_ip
-from gonghui.sites import geo, public, selectors, services
+from gonghui.sites import geo, selectors, services
 from gonghui.sites.models import ServiceSite, SiteKind, SiteStatus
+from gonghui.sites.public import services as public
 
 router = Router(tags=["服务站点(公开)"])
 

@@ -1,7 +1,7 @@
 """Rules of the public (no-login) side of the sites: what a worker is shown of a site, the
 walking-direction links, and the per-IP limits of the public reads and writes.
 
-Used alike by the public API (gonghui.sites.api_public) and the workers' portal pages
+Used alike by the public API (gonghui.sites.public.api) and the workers' portal pages
 (gonghui.portal), so the two always show the same thing.
 
 Contact phone (DESIGN §3 masks phones on screen). A site's `contact_phone` is stored

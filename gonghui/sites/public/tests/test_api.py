@@ -10,8 +10,9 @@ from django.test import override_settings
 
 from gonghui.audit.models import AuditEvent
 from gonghui.core import ratelimit
-from gonghui.sites import geo, public
+from gonghui.sites import geo
 from gonghui.sites.models import CheckIn, ServiceSite, SiteFeedback, SiteKind, SiteStatus
+from gonghui.sites.public import services as public
 from gonghui.sites.services import FEEDBACK_PER_IP, site_set_status
 
 BASE = "/api/v1/public/sites"
