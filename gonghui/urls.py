@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from gonghui.api import api
+from gonghui.outreach.urls import portal as outreach_portal
 
 urlpatterns = [
     path("", include("gonghui.core.urls")),
@@ -11,6 +12,8 @@ urlpatterns = [
     path("sites/", include("gonghui.sites.urls")),
     path("assistance/", include("gonghui.assistance.urls")),
     path("join/", include("gonghui.members.urls_join_public")),
+    path("outreach/", include("gonghui.outreach.urls")),
+    path("portal/outreach/", include(outreach_portal)),
     path("portal/", include("gonghui.portal.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
     path("api/v1/", api.urls),

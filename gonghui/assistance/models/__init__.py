@@ -17,6 +17,7 @@ from gonghui.assistance.models.archive import (
 from gonghui.assistance.models.monitoring import (
     Alert,
     DisasterEvent,
+    EmploymentReport,
     JobLossReport,
     MedicalExpense,
     MonitoringRule,
@@ -36,6 +37,7 @@ from gonghui.assistance.models.visits import Visit, VisitPhoto
 __all__ = [
     "Alert",
     "DisasterEvent",
+    "EmploymentReport",
     "JobLossReport",
     "MedicalExpense",
     "MonitoringRule",
