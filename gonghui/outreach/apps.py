@@ -17,6 +17,7 @@ def _labels_register() -> None:
     """Labels of the audit-detail codes written by outreach (caravans, stops, registrations,
     follow-ups, activities, contests, volunteers, exports)."""
     from gonghui.core.labels import labels_register
+    from gonghui.outreach.activities.models import ActivityKind, ActivityStatus
     from gonghui.outreach.caravans.models import (
         CaravanKind,
         CaravanStatus,
@@ -25,6 +26,7 @@ def _labels_register() -> None:
         ServiceKind,
         StopStatus,
     )
+    from gonghui.outreach.contests.models import ContestStatus, EntryStatus
     from gonghui.outreach.followups.models import FollowUpResult
 
     labels_register(
@@ -51,6 +53,22 @@ def _labels_register() -> None:
             "assignee": "回访人(用户编号)",
             "offsets": "回访时间(天)",
             "working_days_only": "遇节假日顺延",
+            "activity": None,
+            "attendee": None,
+            "activity_kind": "活动类型",
+            "activity_status": "活动状态",
+            "attendance": "参加人数",
+            "checkin_open": "开放扫码签到",
+            "judge": "评委(用户编号)",
+            "categories": "征集类别数",
+            "contest_status": "征集阶段",
+            "entry_status": "作品状态",
+            "assignments": "新分配评审份数",
+            "images": "图片数",
+            "value": "评分",
+            "winners": "获奖作品数",
+            "member": None,
+            "hours": "服务时长(小时)",
         },
         values={
             "caravan_kind": CaravanKind,
@@ -60,6 +78,10 @@ def _labels_register() -> None:
             "registration_status": RegistrationStatus,
             "channel": RegistrationChannel,
             "followup_result": FollowUpResult,
+            "activity_kind": ActivityKind,
+            "activity_status": ActivityStatus,
+            "contest_status": ContestStatus,
+            "entry_status": EntryStatus,
             "what": {
                 "caravan": "大篷车",
                 "stop": "安排站次",
@@ -74,7 +96,35 @@ def _labels_register() -> None:
                 "followup_assign": "分派跟踪回访",
                 "followup_settings": "回访时间设置",
                 "outreach_registrations": "服务站次登记名单",
+                "activity": "登记活动",
+                "activity_record": "登记活动举办情况",
+                "activity_cancel": "取消活动",
+                "activity_checkin": "开放/关闭扫码签到",
+                "attendee_add": "活动代签到",
+                "activity_checkin_public": "活动扫码签到",
+                "contest": "发布作品征集",
+                "contest_status": "征集阶段变更",
+                "judge_add": "添加评委",
+                "entries_assign": "分配评审",
+                "entry": "作品投稿",
+                "entry_screen": "作品初审",
+                "score": "评委评分",
+                "contest_publish": "公布评审结果",
+                "volunteer_team": "登记志愿服务队",
+                "volunteer_add": "加入志愿者",
+                "volunteer_leave": "志愿者退出",
+                "volunteer_project": "登记志愿服务项目",
+                "service_hours": "登记服务时长",
+                "outreach_stats": "服务职工进基层统计",
             },
         },
-        pairs=["caravan_status", "stop_status", "quota", "offsets"],
+        pairs=[
+            "caravan_status",
+            "stop_status",
+            "quota",
+            "offsets",
+            "activity_status",
+            "contest_status",
+            "entry_status",
+        ],
     )

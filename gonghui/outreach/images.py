@@ -61,3 +61,16 @@ def image_store(instance, content: bytes, ext: str, dimensions) -> None:
     except Exception:
         storage.delete(name)
         raise
+
+
+def file_response(field):
+    """A stored picture for a page that has checked who may see it (media is not public)."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

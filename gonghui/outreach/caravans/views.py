@@ -9,7 +9,7 @@ worker, with the result of the last one on top.
 """
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +52,7 @@ from gonghui.outreach.caravans.models import (
     StopStatus,
 )
 from gonghui.outreach.followups.selectors import registration_followups
+from gonghui.outreach.images import file_response
 from gonghui.sites import geo, mapsettings
 from gonghui.sites.forms import PhotoForm
 from gonghui.sites.selectors import county_boundary, county_of
@@ -522,17 +523,7 @@ def stop_photo_add(request, pk):
 def stop_photo(request, pk, photo_pk):
     stop = selectors.stop_get(request.user, pk)
     photo = get_object_or_404(StopPhoto, pk=photo_pk, stop=stop)
-    return _file(photo.image)
-
-
-def _file(field):
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return file_response(photo.image)
 
 
 @requires(MODULE, Action.EDIT)
