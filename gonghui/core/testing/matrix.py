@@ -40,6 +40,12 @@ MATRIX_MODULES = [
     "gonghui.assistance.tests.matrix_api",
     "gonghui.assistance.tests.matrix_stats",
     "gonghui.assistance.tests.matrix_monitoring",
+    "gonghui.outreach.caravans.tests.matrix",
+    "gonghui.outreach.followups.tests.matrix",
+    "gonghui.outreach.activities.tests.matrix",
+    "gonghui.outreach.contests.tests.matrix",
+    "gonghui.outreach.volunteers.tests.matrix",
+    "gonghui.outreach.stats.tests.matrix",
 ]
 RELATIONS = ("own", "sibling", "parent")
 ROLES = (

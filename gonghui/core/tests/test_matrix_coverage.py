@@ -38,6 +38,18 @@ OUTSIDE_THE_MATRIX = {
     "portal/assistance/apply/",
     "portal/assistance/apply/done/",
     "portal/assistance/status/",
+    # Outreach portal: stops, registration look-up, QR check-in, contest entries and the
+    # winners' gallery (tested for anonymous access in gonghui/outreach/*/tests).
+    "portal/outreach/",
+    "portal/outreach/stops/{}/",
+    "portal/outreach/registrations/",
+    "portal/outreach/registrations/{}/",
+    "portal/outreach/checkin/{}/",
+    "portal/outreach/contests/",
+    "portal/outreach/contests/{}/",
+    "portal/outreach/contests/{}/done/",
+    "portal/outreach/contests/{}/gallery/",
+    "portal/outreach/contests/{}/gallery/{}/",
     "api/v1/openapi.json",
     "api/v1/me",
 }
