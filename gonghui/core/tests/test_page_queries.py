@@ -8,7 +8,8 @@ any other query, fails here; one that gets cheaper lowers its figure.
 
 Every list shows several rows here, so a query per row would add several queries. A request
 pays 3 queries before the view runs: the session, the user with their org, and their role
-assignments (gonghui.core.scope.role_assignments).
+assignments (gonghui.core.scope.role_assignments); the menu then asks once whether the user
+judges a works contest (the 我的评审 link, outreach.contests.selectors.is_judge).
 """
 
 import pytest
@@ -23,45 +24,56 @@ USERS = ("county_admin", "township_staff", "grassroots_staff", "leader")
 # page: queries for (county_admin, township_staff, grassroots_staff, leader); None: not theirs
 # (the page answers 404, or the role has no such record in scope).
 EXPECTED: dict[str, tuple[int | None, ...]] = {
-    "core:home": (3, 3, 3, 3),
-    "orgs:tree": (6, 6, 6, 6),
-    "orgs:list": (5, 5, 5, 5),
-    "orgs:enterprise_list": (5, 5, 5, 5),
-    "accounts:user_list": (6, 6, None, None),
-    "audit:event_list": (4, None, None, 4),
-    "members:list": (5, 5, 5, 5),
-    "members:join_list": (5, 5, 4, 5),
-    "members:transfer_list": (5, 5, 4, 5),
-    "members:stats": (8, 8, 8, 8),
-    "sites:list": (5, 5, 5, 5),
-    "sites:feedback_list": (4, 4, 4, 4),
-    "sites:map": (9, 8, 8, 7),
-    "sites:coverage": (13, 13, 13, 13),
-    "sites:stats": (15, 15, 15, 15),
-    "assistance:list": (5, 5, 5, 5),
-    "assistance:alert_list": (8, 7, 7, 7),
-    "assistance:alert_overdue": (4, 4, 4, 4),
-    "assistance:programme_list": (5, 5, 4, 5),
-    "assistance:visit_list": (6, 6, 6, 6),
-    "assistance:stats": (16, 16, 16, 16),
-    "assistance:spot_checks": (5, 5, 4, 4),
-    "assistance:rules": (13, 11, 11, 11),
-    "imports:list": (4, 4, 4, None),
-    "orgs:detail": (9, 9, 9, 9),
-    "orgs:enterprise_detail": (4, 4, 4, 4),
-    "accounts:user_detail": (7, 7, None, None),
-    "members:detail": (6, 6, 6, 6),
-    "members:card": (4, 4, 4, 4),
-    "members:join_detail": (4, 4, None, 4),
-    "members:transfer_detail": (5, 5, None, 5),
-    "sites:detail": (7, 7, None, 7),
-    "sites:feedback_detail": (4, None, None, 4),
-    "assistance:detail": (12, 12, 15, 12),
-    "assistance:alert_detail": (5, 5, 4, 5),
-    "assistance:programme_detail": (10, 10, None, 10),
-    "assistance:grant_detail": (4, 4, 4, 4),
-    "assistance:visit_detail": (6, 6, 6, 6),
-    "assistance:run_detail": (5, 5, 5, 5),
+    "core:home": (4, 4, 4, 4),
+    "orgs:tree": (7, 7, 7, 7),
+    "orgs:list": (6, 6, 6, 6),
+    "orgs:enterprise_list": (6, 6, 6, 6),
+    "accounts:user_list": (7, 7, None, None),
+    "audit:event_list": (5, None, None, 5),
+    "members:list": (6, 6, 6, 6),
+    "members:join_list": (6, 6, 5, 6),
+    "members:transfer_list": (6, 6, 5, 6),
+    "members:stats": (9, 9, 9, 9),
+    "sites:list": (6, 6, 6, 6),
+    "sites:feedback_list": (5, 5, 5, 5),
+    "sites:map": (10, 9, 9, 8),
+    "sites:coverage": (14, 14, 14, 14),
+    "sites:stats": (16, 16, 16, 16),
+    "assistance:list": (6, 6, 6, 6),
+    "assistance:alert_list": (9, 8, 8, 8),
+    "assistance:alert_overdue": (5, 5, 5, 5),
+    "assistance:programme_list": (6, 6, 5, 6),
+    "assistance:visit_list": (7, 7, 7, 7),
+    "assistance:stats": (17, 17, 17, 17),
+    "assistance:spot_checks": (6, 6, 5, 5),
+    "assistance:rules": (14, 12, 12, 12),
+    "imports:list": (5, 5, 5, None),
+    "outreach:caravan_list": (5, 5, 5, 5),
+    "outreach:stop_list": (8, 8, 8, 7),
+    "outreach:registration_list": (5, 5, 5, 5),
+    "outreach:followup_list": (7, 6, 6, 5),
+    "outreach:activity_list": (5, 5, 5, 5),
+    "outreach:contest_list": (5, 5, 5, 5),
+    "outreach:team_list": (5, 5, 5, 5),
+    "outreach:stats": (18, 18, 18, 18),
+    "orgs:detail": (10, 10, 10, 10),
+    "orgs:enterprise_detail": (5, 5, 5, 5),
+    "accounts:user_detail": (8, 8, None, None),
+    "members:detail": (7, 7, 7, 7),
+    "members:card": (5, 5, 5, 5),
+    "members:join_detail": (5, 5, None, 5),
+    "members:transfer_detail": (6, 6, None, 6),
+    "sites:detail": (8, 8, None, 8),
+    "sites:feedback_detail": (5, None, None, 5),
+    "assistance:detail": (13, 13, 16, 13),
+    "assistance:alert_detail": (6, 6, 5, 6),
+    "assistance:programme_detail": (11, 11, None, 11),
+    "assistance:grant_detail": (5, 5, 5, 5),
+    "assistance:visit_detail": (7, 7, 7, 7),
+    "assistance:run_detail": (6, 6, 6, 6),
+    "outreach:caravan_detail": (6, None, None, 6),
+    "outreach:stop_detail": (10, 10, None, 10),
+    "outreach:registration_detail": (6, 6, None, 6),
 }
 
 
@@ -83,6 +95,11 @@ def _targets(user) -> dict[str, int | None]:
     from gonghui.members.selectors import member_list
     from gonghui.members.transfers import transfer_scoped
     from gonghui.orgs.selectors import enterprise_scoped, org_scoped
+    from gonghui.outreach.caravans.selectors import (
+        caravan_scoped,
+        registration_scoped,
+        stop_scoped,
+    )
     from gonghui.sites.selectors import feedback_scoped, site_scoped
 
     runs = runs_recent(user, limit=1)
@@ -106,6 +123,9 @@ def _targets(user) -> dict[str, int | None]:
             scope_queryset(Visit.objects.all(), user, "assistance", Action.VIEW)
         ),
         "assistance:run_detail": runs[0].pk if runs else None,
+        "outreach:caravan_detail": _first(caravan_scoped(user)),
+        "outreach:stop_detail": _first(stop_scoped(user)),
+        "outreach:registration_detail": _first(registration_scoped(user)),
     }
 
 
@@ -134,6 +154,14 @@ LISTS = [
     "assistance:spot_checks",
     "assistance:rules",
     "imports:list",
+    "outreach:caravan_list",
+    "outreach:stop_list",
+    "outreach:registration_list",
+    "outreach:followup_list",
+    "outreach:activity_list",
+    "outreach:contest_list",
+    "outreach:team_list",
+    "outreach:stats",
 ]
 
 
