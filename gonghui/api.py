@@ -10,6 +10,7 @@ from gonghui.members.api import router as members_router
 from gonghui.members.joining.api import router as join_router
 from gonghui.orgs.api import enterprise_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.outreach.api import router as outreach_router
 from gonghui.rights.api import router as rights_router
 from gonghui.sites.api import router as sites_router
 from gonghui.sites.public.api import router as sites_public_router
@@ -38,3 +39,4 @@ api.add_router("/sites", sites_router)
 for prefix, router in assistance_routers:
     api.add_router(prefix, router)
 api.add_router("/rights", rights_router)
+api.add_router("/outreach", outreach_router)

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from gonghui.api import api
 from gonghui.members.joining.urls import public_urlpatterns as join_public_urls
+from gonghui.outreach.urls import portal as outreach_portal
 
 urlpatterns = [
     path("", include("gonghui.core.urls")),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("sites/", include("gonghui.sites.urls")),
     path("assistance/", include("gonghui.assistance.urls")),
     path("join/", include((join_public_urls, "join"))),
+    path("outreach/", include("gonghui.outreach.urls")),
+    path("portal/outreach/", include(outreach_portal)),
     path("portal/", include("gonghui.portal.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
     path("", include("gonghui.rights.urls")),  # /rights/ and /portal/legal-aid/

@@ -39,6 +39,10 @@ _BUSINESS_GRANTS: dict[str, list[str]] = {
 # union reviews"), so its staff approve in members, and nowhere else.
 _BUSINESS_EXTRA: dict[str, dict[str, list[str]]] = {
     "members": {RoleCode.GRASSROOTS_STAFF: [AP]},
+    # Township staff and social workers follow registered workers up by phone (跟踪回访):
+    # they see the phones of registrations in their scope (each view is audited), and
+    # social workers export the lists they call through.
+    "outreach": {RoleCode.TOWNSHIP_STAFF: [S], RoleCode.SOCIAL_WORKER: [X, S]},
 }
 DESCRIPTIONS = {
     RoleCode.COUNTY_ADMIN: "管理全县组织、用户、角色和审计，拥有全部业务权限",

@@ -75,6 +75,7 @@ def _labels_register() -> None:
             "self_paid": "自付金额(元)",
             "loss": "损失金额(元)",
             "stage": "学段",
+            "monthly_pay": "月工资(元)",
         },
         values={
             "source": ApplicationSource,
@@ -119,6 +120,8 @@ def _labels_register() -> None:
                 "job_loss": "登记失业",
                 "disaster_event": "登记灾害事故",
                 "schooling_expense": "登记教育支出",
+                "outreach_note": "服务职工进基层登记",
+                "employment_found": "登记就业",
             },
         },
         nested={

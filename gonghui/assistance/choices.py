@@ -155,6 +155,8 @@ class StepAction(models.TextChoices):
     UPDATE = "update", "修改信息"
     HOUSEHOLD = "household", "家庭成员变更"
     ATTACH = "attach", "上传附件"
+    OUTREACH = "outreach", "服务职工进基层登记"
+    EMPLOYMENT = "employment", "实现就业"
 
 
 class ReviewKind(models.TextChoices):

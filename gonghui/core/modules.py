@@ -103,6 +103,20 @@ MODULES: dict[str, Module] = {
                 NavLink("维权统计", "rights:stats", "统"),
             ),
         ),
+        Module(
+            "outreach",
+            "服务职工进基层",
+            (
+                NavLink("大篷车", "outreach:caravan_list", "车"),
+                NavLink("服务站次", "outreach:stop_list", "站"),
+                NavLink("跟踪回访", "outreach:followup_list", "跟"),
+                NavLink("职工活动", "outreach:activity_list", "活"),
+                NavLink("作品征集", "outreach:contest_list", "征"),
+                NavLink("我的评审", "outreach:judging", "评"),
+                NavLink("志愿服务", "outreach:team_list", "志"),
+                NavLink("服务统计", "outreach:stats", "计"),
+            ),
+        ),
         Module("accounts", "用户与角色", (NavLink("用户与角色", "accounts:user_list", "人"),)),
         Module("audit", "审计日志", (NavLink("审计日志", "audit:event_list", "审"),)),
     ]

@@ -48,6 +48,23 @@ def archive_get(user, pk, action: str = Action.VIEW) -> HardshipArchive:
     )
 
 
+def archive_of_person(*, id_hash: str = "", member_id: int | None = None):
+    """The live archive (not rejected) of the household a person belongs to: as its worker
+    or a household member by the ID's keyed hash, or as the member the archive is linked to.
+    No scope: for other modules that must tell an archive about its household (outreach);
+    they show nothing of it to a user outside the assistance scope."""
+    live = HardshipArchive.objects.exclude(status=ArchiveStatus.REJECTED).order_by("id")
+    if id_hash:
+        found = live.filter(id_number_hash=id_hash).first()
+        if found is None:
+            found = live.filter(household_members__id_number_hash=id_hash).first()
+        if found is not None:
+            return found
+    if member_id is not None:
+        return live.filter(member_id=member_id).first()
+    return None
+
+
 def archive_search_q(q: str) -> Q | None:
     """A full ID number → exact hash; 4 digits (or 3 and X) → last 4 of the ID; else name."""
     q = normalise_text(q).replace(" ", "").upper()

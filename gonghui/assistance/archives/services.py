@@ -1074,6 +1074,32 @@ def archive_relapse(
 
 
 @transaction.atomic
+@transaction.atomic
+def archive_outreach_note(
+    *, actor, archive: HardshipArchive, on: datetime.date, note: str, data: dict | None = None
+) -> ArchiveStep:
+    """Tell an archive that its household registered for an outreach service (a caravan
+    stop): a step in the archive's trail, so its staff see it. Written on behalf of another
+    module; the actor needs no assistance scope (nothing of the archive is shown to them)."""
+    step = _step(
+        archive,
+        action=StepAction.OUTREACH,
+        actor=actor,
+        on=on,
+        from_status=archive.status,
+        note=note,
+        data=data,
+    )
+    audit_record(
+        action=AuditAction.UPDATED,
+        user=actor,
+        org=archive.org,
+        obj=archive,
+        detail={"what": "outreach_note", "step": StepAction.OUTREACH},
+    )
+    return step
+
+
 def spot_check_draw(
     *, actor, county: Org, year: int, share=None, seed: str | None = None
 ) -> SpotCheckDraw:

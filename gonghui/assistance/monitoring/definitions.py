@@ -59,6 +59,7 @@ class FactSource(models.TextChoices):
     VISIT = "visit", "走访发现"
     PORTAL = "portal", "职工申报"
     API = "api", "接口推送"
+    OUTREACH = "outreach", "服务职工进基层跟踪回访"
 
 
 class CareKind(models.TextChoices):

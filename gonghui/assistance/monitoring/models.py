@@ -39,6 +39,7 @@ from gonghui.orgs.models import OrgOwned
 __all__ = [
     "Alert",
     "DisasterEvent",
+    "EmploymentReport",
     "JobLossReport",
     "MedicalExpense",
     "MonitoringRule",
@@ -220,6 +221,36 @@ class JobLossReport(_Fact):
 
     def __str__(self) -> str:
         return f"失业({self.lost_on})"
+
+
+class EmploymentReport(_Fact):
+    """A job found (e.g. by the outreach follow-ups of a worker of an archived household):
+    a fact for monitoring (a job loss followed by a job found no longer alerts) and for the
+    archive's exit review (income should be re-checked)."""
+
+    found_on = models.DateField("就业日期")
+    employer_name = models.CharField("就业单位", max_length=150, blank=True)
+    monthly_pay = models.DecimalField("月工资(元)", null=True, blank=True, **MONEY)
+
+    class Meta:
+        verbose_name = "就业报告"
+        verbose_name_plural = "就业报告"
+        ordering = ["-found_on", "-id"]
+        indexes = [
+            models.Index(fields=["archive", "found_on"], name="employment_archive_on"),
+            models.Index(fields=["member", "found_on"], name="employment_member_on"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=_ONE_TARGET, name="employment_one_target"),
+            models.UniqueConstraint(
+                fields=["id_number_hash", "found_on"],
+                condition=~Q(id_number_hash=""),
+                name="employment_once_per_person_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"就业({self.found_on})"
 
 
 class SchoolingExpense(_Fact):

@@ -41,6 +41,7 @@ from gonghui.assistance.models import (
     Alert,
     AssistanceThresholds,
     DisasterEvent,
+    EmploymentReport,
     HardshipArchive,
     HouseholdMember,
     JobLossReport,
@@ -435,7 +436,13 @@ def disaster(ctx: RuleContext) -> list[Hit]:
 
 def job_loss(ctx: RuleContext) -> list[Hit]:
     since = ctx.on - datetime.timedelta(days=ctx.days("days", 60))
-    rows = _facts(ctx, JobLossReport, "lost_on", since)
+    # A job loss followed by a job found (up to the run's day) is over.
+    found_later = EmploymentReport.objects.filter(
+        archive=OuterRef("archive"), found_on__gte=OuterRef("lost_on"), found_on__lte=ctx.on
+    )
+    rows = _facts(
+        ctx, JobLossReport, "lost_on", since, only=Q(archive__isnull=True) | ~Exists(found_later)
+    )
     return [
         Hit(
             row["archive_id"],

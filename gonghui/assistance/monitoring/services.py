@@ -16,6 +16,7 @@ from gonghui.assistance.choices import ArchiveStatus
 from gonghui.assistance.models import (
     Alert,
     DisasterEvent,
+    EmploymentReport,
     HardshipArchive,
     HouseholdMember,
     JobLossReport,
@@ -607,6 +608,70 @@ def schooling_expense_record(
     )
 
 
+@transaction.atomic
+def employment_found_record(
+    *,
+    actor,
+    archive: HardshipArchive,
+    found_on: datetime.date,
+    employer_name: str = "",
+    monthly_pay=None,
+    note: str = "",
+    source: str = FactSource.OUTREACH,
+) -> tuple[EmploymentReport, bool]:
+    """(report, created): a job found by the worker of an archived household, reported by
+    another module (outreach follow-ups) or staff. The same person and day is one report.
+    It enters the archive's trail; a job loss before it no longer alerts (rules.job_loss).
+    `actor=None`: reported by the system on behalf of the module that found it."""
+    if archive.status == ArchiveStatus.REJECTED:
+        raise ValidationFailed(TARGET_NOT_FOUND, fields={"archive": [TARGET_NOT_FOUND]})
+    if actor is not None and not org_in_scope(actor, MODULE, Action.EDIT, archive.org):
+        raise NotFound()
+    errors = ErrorCollector()
+    found_on = errors.check(_date, found_on, "found_on", "就业日期")
+    pay = None
+    if monthly_pay not in (None, ""):
+        pay = errors.check(_amount, monthly_pay, "monthly_pay", "月工资", positive=True)
+    errors.raise_if_any()
+    existing = EmploymentReport.objects.filter(
+        archive=archive, id_number_hash=archive.id_number_hash, found_on=found_on
+    ).first()
+    if existing is not None:
+        return existing, False
+    from gonghui.assistance.choices import StepAction
+    from gonghui.assistance.services import _step
+
+    report = EmploymentReport.objects.create(
+        org=archive.org,
+        archive=archive,
+        id_number_hash=archive.id_number_hash,
+        found_on=found_on,
+        employer_name=normalise_text(employer_name)[:150],
+        monthly_pay=pay,
+        source=_source(source),
+        note=(note or "")[:300],
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    _step(
+        archive,
+        action=StepAction.EMPLOYMENT,
+        actor=actor,
+        on=found_on,
+        from_status=archive.status,
+        note=f"{report.employer_name or '就业'}"
+        + (f"，月工资 {pay} 元" if pay is not None else "")
+        + "。收入变化后请及时复核家庭收支。",
+        data={"employment_report": report.pk},
+    )
+    audit_record(
+        action=AuditAction.CREATED,
+        user=actor,
+        obj=report,
+        detail={"what": "employment_found", "archive": archive.pk, "monthly_pay": str(pay or "")},
+    )
+    return report, True
+
+
 # --- runs ----------------------------------------------------------------------------------------
 
 
@@ -845,6 +910,7 @@ __all__ = [
     "RuleCode",
     "alert_close",
     "disaster_event_record",
+    "employment_found_record",
     "job_loss_record",
     "medical_expense_record",
     "monitoring_run",

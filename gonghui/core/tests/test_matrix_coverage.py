@@ -43,6 +43,18 @@ OUTSIDE_THE_MATRIX = {
     "portal/legal-aid/",
     "portal/legal-aid/done/",
     "portal/legal-aid/status/",
+    # Outreach portal: stops, registration look-up, QR check-in, contest entries and the
+    # winners' gallery (tested for anonymous access in gonghui/outreach/*/tests).
+    "portal/outreach/",
+    "portal/outreach/stops/{}/",
+    "portal/outreach/registrations/",
+    "portal/outreach/registrations/{}/",
+    "portal/outreach/checkin/{}/",
+    "portal/outreach/contests/",
+    "portal/outreach/contests/{}/",
+    "portal/outreach/contests/{}/done/",
+    "portal/outreach/contests/{}/gallery/",
+    "portal/outreach/contests/{}/gallery/{}/",
     "api/v1/openapi.json",
     "api/v1/me",
 }

@@ -80,6 +80,17 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "rights:finding_detail": (6, 6, 6, 6),
     "rights:notice_detail": (5, 5, 5, 5),
     "rights:case_detail": (6, None, None, 6),
+    "outreach:caravan_list": (4, 4, 4, 4),
+    "outreach:stop_list": (7, 7, 7, 6),
+    "outreach:registration_list": (4, 4, 4, 4),
+    "outreach:followup_list": (6, 5, 5, 4),
+    "outreach:activity_list": (4, 4, 4, 4),
+    "outreach:contest_list": (4, 4, 4, 4),
+    "outreach:team_list": (4, 4, 4, 4),
+    "outreach:stats": (17, 17, 17, 17),
+    "outreach:caravan_detail": (5, None, None, 5),
+    "outreach:stop_detail": (9, 9, None, 9),
+    "outreach:registration_detail": (5, 5, None, 5),
 }
 
 
@@ -101,6 +112,11 @@ def _targets(user) -> dict[str, int | None]:
     from gonghui.members.selectors import member_list
     from gonghui.members.transfers.services import transfer_scoped
     from gonghui.orgs.selectors import enterprise_scoped, org_scoped
+    from gonghui.outreach.caravans.selectors import (
+        caravan_scoped,
+        registration_scoped,
+        stop_scoped,
+    )
     from gonghui.rights.bargaining.selectors import offer_scoped, season_scoped
     from gonghui.rights.contracts.selectors import contract_scoped
     from gonghui.rights.employers.selectors import enterprise_rights_scoped
@@ -136,6 +152,9 @@ def _targets(user) -> dict[str, int | None]:
         "rights:finding_detail": _first(finding_scoped(user)),
         "rights:notice_detail": _first(notice_scoped(user)),
         "rights:case_detail": _first(case_scoped(user)),
+        "outreach:caravan_detail": _first(caravan_scoped(user)),
+        "outreach:stop_detail": _first(stop_scoped(user)),
+        "outreach:registration_detail": _first(registration_scoped(user)),
     }
 
 
@@ -175,6 +194,14 @@ LISTS = [
     "rights:inspection_list",
     "rights:reminder_list",
     "rights:stats",
+    "outreach:caravan_list",
+    "outreach:stop_list",
+    "outreach:registration_list",
+    "outreach:followup_list",
+    "outreach:activity_list",
+    "outreach:contest_list",
+    "outreach:team_list",
+    "outreach:stats",
 ]
 
 

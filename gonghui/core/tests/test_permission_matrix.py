@@ -21,7 +21,7 @@ _BUSINESS = {
     "social_worker": {"view", "edit"},
     "leader": {"view", "export"},
 }
-BUSINESS_MODULES = ("members", "sites", "assistance", "rights")
+BUSINESS_MODULES = ("members", "sites", "assistance", "rights", "outreach")
 EXPECTED_GRANTS = {
     "county_admin": {"orgs": _ALL, "accounts": _ALL, "audit": _ALL},
     "county_staff": {"orgs": {"view", "edit", "export", "view_sensitive"}, "accounts": {"view"}},
@@ -34,6 +34,16 @@ for _role, _grants in EXPECTED_GRANTS.items():
     _grants.update({module: _BUSINESS[_role] for module in BUSINESS_MODULES})
 # A grassroots union reviews its own join applications and incoming transfers.
 EXPECTED_GRANTS["grassroots_staff"]["members"] = {"view", "edit", "approve", "export"}
+# Outreach: township staff and social workers call registered workers (phones), social
+# workers export their call lists.
+EXPECTED_GRANTS["township_staff"]["outreach"] = {
+    "view",
+    "edit",
+    "approve",
+    "export",
+    "view_sensitive",
+}
+EXPECTED_GRANTS["social_worker"]["outreach"] = {"view", "edit", "export", "view_sensitive"}
 
 
 @pytest.mark.django_db

@@ -1,0 +1,106 @@
+"""API of activities: /api/v1/outreach/activities."""
+
+from datetime import datetime
+
+from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, Field
+
+from gonghui.core.api import PageParams, errors, paginate, plain, require
+from gonghui.core.modules import Action
+from gonghui.core.scope import get_in_scope_or_404
+from gonghui.orgs.models import Org
+from gonghui.outreach.activities import selectors, services
+from gonghui.outreach.activities.models import ActivityKind, ActivityStatus, AttendanceMode
+
+router = Router(tags=["服务职工进基层：职工活动"])
+MODULE = "outreach"
+
+
+class ActivityOut(Schema):
+    id: int
+    kind: ActivityKind
+    title: str
+    org_id: int
+    organiser: str
+    starts_at: datetime
+    place: str
+    audience: str
+    stop_id: int | None
+    attendance_mode: AttendanceMode
+    attendance: int = Field(description="参加人数(签到名单按人数)")
+    status: ActivityStatus
+    summary: str
+
+
+class ActivityPage(Schema):
+    items: list[ActivityOut]
+    next_cursor: str | None
+
+
+class ActivityIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    org_id: int
+    kind: ActivityKind
+    title: str = Field(max_length=100)
+    starts_at: datetime
+    place: str = Field(max_length=150)
+    organiser: str = Field("", max_length=100)
+    audience: str = Field("", max_length=100)
+    attendance_mode: AttendanceMode = AttendanceMode.COUNT
+
+
+class RecordIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    attendance: int | None = Field(None, ge=0, le=100000, description="参加人数(按人数登记时)")
+    summary: str = Field("", max_length=5000)
+
+
+@router.get("/activities", response={200: ActivityPage, **errors(403, 422)}, summary="活动列表")
+def activity_list(
+    request,
+    page: Query[PageParams],
+    q: str = "",
+    kind: str = "",
+    status: str = "",
+    year: int | None = None,
+):
+    require(request.auth, MODULE, Action.VIEW)
+    rows = selectors.activity_list(request.auth, q=q, kind=kind, status=status, year=year)
+    return paginate(rows, page, descending=True)
+
+
+@router.get(
+    "/activities/{pk:id}", response={200: ActivityOut, **errors(403, 404)}, summary="活动详情"
+)
+def activity_detail(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return selectors.activity_get(request.auth, id)
+
+
+@router.post(
+    "/activities", response={201: ActivityOut, **errors(403, 404, 422)}, summary="登记活动"
+)
+def activity_create(request, payload: ActivityIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    data = plain(payload.model_dump())
+    org = get_in_scope_or_404(Org.objects.all(), user, MODULE, Action.EDIT, pk=data.pop("org_id"))
+    activity = services.activity_create(actor=user, org=org, **data)
+    return Status(201, selectors.activity_get(user, activity.pk))
+
+
+@router.post(
+    "/activities/{pk:id}/record",
+    response={200: ActivityOut, **errors(403, 404, 409, 422)},
+    summary="登记活动举办情况",
+)
+def activity_record(request, id: int, payload: RecordIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    activity = selectors.activity_get(user, id, Action.EDIT)
+    services.activity_record(
+        actor=user, activity=activity, attendance=payload.attendance, summary=payload.summary
+    )
+    return selectors.activity_get(user, id)

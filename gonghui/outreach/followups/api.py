@@ -1,0 +1,105 @@
+"""API of follow-ups: /api/v1/outreach/followups (the due list) and recording a result."""
+
+from datetime import date
+
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from pydantic import ConfigDict, Field
+
+from gonghui.core.api import PageParams, errors, paginate, require
+from gonghui.core.modules import Action
+from gonghui.outreach.followups import selectors, services
+from gonghui.outreach.followups.models import FollowUpResult, FollowUpStatus
+
+router = Router(tags=["服务职工进基层：跟踪回访"])
+MODULE = "outreach"
+
+
+class FollowUpOut(Schema):
+    id: int
+    registration_id: int
+    reference: str = Field(description="登记号")
+    name: str = Field(description="职工姓名")
+    number: int = Field(description="第几次回访")
+    offset_days: int
+    due_on: date
+    overdue: bool
+    assigned_to: str | None = Field(description="回访人")
+    status: FollowUpStatus
+    done_on: date | None
+    result: FollowUpResult | None
+    employer_name: str
+    monthly_pay: int | None
+    note: str
+    is_final: bool
+
+    @staticmethod
+    def resolve_reference(obj):
+        return obj.registration.reference
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.registration.name
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return obj.status == FollowUpStatus.PENDING and obj.due_on < timezone.localdate()
+
+    @staticmethod
+    def resolve_assigned_to(obj):
+        return obj.assigned_to.display_name if obj.assigned_to_id else None
+
+    @staticmethod
+    def resolve_result(obj):
+        return obj.result or None
+
+
+class FollowUpPage(Schema):
+    items: list[FollowUpOut]
+    next_cursor: str | None
+
+
+class ResultIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    done_on: date
+    result: FollowUpResult
+    employer_name: str = Field("", max_length=150)
+    monthly_pay: int | None = Field(None, ge=1, le=1000000)
+    note: str = Field("", max_length=300)
+    final: bool = Field(False, description="以本次结果结案")
+
+
+@router.get(
+    "/followups",
+    response={200: FollowUpPage, **errors(403, 422)},
+    summary="待回访列表",
+    description="due：overdue 已逾期 / week 7 天内到期(默认) / all 全部待回访 / done 已回访；mine=true 只看分派给我的。",
+)
+def followup_list(request, page: Query[PageParams], due: str = "week", mine: bool = False):
+    require(request.auth, MODULE, Action.VIEW)
+    rows = selectors.followup_due_list(request.auth, due=due, mine=mine)
+    return paginate(rows, page)
+
+
+@router.post(
+    "/followups/{pk:id}/result",
+    response={200: FollowUpOut, **errors(403, 404, 409, 422)},
+    summary="记录回访结果",
+    description="已就业须填写就业单位和月工资，自动结案；回访日期不能早于登记日期。",
+)
+def followup_result(request, id: int, payload: ResultIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    followup = selectors.followup_get(user, id, Action.EDIT)
+    services.followup_record(
+        actor=user,
+        followup=followup,
+        done_on=payload.done_on,
+        result=payload.result.value,
+        employer_name=payload.employer_name,
+        monthly_pay=payload.monthly_pay,
+        note=payload.note,
+        final=payload.final,
+    )
+    return selectors.followup_get(user, id)
