@@ -87,6 +87,18 @@ MODULES: dict[str, Module] = {
                 NavLink("年度抽查", "assistance:spot_checks", "抽"),
             ),
         ),
+        Module(
+            "forum",
+            "主席论坛",
+            (
+                NavLink("我的投稿", "forum:my_list", "投"),
+                NavLink("稿件审读", "forum:submission_list", "审"),
+                NavLink("议题", "forum:topic_list", "题"),
+                NavLink("期刊编排", "forum:edition_list", "期"),
+                NavLink("论坛统计", "forum:stats", "统"),
+                NavLink("论坛设置", "forum:settings", "设"),
+            ),
+        ),
         Module("accounts", "用户与角色", (NavLink("用户与角色", "accounts:user_list", "人"),)),
         Module("audit", "审计日志", (NavLink("审计日志", "audit:event_list", "审"),)),
     ]
