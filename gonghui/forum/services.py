@@ -79,9 +79,10 @@ class RateLimited(ServiceError):
 
 
 def forum_settings() -> ForumSettings:
-    """The column's settings row (created with the defaults on first use)."""
+    """The column's settings (the defaults, unsaved, until someone saves them: reads write
+    nothing)."""
     found = ForumSettings.objects.order_by("pk").first()
-    return found if found is not None else ForumSettings.objects.create()
+    return found if found is not None else ForumSettings()
 
 
 def _is_editorial_admin(user) -> bool:
@@ -122,7 +123,7 @@ def forum_settings_update(
     errors.raise_if_any()
     if not _is_editorial_admin(actor):
         raise PermissionDenied("只有县总工会有审批权限的人员可以修改论坛设置。")
-    row = ForumSettings.objects.select_for_update().filter(pk=forum_settings().pk).get()
+    row = ForumSettings.objects.select_for_update().order_by("pk").first() or ForumSettings()
     row.first_roles, row.second_roles, row.final_roles = first_roles, second_roles, final_roles
     row.reminder_days, row.quiet_days = reminder_days, quiet_days
     row.save()

@@ -14,7 +14,7 @@ from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
-from gonghui.core.views_helpers import form_apply_error
+from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.forum import selectors, services
 from gonghui.forum.forms import (
     ArticleForm,
@@ -314,6 +314,7 @@ def topic_list(request):
 def _topic_form_page(request, topic=None):
     orgs = list(_edit_orgs(request.user))
     if request.method == "POST":
+        posted_org_or_404(request, "org", MODULE, Action.EDIT)
         form = TopicForm(request.POST, orgs=orgs)
         if form.is_valid():
             data = form.cleaned_data
@@ -390,6 +391,7 @@ def edition_list(request):
 def edition_new(request):
     orgs = list(_edit_orgs(request.user))
     if request.method == "POST":
+        posted_org_or_404(request, "org", MODULE, Action.EDIT)
         form = EditionForm(request.POST, orgs=orgs)
         if form.is_valid():
             data = form.cleaned_data
