@@ -9,6 +9,7 @@ from gonghui.assistance.api_programmes import router as programmes_router
 from gonghui.assistance.monitoring.api import router as monitoring_router
 from gonghui.audit.api import router as audit_router
 from gonghui.core.api import GonghuiAPI
+from gonghui.forum.api import router as forum_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api_join import router as join_router
 from gonghui.orgs.api import enterprise_router
@@ -41,3 +42,4 @@ api.add_router("/archives", archives_router)
 api.add_router("/programmes", programmes_router)
 api.add_router("/alerts", alerts_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/forum", forum_router)

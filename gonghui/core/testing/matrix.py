@@ -41,6 +41,7 @@ MATRIX_MODULES = [
     "gonghui.assistance.tests.matrix_stats",
     "gonghui.assistance.tests.matrix_monitoring",
     "gonghui.forum.tests.matrix",
+    "gonghui.forum.tests.matrix_api",
 ]
 RELATIONS = ("own", "sibling", "parent")
 ROLES = (
