@@ -452,6 +452,16 @@ def may_review(user, submission: Submission, stage: str, settings_row=None) -> b
     )
 
 
+def stage_taken_by(user, submission: Submission, stage: str) -> str | None:
+    """Another stage of this article the user has already taken (any revision), or None."""
+    return (
+        SubmissionReview.objects.filter(submission=submission, reviewer_id=user.pk)
+        .exclude(stage=stage)
+        .values_list("stage", flat=True)
+        .first()
+    )
+
+
 def review_validate(*, actor, submission: Submission, stage: str, decision: str, comment: str):
     """Every rule of a review, no writes: the stage must be the article's current one (none
     skipped), the reviewer must hold a role configured for it, may not have taken another
@@ -480,12 +490,7 @@ def review_validate(*, actor, submission: Submission, stage: str, decision: str,
     row = forum_settings()
     if not may_review(actor, submission, stage, row):
         raise PermissionDenied(f"您的角色不能担任{Stage(stage).label}。")
-    other = (
-        SubmissionReview.objects.filter(submission=submission, reviewer=actor)
-        .exclude(stage=stage)
-        .values_list("stage", flat=True)
-        .first()
-    )
+    other = stage_taken_by(actor, submission, stage)
     if other:
         raise Conflict(
             f"同一人不能担任同一稿件的两个审次：您已担任本稿件的{Stage(other).label}。",

@@ -182,6 +182,8 @@ def _detail_context(request, submission, **forms) -> dict:
     settings_row = services.forum_settings()
     stage = submission.status if submission.status in IN_REVIEW else None
     review_allowed = bool(stage and services.may_review(user, submission, stage, settings_row))
+    taken = services.stage_taken_by(user, submission, stage) if review_allowed else None
+    review_allowed = review_allowed and not taken
     can_edit = org_in_scope(user, MODULE, Action.EDIT, submission.org)
     proofs = list(submission.proofs.select_related("proofreader"))
     accepted = submission.status in (SubmissionStatus.ACCEPTED, SubmissionStatus.SCHEDULED)
@@ -205,7 +207,7 @@ def _detail_context(request, submission, **forms) -> dict:
             if can_edit and (accepted or submission.status == SubmissionStatus.PUBLISHED)
             else None
         ),
-        "can_unmask": False,
+        "taken_label": Stage(taken).label if taken else "",
         "waited_days": waited,
         "overdue": stage is not None and waited > settings_row.reminder_days,
         "reminder_days": settings_row.reminder_days,
