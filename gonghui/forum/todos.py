@@ -15,12 +15,6 @@ def _overdue(user, action: str) -> int:
     return overdue_count(user, action, forum_settings().reminder_days)
 
 
-def _overdue_query() -> str:
-    from gonghui.forum.services import forum_settings
-
-    return f"status=in_review&overdue={forum_settings().reminder_days}"
-
-
 def _waiting(user, action: str) -> int:
     from gonghui.forum.models import IN_REVIEW
     from gonghui.forum.selectors import submissions_scoped
@@ -36,7 +30,8 @@ def register() -> None:
             Access(MODULE, Action.APPROVE),
             _overdue,
             "forum:submission_list",
-            query=_overdue_query,
+            # "reminder": the list reads the configured days itself (no query per page here).
+            query="status=in_review&overdue=reminder",
             tone="danger",
             oversight=True,
             order=80,

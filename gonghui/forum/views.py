@@ -155,7 +155,11 @@ FILTER_KEYS = ("q", "status", "topic", "source", "overdue")
 @requires(MODULE, Action.VIEW)
 def submission_list(request):
     filters = {k: request.GET.get(k, "").strip() for k in FILTER_KEYS}
-    overdue = int(filters["overdue"]) if filters["overdue"].isdigit() else None
+    overdue = None
+    if filters["overdue"] == "reminder":
+        overdue = services.forum_settings().reminder_days
+    elif filters["overdue"].isdigit():
+        overdue = int(filters["overdue"])
     items = selectors.submission_list(
         request.user,
         q=filters["q"],

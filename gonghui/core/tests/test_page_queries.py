@@ -62,6 +62,13 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "assistance:grant_detail": (4, 4, 4, 4),
     "assistance:visit_detail": (6, 6, 6, 6),
     "assistance:run_detail": (5, 5, 5, 5),
+    "forum:my_list": (4, 4, 4, 4),
+    "forum:submission_list": (4, 4, 4, 4),
+    "forum:topic_list": (4, 4, 4, 4),
+    "forum:edition_list": (4, 4, 4, 4),
+    "forum:stats": (5, 5, 5, 5),
+    "forum:submission_detail": (9, 8, None, 8),
+    "forum:edition_detail": (8, None, None, 8),
 }
 
 
@@ -79,6 +86,7 @@ def _targets(user) -> dict[str, int | None]:
     from gonghui.assistance.selectors_programmes import grants_scoped, programme_scoped
     from gonghui.core.modules import Action
     from gonghui.core.scope import can, scope_queryset
+    from gonghui.forum.selectors import edition_list, submissions_scoped
     from gonghui.members.joining import application_scoped
     from gonghui.members.selectors import member_list
     from gonghui.members.transfers import transfer_scoped
@@ -106,6 +114,8 @@ def _targets(user) -> dict[str, int | None]:
             scope_queryset(Visit.objects.all(), user, "assistance", Action.VIEW)
         ),
         "assistance:run_detail": runs[0].pk if runs else None,
+        "forum:submission_detail": _first(submissions_scoped(user)),
+        "forum:edition_detail": _first(edition_list(user)),
     }
 
 
@@ -134,6 +144,11 @@ LISTS = [
     "assistance:spot_checks",
     "assistance:rules",
     "imports:list",
+    "forum:my_list",
+    "forum:submission_list",
+    "forum:topic_list",
+    "forum:edition_list",
+    "forum:stats",
 ]
 
 

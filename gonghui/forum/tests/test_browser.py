@@ -67,7 +67,7 @@ def test_an_article_through_three_reviews_to_a_published_edition(
     for number in (1, 2, 3):
         page.get_by_role("button", name=f"记录第{number}校").click()
         expect(page.locator(".alert, .messages").first).to_contain_text("校次已记录")
-    page.locator("#id_note").last.fill("小编说：小事里见初心。")
+    page.locator("#id_note").last.fill("小事里见初心。")
     page.get_by_role("button", name="保存小编说").click()
     expect(page.locator("#editor-note")).to_contain_text("小事里见初心")
 

@@ -380,7 +380,7 @@ def _ready(tree, editors, title="可发布稿件"):
         title=title,
         proofs=3,
         proofreader=editors.first,
-        note="小编说：值得一读。",
+        note="值得一读。",
     )
 
 

@@ -83,7 +83,7 @@ def test_overdue_reviews_are_a_to_do(login, editors, tree):
     counts = todo_counts(editors.first)
     assert counts["forum.review_overdue"][0] == 1
     assert counts["forum.review_waiting"][0] == 2
-    page = login(editors.first).get("/forum/submissions/?status=in_review&overdue=7")
+    page = login(editors.first).get("/forum/submissions/?status=in_review&overdue=reminder")
     assert page.content.decode().count("办实事的几点体会") == 1
 
 
