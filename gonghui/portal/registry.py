@@ -33,6 +33,7 @@ PORTAL_SERVICES: list[PortalService] = [
     PortalService(
         "帮扶申请进度", "凭身份证号和手机号查询困难职工申请", "portal:hardship_status", "帮"
     ),
+    PortalService("主席论坛", "阅读往期专栏，向主席论坛投稿", "forum:public_home", "论"),
 ]
 
 
