@@ -145,16 +145,6 @@ class EditionForm(Form):
         self.fields["org"].choices = [(o.pk, o.name) for o in orgs]
 
 
-class EditionAddForm(Form):
-    articles = forms.TypedMultipleChoiceField(
-        label="录用稿件", coerce=int, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, articles=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["articles"].choices = [(a.pk, str(a)) for a in articles]
-
-
 ROLE_CHOICES = list(RoleCode.choices)
 
 

@@ -141,6 +141,7 @@ def accepted_for_planning(user) -> QuerySet:
         submissions_scoped(user, Action.EDIT)
         .filter(status=SubmissionStatus.ACCEPTED, edition__isnull=True)
         .select_related("org", "topic")
+        .annotate(proof_count=Count("proofs"))
         .order_by("stage_since", "id")
     )
 

@@ -18,7 +18,6 @@ from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.forum import selectors, services
 from gonghui.forum.forms import (
     ArticleForm,
-    EditionAddForm,
     EditionForm,
     EditorNoteForm,
     ProofForm,
@@ -423,7 +422,7 @@ def edition_new(request):
     return render(request, "forum/edition_form.html", {"form": form})
 
 
-def _edition_context(request, edition, add_form=None) -> dict:
+def _edition_context(request, edition) -> dict:
     can_edit = (
         org_in_scope(request.user, MODULE, Action.EDIT, edition.org)
         and edition.status == EditionStatus.PLANNED
@@ -435,7 +434,6 @@ def _edition_context(request, edition, add_form=None) -> dict:
         "articles": list(selectors.edition_articles(edition)),
         "can_edit": can_edit,
         "candidates": candidates,
-        "add_form": add_form or (EditionAddForm(articles=candidates) if candidates else None),
         "quiet": selectors.quiet_townships(edition, days=settings_row.quiet_days),
         "quiet_days": settings_row.quiet_days,
         "proof_rounds": PROOF_ROUNDS,
