@@ -13,6 +13,7 @@ urlpatterns = [
     path("submissions/<int:pk>/review/", views.submission_review, name="submission_review"),
     path("submissions/<int:pk>/proof/", views.submission_proof, name="submission_proof"),
     path("submissions/<int:pk>/note/", views.submission_note, name="submission_note"),
+    path("submissions/<int:pk>/unmask/", views.submission_unmask, name="submission_unmask"),
     path(
         "submissions/<int:pk>/files/<int:file_pk>/",
         views.submission_file,

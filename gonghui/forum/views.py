@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
+from gonghui.audit.services import sensitive_view_record
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
+from gonghui.core.forms import ReasonForm
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
@@ -211,6 +213,10 @@ def _detail_context(request, submission, **forms) -> dict:
             else None
         ),
         "taken_label": Stage(taken).label if taken else "",
+        "unmask_form": ReasonForm()
+        if submission.contact_phone
+        and org_in_scope(user, MODULE, Action.VIEW_SENSITIVE, submission.org)
+        else None,
         "waited_days": waited,
         "overdue": stage is not None and waited > settings_row.reminder_days,
         "reminder_days": settings_row.reminder_days,
@@ -277,6 +283,26 @@ def submission_note(request, pk):
     return _post_action(
         request, pk, Action.EDIT, EditorNoteForm, "note_form", call, "小编说已保存。"
     )
+
+
+@requires(MODULE, Action.VIEW_SENSITIVE)
+@require_POST
+def submission_unmask(request, pk):
+    """An outside author's phone in full, to reach them: view-sensitive, a reason; audited."""
+    submission = selectors.submission_get(request.user, pk, Action.VIEW_SENSITIVE)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "查看完整联系电话须填写事由。")
+        return redirect("forum:submission_detail", pk=submission.pk)
+    sensitive_view_record(
+        actor=request.user,
+        obj=submission,
+        fields=["contact_phone"],
+        reason=form.cleaned_data["reason"],
+    )
+    context = _detail_context(request, submission)
+    context.update(phone_plain=submission.contact_phone, unmask_form=None)
+    return render(request, "forum/submission_detail.html", context)
 
 
 @requires(MODULE, Action.VIEW)

@@ -196,6 +196,16 @@ ENDPOINTS = [
         success=(302,),
     ),
     Endpoint(
+        "forum.submission_unmask",
+        "POST",
+        M,
+        "view_sensitive",
+        lambda s: f"/forum/submissions/{s.pk}/unmask/",
+        lambda tree, actor: _submissions(tree, actor, source="public", contact_phone="13912345678"),
+        data=lambda s: {"reason": "联系作者核实稿件"},
+        snapshot=lambda s: AuditEvent.objects.filter(action="unmasked").count(),
+    ),
+    Endpoint(
         "forum.submission_file",
         "GET",
         M,

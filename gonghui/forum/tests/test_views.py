@@ -102,3 +102,19 @@ def test_stats_page_and_export_agree(login, editors, tree):
     by_org = {r[0]: r[1:5] for r in rows[2:]}
     assert by_org["甲镇总工会"] == (2, 1, 1, 1)
     assert by_org["乙镇总工会"] == (1, 0, 0, 0)
+
+
+def test_an_outside_author_s_phone_is_masked_and_unmasked_with_a_reason(login, editors, tree):
+    from gonghui.audit.models import AuditEvent
+
+    article = build_submission(org=tree.b, source="public", contact_phone="13912345678")
+    client = login(editors.first)
+    page = client.get(f"/forum/submissions/{article.pk}/").content.decode()
+    assert "139****5678" in page and "13912345678" not in page
+    refused = client.post(f"/forum/submissions/{article.pk}/unmask/", {"reason": ""})
+    assert refused.status_code == 302
+    assert not AuditEvent.objects.filter(action="unmasked").exists()
+    shown = client.post(f"/forum/submissions/{article.pk}/unmask/", {"reason": "联系作者"})
+    assert "13912345678" in shown.content.decode()
+    event = AuditEvent.objects.get(action="unmasked")
+    assert event.object_id == str(article.pk) and event.detail["reason"] == "联系作者"
