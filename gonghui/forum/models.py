@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 
 from gonghui.core.fields import EncryptedTextField
-from gonghui.core.models import OrgOwned
+from gonghui.orgs.models import OrgOwned
 
 # Size limits of one article (the submission mailbox's rules, kept as numbers in one place).
 TITLE_MAX = 60

@@ -1,6 +1,6 @@
 import pytest
 
-from gonghui.core.testing.fixtures import make_user
+from gonghui.testing.fixtures import make_user
 
 
 @pytest.fixture(autouse=True)

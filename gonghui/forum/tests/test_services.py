@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from gonghui.audit.models import AuditEvent
 from gonghui.core.errors import Conflict, PermissionDenied, ValidationFailed
-from gonghui.core.testing.fixtures import make_user
 from gonghui.forum import services
 from gonghui.forum.models import (
     FILES_MAX,
@@ -30,6 +29,7 @@ from gonghui.forum.tests.factories import (
     exe_upload,
     png_upload,
 )
+from gonghui.testing.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 
