@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "gonghui.portal",
     "gonghui.assistance",
     "gonghui.forum",
+    "gonghui.rights",
 ]
 
 MIDDLEWARE = [

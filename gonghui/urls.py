@@ -14,6 +14,7 @@ urlpatterns = [
     path("join/", include("gonghui.members.urls_join_public")),
     path("portal/", include("gonghui.portal.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
+    path("", include("gonghui.rights.urls")),  # /rights/ and /portal/legal-aid/
     path("api/v1/", api.urls),
 ]
 

@@ -47,6 +47,10 @@ OUTSIDE_THE_MATRIX = {
     "forum/public/editions/{}/",
     "forum/public/editions/{}/print/",
     "forum/public/files/{}/",
+    # 法律援助 on the portal (tested in gonghui/rights/legalaid/tests/test_portal.py).
+    "portal/legal-aid/",
+    "portal/legal-aid/done/",
+    "portal/legal-aid/status/",
     "api/v1/openapi.json",
     "api/v1/me",
 }
