@@ -6,6 +6,7 @@ from gonghui.accounts.api import router as accounts_router
 from gonghui.assistance.api import ROUTERS as assistance_routers
 from gonghui.audit.api import router as audit_router
 from gonghui.core.api import GonghuiAPI
+from gonghui.forum.api import router as forum_router
 from gonghui.members.api import router as members_router
 from gonghui.members.joining.api import router as join_router
 from gonghui.orgs.api import enterprise_router
@@ -38,5 +39,6 @@ api.add_router("/public/sites", sites_public_router)
 api.add_router("/sites", sites_router)
 for prefix, router in assistance_routers:
     api.add_router(prefix, router)
+api.add_router("/forum", forum_router)
 api.add_router("/rights", rights_router)
 api.add_router("/outreach", outreach_router)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("join/", include((join_public_urls, "join"))),
     path("outreach/", include("gonghui.outreach.urls")),
     path("portal/outreach/", include(outreach_portal)),
+    path("forum/", include("gonghui.forum.urls")),
     path("portal/", include("gonghui.portal.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
     path("", include("gonghui.rights.urls")),  # /rights/ and /portal/legal-aid/

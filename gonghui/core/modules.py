@@ -88,6 +88,18 @@ MODULES: dict[str, Module] = {
             ),
         ),
         Module(
+            "forum",
+            "主席论坛",
+            (
+                NavLink("我的投稿", "forum:my_list", "投"),
+                NavLink("稿件审读", "forum:submission_list", "审"),
+                NavLink("议题", "forum:topic_list", "题"),
+                NavLink("期刊编排", "forum:edition_list", "期"),
+                NavLink("论坛统计", "forum:stats", "统"),
+                NavLink("论坛设置", "forum:settings", "设"),
+            ),
+        ),
+        Module(
             "rights",
             "维权",
             (

@@ -39,6 +39,7 @@ PORTAL_SERVICES: list[PortalService] = [
     PortalService(
         "法律援助进度", "凭身份证号和手机号查询法律援助申请", "rights:legal_aid_status", "援"
     ),
+    PortalService("主席论坛", "阅读往期专栏，向主席论坛投稿", "forum:public_home", "论"),
 ]
 
 

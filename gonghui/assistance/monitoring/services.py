@@ -638,8 +638,8 @@ def employment_found_record(
     ).first()
     if existing is not None:
         return existing, False
+    from gonghui.assistance.archives.services import _step
     from gonghui.assistance.choices import StepAction
-    from gonghui.assistance.services import _step
 
     report = EmploymentReport.objects.create(
         org=archive.org,

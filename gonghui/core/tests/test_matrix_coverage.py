@@ -39,6 +39,14 @@ OUTSIDE_THE_MATRIX = {
     "portal/assistance/apply/",
     "portal/assistance/apply/done/",
     "portal/assistance/status/",
+    # 主席论坛's public pages (tested for anonymous access in gonghui/forum/tests/test_public.py).
+    "forum/public/",
+    "forum/public/submit/",
+    "forum/public/submit/done/",
+    "forum/public/status/",
+    "forum/public/editions/{}/",
+    "forum/public/editions/{}/print/",
+    "forum/public/files/{}/",
     # 法律援助 on the portal (tested in gonghui/rights/legalaid/tests/test_portal.py).
     "portal/legal-aid/",
     "portal/legal-aid/done/",

@@ -62,6 +62,13 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "assistance:grant_detail": (4, 4, 4, 4),
     "assistance:visit_detail": (6, 6, 6, 6),
     "assistance:run_detail": (5, 5, 5, 5),
+    "forum:my_list": (4, 4, 4, 4),
+    "forum:submission_list": (4, 4, 4, 4),
+    "forum:topic_list": (4, 4, 4, 4),
+    "forum:edition_list": (4, 4, 4, 4),
+    "forum:stats": (5, 5, 5, 5),
+    "forum:submission_detail": (9, 8, None, 8),
+    "forum:edition_detail": (8, None, None, 8),
     "rights:employer_list": (10, 10, 10, 10),
     "rights:contract_list": (5, 5, 5, 5),
     "rights:offer_list": (5, 5, 5, 5),
@@ -108,6 +115,7 @@ def _targets(user) -> dict[str, int | None]:
     from gonghui.assistance.programmes.selectors import grants_scoped, programme_scoped
     from gonghui.core.modules import Action
     from gonghui.core.scope import can, scope_queryset
+    from gonghui.forum.selectors import edition_list, submissions_scoped
     from gonghui.members.joining.services import application_scoped
     from gonghui.members.selectors import member_list
     from gonghui.members.transfers.services import transfer_scoped
@@ -145,6 +153,8 @@ def _targets(user) -> dict[str, int | None]:
             scope_queryset(Visit.objects.all(), user, "assistance", Action.VIEW)
         ),
         "assistance:run_detail": runs[0].pk if runs else None,
+        "forum:submission_detail": _first(submissions_scoped(user)),
+        "forum:edition_detail": _first(edition_list(user)),
         "rights:employer_file": _first(enterprise_rights_scoped(user)),
         "rights:contract_detail": _first(contract_scoped(user)),
         "rights:offer_detail": _first(offer_scoped(user)),
@@ -183,6 +193,11 @@ LISTS = [
     "assistance:spot_checks",
     "assistance:rules",
     "imports:list",
+    "forum:my_list",
+    "forum:submission_list",
+    "forum:topic_list",
+    "forum:edition_list",
+    "forum:stats",
     "rights:employer_list",
     "rights:contract_list",
     "rights:offer_list",

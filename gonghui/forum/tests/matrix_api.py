@@ -1,0 +1,111 @@
+"""Permission-matrix entries for the forum API (/api/v1/forum/...)."""
+
+from gonghui.core.testing.matrix import Endpoint, json_text
+from gonghui.forum.models import Submission
+from gonghui.forum.tests.matrix import (
+    _article_form,
+    _article_state,
+    _edition_state,
+    _editions,
+    _editions_with_accepted,
+    _orgs,
+    _submissions,
+    _topics,
+)
+
+M = "forum"
+JSON = {"extract": json_text}
+
+ENDPOINTS = [
+    Endpoint(
+        "api.forum.topics",
+        "GET",
+        M,
+        "view",
+        lambda t: "/api/v1/forum/topics?limit=200",
+        _topics,
+        api=True,
+        marker=lambda t: t.title,
+        scoped=False,
+        extra=JSON,
+    ),
+    Endpoint(
+        "api.forum.submissions",
+        "GET",
+        M,
+        "view",
+        lambda t: "/api/v1/forum/submissions?limit=200",
+        _submissions,
+        api=True,
+        marker=lambda s: s.title,
+        scoped=False,
+        extra=JSON,
+    ),
+    Endpoint(
+        "api.forum.submission",
+        "GET",
+        M,
+        "view",
+        lambda s: f"/api/v1/forum/submissions/{s.pk}",
+        _submissions,
+        api=True,
+    ),
+    Endpoint(
+        "api.forum.submit",
+        "POST",
+        M,
+        "view",
+        lambda t: "/api/v1/forum/submissions",
+        _orgs,
+        data=lambda t: _article_form(title="接口矩阵投稿"),
+        snapshot=lambda t: Submission.objects.filter(title="接口矩阵投稿").count(),
+        api=True,
+        success=(201,),
+        scoped=False,
+    ),
+    Endpoint(
+        "api.forum.review",
+        "POST",
+        M,
+        "approve",
+        lambda s: f"/api/v1/forum/submissions/{s.pk}/reviews",
+        _submissions,
+        data=lambda s: {"stage": "first", "decision": "accept"},
+        snapshot=_article_state,
+        api=True,
+        # 200 for a role configured for 初审; 403 (the service's refusal) for the others.
+        success=(200, 403),
+    ),
+    Endpoint(
+        "api.forum.editions",
+        "GET",
+        M,
+        "view",
+        lambda t: "/api/v1/forum/editions?limit=200",
+        _editions,
+        api=True,
+        marker=lambda e: e.title,
+        scoped=False,
+        extra=JSON,
+    ),
+    Endpoint(
+        "api.forum.edition",
+        "GET",
+        M,
+        "view",
+        lambda e: f"/api/v1/forum/editions/{e.pk}",
+        _editions,
+        api=True,
+    ),
+    Endpoint(
+        "api.forum.edition_articles",
+        "POST",
+        M,
+        "edit",
+        lambda e: f"/api/v1/forum/editions/{e.pk}/articles",
+        _editions_with_accepted,
+        data=lambda e: {"submission_ids": [Submission.objects.get(title=f"待编排{e.number}").pk]},
+        snapshot=_edition_state,
+        api=True,
+    ),
+]
