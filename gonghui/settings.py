@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "gonghui.sites",
     "gonghui.portal",
     "gonghui.assistance",
+    "gonghui.plans",
+    "gonghui.dashboard",
 ]
 
 MIDDLEWARE = [

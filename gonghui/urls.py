@@ -10,6 +10,8 @@ urlpatterns = [
     path("members/", include("gonghui.members.urls")),
     path("sites/", include("gonghui.sites.urls")),
     path("assistance/", include("gonghui.assistance.urls")),
+    path("plans/", include("gonghui.plans.urls")),
+    path("dashboard/", include("gonghui.dashboard.urls")),
     path("join/", include("gonghui.members.urls_join_public")),
     path("portal/", include("gonghui.portal.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
