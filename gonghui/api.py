@@ -9,10 +9,12 @@ from gonghui.assistance.api_programmes import router as programmes_router
 from gonghui.assistance.monitoring.api import router as monitoring_router
 from gonghui.audit.api import router as audit_router
 from gonghui.core.api import GonghuiAPI
+from gonghui.dashboard.api import dashboard_router, measures_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api_join import router as join_router
 from gonghui.orgs.api import enterprise_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.plans.api import plans_router, reform_router
 from gonghui.sites.api import router as sites_router
 from gonghui.sites.api_public import router as sites_public_router
 
@@ -41,3 +43,7 @@ api.add_router("/archives", archives_router)
 api.add_router("/programmes", programmes_router)
 api.add_router("/alerts", alerts_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/plans", plans_router)
+api.add_router("/reform-items", reform_router)
+api.add_router("/measures", measures_router)
+api.add_router("/dashboard", dashboard_router)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from gonghui.core import metrics
@@ -34,16 +35,19 @@ def plans_visible(user, action: str = Action.VIEW) -> QuerySet:
 
 
 def plan_get(user, pk: int, action: str = Action.VIEW) -> AnnualPlan:
-    return get_in_scope_or_404_plan(user, pk, action)
-
-
-def get_in_scope_or_404_plan(user, pk: int, action: str) -> AnnualPlan:
-    from django.http import Http404
-
+    """A plan the user may see (its own org in scope, or a target of it broken down into
+    the scope); 404 otherwise."""
     plan = plans_visible(user, action).filter(pk=pk).first()
     if plan is None:
         raise Http404
     return plan
+
+
+def plan_owned_get(user, pk: int, action: str = Action.EDIT) -> AnnualPlan:
+    """A plan whose own org lies in the user's scope (to add targets to it)."""
+    return get_in_scope_or_404(
+        AnnualPlan.objects.select_related("org"), user, MODULE, action, pk=pk
+    )
 
 
 def targets_scoped(user, action: str = Action.VIEW) -> QuerySet:

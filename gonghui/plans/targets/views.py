@@ -4,7 +4,6 @@ its breakdown, create, split to lower orgs, manual report, .xlsx export."""
 import datetime as dt
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -12,7 +11,7 @@ from gonghui.core import metrics
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.modules import Action
-from gonghui.core.scope import can, requires, scope_queryset
+from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 from gonghui.plans.targets import progress as pace
@@ -109,8 +108,7 @@ def plan_detail(request, pk: int):
                 (label, counts[key]) for key, label in pace.PACE_LABELS.items() if key in counts
             ],
             "pace_rule": pace.PACE_RULE,
-            "can_edit": can(request.user, MODULE, Action.EDIT)
-            and selectors.plans_visible(request.user, Action.EDIT).filter(pk=plan.pk).exists(),
+            "can_edit": org_in_scope(request.user, MODULE, Action.EDIT, plan.org),
             "can_export": can(request.user, MODULE, Action.EXPORT),
         },
     )
@@ -118,11 +116,7 @@ def plan_detail(request, pk: int):
 
 @requires(MODULE, Action.EDIT)
 def target_create(request, pk: int):
-    plan = selectors.plan_get(request.user, pk, Action.EDIT)
-    if not can(request.user, MODULE, Action.EDIT) or plan.org.path not in {
-        o.path for o in _orgs(request.user, within=plan.org)[:1]
-    }:
-        raise Http404
+    plan = selectors.plan_owned_get(request.user, pk, Action.EDIT)
     orgs = _orgs(request.user, within=plan.org)
 
     def check(d):
@@ -200,11 +194,13 @@ def target_detail(request, pk: int):
 @requires(MODULE, Action.EDIT)
 def target_split(request, pk: int):
     target = selectors.target_get(request.user, pk, Action.EDIT)
-    lower = (
-        _orgs(request.user, within=target.org)
-        .exclude(pk=target.org_id)
-        .filter(depth=target.org.depth + 1)
-    )
+    lower = scope_queryset(
+        Org.objects.filter(parent=target.org, status=OrgStatus.ACTIVE),
+        request.user,
+        MODULE,
+        Action.EDIT,
+        org_field="",
+    ).order_by("code", "id")
     current = dict(target.shares.values_list("org_id", "value"))
     form = SplitForm(request.POST or None, orgs=lower, initial_shares=current)
     if request.method == "POST" and form.is_valid():
