@@ -2,7 +2,6 @@
 org and period, scope-checked) and /api/v1/dashboard (the dashboard's figures)."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django.utils import timezone
 from ninja import Router, Schema
@@ -29,9 +28,9 @@ class MeasureOut(Schema):
 
 
 class FigureOut(Schema):
-    value: Decimal | None
-    numerator: Decimal
-    denominator: Decimal | None
+    value: int | float | None = Field(description="指标值(比率为百分数)")
+    numerator: int | float = Field(description="分子(计数指标即其值)")
+    denominator: int | float | None = Field(description="分母(仅比率)")
 
 
 class EvaluationOut(Schema):
@@ -53,8 +52,19 @@ def _measure(m) -> dict:
     }
 
 
+def _number(value):
+    """JSON numbers: counts stay integers, rates and amounts become floats."""
+    if value is None or isinstance(value, int):
+        return value
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def _figure(f) -> dict:
-    return {"value": f.value, "numerator": f.numerator, "denominator": f.denominator}
+    return {
+        "value": _number(f.value),
+        "numerator": _number(f.numerator),
+        "denominator": _number(f.denominator),
+    }
 
 
 @measures_router.get("", response={200: list[MeasureOut], **errors(403)}, summary="统计指标目录")
@@ -107,7 +117,7 @@ class TileOut(Schema):
 
 class RankOut(Schema):
     org: OrgRef
-    value: Decimal | None
+    value: int | float | None
 
 
 class DashboardOut(Schema):
@@ -147,6 +157,7 @@ def dashboard(request, org: int | None = None, as_of: dt.date | None = None, com
         ],
         "compare": board.compare.code if board.compare else None,
         "ranking": [
-            {"org": {"id": o.pk, "name": o.name}, "value": f.value} for o, f in board.ranking
+            {"org": {"id": o.pk, "name": o.name}, "value": _number(f.value)}
+            for o, f in board.ranking
         ],
     }
