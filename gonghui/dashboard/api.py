@@ -154,6 +154,18 @@ def dashboard(request, org: int | None = None, as_of: dt.date | None = None, com
             }
             for _key, name, tiles in board.groups
             for t in tiles
+        ]
+        + [
+            {
+                "code": t.code,
+                "name": t.title,
+                "group": "待接入",
+                "registered": False,
+                "unit": "",
+                "period": t.period,
+                "figure": None,
+            }
+            for t in board.pending
         ],
         "compare": board.compare.code if board.compare else None,
         "ranking": [

@@ -44,6 +44,7 @@ class Dashboard:
     compare: object | None  # the measure compared across children
     ranking: list[tuple[Org, metrics.Figure]] = field(default_factory=list)
     compare_options: list = field(default_factory=list)
+    pending: list[Tile] = field(default_factory=list)  # tiles whose measure is not registered
 
 
 def dashboard_org(user, org_pk: int | None) -> Org:
@@ -93,12 +94,13 @@ def dashboard_build(user, org: Org, *, as_of: dt.date, compare_code: str = "") -
         return per_measure[code]
 
     groups = []
+    pending: list[Tile] = []
     for key, name, tiles in GROUPS:
         shown = []
         for tile in tiles:
             measure = _measure(tile.code)
             if measure is None:
-                shown.append(TileFigure(tile, None, None, True))
+                pending.append(tile)
                 continue
             if not allowed(measure):
                 continue
@@ -121,4 +123,4 @@ def dashboard_build(user, org: Org, *, as_of: dt.date, compare_code: str = "") -
             ((child, by_org[child.pk]) for child in children),
             key=lambda pair: (pair[1].value is None, -(pair[1].value or 0), pair[0].code),
         )
-    return Dashboard(org, as_of, groups, children, compare, ranking, options)
+    return Dashboard(org, as_of, groups, children, compare, ranking, options, pending)

@@ -33,17 +33,20 @@ def _org_pk(request) -> int | None:
 
 
 def _target_rows(user, org, as_of):
-    """The year's targets at this org (its share of the county's, or its own plan's)."""
-    plans = (
-        target_selectors.plans_visible(user).filter(year=as_of.year).order_by("-org__depth", "id")
-    )
-    plan = next((p for p in plans if org.path.startswith(p.org.path)), None)
-    if plan is None:
-        return None, []
-    rows = target_selectors.plan_progress(user, plan, as_of=as_of)
-    flat = [r for row in rows for r in (row, *row.shares)]
-    mine = [r for r in flat if r.target.org_id == org.pk]
-    return plan, mine
+    """The year's targets given to this org: its shares of the plans above it and the
+    targets of its own plan (the plans of the org and its ancestors, one progress read each)."""
+    plans = [
+        p
+        for p in target_selectors.plans_visible(user)
+        .filter(year=as_of.year)
+        .order_by("org__depth", "id")
+        if org.path.startswith(p.org.path)
+    ]
+    mine = []
+    for plan in plans:
+        rows = target_selectors.plan_progress(user, plan, as_of=as_of)
+        mine += [r for row in rows for r in (row, *row.shares) if r.target.org_id == org.pk]
+    return plans, mine
 
 
 @requires(MODULE, Action.VIEW)
@@ -53,7 +56,7 @@ def home(request):
     board = selectors.dashboard_build(
         request.user, org, as_of=as_of, compare_code=request.GET.get("compare", "")
     )
-    plan, targets = _target_rows(request.user, org, as_of)
+    plans, targets = _target_rows(request.user, org, as_of)
     counts = target_selectors.pace_counts(targets)
     chart = {
         "compare": {
@@ -88,7 +91,7 @@ def home(request):
             "board": board,
             "org": org,
             "as_of": as_of,
-            "plan": plan,
+            "plans": plans,
             "targets": targets,
             "counts": counts,
             "pace_rule": pace.PACE_RULE,

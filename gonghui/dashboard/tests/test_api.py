@@ -56,7 +56,7 @@ def test_the_dashboard_api_lists_tiles_pending_ones_included(api, tree, users):
     assert tiles["workforce.competitions.held"] == {
         "code": "workforce.competitions.held",
         "name": "本年劳动竞赛",
-        "group": "建功立业",
+        "group": "待接入",
         "registered": False,
         "unit": "",
         "period": "year",
