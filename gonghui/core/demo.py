@@ -17,6 +17,7 @@ DEMO_SEEDERS = [
     "gonghui.assistance.demo_programmes.seed",
     "gonghui.assistance.demo_monitoring.seed",
     "gonghui.plans.demo.seed",
+    "gonghui.dashboard.demo.seed",
 ]
 DEMO_PASSWORD = "Demo@Gonghui2026"
 

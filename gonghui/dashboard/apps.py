@@ -5,3 +5,14 @@ class DashboardConfig(AppConfig):
     name = "gonghui.dashboard"
     label = "dashboard"
     verbose_name = "领导驾驶舱"
+
+    def ready(self) -> None:
+        from gonghui.core.labels import labels_register
+        from gonghui.dashboard.returns.models import ReturnStatus
+
+        labels_register(values={"what": {"annual_return": "工会统计年报"}})
+        labels_register(
+            what="annual_return",
+            keys={"items": "手工填报的项目", "annual_return": "年报(编号)", "status": "状态"},
+            values={"status": ReturnStatus},
+        )

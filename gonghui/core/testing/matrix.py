@@ -41,6 +41,7 @@ MATRIX_MODULES = [
     "gonghui.assistance.tests.matrix_stats",
     "gonghui.assistance.tests.matrix_monitoring",
     "gonghui.plans.tests.matrix",
+    "gonghui.dashboard.returns.tests.matrix",
 ]
 RELATIONS = ("own", "sibling", "parent")
 ROLES = (
