@@ -10,9 +10,10 @@ class DashboardConfig(AppConfig):
         from gonghui.core.labels import labels_register
         from gonghui.dashboard.returns.models import ReturnStatus
 
-        labels_register(values={"what": {"annual_return": "工会统计年报"}})
         labels_register(
-            what="annual_return",
-            keys={"items": "手工填报的项目", "annual_return": "年报(编号)", "status": "状态"},
-            values={"status": ReturnStatus},
+            keys={"return_items": "手工填报的年报项目(代码)", "annual_return": "统计年报(编号)"},
+            values={"what": {"annual_return": "工会统计年报"}},
+        )
+        labels_register(
+            what="annual_return", keys={"status": "状态"}, values={"status": ReturnStatus}
         )

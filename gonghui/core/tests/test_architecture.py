@@ -118,6 +118,8 @@ CORE_TO_DOMAIN_LEFT = {
     "gonghui/core/demo.py names gonghui.assistance.demo.seed",
     "gonghui/core/demo.py names gonghui.assistance.demo_programmes.seed",
     "gonghui/core/demo.py names gonghui.assistance.demo_monitoring.seed",
+    "gonghui/core/demo.py names gonghui.plans.demo.seed",
+    "gonghui/core/demo.py names gonghui.dashboard.demo.seed",
     "gonghui/core/export.py imports gonghui.audit.services",
     "gonghui/core/imports/api.py imports gonghui.orgs.models",
     "gonghui/core/imports/models.py names orgs.Org",

@@ -4,7 +4,7 @@ frozen once submitted so the same return can be re-opened and explained later.""
 from django.conf import settings
 from django.db import models
 
-from gonghui.core.models import OrgOwned
+from gonghui.orgs.models import OrgOwned
 
 __all__ = ["AnnualReturn", "ReturnStatus"]
 

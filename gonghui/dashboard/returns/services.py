@@ -153,7 +153,11 @@ def return_manual_set(*, actor, annual: AnnualReturn, entries: dict) -> AnnualRe
         action="updated",
         user=actor,
         obj=annual,
-        detail={"what": "annual_return", "year": annual.year, "items": ",".join(sorted(parsed))},
+        detail={
+            "what": "annual_return",
+            "year": annual.year,
+            "return_items": ",".join(sorted(parsed)),
+        },
     )
     return annual
 
