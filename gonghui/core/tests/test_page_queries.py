@@ -62,6 +62,17 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "assistance:grant_detail": (4, 4, 4, 4),
     "assistance:visit_detail": (6, 6, 6, 6),
     "assistance:run_detail": (5, 5, 5, 5),
+    # plans and dashboard: a page reading measures runs one query per count measure (two per
+    # ratio) it shows, so a module registering a measure the dashboard or a plan uses adds here.
+    "plans:plan_list": (5, 5, 4, 5),
+    "plans:reform_list": (6, 6, 5, 6),
+    "plans:meeting_list": (5, 4, 4, 5),
+    "dashboard:home": (30, 25, 18, 30),
+    "dashboard:return_list": (6, 5, 5, 5),
+    "plans:plan_detail": (16, 9, None, 16),
+    "plans:target_detail": (7, 8, None, 6),
+    "plans:reform_detail": (6, 6, None, 5),
+    "dashboard:return_detail": (4, None, None, 4),
 }
 
 
@@ -79,10 +90,13 @@ def _targets(user) -> dict[str, int | None]:
     from gonghui.assistance.selectors_programmes import grants_scoped, programme_scoped
     from gonghui.core.modules import Action
     from gonghui.core.scope import can, scope_queryset
+    from gonghui.dashboard.returns.selectors import returns_scoped
     from gonghui.members.joining import application_scoped
     from gonghui.members.selectors import member_list
     from gonghui.members.transfers import transfer_scoped
     from gonghui.orgs.selectors import enterprise_scoped, org_scoped
+    from gonghui.plans.reform.selectors import items_scoped
+    from gonghui.plans.targets.selectors import plans_visible, targets_scoped
     from gonghui.sites.selectors import feedback_scoped, site_scoped
 
     runs = runs_recent(user, limit=1)
@@ -106,6 +120,10 @@ def _targets(user) -> dict[str, int | None]:
             scope_queryset(Visit.objects.all(), user, "assistance", Action.VIEW)
         ),
         "assistance:run_detail": runs[0].pk if runs else None,
+        "plans:plan_detail": _first(plans_visible(user)),
+        "plans:target_detail": _first(targets_scoped(user)),
+        "plans:reform_detail": _first(items_scoped(user)),
+        "dashboard:return_detail": _first(returns_scoped(user)),
     }
 
 
@@ -134,6 +152,11 @@ LISTS = [
     "assistance:spot_checks",
     "assistance:rules",
     "imports:list",
+    "plans:plan_list",
+    "plans:reform_list",
+    "plans:meeting_list",
+    "dashboard:home",
+    "dashboard:return_list",
 ]
 
 
