@@ -68,3 +68,28 @@ def test_one_query_per_measure_for_the_org_and_all_its_children(
     # + 1 for the children of the org
     with django_assert_max_num_queries(counts + 1):
         selectors.dashboard_build(user, tree.county, as_of=AS_OF)
+
+
+def test_the_tiles_equal_the_members_statistics_page_for_the_same_org(tree, users):
+    from django.utils import timezone
+
+    from gonghui.members.models import EmploymentForm
+    from gonghui.members.stats import member_stats
+    from gonghui.testing.fixtures import build_enterprise
+
+    build_member(org=tree.a1, joined_on=dt.date(2024, 3, 1), is_migrant_worker=True)
+    build_member(org=tree.b1, joined_on=dt.date(2025, 3, 1), employment_form=EmploymentForm.COURIER)
+    build_member(org=tree.ae, joined_on=dt.date(2026, 1, 5))
+    build_enterprise(org=tree.a1, has_union=True)
+    build_enterprise(org=tree.b1, has_union=False)
+    user = users.county_admin
+    stats = member_stats(user).total
+    tiles = _tiles(selectors.dashboard_build(user, tree.county, as_of=timezone.localdate()))
+    assert tiles["members.active"].figure.value == stats.members == 3
+    assert tiles["members.new_employment_form"].figure.value == stats.new_form_members == 1
+    assert tiles["members.migrant_workers"].figure.value == stats.migrant_members == 1
+    coverage = tiles["orgs.union_coverage_rate"].figure
+    assert (coverage.numerator, coverage.denominator) == (
+        stats.enterprises_with_union,
+        stats.enterprises,
+    )
