@@ -8,7 +8,7 @@ a deadline, a status and progress reports; a task may come from a meeting's deci
 from django.conf import settings
 from django.db import models
 
-from gonghui.core.models import OrgOwned
+from gonghui.orgs.models import OrgOwned
 
 __all__ = ["JointMeeting", "ReformItem", "ReformKind", "ReformReport", "ReformStatus"]
 

@@ -9,7 +9,7 @@ targets (`parent`), whose values add up to the county's (checked by the services
 from django.conf import settings
 from django.db import models
 
-from gonghui.core.models import OrgOwned
+from gonghui.orgs.models import OrgOwned
 
 __all__ = ["AnnualPlan", "Basis", "Comparator", "ManualStatus", "Target", "TargetEvidence"]
 
