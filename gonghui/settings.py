@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "gonghui.sites",
     "gonghui.portal",
     "gonghui.assistance",
+    "gonghui.rights",
     "gonghui.plans",
     "gonghui.dashboard",
 ]

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from gonghui.api import api
+from gonghui.members.joining.urls import public_urlpatterns as join_public_urls
 
 urlpatterns = [
     path("", include("gonghui.core.urls")),
@@ -12,9 +13,10 @@ urlpatterns = [
     path("assistance/", include("gonghui.assistance.urls")),
     path("plans/", include("gonghui.plans.urls")),
     path("dashboard/", include("gonghui.dashboard.urls")),
-    path("join/", include("gonghui.members.urls_join_public")),
+    path("join/", include((join_public_urls, "join"))),
     path("portal/", include("gonghui.portal.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
+    path("", include("gonghui.rights.urls")),  # /rights/ and /portal/legal-aid/
     path("api/v1/", api.urls),
 ]
 

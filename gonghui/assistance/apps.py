@@ -23,7 +23,6 @@ def _labels_register() -> None:
         HardshipCategory,
         StepAction,
     )
-    from gonghui.assistance.models.programmes import GrantStatus, PaymentMethod, ProgrammeKind
     from gonghui.assistance.monitoring.definitions import (
         PARAMETER_LABELS,
         AlertOutcome,
@@ -34,7 +33,8 @@ def _labels_register() -> None:
         RunTrigger,
         SchoolStage,
     )
-    from gonghui.assistance.visits import FLAGS
+    from gonghui.assistance.programmes.models import GrantStatus, PaymentMethod, ProgrammeKind
+    from gonghui.assistance.visits.services import FLAGS
     from gonghui.core.labels import labels_register
 
     labels_register(

@@ -39,6 +39,10 @@ OUTSIDE_THE_MATRIX = {
     "portal/assistance/apply/",
     "portal/assistance/apply/done/",
     "portal/assistance/status/",
+    # 法律援助 on the portal (tested in gonghui/rights/legalaid/tests/test_portal.py).
+    "portal/legal-aid/",
+    "portal/legal-aid/done/",
+    "portal/legal-aid/status/",
     "api/v1/openapi.json",
     "api/v1/me",
 }
@@ -46,7 +50,7 @@ OUTSIDE_THE_MATRIX = {
 PUBLIC_API = {
     ("api/v1/join-applications", "POST"),
     ("api/v1/join-applications/status", "POST"),
-    # Public sites API (tested for anonymous access in gonghui/sites/tests/test_api_public.py).
+    # Public sites API (tested for anonymous access in gonghui/sites/public/tests/test_api.py).
     ("api/v1/public/sites/nearest", "GET"),
     ("api/v1/public/sites/{}", "GET"),
     ("api/v1/public/sites/{}/feedback", "POST"),

@@ -62,14 +62,32 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "assistance:grant_detail": (4, 4, 4, 4),
     "assistance:visit_detail": (6, 6, 6, 6),
     "assistance:run_detail": (5, 5, 5, 5),
+    "rights:employer_list": (10, 10, 10, 10),
+    "rights:contract_list": (5, 5, 5, 5),
+    "rights:offer_list": (5, 5, 5, 5),
+    "rights:season_list": (4, 4, 4, 4),
+    "rights:wagecheck_list": (4, 4, 4, 4),
+    "rights:finding_list": (6, 6, 6, 6),
+    "rights:notice_list": (11, 11, 11, 11),
+    "rights:case_list": (5, 5, 5, 5),
+    "rights:inspection_list": (5, 5, 5, 5),
+    "rights:reminder_list": (6, 6, 6, 6),
+    "rights:stats": (31, 30, 30, 31),
+    "rights:employer_file": (10, 10, 10, 10),
+    "rights:contract_detail": (8, 8, 8, 8),
+    "rights:offer_detail": (5, 5, 5, 5),
+    "rights:season_detail": (6, 6, 6, 6),
+    "rights:finding_detail": (6, 6, 6, 6),
+    "rights:notice_detail": (5, 5, 5, 5),
+    "rights:case_detail": (6, None, None, 6),
     # plans and dashboard: a page reading measures runs one query per count measure (two per
     # ratio) it shows, so a module registering a measure the dashboard or a plan uses adds here.
     "plans:plan_list": (5, 5, 4, 5),
     "plans:reform_list": (6, 6, 5, 6),
     "plans:meeting_list": (5, 4, 4, 5),
-    "dashboard:home": (30, 25, 18, 30),
+    "dashboard:home": (34, 27, 20, 34),
     "dashboard:return_list": (6, 5, 5, 5),
-    "plans:plan_detail": (16, 9, None, 16),
+    "plans:plan_detail": (18, 9, None, 18),
     "plans:target_detail": (7, 8, None, 6),
     "plans:reform_detail": (6, 6, None, 5),
     "dashboard:return_detail": (4, None, None, 4),
@@ -84,19 +102,24 @@ def _first(queryset):
 def _targets(user) -> dict[str, int | None]:
     """The first record in the user's scope for each detail page."""
     from gonghui.accounts.selectors import user_list
+    from gonghui.assistance.archives.selectors import archive_scoped
     from gonghui.assistance.models import Visit
     from gonghui.assistance.monitoring.selectors import alert_scoped, runs_recent
-    from gonghui.assistance.selectors import archive_scoped
-    from gonghui.assistance.selectors_programmes import grants_scoped, programme_scoped
+    from gonghui.assistance.programmes.selectors import grants_scoped, programme_scoped
     from gonghui.core.modules import Action
     from gonghui.core.scope import can, scope_queryset
     from gonghui.dashboard.returns.selectors import returns_scoped
-    from gonghui.members.joining import application_scoped
+    from gonghui.members.joining.services import application_scoped
     from gonghui.members.selectors import member_list
-    from gonghui.members.transfers import transfer_scoped
+    from gonghui.members.transfers.services import transfer_scoped
     from gonghui.orgs.selectors import enterprise_scoped, org_scoped
     from gonghui.plans.reform.selectors import items_scoped
     from gonghui.plans.targets.selectors import plans_visible, targets_scoped
+    from gonghui.rights.bargaining.selectors import offer_scoped, season_scoped
+    from gonghui.rights.contracts.selectors import contract_scoped
+    from gonghui.rights.employers.selectors import enterprise_rights_scoped
+    from gonghui.rights.legalaid.selectors import case_scoped
+    from gonghui.rights.wagechecks.selectors import finding_scoped, notice_scoped
     from gonghui.sites.selectors import feedback_scoped, site_scoped
 
     runs = runs_recent(user, limit=1)
@@ -120,6 +143,13 @@ def _targets(user) -> dict[str, int | None]:
             scope_queryset(Visit.objects.all(), user, "assistance", Action.VIEW)
         ),
         "assistance:run_detail": runs[0].pk if runs else None,
+        "rights:employer_file": _first(enterprise_rights_scoped(user)),
+        "rights:contract_detail": _first(contract_scoped(user)),
+        "rights:offer_detail": _first(offer_scoped(user)),
+        "rights:season_detail": _first(season_scoped(user)),
+        "rights:finding_detail": _first(finding_scoped(user)),
+        "rights:notice_detail": _first(notice_scoped(user)),
+        "rights:case_detail": _first(case_scoped(user)),
         "plans:plan_detail": _first(plans_visible(user)),
         "plans:target_detail": _first(targets_scoped(user)),
         "plans:reform_detail": _first(items_scoped(user)),
@@ -152,6 +182,17 @@ LISTS = [
     "assistance:spot_checks",
     "assistance:rules",
     "imports:list",
+    "rights:employer_list",
+    "rights:contract_list",
+    "rights:offer_list",
+    "rights:season_list",
+    "rights:wagecheck_list",
+    "rights:finding_list",
+    "rights:notice_list",
+    "rights:case_list",
+    "rights:inspection_list",
+    "rights:reminder_list",
+    "rights:stats",
     "plans:plan_list",
     "plans:reform_list",
     "plans:meeting_list",

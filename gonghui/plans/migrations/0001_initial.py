@@ -156,7 +156,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='target',
-            index=models.Index(fields=['org_anchor', 'id'], name='target_anchor_id'),
+            index=models.Index(fields=['org_anchor', 'id'], name='plantarget_anchor_id'),
         ),
         migrations.AddIndex(
             model_name='target',

@@ -84,7 +84,7 @@ class Target(OrgOwned):
         verbose_name_plural = "年度目标"
         ordering = ["plan_id", "position", "id"]
         indexes = [
-            models.Index(fields=["org_anchor", "id"], name="target_anchor_id"),
+            models.Index(fields=["org_anchor", "id"], name="plantarget_anchor_id"),
             models.Index(fields=["plan", "position"], name="target_plan_position"),
         ]
 
