@@ -6,12 +6,14 @@ from gonghui.accounts.api import router as accounts_router
 from gonghui.assistance.api import ROUTERS as assistance_routers
 from gonghui.audit.api import router as audit_router
 from gonghui.core.api import GonghuiAPI
+from gonghui.dashboard.api import dashboard_router, measures_router
 from gonghui.forum.api import router as forum_router
 from gonghui.members.api import router as members_router
 from gonghui.members.joining.api import router as join_router
 from gonghui.orgs.api import enterprise_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.outreach.api import router as outreach_router
+from gonghui.plans.api import plans_router, reform_router
 from gonghui.rights.api import router as rights_router
 from gonghui.sites.api import router as sites_router
 from gonghui.sites.public.api import router as sites_public_router
@@ -42,3 +44,7 @@ for prefix, router in assistance_routers:
 api.add_router("/forum", forum_router)
 api.add_router("/rights", rights_router)
 api.add_router("/outreach", outreach_router)
+api.add_router("/plans", plans_router)
+api.add_router("/reform-items", reform_router)
+api.add_router("/measures", measures_router)
+api.add_router("/dashboard", dashboard_router)

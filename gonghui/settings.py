@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "gonghui.forum",
     "gonghui.rights",
     "gonghui.outreach",
+    "gonghui.plans",
+    "gonghui.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,8 @@ urlpatterns = [
     path("members/", include("gonghui.members.urls")),
     path("sites/", include("gonghui.sites.urls")),
     path("assistance/", include("gonghui.assistance.urls")),
+    path("plans/", include("gonghui.plans.urls")),
+    path("dashboard/", include("gonghui.dashboard.urls")),
     path("join/", include((join_public_urls, "join"))),
     path("outreach/", include("gonghui.outreach.urls")),
     path("portal/outreach/", include(outreach_portal)),

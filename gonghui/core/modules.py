@@ -129,6 +129,16 @@ MODULES: dict[str, Module] = {
                 NavLink("服务统计", "outreach:stats", "计"),
             ),
         ),
+        Module(
+            "plans",
+            "目标与产改",
+            (
+                NavLink("领导驾驶舱", "dashboard:home", "驾"),
+                NavLink("年度目标", "plans:plan_list", "标"),
+                NavLink("产改清单", "plans:reform_list", "改"),
+                NavLink("统计年报", "dashboard:return_list", "报"),
+            ),
+        ),
         Module("accounts", "用户与角色", (NavLink("用户与角色", "accounts:user_list", "人"),)),
         Module("audit", "审计日志", (NavLink("审计日志", "audit:event_list", "审"),)),
     ]

@@ -64,6 +64,7 @@ def test_menu_groups_by_module_with_the_current_group_open(users, login):
         "forum",
         "rights",
         "outreach",
+        "plans",
         "system",
     ]
     assert [code for code, is_open in groups if is_open] == ["members"]

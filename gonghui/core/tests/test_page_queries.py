@@ -98,6 +98,17 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "outreach:caravan_detail": (5, None, None, 5),
     "outreach:stop_detail": (9, 9, None, 9),
     "outreach:registration_detail": (5, 5, None, 5),
+    # plans and dashboard: a page reading measures runs one query per count measure (two per
+    # ratio) it shows, so a module registering a measure the dashboard or a plan uses adds here.
+    "plans:plan_list": (5, 5, 4, 5),
+    "plans:reform_list": (6, 6, 5, 6),
+    "plans:meeting_list": (5, 4, 4, 5),
+    "dashboard:home": (34, 27, 20, 34),
+    "dashboard:return_list": (6, 5, 5, 5),
+    "plans:plan_detail": (18, 9, None, 18),
+    "plans:target_detail": (7, 8, None, 6),
+    "plans:reform_detail": (6, 6, None, 5),
+    "dashboard:return_detail": (4, None, None, 4),
 }
 
 
@@ -115,6 +126,7 @@ def _targets(user) -> dict[str, int | None]:
     from gonghui.assistance.programmes.selectors import grants_scoped, programme_scoped
     from gonghui.core.modules import Action
     from gonghui.core.scope import can, scope_queryset
+    from gonghui.dashboard.returns.selectors import returns_scoped
     from gonghui.forum.selectors import edition_list, submissions_scoped
     from gonghui.members.joining.services import application_scoped
     from gonghui.members.selectors import member_list
@@ -125,6 +137,8 @@ def _targets(user) -> dict[str, int | None]:
         registration_scoped,
         stop_scoped,
     )
+    from gonghui.plans.reform.selectors import items_scoped
+    from gonghui.plans.targets.selectors import plans_visible, targets_scoped
     from gonghui.rights.bargaining.selectors import offer_scoped, season_scoped
     from gonghui.rights.contracts.selectors import contract_scoped
     from gonghui.rights.employers.selectors import enterprise_rights_scoped
@@ -165,6 +179,10 @@ def _targets(user) -> dict[str, int | None]:
         "outreach:caravan_detail": _first(caravan_scoped(user)),
         "outreach:stop_detail": _first(stop_scoped(user)),
         "outreach:registration_detail": _first(registration_scoped(user)),
+        "plans:plan_detail": _first(plans_visible(user)),
+        "plans:target_detail": _first(targets_scoped(user)),
+        "plans:reform_detail": _first(items_scoped(user)),
+        "dashboard:return_detail": _first(returns_scoped(user)),
     }
 
 
@@ -217,6 +235,11 @@ LISTS = [
     "outreach:contest_list",
     "outreach:team_list",
     "outreach:stats",
+    "plans:plan_list",
+    "plans:reform_list",
+    "plans:meeting_list",
+    "dashboard:home",
+    "dashboard:return_list",
 ]
 
 

@@ -1,0 +1,170 @@
+"""Staff pages of the annual statistical return: list and create, a return with its items'
+sources and logic checks, entry of the items no measure counts, refresh, submit, .xlsx."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gonghui.core.errors import ServiceError
+from gonghui.core.export import export_workbook, xlsx_response
+from gonghui.core.modules import Action
+from gonghui.core.scope import can, requires, scope_queryset
+from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
+from gonghui.dashboard.returns import selectors, services
+from gonghui.dashboard.returns.forms import ManualEntryForm, ReturnCreateForm
+from gonghui.dashboard.returns.items import CHECKS, reporting_period
+from gonghui.dashboard.returns.models import ReturnStatus
+from gonghui.orgs.models import Org, OrgLevel, OrgStatus
+
+MODULE = "plans"
+
+
+@requires(MODULE, Action.VIEW)
+def return_list(request):
+    orgs = scope_queryset(
+        Org.objects.filter(level__lte=OrgLevel.TOWNSHIP, status=OrgStatus.ACTIVE),
+        request.user,
+        MODULE,
+        Action.EDIT,
+        org_field="",
+    ).order_by("path")
+    form = ReturnCreateForm(
+        request.POST or None,
+        orgs=orgs,
+        initial={"year": timezone.localdate().year},
+        check=lambda d: services.return_validate(
+            org=orgs.filter(pk=d.get("org")).first(), year=d.get("year")
+        ),
+    )
+    if request.method == "POST":
+        if not can(request.user, MODULE, Action.EDIT):
+            from django.http import Http404
+
+            raise Http404
+        org = posted_org_or_404(request, "org", MODULE, Action.EDIT)
+        if form.is_valid():
+            try:
+                annual = services.return_create(
+                    actor=request.user, org=org, year=form.cleaned_data["year"]
+                )
+            except ServiceError as exc:
+                form_apply_error(request, form, exc)
+            else:
+                messages.success(request, "已生成年报，统计指标可计数的项目已预填。")
+                return redirect("dashboard:return_detail", annual.pk)
+    return render(
+        request,
+        "dashboard/returns/return_list.html",
+        {
+            **paginate(
+                request, selectors.returns_scoped(request.user).order_by("-year", "org__path")
+            ),
+            "form": form,
+            "can_edit": can(request.user, MODULE, Action.EDIT),
+        },
+    )
+
+
+@requires(MODULE, Action.VIEW)
+def return_detail(request, pk: int):
+    annual = selectors.return_get(request.user, pk)
+    rows = selectors.return_rows(annual)
+    can_edit = (
+        annual.status == ReturnStatus.DRAFT
+        and selectors.returns_scoped(request.user, Action.EDIT).filter(pk=pk).exists()
+    )
+    form = ManualEntryForm(request.POST or None, rows=rows)
+    if request.method == "POST":
+        if not can_edit:
+            from django.http import Http404
+
+            if (
+                annual.status != ReturnStatus.DRAFT
+                and selectors.returns_scoped(request.user, Action.EDIT).filter(pk=pk).exists()
+            ):
+                messages.error(request, services.FROZEN)
+                return redirect("dashboard:return_detail", annual.pk)
+            raise Http404
+        if form.is_valid():
+            try:
+                services.return_manual_set(
+                    actor=request.user, annual=annual, entries=form.cleaned_data
+                )
+            except ServiceError as exc:
+                form_apply_error(request, form, exc)
+            else:
+                messages.success(request, "已保存手工填报的项目。")
+                return redirect("dashboard:return_detail", annual.pk)
+    start, end = reporting_period(annual.year)
+    return render(
+        request,
+        "dashboard/returns/return_detail.html",
+        {
+            "annual": annual,
+            "rows": rows,
+            "failures": selectors.return_failures(annual),
+            "checks": CHECKS,
+            "form": form,
+            "can_edit": can_edit,
+            "start": start,
+            "end": end,
+            "can_export": can(request.user, MODULE, Action.EXPORT),
+        },
+    )
+
+
+@require_POST
+@requires(MODULE, Action.EDIT)
+def return_refresh(request, pk: int):
+    annual = selectors.return_get(request.user, pk, Action.EDIT)
+    try:
+        services.return_refresh(actor=request.user, annual=annual)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已按统计指标重新取数。")
+    return redirect("dashboard:return_detail", annual.pk)
+
+
+@require_POST
+@requires(MODULE, Action.EDIT)
+def return_submit(request, pk: int):
+    annual = selectors.return_get(request.user, pk, Action.EDIT)
+    try:
+        services.return_submit(actor=request.user, annual=annual)
+    except ServiceError as exc:
+        for messages_ in exc.fields.values():
+            for message in messages_:
+                messages.error(request, message)
+    else:
+        messages.success(request, "年报已上报，数据已冻结。")
+    return redirect("dashboard:return_detail", annual.pk)
+
+
+@requires(MODULE, Action.EXPORT)
+def return_export(request, pk: int):
+    annual = selectors.return_get(request.user, pk, Action.EXPORT)
+    rows = selectors.return_rows(annual)
+    start, end = reporting_period(annual.year)
+    content = export_workbook(
+        actor=request.user,
+        what="annual_return",
+        headers=["调查表", "代码", "项目", "单位", "数值", "来源", "统计指标"],
+        rows=(
+            [
+                r.item.form,
+                r.item.code,
+                r.item.name,
+                r.item.unit,
+                r.value,
+                r.source_label,
+                r.measure_name,
+            ]
+            for r in rows
+        ),
+        sheet_name="统计年报",
+        filters={"annual_return": annual.pk},
+        title=f"{annual.org.name} {annual.year} 年度工会统计年报({start:%Y-%m-%d} 至 {end:%Y-%m-%d}，{annual.get_status_display()})",
+    )
+    return xlsx_response(content, f"工会统计年报-{annual.year}.xlsx")

@@ -1,0 +1,126 @@
+"""The dashboard's figures for one org (the user's own top org or one below it) as of a date,
+read from the metric registry: one evaluation per measure for the org and its children
+together (one query for a count, two for a rate), never one per org."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from gonghui.core import metrics
+from gonghui.core.modules import Action
+from gonghui.core.scope import path_in_scope, scope_paths, scope_roots
+from gonghui.dashboard.tiles import COMPARE, GROUPS, Tile
+from gonghui.orgs.models import Org, OrgStatus
+
+MODULE = "plans"  # who may open the dashboard; each tile needs its measure's module too
+
+
+@dataclass
+class TileFigure:
+    tile: Tile
+    measure: object | None
+    figure: metrics.Figure | None
+    allowed: bool
+    drilldown: str | None = None
+
+    @property
+    def registered(self) -> bool:
+        return self.measure is not None
+
+    @property
+    def name(self) -> str:
+        return self.measure.name if self.measure is not None else self.tile.title
+
+
+@dataclass
+class Dashboard:
+    org: Org
+    as_of: dt.date
+    groups: list[tuple[str, str, list[TileFigure]]]
+    children: list[Org]
+    compare: object | None  # the measure compared across children
+    ranking: list[tuple[Org, metrics.Figure]] = field(default_factory=list)
+    compare_options: list = field(default_factory=list)
+    pending: list[Tile] = field(default_factory=list)  # tiles whose measure is not registered
+
+
+def dashboard_org(user, org_pk: int | None) -> Org:
+    """The org the dashboard shows: the user's top org in scope, or `org_pk` inside it (404
+    outside)."""
+    roots = scope_roots(user, MODULE, Action.VIEW)
+    if not roots:
+        raise Http404
+    if org_pk is None:
+        return Org.objects.get(pk=roots[0].org_id)
+    org = Org.objects.filter(pk=org_pk).first()
+    if org is None or not path_in_scope(org.path, [r.path for r in roots]):
+        raise Http404
+    return org
+
+
+def _period(tile: Tile, as_of: dt.date) -> metrics.Period:
+    if tile.period == "year":
+        return metrics.Period(dt.date(as_of.year, 1, 1), as_of)
+    return metrics.Period.as_of(as_of)
+
+
+def _measure(code: str):
+    try:
+        return metrics.measure_get(code)
+    except metrics.MetricError:
+        return None
+
+
+def dashboard_build(user, org: Org, *, as_of: dt.date, compare_code: str = "") -> Dashboard:
+    children = list(Org.objects.filter(parent=org, status=OrgStatus.ACTIVE).order_by("code", "id"))
+    orgs = [org, *children]
+    allowed_cache: dict[str, bool] = {}
+
+    def allowed(measure) -> bool:
+        if measure.module not in allowed_cache:
+            allowed_cache[measure.module] = path_in_scope(
+                org.path, scope_paths(user, measure.module, Action.VIEW)
+            )
+        return allowed_cache[measure.module]
+
+    per_measure: dict[str, dict[int, metrics.Figure]] = {}
+
+    def figures(code: str, period: metrics.Period) -> dict[int, metrics.Figure]:
+        if code not in per_measure:
+            per_measure[code] = metrics.evaluate(code, orgs=orgs, period=period)
+        return per_measure[code]
+
+    groups = []
+    pending: list[Tile] = []
+    for key, name, tiles in GROUPS:
+        shown = []
+        for tile in tiles:
+            measure = _measure(tile.code)
+            if measure is None:
+                pending.append(tile)
+                continue
+            if not allowed(measure):
+                continue
+            period = _period(tile, as_of)
+            figure = figures(tile.code, period)[org.pk]
+            drill = measure.drilldown(org, period) if measure.drilldown else None
+            shown.append(TileFigure(tile, measure, figure, True, drill))
+        if shown:
+            groups.append((key, name, shown))
+    options = [m for m in (_measure(c) for c in COMPARE) if m is not None and allowed(m)]
+    compare = next((m for m in options if m.code == compare_code), options[0] if options else None)
+    ranking = []
+    if compare is not None and children:
+        tile = next(
+            (t for _k, _n, ts in GROUPS for t in ts if t.code == compare.code),
+            Tile(compare.code, ""),
+        )
+        by_org = figures(compare.code, _period(tile, as_of))
+        ranking = sorted(
+            ((child, by_org[child.pk]) for child in children),
+            key=lambda pair: (pair[1].value is None, -(pair[1].value or 0), pair[0].code),
+        )
+    return Dashboard(org, as_of, groups, children, compare, ranking, options, pending)

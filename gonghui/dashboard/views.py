@@ -1,0 +1,101 @@
+"""The leaders' dashboard: one screen per level (county, township, grassroots union) with the
+year's targets and their pace and the registered measures' tiles; a tile drills down to the
+comparison of the org's children (and to the records, where the measure offers it)."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.utils import timezone
+
+from gonghui.core.modules import Action
+from gonghui.core.scope import requires
+from gonghui.dashboard import selectors
+from gonghui.orgs.models import Org
+from gonghui.plans.targets import progress as pace
+from gonghui.plans.targets import selectors as target_selectors
+
+MODULE = "plans"
+
+
+def _as_of(request) -> dt.date:
+    raw = request.GET.get("as_of", "")
+    try:
+        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        messages.error(request, "统计日期格式不正确，已按今天统计。")
+        return timezone.localdate()
+
+
+def _org_pk(request) -> int | None:
+    raw = request.GET.get("org", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _target_rows(user, org, as_of):
+    """The year's targets given to this org: its shares of the plans above it and the
+    targets of its own plan (the plans of the org and its ancestors, one progress read each)."""
+    plans = [
+        p
+        for p in target_selectors.plans_visible(user)
+        .filter(year=as_of.year)
+        .order_by("org__depth", "id")
+        if org.path.startswith(p.org.path)
+    ]
+    mine = []
+    for plan in plans:
+        rows = target_selectors.plan_progress(user, plan, as_of=as_of)
+        mine += [r for row in rows for r in (row, *row.shares) if r.target.org_id == org.pk]
+    return plans, mine
+
+
+@requires(MODULE, Action.VIEW)
+def home(request):
+    as_of = _as_of(request)
+    org = selectors.dashboard_org(request.user, _org_pk(request))
+    board = selectors.dashboard_build(
+        request.user, org, as_of=as_of, compare_code=request.GET.get("compare", "")
+    )
+    plans, targets = _target_rows(request.user, org, as_of)
+    counts = target_selectors.pace_counts(targets)
+    chart = {
+        "compare": {
+            "name": board.compare.name if board.compare else "",
+            "unit": board.compare.unit if board.compare else "",
+            "orgs": [o.short_name or o.name for o, _f in board.ranking],
+            "values": [float(f.value) if f.value is not None else None for _o, f in board.ranking],
+        },
+        "pace": [
+            {"name": pace.PACE_LABELS[key], "value": counts.get(key, 0), "key": key}
+            for key in (
+                pace.Pace.DONE,
+                pace.Pace.ON_TRACK,
+                pace.Pace.BEHIND,
+                pace.Pace.AT_RISK,
+                pace.Pace.MANUAL,
+                pace.Pace.UNKNOWN,
+            )
+            if counts.get(key)
+        ],
+    }
+    top = selectors.dashboard_org(request.user, None)
+    ancestors = [
+        o
+        for o in Org.objects.filter(pk__in=org.ancestor_ids()).order_by("depth")
+        if o.path.startswith(top.path)
+    ]
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "board": board,
+            "org": org,
+            "as_of": as_of,
+            "plans": plans,
+            "targets": targets,
+            "counts": counts,
+            "pace_rule": pace.PACE_RULE,
+            "chart": chart,
+            "ancestors": ancestors,
+        },
+    )

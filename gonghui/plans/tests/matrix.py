@@ -1,0 +1,390 @@
+"""Permission-matrix entries for every page and API endpoint of the plans and dashboard apps
+(see core/testing/matrix.py). Roles sit at township A; own → A's subtree, sibling → B's,
+parent → the county."""
+
+import datetime as dt
+
+from gonghui.core.testing.matrix import Endpoint, Targets, json_text
+from gonghui.plans.models import AnnualPlan, ReformItem, ReformReport, Target, TargetEvidence
+from gonghui.plans.reform.models import JointMeeting
+from gonghui.plans.reform.services import reform_item_create
+from gonghui.plans.targets.services import plan_create, target_create
+
+M = "plans"
+
+
+def _townships(tree, actor):
+    return Targets(own=tree.a, sibling=tree.b, parent=tree.county)
+
+
+def _plans(tree, actor):
+    return Targets(
+        *(
+            plan_create(actor=None, org=org, year=2026, title=f"{org.name}矩阵计划")
+            for org in (tree.a1, tree.b1, tree.county)
+        )
+    )
+
+
+def _township_plans(tree, actor):
+    return Targets(
+        *(
+            plan_create(actor=None, org=org, year=2026, title=f"{org.name}矩阵计划")
+            for org in (tree.a, tree.b, tree.county)
+        )
+    )
+
+
+def _targets(tree, actor, *, manual=False):
+    plans = _township_plans(tree, actor)
+    return Targets(
+        *(
+            target_create(
+                actor=None,
+                plan=plan,
+                org=plan.org,
+                name=f"{plan.org.name}矩阵目标",
+                measure_code="" if manual else "members.joined",
+                value=None if manual else 10,
+            )
+            for plan in (plans.own, plans.sibling, plans.parent)
+        )
+    )
+
+
+def _manual_targets(tree, actor):
+    return _targets(tree, actor, manual=True)
+
+
+def _items(tree, actor):
+    return Targets(
+        *(
+            reform_item_create(
+                actor=None,
+                org=org,
+                kind="task",
+                title=f"{org.name}矩阵事项",
+                deadline=dt.date(2030, 1, 1),
+            )
+            for org in (tree.a1, tree.b1, tree.county)
+        )
+    )
+
+
+def _meetings(tree, actor):
+    from gonghui.plans.reform.services import meeting_create
+
+    return Targets(
+        *(
+            meeting_create(
+                actor=None, org=org, held_on=dt.date(2026, 3, 1), title=f"{org.name}矩阵会议"
+            )
+            for org in (tree.a1, tree.b1, tree.county)
+        )
+    )
+
+
+def _split_data(target):
+    from gonghui.orgs.models import Org
+
+    children = list(Org.objects.filter(parent=target.org).order_by("code"))
+    if not children:
+        return {}
+    return {f"share_{children[0].pk}": "10"}
+
+
+def _share_count(target):
+    return Target.objects.filter(parent=target).count()
+
+
+def _report_data(item):
+    return {
+        "reported_on": "2026-05-01",
+        "progress": "40",
+        "status": "in_progress",
+        "text": "矩阵进展",
+    }
+
+
+ENDPOINTS = [
+    Endpoint(
+        "plans.plan_list",
+        "GET",
+        M,
+        "view",
+        lambda t: "/plans/",
+        _plans,
+        marker=lambda p: p.title,
+        scoped=False,
+    ),
+    Endpoint("plans.plan_detail", "GET", M, "view", lambda p: f"/plans/{p.pk}/", _plans),
+    Endpoint(
+        "plans.plan_export",
+        "GET",
+        M,
+        "export",
+        lambda p: f"/plans/{p.pk}/export/?as_of=2026-06-30",
+        _plans,
+    ),
+    Endpoint(
+        "plans.plan_create_form",
+        "GET",
+        M,
+        "edit",
+        lambda t: "/plans/new/",
+        _townships,
+        scoped=False,
+    ),
+    Endpoint(
+        "plans.plan_create",
+        "POST",
+        M,
+        "edit",
+        lambda t: "/plans/new/",
+        _townships,
+        data=lambda org: {"org": org.pk, "year": "2027", "title": "矩阵新计划"},
+        snapshot=lambda org: AnnualPlan.objects.filter(title="矩阵新计划").count(),
+        success=(302,),
+    ),
+    Endpoint(
+        "plans.target_create_form",
+        "GET",
+        M,
+        "edit",
+        lambda p: f"/plans/{p.pk}/targets/new/",
+        _township_plans,
+    ),
+    Endpoint(
+        "plans.target_create",
+        "POST",
+        M,
+        "edit",
+        lambda p: f"/plans/{p.pk}/targets/new/",
+        _township_plans,
+        data=lambda p: {
+            "name": "矩阵新目标",
+            "org": p.org_id,
+            "measure_code": "members.joined",
+            "comparator": "gte",
+            "basis": "period",
+            "value": "5",
+        },
+        snapshot=lambda p: Target.objects.filter(name="矩阵新目标").count(),
+        success=(302,),
+    ),
+    Endpoint(
+        "plans.target_detail", "GET", M, "view", lambda t: f"/plans/targets/{t.pk}/", _targets
+    ),
+    Endpoint(
+        "plans.target_split_form",
+        "GET",
+        M,
+        "edit",
+        lambda t: f"/plans/targets/{t.pk}/split/",
+        _targets,
+    ),
+    Endpoint(
+        "plans.target_split",
+        "POST",
+        M,
+        "edit",
+        lambda t: f"/plans/targets/{t.pk}/split/",
+        _targets,
+        data=_split_data,
+        snapshot=_share_count,
+        success=(302,),
+    ),
+    Endpoint(
+        "plans.target_report_form",
+        "GET",
+        M,
+        "edit",
+        lambda t: f"/plans/targets/{t.pk}/report/",
+        _manual_targets,
+    ),
+    Endpoint(
+        "plans.target_report",
+        "POST",
+        M,
+        "edit",
+        lambda t: f"/plans/targets/{t.pk}/report/",
+        _manual_targets,
+        data=lambda t: {
+            "manual_status": "done",
+            "recorded_on": "2026-05-01",
+            "text": "矩阵佐证",
+        },
+        snapshot=lambda t: TargetEvidence.objects.filter(target=t).count(),
+        success=(302,),
+    ),
+    Endpoint(
+        "plans.reform_list",
+        "GET",
+        M,
+        "view",
+        lambda t: "/plans/reform/",
+        _items,
+        marker=lambda i: i.title,
+        scoped=False,
+    ),
+    Endpoint(
+        "plans.reform_create_form",
+        "GET",
+        M,
+        "edit",
+        lambda t: "/plans/reform/new/",
+        _townships,
+        scoped=False,
+    ),
+    Endpoint(
+        "plans.reform_create",
+        "POST",
+        M,
+        "edit",
+        lambda t: "/plans/reform/new/",
+        _townships,
+        data=lambda org: {
+            "kind": "problem",
+            "title": "矩阵新问题",
+            "org": org.pk,
+            "deadline": "2026-12-31",
+        },
+        snapshot=lambda org: ReformItem.objects.filter(title="矩阵新问题").count(),
+        success=(302,),
+    ),
+    Endpoint("plans.reform_detail", "GET", M, "view", lambda i: f"/plans/reform/{i.pk}/", _items),
+    Endpoint(
+        "plans.reform_report_form",
+        "GET",
+        M,
+        "edit",
+        lambda i: f"/plans/reform/{i.pk}/report/",
+        _items,
+    ),
+    Endpoint(
+        "plans.reform_report",
+        "POST",
+        M,
+        "edit",
+        lambda i: f"/plans/reform/{i.pk}/report/",
+        _items,
+        data=_report_data,
+        snapshot=lambda i: ReformReport.objects.filter(item=i).count(),
+        success=(302,),
+    ),
+    Endpoint(
+        "plans.meeting_list",
+        "GET",
+        M,
+        "view",
+        lambda t: "/plans/reform/meetings/",
+        _meetings,
+        marker=lambda m: m.title,
+        scoped=False,
+    ),
+    Endpoint(
+        "plans.meeting_create_form",
+        "GET",
+        M,
+        "edit",
+        lambda t: "/plans/reform/meetings/new/",
+        _townships,
+        scoped=False,
+    ),
+    Endpoint(
+        "plans.meeting_create",
+        "POST",
+        M,
+        "edit",
+        lambda t: "/plans/reform/meetings/new/",
+        _townships,
+        data=lambda org: {"org": org.pk, "held_on": "2026-04-01", "title": "矩阵新会议"},
+        snapshot=lambda org: JointMeeting.objects.filter(title="矩阵新会议").count(),
+        success=(302,),
+    ),
+    Endpoint("dashboard.home", "GET", M, "view", lambda t: "/dashboard/", _townships, scoped=False),
+    Endpoint(
+        "dashboard.home_org", "GET", M, "view", lambda org: f"/dashboard/?org={org.pk}", _townships
+    ),
+    # --- API ---
+    Endpoint(
+        "api.plans.list",
+        "GET",
+        M,
+        "view",
+        lambda t: "/api/v1/plans?limit=200",
+        _plans,
+        api=True,
+        marker=lambda p: p.title,
+        scoped=False,
+        extra={"extract": json_text},
+    ),
+    Endpoint(
+        "api.plans.progress",
+        "GET",
+        M,
+        "view",
+        lambda p: f"/api/v1/plans/{p.pk}/progress?as_of=2026-06-30",
+        _plans,
+        api=True,
+    ),
+    Endpoint(
+        "api.reform.list",
+        "GET",
+        M,
+        "view",
+        lambda t: "/api/v1/reform-items?limit=200",
+        _items,
+        api=True,
+        marker=lambda i: i.title,
+        scoped=False,
+        extra={"extract": json_text},
+    ),
+    Endpoint(
+        "api.reform.report",
+        "POST",
+        M,
+        "edit",
+        lambda i: f"/api/v1/reform-items/{i.pk}/reports",
+        _items,
+        api=True,
+        data=lambda i: {
+            "reported_on": "2026-05-01",
+            "progress": 40,
+            "status": "in_progress",
+            "text": "接口进展",
+        },
+        snapshot=lambda i: ReformReport.objects.filter(item=i).count(),
+        success=(201,),
+    ),
+    Endpoint(
+        "api.measures.list",
+        "GET",
+        M,
+        "view",
+        lambda t: "/api/v1/measures",
+        _townships,
+        api=True,
+        scoped=False,
+    ),
+    Endpoint(
+        "api.measures.evaluate",
+        "GET",
+        M,
+        "view",
+        lambda org: (
+            f"/api/v1/measures/members.joined/evaluate?org={org.pk}&start=2026-01-01&end=2026-06-30"
+        ),
+        _townships,
+        api=True,
+    ),
+    Endpoint(
+        "api.dashboard",
+        "GET",
+        M,
+        "view",
+        lambda org: f"/api/v1/dashboard?org={org.pk}&as_of=2026-06-30",
+        _townships,
+        api=True,
+    ),
+]
