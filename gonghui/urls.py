@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from gonghui.api import api
+from gonghui.staffing.urls import portal_urlpatterns as staffing_portal
 
 urlpatterns = [
     path("", include("gonghui.core.urls")),
@@ -11,6 +12,8 @@ urlpatterns = [
     path("sites/", include("gonghui.sites.urls")),
     path("assistance/", include("gonghui.assistance.urls")),
     path("join/", include("gonghui.members.urls_join_public")),
+    path("staffing/", include("gonghui.staffing.urls")),
+    path("portal/staffing/", include((staffing_portal, "staffing_portal"))),
     path("portal/", include("gonghui.portal.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
     path("api/v1/", api.urls),

@@ -87,6 +87,18 @@ MODULES: dict[str, Module] = {
                 NavLink("年度抽查", "assistance:spot_checks", "抽"),
             ),
         ),
+        Module(
+            "staffing",
+            "社工队伍",
+            (
+                NavLink("社工名册", "staffing:worker_list", "社"),
+                NavLink("社工岗位", "staffing:post_list", "岗"),
+                NavLink("社工考核", "staffing:appraisal_list", "考"),
+                NavLink("社工工资表", "staffing:pay_sheet", "薪"),
+                NavLink("晋升推荐", "staffing:promotion_list", "晋"),
+                NavLink("社工管理规则", "staffing:settings", "规"),
+            ),
+        ),
         Module("accounts", "用户与角色", (NavLink("用户与角色", "accounts:user_list", "人"),)),
         Module("audit", "审计日志", (NavLink("审计日志", "audit:event_list", "审"),)),
     ]

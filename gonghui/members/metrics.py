@@ -35,6 +35,20 @@ def _join_applications():
     return JoinApplication.objects.all()
 
 
+def _joins_reviewed():
+    from gonghui.members.models import JoinApplication, JoinStatus
+
+    return JoinApplication.objects.filter(
+        status__in=[JoinStatus.APPROVED, JoinStatus.REJECTED], reviewed_at__isnull=False
+    )
+
+
+def _join_list_url(org, period) -> str:
+    from django.urls import reverse
+
+    return reverse("members:join_list") + "?status=approved"
+
+
 register(
     Count(
         code="members.joined",
@@ -80,6 +94,16 @@ register(
         rule="提交时间在统计期间内的网上入会申请",
         records=_join_applications,
         date_field="created_at",
+    ),
+    Count(
+        code="members.joins_reviewed",
+        name="审核的入会申请",
+        unit="件",
+        module="members",
+        rule="审核时间在统计期间内、已通过或未通过的网上入会申请",
+        records=_joins_reviewed,
+        date_field="reviewed_at",
+        drilldown=_join_list_url,
     ),
     Ratio(
         code="members.new_employment_form_share",

@@ -40,6 +40,7 @@ MATRIX_MODULES = [
     "gonghui.assistance.tests.matrix_api",
     "gonghui.assistance.tests.matrix_stats",
     "gonghui.assistance.tests.matrix_monitoring",
+    "gonghui.staffing.tests.matrix",
 ]
 RELATIONS = ("own", "sibling", "parent")
 ROLES = (

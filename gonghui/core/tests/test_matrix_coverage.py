@@ -39,6 +39,12 @@ OUTSIDE_THE_MATRIX = {
     "portal/assistance/apply/",
     "portal/assistance/apply/done/",
     "portal/assistance/status/",
+    # A social worker's own appraisals and objection (gonghui/staffing/tests/test_views.py).
+    "staffing/me/",
+    "staffing/me/{}/",
+    "staffing/me/{}/objection/",
+    # The one-time anonymous rating link (gonghui/staffing/tests/test_portal.py).
+    "portal/staffing/rate/{}/",
     "api/v1/openapi.json",
     "api/v1/me",
 }

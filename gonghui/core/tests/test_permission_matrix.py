@@ -21,7 +21,7 @@ _BUSINESS = {
     "social_worker": {"view", "edit"},
     "leader": {"view", "export"},
 }
-BUSINESS_MODULES = ("members", "sites", "assistance")
+BUSINESS_MODULES = ("members", "sites", "assistance", "staffing")
 EXPECTED_GRANTS = {
     "county_admin": {"orgs": _ALL, "accounts": _ALL, "audit": _ALL},
     "county_staff": {"orgs": {"view", "edit", "export", "view_sensitive"}, "accounts": {"view"}},
@@ -34,6 +34,10 @@ for _role, _grants in EXPECTED_GRANTS.items():
     _grants.update({module: _BUSINESS[_role] for module in BUSINESS_MODULES})
 # A grassroots union reviews its own join applications and incoming transfers.
 EXPECTED_GRANTS["grassroots_staff"]["members"] = {"view", "edit", "approve", "export"}
+# Social workers' records, pay and appraisals are for the township and county offices: a
+# social worker sees only their own (staffing/me/), a grassroots union none.
+EXPECTED_GRANTS["social_worker"]["staffing"] = set()
+EXPECTED_GRANTS["grassroots_staff"]["staffing"] = set()
 
 
 @pytest.mark.django_db
