@@ -24,6 +24,7 @@ from gonghui.staffing.models import (
     Training,
     WorkerStatus,
 )
+from gonghui.staffing.rules import q2
 
 MODULE = "staffing"
 CONTRACT_WARNING_DAYS = 60
@@ -204,7 +205,8 @@ def rating_summary(appraisal: Appraisal) -> list[dict]:
         .order_by("group")
     )
     summary = [
-        {"group": row["group"], "count": row["n"], "mean": row["total"] / row["n"]} for row in rows
+        {"group": row["group"], "count": row["n"], "mean": q2(row["total"] / row["n"])}
+        for row in rows
     ]
     if appraisal.worker_ratings:
         shown = appraisal.worker_ratings >= ANONYMOUS_MIN
@@ -212,7 +214,9 @@ def rating_summary(appraisal: Appraisal) -> list[dict]:
             {
                 "group": "workers",
                 "count": appraisal.worker_ratings,
-                "mean": appraisal.worker_score_sum / appraisal.worker_ratings if shown else None,
+                "mean": q2(appraisal.worker_score_sum / appraisal.worker_ratings)
+                if shown
+                else None,
             }
         )
     return summary

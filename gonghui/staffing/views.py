@@ -18,7 +18,14 @@ from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
-from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, requires, scope_queryset
+from gonghui.core.scope import (
+    can,
+    get_in_scope_or_404,
+    org_in_scope,
+    requires,
+    role_assignments,
+    scope_queryset,
+)
 from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.orgs.models import Org, OrgLevel
 from gonghui.staffing import selectors, services
@@ -671,7 +678,12 @@ def pay_grade_set(request, county_pk):
 # --- the worker's own appraisals (我的考核) -------------------------------------------------
 
 
-@login_required
+def _holds_social_worker_role(user) -> bool:
+    """The 我的考核 menu link and page: social workers (the loaded role assignments, no query)."""
+    return any(a.role.code == "social_worker" for a in role_assignments(user))
+
+
+@requires(test=_holds_social_worker_role)
 def my_appraisals(request):
     worker = selectors.worker_of_user(request.user)
     return render(

@@ -6,8 +6,6 @@ for their two writes `own` is township A itself: in scope, and the service refus
 not a county (422, nothing stored); a county admin's save is tested in test_views.py.
 """
 
-import datetime as dt
-
 from django.forms.models import model_to_dict
 
 from gonghui.core.testing.matrix import Endpoint, Targets, json_text, xlsx_text
@@ -136,10 +134,6 @@ def _name(obj):
 
 def _worker_name(appraisal):
     return appraisal.worker.name
-
-
-def _month(_target):
-    return dt.date.today().strftime("%Y-%m")
 
 
 ENDPOINTS = [
@@ -407,4 +401,71 @@ ENDPOINTS = [
     ),
 ]
 
-_unused = (json_text, _month)
+
+API_ENDPOINTS = [
+    Endpoint(
+        "api.staffing.workers",
+        "GET",
+        "staffing",
+        "view",
+        lambda t: "/api/v1/staffing/workers?limit=200",
+        _workers,
+        api=True,
+        marker=_name,
+        scoped=False,
+        extra={"extract": json_text},
+    ),
+    Endpoint(
+        "api.staffing.worker_detail",
+        "GET",
+        "staffing",
+        "view",
+        lambda w: f"/api/v1/staffing/workers/{w.pk}",
+        _workers,
+        api=True,
+    ),
+    Endpoint(
+        "api.staffing.appraisals",
+        "GET",
+        "staffing",
+        "view",
+        lambda t: "/api/v1/staffing/appraisals?limit=200",
+        _appraisals,
+        api=True,
+        marker=_worker_name,
+        scoped=False,
+        extra={"extract": json_text},
+    ),
+    Endpoint(
+        "api.staffing.appraisal_detail",
+        "GET",
+        "staffing",
+        "view",
+        lambda a: f"/api/v1/staffing/appraisals/{a.pk}",
+        _appraisals,
+        api=True,
+    ),
+    Endpoint(
+        "api.staffing.rating_create",
+        "POST",
+        "staffing",
+        "edit",
+        lambda a: f"/api/v1/staffing/appraisals/{a.pk}/ratings",
+        _appraisals,
+        api=True,
+        data=lambda a: {"group": "deputy", "score": 77.5},
+        snapshot=_appraisal_state,
+        success=(201,),
+    ),
+    Endpoint(
+        "api.staffing.appraisal_publish",
+        "POST",
+        "staffing",
+        "approve",
+        lambda a: f"/api/v1/staffing/appraisals/{a.pk}/publish",
+        _appraisals,
+        api=True,
+        snapshot=_appraisal_state,
+    ),
+]
+ENDPOINTS += API_ENDPOINTS

@@ -123,3 +123,26 @@ def test_pay_sheet_export_is_a_spreadsheet(tree, users, login):
 
     text = xlsx_text(response)
     assert "工资社工" in text and "4000" in text
+
+
+def test_the_api_masks_phones_and_names_no_anonymous_rater(tree, users, client):
+    from gonghui.accounts.services import token_create
+
+    worker = build_worker(org=tree.a, phone="13912345678")
+    appraisal = build_appraisal(worker=worker)
+    tokens = services.invites_issue(actor=None, appraisal=appraisal, count=3)
+    for token, score in zip(tokens, (70, 80, 90), strict=True):
+        services.rating_submit_anonymous(token=token, score=score)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users.county_admin, name='t')}"}
+    body = client.get(f"/api/v1/staffing/workers/{worker.pk}", **auth).json()
+    assert body["phone"] == "139****5678"
+    body = client.get(f"/api/v1/staffing/appraisals/{appraisal.pk}", **auth).json()
+    assert body["ratings"] == [{"group": "workers", "count": 3, "mean": "80.00"}]
+    response = client.post(
+        f"/api/v1/staffing/appraisals/{appraisal.pk}/ratings",
+        data={"group": "chair", "score": 101},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 422
+    assert response.json()["message"] == "评分须在 0–100 分之间。"
