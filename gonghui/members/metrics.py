@@ -43,6 +43,14 @@ def _joins_reviewed():
     )
 
 
+def _roster_url(org, period) -> str:
+    """The roster of the org's subtree, joined in the period's (end) year."""
+    from django.urls import reverse
+
+    year = f"&joined_year={period.end.year}" if period is not None else ""
+    return reverse("members:list") + f"?org={org.pk}{year}"
+
+
 def _join_list_url(org, period) -> str:
     from django.urls import reverse
 
@@ -58,6 +66,7 @@ register(
         rule="入会日期在统计期间内的会员(含其后退会的)",
         records=_members,
         date_field="joined_on",
+        drilldown=_roster_url,
     ),
     Count(
         code="members.active",

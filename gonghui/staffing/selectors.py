@@ -338,6 +338,8 @@ def promotion_candidates(user, county: Org, as_of: dt.date) -> list[Candidate]:
     labels = dict(AppraisalResult.choices)
     found = []
     for worker in workers:
+        if worker.contract_review:
+            continue  # two 不称职 this year: the contract is under review, not a promotion
         years = (as_of - worker.band_since).days / 365.25
         if years < scheme.promotion_years:
             continue

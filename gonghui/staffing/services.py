@@ -450,12 +450,15 @@ def period_of(kind: str, year: int, quarter: int | None) -> tuple[dt.date, dt.da
     return start, end - dt.timedelta(days=1)
 
 
+QUARTERS_PER_YEAR = 4
+
+
 def measure_lines(
-    scheme: StaffingScheme, orgs: Sequence[Org], period: metrics.Period
+    scheme: StaffingScheme, orgs: Sequence[Org], period: metrics.Period, *, periods: int = 1
 ) -> dict[int, list[rules.MeasureLine]]:
     """The computed part's lines for many orgs at once: one grouped query per measure,
-    whatever the number of orgs. Measures not registered (their app has not landed) are
-    skipped."""
+    whatever the number of orgs. Targets are per quarter (`periods` quarters: 4 for a
+    year). Measures not registered (their app has not landed) are skipped."""
     lines: dict[int, list[rules.MeasureLine]] = {org.pk: [] for org in orgs}
     for target in scheme.targets:
         code = target["measure"]
@@ -473,7 +476,7 @@ def measure_lines(
                     name=measure.name,
                     unit=getattr(measure, "unit", ""),
                     count=int(value),
-                    target=int(target["target"]),
+                    target=int(target["target"]) * periods,
                     weight=int(target["weight"]),
                     url=url,
                 )
@@ -533,7 +536,8 @@ def appraisals_open(
     created = []
     for scheme, group in by_scheme.values():
         orgs = list({w.org_id: w.org for w in group}.values())
-        lines = measure_lines(scheme, orgs, period)
+        periods = QUARTERS_PER_YEAR if kind == AppraisalKind.YEAR else 1
+        lines = measure_lines(scheme, orgs, period, periods=periods)
         for worker in group:
             worker_lines = lines[worker.org_id]
             created.append(

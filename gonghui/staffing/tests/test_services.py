@@ -396,8 +396,10 @@ def test_promotion_follows_years_certificate_and_yearly_results(tree):
     _rules(tree, targets=[{"measure": "members.joined", "target": 1, "weight": 100}])
     for band in (1, 2):
         services.pay_grade_set(actor=None, county=tree.county, grade=1, band=band, monthly_pay=4000)
-    build_member(org=tree.a, joined_on=dt.date(2024, 6, 1))
-    build_member(org=tree.a, joined_on=dt.date(2025, 6, 1))
+    # A year's targets are four quarters': 4 joins a year attain the quarterly target of 1.
+    for year in (2024, 2025):
+        for day in range(1, 5):
+            build_member(org=tree.a, joined_on=dt.date(year, 6, day))
     eligible = build_worker(org=tree.a, band_since=dt.date(2023, 1, 1))
     no_certificate = build_worker(org=tree.a, band_since=dt.date(2023, 1, 1), certificates=[])
     too_new = build_worker(org=tree.a, band_since=dt.date(2025, 6, 1))
@@ -409,3 +411,17 @@ def test_promotion_follows_years_certificate_and_yearly_results(tree):
     assert [c.worker for c in found] == [eligible]
     assert (found[0].step, found[0].to_grade, found[0].to_band) == ("band", 1, 2)
     assert "2025年优秀" in found[0].evidence[2]
+    # A worker whose contract is under review is not put forward.
+    SocialWorker.objects.filter(pk=eligible.pk).update(contract_review=True)
+    assert selectors.promotion_candidates(_admin(tree), tree.county, dt.date(2026, 1, 15)) == []
+
+
+def test_a_yearly_appraisal_counts_the_year_against_four_quarters_targets(tree, worker):
+    _rules(tree, targets=[{"measure": "members.joined", "target": 2, "weight": 100}])
+    for month in (1, 4, 7, 10):
+        build_member(org=tree.a1, joined_on=dt.date(2026, month, 1))
+    yearly = build_appraisal(worker=worker, kind="year", year=2026)
+    (line,) = yearly.evidence
+    assert (line["count"], line["target"]) == (4, 8)
+    assert yearly.computed_score == Decimal("50.00")
+    assert line["url"] == f"/members/?org={tree.a.pk}&joined_year=2026"
