@@ -62,6 +62,13 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "assistance:grant_detail": (4, 4, 4, 4),
     "assistance:visit_detail": (6, 6, 6, 6),
     "assistance:run_detail": (5, 5, 5, 5),
+    "staffing:worker_list": (4, 4, None, 4),
+    "staffing:post_list": (5, 5, None, 5),
+    "staffing:appraisal_list": (4, 4, None, 4),
+    "staffing:pay_sheet": (7, 8, None, 7),
+    "staffing:promotion_list": (8, 9, None, 8),
+    "staffing:worker_detail": (9, 9, None, 9),
+    "staffing:appraisal_detail": (9, 9, None, 9),
 }
 
 
@@ -84,6 +91,7 @@ def _targets(user) -> dict[str, int | None]:
     from gonghui.members.transfers import transfer_scoped
     from gonghui.orgs.selectors import enterprise_scoped, org_scoped
     from gonghui.sites.selectors import feedback_scoped, site_scoped
+    from gonghui.staffing.selectors import appraisal_list, worker_list
 
     runs = runs_recent(user, limit=1)
     return {
@@ -106,6 +114,8 @@ def _targets(user) -> dict[str, int | None]:
             scope_queryset(Visit.objects.all(), user, "assistance", Action.VIEW)
         ),
         "assistance:run_detail": runs[0].pk if runs else None,
+        "staffing:worker_detail": _first(worker_list(user)),
+        "staffing:appraisal_detail": _first(appraisal_list(user)),
     }
 
 
@@ -134,6 +144,11 @@ LISTS = [
     "assistance:spot_checks",
     "assistance:rules",
     "imports:list",
+    "staffing:worker_list",
+    "staffing:post_list",
+    "staffing:appraisal_list",
+    "staffing:pay_sheet",
+    "staffing:promotion_list",
 ]
 
 
