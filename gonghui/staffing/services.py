@@ -526,12 +526,10 @@ def appraisals_open(
     if taken:
         raise Conflict(f"{'、'.join(sorted(taken))}本期考核已开启，不能重复开启。")
     by_scheme: dict[int, tuple[StaffingScheme, list[SocialWorker]]] = {}
+    schemes = _schemes_for([w.org for w in workers])
     for worker in workers:
-        county = selectors.county_of(worker.org)
-        key = county.pk if county else 0
-        if key not in by_scheme:
-            by_scheme[key] = (selectors.scheme_for(worker.org), [])
-        by_scheme[key][1].append(worker)
+        scheme = schemes[worker.org_id]
+        by_scheme.setdefault(scheme.org_id, (scheme, []))[1].append(worker)
     period = metrics.Period(start, end)
     created = []
     for scheme, group in by_scheme.values():
@@ -563,6 +561,23 @@ def appraisals_open(
             detail={"what": "staffing_appraisal", "appraisal_kind": kind},
         )
     return created
+
+
+def _schemes_for(orgs: Sequence[Org]) -> dict[int, StaffingScheme]:
+    """{org id: its county's rules} for many orgs in two queries (defaults, unsaved, for a
+    county without its own)."""
+    ancestry = {org.pk: [*org.ancestor_ids(), org.pk] for org in orgs}
+    wanted = {pk for ids in ancestry.values() for pk in ids}
+    counties = {o.pk: o for o in Org.objects.filter(pk__in=wanted, level=OrgLevel.COUNTY)}
+    saved = {s.org_id: s for s in StaffingScheme.objects.filter(org__in=list(counties))}
+    found = {}
+    for org in orgs:
+        county_id = next((pk for pk in reversed(ancestry[org.pk]) if pk in counties), None)
+        if county_id is None:
+            found[org.pk] = StaffingScheme(org=org)
+        else:
+            found[org.pk] = saved.get(county_id) or StaffingScheme(org=counties[county_id])
+    return found
 
 
 def _token_hash(token: str) -> str:
