@@ -96,6 +96,7 @@ MODULES: dict[str, Module] = {
                 NavLink("社工考核", "staffing:appraisal_list", "考"),
                 NavLink("社工工资表", "staffing:pay_sheet", "薪"),
                 NavLink("晋升推荐", "staffing:promotion_list", "晋"),
+                NavLink("社工统计", "staffing:stats", "计"),
                 NavLink("社工管理规则", "staffing:settings", "规"),
                 NavLink("我的考核", "staffing:my_appraisals", "我"),
             ),

@@ -33,6 +33,7 @@ def _labels_register() -> None:
             "pay_band": "档次",
             "monthly_pay": "月薪(元)",
             "appraisal_kind": "考核类型",
+            "stats_year": "统计年度",
         },
         values={
             "rater_group": RaterGroup,
@@ -51,6 +52,7 @@ def _labels_register() -> None:
                 "staffing_objection_answer": "考核异议答复",
                 "staffing_pay_sheet": "社工月度工资表",
                 "staffing_promotion": "社工晋升推荐名单",
+                "staffing_stats": "社工统计",
             },
         },
     )

@@ -33,7 +33,35 @@ def _appraisals_published():
     return Appraisal.objects.filter(status=AppraisalStatus.PUBLISHED)
 
 
+def _results(result: str):
+    def records():
+        from gonghui.staffing.models import Appraisal, AppraisalStatus
+
+        return Appraisal.objects.filter(status=AppraisalStatus.PUBLISHED, result=result)
+
+    return records
+
+
+RESULT_MEASURES = {
+    "excellent": ("staffing.appraisals_excellent", "考核优秀"),
+    "competent": ("staffing.appraisals_competent", "考核称职"),
+    "basic": ("staffing.appraisals_basic", "考核基本称职"),
+    "unfit": ("staffing.appraisals_unfit", "考核不称职"),
+}
+
 register(
+    *(
+        Count(
+            code=code,
+            name=name,
+            unit="人次",
+            module="staffing",
+            rule=f"考核期结束日期在统计期间内、已公布且等次为“{name[2:]}”的考核(季度与年度)",
+            records=_results(result),
+            date_field="period_end",
+        )
+        for result, (code, name) in RESULT_MEASURES.items()
+    ),
     Count(
         code="staffing.workers",
         name="在岗社会化工会工作者",

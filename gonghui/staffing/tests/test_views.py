@@ -146,3 +146,29 @@ def test_the_api_masks_phones_and_names_no_anonymous_rater(tree, users, client):
     )
     assert response.status_code == 422
     assert response.json()["message"] == "评分须在 0–100 分之间。"
+
+
+def test_statistics_agree_with_the_measures(tree, users, login):
+    from gonghui.core import metrics
+    from gonghui.staffing.selectors import STATS_COLUMNS
+
+    post = services.post_create(actor=None, org=tree.a, name="甲镇岗")
+    services.post_create(actor=None, org=tree.b, name="乙镇岗")
+    build_worker(org=tree.a1, post=post)
+    build_worker(org=tree.b)
+    published = build_appraisal(worker=build_worker(org=tree.a), year=2026, quarter=2)
+    services.appraisal_publish(actor=None, appraisal=published)
+    response = login(users.county_admin).get("/staffing/stats/?year=2026")
+    assert response.status_code == 200
+    rows = {org.pk: values for org, values in response.context["rows"]}
+    assert set(rows) == {tree.county.pk, tree.a.pk, tree.b.pk}
+    for index, (code, _label) in enumerate(STATS_COLUMNS):
+        figures = metrics.evaluate(
+            code, orgs=[tree.county, tree.a, tree.b], period=metrics.Period.year(2026)
+        )
+        for pk, values in rows.items():
+            assert values[index] == figures[pk].value, (code, pk)
+    # posts, vacant, workers, …, unfit (nothing was counted for the computed part)
+    assert rows[tree.a.pk][:3] == [1, 0, 2]
+    assert rows[tree.county.pk][:3] == [2, 1, 3]
+    assert rows[tree.a.pk][-1] == 1
