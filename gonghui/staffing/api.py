@@ -128,6 +128,10 @@ class AppraisalOut(Schema):
     def resolve_result(obj):
         return obj.result or None
 
+    @staticmethod
+    def resolve_quarter(obj):
+        return obj.quarter or None
+
 
 class AppraisalDetailOut(AppraisalOut):
     evidence: list[EvidenceLine]

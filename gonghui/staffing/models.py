@@ -253,7 +253,7 @@ class Appraisal(OrgOwned):
     )
     kind = models.CharField("考核类型", max_length=10, choices=AppraisalKind.choices)
     year = models.PositiveSmallIntegerField("年度")
-    quarter = models.PositiveSmallIntegerField("季度", null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField("季度", default=0)  # 0: a yearly appraisal
     period_start = models.DateField("考核期开始")
     period_end = models.DateField("考核期结束")
     status = models.CharField(
@@ -283,7 +283,6 @@ class Appraisal(OrgOwned):
             models.UniqueConstraint(
                 fields=["worker", "kind", "year", "quarter"],
                 name="staffing_appraisal_one_per_period",
-                nulls_distinct=False,
             )
         ]
         indexes = [models.Index(fields=["org_anchor", "id"], name="staffing_appraisal_anchor")]

@@ -441,6 +441,7 @@ def training_add(*, actor, worker: SocialWorker, course: str, day, hours) -> Tra
 
 
 def period_of(kind: str, year: int, quarter: int | None) -> tuple[dt.date, dt.date]:
+    """The dates of a year, or of quarter 1–4 of it."""
     if kind == AppraisalKind.YEAR:
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     if quarter not in (1, 2, 3, 4):
@@ -509,7 +510,7 @@ def appraisals_open(
     if kind not in AppraisalKind.values:
         raise ValidationFailed("请选择考核类型。", fields={"kind": ["请选择考核类型。"]})
     _int_in(year, "year", "年度", 2000, 2100)
-    quarter = int(quarter) if kind == AppraisalKind.QUARTER and quarter else None
+    quarter = int(quarter or 0) if kind == AppraisalKind.QUARTER else 0
     start, end = period_of(kind, int(year), quarter)
     workers = list(workers)
     if not workers:
