@@ -208,9 +208,9 @@ def write_files(directory: Path, n_rows: int, unions, employers, seed: int) -> t
 
 def seed_orgs():
     """A county (339901) with 5 townships × 20 grassroots unions and 200 employers."""
-    from gonghui.core.testing.fixtures import build_enterprise, make_user
     from gonghui.orgs.models import OrgLevel, OrgType
     from gonghui.orgs.services import org_create
+    from gonghui.testing.fixtures import build_enterprise, make_user
 
     def mk(parent, name, type_, level, code, division=""):
         return org_create(

@@ -292,9 +292,9 @@ def run(args) -> int:
 
     from gonghui.core.paging import paginate_peek
     from gonghui.core.scope import clear_scope_cache
-    from gonghui.core.testing.fixtures import make_user
     from gonghui.members import selectors
     from gonghui.orgs.models import Org
+    from gonghui.testing.fixtures import make_user
 
     log("migrating")
     call_command("migrate", verbosity=0, interactive=False)

@@ -331,8 +331,8 @@ def run(args) -> int:
     from gonghui.assistance.monitoring.services import monitoring_run
     from gonghui.assistance.standards import standard_set
     from gonghui.core.crypto import encrypt
-    from gonghui.core.testing.fixtures import make_user
     from gonghui.orgs.models import Org
+    from gonghui.testing.fixtures import make_user
 
     log("migrating")
     call_command("migrate", verbosity=0, interactive=False)

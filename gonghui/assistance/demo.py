@@ -49,9 +49,8 @@ from gonghui.assistance.models import (
 )
 from gonghui.assistance.standards import basis_of, standard_set, thresholds_set
 from gonghui.core.crypto import keyed_hash
-from gonghui.core.models import with_org_anchor
 from gonghui.members.models import HukouType, Member, MemberStatus
-from gonghui.orgs.models import Org, OrgLevel, OrgStatus
+from gonghui.orgs.models import Org, OrgLevel, OrgStatus, with_org_anchor
 
 COUNTY_CODE = "339901"
 TODAY = datetime.date(2026, 6, 30)

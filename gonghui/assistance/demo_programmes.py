@@ -18,8 +18,7 @@ from gonghui.assistance.demo import COUNTY_CODE, TODAY
 from gonghui.assistance.models import Grant, HardshipArchive, Programme, Visit
 from gonghui.assistance.models.programmes import GrantStatus
 from gonghui.core.errors import ServiceError
-from gonghui.core.models import with_org_anchor
-from gonghui.orgs.models import Org, OrgLevel
+from gonghui.orgs.models import Org, OrgLevel, with_org_anchor
 
 YEAR = TODAY.year
 D = datetime.date

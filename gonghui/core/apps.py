@@ -10,10 +10,11 @@ class CoreConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
-        from gonghui.core import dbroles, lookups, metrics
+        from gonghui.core import crypto, dbroles, lookups, metrics, rotation
         from gonghui.core.forms import apply_model_field_messages
         from gonghui.core.imports import todos
 
+        crypto.rekeyed_check_set(rotation.rekeyed)
         lookups.register()
         metrics.autodiscover()
         todos.register()

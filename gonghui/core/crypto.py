@@ -15,7 +15,7 @@ import binascii
 import hashlib
 import hmac
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
@@ -115,6 +115,14 @@ def key_fingerprint(data_key: str | None = None) -> str:
 
 # key fingerprint -> whether a finished rotation re-keyed the stored hashes to that key.
 _REKEYED: dict[str, bool] = {}
+# Asks the database that question (gonghui.core.rotation.rekeyed, set by CoreConfig.ready():
+# the models are built on this module, so it cannot import them).
+_rekeyed_check: Callable[[str], bool] | None = None
+
+
+def rekeyed_check_set(check: Callable[[str], bool]) -> None:
+    global _rekeyed_check
+    _rekeyed_check = check
 
 
 def lookup_key() -> str:
@@ -125,11 +133,9 @@ def lookup_key() -> str:
         return settings.DATA_KEY
     fingerprint = key_fingerprint(settings.DATA_KEY)
     if fingerprint not in _REKEYED:
-        from gonghui.core.models import KeyRotation
-
-        _REKEYED[fingerprint] = KeyRotation.objects.filter(
-            new_fingerprint=fingerprint, finished_at__isnull=False
-        ).exists()
+        if _rekeyed_check is None:
+            raise RuntimeError("crypto.lookup_key before the core app is ready")
+        _REKEYED[fingerprint] = _rekeyed_check(fingerprint)
     return settings.DATA_KEY if _REKEYED[fingerprint] else settings.DATA_KEY_OLD
 
 

@@ -1,4 +1,5 @@
-"""Shared model bases."""
+"""Shared model bases (TimeStamped) and core's own models. The org-owned base, `OrgOwned`,
+lives next to Org (gonghui/orgs/models.py): core depends on no domain app."""
 
 from django.db import models
 
@@ -11,51 +12,6 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
-
-
-class OrgOwned(TimeStamped):
-    """Every record belongs to an org; scope is applied through this field.
-
-    `org_anchor` mirrors `org.anchor` (see Org.anchor) so the commonest scope, a
-    township's subtree, is an equality on an (org_anchor, id) index that each concrete
-    model declares. It is kept in step here on save, by `org_anchor_sync` after org
-    moves, and must be set by any bulk writer (`with_org_anchor`).
-    """
-
-    org = models.ForeignKey(
-        "orgs.Org", verbose_name="所属组织", on_delete=models.PROTECT, related_name="+"
-    )
-    org_anchor = models.ForeignKey(
-        "orgs.Org",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        # Denormalised copy, not business logic: the row must always match its org.
-        self.org_anchor_id = self.org.anchor_id if self.org_id else None
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "org" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "org_anchor"}
-        super().save(*args, **kwargs)
-
-
-def with_org_anchor(instances):
-    """Fill org_anchor on instances about to be bulk-created (bulk_create skips save())."""
-    from gonghui.orgs.models import Org
-
-    org_ids = {obj.org_id for obj in instances}
-    anchors = dict(Org.objects.filter(pk__in=org_ids).values_list("pk", "anchor_id"))
-    for obj in instances:
-        obj.org_anchor_id = anchors.get(obj.org_id)
-    return instances
 
 
 class RateCounter(models.Model):

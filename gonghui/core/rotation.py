@@ -99,6 +99,14 @@ def _fingerprints() -> tuple[str, str]:
     return old, new
 
 
+def rekeyed(fingerprint: str) -> bool:
+    """Whether a finished rotation re-keyed the stored hashes to the key with this
+    fingerprint (asked by `crypto.lookup_key`, which cannot import the models)."""
+    return KeyRotation.objects.filter(
+        new_fingerprint=fingerprint, finished_at__isnull=False
+    ).exists()
+
+
 def rotation_current() -> KeyRotation | None:
     """The rotation for the configured keys, if one was started."""
     old, new = _fingerprints()

@@ -15,7 +15,6 @@ from faker import Faker
 from stdnum.cn import ric
 
 from gonghui.core.crypto import keyed_hash
-from gonghui.core.models import with_org_anchor
 from gonghui.members.models import (
     Education,
     EmploymentForm,
@@ -28,7 +27,7 @@ from gonghui.members.models import (
     SkillLevel,
 )
 from gonghui.members.services import card_numbers_issue, name_search_fields
-from gonghui.orgs.models import Enterprise, Org, OrgLevel, OrgStatus, OrgType
+from gonghui.orgs.models import Enterprise, Org, OrgLevel, OrgStatus, OrgType, with_org_anchor
 
 COUNTY_CODE = "339901"
 TARGET = 20_000

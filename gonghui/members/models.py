@@ -6,7 +6,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from gonghui.core.fields import ByteOrderCharField, EncryptedTextField, KeyedHashField
-from gonghui.core.models import OrgOwned
+from gonghui.orgs.models import OrgOwned
 
 
 class Gender(models.TextChoices):

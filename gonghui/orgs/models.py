@@ -3,7 +3,7 @@
 from django.db import models
 
 from gonghui.core.fields import EncryptedTextField, KeyedHashField
-from gonghui.core.models import OrgOwned, TimeStamped
+from gonghui.core.models import TimeStamped
 
 
 class OrgType(models.TextChoices):
@@ -111,6 +111,49 @@ class Org(TimeStamped):
 
     def is_descendant_of(self, other: "Org") -> bool:
         return self.path.startswith(other.path) and self.pk != other.pk
+
+
+class OrgOwned(TimeStamped):
+    """Every record belongs to an org; scope is applied through this field.
+
+    `org_anchor` mirrors `org.anchor` (see Org.anchor) so the commonest scope, a
+    township's subtree, is an equality on an (org_anchor, id) index that each concrete
+    model declares. It is kept in step here on save, by `org_anchor_sync` after org
+    moves, and must be set by any bulk writer (`with_org_anchor`).
+    """
+
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="所属组织", on_delete=models.PROTECT, related_name="+"
+    )
+    org_anchor = models.ForeignKey(
+        "orgs.Org",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Denormalised copy, not business logic: the row must always match its org.
+        self.org_anchor_id = self.org.anchor_id if self.org_id else None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "org" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "org_anchor"}
+        super().save(*args, **kwargs)
+
+
+def with_org_anchor(instances):
+    """Fill org_anchor on instances about to be bulk-created (bulk_create skips save())."""
+    org_ids = {obj.org_id for obj in instances}
+    anchors = dict(Org.objects.filter(pk__in=org_ids).values_list("pk", "anchor_id"))
+    for obj in instances:
+        obj.org_anchor_id = anchors.get(obj.org_id)
+    return instances
 
 
 class EnterpriseSize(models.TextChoices):

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from gonghui.audit.services import AuditAction, audit_record
 from gonghui.core.errors import Conflict, NotFound, ValidationFailed
-from gonghui.core.models import OrgOwned
 from gonghui.core.modules import Action
 from gonghui.core.scope import org_in_scope
 from gonghui.core.text import normalise_text
@@ -19,6 +18,7 @@ from gonghui.orgs.models import (
     EnterpriseStatus,
     Org,
     OrgLevel,
+    OrgOwned,
     OrgStatus,
     OrgType,
 )

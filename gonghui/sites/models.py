@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import models
 
 from gonghui.core.fields import EncryptedTextField
-from gonghui.core.models import OrgOwned, TimeStamped
+from gonghui.core.models import TimeStamped
+from gonghui.orgs.models import OrgOwned
 
 
 class SiteKind(models.TextChoices):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from gonghui.core.fields import EncryptedTextField
-from gonghui.core.models import OrgOwned
+from gonghui.orgs.models import OrgOwned
 
 __all__ = [
     "DEFAULT_RATER_WEIGHTS",

@@ -4,8 +4,8 @@ from django.forms.models import model_to_dict
 
 from gonghui.accounts.models import ApiToken, Role, RoleAssignment, User
 from gonghui.accounts.services import role_grant, token_create, user_create
-from gonghui.core.testing.fixtures import TEST_PASSWORD
 from gonghui.core.testing.matrix import Endpoint, Targets, json_text
+from gonghui.testing.fixtures import TEST_PASSWORD
 
 
 def _user(org, username):

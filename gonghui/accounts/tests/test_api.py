@@ -8,7 +8,7 @@ from django.utils import timezone
 from gonghui.accounts.models import Role, RoleAssignment, User
 from gonghui.accounts.services import role_grant, token_create
 from gonghui.audit.models import AuditAction, AuditEvent, AuditResult
-from gonghui.core.testing.fixtures import make_user
+from gonghui.testing.fixtures import make_user
 
 NOT_FOUND = {"code": "not_found", "message": "记录不存在或您无权访问。", "fields": {}}
 NEW_PASSWORD = "Qx7#Gonghui-Lake"

@@ -9,7 +9,7 @@ from gonghui.accounts.models import User
 from gonghui.accounts.services import LoginResult, login_check, user_create, user_password_set
 from gonghui.audit.models import AuditAction, AuditEvent, AuditResult
 from gonghui.core.errors import ValidationFailed
-from gonghui.core.testing.fixtures import TEST_PASSWORD
+from gonghui.testing.fixtures import TEST_PASSWORD
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

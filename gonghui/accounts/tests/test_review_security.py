@@ -17,7 +17,7 @@ from gonghui.accounts.services import (
 )
 from gonghui.audit.models import AuditAction, AuditEvent, AuditResult
 from gonghui.core.errors import PermissionDenied
-from gonghui.core.testing.fixtures import TEST_PASSWORD
+from gonghui.testing.fixtures import TEST_PASSWORD
 
 
 def _county_admin_living_in_a(tree):

@@ -8,8 +8,8 @@ from gonghui.audit.models import AuditAction, AuditEvent, AuditResult
 from gonghui.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.scope import scope_paths
-from gonghui.core.testing.fixtures import TEST_PASSWORD
 from gonghui.orgs.services import org_deactivate
+from gonghui.testing.fixtures import TEST_PASSWORD
 
 
 def _role(code):

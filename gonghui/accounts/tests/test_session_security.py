@@ -7,7 +7,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gonghui.audit.models import AuditAction, AuditEvent
-from gonghui.core.testing.fixtures import TEST_PASSWORD
+from gonghui.testing.fixtures import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

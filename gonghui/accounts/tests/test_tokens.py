@@ -12,7 +12,7 @@ from gonghui.accounts.models import ApiToken, Role, RoleCode
 from gonghui.accounts.services import role_grant, token_create, token_revoke, user_create
 from gonghui.audit.models import AuditAction, AuditEvent, AuditResult
 from gonghui.core.errors import PermissionDenied, ValidationFailed
-from gonghui.core.testing.fixtures import TEST_PASSWORD
+from gonghui.testing.fixtures import TEST_PASSWORD
 
 
 def _me(client, secret):

@@ -35,8 +35,8 @@ from gonghui.assistance.choices import (
     WorkStatus,
 )
 from gonghui.core.fields import EncryptedTextField, KeyedHashField
-from gonghui.core.models import OrgOwned
 from gonghui.members.models import Gender, HukouType
+from gonghui.orgs.models import OrgOwned
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

@@ -34,7 +34,7 @@ from gonghui.assistance.monitoring.definitions import (
     RunTrigger,
 )
 from gonghui.core.fields import KeyedHashField
-from gonghui.core.models import OrgOwned
+from gonghui.orgs.models import OrgOwned
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 _ONE_TARGET = (Q(archive__isnull=False) & Q(member__isnull=True)) | (

@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from gonghui.core.fields import EncryptedTextField
-from gonghui.core.models import OrgOwned
+from gonghui.orgs.models import OrgOwned
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

@@ -13,7 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from gonghui.core.models import OrgOwned
+from gonghui.orgs.models import OrgOwned
 
 
 class LivingAllowanceStandard(OrgOwned):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from gonghui.core.models import OrgOwned
+from gonghui.orgs.models import OrgOwned
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

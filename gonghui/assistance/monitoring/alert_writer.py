@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from gonghui.assistance.models import Alert, MonitoringRule, MonitoringRun
-from gonghui.core.models import with_org_anchor
+from gonghui.orgs.models import with_org_anchor
 
 
 class NewAlert(NamedTuple):

@@ -18,7 +18,7 @@ from gonghui.assistance.tests.programme_factories import (
 )
 from gonghui.audit.models import AuditEvent
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from gonghui.core.testing.fixtures import make_tree, make_user
+from gonghui.testing.fixtures import make_tree, make_user
 
 pytestmark = pytest.mark.django_db
 

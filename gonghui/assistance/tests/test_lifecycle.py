@@ -295,9 +295,9 @@ def test_county_leader_cannot_approve(tree, users):
 
 
 def test_county_role_of_another_county_cannot_see_the_archive(tree):
-    from gonghui.core.testing.fixtures import make_user
     from gonghui.orgs.models import OrgLevel, OrgType
     from gonghui.orgs.services import org_create
+    from gonghui.testing.fixtures import make_user
 
     other_county = org_create(
         actor=None,

@@ -29,7 +29,7 @@ from gonghui.assistance.tests.monitoring_helpers import (
 )
 from gonghui.core.imports.services import import_commit, import_upload
 from gonghui.core.imports.tests.files import xlsx_upload
-from gonghui.core.testing.fixtures import make_user
+from gonghui.testing.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 

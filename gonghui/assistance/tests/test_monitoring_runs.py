@@ -218,7 +218,7 @@ def test_the_management_command_runs_all_counties(tree):
 
 
 def test_alerts_go_to_the_least_loaded_editor_at_the_nearest_org_up_the_tree(tree, users):
-    from gonghui.core.testing.fixtures import make_user
+    from gonghui.testing.fixtures import make_user
 
     a1_household = schooling_household(tree.a1)
     ae_households = [schooling_household(tree.ae) for _ in range(2)]
@@ -320,7 +320,7 @@ def test_closing_records_outcome_reason_who_and_when_and_cannot_repeat(tree, use
 
 
 def test_closing_out_of_scope_looks_like_missing(tree, users):
-    from gonghui.core.testing.fixtures import make_user
+    from gonghui.testing.fixtures import make_user
 
     alert = _open_alert(tree)
     outsider = make_user("b_staff", "township_staff", tree.b)
@@ -342,7 +342,7 @@ def test_facts_refuse_bad_input_with_chinese_messages(tree, users):
         with pytest.raises(ValidationFailed):
             services.medical_expense_record(actor=users.township_staff, **case)
     # a township B user cannot record facts for a household of township A
-    from gonghui.core.testing.fixtures import make_user
+    from gonghui.testing.fixtures import make_user
 
     outsider = make_user("b_clerk", "township_staff", tree.b)
     with pytest.raises(ValidationFailed, match="不在您的管理范围内"):

@@ -10,9 +10,9 @@ from gonghui.assistance.choices import ArchiveStatus, ReviewKind
 from gonghui.assistance.models import SpotCheckDraw
 from gonghui.assistance.standards import today
 from gonghui.assistance.tests.factories import archive_in
-from gonghui.core.testing.fixtures import make_user
 from gonghui.orgs.models import OrgLevel, OrgType
 from gonghui.orgs.services import org_create
+from gonghui.testing.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 URL = "/assistance/spot-checks/"

@@ -20,7 +20,7 @@ from gonghui.assistance.standards import (
 )
 from gonghui.assistance.tests.factories import archive_fields, archive_in
 from gonghui.core.errors import NotFound, PermissionDenied, ValidationFailed
-from gonghui.core.testing.fixtures import make_user
+from gonghui.testing.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -11,7 +11,7 @@ from gonghui.assistance import visits
 from gonghui.assistance.tests.factories import PNG_BYTES
 from gonghui.assistance.tests.programme_factories import archived
 from gonghui.audit.models import AuditEvent
-from gonghui.core.testing.fixtures import make_user
+from gonghui.testing.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from gonghui.accounts.services import token_create
 from gonghui.audit.models import AuditAction, AuditEvent, AuditResult
 from gonghui.audit.services import audit_record
-from gonghui.core.testing.fixtures import make_user
+from gonghui.testing.fixtures import make_user
 
 
 def iso(value) -> str:

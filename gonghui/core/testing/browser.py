@@ -35,6 +35,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from gonghui.core.testing import TEST_PASSWORD
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -233,8 +235,6 @@ def browser_login(page, user, password: str | None = None, *, next_url: str = ""
     `user` is a User or a username. Does not check the outcome: a test of a failed login
     asserts on the page itself.
     """
-    from gonghui.core.testing.fixtures import TEST_PASSWORD
-
     username = getattr(user, "username", user)
     url = "/accounts/login/" + (f"?next={next_url}" if next_url else "")
     page.goto(url)

@@ -13,35 +13,17 @@ table in test_permission_matrix.py) and the relation:
 Every role under test is assigned at township A (tree.a). Targets:
 own → something in A's subtree (A1), sibling → in B's subtree (B1), parent → the county.
 
-Apps register by listing `Endpoint`s in `gonghui/<app>/tests/matrix.py` as ENDPOINTS
-and adding the module path to MATRIX_MODULES.
+Apps register by listing `Endpoint`s as ENDPOINTS in a `matrix*.py` module of a `tests/`
+folder: the app's own (`gonghui/<app>/tests/matrix.py`) or a sub-domain's
+(`gonghui/<app>/<subdomain>/tests/matrix.py`). `matrix_modules()` finds them in every
+installed gonghui app; core names none of them.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-MATRIX_MODULES = [
-    "gonghui.orgs.tests.matrix",
-    "gonghui.accounts.tests.matrix",
-    "gonghui.audit.tests.matrix",
-    "gonghui.core.imports.tests.matrix",
-    "gonghui.members.tests.matrix",
-    "gonghui.members.tests.matrix_join",
-    "gonghui.members.tests.matrix_transfers",
-    "gonghui.members.tests.matrix_api",
-    "gonghui.sites.tests.matrix",
-    "gonghui.sites.tests.matrix_map",
-    "gonghui.sites.tests.matrix_staff",
-    "gonghui.sites.tests.matrix_api",
-    "gonghui.members.tests.matrix_api_join",
-    "gonghui.assistance.tests.matrix",
-    "gonghui.assistance.tests.matrix_programmes",
-    "gonghui.assistance.tests.matrix_api",
-    "gonghui.assistance.tests.matrix_stats",
-    "gonghui.assistance.tests.matrix_monitoring",
-    "gonghui.staffing.tests.matrix",
-]
 RELATIONS = ("own", "sibling", "parent")
 ROLES = (
     "county_admin",
@@ -83,11 +65,27 @@ class Endpoint:
     extra: dict = field(default_factory=dict)
 
 
+def matrix_modules() -> list[str]:
+    """The dotted paths of the permission-matrix modules: every `matrix*.py` in a `tests/`
+    folder of an installed gonghui app, apps in INSTALLED_APPS order, files by path."""
+    from django.apps import apps
+
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("gonghui."):
+            continue
+        root = Path(config.path)
+        for path in sorted(root.rglob("matrix*.py")):
+            if path.parent.name == "tests":
+                found.append(".".join([config.name, *path.relative_to(root).with_suffix("").parts]))
+    return found
+
+
 def collect_endpoints() -> list[Endpoint]:
     from importlib import import_module
 
     endpoints: list[Endpoint] = []
-    for module_path in MATRIX_MODULES:
+    for module_path in matrix_modules():
         endpoints.extend(import_module(module_path).ENDPOINTS)
     return endpoints
 

@@ -16,10 +16,10 @@ from django.db import DatabaseError, connection, transaction
 
 from gonghui.audit.models import AuditAction, AuditEvent
 from gonghui.core import crypto
-from gonghui.core.testing import seeding
 from gonghui.core.testing.pgroles import close_all, switched_database
 from gonghui.members.models import Member
 from gonghui.members.selectors import member_search_q
+from gonghui.testing import seeding
 
 
 def _backup(path: Path) -> str:

@@ -54,9 +54,9 @@ def test_the_app_works_as_the_app_role_and_cannot_touch_the_audit_log(app_role, 
     from gonghui.accounts.services import user_create
     from gonghui.core.imports.services import import_upload
     from gonghui.core.imports.tests.files import xlsx_upload
-    from gonghui.core.testing.fixtures import TEST_PASSWORD, build_enterprise, make_user
     from gonghui.members.models import Member
     from gonghui.members.tests.factories import make_id_number
+    from gonghui.testing.fixtures import TEST_PASSWORD, build_enterprise, make_user
 
     with switched_database(USER=app_role):
         with connection.cursor() as cursor:

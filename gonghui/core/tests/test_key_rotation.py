@@ -17,10 +17,10 @@ from gonghui.audit.models import AuditAction, AuditEvent
 from gonghui.core import crypto, rotation
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.models import KeyRotation, KeyRotationHash
-from gonghui.core.testing import seeding
 from gonghui.members.models import Member
 from gonghui.members.selectors import member_search_q
 from gonghui.members.tests.factories import build_member, make_id_number
+from gonghui.testing import seeding
 
 
 def _fresh_key() -> str:

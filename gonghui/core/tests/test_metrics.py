@@ -8,10 +8,10 @@ from django.http import Http404
 
 from gonghui.core import metrics
 from gonghui.core.metrics import MetricError, Period
-from gonghui.core.testing.fixtures import build_enterprise
 from gonghui.members.models import EmploymentForm
 from gonghui.members.services import member_deactivate
 from gonghui.members.tests.factories import build_member
+from gonghui.testing.fixtures import build_enterprise
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from gonghui.accounts.models import Role
-from gonghui.core.testing.fixtures import make_user
 from gonghui.core.testing.matrix import RELATIONS, ROLES, collect_endpoints
+from gonghui.testing.fixtures import make_user
 
 ENDPOINTS = collect_endpoints()
 

@@ -9,9 +9,9 @@ from gonghui.accounts.models import Role, RoleCode
 from gonghui.accounts.services import role_grant, user_create
 from gonghui.audit.models import AuditAction
 from gonghui.audit.services import audit_record
-from gonghui.core.testing.fixtures import TEST_PASSWORD, build_enterprise
 from gonghui.orgs.models import OrgLevel, OrgType
 from gonghui.orgs.services import org_create
+from gonghui.testing.fixtures import TEST_PASSWORD, build_enterprise
 
 PAGES = ["orgs:list", "orgs:enterprise_list", "accounts:user_list", "audit:event_list"]
 

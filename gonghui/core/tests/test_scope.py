@@ -15,10 +15,10 @@ from gonghui.core.scope import (
     scope_paths,
     scope_queryset,
 )
-from gonghui.core.testing.fixtures import TEST_PASSWORD
 from gonghui.orgs.models import Enterprise, Org
 from gonghui.orgs.selectors import enterprise_list, org_list
 from gonghui.orgs.services import org_deactivate, org_update
+from gonghui.testing.fixtures import TEST_PASSWORD
 
 
 def _user_with(tree, username, *grants):

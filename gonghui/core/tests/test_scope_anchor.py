@@ -5,9 +5,9 @@ import random
 import pytest
 
 from gonghui.core.scope import scope_queryset
-from gonghui.core.testing.fixtures import build_enterprise, make_user
 from gonghui.orgs.models import Enterprise, Org, OrgLevel, OrgType
 from gonghui.orgs.services import org_create, org_move
+from gonghui.testing.fixtures import build_enterprise, make_user
 
 pytestmark = pytest.mark.django_db
 

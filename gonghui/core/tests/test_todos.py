@@ -14,12 +14,12 @@ from gonghui.assistance.tests.matrix_monitoring import _alerts
 from gonghui.audit.models import AuditAction
 from gonghui.audit.services import audit_record
 from gonghui.core.scope import view_access
-from gonghui.core.testing.fixtures import make_user
 from gonghui.core.todos import todos_registered
 from gonghui.members.models import JoinStatus
 from gonghui.members.tests.matrix_join import build_application
 from gonghui.sites.services import feedback_submit
 from gonghui.sites.tests.factories import build_site
+from gonghui.testing.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ page counts only the user's subtree.
 
 import pytest
 
-from gonghui.core.testing.fixtures import make_user
 from gonghui.core.testing.matrix import ROLES
+from gonghui.testing.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ def _file() -> SimpleUploadedFile:
 
 def _job(owner, org) -> ImportJob:
     from gonghui.core.imports.services import import_upload
-    from gonghui.core.testing.fixtures import make_user
+    from gonghui.testing.fixtures import make_user
 
     uploader = make_user(f"m_member_importer{next(_names)}", "county_admin", org.parent or org)
     job = import_upload(actor=uploader, kind="members", file=_file(), org=org)
@@ -40,7 +40,7 @@ def _job(owner, org) -> ImportJob:
 
 
 def _jobs(tree, actor):
-    from gonghui.core.testing.fixtures import make_user
+    from gonghui.testing.fixtures import make_user
 
     return Targets(
         own=_job(actor, tree.a),

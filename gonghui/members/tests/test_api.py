@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from gonghui.accounts.services import token_create
 from gonghui.core.api import cursor_encode
-from gonghui.core.testing.fixtures import build_enterprise
 from gonghui.members.models import Member, MemberStatus
 from gonghui.members.services import member_deactivate
 from gonghui.members.tests.factories import make_id_number
+from gonghui.testing.fixtures import build_enterprise
 
 pytestmark = pytest.mark.django_db
 

@@ -137,7 +137,7 @@ def test_refused_file_is_a_422_with_a_chinese_message_and_no_job(client, tree, u
 
 def test_jobs_are_private_and_targets_scoped(client, tree, users):
     job = _upload(client, users.township_staff, _rows([make_id_number()])).json()
-    from gonghui.core.testing.fixtures import make_user
+    from gonghui.testing.fixtures import make_user
 
     b_staff = make_user("b_staff", "township_staff", tree.b)
     other = client.get(f"/api/v1/members/imports/{job['id']}", **_auth(b_staff))

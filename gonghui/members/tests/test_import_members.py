@@ -8,10 +8,10 @@ from gonghui.audit.models import AuditAction, AuditEvent
 from gonghui.core.errors import NotFound
 from gonghui.core.imports.services import import_commit, import_errors_export, import_upload
 from gonghui.core.imports.tests.files import csv_upload, read_xlsx, xlsx_upload
-from gonghui.core.testing.fixtures import build_enterprise
 from gonghui.members.models import EventKind, Member, MembershipEvent, MemberStatus
 from gonghui.members.services import DUPLICATE_ELSEWHERE
 from gonghui.members.tests.factories import make_id_number
+from gonghui.testing.fixtures import build_enterprise
 
 VALID = "11010519491231002X"  # female, born 1949-12-31
 LEGACY = "110105491231002"  # the same person's 15-digit number

@@ -260,7 +260,7 @@ def test_the_same_roster_twice_changes_nothing_and_links_names_registered_since(
         actor=users.township_staff, kind="members", file=_xlsx(rows), direct_mode="skip_invalid"
     )
     assert first.created_count == 14
-    from gonghui.core.testing.fixtures import build_enterprise
+    from gonghui.testing.fixtures import build_enterprise
 
     market = build_enterprise(org=tree.a, name="某某超市有限公司")
     job = import_upload(actor=users.township_staff, kind="members", file=_xlsx(rows))

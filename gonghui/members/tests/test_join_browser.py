@@ -3,9 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from gonghui.core.testing.fixtures import build_enterprise
 from gonghui.members.models import JoinApplication
 from gonghui.members.tests.factories import make_id_number
+from gonghui.testing.fixtures import build_enterprise
 
 pytestmark = pytest.mark.browser
 

@@ -5,11 +5,11 @@ from django.core.cache import cache
 
 from gonghui.audit.models import AuditEvent
 from gonghui.core.crypto import keyed_hash
-from gonghui.core.testing.fixtures import build_enterprise
 from gonghui.members import joining
 from gonghui.members.models import JoinApplication, JoinPath, JoinStatus
 from gonghui.members.tests.factories import build_member, make_id_number
 from gonghui.members.tests.matrix_join import build_application
+from gonghui.testing.fixtures import build_enterprise
 
 pytestmark = pytest.mark.django_db
 

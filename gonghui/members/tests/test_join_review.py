@@ -4,11 +4,11 @@ import pytest
 
 from gonghui.audit.models import AuditEvent
 from gonghui.core.errors import Conflict, NotFound, ValidationFailed
-from gonghui.core.testing.fixtures import build_enterprise
 from gonghui.members import joining
 from gonghui.members.models import EventKind, JoinPath, JoinStatus, Member
 from gonghui.members.tests.factories import build_member
 from gonghui.members.tests.matrix_join import build_application
+from gonghui.testing.fixtures import build_enterprise
 
 pytestmark = pytest.mark.django_db
 

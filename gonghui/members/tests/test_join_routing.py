@@ -10,11 +10,11 @@ a read-only leader can open it but not decide.
 import pytest
 from django.core.cache import cache
 
-from gonghui.core.testing.fixtures import build_enterprise, make_user
 from gonghui.members.models import JoinApplication, JoinPath, JoinStatus, Member
 from gonghui.members.tests.factories import make_id_number
 from gonghui.orgs.models import OrgLevel, OrgType
 from gonghui.orgs.services import org_create
+from gonghui.testing.fixtures import build_enterprise, make_user
 
 pytestmark = pytest.mark.django_db
 

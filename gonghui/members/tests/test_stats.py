@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
 
 from gonghui.audit.models import AuditAction, AuditEvent
-from gonghui.core.testing.fixtures import build_enterprise
 from gonghui.members.services import member_deactivate
 from gonghui.members.stats import member_stats, stats_table
 from gonghui.orgs.models import OrgLevel, OrgType
 from gonghui.orgs.services import org_create
+from gonghui.testing.fixtures import build_enterprise
 
 pytestmark = pytest.mark.django_db
 

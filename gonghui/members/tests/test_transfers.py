@@ -4,7 +4,6 @@ import pytest
 
 from gonghui.audit.models import AuditAction, AuditEvent
 from gonghui.core.errors import NotFound, ValidationFailed
-from gonghui.core.testing.fixtures import make_user
 from gonghui.members import transfers
 from gonghui.members.models import (
     EventKind,
@@ -14,6 +13,7 @@ from gonghui.members.models import (
     TransferStatus,
 )
 from gonghui.members.tests.factories import make_id_number
+from gonghui.testing.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 

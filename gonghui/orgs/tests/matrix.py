@@ -70,7 +70,7 @@ def _inactive(tree, actor):
 
 
 def _enterprises(tree, actor):
-    from gonghui.core.testing.fixtures import build_enterprise
+    from gonghui.testing.fixtures import build_enterprise
 
     return Targets(
         own=build_enterprise(org=tree.a1, name="甲镇矩阵企业有限公司"),

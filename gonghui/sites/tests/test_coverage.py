@@ -10,11 +10,11 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gonghui.core.testing.fixtures import make_user
 from gonghui.sites import coverage, geo
 from gonghui.sites.models import MapLayerKind, SiteStatus
 from gonghui.sites.services import coverage_settings_set, map_layer_import
 from gonghui.sites.tests.factories import build_site
+from gonghui.testing.fixtures import make_user
 
 LNG0, LAT0 = 119.70, 29.10
 CELL = 100.0

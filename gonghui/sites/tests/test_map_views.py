@@ -124,7 +124,7 @@ def test_map_layer_data_serves_the_users_county_layer(login, users, tree):
 
 def test_map_pages_answer_404_without_the_sites_module(login, tree):
     from gonghui.accounts.models import Role
-    from gonghui.core.testing.fixtures import make_user
+    from gonghui.testing.fixtures import make_user
 
     Role.objects.filter(code="social_worker").update(permissions={"orgs": ["view"]})
     nobody = make_user("no_sites", "social_worker", tree.a)
@@ -508,8 +508,8 @@ def test_every_settings_error_is_reported_in_one_round_and_nothing_is_stored(log
 
 @pytest.mark.parametrize("who", ["county_staff", "township_admin"])
 def test_only_a_county_admin_may_change_the_settings(login, users, tree, who):
-    from gonghui.core.testing.fixtures import make_user
     from gonghui.sites.models import MapSettings
+    from gonghui.testing.fixtures import make_user
 
     user = (
         users.county_staff

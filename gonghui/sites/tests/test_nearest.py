@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gonghui.core.models import with_org_anchor
+from gonghui.orgs.models import with_org_anchor
 from gonghui.sites import geo, selectors
 from gonghui.sites.hours import SHANGHAI
 from gonghui.sites.models import ServiceSite, SiteKind, SiteStatus

@@ -58,7 +58,7 @@ def _appraisals(tree, actor):
 
 
 def _objections(tree, actor):
-    from gonghui.core.testing.fixtures import make_user
+    from gonghui.testing.fixtures import make_user
 
     found = []
     for org, code in ((tree.a, "a"), (tree.b, "b"), (tree.county, "c")):

@@ -8,7 +8,6 @@ import pytest
 
 from gonghui.audit.models import AuditEvent
 from gonghui.core.errors import Conflict, NotFound, ValidationFailed
-from gonghui.core.testing.fixtures import make_user
 from gonghui.members.tests.factories import build_member
 from gonghui.staffing import selectors, services
 from gonghui.staffing.models import (
@@ -20,6 +19,7 @@ from gonghui.staffing.models import (
     StaffingScheme,
 )
 from gonghui.staffing.tests.factories import build_appraisal, build_worker
+from gonghui.testing.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 

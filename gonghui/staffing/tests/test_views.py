@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from gonghui.core.testing.fixtures import make_user
 from gonghui.staffing import services
 from gonghui.staffing.models import Objection, PayGrade, SocialWorker, StaffingScheme
 from gonghui.staffing.tests.factories import build_appraisal, build_worker
 from gonghui.staffing.tests.matrix import _scheme_form, _worker_form
+from gonghui.testing.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 

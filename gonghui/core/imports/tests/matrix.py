@@ -30,7 +30,7 @@ def _file(name: str) -> SimpleUploadedFile:
 def _job(owner, org, name: str) -> ImportJob:
     """A validated job (one valid row, one error) at org, owned by `owner` (None: someone)."""
     from gonghui.core.imports.services import import_upload
-    from gonghui.core.testing.fixtures import make_user
+    from gonghui.testing.fixtures import make_user
 
     uploader = make_user(f"m_importer{next(_names)}", "county_admin", org.parent or org)
     job = import_upload(actor=uploader, kind="orgs", file=_file(name), org=org)
@@ -39,7 +39,7 @@ def _job(owner, org, name: str) -> ImportJob:
 
 
 def _jobs(tree, actor):
-    from gonghui.core.testing.fixtures import make_user
+    from gonghui.testing.fixtures import make_user
 
     return Targets(
         own=_job(actor, tree.a, "own-import.xlsx"),

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from gonghui.core.testing import TEST_PASSWORD
 from gonghui.orgs.models import Org, OrgLevel, OrgType
 
-TEST_PASSWORD = "Test@Gonghui2026"
+__all__ = ["TEST_PASSWORD", "Tree", "Users", "build_enterprise", "make_tree", "make_user"]
 
 
 @dataclass

@@ -19,9 +19,9 @@ def seed_small_demo(*, members: int = 200) -> None:
     from gonghui.assistance.services import household_member_add
     from gonghui.assistance.tests.factories import build_archive
     from gonghui.core.demo import run_seeders
-    from gonghui.core.testing.fixtures import TEST_PASSWORD
     from gonghui.members.tests.factories import make_id_number
     from gonghui.orgs.models import Org, OrgLevel
+    from gonghui.testing.fixtures import TEST_PASSWORD
 
     with mock.patch("gonghui.members.demo.TARGET", members):
         run_seeders(seed=2026)
