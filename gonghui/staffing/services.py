@@ -380,15 +380,32 @@ def worker_create(*, actor, org: Org, user=None, post: Post | None = None, **dat
     return worker
 
 
+_KEEP = object()  # worker_update: leave the linked account as it is
+
+
 @transaction.atomic
 def worker_update(
-    *, actor, worker: SocialWorker, post: Post | None = None, status: str | None = None, **data
+    *,
+    actor,
+    worker: SocialWorker,
+    post: Post | None = None,
+    status: str | None = None,
+    user=_KEEP,
+    **data,
 ) -> SocialWorker:
     _require_scope(actor, worker.org)
     merged = {k: getattr(worker, k) for k in WORKER_FIELDS} | data
     worker_validate(data=merged, county=selectors.county_of(worker.org))
     _post_check(post, worker.org, worker)
     values = _clean(merged) | {"post": post}
+    if user is not _KEEP:
+        if (
+            user is not None
+            and SocialWorker.objects.filter(user=user).exclude(pk=worker.pk).exists()
+        ):
+            message = "该账号已关联其他社工。"
+            raise ValidationFailed(message, fields={"username": [message]})
+        values["user"] = user
     if status is not None:
         if status not in WorkerStatus.values:
             raise ValidationFailed("状态不正确。", fields={"status": ["状态不正确。"]})

@@ -196,10 +196,10 @@ def worker_edit(request, pk):
             data.pop("phone")  # left blank: keep the number on file (never shown in full)
         if ok:
             try:
-                worker.user = user
                 services.worker_update(
                     actor=request.user,
                     worker=worker,
+                    user=user,
                     post=_post(request, form.cleaned_data.get("post")),
                     status=form.cleaned_data.get("status") or None,
                     **data,

@@ -172,3 +172,14 @@ def test_statistics_agree_with_the_measures(tree, users, login):
     assert rows[tree.a.pk][:3] == [1, 0, 2]
     assert rows[tree.county.pk][:3] == [2, 1, 3]
     assert rows[tree.a.pk][-1] == 1
+
+
+def test_editing_a_worker_links_their_account(tree, users, login):
+    worker = build_worker(org=tree.a, phone="13912345678")
+    account = make_user("sw_link", "social_worker", tree.a)
+    data = _worker_form(tree.a, name=worker.name, status="active", username="sw_link")
+    response = login(users.township_staff).post(f"/staffing/{worker.pk}/edit/", data)
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.user == account
+    assert worker.phone == "13912345678"  # left blank on the form: kept
