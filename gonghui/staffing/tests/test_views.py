@@ -183,3 +183,26 @@ def test_editing_a_worker_links_their_account(tree, users, login):
     worker.refresh_from_db()
     assert worker.user == account
     assert worker.phone == "13912345678"  # left blank on the form: kept
+
+
+def test_to_dos_count_expiring_contracts_flags_and_open_objections(tree, users):
+    from django.utils import timezone
+
+    from gonghui.core.todos import todo_counts
+
+    today = timezone.localdate()
+    build_worker(org=tree.a, contract_end=today + dt.timedelta(days=30))
+    build_worker(org=tree.a, contract_end=today + dt.timedelta(days=90))
+    build_worker(org=tree.b, contract_end=today + dt.timedelta(days=10))  # not township A's
+    flagged = build_worker(org=tree.a)
+    SocialWorker.objects.filter(pk=flagged.pk).update(contract_review=True)
+    user = make_user("sw_todo", "social_worker", tree.a)
+    appraisal = build_appraisal(worker=build_worker(org=tree.a, user=user))
+    services.appraisal_publish(actor=None, appraisal=appraisal)
+    appraisal.refresh_from_db()
+    services.objection_submit(actor=user, appraisal=appraisal, text="异议")
+    counts = todo_counts(users.township_staff)
+    assert counts["staffing.contracts_expiring"] == [1, True]
+    assert counts["staffing.contracts_review"] == [1, True]
+    assert counts["staffing.objections_open"] == [1, True]
+    assert "staffing.contracts_expiring" not in todo_counts(users.social_worker)
