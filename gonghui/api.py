@@ -13,6 +13,7 @@ from gonghui.members.api import router as members_router
 from gonghui.members.api_join import router as join_router
 from gonghui.orgs.api import enterprise_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.rights.api import router as rights_router
 from gonghui.sites.api import router as sites_router
 from gonghui.sites.api_public import router as sites_public_router
 from gonghui.staffing.api import router as staffing_router
@@ -42,4 +43,5 @@ api.add_router("/archives", archives_router)
 api.add_router("/programmes", programmes_router)
 api.add_router("/alerts", alerts_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/rights", rights_router)
 api.add_router("/staffing", staffing_router)

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "gonghui.staffing",
     "gonghui.portal",
     "gonghui.assistance",
+    "gonghui.rights",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("portal/staffing/", include((staffing_portal, "staffing_portal"))),
     path("portal/", include("gonghui.portal.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
+    path("", include("gonghui.rights.urls")),  # /rights/ and /portal/legal-aid/
     path("api/v1/", api.urls),
 ]
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages the test suite needs, only when something is missing:
-#   chromium (browser tests), fonts-noto-cjk (Chinese text in screenshots),
-#   postgresql (server binaries for the throwaway test cluster), python3-venv.
+#   chromium (browser tests), fonts-noto-cjk (Chinese text in screenshots and the PDFs),
+#   postgresql (server binaries for the throwaway test cluster), python3-venv,
+#   pango (libpango-1.0-0, libpangoft2-1.0-0: WeasyPrint's text layout for the PDF letters).
 # Never downloads browsers through Playwright: the tests use the system Chromium.
 set -euo pipefail
 
@@ -12,6 +13,14 @@ has_cjk_font() {
     local families
     families=$(fc-list : family 2>/dev/null) || return 1
     [[ "${families,,}" == *"noto sans cjk"* ]]
+}
+
+has_pango() {
+    # WeasyPrint loads libpango-1.0 and libpangoft2-1.0 at run time (cffi dlopen).
+    local ldconfig libraries
+    ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
+    libraries=$("$ldconfig" -p 2>/dev/null) || return 1
+    [[ "$libraries" == *"libpango-1.0.so.0"* && "$libraries" == *"libpangoft2-1.0.so.0"* ]]
 }
 
 has_postgres_server() {
@@ -26,12 +35,13 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 has_cjk_font || missing+=(fonts-noto-cjk)
 has_postgres_server || missing+=(postgresql)
+has_pango || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "system dependencies present (chromium, fonts-noto-cjk, postgresql, python3-venv)"
+    echo "system dependencies present (chromium, fonts-noto-cjk, postgresql, python3-venv, pango)"
     exit 0
 fi
 

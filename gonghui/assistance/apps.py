@@ -5,6 +5,12 @@ class AssistanceConfig(AppConfig):
     name = "gonghui.assistance"
     label = "assistance"
     verbose_name = "困难帮扶"
+    # Run in this order by `seed-demo` (gonghui.core.demo).
+    demo_seeders = (
+        "gonghui.assistance.demo.seed",
+        "gonghui.assistance.demo_programmes.seed",
+        "gonghui.assistance.demo_monitoring.seed",
+    )
 
     def ready(self) -> None:
         from gonghui.assistance import todos

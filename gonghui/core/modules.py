@@ -88,6 +88,22 @@ MODULES: dict[str, Module] = {
             ),
         ),
         Module(
+            "rights",
+            "维权",
+            (
+                NavLink("单位维权档案", "rights:employer_list", "档"),
+                NavLink("集体合同", "rights:contract_list", "合"),
+                NavLink("协商要约", "rights:offer_list", "约"),
+                NavLink("要约行动", "rights:season_list", "季"),
+                NavLink("工资支付检查", "rights:wagecheck_list", "薪"),
+                NavLink("一函两书", "rights:notice_list", "函"),
+                NavLink("法律援助", "rights:case_list", "援"),
+                NavLink("劳动法律监督", "rights:inspection_list", "督"),
+                NavLink("维权提醒", "rights:reminder_list", "醒"),
+                NavLink("维权统计", "rights:stats", "统"),
+            ),
+        ),
+        Module(
             "staffing",
             "社工队伍",
             (

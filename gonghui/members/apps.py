@@ -5,6 +5,12 @@ class MembersConfig(AppConfig):
     name = "gonghui.members"
     label = "members"
     verbose_name = "会员管理"
+    # Run in this order by `seed-demo` (gonghui.core.demo).
+    demo_seeders = (
+        "gonghui.members.demo.seed",
+        "gonghui.members.demo_join.seed",
+        "gonghui.members.demo_transfers.seed",
+    )
 
     def ready(self) -> None:
         from gonghui.members import todos

@@ -33,6 +33,12 @@ PORTAL_SERVICES: list[PortalService] = [
     PortalService(
         "帮扶申请进度", "凭身份证号和手机号查询困难职工申请", "portal:hardship_status", "帮"
     ),
+    PortalService(
+        "法律援助", "欠薪、工伤、劳动合同纠纷，申请工会法律援助", "rights:legal_aid_apply", "法"
+    ),
+    PortalService(
+        "法律援助进度", "凭身份证号和手机号查询法律援助申请", "rights:legal_aid_status", "援"
+    ),
 ]
 
 

@@ -35,7 +35,7 @@ TARGETS = [
     {"measure": "members.joins_reviewed", "target": 1, "weight": 15},
     {"measure": "assistance.visits_on_time", "target": 10, "weight": 10},
     {"measure": "outreach.caravan_follow_ups", "target": 5, "weight": 10},
-    {"measure": "rights.legal_aid_cases", "target": 3, "weight": 10},
+    {"measure": "rights.legal_aid.accepted", "target": 3, "weight": 10},
 ]
 # The demo members joined up to mid-2026: last year is appraised yearly, this year's first
 # two quarters are published and the third is being rated.

@@ -55,7 +55,7 @@ DEFAULT_TARGETS = [
     {"measure": "assistance.visits_on_time", "target": 10, "weight": 15},
     {"measure": "assistance.alerts_closed_on_time", "target": 5, "weight": 10},
     {"measure": "outreach.caravan_follow_ups", "target": 5, "weight": 10},
-    {"measure": "rights.legal_aid_cases", "target": 3, "weight": 5},
+    {"measure": "rights.legal_aid.accepted", "target": 3, "weight": 5},
     {"measure": "outreach.activities", "target": 4, "weight": 10},
 ]
 DEFAULT_BONUS = {"excellent": 600, "competent": 300, "basic": 0, "unfit": 0}

@@ -29,10 +29,10 @@ from gonghui.assistance.models import (
 )
 from gonghui.assistance.monitoring.definitions import AlertStatus, RiskLevel, RuleCode
 from gonghui.assistance.monitoring.rules import facts_display
-from gonghui.assistance.monitoring.workdays import working_days_after
 from gonghui.assistance.standards import today
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, scope_queryset
+from gonghui.core.workdays import working_days_after
 from gonghui.orgs.models import Org
 
 MODULE = "assistance"

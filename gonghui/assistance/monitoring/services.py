@@ -43,7 +43,6 @@ from gonghui.assistance.monitoring.definitions import (
     RunTrigger,
 )
 from gonghui.assistance.monitoring.rules import RULES, RuleContext
-from gonghui.assistance.monitoring.workdays import working_days_after
 from gonghui.assistance.standards import (
     is_county_admin,
     standard_in_force,
@@ -62,6 +61,7 @@ from gonghui.core.errors import (
 from gonghui.core.modules import Action
 from gonghui.core.scope import org_in_scope, scope_roots
 from gonghui.core.text import normalise_text
+from gonghui.core.workdays import working_days_after
 from gonghui.members.idnumber import IdNumberError, id_number_clean
 from gonghui.members.models import Member, MemberStatus
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus

@@ -39,6 +39,10 @@ OUTSIDE_THE_MATRIX = {
     "portal/assistance/apply/",
     "portal/assistance/apply/done/",
     "portal/assistance/status/",
+    # 法律援助 on the portal (tested in gonghui/rights/legalaid/tests/test_portal.py).
+    "portal/legal-aid/",
+    "portal/legal-aid/done/",
+    "portal/legal-aid/status/",
     # A social worker's own appraisals and objection (gonghui/staffing/tests/test_views.py).
     "staffing/me/",
     "staffing/me/{}/",

@@ -61,6 +61,7 @@ def test_menu_groups_by_module_with_the_current_group_open(users, login):
         "members",
         "sites",
         "assistance",
+        "rights",
         "staffing",
         "system",
     ]

@@ -62,6 +62,24 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "assistance:grant_detail": (4, 4, 4, 4),
     "assistance:visit_detail": (6, 6, 6, 6),
     "assistance:run_detail": (5, 5, 5, 5),
+    "rights:employer_list": (10, 10, 10, 10),
+    "rights:contract_list": (5, 5, 5, 5),
+    "rights:offer_list": (5, 5, 5, 5),
+    "rights:season_list": (4, 4, 4, 4),
+    "rights:wagecheck_list": (4, 4, 4, 4),
+    "rights:finding_list": (6, 6, 6, 6),
+    "rights:notice_list": (11, 11, 11, 11),
+    "rights:case_list": (5, 5, 5, 5),
+    "rights:inspection_list": (5, 5, 5, 5),
+    "rights:reminder_list": (6, 6, 6, 6),
+    "rights:stats": (31, 30, 30, 31),
+    "rights:employer_file": (10, 10, 10, 10),
+    "rights:contract_detail": (8, 8, 8, 8),
+    "rights:offer_detail": (5, 5, 5, 5),
+    "rights:season_detail": (6, 6, 6, 6),
+    "rights:finding_detail": (6, 6, 6, 6),
+    "rights:notice_detail": (5, 5, 5, 5),
+    "rights:case_detail": (6, None, None, 6),
     "staffing:worker_list": (4, 4, None, 4),
     "staffing:post_list": (5, 5, None, 5),
     "staffing:appraisal_list": (4, 4, None, 4),
@@ -90,6 +108,11 @@ def _targets(user) -> dict[str, int | None]:
     from gonghui.members.selectors import member_list
     from gonghui.members.transfers import transfer_scoped
     from gonghui.orgs.selectors import enterprise_scoped, org_scoped
+    from gonghui.rights.bargaining.selectors import offer_scoped, season_scoped
+    from gonghui.rights.contracts.selectors import contract_scoped
+    from gonghui.rights.employers.selectors import enterprise_rights_scoped
+    from gonghui.rights.legalaid.selectors import case_scoped
+    from gonghui.rights.wagechecks.selectors import finding_scoped, notice_scoped
     from gonghui.sites.selectors import feedback_scoped, site_scoped
     from gonghui.staffing.selectors import appraisal_list, worker_list
 
@@ -114,6 +137,13 @@ def _targets(user) -> dict[str, int | None]:
             scope_queryset(Visit.objects.all(), user, "assistance", Action.VIEW)
         ),
         "assistance:run_detail": runs[0].pk if runs else None,
+        "rights:employer_file": _first(enterprise_rights_scoped(user)),
+        "rights:contract_detail": _first(contract_scoped(user)),
+        "rights:offer_detail": _first(offer_scoped(user)),
+        "rights:season_detail": _first(season_scoped(user)),
+        "rights:finding_detail": _first(finding_scoped(user)),
+        "rights:notice_detail": _first(notice_scoped(user)),
+        "rights:case_detail": _first(case_scoped(user)),
         "staffing:worker_detail": _first(worker_list(user)),
         "staffing:appraisal_detail": _first(appraisal_list(user)),
     }
@@ -144,6 +174,17 @@ LISTS = [
     "assistance:spot_checks",
     "assistance:rules",
     "imports:list",
+    "rights:employer_list",
+    "rights:contract_list",
+    "rights:offer_list",
+    "rights:season_list",
+    "rights:wagecheck_list",
+    "rights:finding_list",
+    "rights:notice_list",
+    "rights:case_list",
+    "rights:inspection_list",
+    "rights:reminder_list",
+    "rights:stats",
     "staffing:worker_list",
     "staffing:post_list",
     "staffing:appraisal_list",

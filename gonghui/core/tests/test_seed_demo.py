@@ -4,6 +4,7 @@ Seeding takes a second or two, so one test seeds twice and checks everything aft
 """
 
 import io
+from pathlib import Path
 
 from django.apps import apps
 from django.core.management import call_command
@@ -60,3 +61,28 @@ def test_seed_demo_twice_is_idempotent_and_yields_a_demo_county(db):
     assert User.objects.get(username="county_admin").org == county
     assert User.objects.get(username="township_staff").org.parent == county
     assert User.objects.get(username="grassroots_staff").org.type == OrgType.ENTERPRISE
+
+
+def test_every_app_with_demo_data_is_seeded_after_the_apps_it_refers_to():
+    from gonghui.core.demo import demo_seeders
+
+    seeders = demo_seeders()
+    # every app's demo module is found, none twice, core's own module is not a seeder
+    with_demo = [
+        c.name
+        for c in apps.get_app_configs()
+        if c.name.startswith("gonghui.") and (Path(c.path) / "demo.py").exists()
+    ]
+    assert {s.rsplit(".", 2)[0] for s in seeders if s.endswith(".demo.seed")} == set(with_demo) - {
+        "gonghui.core"
+    }
+    assert len(seeders) == len(set(seeders))
+    # orgs first (everything belongs to an org), then accounts, then the rest in app order
+    assert seeders[:2] == ["gonghui.orgs.demo.seed", "gonghui.accounts.demo.seed"]
+    assert seeders.index("gonghui.members.demo.seed") < seeders.index(
+        "gonghui.assistance.demo.seed"
+    )
+    # the apps that list several seeders keep their order
+    assert seeders.index("gonghui.members.demo_join.seed") > seeders.index(
+        "gonghui.members.demo.seed"
+    )

@@ -13,7 +13,12 @@ def _executable(path: Path, body: str) -> None:
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 
 
-def _run(tmp_path: Path, *, fonts: str) -> tuple[subprocess.CompletedProcess, Path]:
+PANGO = "libpango-1.0.so.0 (libc6,x86-64) => /lib/libpango-1.0.so.0\n\tlibpangoft2-1.0.so.0 (libc6,x86-64) => /lib/libpangoft2-1.0.so.0"
+
+
+def _run(
+    tmp_path: Path, *, fonts: str, libraries: str = PANGO
+) -> tuple[subprocess.CompletedProcess, Path]:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     pg_bin = tmp_path / "pg"
@@ -27,6 +32,7 @@ def _run(tmp_path: Path, *, fonts: str) -> tuple[subprocess.CompletedProcess, Pa
         bin_dir / "fc-list",
         f'printf "%s\\n" "{fonts}"; for i in $(seq 1 20000); do echo "DejaVu Sans $i"; done',
     )
+    _executable(bin_dir / "ldconfig", f'printf "%s\\n" "{libraries}"')
     _executable(bin_dir / "apt-get", f'echo "$@" >> {apt_log}; exit 0')
     _executable(bin_dir / "sudo", 'exec "$@"')
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "GONGHUI_PG_BIN": str(pg_bin)}
@@ -53,3 +59,15 @@ def test_a_missing_font_installs_only_the_font(tmp_path):
     assert calls[-1].split()[-1] == "fonts-noto-cjk"
     assert "chromium" not in calls[-1]
     assert "postgresql" not in calls[-1]
+
+
+def test_missing_pango_installs_only_pango(tmp_path):
+    # WeasyPrint (the 一函两书 PDFs) needs pango's libraries at run time
+    result, apt_log = _run(
+        tmp_path, fonts="Noto Sans CJK SC", libraries="libc.so.6 (libc6,x86-64) => /lib/libc.so.6"
+    )
+
+    assert result.returncode == 0, result.stderr
+    installed = apt_log.read_text().splitlines()[-1].split()
+    assert installed[-2:] == ["libpango-1.0-0", "libpangoft2-1.0-0"]
+    assert not {"chromium", "postgresql", "fonts-noto-cjk"} & set(installed)

@@ -1,0 +1,103 @@
+"""Files attached to rights records (contract texts, finding photos, legal-aid papers).
+
+What a file may be is decided by its first bytes (a renamed .exe stays refused), and its
+name's extension must agree; at most MAX_BYTES. Stored under a random name, served only
+through scoped views, never from MEDIA_URL.
+"""
+
+import os
+import secrets
+from dataclasses import dataclass
+
+from django.db import models
+
+from gonghui.core.errors import ValidationFailed
+
+MAX_BYTES = 10 * 1024 * 1024
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",), DOCX: (".docx",)}
+LABELS = {PDF: "PDF", JPEG: "JPG", PNG: "PNG", DOCX: "Word(.docx)"}
+DOCUMENTS = (PDF, JPEG, PNG, DOCX)
+IMAGES = (JPEG, PNG)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content_type: str
+    size: int
+    stored_name: str
+    original_name: str
+
+
+def sniff(head: bytes) -> str | None:
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"PK\x03\x04"):
+        return DOCX  # a zip: only accepted under a .docx name
+    return None
+
+
+def file_check(upload, allowed: tuple[str, ...] = DOCUMENTS, field: str = "file") -> CheckedFile:
+    """Validate an upload; ValidationFailed (Chinese, at `field`) when it may not be kept."""
+
+    def refuse(message: str):
+        raise ValidationFailed(message, fields={field: [message]})
+
+    if upload is None:
+        refuse("请选择要上传的文件。")
+    name = os.path.basename(getattr(upload, "name", "") or "")[:200] or "file"
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, os.SEEK_END)
+        size = upload.tell()
+    if not size:
+        refuse("所选文件是空的，请检查后重新选择。")
+    if size > MAX_BYTES:
+        refuse(f"文件过大({size / 1024 / 1024:.1f} MB)，单个文件不能超过 10 MB。")
+    upload.seek(0)
+    content_type = sniff(upload.read(8))
+    upload.seek(0)
+    kinds = "、".join(LABELS[c] for c in allowed)
+    if content_type not in allowed:
+        refuse(f"只能上传 {kinds} 文件，所选文件不是。")
+    if os.path.splitext(name)[1].lower() not in EXTENSIONS[content_type]:
+        refuse("文件扩展名与文件内容不符，请确认后重新上传。")
+    stored = f"{secrets.token_hex(16)}{EXTENSIONS[content_type][0]}"
+    return CheckedFile(content_type, size, stored, name)
+
+
+def stored_path(instance, filename: str) -> str:
+    # The stored name is random (file_check); the uploaded name stays in `name` only.
+    return f"rights/{instance._meta.model_name}/{filename}"
+
+
+class StoredFile(models.Model):
+    """The columns every attachment shares."""
+
+    file = models.FileField("文件", upload_to=stored_path, max_length=200)
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小(字节)")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in IMAGES

@@ -1,0 +1,54 @@
+"""API of reminders: /api/v1/rights/reminders."""
+
+from datetime import date
+
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from gonghui.core.api import PageParams, errors, paginate, require
+from gonghui.core.modules import Action
+from gonghui.rights.reminders import selectors
+from gonghui.rights.reminders.models import ReminderKind, ReminderStatus
+from gonghui.rights.shared import MODULE
+
+router = Router(tags=["维权"])
+
+
+class ReminderOut(Schema):
+    id: int
+    kind: ReminderKind
+    enterprise_id: int | None
+    contract_id: int | None
+    offer_id: int | None
+    notice_id: int | None
+    case_id: int | None
+    due_on: date = Field(description="法定或约定的日期(已过)")
+    opened_on: date
+    deadline: date = Field(description="办理时限(工作日)")
+    assigned_to_id: int | None
+    status: ReminderStatus
+
+
+class ReminderPage(Schema):
+    items: list[ReminderOut]
+    next_cursor: str | None
+
+
+class ReminderFilters(Schema):
+    kind: ReminderKind | None = None
+    status: ReminderStatus | None = ReminderStatus.OPEN
+    overdue: bool = False
+    mine: bool = False
+
+
+@router.get("/reminders", response={200: ReminderPage, **errors(403, 422)}, summary="维权提醒")
+def reminder_list(request, filters: Query[ReminderFilters], page: Query[PageParams]):
+    require(request.auth, MODULE, Action.VIEW)
+    rows = selectors.reminder_list(
+        request.auth,
+        kind=filters.kind.value if filters.kind else "",
+        status=filters.status.value if filters.status else "",
+        overdue=filters.overdue,
+        mine=filters.mine,
+    )
+    return paginate(rows, page)

@@ -1,0 +1,322 @@
+"""Permission-matrix entries for every rights API operation (/api/v1/rights/…)."""
+
+from gonghui.core.testing.matrix import Endpoint, json_text
+from gonghui.rights.models import (
+    BargainingOffer,
+    BargainingTalk,
+    CaseNote,
+    CollectiveContract,
+    Inspection,
+    LegalAidCase,
+    OfferSeason,
+    WageFinding,
+    WageNotice,
+)
+from gonghui.rights.tests import permission_targets as m
+from gonghui.rights.tests.matrix import (
+    CASE_ACCEPTED,
+    CASE_APPLIED,
+    CASE_ASSIGNED,
+    CASE_STATE,
+    CONTRACT_FILED,
+    CONTRACT_SIGNED,
+    CONTRACT_STATE,
+    FINDING_OPEN,
+    NOTICE_DRAFT,
+    NOTICE_ISSUED,
+    NOTICE_STATE,
+    OFFER_OPEN,
+    OFFER_STATE,
+)
+
+API = "/api/v1/rights"
+JSON = {"extract": json_text}
+
+
+def _get(name, path, setup, marker=None, scoped=None):
+    scoped = (marker is None) if scoped is None else scoped
+    return Endpoint(
+        f"rights.api.{name}",
+        "GET",
+        "rights",
+        "view",
+        path,
+        setup,
+        api=True,
+        marker=marker,
+        scoped=scoped,
+        extra=JSON if marker else {},
+    )
+
+
+def _post(name, path, setup, data, snapshot, success=(200,)):
+    return Endpoint(
+        f"rights.api.{name}",
+        "POST",
+        "rights",
+        "edit",
+        path,
+        setup,
+        data=data,
+        snapshot=snapshot,
+        api=True,
+        success=success,
+    )
+
+
+def _count(model, **match):
+    return lambda target: model.objects.filter(**{k: v(target) for k, v in match.items()}).count()
+
+
+def _named(model, field, value):
+    return lambda target: model.objects.filter(**{field: value(target)}).count()
+
+
+def _contract_payload(firm):
+    return {
+        "kind": "comprehensive",
+        "title": f"{firm.name}接口合同",
+        "enterprise_id": firm.pk,
+        "union_party": "工会",
+        "employer_party": firm.name,
+        "workers_covered": 30,
+        "start_on": m.days_ago(3).isoformat(),
+        "end_on": m.days_ago(3).replace(year=m.days_ago(3).year + 2).isoformat(),
+        "signed_on": m.days_ago(3).isoformat(),
+        "congress_on": m.days_ago(5).isoformat(),
+        "congress_total": 30,
+        "congress_present": 25,
+        "congress_for": 20,
+    }
+
+
+def _case_payload(firm):
+    from gonghui.rights.tests.factories import valid_id_number
+
+    return {
+        "enterprise_id": firm.pk,
+        "applicant_name": f"{firm.name}接口申请人",
+        "id_number": valid_id_number(firm.pk % 900 + 50),
+        "phone": "13912340000",
+        "kind": "consultation",
+        "facts": "咨询加班费",
+        "employer_name": firm.name,
+    }
+
+
+def _inspection_payload(firm):
+    from gonghui.rights.supervision.models import Supervisor
+
+    supervisor = Supervisor.objects.filter(name="县接口监督员").first()
+    return {
+        "enterprise_id": firm.pk,
+        "supervisor_ids": [supervisor.pk],
+        "inspected_on": m.days_ago(1).isoformat(),
+        "subject": f"{firm.name}接口检查",
+        "result": "compliant",
+    }
+
+
+def _firms_with_supervisor(tree, actor):
+    from gonghui.rights.supervision.services import supervisor_appoint
+
+    supervisor_appoint(
+        actor=None, org=tree.county, name="县接口监督员", appointed_on=m.days_ago(30)
+    )
+    return m.firms(tree, actor)
+
+
+ENDPOINTS = [
+    _get("employer_file", lambda f: f"{API}/employers/{f.pk}", m.firms),
+    _get("contract_list", lambda c: f"{API}/contracts", CONTRACT_SIGNED, marker=lambda c: c.title),
+    _get("contract_detail", lambda c: f"{API}/contracts/{c.pk}", CONTRACT_SIGNED),
+    _post(
+        "contract_create",
+        lambda f: f"{API}/contracts",
+        m.firms,
+        _contract_payload,
+        _named(CollectiveContract, "title", lambda f: f"{f.name}接口合同"),
+        success=(201,),
+    ),
+    _post(
+        "contract_filing",
+        lambda c: f"{API}/contracts/{c.pk}/filing",
+        CONTRACT_SIGNED,
+        lambda c: {"filed_on": m.today().isoformat(), "department": "县人社局"},
+        CONTRACT_STATE,
+    ),
+    _post(
+        "contract_review",
+        lambda c: f"{API}/contracts/{c.pk}/review",
+        CONTRACT_FILED,
+        lambda c: {"result": "approved", "reviewed_on": m.today().isoformat()},
+        CONTRACT_STATE,
+    ),
+    _get("offer_list", lambda o: f"{API}/offers", OFFER_OPEN, marker=lambda o: o.enterprise.name),
+    _get("offer_detail", lambda o: f"{API}/offers/{o.pk}", OFFER_OPEN),
+    _post(
+        "offer_create",
+        lambda f: f"{API}/offers",
+        m.firms,
+        lambda f: {
+            "enterprise_id": f.pk,
+            "subject": "签订集体合同",
+            "sent_on": m.today().isoformat(),
+        },
+        _count(BargainingOffer, enterprise_id=lambda f: f.pk),
+        success=(201,),
+    ),
+    _post(
+        "offer_reply",
+        lambda o: f"{API}/offers/{o.pk}/reply",
+        OFFER_OPEN,
+        lambda o: {"replied_on": m.today().isoformat(), "reply": "accepted"},
+        OFFER_STATE,
+    ),
+    _post(
+        "offer_talks",
+        lambda o: f"{API}/offers/{o.pk}/talks",
+        m.each(m.offer_accepted),
+        lambda o: {
+            "held_on": m.today().isoformat(),
+            "union_reps": 4,
+            "employer_reps": 4,
+            "minutes": "纪要",
+        },
+        _count(BargainingTalk, offer_id=lambda o: o.pk),
+        success=(201,),
+    ),
+    _post(
+        "offer_outcome",
+        lambda o: f"{API}/offers/{o.pk}/outcome",
+        OFFER_OPEN,
+        lambda o: {"outcome": "escalated", "on": m.today().isoformat()},
+        OFFER_STATE,
+    ),
+    _get("season_list", lambda s: f"{API}/seasons", m.county_season, scoped=False),
+    _get(
+        "season_progress", lambda s: f"{API}/seasons/{s.pk}/progress", m.county_season, scoped=False
+    ),
+    _post(
+        "season_create",
+        lambda org: f"{API}/seasons",
+        m.orgs,
+        lambda org: {
+            "org_id": org.pk,
+            "name": f"{org.name}接口行动",
+            "kind": "spring",
+            "year": m.today().year,
+            "starts_on": m.today().isoformat(),
+            "ends_on": m.today().isoformat(),
+        },
+        _named(OfferSeason, "name", lambda org: f"{org.name}接口行动"),
+        success=(201,),
+    ),
+    _get("wagecheck_list", lambda w: f"{API}/wage-checks", m.county_campaign, scoped=False),
+    _get("finding_list", lambda f: f"{API}/findings", FINDING_OPEN, marker=lambda f: f.description),
+    _get("finding_detail", lambda f: f"{API}/findings/{f.pk}", FINDING_OPEN),
+    _post(
+        "finding_create",
+        lambda f: f"{API}/findings",
+        m.firms,
+        lambda f: {
+            "enterprise_id": f.pk,
+            "description": "未按时支付工资",
+            "found_on": m.today().isoformat(),
+            "amount_owed": "3000",
+        },
+        _count(WageFinding, enterprise_id=lambda f: f.pk),
+        success=(201,),
+    ),
+    _post(
+        "finding_resolve",
+        lambda f: f"{API}/findings/{f.pk}/resolve",
+        FINDING_OPEN,
+        lambda f: {"resolved_on": m.today().isoformat(), "amount_recovered": "3000"},
+        lambda f: WageFinding.objects.filter(pk=f.pk).values("status", "resolved_on").first(),
+    ),
+    _post(
+        "notice_draft",
+        lambda f: f"{API}/findings/{f.pk}/notices",
+        FINDING_OPEN,
+        lambda f: {"step": "prompt"},
+        _count(WageNotice, finding_id=lambda f: f.pk),
+        success=(201,),
+    ),
+    _get("notice_detail", lambda n: f"{API}/notices/{n.pk}", NOTICE_DRAFT),
+    _get("notice_pdf", lambda n: f"{API}/notices/{n.pk}/pdf", NOTICE_DRAFT),
+    _post(
+        "notice_issue",
+        lambda n: f"{API}/notices/{n.pk}/issue",
+        NOTICE_DRAFT,
+        lambda n: {"issued_on": m.today().isoformat()},
+        NOTICE_STATE,
+    ),
+    _post(
+        "notice_reply",
+        lambda n: f"{API}/notices/{n.pk}/reply",
+        NOTICE_ISSUED,
+        lambda n: {"replied_on": m.today().isoformat(), "text": "已整改"},
+        NOTICE_STATE,
+    ),
+    _get("case_list", lambda c: f"{API}/legal-aid", CASE_APPLIED, marker=lambda c: c.number),
+    _get("case_detail", lambda c: f"{API}/legal-aid/{c.pk}", CASE_APPLIED),
+    _post(
+        "case_create",
+        lambda f: f"{API}/legal-aid",
+        m.firms,
+        _case_payload,
+        _count(LegalAidCase, enterprise_id=lambda f: f.pk),
+        success=(201,),
+    ),
+    _post(
+        "case_decision",
+        lambda c: f"{API}/legal-aid/{c.pk}/decision",
+        CASE_APPLIED,
+        lambda c: {"accept": True, "on": m.today().isoformat()},
+        CASE_STATE,
+    ),
+    _post(
+        "case_assignment",
+        lambda c: f"{API}/legal-aid/{c.pk}/assignment",
+        CASE_ACCEPTED,
+        lambda c: {"on": m.today().isoformat(), "lawyer_id": c.matrix_lawyer_id},
+        CASE_STATE,
+    ),
+    _post(
+        "case_notes",
+        lambda c: f"{API}/legal-aid/{c.pk}/notes",
+        CASE_ACCEPTED,
+        lambda c: {"noted_on": m.today().isoformat(), "text": "面谈"},
+        _count(CaseNote, case_id=lambda c: c.pk),
+        success=(201,),
+    ),
+    _post(
+        "case_closure",
+        lambda c: f"{API}/legal-aid/{c.pk}/closure",
+        CASE_ASSIGNED,
+        lambda c: {"closed_on": m.today().isoformat(), "outcome": "settled"},
+        CASE_STATE,
+    ),
+    _get(
+        "inspection_list",
+        lambda i: f"{API}/inspections",
+        m.each(m.inspection),
+        marker=lambda i: i.subject,
+    ),
+    _post(
+        "inspection_create",
+        lambda f: f"{API}/inspections",
+        _firms_with_supervisor,
+        _inspection_payload,
+        _count(Inspection, enterprise_id=lambda f: f.pk),
+        success=(201,),
+    ),
+    _get(
+        "reminder_list",
+        lambda r: f"{API}/reminders",
+        m.each(m.reminder),
+        marker=lambda r: f'"offer_id": {r.offer_id},',
+    ),
+    _get("stats", lambda t: f"{API}/stats", m.orgs, scoped=False),
+]
