@@ -189,7 +189,8 @@ def _within(measure: Count, orgs: Sequence) -> Q:
     minimal = [tops[path] for path in _minimal(tops)]
     anchored: set[int] = set()
     if measure.org_field == "org" and _has_org_anchor(measure.records().model):
-        anchored = {org.pk for org in minimal if getattr(org, "anchor_id", None) == org.pk}
+        # Only an anchor already loaded counts: reading a deferred one is a query per org.
+        anchored = {org.pk for org in minimal if vars(org).get("anchor_id") == org.pk}
     within = Q(org_anchor_id__in=sorted(anchored)) if anchored else Q()
     for org in minimal:
         if org.pk not in anchored:
