@@ -329,7 +329,7 @@ def run(args) -> int:
         SchoolingExpense,
     )
     from gonghui.assistance.monitoring.services import monitoring_run
-    from gonghui.assistance.standards import standard_set
+    from gonghui.assistance.standards.services import standard_set
     from gonghui.core.crypto import encrypt
     from gonghui.orgs.models import Org
     from gonghui.testing.fixtures import make_user

@@ -576,7 +576,7 @@ def _serve_and_load(args, gunicorn, wrk, lua_path, cluster_url, var_dir, serve_a
 
 def _rate_limit_check(base: str, *, allow_listed: bool, address: str) -> str:
     """Show that the limit is on: one new client address asks 130 times in a row."""
-    from gonghui.sites.public import PUBLIC_READS_PER_MINUTE
+    from gonghui.sites.public.services import PUBLIC_READS_PER_MINUTE
 
     codes: dict[int, int] = {}
     for _ in range(PUBLIC_READS_PER_MINUTE + 10):

@@ -173,9 +173,10 @@ def create_staff(total: int, rng: random.Random) -> list[str]:
 
 def record_ids(user, rng: random.Random, limit: int = 30) -> dict[str, list]:
     """A sample of the records in the user's scope that the detail pages open."""
+    from gonghui.assistance.archives.selectors import archive_list
     from gonghui.assistance.monitoring.selectors import alert_list
-    from gonghui.assistance.selectors import archive_list
-    from gonghui.members import joining, selectors
+    from gonghui.members import selectors
+    from gonghui.members.joining import services as joining
     from gonghui.orgs.selectors import enterprise_scoped, org_scoped
     from gonghui.sites.selectors import site_scoped
 

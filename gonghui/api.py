@@ -3,19 +3,16 @@
 
 from gonghui.accounts.api import me_router
 from gonghui.accounts.api import router as accounts_router
-from gonghui.assistance.api import router as archives_router
-from gonghui.assistance.api_alerts import router as alerts_router
-from gonghui.assistance.api_programmes import router as programmes_router
-from gonghui.assistance.monitoring.api import router as monitoring_router
+from gonghui.assistance.api import ROUTERS as assistance_routers
 from gonghui.audit.api import router as audit_router
 from gonghui.core.api import GonghuiAPI
 from gonghui.members.api import router as members_router
-from gonghui.members.api_join import router as join_router
+from gonghui.members.joining.api import router as join_router
 from gonghui.orgs.api import enterprise_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.rights.api import router as rights_router
 from gonghui.sites.api import router as sites_router
-from gonghui.sites.api_public import router as sites_public_router
+from gonghui.sites.public.api import router as sites_public_router
 from gonghui.staffing.api import router as staffing_router
 
 api = GonghuiAPI(
@@ -39,9 +36,7 @@ api.add_router("/audit-events", audit_router)
 api.add_router("/me", me_router)
 api.add_router("/public/sites", sites_public_router)
 api.add_router("/sites", sites_router)
-api.add_router("/archives", archives_router)
-api.add_router("/programmes", programmes_router)
-api.add_router("/alerts", alerts_router)
-api.add_router("/monitoring", monitoring_router)
+for prefix, router in assistance_routers:
+    api.add_router(prefix, router)
 api.add_router("/rights", rights_router)
 api.add_router("/staffing", staffing_router)

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from gonghui.api import api
+from gonghui.members.joining.urls import public_urlpatterns as join_public_urls
 from gonghui.staffing.urls import portal_urlpatterns as staffing_portal
 
 urlpatterns = [
@@ -11,7 +12,7 @@ urlpatterns = [
     path("members/", include("gonghui.members.urls")),
     path("sites/", include("gonghui.sites.urls")),
     path("assistance/", include("gonghui.assistance.urls")),
-    path("join/", include("gonghui.members.urls_join_public")),
+    path("join/", include((join_public_urls, "join"))),
     path("staffing/", include("gonghui.staffing.urls")),
     path("portal/staffing/", include((staffing_portal, "staffing_portal"))),
     path("portal/", include("gonghui.portal.urls")),

@@ -5,12 +5,6 @@ class AssistanceConfig(AppConfig):
     name = "gonghui.assistance"
     label = "assistance"
     verbose_name = "困难帮扶"
-    # Run in this order by `seed-demo` (gonghui.core.demo).
-    demo_seeders = (
-        "gonghui.assistance.demo.seed",
-        "gonghui.assistance.demo_programmes.seed",
-        "gonghui.assistance.demo_monitoring.seed",
-    )
 
     def ready(self) -> None:
         from gonghui.assistance import todos
@@ -29,7 +23,6 @@ def _labels_register() -> None:
         HardshipCategory,
         StepAction,
     )
-    from gonghui.assistance.models.programmes import GrantStatus, PaymentMethod, ProgrammeKind
     from gonghui.assistance.monitoring.definitions import (
         PARAMETER_LABELS,
         AlertOutcome,
@@ -40,7 +33,8 @@ def _labels_register() -> None:
         RunTrigger,
         SchoolStage,
     )
-    from gonghui.assistance.visits import FLAGS
+    from gonghui.assistance.programmes.models import GrantStatus, PaymentMethod, ProgrammeKind
+    from gonghui.assistance.visits.services import FLAGS
     from gonghui.core.labels import labels_register
 
     labels_register(

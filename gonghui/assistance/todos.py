@@ -3,14 +3,14 @@ re-checks and visits, archive applications at each step, grants awaiting approva
 
 from django.db.models import Exists, OuterRef
 
+from gonghui.assistance.archives.selectors import archive_scoped
 from gonghui.assistance.choices import ArchiveStatus
 from gonghui.assistance.models import Grant, Visit
-from gonghui.assistance.models.programmes import GrantStatus
 from gonghui.assistance.monitoring.definitions import AlertStatus
 from gonghui.assistance.monitoring.selectors import DUE_SOON, alert_scoped, alerts_due_soon
-from gonghui.assistance.selectors import archive_scoped
-from gonghui.assistance.standards import today
-from gonghui.assistance.visits import previous_quarter, quarter_bounds, quarter_of
+from gonghui.assistance.programmes.models import GrantStatus
+from gonghui.assistance.standards.selectors import today
+from gonghui.assistance.visits.services import previous_quarter, quarter_bounds, quarter_of
 from gonghui.core.modules import Action
 from gonghui.core.scope import Access, role_assignments, scope_q, scope_queryset
 from gonghui.core.todos import Todo, todo_register

@@ -8,8 +8,8 @@ class MembersConfig(AppConfig):
     # Run in this order by `seed-demo` (gonghui.core.demo).
     demo_seeders = (
         "gonghui.members.demo.seed",
-        "gonghui.members.demo_join.seed",
-        "gonghui.members.demo_transfers.seed",
+        "gonghui.members.joining.demo.seed",
+        "gonghui.members.transfers.demo.seed",
     )
 
     def ready(self) -> None:

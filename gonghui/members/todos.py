@@ -3,7 +3,7 @@
 from gonghui.core.modules import Action
 from gonghui.core.scope import Access, scope_paths, scope_q
 from gonghui.core.todos import Todo, todo_register
-from gonghui.members.joining import application_scoped
+from gonghui.members.joining.services import application_scoped
 from gonghui.members.models import JoinStatus, MembershipTransfer, TransferStatus
 
 MODULE = "members"

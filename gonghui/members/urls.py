@@ -14,6 +14,6 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.member_deactivate, name="deactivate"),
     path("<int:pk>/unmask/", views.member_unmask, name="unmask"),
     path("<int:pk>/card/", views.member_card, name="card"),
-    path("join-applications/", include("gonghui.members.urls_join")),
-    path("transfers/", include("gonghui.members.urls_transfers")),
+    path("join-applications/", include("gonghui.members.joining.urls")),
+    path("transfers/", include("gonghui.members.transfers.urls")),
 ]

@@ -23,7 +23,7 @@ from gonghui.core.views_helpers import form_apply_error, masked_form_data, poste
 from gonghui.members import selectors, services, stats
 from gonghui.members.forms import DeactivateForm, MemberForm
 from gonghui.members.models import EmploymentForm, MemberStatus
-from gonghui.members.transfers import member_transfers
+from gonghui.members.transfers.services import member_transfers
 from gonghui.orgs.models import Org, OrgStatus
 from gonghui.orgs.selectors import enterprise_scoped
 

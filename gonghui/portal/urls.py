@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gonghui.portal import views, views_assistance
+from gonghui.portal import views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,8 +13,8 @@ urlpatterns = [
     path("sites/<str:site_code>/checkin/", views.site_checkin, name="site_checkin"),
     path("sites/<str:site_code>/feedback/", views.site_feedback, name="site_feedback"),
     # 困难职工自测 and the hardship application (gonghui/assistance/public.py).
-    path("assistance/self-check/", views_assistance.self_check, name="hardship_self_check"),
-    path("assistance/apply/", views_assistance.apply, name="hardship_apply"),
-    path("assistance/apply/done/", views_assistance.done, name="hardship_done"),
-    path("assistance/status/", views_assistance.status, name="hardship_status"),
+    path("assistance/self-check/", views.self_check, name="hardship_self_check"),
+    path("assistance/apply/", views.apply, name="hardship_apply"),
+    path("assistance/apply/done/", views.done, name="hardship_done"),
+    path("assistance/status/", views.status, name="hardship_status"),
 ]

@@ -14,14 +14,24 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from gonghui.assistance.archives import public as hardship_public
 from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
-from gonghui.core.forms import Form
+from gonghui.core.forms import Form, forms_valid
 from gonghui.core.request_context import client_ip
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.portal import selectors as portal_selectors
+from gonghui.portal.forms import (
+    DEFAULT_MEMBER_ROWS,
+    FIGURES,
+    ApplyForm,
+    FiguresForm,
+    HouseholdFormSet,
+    StatusForm,
+)
 from gonghui.portal.registry import portal_links
-from gonghui.sites import geo, public, selectors, services
+from gonghui.sites import geo, selectors, services
 from gonghui.sites.models import FeedbackKind, ServiceSite, SiteKind, SiteStatus
+from gonghui.sites.public import services as public
 from gonghui.sites.services import RateLimited
 
 NEAREST_LIMIT = 10
@@ -281,3 +291,204 @@ def site_feedback(request, site_code: str):
         request, f"感谢您的反馈！已转交{found.org.name}处理，留了手机号的，处理后会联系您。"
     )
     return redirect("portal:site", found.site_code)
+
+
+# --- 困难职工自测 and the hardship application (public, phone-first, no JS needed) -------------
+# Self-check → result with the calculation → "申请建档" posts the figures to the application
+# form (prefill, nothing stored) → submit → done page; a status check by ID number + phone.
+# The rules live in gonghui.assistance.archives.public; these views parse, call it, render.
+
+DONE_SESSION_KEY = "hardship_apply_done"
+
+
+def _rows_wanted(household_size) -> int:
+    try:
+        size = int(str(household_size).strip())
+    except (TypeError, ValueError):
+        return DEFAULT_MEMBER_ROWS
+    return max(0, min(size - 1, hardship_public.MAX_HOUSEHOLD_ROWS))
+
+
+# --- self-check -----------------------------------------------------------------------------
+
+
+def _figures(data: dict) -> dict:
+    """The self-check's arguments from the form's cleaned data (or the part that parsed)."""
+    values = {key: data.get(key, "") for key in FIGURES}
+    values["township_id"] = values.pop("township")
+    return values
+
+
+def _self_check_values(data: dict) -> None:
+    """The self-check's own messages for a form whose fields failed (stores nothing)."""
+    hardship_public.self_check(**_figures(data))
+
+
+@csrf_protect
+def self_check(request):
+    """GET: the form. POST: the result with its calculation (nothing stored)."""
+    form = FiguresForm(request.POST or None, check=_self_check_values)
+    check, status = None, 200
+    if request.method == "POST" and not form.is_valid():
+        status = 422
+    elif request.method == "POST":
+        try:
+            check = hardship_public.self_check(**_figures(form.cleaned_data))
+        except ServiceError as exc:
+            status = exc.status
+            if exc.fields:
+                form_apply_error(request, form, exc)
+            else:
+                form.add_error(None, exc.message)
+    return render(
+        request,
+        "portal/assistance/self_check.html",
+        {"form": form, "check": check, "figures": FIGURES},
+        status=status,
+    )
+
+
+# --- application ------------------------------------------------------------------------------
+
+
+def _apply_page(request, form, household, status=200):
+    return render(
+        request,
+        "portal/assistance/apply.html",
+        {"form": form, "household": household},
+        status=status,
+    )
+
+
+def _prefill(request):
+    """Arriving from the self-check result: the figures become the form's initial values."""
+    figures = FiguresForm(request.POST)
+    figures.is_valid()
+    initial = {k: v for k, v in figures.cleaned_data.items() if v}
+    if initial.get("disaster"):
+        initial["main_cause"] = initial["disaster"]
+    wanted = _rows_wanted(initial.get("household_size"))
+    return _apply_page(
+        request,
+        ApplyForm(initial=initial),
+        HouseholdFormSet(prefix="household", initial=[{}] * wanted),
+    )
+
+
+def _resize(request, form, household):
+    """ "按家庭人口调整成员行数": the page again with as many member rows as the household
+    needs, keeping what was typed (works without JavaScript)."""
+    form.is_valid()
+    household.is_valid()
+    rows = [f.cleaned_data for f in household.forms if getattr(f, "cleaned_data", None)]
+    kept = [r for r in rows if any(r.values())]
+    wanted = max(_rows_wanted(request.POST.get("household_size")), len(kept))
+    initial = {k: v for k, v in form.cleaned_data.items() if k != "promise"}
+    return _apply_page(
+        request,
+        ApplyForm(initial=initial),
+        HouseholdFormSet(prefix="household", initial=kept + [{}] * (wanted - len(kept))),
+    )
+
+
+def _place_errors(request, form, household, exc: ServiceError, *, only_new=False) -> None:
+    """Field errors at their fields, a member row's (`household-<i>-<field>`) at its row.
+    only_new: the forms found problems themselves; keep theirs and add the rest."""
+    rows: dict[int, dict] = {}
+    rest = {}
+    for key, errors in exc.fields.items():
+        if key.startswith("household-"):
+            _prefix, index, field = key.split("-", 2)
+            rows.setdefault(int(index), {})[field] = errors
+        else:
+            rest[key] = errors
+    for index, fields in rows.items():
+        household.forms[index].add_service_errors(
+            ServiceError(exc.message, fields=fields), only_new=only_new
+        )
+    exc.fields = rest
+    if only_new:
+        form.add_service_errors(exc, only_new=True)
+    else:
+        form_apply_error(request, form, exc)
+
+
+def _members(household) -> list[tuple[int, dict]]:
+    """(row index, values) of the member rows filled in (what parsed of each)."""
+    return [
+        (index, row.service_data()) for index, row in enumerate(household.forms) if row.filled()
+    ]
+
+
+@csrf_protect
+def apply(request):
+    if request.method != "POST":
+        wanted = DEFAULT_MEMBER_ROWS
+        return _apply_page(
+            request, ApplyForm(), HouseholdFormSet(prefix="household", initial=[{}] * wanted)
+        )
+    if request.POST.get("prefill"):
+        return _prefill(request)
+    form = ApplyForm(request.POST)
+    household = HouseholdFormSet(request.POST, prefix="household")
+    if request.POST.get("resize"):
+        return _resize(request, form, household)
+    valid = forms_valid(form, household)
+    values = dict(
+        township_id=form.cleaned_data.get("township"),
+        members=_members(household),
+        ip=client_ip(request),
+        **form.service_data(),
+    )
+    try:
+        if not valid:
+            # The forms found problems: ask the service what else is wrong, so that the
+            # worker sees every problem on this one submit (nothing is written).
+            hardship_public.application_check(**values)
+            return _apply_page(request, form, household, status=422)
+        archive = hardship_public.application_submit(**values)
+    except hardship_public.RateLimited as exc:
+        return _too_many(request, exc)
+    except ServiceError as exc:
+        _place_errors(request, form, household, exc, only_new=not valid)
+        return _apply_page(request, form, household, status=exc.status)
+    request.session[DONE_SESSION_KEY] = {
+        "name": archive.name,
+        "union": archive.org.name,
+        "category": archive.get_category_display(),
+    }
+    return redirect("portal:hardship_done")
+
+
+def done(request):
+    done_info = request.session.get(DONE_SESSION_KEY)
+    if not done_info:
+        return redirect("portal:hardship_apply")
+    return render(request, "portal/assistance/done.html", {"done": done_info})
+
+
+# --- status -------------------------------------------------------------------------------
+
+
+@csrf_protect
+def status(request):
+    form = StatusForm(request.POST or None)
+    result, code = None, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = hardship_public.application_status(
+                id_number=form.cleaned_data["id_number"],
+                phone=form.cleaned_data["phone"],
+                ip=client_ip(request),
+            )
+        except hardship_public.RateLimited as exc:
+            return _too_many(request, exc)
+        except ServiceError as exc:
+            code = exc.status
+            if exc.fields:
+                form_apply_error(request, form, exc)
+            else:
+                form.add_error(None, exc.message)
+    return render(
+        request, "portal/assistance/status.html", {"form": form, "result": result}, status=code
+    )

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from gonghui.sites import views, views_feedback, views_map, views_stats
+from gonghui.sites import views, views_map
 
 app_name = "sites"
 urlpatterns = [
@@ -15,10 +15,6 @@ urlpatterns = [
     path("<int:pk>/photos/", views.site_photo_add, name="photo_add"),
     path("<int:pk>/photos/<int:photo_pk>/", views.site_photo, name="photo"),
     path("<int:pk>/photos/<int:photo_pk>/remove/", views.site_photo_remove, name="photo_remove"),
-    path("feedback/", views_feedback.feedback_list, name="feedback_list"),
-    path("feedback/<int:pk>/", views_feedback.feedback_detail, name="feedback_detail"),
-    path("feedback/<int:pk>/answer/", views_feedback.feedback_answer, name="feedback_answer"),
-    path("feedback/<int:pk>/close/", views_feedback.feedback_close, name="feedback_close"),
     path("map/", views_map.site_map, name="map"),
     path("map/data/", views_map.site_map_data, name="map_data"),
     path("map/layers/<str:kind>/", views_map.map_layer_data, name="map_layer"),
@@ -28,6 +24,6 @@ urlpatterns = [
     path("map/settings/", views_map.map_settings_page, name="map_settings"),
     path("layers/<int:county_pk>/upload/", views_map.map_layer_upload, name="layer_upload"),
     path("layers/<int:county_pk>/radius/", views_map.coverage_radius_set, name="coverage_radius"),
-    path("stats/", views_stats.site_stats, name="stats"),
-    path("stats/export/", views_stats.site_stats_export, name="stats_export"),
+    path("", include("gonghui.sites.feedback.urls")),
+    path("", include("gonghui.sites.stats.urls")),
 ]

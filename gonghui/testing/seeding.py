@@ -16,8 +16,8 @@ from gonghui.core.rotation import encrypted_models, hash_fields
 
 def seed_small_demo(*, members: int = 200) -> None:
     from gonghui.accounts.services import user_create
-    from gonghui.assistance.services import household_member_add
-    from gonghui.assistance.tests.factories import build_archive
+    from gonghui.assistance.archives.services import household_member_add
+    from gonghui.assistance.archives.tests.factories import build_archive
     from gonghui.core.demo import run_seeders
     from gonghui.members.tests.factories import make_id_number
     from gonghui.orgs.models import Org, OrgLevel

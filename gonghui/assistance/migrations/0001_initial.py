@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import gonghui.assistance.models.archive
+import gonghui.assistance.archives.models
 import gonghui.core.fields
 from decimal import Decimal
 from django.conf import settings
@@ -139,7 +139,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('evidence', '证明材料'), ('photo', '照片'), ('authorisation', '签字授权书')], max_length=16, verbose_name='类型')),
-                ('file', models.FileField(max_length=200, upload_to=gonghui.assistance.models.archive.attachment_path, verbose_name='文件')),
+                ('file', models.FileField(max_length=200, upload_to=gonghui.assistance.archives.models.attachment_path, verbose_name='文件')),
                 ('stored_name', models.CharField(editable=False, max_length=80)),
                 ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
                 ('content_type', models.CharField(max_length=40, verbose_name='文件类型')),

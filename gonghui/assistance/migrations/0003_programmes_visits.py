@@ -4,7 +4,7 @@
 import django.db.models.deletion
 import django.db.models.expressions
 import django.utils.timezone
-import gonghui.assistance.models.visits
+import gonghui.assistance.visits.models
 import gonghui.core.fields
 from django.conf import settings
 from django.db import migrations, models
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
             name='VisitPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=gonghui.assistance.models.visits.visit_photo_path, verbose_name='照片')),
+                ('file', models.FileField(max_length=200, upload_to=gonghui.assistance.visits.models.visit_photo_path, verbose_name='照片')),
                 ('stored_name', models.CharField(editable=False, max_length=80)),
                 ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
                 ('content_type', models.CharField(max_length=40, verbose_name='文件类型')),

@@ -29,7 +29,7 @@ from gonghui.assistance.models import (
 )
 from gonghui.assistance.monitoring.definitions import AlertStatus, RiskLevel, RuleCode
 from gonghui.assistance.monitoring.rules import facts_display
-from gonghui.assistance.standards import today
+from gonghui.assistance.standards.selectors import today
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, scope_queryset
 from gonghui.core.workdays import working_days_after
@@ -285,7 +285,7 @@ def rules_overview(counties: list[Org]) -> list[RuleRow]:
 
 def runs_recent(user, *, limit: int = 10) -> list[MonitoringRun]:
     """Recent runs of the counties the user can see (and installation-wide runs)."""
-    from gonghui.assistance.selectors import counties_for
+    from gonghui.assistance.standards.selectors import counties_for
 
     counties = [c.pk for c in counties_for(user)]
     return list(
@@ -296,7 +296,7 @@ def runs_recent(user, *, limit: int = 10) -> list[MonitoringRun]:
 
 
 def run_get(user, pk) -> MonitoringRun:
-    from gonghui.assistance.selectors import counties_for
+    from gonghui.assistance.standards.selectors import counties_for
 
     counties = [c.pk for c in counties_for(user)]
     run = (

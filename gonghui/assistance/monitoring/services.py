@@ -43,7 +43,7 @@ from gonghui.assistance.monitoring.definitions import (
     RunTrigger,
 )
 from gonghui.assistance.monitoring.rules import RULES, RuleContext
-from gonghui.assistance.standards import (
+from gonghui.assistance.standards.selectors import (
     is_county_admin,
     standard_in_force,
     thresholds_in_force,

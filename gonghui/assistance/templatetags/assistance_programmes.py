@@ -4,9 +4,9 @@ archive views stay untouched: the page includes assistance/programmes/_archive_s
 from django import template
 
 from gonghui.assistance.choices import ArchiveStatus
-from gonghui.assistance.models.programmes import GrantStatus
-from gonghui.assistance.selectors_programmes import aid_history
-from gonghui.assistance.selectors_visits import visit_history
+from gonghui.assistance.programmes.models import GrantStatus
+from gonghui.assistance.programmes.selectors import aid_history
+from gonghui.assistance.visits.selectors import visit_history
 from gonghui.core.modules import Action
 from gonghui.core.scope import org_in_scope
 

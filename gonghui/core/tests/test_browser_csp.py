@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from gonghui.assistance.tests.programme_factories import archived, programme_in
+from gonghui.assistance.programmes.tests.factories import archived, programme_in
 from gonghui.core.testing.browser import browser_login
 from gonghui.members.tests.factories import build_member
 from gonghui.sites.tests.factories import build_site

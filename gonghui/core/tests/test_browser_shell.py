@@ -89,7 +89,7 @@ def test_phone_top_bar_keeps_one_line_with_a_long_name(phone_page, users, tree):
 
 
 def test_menu_groups_fit_a_laptop_screen_and_the_current_group_opens(page, users, tree):
-    from gonghui.members.tests.matrix_join import build_application
+    from gonghui.members.joining.tests.matrix import build_application
 
     build_application(org=tree.a1, name="待审核的申请人")
     page.set_viewport_size({"width": 1366, "height": 768})

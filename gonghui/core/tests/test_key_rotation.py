@@ -62,7 +62,7 @@ def _rotate(*args) -> str:
 
 
 def test_lookups_and_uniqueness_hold_throughout_a_rotation(tree, settings, keys):
-    from gonghui.assistance.tests.monitoring_helpers import disaster
+    from gonghui.assistance.monitoring.tests.factories import disaster
 
     old, new = keys
     # given members under the old key, one with a disaster on record
@@ -307,7 +307,7 @@ def test_a_hash_that_disagrees_with_its_value_is_recomputed_and_one_without_a_va
     tree, settings, keys, enterprise_factory
 ):
     from gonghui.assistance.models import DisasterEvent
-    from gonghui.assistance.tests.monitoring_helpers import disaster
+    from gonghui.assistance.monitoring.tests.factories import disaster
     from gonghui.orgs.models import Enterprise
 
     old, new = keys

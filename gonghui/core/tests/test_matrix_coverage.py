@@ -56,7 +56,7 @@ OUTSIDE_THE_MATRIX = {
 PUBLIC_API = {
     ("api/v1/join-applications", "POST"),
     ("api/v1/join-applications/status", "POST"),
-    # Public sites API (tested for anonymous access in gonghui/sites/tests/test_api_public.py).
+    # Public sites API (tested for anonymous access in gonghui/sites/public/tests/test_api.py).
     ("api/v1/public/sites/nearest", "GET"),
     ("api/v1/public/sites/{}", "GET"),
     ("api/v1/public/sites/{}/feedback", "POST"),

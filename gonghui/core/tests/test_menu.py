@@ -10,7 +10,7 @@ from django.urls import resolve, reverse
 from gonghui.core.modules import nav_groups
 from gonghui.core.scope import view_access
 from gonghui.core.testing.matrix import ROLES
-from gonghui.members.tests.matrix_join import build_application
+from gonghui.members.joining.tests.matrix import build_application
 
 pytestmark = pytest.mark.django_db
 

@@ -98,15 +98,15 @@ def _first(queryset):
 def _targets(user) -> dict[str, int | None]:
     """The first record in the user's scope for each detail page."""
     from gonghui.accounts.selectors import user_list
+    from gonghui.assistance.archives.selectors import archive_scoped
     from gonghui.assistance.models import Visit
     from gonghui.assistance.monitoring.selectors import alert_scoped, runs_recent
-    from gonghui.assistance.selectors import archive_scoped
-    from gonghui.assistance.selectors_programmes import grants_scoped, programme_scoped
+    from gonghui.assistance.programmes.selectors import grants_scoped, programme_scoped
     from gonghui.core.modules import Action
     from gonghui.core.scope import can, scope_queryset
-    from gonghui.members.joining import application_scoped
+    from gonghui.members.joining.services import application_scoped
     from gonghui.members.selectors import member_list
-    from gonghui.members.transfers import transfer_scoped
+    from gonghui.members.transfers.services import transfer_scoped
     from gonghui.orgs.selectors import enterprise_scoped, org_scoped
     from gonghui.rights.bargaining.selectors import offer_scoped, season_scoped
     from gonghui.rights.contracts.selectors import contract_scoped

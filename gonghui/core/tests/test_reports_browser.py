@@ -4,7 +4,7 @@ table scrolls inside its card and the page itself never scrolls sideways."""
 
 import pytest
 
-from gonghui.assistance.tests.factories import build_archive
+from gonghui.assistance.archives.tests.factories import build_archive
 from gonghui.core.testing.browser import browser_login
 from gonghui.sites.tests.factories import build_site
 

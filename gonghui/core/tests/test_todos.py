@@ -10,13 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
-from gonghui.assistance.tests.matrix_monitoring import _alerts
+from gonghui.assistance.monitoring.tests.matrix import _alerts
 from gonghui.audit.models import AuditAction
 from gonghui.audit.services import audit_record
 from gonghui.core.scope import view_access
 from gonghui.core.todos import todos_registered
+from gonghui.members.joining.tests.matrix import build_application
 from gonghui.members.models import JoinStatus
-from gonghui.members.tests.matrix_join import build_application
 from gonghui.sites.services import feedback_submit
 from gonghui.sites.tests.factories import build_site
 from gonghui.testing.fixtures import make_user

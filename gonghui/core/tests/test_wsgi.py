@@ -10,7 +10,7 @@ def test_the_wsgi_application_loads_its_urls_and_freezes_them_for_the_collector(
     # (~0.1 s with every thread of the worker stopped): it is frozen once loaded.
     code = (
         "import gc, sys; from gonghui.wsgi import application;"
-        "print(gc.get_freeze_count(), 'gonghui.sites.api_public' in sys.modules)"
+        "print(gc.get_freeze_count(), 'gonghui.sites.public.api' in sys.modules)"
     )
     env = {
         **os.environ,

@@ -8,9 +8,9 @@ import xlsxwriter
 from playwright.sync_api import expect
 
 from gonghui.core.testing.browser import browser_login
+from gonghui.members.joining.tests.matrix import build_application
 from gonghui.members.models import Member, MemberStatus
 from gonghui.members.tests.factories import build_member, make_id_number
-from gonghui.members.tests.matrix_join import build_application
 
 pytestmark = pytest.mark.browser
 

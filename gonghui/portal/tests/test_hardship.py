@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 
-from gonghui.assistance import public
+from gonghui.assistance.archives import public
+from gonghui.assistance.archives.tests.factories import build_archive, ensure_standard
 from gonghui.assistance.choices import ApplicationSource, ArchiveStatus
 from gonghui.assistance.models import HardshipArchive, HouseholdMember
-from gonghui.assistance.tests.factories import build_archive, ensure_standard
 from gonghui.members.tests.factories import make_id_number
 from gonghui.portal.registry import portal_links
 

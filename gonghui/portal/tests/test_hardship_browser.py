@@ -8,9 +8,9 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from gonghui.assistance.archives.tests.factories import archive_in, ensure_standard
 from gonghui.assistance.choices import ArchiveStatus
 from gonghui.assistance.models import HardshipArchive
-from gonghui.assistance.tests.factories import archive_in, ensure_standard
 from gonghui.core.testing.browser import browser_login
 from gonghui.members.tests.factories import make_id_number
 

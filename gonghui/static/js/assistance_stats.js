@@ -1,4 +1,4 @@
-/* Hardship assistance statistics charts (assistance/stats.html). Data comes from the
+/* Hardship assistance statistics charts (assistance/stats/stats.html). Data comes from the
    <script type="application/json" id="assistance-stats-data"> block (Django json_script). */
 (function () {
   "use strict";

@@ -1,0 +1,1 @@
+"""Statistics of hardship assistance: the page and the standard .xlsx report."""
