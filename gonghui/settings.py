@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.members",
     "gonghui.sites",
+    "gonghui.staffing",
     "gonghui.portal",
     "gonghui.assistance",
     "gonghui.forum",

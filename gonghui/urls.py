@@ -3,6 +3,7 @@ from django.urls import include, path
 from gonghui.api import api
 from gonghui.members.joining.urls import public_urlpatterns as join_public_urls
 from gonghui.outreach.urls import portal as outreach_portal
+from gonghui.staffing.urls import portal_urlpatterns as staffing_portal
 
 urlpatterns = [
     path("", include("gonghui.core.urls")),
@@ -18,6 +19,8 @@ urlpatterns = [
     path("outreach/", include("gonghui.outreach.urls")),
     path("portal/outreach/", include(outreach_portal)),
     path("forum/", include("gonghui.forum.urls")),
+    path("staffing/", include("gonghui.staffing.urls")),
+    path("portal/staffing/", include((staffing_portal, "staffing_portal"))),
     path("portal/", include("gonghui.portal.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
     path("", include("gonghui.rights.urls")),  # /rights/ and /portal/legal-aid/

@@ -44,6 +44,12 @@ _BUSINESS_EXTRA: dict[str, dict[str, list[str]]] = {
     # social workers export the lists they call through.
     "outreach": {RoleCode.TOWNSHIP_STAFF: [S], RoleCode.SOCIAL_WORKER: [X, S]},
 }
+# Where a business module grants less than the shared profile. Social workers' records,
+# pay and appraisals are their colleagues' personal matters: a social worker sees only
+# their own (the 我的考核 page), not the module.
+_BUSINESS_ONLY: dict[str, dict[str, list[str]]] = {
+    "staffing": {RoleCode.SOCIAL_WORKER: [], RoleCode.GRASSROOTS_STAFF: []},
+}
 DESCRIPTIONS = {
     RoleCode.COUNTY_ADMIN: "管理全县组织、用户、角色和审计，拥有全部业务权限",
     RoleCode.COUNTY_STAFF: "办理全县业务，可审批、导出和查看敏感信息",
@@ -60,6 +66,9 @@ def builtin_permissions(code: str) -> dict[str, list[str]]:
         if module not in ADMIN_MODULES:
             extra = _BUSINESS_EXTRA.get(module, {}).get(code, [])
             grants[module] = [a for a in ALL if a in _BUSINESS_GRANTS[code] or a in extra]
+            only = _BUSINESS_ONLY.get(module, {}).get(code)
+            if only is not None:
+                grants[module] = [a for a in grants[module] if a in only]
     return grants
 
 

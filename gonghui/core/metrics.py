@@ -179,6 +179,29 @@ def _ids_on_path(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
 
+def _within(measure: Count, orgs: Sequence) -> Q:
+    """The records of the union of the orgs' subtrees. A subtree whose top is its own anchor
+    (a township-level org: Org.anchor) is an equality on the records' `org_anchor`, as in
+    gonghui.core.scope; the others are path prefixes. Thousands of township orgs (an
+    appraisal of every social worker) would otherwise be thousands of LIKEs per row."""
+    path_lookup = _path_lookup(measure.org_field)
+    tops = {org.path: org for org in orgs}
+    minimal = [tops[path] for path in _minimal(tops)]
+    anchored: set[int] = set()
+    if measure.org_field == "org" and _has_org_anchor(measure.records().model):
+        # Only an anchor already loaded counts: reading a deferred one is a query per org.
+        anchored = {org.pk for org in minimal if vars(org).get("anchor_id") == org.pk}
+    within = Q(org_anchor_id__in=sorted(anchored)) if anchored else Q()
+    for org in minimal:
+        if org.pk not in anchored:
+            within |= Q(**{f"{path_lookup}__startswith": org.path})
+    return within
+
+
+def _has_org_anchor(model) -> bool:
+    return any(f.name == "org_anchor" for f in model._meta.concrete_fields)
+
+
 def _count_by_org(measure: Count, orgs: Sequence, period: Period | None) -> dict[int, object]:
     """One grouped query over the union of the orgs' subtrees, rolled up along the paths."""
     wanted = {org.pk for org in orgs}
@@ -189,9 +212,7 @@ def _count_by_org(measure: Count, orgs: Sequence, period: Period | None) -> dict
     queryset = measure.records()
     if measure.date_field is not None and period is not None:
         queryset = _in_period(queryset, measure.date_field, period)
-    within = Q()
-    for path in _minimal(org.path for org in orgs):
-        within |= Q(**{f"{path_lookup}__startswith": path})
+    within = _within(measure, orgs)
     rows = (
         queryset.filter(within)
         .order_by()

@@ -35,6 +35,28 @@ def _join_applications():
     return JoinApplication.objects.all()
 
 
+def _joins_reviewed():
+    from gonghui.members.models import JoinApplication, JoinStatus
+
+    return JoinApplication.objects.filter(
+        status__in=[JoinStatus.APPROVED, JoinStatus.REJECTED], reviewed_at__isnull=False
+    )
+
+
+def _roster_url(org, period) -> str:
+    """The roster of the org's subtree, joined in the period's (end) year."""
+    from django.urls import reverse
+
+    year = f"&joined_year={period.end.year}" if period is not None else ""
+    return reverse("members:list") + f"?org={org.pk}{year}"
+
+
+def _join_list_url(org, period) -> str:
+    from django.urls import reverse
+
+    return reverse("members:join_list") + "?status=approved"
+
+
 register(
     Count(
         code="members.joined",
@@ -44,6 +66,7 @@ register(
         rule="入会日期在统计期间内的会员(含其后退会的)",
         records=_members,
         date_field="joined_on",
+        drilldown=_roster_url,
     ),
     Count(
         code="members.active",
@@ -80,6 +103,16 @@ register(
         rule="提交时间在统计期间内的网上入会申请",
         records=_join_applications,
         date_field="created_at",
+    ),
+    Count(
+        code="members.joins_reviewed",
+        name="审核的入会申请",
+        unit="件",
+        module="members",
+        rule="审核时间在统计期间内、已通过或未通过的网上入会申请",
+        records=_joins_reviewed,
+        date_field="reviewed_at",
+        drilldown=_join_list_url,
     ),
     Ratio(
         code="members.new_employment_form_share",

@@ -63,6 +63,12 @@ OUTSIDE_THE_MATRIX = {
     "portal/outreach/contests/{}/done/",
     "portal/outreach/contests/{}/gallery/",
     "portal/outreach/contests/{}/gallery/{}/",
+    # A social worker's own appraisals and objection (gonghui/staffing/tests/test_views.py).
+    "staffing/me/",
+    "staffing/me/{}/",
+    "staffing/me/{}/objection/",
+    # The one-time anonymous rating link (gonghui/staffing/tests/test_portal.py).
+    "portal/staffing/rate/{}/",
     "api/v1/openapi.json",
     "api/v1/me",
 }

@@ -186,3 +186,22 @@ def test_every_registered_measure_is_sound_and_labelled():
         assert measure.code.split(".")[0] == measure.module
         assert measure.module in MODULES
         assert measure.name and measure.rule and measure.unit
+
+
+@pytest.mark.django_db
+def test_township_subtrees_are_read_by_anchor_not_by_path_prefix(tree):
+    """Thousands of township orgs (every social worker's appraisal) must not become thousands
+    of LIKE tests per row: a subtree topped by its own anchor is an org_anchor equality."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for org in (tree.a1, tree.ae, tree.b1, tree.county):
+        build_member(org=org, joined_on=dt.date(2026, 3, 1))
+    with CaptureQueriesContext(connection) as ctx:
+        figures = metrics.evaluate("members.joined", orgs=[tree.a, tree.b], period=YEAR)
+    (sql,) = [q["sql"] for q in ctx.captured_queries]
+    assert "LIKE" not in sql.upper() and "org_anchor_id" in sql
+    assert (figures[tree.a.pk].value, figures[tree.b.pk].value) == (2, 1)
+    # A subtree that is not its own anchor (a grassroots union) is still a path prefix.
+    mixed = metrics.evaluate("members.joined", orgs=[tree.a, tree.b1], period=YEAR)
+    assert (mixed[tree.a.pk].value, mixed[tree.b1.pk].value) == (2, 1)

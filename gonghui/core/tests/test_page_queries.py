@@ -109,6 +109,13 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "plans:target_detail": (7, 8, None, 6),
     "plans:reform_detail": (6, 6, None, 5),
     "dashboard:return_detail": (4, None, None, 4),
+    "staffing:worker_list": (4, 4, None, 4),
+    "staffing:post_list": (5, 5, None, 5),
+    "staffing:appraisal_list": (4, 4, None, 4),
+    "staffing:pay_sheet": (7, 8, None, 7),
+    "staffing:promotion_list": (8, 9, None, 8),
+    "staffing:worker_detail": (9, 9, None, 9),
+    "staffing:appraisal_detail": (9, 9, None, 9),
 }
 
 
@@ -145,6 +152,7 @@ def _targets(user) -> dict[str, int | None]:
     from gonghui.rights.legalaid.selectors import case_scoped
     from gonghui.rights.wagechecks.selectors import finding_scoped, notice_scoped
     from gonghui.sites.selectors import feedback_scoped, site_scoped
+    from gonghui.staffing.selectors import appraisal_list, worker_list
 
     runs = runs_recent(user, limit=1)
     return {
@@ -183,6 +191,8 @@ def _targets(user) -> dict[str, int | None]:
         "plans:target_detail": _first(targets_scoped(user)),
         "plans:reform_detail": _first(items_scoped(user)),
         "dashboard:return_detail": _first(returns_scoped(user)),
+        "staffing:worker_detail": _first(worker_list(user)),
+        "staffing:appraisal_detail": _first(appraisal_list(user)),
     }
 
 
@@ -240,6 +250,11 @@ LISTS = [
     "plans:meeting_list",
     "dashboard:home",
     "dashboard:return_list",
+    "staffing:worker_list",
+    "staffing:post_list",
+    "staffing:appraisal_list",
+    "staffing:pay_sheet",
+    "staffing:promotion_list",
 ]
 
 

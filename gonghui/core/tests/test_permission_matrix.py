@@ -21,7 +21,16 @@ _BUSINESS = {
     "social_worker": {"view", "edit"},
     "leader": {"view", "export"},
 }
-BUSINESS_MODULES = ("members", "sites", "assistance", "forum", "rights", "outreach", "plans")
+BUSINESS_MODULES = (
+    "members",
+    "sites",
+    "assistance",
+    "forum",
+    "rights",
+    "outreach",
+    "plans",
+    "staffing",
+)
 EXPECTED_GRANTS = {
     "county_admin": {"orgs": _ALL, "accounts": _ALL, "audit": _ALL},
     "county_staff": {"orgs": {"view", "edit", "export", "view_sensitive"}, "accounts": {"view"}},
@@ -44,6 +53,10 @@ EXPECTED_GRANTS["township_staff"]["outreach"] = {
     "view_sensitive",
 }
 EXPECTED_GRANTS["social_worker"]["outreach"] = {"view", "edit", "export", "view_sensitive"}
+# Social workers' records, pay and appraisals are for the township and county offices: a
+# social worker sees only their own (staffing/me/), a grassroots union none.
+EXPECTED_GRANTS["social_worker"]["staffing"] = set()
+EXPECTED_GRANTS["grassroots_staff"]["staffing"] = set()
 
 
 @pytest.mark.django_db
