@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "gonghui.sites",
     "gonghui.portal",
     "gonghui.assistance",
+    "gonghui.workforce",
 ]
 
 MIDDLEWARE = [

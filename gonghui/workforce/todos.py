@@ -1,0 +1,5 @@
+"""The workforce module's to-dos (see gonghui.core.todos)."""
+
+
+def register() -> None:
+    pass
