@@ -63,3 +63,22 @@ def counties_administered(actor) -> list[Org]:
     from gonghui.core.scope import scope_q
 
     return list(Org.objects.filter(scope_q(paths, "path"), level=OrgLevel.COUNTY).order_by("code"))
+
+
+def counties_for(orgs) -> dict[int, Org | None]:
+    """{org id: its county federation or None} for several orgs in one query."""
+    orgs = list(orgs)
+    wanted: set[int] = set()
+    for org in orgs:
+        wanted.update(org.ancestor_ids())
+        wanted.add(org.pk)
+    counties = (
+        {c.pk: c for c in Org.objects.filter(pk__in=wanted, level=OrgLevel.COUNTY)}
+        if wanted
+        else {}
+    )
+    result: dict[int, Org | None] = {}
+    for org in orgs:
+        chain = [*org.ancestor_ids(), org.pk]
+        result[org.pk] = next((counties[i] for i in reversed(chain) if i in counties), None)
+    return result

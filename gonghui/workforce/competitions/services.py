@@ -101,6 +101,11 @@ def _int(value, *, field: str, label: str, low: int, high: int, errors: ErrorCol
     return number
 
 
+def plain_number(value: Decimal) -> str:
+    """100.00 → "100", 2.50 → "2.5" (for messages)."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def decimal_value(value, *, field: str, label: str, low, high, errors: ErrorCollector, places=2):
     """A Decimal within [low, high] with at most `places` decimals, or None (error kept)."""
     if value is None or str(value).strip() == "":
@@ -114,7 +119,7 @@ def decimal_value(value, *, field: str, label: str, low, high, errors: ErrorColl
         errors.add(field, f"{label}请填写数字。")
         return None
     if number < low or number > high:
-        errors.add(field, f"{label}应在 {low:g} 到 {high:g} 之间。")
+        errors.add(field, f"{label}应在 {plain_number(low)} 到 {plain_number(high)} 之间。")
         return None
     if number != number.quantize(Decimal(1).scaleb(-places)):
         errors.add(field, f"{label}最多保留 {places} 位小数。")
