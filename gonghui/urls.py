@@ -10,6 +10,7 @@ urlpatterns = [
     path("members/", include("gonghui.members.urls")),
     path("sites/", include("gonghui.sites.urls")),
     path("assistance/", include("gonghui.assistance.urls")),
+    path("workforce/", include("gonghui.workforce.urls")),
     path("join/", include("gonghui.members.urls_join_public")),
     path("portal/", include("gonghui.portal.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
