@@ -16,6 +16,7 @@ DEMO_SEEDERS = [
     "gonghui.assistance.demo.seed",
     "gonghui.assistance.demo_programmes.seed",
     "gonghui.assistance.demo_monitoring.seed",
+    "gonghui.workforce.demo.seed",
 ]
 DEMO_PASSWORD = "Demo@Gonghui2026"
 

@@ -716,9 +716,8 @@ def entry_register(
     username: str = "",
 ) -> Registration:
     """Register a member in a trade. Over a quota the entry goes on the waiting list (and
-    says so). `actor` None: the member registering on the portal (channel portal)."""
-    if actor is None and channel != Channel.PORTAL:
-        raise ValueError("staff registrations need an actor")
+    says so). `actor` None: the member registering on the portal (channel portal), or
+    the system (seeders)."""
     competition = _locked(competition)
     entry_validate(
         actor=actor, competition=competition, trade=trade, member=member, channel=channel

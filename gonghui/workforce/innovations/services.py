@@ -150,9 +150,8 @@ def innovation_submit(
     username: str = "",
     **fields,
 ) -> SmallInnovation:
-    """Submit a 五小 result. `actor` None: the worker on the portal (channel portal)."""
-    if actor is None and channel != Channel.PORTAL:
-        raise ValueError("staff submissions need an actor")
+    """Submit a 五小 result. `actor` None: the worker on the portal (channel portal), or
+    the system (seeders)."""
     cleaned = innovation_validate(actor=actor, member=member, team=team, channel=channel, **fields)
     org = team.org if team is not None else member.org
     innovation = SmallInnovation.objects.create(org=org, channel=channel, **cleaned)
@@ -325,8 +324,6 @@ def suggestion_validate(*, actor, member: Member | None, **fields) -> dict:
 def suggestion_submit(
     *, actor, member: Member | None, channel: str = Channel.STAFF, username: str = "", **fields
 ) -> Suggestion:
-    if actor is None and channel != Channel.PORTAL:
-        raise ValueError("staff submissions need an actor")
     cleaned = suggestion_validate(actor=actor, member=member, **fields)
     suggestion = Suggestion.objects.create(
         org=member.org, member=member, enterprise=member.employer, channel=channel, **cleaned
