@@ -67,7 +67,7 @@ def _require(actor, org, action: str = Action.EDIT) -> None:
         raise NotFound()
 
 
-def _audit(*, actor, action, obj, org=None, username: str = "", **detail) -> None:
+def _audit(obj, org=None, username: str = "", *, actor, action, **detail) -> None:
     audit_record(action=action, user=actor, org=org, obj=obj, detail=detail, username=username)
 
 
@@ -331,9 +331,9 @@ def competition_create(*, actor, org: Org, trades=(), titles=None, **fields) -> 
         titles if titles is not None else _titles_default(county, cleaned["level"])
     )
     _audit(
+        competition,
         actor=actor,
         action=AuditAction.CREATED,
-        obj=competition,
         what="competition",
         kind=competition.kind,
         level=competition.level,
@@ -392,7 +392,7 @@ def competition_update(
     if titles is not None:
         competition.titles.set(titles)
         changed.append("titles")
-    _audit(actor=actor, action=AuditAction.UPDATED, obj=competition, changed=changed)
+    _audit(competition, actor=actor, action=AuditAction.UPDATED, changed=changed)
     if any(f in changed for f in (*SCORING_FIELDS, "titles")):
         results_recompute([competition.pk])
     return competition
@@ -506,9 +506,9 @@ def competition_transition(
     competition.version += 1
     competition.save()
     _audit(
+        competition,
         actor=actor,
         action=AuditAction.APPROVED if rule.action == Action.APPROVE else AuditAction.UPDATED,
-        obj=competition,
         what="competition_step",
         step=step,
         status=[before, competition.status],
@@ -580,9 +580,9 @@ def _promote_waiting(competition: Competition, actor) -> int:
     if promoted:
         Entry.objects.filter(pk__in=promoted).update(status=EntryStatus.REGISTERED)
         _audit(
+            competition,
             actor=actor,
             action=AuditAction.UPDATED,
-            obj=competition,
             what="entries_promoted",
             entries=promoted,
         )
@@ -624,9 +624,9 @@ def quota_set(
     else:
         quota = Quota.objects.create(competition=competition, org=org, trade=trade, places=number)
     _audit(
+        competition,
         actor=actor,
         action=AuditAction.UPDATED,
-        obj=competition,
         what="quota",
         unit=org.name,
         trade=trade.name if trade else "",
@@ -743,10 +743,11 @@ def entry_register(
         ) from None
     position = waiting_position(entry)
     _audit(
+        entry,
+        None,
+        username,
         actor=actor,
         action=AuditAction.CREATED,
-        obj=entry,
-        username=username,
         what="entry",
         competition=competition.code,
         trade=trade.name,
@@ -782,10 +783,11 @@ def entry_withdraw(*, actor, entry: Entry, reason: str = "", username: str = "")
     entry.withdraw_reason = reason
     entry.save(update_fields=["status", "withdrawn_at", "withdraw_reason"])
     _audit(
+        entry,
+        None,
+        username,
         actor=actor,
         action=AuditAction.UPDATED,
-        obj=entry,
-        username=username,
         what="entry_withdraw",
         status=[was, EntryStatus.WITHDRAWN],
     )
@@ -906,9 +908,9 @@ def scores_record(
     Score.objects.bulk_update(update, ["theory", "practical", "absent", "entered_by", "entered_at"])
     Score.objects.filter(pk__in=clear).delete()
     _audit(
+        competition,
         actor=actor,
         action=AuditAction.UPDATED,
-        obj=competition,
         what="scores",
         trade=trade.name,
         round=round,
@@ -960,9 +962,9 @@ def award_grant(
         created_by=actor,
     )
     _audit(
+        entry,
         actor=actor,
         action=AuditAction.APPROVED,
-        obj=entry,
         what="award",
         title=title.name if title else "",
         grade_steps=steps or 0,
@@ -982,7 +984,7 @@ def award_remove(*, actor, award: Award) -> None:
         raise ValidationFailed(f"竞赛{competition.get_status_display()}，不能再修改称号。")
     entry = award.entry
     award.delete()
-    _audit(actor=actor, action=AuditAction.DELETED, obj=entry, what="award_remove")
+    _audit(entry, actor=actor, action=AuditAction.DELETED, what="award_remove")
     results_recompute([competition.pk])
 
 
@@ -1001,7 +1003,7 @@ def trade_create(*, actor, county: Org, name: str, category: str = "") -> Trade:
         errors.add("name", f"工种“{name}”已存在。")
     errors.raise_if_any()
     trade = Trade.objects.create(name=name, category=category)
-    _audit(actor=actor, action=AuditAction.CREATED, obj=trade, org=county, what="trade")
+    _audit(trade, county, actor=actor, action=AuditAction.CREATED, what="trade")
     return trade
 
 
@@ -1022,7 +1024,7 @@ def title_create(*, actor, county: Org, name: str, description: str = "") -> Tit
         errors.add("name", f"称号“{name}”已存在。")
     errors.raise_if_any()
     title = Title.objects.create(name=name, description=description)
-    _audit(actor=actor, action=AuditAction.CREATED, obj=title, org=county, what="title")
+    _audit(title, county, actor=actor, action=AuditAction.CREATED, what="title")
     return title
 
 
@@ -1102,9 +1104,9 @@ def title_rule_create(*, actor, county: Org, **fields) -> TitleRule:
     cleaned = title_rule_validate(actor=actor, county=county, **fields)
     rule = TitleRule.objects.create(org=county, **cleaned)
     _audit(
+        rule,
         actor=actor,
         action=AuditAction.CREATED,
-        obj=rule,
         what="title_rule",
         level=rule.level,
         rank_from=rule.rank_from,
@@ -1122,11 +1124,7 @@ def title_rule_set_active(*, actor, rule: TitleRule, active: bool) -> TitleRule:
     rule.is_active = bool(active)
     rule.save(update_fields=["is_active", "updated_at"])
     _audit(
-        actor=actor,
-        action=AuditAction.UPDATED,
-        obj=rule,
-        what="title_rule",
-        is_active=rule.is_active,
+        rule, actor=actor, action=AuditAction.UPDATED, what="title_rule", is_active=rule.is_active
     )
     _recompute_county(rule.org)
     return rule
@@ -1178,7 +1176,7 @@ def participant_add(
     participant = ProjectParticipant.objects.create(
         org=enterprise.org, competition=competition, enterprise=enterprise, section=section
     )
-    _audit(actor=actor, action=AuditAction.CREATED, obj=participant, what="participant")
+    _audit(participant, actor=actor, action=AuditAction.CREATED, what="participant")
     return participant
 
 
@@ -1219,9 +1217,9 @@ def project_scores_record(
             participant=participant, period=month, dimension=code, defaults={"score": value}
         )
     _audit(
+        participant,
         actor=actor,
         action=AuditAction.UPDATED,
-        obj=participant,
         what="project_scores",
         period=month.isoformat(),
         rows=len(cleaned),

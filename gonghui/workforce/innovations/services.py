@@ -44,8 +44,8 @@ def _require(actor, org, action: str = Action.EDIT) -> None:
         raise NotFound()
 
 
-def _audit(*, actor, action, obj, username: str = "", **detail) -> None:
-    audit_record(action=action, user=actor, obj=obj, detail=detail, username=username)
+def _audit(obj, org=None, username: str = "", *, actor, action, **detail) -> None:
+    audit_record(action=action, user=actor, org=org, obj=obj, detail=detail, username=username)
 
 
 def _text(errors, value, field, label, max_length, required=True, min_length=0) -> str:
@@ -156,12 +156,13 @@ def innovation_submit(
     org = team.org if team is not None else member.org
     innovation = SmallInnovation.objects.create(org=org, channel=channel, **cleaned)
     _audit(
+        innovation,
+        None,
+        username,
         actor=actor,
         action=AuditAction.CREATED,
-        obj=innovation,
-        username=username,
         what="innovation",
-        category=innovation.category,
+        innovation_category=innovation.category,
         channel=channel,
     )
     return innovation
@@ -182,7 +183,7 @@ def attachment_add(*, actor, innovation: SmallInnovation, upload) -> InnovationA
     attachment = InnovationAttachment.objects.create(
         innovation=innovation, file=upload, name=name[-150:]
     )
-    _audit(actor=actor, action=AuditAction.CREATED, obj=innovation, what="innovation_attachment")
+    _audit(innovation, actor=actor, action=AuditAction.CREATED, what="innovation_attachment")
     return attachment
 
 
@@ -204,9 +205,9 @@ def innovation_exclusions_set(
     innovation.awarded_elsewhere = bool(awarded_elsewhere)
     innovation.save()
     _audit(
+        innovation,
         actor=actor,
         action=AuditAction.UPDATED,
-        obj=innovation,
         what="innovation_exclusions",
         funded_by_science_plan=innovation.funded_by_science_plan,
         awarded_elsewhere=innovation.awarded_elsewhere,
@@ -240,7 +241,7 @@ def innovation_review(
     if innovation.status == InnovationStatus.SUBMITTED:
         innovation.status = InnovationStatus.REVIEWING
         innovation.save(update_fields=["status", "updated_at"])
-    _audit(actor=actor, action=AuditAction.UPDATED, obj=innovation, what="innovation_review")
+    _audit(innovation, actor=actor, action=AuditAction.UPDATED, what="innovation_review")
     return review
 
 
@@ -290,9 +291,9 @@ def innovation_decide(
     innovation.decided_on, innovation.decision_note = day, note
     innovation.save()
     _audit(
+        innovation,
         actor=actor,
         action=AuditAction.APPROVED,
-        obj=innovation,
         what="innovation_decide",
         status=innovation.status,
         award=innovation.award,
@@ -329,10 +330,11 @@ def suggestion_submit(
         org=member.org, member=member, enterprise=member.employer, channel=channel, **cleaned
     )
     _audit(
+        suggestion,
+        None,
+        username,
         actor=actor,
         action=AuditAction.CREATED,
-        obj=suggestion,
-        username=username,
         what="suggestion",
         channel=channel,
     )
@@ -357,9 +359,9 @@ def suggestion_decide(
     suggestion.decided_on, suggestion.decision_note = on or today(), note
     suggestion.save()
     _audit(
+        suggestion,
         actor=actor,
         action=AuditAction.APPROVED,
-        obj=suggestion,
         what="suggestion_decide",
         status=suggestion.status,
     )

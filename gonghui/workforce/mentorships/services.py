@@ -43,7 +43,7 @@ def _require(actor, org, action: str = Action.EDIT) -> None:
         raise NotFound()
 
 
-def _audit(*, actor, action, obj, **detail) -> None:
+def _audit(obj, *, actor, action, **detail) -> None:
     audit_record(action=action, user=actor, obj=obj, detail=detail)
 
 
@@ -132,9 +132,9 @@ def policy_set(*, actor, county: Org, **values) -> MentorshipPolicy:
     errors.raise_if_any()
     policy.save()
     _audit(
+        policy,
         actor=actor,
         action=AuditAction.UPDATED,
-        obj=policy,
         what="mentorship_policy",
         values={k: str(getattr(policy, k)) for k in (*POLICY_FIELDS, *POLICY_INT_FIELDS)},
     )
@@ -173,7 +173,7 @@ def ceremony_create(*, actor, org: Org, name: str, held_on, place: str = "") -> 
         errors.add("held_on", "请填写举行日期。")
     errors.raise_if_any()
     ceremony = Ceremony.objects.create(org=org, name=name, held_on=held_on, place=place)
-    _audit(actor=actor, action=AuditAction.CREATED, obj=ceremony, what="ceremony")
+    _audit(ceremony, actor=actor, action=AuditAction.CREATED, what="ceremony")
     return ceremony
 
 
@@ -293,9 +293,9 @@ def mentorship_create(*, actor, **fields) -> Mentorship:
         **cleaned,
     )
     _audit(
+        mentorship,
         actor=actor,
         action=AuditAction.CREATED,
-        obj=mentorship,
         what="mentorship",
         master=cleaned["master"].name,
         apprentice=apprentice.name,
@@ -317,7 +317,7 @@ def checkpoint_add(*, actor, mentorship: Mentorship, title: str, due_on) -> Chec
         errors.add("due_on", "计划日期应在带徒期间内。")
     errors.raise_if_any()
     checkpoint = Checkpoint.objects.create(mentorship=mentorship, title=title, due_on=due_on)
-    _audit(actor=actor, action=AuditAction.CREATED, obj=mentorship, what="checkpoint")
+    _audit(mentorship, actor=actor, action=AuditAction.CREATED, what="checkpoint")
     return checkpoint
 
 
@@ -333,7 +333,7 @@ def checkpoint_done(*, actor, checkpoint: Checkpoint, done_on, note: str = "") -
     errors.raise_if_any()
     checkpoint.done_on, checkpoint.note = done_on, note
     checkpoint.save()
-    _audit(actor=actor, action=AuditAction.UPDATED, obj=checkpoint.mentorship, what="checkpoint")
+    _audit(checkpoint.mentorship, actor=actor, action=AuditAction.UPDATED, what="checkpoint")
     return checkpoint
 
 
@@ -365,9 +365,9 @@ def mentorship_appraise(
     mentorship.allowance_total, mentorship.allowance_basis = amount, basis[:200]
     mentorship.save()
     _audit(
+        mentorship,
         actor=actor,
         action=AuditAction.APPROVED,
-        obj=mentorship,
         what="mentorship_appraise",
         result=result,
         allowance=str(amount),
@@ -389,5 +389,5 @@ def mentorship_terminate(*, actor, mentorship: Mentorship, on, reason: str) -> M
     mentorship.status = MentorshipStatus.TERMINATED
     mentorship.terminated_on, mentorship.terminate_reason = on, reason
     mentorship.save()
-    _audit(actor=actor, action=AuditAction.DEACTIVATED, obj=mentorship, what="mentorship_terminate")
+    _audit(mentorship, actor=actor, action=AuditAction.DEACTIVATED, what="mentorship_terminate")
     return mentorship

@@ -58,7 +58,7 @@ def _require(actor, org, action: str = Action.EDIT) -> None:
         raise NotFound()
 
 
-def _audit(*, actor, action, obj, **detail) -> None:
+def _audit(obj, *, actor, action, **detail) -> None:
     audit_record(action=action, user=actor, obj=obj, detail=detail)
 
 
@@ -117,7 +117,7 @@ def team_validate(
 def team_create(*, actor, enterprise: Enterprise | None, **fields) -> Team:
     cleaned = team_validate(actor=actor, enterprise=enterprise, **fields)
     team = Team.objects.create(org=enterprise.org, enterprise=enterprise, **cleaned)
-    _audit(actor=actor, action=AuditAction.CREATED, obj=team, what="team", kind=team.kind)
+    _audit(team, actor=actor, action=AuditAction.CREATED, what="team", kind=team.kind)
     return team
 
 
@@ -136,7 +136,7 @@ def team_update(*, actor, team: Team, **fields) -> Team:
     for key, value in cleaned.items():
         setattr(team, key, value)
     team.save()
-    _audit(actor=actor, action=AuditAction.UPDATED, obj=team, changed=changed)
+    _audit(team, actor=actor, action=AuditAction.UPDATED, changed=changed)
     return team
 
 
@@ -237,9 +237,9 @@ def nomination_create(*, actor, org: Org, **fields) -> Nomination:
     cleaned = nomination_validate(actor=actor, org=org, **fields)
     nomination = Nomination.objects.create(org=org, nominated_on=today(), **cleaned)
     _audit(
+        nomination,
         actor=actor,
         action=AuditAction.CREATED,
-        obj=nomination,
         what="nomination",
         kind=nomination.kind,
         level=nomination.level,
@@ -269,9 +269,9 @@ def _moved(actor, nomination, before, step, **extra) -> None:
     nomination.version += 1
     nomination.save()
     _audit(
+        nomination,
         actor=actor,
         action=AuditAction.APPROVED,
-        obj=nomination,
         what="nomination_step",
         step=step,
         status=[before, nomination.status],
@@ -330,7 +330,7 @@ def objection_record(
     objection = NominationObjection.objects.create(
         nomination=nomination, received_on=received, content=content
     )
-    _audit(actor=actor, action=AuditAction.CREATED, obj=nomination, what="objection")
+    _audit(nomination, actor=actor, action=AuditAction.CREATED, what="objection")
     return objection
 
 
@@ -350,9 +350,7 @@ def objection_resolve(
     objection.outcome, objection.outcome_note = outcome, note
     objection.resolved_at = timezone.now()
     objection.save()
-    _audit(
-        actor=actor, action=AuditAction.UPDATED, obj=nomination, what="objection", outcome=outcome
-    )
+    _audit(nomination, actor=actor, action=AuditAction.UPDATED, what="objection", outcome=outcome)
     return objection
 
 
@@ -463,7 +461,7 @@ def incident_record(
         occurred_on=day,
         description=description,
     )
-    _audit(actor=actor, action=AuditAction.CREATED, obj=incident, what="incident", kind=kind)
+    _audit(incident, actor=actor, action=AuditAction.CREATED, what="incident", kind=kind)
     return incident
 
 
@@ -488,9 +486,9 @@ def bar_rule_set(
         org=county, kind=kind, defaults={"years": years, "is_active": bool(is_active), "note": note}
     )
     _audit(
+        rule,
         actor=actor,
         action=AuditAction.CREATED if created else AuditAction.UPDATED,
-        obj=rule,
         what="bar_rule",
         kind=kind,
         years=years,
@@ -530,7 +528,7 @@ def excellent_team_propose(
     item = ExcellentTeam.objects.create(
         org=team.org, team=team, year=year, level=level, reason=reason
     )
-    _audit(actor=actor, action=AuditAction.CREATED, obj=item, what="excellent_team")
+    _audit(item, actor=actor, action=AuditAction.CREATED, what="excellent_team")
     return item
 
 
@@ -551,11 +549,7 @@ def excellent_team_decide(
     item.selected_on = day
     item.save()
     _audit(
-        actor=actor,
-        action=AuditAction.APPROVED,
-        obj=item,
-        what="excellent_team",
-        status=item.status,
+        item, actor=actor, action=AuditAction.APPROVED, what="excellent_team", status=item.status
     )
     if selected:
         honour_for_excellent_team(item, on=day)
@@ -609,5 +603,5 @@ def training_record(*, actor, org: Org, **fields) -> TeamTraining:
     _require(actor, org)
     cleaned = training_validate(actor=actor, org=org, **fields)
     training = TeamTraining.objects.create(org=org, **cleaned)
-    _audit(actor=actor, action=AuditAction.CREATED, obj=training, what="team_training")
+    _audit(training, actor=actor, action=AuditAction.CREATED, what="team_training")
     return training

@@ -42,7 +42,7 @@ def _require(actor, org, action: str = Action.EDIT) -> None:
         raise NotFound()
 
 
-def _audit(*, actor, action, obj, **detail) -> None:
+def _audit(obj, *, actor, action, **detail) -> None:
     audit_record(action=action, user=actor, obj=obj, detail=detail)
 
 
@@ -140,7 +140,7 @@ def studio_create(
     StudioMember.objects.create(
         studio=studio, member=lead, role=StudioRole.LEAD, joined_on=cleaned["founded_on"]
     )
-    _audit(actor=actor, action=AuditAction.CREATED, obj=studio, what="studio", kind=studio.kind)
+    _audit(studio, actor=actor, action=AuditAction.CREATED, what="studio", kind=studio.kind)
     return studio
 
 
@@ -157,7 +157,7 @@ def studio_update(*, actor, studio: InnovationStudio, **fields) -> InnovationStu
     for key, value in cleaned.items():
         setattr(studio, key, value)
     studio.save()
-    _audit(actor=actor, action=AuditAction.UPDATED, obj=studio, changed=changed)
+    _audit(studio, actor=actor, action=AuditAction.UPDATED, changed=changed)
     return studio
 
 
@@ -186,9 +186,9 @@ def studio_name(
     )
     studio.save()
     _audit(
+        studio,
         actor=actor,
         action=AuditAction.APPROVED,
-        obj=studio,
         what="studio_name",
         level=[before[1], level],
     )
@@ -205,7 +205,7 @@ def studio_revoke(*, actor, studio: InnovationStudio, reason: str) -> Innovation
     errors.raise_if_any()
     studio.status, studio.status_note = StudioStatus.REVOKED, reason
     studio.save()
-    _audit(actor=actor, action=AuditAction.DEACTIVATED, obj=studio, what="studio_revoke")
+    _audit(studio, actor=actor, action=AuditAction.DEACTIVATED, what="studio_revoke")
     return studio
 
 
@@ -229,7 +229,7 @@ def studio_member_add(
         errors.add("joined_on", "请填写加入日期。")
     errors.raise_if_any()
     row = StudioMember.objects.create(studio=studio, member=member, role=role, joined_on=joined_on)
-    _audit(actor=actor, action=AuditAction.CREATED, obj=studio, what="studio_member", role=role)
+    _audit(studio, actor=actor, action=AuditAction.CREATED, what="studio_member", studio_role=role)
     return row
 
 
@@ -246,7 +246,7 @@ def studio_member_leave(*, actor, row: StudioMember, left_on) -> StudioMember:
         )
     row.left_on = left_on
     row.save()
-    _audit(actor=actor, action=AuditAction.UPDATED, obj=row.studio, what="studio_member_leave")
+    _audit(row.studio, actor=actor, action=AuditAction.UPDATED, what="studio_member_leave")
     return row
 
 
@@ -280,9 +280,7 @@ def report_add(*, actor, studio: InnovationStudio, **fields) -> StudioReport:
         summary=summary,
         submitted_on=submitted_on,
     )
-    _audit(
-        actor=actor, action=AuditAction.CREATED, obj=studio, what="studio_report", quarter=quarter
-    )
+    _audit(studio, actor=actor, action=AuditAction.CREATED, what="studio_report", quarter=quarter)
     return report
 
 
@@ -310,7 +308,7 @@ def outcome_add(*, actor, studio: InnovationStudio, **fields) -> StudioOutcome:
         quantity=quantity,
         benefit=benefit,
     )
-    _audit(actor=actor, action=AuditAction.CREATED, obj=studio, what="studio_outcome", kind=kind)
+    _audit(studio, actor=actor, action=AuditAction.CREATED, what="studio_outcome", kind=kind)
     return outcome
 
 
@@ -391,9 +389,9 @@ def standard_item_set(
         },
     )
     _audit(
+        item,
         actor=actor,
         action=AuditAction.CREATED if created else AuditAction.UPDATED,
-        obj=item,
         what="studio_standard",
         basis=basis,
         max_score=points,
@@ -450,9 +448,9 @@ def studio_appraise(
         },
     )
     _audit(
+        studio,
         actor=actor,
         action=AuditAction.APPROVED,
-        obj=studio,
         what="studio_appraise",
         year=year,
         result=result.result,
