@@ -86,7 +86,7 @@ def register() -> None:
             Access(MODULE, Action.APPROVE),
             _appraisals_due,
             "workforce:mentorship_list",
-            query="status=active",
+            query="status=due",
             order=72,
         ),
         Todo(
@@ -95,7 +95,7 @@ def register() -> None:
             Access(MODULE, Action.EDIT),
             _checkpoints_overdue,
             "workforce:mentorship_list",
-            query="status=active",
+            query="status=checkpoint_overdue",
             tone="danger",
             order=73,
         ),
@@ -105,7 +105,7 @@ def register() -> None:
             Access(MODULE, Action.APPROVE),
             _innovations_to_decide,
             "workforce:innovation_list",
-            query="status=reviewing",
+            query="status=undecided",
             order=74,
         ),
         Todo(

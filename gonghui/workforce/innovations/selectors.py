@@ -13,6 +13,8 @@ from gonghui.workforce.innovations.models import (
     SuggestionStatus,
 )
 
+UNDECIDED = "undecided"  # a list filter: submitted or under review
+
 
 def innovation_scoped(user, action: str = Action.VIEW) -> QuerySet[SmallInnovation]:
     return scope_queryset(SmallInnovation.objects.all(), user, MODULE, action)
@@ -28,7 +30,9 @@ def innovation_list(
         )
     if category:
         rows = rows.filter(category=category)
-    if status:
+    if status == UNDECIDED:
+        rows = rows.filter(status__in=(InnovationStatus.SUBMITTED, InnovationStatus.REVIEWING))
+    elif status:
         rows = rows.filter(status=status)
     if year:
         rows = rows.filter(year=year)

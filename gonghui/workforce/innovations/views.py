@@ -63,7 +63,7 @@ def innovation_list(request):
             **paginate_peek(request, rows),
             "filters": filters,
             "category_choices": InnovationCategory.choices,
-            "status_choices": InnovationStatus.choices,
+            "status_choices": [(selectors.UNDECIDED, "待评定"), *InnovationStatus.choices],
             "can_edit": can(request.user, MODULE, Action.EDIT),
         },
     )

@@ -15,6 +15,15 @@ from gonghui.workforce.mentorships.models import (
     MentorshipStatus,
 )
 
+DUE = "due"  # list filters: active past their end (appraisal due); with overdue checkpoints
+CHECKPOINT_OVERDUE = "checkpoint_overdue"
+
+
+def _today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
 
 def mentorship_scoped(user, action: str = Action.VIEW) -> QuerySet[Mentorship]:
     return scope_queryset(Mentorship.objects.all(), user, MODULE, action)
@@ -28,7 +37,15 @@ def mentorship_list(
     )
     if q:
         rows = rows.filter(Q(master__name__icontains=q) | Q(apprentice__name__icontains=q))
-    if status:
+    if status == DUE:
+        rows = rows.filter(status=MentorshipStatus.ACTIVE, ends_on__lt=_today())
+    elif status == CHECKPOINT_OVERDUE:
+        rows = rows.filter(
+            status=MentorshipStatus.ACTIVE,
+            checkpoints__done_on__isnull=True,
+            checkpoints__due_on__lt=_today(),
+        ).distinct()
+    elif status:
         rows = rows.filter(status=status)
     if year:
         rows = rows.filter(signed_on__year=year)

@@ -54,7 +54,11 @@ def mentorship_list(request):
         {
             **paginate_peek(request, rows),
             "filters": filters,
-            "status_choices": MentorshipStatus.choices,
+            "status_choices": [
+                (selectors.DUE, "期满待考评"),
+                (selectors.CHECKPOINT_OVERDUE, "考核节点逾期"),
+                *MentorshipStatus.choices,
+            ],
             "trade_choices": trade_choices(),
             "can_edit": can(request.user, MODULE, Action.EDIT),
         },
