@@ -15,6 +15,7 @@ from gonghui.orgs.api import enterprise_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.sites.api import router as sites_router
 from gonghui.sites.api_public import router as sites_public_router
+from gonghui.workforce.api import router as workforce_router
 
 api = GonghuiAPI(
     title="工会一站式服务平台 API",
@@ -41,3 +42,4 @@ api.add_router("/archives", archives_router)
 api.add_router("/programmes", programmes_router)
 api.add_router("/alerts", alerts_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/workforce", workforce_router)
