@@ -40,6 +40,8 @@ MATRIX_MODULES = [
     "gonghui.assistance.tests.matrix_api",
     "gonghui.assistance.tests.matrix_stats",
     "gonghui.assistance.tests.matrix_monitoring",
+    "gonghui.workforce.tests.matrix",
+    "gonghui.workforce.tests.matrix_api",
 ]
 RELATIONS = ("own", "sibling", "parent")
 ROLES = (

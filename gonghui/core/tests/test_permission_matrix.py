@@ -21,7 +21,7 @@ _BUSINESS = {
     "social_worker": {"view", "edit"},
     "leader": {"view", "export"},
 }
-BUSINESS_MODULES = ("members", "sites", "assistance")
+BUSINESS_MODULES = ("members", "sites", "assistance", "workforce")
 EXPECTED_GRANTS = {
     "county_admin": {"orgs": _ALL, "accounts": _ALL, "audit": _ALL},
     "county_staff": {"orgs": {"view", "edit", "export", "view_sensitive"}, "accounts": {"view"}},

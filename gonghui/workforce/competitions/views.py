@@ -16,7 +16,7 @@ from gonghui.core.forms import forms_valid
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.core.views_helpers import form_apply_error
+from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.orgs.models import Org
 from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE, UPPER_LEVELS, ContestLevel
@@ -140,6 +140,8 @@ def _picked(model, ids):
 
 @requires(MODULE, Action.EDIT)
 def competition_create(request):
+    if request.method == "POST":
+        posted_org_or_404(request, "org", MODULE, Action.EDIT)
     form = _competition_form(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
@@ -167,6 +169,8 @@ def competition_create(request):
 @requires(MODULE, Action.EDIT)
 def competition_edit(request, pk):
     competition = selectors.competition_get(request.user, pk, Action.EDIT)
+    if request.method == "POST":
+        posted_org_or_404(request, "org", MODULE, Action.EDIT)
     form = _competition_form(request, request.POST or None, competition)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data

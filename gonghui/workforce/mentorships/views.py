@@ -11,6 +11,7 @@ from gonghui.core.errors import ServiceError, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
+from gonghui.core.views_helpers import posted_org_or_404
 from gonghui.orgs.models import Org
 from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE
@@ -231,6 +232,8 @@ def ceremony_list(request):
 
 @requires(MODULE, Action.EDIT)
 def ceremony_create(request):
+    if request.method == "POST":
+        posted_org_or_404(request, "org", MODULE, Action.EDIT)
     form = CeremonyForm(request.POST or None, orgs=lookups.org_options(request.user, Action.EDIT))
     status = 200
     if request.method == "POST":

@@ -13,7 +13,7 @@ from gonghui.core.errors import ServiceError, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.core.views_helpers import form_apply_error
+from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.orgs.models import Org
 from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE
@@ -225,6 +225,8 @@ def _nomination_values(request, form) -> dict:
 
 @requires(MODULE, Action.EDIT)
 def nomination_create(request):
+    if request.method == "POST":
+        posted_org_or_404(request, "org", MODULE, Action.EDIT)
     initial = {"year": datetime.date.today().year, "level": "county"}
     team_id = _int(request.GET.get("team"))
     if team_id:
@@ -490,6 +492,8 @@ def training_list(request):
 
 @requires(MODULE, Action.EDIT)
 def training_create(request):
+    if request.method == "POST":
+        posted_org_or_404(request, "org", MODULE, Action.EDIT)
     form = TrainingForm(
         request.POST or None,
         orgs=lookups.org_options(request.user, Action.EDIT),
