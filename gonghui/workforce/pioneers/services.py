@@ -249,7 +249,7 @@ def nomination_create(*, actor, org: Org, **fields) -> Nomination:
 
 def _locked(nomination: Nomination) -> Nomination:
     return (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("org", "enterprise__org", "team", "member")
         .get(pk=nomination.pk)
     )
