@@ -18,6 +18,7 @@ from gonghui.rights.api import router as rights_router
 from gonghui.sites.api import router as sites_router
 from gonghui.sites.public.api import router as sites_public_router
 from gonghui.staffing.api import router as staffing_router
+from gonghui.workforce.api import router as workforce_router
 
 api = GonghuiAPI(
     title="工会一站式服务平台 API",
@@ -50,3 +51,4 @@ api.add_router("/reform-items", reform_router)
 api.add_router("/measures", measures_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/staffing", staffing_router)
+api.add_router("/workforce", workforce_router)

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "gonghui.outreach",
     "gonghui.plans",
     "gonghui.dashboard",
+    "gonghui.workforce",
 ]
 
 MIDDLEWARE = [

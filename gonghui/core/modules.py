@@ -153,6 +153,21 @@ MODULES: dict[str, Module] = {
                 NavLink("我的考核", "staffing:my_appraisals", "我"),
             ),
         ),
+        Module(
+            "workforce",
+            "产业工人",
+            (
+                NavLink("竞赛", "workforce:competition_list", "赛"),
+                NavLink("荣誉推荐", "workforce:nomination_list", "荐"),
+                NavLink("班组与培训", "workforce:team_list", "班"),
+                NavLink("创新工作室", "workforce:studio_list", "创"),
+                NavLink("名师带徒", "workforce:mentorship_list", "徒"),
+                NavLink("五小与建议", "workforce:innovation_list", "五"),
+                NavLink("荣誉台账", "workforce:honour_list", "荣"),
+                NavLink("产业工人统计", "workforce:stats", "统"),
+                NavLink("规则设置", "workforce:settings", "规"),
+            ),
+        ),
         Module("accounts", "用户与角色", (NavLink("用户与角色", "accounts:user_list", "人"),)),
         Module("audit", "审计日志", (NavLink("审计日志", "audit:event_list", "审"),)),
     ]

@@ -66,6 +66,7 @@ def test_menu_groups_by_module_with_the_current_group_open(users, login):
         "outreach",
         "plans",
         "staffing",
+        "workforce",
         "system",
     ]
     assert [code for code, is_open in groups if is_open] == ["members"]

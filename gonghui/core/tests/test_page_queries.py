@@ -1,6 +1,6 @@
 """SQL queries of every main list and detail page, counted exactly (Saleor-style).
 
-One demo county (the demo seeders, with 400 members instead of 20,000) is opened by the
+One demo county (the demo seeders, with 500 members instead of 20,000, enough for the workforce demo) is opened by the
 demo's county admin, township and grassroots staff and leader. Each page is opened warm, as after the user's
 first page of the minute (the menu's to-do counts are cached in the session), and must run
 exactly the number of queries in EXPECTED. A page that grows a query per row (N+1), or
@@ -56,8 +56,8 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "members:transfer_detail": (5, 5, None, 5),
     "sites:detail": (7, 7, None, 7),
     "sites:feedback_detail": (4, None, None, 4),
-    "assistance:detail": (12, 12, 15, 12),
-    "assistance:alert_detail": (5, 5, 4, 5),
+    "assistance:detail": (12, 17, 15, 12),
+    "assistance:alert_detail": (5, 7, 4, 5),
     "assistance:programme_detail": (10, 10, None, 10),
     "assistance:grant_detail": (4, 4, 4, 4),
     "assistance:visit_detail": (6, 6, 6, 6),
@@ -116,6 +116,27 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "staffing:promotion_list": (8, 9, None, 8),
     "staffing:worker_detail": (9, 9, None, 9),
     "staffing:appraisal_detail": (9, 9, None, 9),
+    "workforce:competition_list": (6, 6, 6, 6),
+    "workforce:nomination_list": (4, 4, 4, 4),
+    "workforce:team_list": (4, 4, 4, 4),
+    "workforce:excellent_list": (4, 4, 4, 4),
+    "workforce:training_list": (4, 4, 4, 4),
+    "workforce:studio_list": (4, 4, 4, 4),
+    "workforce:mentorship_list": (5, 5, 5, 5),
+    "workforce:ceremony_list": (4, 4, 4, 4),
+    "workforce:innovation_list": (4, 4, 4, 4),
+    "workforce:suggestion_list": (4, 4, 4, 4),
+    "workforce:honour_list": (6, 6, 6, 6),
+    "workforce:stats": (24, 24, 24, 24),
+    "workforce:competition_detail": (13, 13, None, 10),
+    "workforce:score_sheet": (9, 9, None, None),
+    "workforce:nomination_detail": (8, 8, None, 8),
+    "workforce:studio_detail": (11, None, None, 11),
+    "workforce:mentorship_detail": (8, 8, 8, 8),
+    "workforce:ceremony_detail": (5, 5, None, 5),
+    "workforce:innovation_detail": (6, 6, 6, 6),
+    "workforce:suggestion_detail": (4, 4, None, 4),
+    "workforce:member_ledger": (13, 13, 13, 13),
 }
 
 
@@ -193,6 +214,47 @@ def _targets(user) -> dict[str, int | None]:
         "dashboard:return_detail": _first(returns_scoped(user)),
         "staffing:worker_detail": _first(worker_list(user)),
         "staffing:appraisal_detail": _first(appraisal_list(user)),
+        **_workforce_targets(user),
+    }
+
+
+WORKFORCE_LISTS = (
+    "competition_list",
+    "nomination_list",
+    "team_list",
+    "excellent_list",
+    "training_list",
+    "studio_list",
+    "mentorship_list",
+    "ceremony_list",
+    "innovation_list",
+    "suggestion_list",
+    "honour_list",
+    "stats",
+)
+
+
+def _workforce_targets(user) -> dict[str, int | None]:
+    from gonghui.workforce.competitions.selectors import competition_scoped
+    from gonghui.workforce.honours.selectors import honour_scoped
+    from gonghui.workforce.innovations.selectors import innovation_scoped, suggestion_scoped
+    from gonghui.workforce.mentorships.selectors import ceremony_scoped, mentorship_scoped
+    from gonghui.workforce.pioneers.selectors import nomination_scoped
+    from gonghui.workforce.studios.selectors import studio_scoped
+
+    ledger = honour_scoped(user).filter(member__isnull=False).order_by("pk").first()
+    pair = mentorship_scoped(user).order_by("pk").first()
+    member = ledger.member_id if ledger is not None else pair.master_id if pair else None
+    return {
+        "workforce:competition_detail": _first(competition_scoped(user)),
+        "workforce:score_sheet": _first(competition_scoped(user)),
+        "workforce:nomination_detail": _first(nomination_scoped(user)),
+        "workforce:studio_detail": _first(studio_scoped(user)),
+        "workforce:mentorship_detail": _first(mentorship_scoped(user)),
+        "workforce:ceremony_detail": _first(ceremony_scoped(user)),
+        "workforce:innovation_detail": _first(innovation_scoped(user)),
+        "workforce:suggestion_detail": _first(suggestion_scoped(user)),
+        "workforce:member_ledger": member,
     }
 
 
@@ -255,6 +317,7 @@ LISTS = [
     "staffing:appraisal_list",
     "staffing:pay_sheet",
     "staffing:promotion_list",
+    *(f"workforce:{name}" for name in WORKFORCE_LISTS),
 ]
 
 
@@ -273,7 +336,7 @@ def demo_county(db, monkeypatch):
     from gonghui.core.demo import run_seeders
     from gonghui.members import demo
 
-    monkeypatch.setattr(demo, "TARGET", 400)
+    monkeypatch.setattr(demo, "TARGET", 500)
     run_seeders(seed=2026)
 
 

@@ -30,6 +30,7 @@ BUSINESS_MODULES = (
     "outreach",
     "plans",
     "staffing",
+    "workforce",
 )
 EXPECTED_GRANTS = {
     "county_admin": {"orgs": _ALL, "accounts": _ALL, "audit": _ALL},

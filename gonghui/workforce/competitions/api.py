@@ -1,0 +1,325 @@
+"""API of competitions: /api/v1/workforce/competitions (scoped; people by name and member
+card number only — never an ID number or phone)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import Http404
+from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, Field
+
+from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
+from gonghui.core.errors import ValidationFailed
+from gonghui.core.modules import Action
+from gonghui.core.scope import get_in_scope_or_404
+from gonghui.orgs.models import Org
+from gonghui.workforce import lookups
+from gonghui.workforce.choices import MODULE, Channel, ContestLevel
+from gonghui.workforce.competitions import selectors, services
+from gonghui.workforce.competitions.models import (
+    CompetitionKind,
+    CompetitionStatus,
+    ContestClass,
+    EntryStatus,
+    MissingRound,
+    RoundRule,
+    Title,
+    Trade,
+)
+
+router = Router(tags=["产业工人：竞赛"])
+
+
+class _Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NamedRef(Schema):
+    id: int
+    name: str
+
+
+class CompetitionOut(Schema):
+    id: int
+    code: str = Field(description="竞赛编号")
+    name: str
+    kind: CompetitionKind
+    level: ContestLevel
+    contest_class: ContestClass
+    status: CompetitionStatus = Field(
+        description="plan 计划 / approved 已立项 / running 进行中 / summary 成绩已公布 / commended 已表彰 / cancelled 已撤销"
+    )
+    org: OrgRef = Field(description="组织(或登记)单位")
+    organiser_name: str
+    theme: str
+    starts_on: date
+    ends_on: date
+    registration_from: date | None
+    registration_until: date | None
+    portal_open: bool
+    trades: list[NamedRef]
+    titles: list[NamedRef] = Field(description="可授予的称号")
+    theory_weight: int
+    practical_weight: int
+    rounds: int
+    round_rule: RoundRule
+    missing_round: MissingRound
+    score_max: Decimal
+    version: int
+
+    @staticmethod
+    def resolve_org(obj):
+        return {"id": obj.org_id, "name": obj.org.name}
+
+    @staticmethod
+    def resolve_trades(obj):
+        return [{"id": t.pk, "name": t.name} for t in obj.trades.all()]
+
+    @staticmethod
+    def resolve_titles(obj):
+        return [{"id": t.pk, "name": t.name} for t in obj.titles.all()]
+
+
+class CompetitionPage(Schema):
+    items: list[CompetitionOut]
+    next_cursor: str | None
+
+
+class CompetitionFilters(Schema):
+    q: str = ""
+    kind: CompetitionKind | None = None
+    level: ContestLevel | None = None
+    status: CompetitionStatus | None = None
+    year: int | None = None
+
+
+class CompetitionIn(_Strict):
+    org_id: int = Field(description="组织单位(须在您的编辑范围内)")
+    name: str = Field(max_length=150)
+    kind: CompetitionKind
+    level: ContestLevel
+    contest_class: ContestClass = ContestClass.OTHER
+    theme: str = Field("", max_length=100)
+    organiser_name: str = Field("", max_length=150)
+    starts_on: date
+    ends_on: date
+    registration_from: date | None = None
+    registration_until: date | None = None
+    portal_open: bool = False
+    trade_ids: list[int] = []
+    title_ids: list[int] | None = Field(None, description="不传：按县级规则自动选取")
+    theory_weight: int = 100
+    practical_weight: int = 0
+    rounds: int = 1
+    round_rule: RoundRule = RoundRule.SUM
+    missing_round: MissingRound = MissingRound.EXCLUDE
+    score_max: Decimal = Decimal(100)
+    description: str = Field("", max_length=5000)
+
+
+class StepIn(_Strict):
+    step: str = Field(
+        description="approve 立项 / start 开始 / publish 公布成绩 / reopen 撤回公布 / commend 表彰 / cancel 撤销"
+    )
+    note: str = Field("", max_length=200)
+
+
+class AwardOut(Schema):
+    title: str | None
+    grade_steps: int
+    source: str
+
+
+class EntryOut(Schema):
+    id: int
+    trade: NamedRef
+    member: NamedRef
+    card_number: str
+    org: OrgRef
+    status: EntryStatus
+    channel: Channel
+    total: Decimal | None
+    rank: int | None
+    tied: bool
+    rounds_scored: int
+    note: str = Field(description="未排名的原因(缺赛等)")
+    awards: list[AwardOut]
+    registered_at: datetime
+
+
+class RegisterIn(_Strict):
+    trade_id: int
+    member: str = Field(description="会员卡号或身份证号")
+
+
+class RegisterOut(Schema):
+    entry_id: int
+    waiting: bool
+    position: int = Field(description="候补名单中的位置；已报名为 0")
+    message: str
+
+
+class ScoreIn(_Strict):
+    entry_id: int
+    theory: Decimal | None = None
+    practical: Decimal | None = None
+    absent: bool = False
+
+
+class ScoresIn(_Strict):
+    trade_id: int
+    round: int
+    rows: list[ScoreIn]
+
+
+class ScoresOut(Schema):
+    changed: int
+
+
+def _entry_out(entry) -> dict:
+    return {
+        "id": entry.pk,
+        "trade": {"id": entry.trade_id, "name": entry.trade.name},
+        "member": {"id": entry.member_id, "name": entry.member.name},
+        "card_number": entry.member.card_number,
+        "org": {"id": entry.org_id, "name": entry.org.name},
+        "status": entry.status,
+        "channel": entry.channel,
+        "total": entry.total,
+        "rank": entry.rank,
+        "tied": entry.is_tied,
+        "rounds_scored": entry.rounds_scored,
+        "note": entry.missing_note,
+        "awards": [
+            {
+                "title": a.title.name if a.title else None,
+                "grade_steps": a.grade_steps,
+                "source": a.source,
+            }
+            for a in entry.award_list
+        ],
+        "registered_at": entry.registered_at,
+    }
+
+
+@router.get("", response={200: CompetitionPage, **errors(403, 422)}, summary="竞赛列表")
+def competition_list(request, filters: Query[CompetitionFilters], page: Query[PageParams]):
+    require(request.auth, MODULE, Action.VIEW)
+    rows = selectors.competition_list(
+        request.auth,
+        q=filters.q,
+        kind=filters.kind.value if filters.kind else "",
+        level=filters.level.value if filters.level else "",
+        status=filters.status.value if filters.status else "",
+        year=filters.year,
+    ).prefetch_related("trades", "titles")
+    return paginate(rows, page, descending=True)
+
+
+@router.get("/{pk:id}", response={200: CompetitionOut, **errors(403, 404)}, summary="竞赛详情")
+def competition_detail(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return selectors.competition_get(request.auth, id)
+
+
+@router.post("", response={201: CompetitionOut, **errors(403, 404, 422)}, summary="新建竞赛(计划)")
+def competition_create(request, payload: CompetitionIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    data = payload.model_dump()
+    org = get_in_scope_or_404(Org.objects.all(), user, MODULE, Action.EDIT, pk=data.pop("org_id"))
+    trades = list(Trade.objects.filter(pk__in=data.pop("trade_ids")))
+    title_ids = data.pop("title_ids")
+    titles = list(Title.objects.filter(pk__in=title_ids)) if title_ids is not None else None
+    data = {k: getattr(v, "value", v) for k, v in data.items()}
+    competition = services.competition_create(
+        actor=user, org=org, trades=trades, titles=titles, **data
+    )
+    return Status(201, selectors.competition_get(user, competition.pk))
+
+
+@router.post(
+    "/{pk:id}/steps",
+    response={200: CompetitionOut, **errors(403, 404, 422)},
+    summary="竞赛办理(立项、开始、公布成绩、撤回公布、表彰、撤销)",
+    description="立项、公布、撤回、表彰、撤销须有审批权限；开始比赛须有编辑权限。",
+)
+def competition_step(request, id: int, payload: StepIn):
+    user = request.auth
+    if payload.step not in services.STEPS:
+        raise ValidationFailed("未知的操作。", fields={"step": ["未知的操作。"]})
+    action = services.STEPS[payload.step].action
+    require(user, MODULE, action)
+    competition = selectors.competition_get(user, id, action)
+    services.competition_transition(
+        actor=user, competition=competition, step=payload.step, note=payload.note
+    )
+    return selectors.competition_get(user, id)
+
+
+@router.get(
+    "/{pk:id}/results",
+    response={200: list[EntryOut], **errors(403, 404)},
+    summary="报名与成绩(按工种、名次)",
+    description="组织单位看到全部选手；其他单位只看到本单位范围内的选手。并列名次 tied 为 true。",
+)
+def competition_results(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    competition = selectors.competition_get(request.auth, id)
+    return [
+        _entry_out(e)
+        for block in selectors.results_by_trade(request.auth, competition)
+        for e in block["entries"]
+    ]
+
+
+@router.post(
+    "/{pk:id}/entries",
+    response={201: RegisterOut, **errors(403, 404, 422)},
+    summary="登记报名",
+    description="在报名时间内登记；超出单位名额的列入候补名单(waiting 为 true)。",
+)
+def entry_register(request, id: int, payload: RegisterIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    competition = selectors.competition_get(user, id)
+    trade = competition.trades.filter(pk=payload.trade_id).first()
+    try:
+        member = lookups.member_find(user, payload.member, action=Action.EDIT)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, fields={"member": [exc.message]}) from None
+    result = services.entry_register(
+        actor=user, competition=competition, trade=trade, member=member
+    )
+    return Status(
+        201,
+        {
+            "entry_id": result.entry.pk,
+            "waiting": result.waiting,
+            "position": result.position,
+            "message": result.message,
+        },
+    )
+
+
+@router.post(
+    "/{pk:id}/scores",
+    response={200: ScoresOut, **errors(403, 404, 422)},
+    summary="录入一个工种一轮的成绩",
+    description="全部成绩无误才保存(有错误时一条也不保存，字段名为“选手报名编号-theory/practical”)；保存后重新计算名次。",
+)
+def scores_record(request, id: int, payload: ScoresIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    competition = selectors.competition_get(user, id, Action.EDIT)
+    trade = competition.trades.filter(pk=payload.trade_id).first()
+    if trade is None:
+        raise Http404
+    changed = services.scores_record(
+        actor=user,
+        competition=competition,
+        trade=trade,
+        round=payload.round,
+        rows=[services.ScoreRow(r.entry_id, r.theory, r.practical, r.absent) for r in payload.rows],
+    )
+    return {"changed": changed}

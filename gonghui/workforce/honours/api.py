@@ -1,0 +1,133 @@
+"""API of the honours ledger: /api/v1/workforce/honours (search) and one member's ledger."""
+
+from datetime import date
+
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
+from gonghui.core.modules import Action
+from gonghui.workforce.choices import MODULE, ContestLevel
+from gonghui.workforce.honours import selectors
+from gonghui.workforce.honours.models import HonourKind
+
+router = Router(tags=["产业工人：荣誉台账"])
+
+
+class HonourOut(Schema):
+    id: int
+    kind: HonourKind
+    name: str
+    level: ContestLevel
+    year: int
+    awarded_on: date
+    holder: str = Field(description="获得者(个人姓名、班组或单位名称)")
+    member_id: int | None
+    team_id: int | None
+    enterprise_id: int | None
+    title: str | None
+    trade: str | None
+    grade_steps: int
+    issuer: str
+    source: str = Field(
+        description="来源：award 竞赛 / nomination 推荐 / excellent_team 优秀班组 / innovation 五小 / recorded 登记"
+    )
+    revoked: bool
+
+    @staticmethod
+    def resolve_holder(obj):
+        return obj.holder_name
+
+    @staticmethod
+    def resolve_title(obj):
+        return obj.title.name if obj.title_id else None
+
+    @staticmethod
+    def resolve_trade(obj):
+        return obj.trade.name if obj.trade_id else None
+
+    @staticmethod
+    def resolve_source(obj):
+        for field in ("award", "nomination", "excellent_team", "innovation"):
+            if getattr(obj, f"{field}_id"):
+                return field
+        return "recorded"
+
+
+class HonourPage(Schema):
+    items: list[HonourOut]
+    next_cursor: str | None
+
+
+class HonourFilters(Schema):
+    q: str = Field("", description="姓名、班组、单位或荣誉名称包含")
+    kind: HonourKind | None = None
+    title_id: int | None = None
+    trade_id: int | None = None
+    level: ContestLevel | None = None
+    year: int | None = None
+
+
+class EntryLine(Schema):
+    competition: OrgRef
+    trade: str
+    total: str | None
+    rank: int | None
+    status: str
+
+
+class LedgerOut(Schema):
+    member: OrgRef
+    card_number: str
+    honours: list[HonourOut]
+    contests: list[EntryLine]
+    studios: list[str]
+    as_master: int = Field(description="作为师傅的师徒协议数")
+    as_apprentice: int
+
+
+@router.get(
+    "",
+    response={200: HonourPage, **errors(403, 422)},
+    summary="荣誉台账查询",
+    description="例如查询焊工中的技术能手：title_id=技术能手的编号&trade_id=焊工的编号。",
+)
+def honour_search(request, filters: Query[HonourFilters], page: Query[PageParams]):
+    require(request.auth, MODULE, Action.VIEW)
+    rows = selectors.honour_search(
+        request.auth,
+        q=filters.q,
+        kind=filters.kind.value if filters.kind else "",
+        title=filters.title_id,
+        trade=filters.trade_id,
+        level=filters.level.value if filters.level else "",
+        year=filters.year,
+    )
+    return paginate(rows, page, descending=True)
+
+
+@router.get(
+    "/members/{pk:id}", response={200: LedgerOut, **errors(403, 404)}, summary="个人荣誉台账"
+)
+def member_ledger(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    data = selectors.member_ledger(request.auth, id)
+    member = data["member"]
+    return {
+        "member": {"id": member.pk, "name": member.name},
+        "card_number": member.card_number,
+        "honours": data["honours"],
+        "contests": [
+            {
+                "competition": {"id": e.competition_id, "name": e.competition.name},
+                "trade": e.trade.name,
+                "total": str(e.total) if e.total is not None else None,
+                "rank": e.rank,
+                "status": e.status,
+            }
+            for e in data["entries"]
+        ],
+        "studios": [f"{s.studio.name}({s.get_role_display()})" for s in data["studios"]],
+        "as_master": len(data["as_master"]),
+        "as_apprentice": len(data["as_apprentice"]),
+    }

@@ -1,0 +1,135 @@
+"""API of 五小 innovations and 合理化建议: /api/v1/workforce/innovations, /suggestions."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, Field
+
+from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
+from gonghui.core.errors import ValidationFailed
+from gonghui.core.modules import Action
+from gonghui.workforce import lookups
+from gonghui.workforce.choices import MODULE
+from gonghui.workforce.innovations import selectors, services
+from gonghui.workforce.innovations.models import (
+    InnovationCategory,
+    InnovationStatus,
+    SuggestionStatus,
+)
+
+router = Router(tags=["产业工人：五小与合理化建议"])
+
+
+class InnovationOut(Schema):
+    id: int
+    category: InnovationCategory
+    title: str
+    submitter: str = Field(description="完成人姓名或班组名称")
+    org: OrgRef
+    year: int
+    claimed_benefit: Decimal
+    funded_by_science_plan: bool | None
+    awarded_elsewhere: bool | None
+    status: InnovationStatus
+    award: str
+    submitted_at: datetime
+
+    @staticmethod
+    def resolve_submitter(obj):
+        return obj.submitter_name
+
+    @staticmethod
+    def resolve_org(obj):
+        return {"id": obj.org_id, "name": obj.org.name}
+
+
+class InnovationPage(Schema):
+    items: list[InnovationOut]
+    next_cursor: str | None
+
+
+class InnovationFilters(Schema):
+    category: InnovationCategory | None = None
+    status: InnovationStatus | None = None
+    year: int | None = None
+
+
+class InnovationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    member: str = Field(description="完成人：会员卡号或身份证号")
+    category: InnovationCategory
+    title: str = Field(max_length=150)
+    description: str = Field(max_length=5000)
+    year: int
+    claimed_benefit: Decimal = Decimal(0)
+    funded_by_science_plan: bool | None = None
+    awarded_elsewhere: bool | None = None
+
+
+class SuggestionOut(Schema):
+    id: int
+    title: str
+    member: OrgRef = Field(description="提出人 {id, name}")
+    org: OrgRef
+    year: int
+    status: SuggestionStatus
+    benefit: Decimal
+    submitted_at: datetime
+
+    @staticmethod
+    def resolve_member(obj):
+        return {"id": obj.member_id, "name": obj.member.name}
+
+    @staticmethod
+    def resolve_org(obj):
+        return {"id": obj.org_id, "name": obj.org.name}
+
+
+class SuggestionPage(Schema):
+    items: list[SuggestionOut]
+    next_cursor: str | None
+
+
+@router.get(
+    "/innovations", response={200: InnovationPage, **errors(403, 422)}, summary="五小成果列表"
+)
+def innovation_list(request, filters: Query[InnovationFilters], page: Query[PageParams]):
+    require(request.auth, MODULE, Action.VIEW)
+    rows = selectors.innovation_list(
+        request.auth,
+        category=filters.category.value if filters.category else "",
+        status=filters.status.value if filters.status else "",
+        year=filters.year,
+    )
+    return paginate(rows, page, descending=True)
+
+
+@router.post(
+    "/innovations", response={201: InnovationOut, **errors(403, 404, 422)}, summary="登记五小成果"
+)
+def innovation_create(request, payload: InnovationIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    try:
+        member = lookups.member_find(user, payload.member, action=Action.EDIT)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, fields={"member": [exc.message]}) from None
+    data = payload.model_dump(exclude={"member"})
+    data["category"] = payload.category.value
+    item = services.innovation_submit(actor=user, member=member, **data)
+    return Status(201, selectors.innovation_get(user, item.pk))
+
+
+@router.get(
+    "/suggestions", response={200: SuggestionPage, **errors(403, 422)}, summary="合理化建议列表"
+)
+def suggestion_list(
+    request,
+    page: Query[PageParams],
+    status: SuggestionStatus | None = None,
+    year: int | None = None,
+):
+    require(request.auth, MODULE, Action.VIEW)
+    rows = selectors.suggestion_list(request.auth, status=status.value if status else "", year=year)
+    return paginate(rows, page, descending=True)

@@ -1,0 +1,93 @@
+"""Reads of mentorships and ceremonies, through the user's scope."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from gonghui.core.modules import Action
+from gonghui.core.scope import scope_queryset
+from gonghui.workforce.choices import MODULE
+from gonghui.workforce.mentorships.models import (
+    Ceremony,
+    Checkpoint,
+    Mentorship,
+    MentorshipStatus,
+)
+
+DUE = "due"  # list filters: active past their end (appraisal due); with overdue checkpoints
+CHECKPOINT_OVERDUE = "checkpoint_overdue"
+
+
+def _today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def mentorship_scoped(user, action: str = Action.VIEW) -> QuerySet[Mentorship]:
+    return scope_queryset(Mentorship.objects.all(), user, MODULE, action)
+
+
+def mentorship_list(
+    user, *, q: str = "", status: str = "", year: int | None = None, trade: int | None = None
+) -> QuerySet[Mentorship]:
+    rows = mentorship_scoped(user).select_related(
+        "master", "apprentice", "trade", "org", "enterprise"
+    )
+    if q:
+        rows = rows.filter(Q(master__name__icontains=q) | Q(apprentice__name__icontains=q))
+    if status == DUE:
+        rows = rows.filter(status=MentorshipStatus.ACTIVE, ends_on__lt=_today())
+    elif status == CHECKPOINT_OVERDUE:
+        rows = rows.filter(
+            status=MentorshipStatus.ACTIVE,
+            checkpoints__done_on__isnull=True,
+            checkpoints__due_on__lt=_today(),
+        ).distinct()
+    elif status:
+        rows = rows.filter(status=status)
+    if year:
+        rows = rows.filter(signed_on__year=year)
+    if trade:
+        rows = rows.filter(trade_id=trade)
+    return rows.order_by("-signed_on", "-id")
+
+
+def mentorship_get(user, pk, action: str = Action.VIEW) -> Mentorship:
+    try:
+        return (
+            mentorship_scoped(user, action)
+            .select_related("master", "apprentice", "trade", "org", "enterprise", "ceremony")
+            .get(pk=pk)
+        )
+    except (Mentorship.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def checkpoints_overdue(
+    user, action: str = Action.EDIT, *, on: datetime.date
+) -> QuerySet[Checkpoint]:
+    return Checkpoint.objects.filter(
+        mentorship__in=mentorship_scoped(user, action).filter(status=MentorshipStatus.ACTIVE),
+        done_on__isnull=True,
+        due_on__lt=on,
+    )
+
+
+def appraisals_due(
+    user, action: str = Action.APPROVE, *, on: datetime.date
+) -> QuerySet[Mentorship]:
+    """Active agreements past their end: the completion appraisal is due."""
+    return mentorship_scoped(user, action).filter(status=MentorshipStatus.ACTIVE, ends_on__lt=on)
+
+
+def ceremony_scoped(user, action: str = Action.VIEW) -> QuerySet[Ceremony]:
+    return scope_queryset(Ceremony.objects.all(), user, MODULE, action)
+
+
+def ceremony_get(user, pk) -> Ceremony:
+    try:
+        return ceremony_scoped(user).select_related("org").get(pk=pk)
+    except (Ceremony.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -1,0 +1,43 @@
+"""Reads of studios, through the user's scope."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from gonghui.core.modules import Action
+from gonghui.core.scope import scope_queryset
+from gonghui.workforce.choices import MODULE
+from gonghui.workforce.studios.models import InnovationStudio, StudioMember
+
+
+def studio_scoped(user, action: str = Action.VIEW) -> QuerySet[InnovationStudio]:
+    return scope_queryset(InnovationStudio.objects.all(), user, MODULE, action)
+
+
+def studio_list(
+    user, *, q: str = "", kind: str = "", level: str = "", status: str = ""
+) -> QuerySet[InnovationStudio]:
+    rows = studio_scoped(user).select_related("lead", "host", "org")
+    if q:
+        rows = rows.filter(
+            Q(name__icontains=q) | Q(lead__name__icontains=q) | Q(host__name__icontains=q)
+        )
+    if kind:
+        rows = rows.filter(kind=kind)
+    if level:
+        rows = rows.filter(level=level)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.annotate(
+        member_count=Count("members", filter=Q(members__left_on__isnull=True))
+    ).order_by("-id")
+
+
+def studio_get(user, pk, action: str = Action.VIEW) -> InnovationStudio:
+    try:
+        return studio_scoped(user, action).select_related("lead", "host", "org").get(pk=pk)
+    except (InnovationStudio.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def studio_members(studio) -> QuerySet[StudioMember]:
+    return studio.members.select_related("member").order_by("left_on", "role", "id")
