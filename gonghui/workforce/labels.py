@@ -29,7 +29,9 @@ def register() -> None:
     from gonghui.workforce.studios.models import OutcomeKind, StudioKind, StudioLevel, StudioRole
 
     # Outreach writes `channel` too, with other values: an entry's channel is scoped to it.
-    labels_register(what="competition_entry", keys={"channel": "报名方式"}, values={"channel": Channel})
+    labels_register(
+        what="competition_entry", keys={"channel": "报名方式"}, values={"channel": Channel}
+    )
     labels_register(
         keys={
             "level": "级别",

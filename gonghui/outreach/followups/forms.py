@@ -3,10 +3,10 @@
 from django import forms
 from django.utils import timezone
 
-from gonghui.core.forms import Form
+from gonghui.core.forms import DateInput, Form
 from gonghui.outreach.followups.models import FollowUpResult
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 
 
 class FollowUpForm(Form):

@@ -4,10 +4,10 @@ from django import forms
 from django.utils import timezone
 
 from gonghui.accounts.forms import OrgChoiceField
-from gonghui.core.forms import Form
+from gonghui.core.forms import DateInput, Form
 from gonghui.outreach.volunteers.models import TeamKind, VolunteerRole
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 
 
 class TeamForm(Form):

@@ -3,9 +3,9 @@ name (within the user's scope), the date input."""
 
 from django import forms
 
-from gonghui.core.forms import Form
+from gonghui.core.forms import DateInput, Form
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:

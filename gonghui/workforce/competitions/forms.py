@@ -3,7 +3,7 @@ own checks plus the service's validation (`check=`)."""
 
 from django import forms
 
-from gonghui.core.forms import Form
+from gonghui.core.forms import DateInput, Form
 from gonghui.workforce.choices import ContestLevel
 from gonghui.workforce.competitions.models import (
     CompetitionKind,
@@ -13,7 +13,7 @@ from gonghui.workforce.competitions.models import (
     RoundRule,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def _blank(choices, label="请选择"):

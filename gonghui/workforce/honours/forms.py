@@ -2,11 +2,11 @@
 
 from django import forms
 
-from gonghui.core.forms import Form
+from gonghui.core.forms import DateInput, Form
 from gonghui.workforce.choices import ContestLevel
 from gonghui.workforce.honours.models import RECORDED_KINDS, HonourKind
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class HonourForm(Form):

@@ -2,10 +2,10 @@
 
 from django import forms
 
-from gonghui.core.forms import Form
+from gonghui.core.forms import DateInput, Form
 from gonghui.workforce.choices import AppraisalResult
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class MentorshipForm(Form):

@@ -5,7 +5,7 @@ import datetime
 
 from gonghui.orgs.models import with_org_anchor
 from gonghui.workforce.choices import ContestLevel
-from gonghui.workforce.pioneers import services
+from gonghui.workforce.pioneers import prechecks, services
 from gonghui.workforce.pioneers.models import (
     BarRule,
     ExcellentTeam,
@@ -108,6 +108,10 @@ def seed(*, rng, county, townships, members, today) -> dict:
         occurred_on=today - D(days=400),
         description="车间发生一起较大生产安全事故(演示数据)",
     )
+    # Approved nominations need employers the rights module has nothing against (collective
+    # contract in force, no open wage finding or legal-aid case); the others stay in notice.
+    clean = _rights_clean({t.enterprise_id for t in teams} - {barred.pk})
+    approvable = [t for t in teams if t.enterprise_id in clean]
     # Nominations in every step.
     steps = [
         "nominated",
@@ -128,7 +132,12 @@ def seed(*, rng, county, townships, members, today) -> dict:
     ]
     nominations = 0
     for index, step in enumerate(steps):
-        team = teams[3] if step == "barred" else teams[(index * 7 + 5) % len(teams)]
+        if step == "barred":
+            team = teams[3]
+        elif step in ("approved", "revoked") and approvable:
+            team = approvable[(index * 7 + 5) % len(approvable)]
+        else:
+            team = teams[(index * 7 + 5) % len(teams)]
         nomination = services.nomination_create(
             actor=None,
             org=team.org,
@@ -167,6 +176,8 @@ def seed(*, rng, county, townships, members, today) -> dict:
             )
         if step in ("notice", "objection", "notice_over"):
             continue
+        if step != "barred" and team.enterprise_id not in clean:
+            continue
         nomination = (
             services.nomination_approve(actor=None, nomination=nomination, on=today - D(days=10))
             if step != "barred"
@@ -186,6 +197,8 @@ def seed(*, rng, county, townships, members, today) -> dict:
     for index, (member_id, *_rest) in enumerate(people):
         member = Member.objects.select_related("org", "employer").get(pk=member_id)
         if member.employer_id is None:
+            continue
+        if member.employer_id not in _rights_clean({member.employer_id}):
             continue
         kind = NominationKind.MEDAL if index % 2 == 0 else NominationKind.CRAFTSMAN
         nomination = services.nomination_create(
@@ -242,4 +255,19 @@ def seed(*, rng, county, townships, members, today) -> dict:
         "nominations": nominations,
         "excellent": ExcellentTeam.objects.filter(status=ExcellentTeamStatus.SELECTED).count(),
         "trainings": len(trainings),
+    }
+
+
+def _rights_clean(enterprise_ids: set[int]) -> set[int]:
+    """The employers whose rights record passes the nomination pre-checks (all of them when
+    the rights module is not installed)."""
+    statuses = prechecks.rights_statuses(enterprise_ids)
+    if statuses is None:
+        return set(enterprise_ids)
+    return {
+        pk
+        for pk, status in statuses.items()
+        if status.contract_in_force
+        and not status.open_wage_findings
+        and not status.open_legal_aid_cases
     }

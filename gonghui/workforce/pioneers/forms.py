@@ -2,7 +2,7 @@
 
 from django import forms
 
-from gonghui.core.forms import Form
+from gonghui.core.forms import DateInput, Form
 from gonghui.workforce.choices import ContestLevel
 from gonghui.workforce.pioneers.models import (
     IncidentKind,
@@ -11,7 +11,7 @@ from gonghui.workforce.pioneers.models import (
     TeamKind,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def _blank(choices):

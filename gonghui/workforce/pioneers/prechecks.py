@@ -68,7 +68,7 @@ def _rights_checks(status) -> list[Check]:
     if status is None or status in (RIGHTS_OFF, RIGHTS_NO_RECORD):
         detail = status if isinstance(status, str) else RIGHTS_OFF
         return [Check(code, label, NOT_CHECKED, detail) for code, label in labels]
-    note = f"维权风险：{status.risk}。{status.explanation}".strip()
+    note = f"维权风险：{getattr(status, 'risk_label', status.risk)}。{status.explanation}".strip()
     findings, cases = int(status.open_wage_findings), int(status.open_legal_aid_cases)
     return [
         Check(

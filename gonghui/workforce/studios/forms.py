@@ -4,10 +4,10 @@ import datetime
 
 from django import forms
 
-from gonghui.core.forms import Form
+from gonghui.core.forms import DateInput, Form
 from gonghui.workforce.studios.models import OutcomeKind, StudioKind, StudioLevel, StudioRole
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def _blank(choices):

@@ -42,6 +42,19 @@ def enterprise(org, **overrides):
     return build_enterprise(org=org, **overrides)
 
 
+def covered_enterprise(org, **overrides):
+    """An employer with a filed collective contract in force (the rights module's pre-check
+    for nominations passes)."""
+    from django.utils import timezone
+
+    from gonghui.rights.tests.factories import contract
+
+    employer = build_enterprise(org=org, **overrides)
+    signed = timezone.localdate() - datetime.timedelta(days=90)
+    contract(employer, signed_on=signed, filed_on=signed + datetime.timedelta(days=3))
+    return employer
+
+
 def competition(
     org,
     *,

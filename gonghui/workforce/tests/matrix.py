@@ -126,7 +126,7 @@ def _participant(org, place):
 def _team(org, place):
     return pioneer_services.team_create(
         actor=None,
-        enterprise=f.enterprise(org, has_union=True),
+        enterprise=f.covered_enterprise(org, has_union=True),
         name=f"{place}矩阵班组",
         kind="crew",
     )

@@ -39,7 +39,9 @@ def test_registration_in_the_window_registers(tree, users):
         tree.a1,
     )
     assert "已报名" in result.message
-    assert AuditEvent.objects.filter(object_id=str(result.entry.pk), detail__what="competition_entry").exists()
+    assert AuditEvent.objects.filter(
+        object_id=str(result.entry.pk), detail__what="competition_entry"
+    ).exists()
 
 
 @pytest.mark.django_db

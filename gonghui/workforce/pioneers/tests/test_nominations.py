@@ -46,8 +46,15 @@ def rights(monkeypatch):
     return answers
 
 
+@pytest.fixture
+def no_rights(monkeypatch):
+    """As on a platform without the rights module."""
+    real = apps.is_installed
+    monkeypatch.setattr(apps, "is_installed", lambda name: name != "gonghui.rights" and real(name))
+
+
 def _team(org, **extra):
-    employer = f.enterprise(org, has_union=True, **extra)
+    employer = f.covered_enterprise(org, has_union=True, **extra)
     return services.team_create(actor=None, enterprise=employer, name="焊接一班", kind="crew")
 
 
@@ -76,7 +83,7 @@ def _to_notice(nomination, actor, days_ago=10):
     )
 
 
-def test_without_the_rights_module_its_checks_say_not_checked_never_passed(tree):
+def test_without_the_rights_module_its_checks_say_not_checked_never_passed(tree, no_rights):
     assert not apps.is_installed("gonghui.rights")
     team = _team(tree.a1)
     checks = {c.code: c for c in prechecks.nomination_prechecks(_nominate(None, tree.a1, team))}
@@ -149,7 +156,9 @@ def test_nomination_through_review_notice_and_approval(tree, users):
     nomination = _to_notice(nomination, users.township_staff)
     nomination = services.nomination_approve(actor=users.township_staff, nomination=nomination)
     assert nomination.status == NominationStatus.APPROVED
-    assert {c["code"]: c["status"] for c in nomination.prechecks}["wage"] == "not_checked"
+    # the rights module's answers are kept with the approval
+    kept = {c["code"]: c["status"] for c in nomination.prechecks}
+    assert (kept["contract"], kept["wage"], kept["legal_aid"]) == ("passed",) * 3
     honour = Honour.objects.get(nomination=nomination)
     assert (honour.kind, honour.team, honour.enterprise) == (
         HonourKind.PIONEER,
