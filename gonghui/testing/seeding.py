@@ -43,6 +43,19 @@ def seed_small_demo(*, members: int = 200) -> None:
         name="小明",
         id_number=make_id_number(birth=datetime.date(2012, 3, 4), n=7777),
     )
+    # Outreach: a caravan registration with an ID number and a works-contest entry with a phone
+    # (the outreach demo seeds neither).
+    from gonghui.outreach.caravans.tests.factories import build_stop, register
+    from gonghui.outreach.contests.tests.factories import build_contest, submit
+
+    stop = build_stop(org=grassroots)
+    register(
+        stop,
+        consent=True,
+        id_number=make_id_number(birth=datetime.date(1985, 6, 7), n=7778),
+        phone="13912345678",
+    )
+    submit(build_contest(org=county), phone="13912345679")
 
 
 def encrypted_values() -> dict[tuple[str, int, str], str]:

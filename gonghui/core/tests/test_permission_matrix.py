@@ -10,6 +10,11 @@ from gonghui.testing.fixtures import make_user
 
 ENDPOINTS = collect_endpoints()
 
+# Over 10,000 cases: run once, on PostgreSQL (the production database), to keep the suite in its
+# time budget. Scope and grants are applied by the same ORM queries on every database; what is
+# database-specific (locks, constraints) has its own tests on both.
+pytestmark = pytest.mark.postgresql_only
+
 # The built-in grants the matrix relies on, stated independently of accounts/roles.py.
 _ALL = {"view", "edit", "approve", "export", "view_sensitive"}
 # Business modules (members, ...) share one profile per role.

@@ -53,9 +53,9 @@ def test_the_dashboard_api_lists_tiles_pending_ones_included(api, tree, users):
     assert response.status_code == 200
     tiles = {t["code"]: t for t in response.json()["tiles"]}
     assert tiles["members.active"]["registered"] is True
-    assert tiles["workforce.competitions.held"] == {
-        "code": "workforce.competitions.held",
-        "name": "本年劳动竞赛",
+    assert tiles["sites.checkins"] == {
+        "code": "sites.checkins",
+        "name": "本年站点使用",
         "group": "待接入",
         "registered": False,
         "unit": "",

@@ -43,7 +43,7 @@ def test_the_dashboard_fits_the_screen_and_draws_its_charts(page, users, county_
     expect(page.locator("#target-table")).to_contain_text("新发展会员")
     expect(page.locator("#target-table")).to_contain_text("手工填报")
     expect(page.locator('[data-measure="members.active"] .value')).to_contain_text("4")
-    expect(page.locator("#pending")).to_contain_text("本年劳动竞赛")
+    expect(page.locator("#pending")).to_contain_text("本年站点使用")
     expect(page.locator("#chart-pace canvas")).to_have_count(1)
     expect(page.locator("#chart-compare canvas")).to_have_count(1)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -38,9 +38,9 @@ def test_tiles_and_ranking_equal_the_registry_for_the_org_and_its_children(tree,
 
 def test_an_unregistered_measure_shows_as_pending_and_never_fails(tree, users):
     board = selectors.dashboard_build(users.county_admin, tree.county, as_of=AS_OF)
-    assert "workforce.competitions.held" not in _tiles(board)
+    assert "sites.checkins" not in _tiles(board)
     pending = {t.code: t.title for t in board.pending}
-    assert pending["workforce.competitions.held"] == "本年劳动竞赛"
+    assert pending["sites.checkins"] == "本年站点使用"
     assert "members.active" not in pending
 
 
