@@ -64,9 +64,7 @@ def test_a_stock_target_counts_everything_up_to_the_day(tree, users):
 
 def test_an_unregistered_measure_shows_as_such_and_a_manual_target_as_manual(tree, users):
     plan = build_plan(org=tree.county)
-    build_target(
-        plan=plan, measure_code="sites.checkins", value=25, allow_unregistered=True
-    )
+    build_target(plan=plan, measure_code="sites.checkins", value=25, allow_unregistered=True)
     build_target(plan=plan, measure_code="", value=None, name="召开全委会")
     rows = selectors.plan_progress(users.county_admin, plan, as_of=AS_OF)
     assert [(r.progress.pace, r.progress.actual, r.measure) for r in rows] == [
