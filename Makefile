@@ -72,7 +72,7 @@ test-pg: venv
 	GONGHUI_TEST_DB=postgres $(PYTEST) $(PG_XDIST) $(PYTEST_ARGS)
 
 test-sqlite: venv
-	GONGHUI_TEST_DB=sqlite $(PYTEST) -m "not browser" $(PYTEST_ARGS)
+	GONGHUI_TEST_DB=sqlite $(PYTEST) -m "not browser" --database-tests-only $(PYTEST_ARGS)
 
 test: sysdeps venv lint migrations-check test-pg test-sqlite
 

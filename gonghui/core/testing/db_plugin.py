@@ -202,11 +202,39 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_kind_key] = kind
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="deselect the tests that use no test database (make test runs them once, in the "
+        "PostgreSQL run, and passes this to the SQLite run)",
+    )
+
+
+# Fixtures through which a test reaches the test database.
+_DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_setup", "live_server"}
+)
+
+
+def uses_test_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return not _DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On SQLite, tests of PostgreSQL-only features are deselected, so nothing is skipped."""
+    """On SQLite, tests of PostgreSQL-only features are deselected, so nothing is skipped; with
+    --database-tests-only, so are the tests that would only repeat what the PostgreSQL run did."""
     if config.stash.get(_kind_key, None) != "sqlite":
         return
-    kept = [item for item in items if item.get_closest_marker("postgresql_only") is None]
+    database_only = config.getoption("database_tests_only")
+    kept = [
+        item
+        for item in items
+        if item.get_closest_marker("postgresql_only") is None
+        and (not database_only or uses_test_database(item))
+    ]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
