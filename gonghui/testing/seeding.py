@@ -14,17 +14,24 @@ from django.db import connection
 from gonghui.core.rotation import encrypted_models, hash_fields
 
 
+def seed_demo(*, members: int = 300) -> None:
+    """The demo county as `seed-demo` builds it, with `members` members instead of 20,000 (the
+    other seeders do not depend on the number; the full county takes a minute under load)."""
+    from gonghui.core.demo import run_seeders
+
+    with mock.patch("gonghui.members.demo.TARGET", members):
+        run_seeders(seed=2026)
+
+
 def seed_small_demo(*, members: int = 200) -> None:
     from gonghui.accounts.services import user_create
     from gonghui.assistance.archives.services import household_member_add
     from gonghui.assistance.archives.tests.factories import build_archive
-    from gonghui.core.demo import run_seeders
     from gonghui.members.tests.factories import make_id_number
     from gonghui.orgs.models import Org, OrgLevel
     from gonghui.testing.fixtures import TEST_PASSWORD
 
-    with mock.patch("gonghui.members.demo.TARGET", members):
-        run_seeders(seed=2026)
+    seed_demo(members=members)
     county = Org.objects.get(level=OrgLevel.COUNTY, code="339901")
     user_create(
         actor=None, username="phone_owner", password=TEST_PASSWORD, org=county, phone="13812345678"

@@ -332,12 +332,10 @@ def _queries(client, url: str) -> int | None:
 
 
 @pytest.fixture
-def demo_county(db, monkeypatch):
-    from gonghui.core.demo import run_seeders
-    from gonghui.members import demo
+def demo_county(db):
+    from gonghui.testing.seeding import seed_demo
 
-    monkeypatch.setattr(demo, "TARGET", 500)
-    run_seeders(seed=2026)
+    seed_demo(members=500)
 
 
 def test_every_main_page_runs_its_exact_number_of_queries(demo_county, client):

@@ -14,9 +14,9 @@ from gonghui.forum.models import (
 
 @pytest.mark.django_db
 def test_demo_has_every_state_and_keeps_the_stage_rule():
-    from gonghui.core.demo import run_seeders
+    from gonghui.testing.seeding import seed_demo
 
-    run_seeders(seed=2026)
+    seed_demo()
     states = set(Submission.objects.values_list("status", flat=True))
     assert states == set(SubmissionStatus.values)
     assert set(Edition.objects.values_list("status", flat=True)) == set(EditionStatus.values)
