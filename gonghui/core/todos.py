@@ -97,6 +97,12 @@ def todo_counts(user) -> dict[str, list]:
     return counts
 
 
+def todos_skip(request) -> None:
+    """This response shows no to-dos (an error page: it renders the menu, but does not count
+    every module's work for a page that only says 'not found')."""
+    request._gonghui_todos = []
+
+
 def todos_for(request) -> list[TodoItem]:
     """The user's to-dos with a count above zero, most urgent first (cached a minute)."""
     memo = getattr(request, "_gonghui_todos", None)

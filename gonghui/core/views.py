@@ -10,6 +10,7 @@ from django.template import loader
 
 from gonghui.core.errors import request_error_text
 from gonghui.core.selectors import home_summary
+from gonghui.core.todos import todos_skip
 
 logger = logging.getLogger("gonghui.errors")
 
@@ -125,6 +126,7 @@ def error_response(request, status: int, exception=None) -> HttpResponse:
         return response
     audience, template = _layout(request)
     title, message = _error_text(status, exception, audience)
+    todos_skip(request)
     context = {"status": status, "error_title": title, "error_message": message}
     return render(request, template, context, status=status)
 

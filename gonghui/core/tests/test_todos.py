@@ -150,3 +150,17 @@ def test_recent_activity_shows_peoples_names(tree, users, login):
     recent = html[html.index("最近操作") :]
     assert "张办事" in recent and "zhang_login" not in recent
     assert "网上入会" in recent
+
+
+def test_an_error_page_shows_the_menu_without_counting_the_todos(tree, users, login):
+    build_application(org=tree.a1, name="错误页")
+    client = login(users.township_staff)
+    # When the first page of the session is a 404 (a record out of scope)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/orgs/{tree.b.pk}/")
+    # Then it has the menu, but no to-do was counted
+    assert response.status_code == 404
+    assert 'id="sidenav"' in response.content.decode()
+    assert _join_queries(ctx) == []
+    # and the next page counts them as usual
+    assert _items(client.get("/").content.decode())["待审核的入会申请"][0] == 1
