@@ -493,6 +493,9 @@ def _serve_and_load(args, gunicorn, wrk, lua_path, cluster_url, var_dir, serve_a
         "GONGHUI_DATABASE_URL": cluster_url,
         "GONGHUI_VAR_DIR": str(var_dir),
         "GONGHUI_DEBUG": "0",
+        # The documented deployment terminates TLS at the proxy; plain http here, or every
+        # request would be redirected to https.
+        "GONGHUI_HTTPS": "0",
         "PYTHONPATH": str(ROOT),
     }
     if args.allow_list:
@@ -517,13 +520,20 @@ def _serve_and_load(args, gunicorn, wrk, lua_path, cluster_url, var_dir, serve_a
     try:
         base = f"http://127.0.0.1:{port}"
         url = f"{base}/api/v1/public/sites/nearest?lat=30.27&lng=120.16&crs=wgs84"
-        for _ in range(100):
-            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    break
+        # Workers load every URLconf before their first request (gonghui/wsgi.py): allow a minute.
+        deadline = time.monotonic() + 60
+        last_error = None
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+                    last_error = f"HTTP {response.status}"
+            except OSError as error:
+                last_error = error
             time.sleep(0.2)
         else:
-            raise RuntimeError("gunicorn did not answer")
+            raise RuntimeError(f"gunicorn did not answer 200 within a minute: {last_error}")
         # Warm every worker and thread (connections, imports, prepared statements).
         subprocess.run(
             [wrk, "-t2", f"-c{args.connections}", "-d3s", "-s", str(lua_path), base],
