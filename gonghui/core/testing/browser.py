@@ -242,3 +242,14 @@ def browser_login(page, user, password: str | None = None, *, next_url: str = ""
     page.fill("#id_password", TEST_PASSWORD if password is None else password)
     with page.expect_navigation():
         page.click("form button[type=submit]")
+
+
+_OVERFLOW = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+def assert_no_horizontal_overflow(page) -> None:
+    """The page is no wider than the screen (wide tables scroll inside their cards)."""
+    scroll_width, inner_width = page.evaluate(_OVERFLOW)
+    assert scroll_width <= inner_width, (
+        f"{page.url}: page is {scroll_width}px wide on {inner_width}"
+    )

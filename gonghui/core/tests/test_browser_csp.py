@@ -2,8 +2,9 @@
 
 Scripts and stylesheets come only from the app (no inline script or event handler, no
 eval, no <style> element). The county admin walks the menu, the first records of each list
-and each page's actions; a worker opens the portal pages. The browser must report no
-violation, neither as a `securitypolicyviolation` event nor in the console.
+and each page's actions on a phone-sized screen; a worker opens the portal pages. The browser
+must report no violation, neither as a `securitypolicyviolation` event nor in the console,
+and no page may be wider than the phone's screen.
 """
 
 from urllib.parse import urlsplit
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from gonghui.assistance.programmes.tests.factories import archived, programme_in
-from gonghui.core.testing.browser import browser_login
+from gonghui.core.testing.browser import assert_no_horizontal_overflow, browser_login
 from gonghui.members.tests.factories import build_member
 from gonghui.sites.tests.factories import build_site
 
@@ -43,7 +44,7 @@ class CspWatch:
         if "Content Security Policy" in message.text:
             self.console.append(message.text)
 
-    def visit(self, path: str) -> None:
+    def visit(self, path: str, *, fits: bool = True) -> None:
         # "load": every script and stylesheet of the page has run or been refused by then
         # (what scripts fetch later, the map's markers, is checked on its own below).
         response = self.page.goto(path, wait_until="load")
@@ -53,6 +54,8 @@ class CspWatch:
         assert policy["script-src"] == ["'self'"], path
         assert policy["style-src"] == ["'self'"], path
         self.assert_clean(path)
+        if fits:
+            assert_no_horizontal_overflow(self.page)
 
     def assert_clean(self, where: str) -> None:
         violations = self.page.evaluate("window.__cspViolations")
@@ -85,7 +88,8 @@ def records(tree, users, enterprise_factory):
     return {"member": member, "site": site}
 
 
-def test_staff_pages_report_no_csp_violation(page, users, records, settings):
+def test_staff_pages_report_no_csp_violation_and_fit_a_phone(phone_page, users, records, settings):
+    page = phone_page
     settings.PUBLIC_URL = "https://gonghui.qinghe.gov.cn"  # signs print only with a public address
     watch = CspWatch(page)
     browser_login(page, users.county_admin)

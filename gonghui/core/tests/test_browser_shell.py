@@ -3,18 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from gonghui.core.testing.browser import browser_login
+from gonghui.core.testing.browser import assert_no_horizontal_overflow, browser_login
 
 pytestmark = pytest.mark.browser
-
-OVERFLOW = "() => [document.documentElement.scrollWidth, window.innerWidth]"
-
-
-def assert_no_horizontal_overflow(page) -> None:
-    scroll_width, inner_width = page.evaluate(OVERFLOW)
-    assert scroll_width <= inner_width, (
-        f"{page.url}: page is {scroll_width}px wide on {inner_width}"
-    )
 
 
 def test_phone_navigation_toggle_opens_the_side_navigation(phone_page, users, tree):
