@@ -267,7 +267,6 @@ CYCLES_LEFT = [
     {"gonghui.assistance.monitoring.services", "gonghui.assistance.monitoring.tasks"},
     {"gonghui.core.imports.models", "gonghui.core.imports.registry", "gonghui.core.imports.spec"},
     {"gonghui.core.imports.services", "gonghui.core.imports.tasks"},
-    {"gonghui.sites.coverage", "gonghui.sites.tasks"},
 ]
 
 

@@ -19,8 +19,10 @@ from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Org
-from gonghui.sites import coverage, mapsettings, selectors, services
-from gonghui.sites.forms_map import (
+from gonghui.sites import mapsettings, selectors, services
+from gonghui.sites.map import coverage
+from gonghui.sites.map import selectors as map_selectors
+from gonghui.sites.map.forms import (
     TILE_ENV,
     TILE_OFFLINE,
     TILE_ONLINE,
@@ -220,7 +222,7 @@ def map_layer_data(request, kind: str):
 
 
 def _coverage(request, **kwargs):
-    return coverage.coverage_for(
+    return map_selectors.coverage_for(
         request.user,
         county_id=_int(request.GET.get("county")),
         cell_m=_int(request.GET.get("cell"), coverage.DEFAULT_CELL_M),
@@ -275,7 +277,7 @@ def coverage_data(request):
     ?status=1 only whether the stored result is current (the page polls it)."""
     _require(request, Action.VIEW)
     if request.GET.get("status"):
-        result = coverage.coverage_for(
+        result = map_selectors.coverage_for(
             request.user,
             county_id=_int(request.GET.get("county")),
             cell_m=_int(request.GET.get("cell"), coverage.DEFAULT_CELL_M),
