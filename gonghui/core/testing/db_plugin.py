@@ -212,9 +212,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 # Fixtures through which a test reaches the test database.
-_DATABASE_FIXTURES = frozenset(
-    {"db", "transactional_db", "django_db_setup", "live_server"}
-)
+_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "live_server"})
 
 
 def uses_test_database(item: pytest.Item) -> bool:
