@@ -48,7 +48,7 @@ def site_stats(request):
     share = result.area.share if result is not None and result.area is not None else None
     return render(
         request,
-        "sites/stats.html",
+        "sites/stats/stats.html",
         {
             "stats": data,
             "months": [stats.month_label(m) for m in data.months],
