@@ -176,6 +176,9 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# The org tree's model, named here as AUTH_USER_MODEL names the user's: core reaches it by
+# this name (core.scope.org_model()) and imports no domain app.
+ORG_MODEL = "orgs.Org"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 AUTH_PASSWORD_VALIDATORS = [

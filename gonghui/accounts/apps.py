@@ -17,6 +17,15 @@ class AccountsConfig(AppConfig):
         # Built-in role grants follow the code (and the modules that exist), not a frozen migration.
         post_migrate.connect(_sync_builtin_roles, sender=self)
         _labels_register()
+        _api_tokens_register()
+
+
+def _api_tokens_register() -> None:
+    """The API's bearer authentication (core/api.py) finds its users through our tokens."""
+    from gonghui.accounts.services import token_authenticate
+    from gonghui.core.api import token_authenticator_set
+
+    token_authenticator_set(token_authenticate)
 
 
 def _labels_register() -> None:

@@ -2,44 +2,9 @@
 
 from django.db import models
 
+from gonghui.core.audit import AuditAction, AuditResult
 
-class AuditAction(models.TextChoices):
-    LOGIN = "login", "登录"
-    LOGIN_FAILED = "login_failed", "登录失败"
-    LOGOUT = "logout", "退出"
-    LOCKOUT = "lockout", "账号锁定"
-    SESSION_EXPIRED = "session_expired", "会话超时"
-    OTP_ENABLED = "otp_enabled", "启用双因素认证"
-    PASSWORD_CHANGED = "password_changed", "修改密码"
-    USER_CREATED = "user_created", "创建用户"
-    USER_UPDATED = "user_updated", "修改用户"
-    USER_UPDATE_DENIED = "user_update_denied", "越权修改用户被拒绝"
-    ROLE_GRANTED = "role_granted", "授予角色"
-    ROLE_REVOKED = "role_revoked", "撤销角色"
-    ROLE_GRANT_DENIED = "role_grant_denied", "越权授权被拒绝"
-    ROLE_REVOKE_DENIED = "role_revoke_denied", "越权撤销角色被拒绝"
-    TOKEN_CREATED = "token_created", "创建 API 令牌"
-    TOKEN_REVOKED = "token_revoked", "撤销 API 令牌"
-    TOKEN_REVOKE_DENIED = "token_revoke_denied", "越权撤销 API 令牌被拒绝"
-    BACKUP_CREATED = "backup_created", "备份数据"
-    BACKUP_RESTORED = "backup_restored", "从备份恢复"
-    DATA_KEY_ROTATION = "data_key_rotation", "轮换数据密钥"
-    CREATED = "created", "新增"
-    UPDATED = "updated", "修改"
-    MOVED = "moved", "移动"
-    DEACTIVATED = "deactivated", "撤销/停用"
-    DELETED = "deleted", "删除"
-    UNMASKED = "unmasked", "查看敏感信息"
-    IMPORTED = "imported", "导入"
-    IMPORT_REJECTED = "import_rejected", "导入被拒绝"
-    EXPORTED = "exported", "导出"
-    APPROVED = "approved", "审批"
-
-
-class AuditResult(models.TextChoices):
-    SUCCESS = "success", "成功"
-    FAILURE = "failure", "失败"
-    DENIED = "denied", "拒绝"
+__all__ = ["AuditAction", "AuditEvent", "AuditResult"]
 
 
 class AuditEvent(models.Model):

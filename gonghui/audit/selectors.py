@@ -5,9 +5,9 @@ from datetime import date, datetime, time
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from gonghui.audit.models import AuditEvent
+from gonghui.audit.models import AuditAction, AuditEvent
 from gonghui.core.modules import Action
-from gonghui.core.scope import scope_paths, scope_queryset, scope_roots
+from gonghui.core.scope import can, scope_paths, scope_queryset, scope_roots
 from gonghui.core.text import normalise_text
 
 
@@ -49,3 +49,29 @@ def audit_event_list(
     if q:
         events = events.filter(Q(object_repr__contains=q) | Q(object_id=q))
     return events.order_by("-id")
+
+
+RECENT_EVENTS = 8
+
+
+def audit_recent_events(user) -> list[dict]:
+    """The latest events in the user's audit scope, by person name (not login name), for the
+    home page (工作台); logins left out."""
+    if not can(user, "audit", Action.VIEW):
+        return []
+    events = (
+        audit_event_list(user)
+        .exclude(action=AuditAction.LOGIN)
+        .select_related(None)
+        .select_related("user")
+        .only("at", "action", "username", "object_repr", "user__full_name", "user__username")
+    )
+    return [
+        {
+            "at": timezone.localtime(e.at).strftime("%m-%d %H:%M"),
+            "who": e.user.display_name if e.user is not None else e.username,
+            "action": e.get_action_display(),
+            "object": e.object_repr,
+        }
+        for e in events[:RECENT_EVENTS]
+    ]

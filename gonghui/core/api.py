@@ -31,7 +31,7 @@ import binascii
 import datetime as dt
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from typing import Any
 
@@ -316,6 +316,16 @@ class ApiRenderer(JSONRenderer):
 # --- authentication ---------------------------------------------------------------------
 
 
+_token_authenticator: Callable[[str], Any] | None = None
+
+
+def token_authenticator_set(authenticate: Callable[[str], Any]) -> None:
+    """Install the function that maps an API token to its user, or None (the accounts app's
+    `token_authenticate`, installed from its AppConfig.ready())."""
+    global _token_authenticator
+    _token_authenticator = authenticate
+
+
 class BearerAuth(HttpBearer):
     """`Authorization: Bearer <token>` (tokens from `gonghui token create`).
 
@@ -324,10 +334,8 @@ class BearerAuth(HttpBearer):
     """
 
     def authenticate(self, request: HttpRequest, token: str):
-        from gonghui.accounts.services import token_authenticate
-
         token = (token or "").strip()
-        user = token_authenticate(token) if token else None
+        user = _token_authenticator(token) if token and _token_authenticator else None
         if user is None:
             raise AuthenticationError()
         request.user = user

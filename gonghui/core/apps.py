@@ -58,7 +58,7 @@ IMPORT_REFUSALS = {
 
 def _labels_register() -> None:
     """Labels of the audit-detail codes written by core: imports, exports, common keys."""
-    from gonghui.audit.models import AuditAction, AuditResult
+    from gonghui.core.audit import AuditAction, AuditResult
     from gonghui.core.imports.models import ExistingPolicy, ImportMode
     from gonghui.core.imports.registry import all_kinds
     from gonghui.core.labels import labels_register

@@ -131,7 +131,7 @@ def _media_files() -> list[Path]:
 
 def backup_create(*, output: Path) -> dict:
     """Write the archive to `output` (refusing to overwrite) and return its manifest."""
-    from gonghui.audit.services import AuditAction, audit_record
+    from gonghui.core.audit import AuditAction, audit_record
 
     output = Path(output)
     if output.exists():
@@ -282,7 +282,7 @@ def _restore_media(tar: tarfile.TarFile) -> int:
 
 def backup_restore(*, archive: Path, skip_media: bool = False) -> Restored:
     """Restore `archive` into the configured (empty) database and MEDIA_ROOT."""
-    from gonghui.audit.services import AuditAction, audit_record
+    from gonghui.core.audit import AuditAction, audit_record
 
     archive = Path(archive)
     if not archive.is_file():

@@ -117,7 +117,7 @@ def export_workbook(
 
 
 def _export_audit(actor, *, what, rows: int, filters, masked: bool, reason, **extra) -> None:
-    from gonghui.audit.services import AuditAction, audit_record
+    from gonghui.core.audit import AuditAction, audit_record
 
     detail = {"what": what, "rows": rows, **extra, "filters": filters or {}, "masked": masked}
     if reason is not None:

@@ -116,7 +116,7 @@ def rotation_current() -> KeyRotation | None:
 def rotation_start() -> tuple[KeyRotation, bool]:
     """(rotation, created): start a rotation for the configured keys, or return the one
     already started (to resume it). Refuses while another rotation is unfinished."""
-    from gonghui.audit.services import AuditAction, audit_record
+    from gonghui.core.audit import AuditAction, audit_record
 
     old, new = _fingerprints()
     with transaction.atomic():
@@ -315,7 +315,7 @@ def rotation_finish(
 ) -> tuple[KeyRotation, int]:
     """Stage 2: re-key every stored hash at once and finish the rotation. Returns the rotation
     and the number of hashes left under the old key (their value is on no record any more)."""
-    from gonghui.audit.services import AuditAction, audit_record
+    from gonghui.core.audit import AuditAction, audit_record
 
     others = other_sessions()
     if others and not force:

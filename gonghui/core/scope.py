@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -36,6 +38,13 @@ class ScopeRoot:
         return self.anchor_id == self.org_id
 
 
+def org_model():
+    """The org tree's model (settings.ORG_MODEL), as get_user_model() is the user's. Core
+    relies on its `path` (materialised path), `depth`, `name`, `code` and the
+    `objects.active()` queryset."""
+    return apps.get_model(settings.ORG_MODEL, require_ready=False)
+
+
 _ASSIGNMENTS = "assignments"  # key of the loaded assignments in the per-user scope cache
 
 
@@ -50,10 +59,10 @@ def role_assignments(user) -> list:
         return []
     cache = user.__dict__.setdefault("_scope_cache", {})
     if _ASSIGNMENTS not in cache:
-        from gonghui.accounts.models import RoleAssignment
-
+        # Through the user model's reverse relation (accounts.RoleAssignment.user), so
+        # the core names no domain app.
         assignments = list(
-            RoleAssignment.objects.filter(user=user)
+            user.role_assignments.all()
             .select_related("org", "role")
             .order_by("org__path", "role_id")
         )
@@ -131,8 +140,6 @@ def scope_queryset(
     Filters on `org_id IN (SELECT id FROM org WHERE path LIKE 'p%')` rather than a
     join, so ordering and LIMIT stay on the owned table's own indexes.
     """
-    from gonghui.orgs.models import Org
-
     roots = scope_roots(user, module, action)
     if org_field == "":  # the queryset is of Org itself
         return queryset.filter(scope_q([r.path for r in roots], "path"))
@@ -144,9 +151,20 @@ def scope_queryset(
         if anchored:
             q |= Q(org_anchor__in=anchored)
     if others:
-        subtree_ids = Org.objects.filter(scope_q([r.path for r in others], "path")).values("id")
+        org_model = _related_model(queryset.model, org_field)
+        subtree_ids = org_model.objects.filter(scope_q([r.path for r in others], "path")).values(
+            "id"
+        )
         q |= Q(**{f"{org_field}__in": subtree_ids})
     return queryset.filter(q)
+
+
+def _related_model(model, lookup: str):
+    """The model a relation lookup (`org`, `stop__org`) leads to from `model`: the org
+    model, found from the scoped model's own foreign key."""
+    for name in lookup.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
 
 
 def _has_org_anchor(model) -> bool:

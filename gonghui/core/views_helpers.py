@@ -44,8 +44,9 @@ def posted_org_or_404(request, field: str, module: str, action: str):
     """
     from django.http import Http404
 
-    from gonghui.core.scope import org_in_scope
-    from gonghui.orgs.models import Org
+    from gonghui.core.scope import org_in_scope, org_model
+
+    Org = org_model()
 
     raw = request.POST.get(field, "").strip()
     if not raw:

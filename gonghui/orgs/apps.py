@@ -8,6 +8,11 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.core.labels import labels_register
+        from gonghui.core.selectors import home_part_register
+        from gonghui.orgs.selectors import home_counts
+
+        # The home page (工作台) shows the org and employer counts of the user's scope.
+        home_part_register("counts", home_counts)
         from gonghui.orgs.models import (
             EnterpriseSize,
             EnterpriseStatus,

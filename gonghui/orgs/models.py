@@ -43,6 +43,12 @@ def township_q(prefix: str = "") -> models.Q:
     return models.Q(**{f"{prefix}level": OrgLevel.TOWNSHIP, f"{prefix}type__in": TOWNSHIP_TYPES})
 
 
+class OrgQuerySet(models.QuerySet):
+    def active(self) -> "OrgQuerySet":
+        """The orgs not deactivated (撤销)."""
+        return self.filter(status=OrgStatus.ACTIVE)
+
+
 class Org(TimeStamped):
     """A union organisation. `path` is the materialised path of ids, e.g. "/1/5/23/"."""
 
@@ -78,6 +84,8 @@ class Org(TimeStamped):
     address = models.CharField("地址", max_length=200, blank=True)
     founded_on = models.DateField("成立日期", null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = OrgQuerySet.as_manager()
 
     class Meta:
         verbose_name = "工会组织"

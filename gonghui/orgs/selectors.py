@@ -6,7 +6,7 @@ from django.http import Http404
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, org_in_scope, scope_paths, scope_queryset
 from gonghui.core.text import normalise_text
-from gonghui.orgs.models import Enterprise, Org, OrgStatus
+from gonghui.orgs.models import Enterprise, Org, OrgLevel, OrgStatus
 from gonghui.orgs.validators import enterprise_name_key
 
 
@@ -220,3 +220,21 @@ class EnterpriseMatcher:
         for text in texts:
             self.known[text] = [pk]
             self.by_key.discard(text)
+
+
+def home_counts(user) -> dict:
+    """The org and employer counts of the user's scope, for the home page (工作台)."""
+    orgs = org_scoped(user).aggregate(
+        orgs=Count("id"),
+        active_orgs=Count("id", filter=Q(status=OrgStatus.ACTIVE)),
+        grassroots=Count("id", filter=Q(level=OrgLevel.GRASSROOTS)),
+    )
+    enterprises = enterprise_scoped(user).aggregate(
+        enterprises=Count("id"), with_union=Count("id", filter=Q(has_union=True))
+    )
+    total, with_union = enterprises["enterprises"], enterprises["with_union"]
+    return {
+        **orgs,
+        **enterprises,
+        "coverage": round(100 * with_union / total, 1) if total else None,
+    }

@@ -1,5 +1,5 @@
 """The portal's forms: the hardship self-check, application (with household rows) and
-status check. The site feedback form lives with its view in views.py."""
+status check, and the site feedback (意见与报修) form."""
 
 from django import forms
 from django.forms import formset_factory
@@ -16,6 +16,8 @@ from gonghui.assistance.choices import (
 )
 from gonghui.core.forms import Form, FormSet
 from gonghui.members.models import HukouType
+from gonghui.sites import services as site_services
+from gonghui.sites.models import FeedbackKind
 
 FIGURES = (
     "township",
@@ -193,4 +195,30 @@ class StatusForm(Form):
         "手机号码",
         help_text="申请时填写的手机号码。",
         attrs={"inputmode": "tel", "autocomplete": "tel"},
+    )
+
+
+class FeedbackForm(Form):
+    """Parses the report; services.feedback_submit validates (Chinese messages)."""
+
+    kind = forms.ChoiceField(
+        label="反馈类型",
+        choices=FeedbackKind.choices,
+        initial=FeedbackKind.REPAIR,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label="内容",
+        required=False,
+        max_length=site_services.FEEDBACK_TEXT_MAX,
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": "例如：饮水机不出热水；希望增加充电插座。"}
+        ),
+    )
+    phone = forms.CharField(
+        label="联系手机(选填)",
+        required=False,
+        max_length=20,
+        help_text="留下手机号，工会处理后可以联系您；号码加密保存。",
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )

@@ -7,7 +7,6 @@ position and submits it as an ordinary GET form (lat, lng, crs=wgs84); without a
 
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.assistance.archives import public as hardship_public
 from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
-from gonghui.core.forms import Form, forms_valid
+from gonghui.core.forms import forms_valid
 from gonghui.core.request_context import client_ip
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.portal import selectors as portal_selectors
@@ -24,13 +23,14 @@ from gonghui.portal.forms import (
     DEFAULT_MEMBER_ROWS,
     FIGURES,
     ApplyForm,
+    FeedbackForm,
     FiguresForm,
     HouseholdFormSet,
     StatusForm,
 )
 from gonghui.portal.registry import portal_links
 from gonghui.sites import geo, selectors, services
-from gonghui.sites.models import FeedbackKind, ServiceSite, SiteKind, SiteStatus
+from gonghui.sites.models import ServiceSite, SiteKind, SiteStatus
 from gonghui.sites.public import services as public
 from gonghui.sites.services import RateLimited
 
@@ -169,32 +169,6 @@ def nearest(request):
 
 
 # --- a site's page (the QR code target) --------------------------------------------------------
-
-
-class FeedbackForm(Form):
-    """Parses the report; services.feedback_submit validates (Chinese messages)."""
-
-    kind = forms.ChoiceField(
-        label="反馈类型",
-        choices=FeedbackKind.choices,
-        initial=FeedbackKind.REPAIR,
-        widget=forms.RadioSelect,
-    )
-    text = forms.CharField(
-        label="内容",
-        required=False,
-        max_length=services.FEEDBACK_TEXT_MAX,
-        widget=forms.Textarea(
-            attrs={"rows": 4, "placeholder": "例如：饮水机不出热水；希望增加充电插座。"}
-        ),
-    )
-    phone = forms.CharField(
-        label="联系手机(选填)",
-        required=False,
-        max_length=20,
-        help_text="留下手机号，工会处理后可以联系您；号码加密保存。",
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
 
 
 def _site_or_none(site_code: str) -> ServiceSite | None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from gonghui.orgs.models import Org, OrgType
 from gonghui.sites import geo
-from gonghui.sites.coverage import coverage_refresh_run
+from gonghui.sites.map.coverage import coverage_refresh_run
 from gonghui.sites.models import (
     KIND_CODE_LETTERS,
     CheckIn,

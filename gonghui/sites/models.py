@@ -388,8 +388,8 @@ class CoverageSettings(OrgOwned):
 
 class CoverageResult(OrgOwned):
     """The stored coverage analysis of one county (`org`) at one grid cell size, computed in
-    the background (sites/tasks.py) whenever its inputs change and served by the coverage
-    pages as is. `fingerprint` digests the inputs it was computed from (coverage.py
+    the background (sites/map/tasks.py) whenever its inputs change and served by the coverage
+    pages as is. `fingerprint` digests the inputs it was computed from (map/coverage.py
     `coverage_inputs_fingerprint`): when the current inputs digest differently, the pages
     show the result as outdated and a refresh is queued.
 

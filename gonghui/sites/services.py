@@ -32,8 +32,8 @@ from gonghui.core.scope import org_in_scope
 from gonghui.core.text import normalise_text
 from gonghui.orgs.models import Org, OrgLevel
 from gonghui.sites import geo
-from gonghui.sites.coverage import coverage_refresh_schedule
 from gonghui.sites.hours import HoursError, hours_clean
+from gonghui.sites.map.tasks import coverage_refresh_schedule
 from gonghui.sites.mapsettings import (
     public_url_normalise,
     public_url_problem,

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from gonghui.sites import views, views_map
+from gonghui.sites import views
 
 app_name = "sites"
 urlpatterns = [
@@ -15,15 +15,7 @@ urlpatterns = [
     path("<int:pk>/photos/", views.site_photo_add, name="photo_add"),
     path("<int:pk>/photos/<int:photo_pk>/", views.site_photo, name="photo"),
     path("<int:pk>/photos/<int:photo_pk>/remove/", views.site_photo_remove, name="photo_remove"),
-    path("map/", views_map.site_map, name="map"),
-    path("map/data/", views_map.site_map_data, name="map_data"),
-    path("map/layers/<str:kind>/", views_map.map_layer_data, name="map_layer"),
-    path("coverage/", views_map.coverage_page, name="coverage"),
-    path("coverage/data/", views_map.coverage_data, name="coverage_data"),
-    path("layers/", views_map.map_layers_page, name="layers"),
-    path("map/settings/", views_map.map_settings_page, name="map_settings"),
-    path("layers/<int:county_pk>/upload/", views_map.map_layer_upload, name="layer_upload"),
-    path("layers/<int:county_pk>/radius/", views_map.coverage_radius_set, name="coverage_radius"),
+    path("", include("gonghui.sites.map.urls")),
     path("", include("gonghui.sites.feedback.urls")),
     path("", include("gonghui.sites.stats.urls")),
 ]

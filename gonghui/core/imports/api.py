@@ -33,7 +33,7 @@ from gonghui.core.export import XLSX_CONTENT_TYPE
 from gonghui.core.imports import selectors, services
 from gonghui.core.imports.models import ExistingPolicy, ImportJob, ImportMode
 from gonghui.core.modules import Action
-from gonghui.core.scope import org_in_scope
+from gonghui.core.scope import org_in_scope, org_model
 
 
 class ImportRowOut(Schema):
@@ -197,9 +197,7 @@ def import_router(kind_code: str) -> Router:
         chosen = _options_json(options)
         org = None
         if org_id is not None:
-            from gonghui.orgs.models import Org
-
-            org = Org.objects.filter(pk=org_id).first()
+            org = org_model().objects.filter(pk=org_id).first()
             if org is None:
                 raise NotFound()
         job = services.import_upload(

@@ -1,7 +1,7 @@
 """A running import's hold on its job, so that a job whose worker died is found and taken over.
 
 Each run of a job's task (validation or commit) claims the job by taking the next `attempt`
-number (services: `import_run_validation`, `import_run_commit`) and from then on:
+number (tasks.py: `import_run_validation`, `import_run_commit`) and from then on:
 
 - beats `heartbeat_at` every IMPORT_HEARTBEAT_SECONDS from a thread with its own database
   connection (time-based: nothing per row or batch, and it beats while calamine loads a

@@ -38,7 +38,7 @@ class ImportJob(models.Model):
         related_name="import_jobs",
     )
     org = models.ForeignKey(
-        "orgs.Org", verbose_name="导入范围", on_delete=models.PROTECT, related_name="+"
+        settings.ORG_MODEL, verbose_name="导入范围", on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(
         "状态", max_length=12, choices=ImportStatus.choices, default=ImportStatus.VALIDATING
@@ -117,15 +117,6 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def kind_title(self) -> str:
-        from gonghui.core.imports.registry import get_kind
-
-        try:
-            return get_kind(self.kind).title
-        except KeyError:
-            return self.kind
 
     @property
     def is_busy(self) -> bool:

@@ -1039,7 +1039,7 @@ def commit_job(job: ImportJob, *, kind, lease: Lease) -> CommitResult | None:
     attempt) and holds its lease. A skip-invalid commit that was interrupted carries on
     after the last batch it recorded (`committed_through`). None when another run took the
     job over meanwhile (then this one has stored nothing more)."""
-    from gonghui.audit.services import AuditAction, AuditResult, audit_record
+    from gonghui.core.audit import AuditAction, AuditResult, audit_record
 
     all_or_nothing = job.mode == ImportMode.ALL_OR_NOTHING
     resuming = not all_or_nothing and job.committed_through > 0

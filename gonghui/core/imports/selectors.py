@@ -6,7 +6,7 @@ from django.http import Http404
 from gonghui.core.imports.models import ImportJob
 from gonghui.core.imports.registry import ImportKind, all_kinds
 from gonghui.core.modules import Action
-from gonghui.core.scope import can, scope_paths, scope_q
+from gonghui.core.scope import can, org_model, scope_paths, scope_q
 
 
 def import_job_get(user, pk) -> ImportJob:
@@ -26,13 +26,18 @@ def import_kinds_for(user) -> list[ImportKind]:
     return [kind for kind in all_kinds() if can(user, kind.module, Action.EDIT)]
 
 
+def import_kind_titles() -> dict[str, str]:
+    """The title of each registered import kind, by code (a job's kind names one)."""
+    return {kind.code: kind.title for kind in all_kinds()}
+
+
 def import_target_orgs(user, kind: ImportKind, limit: int = 500):
     """Active orgs the user may import into for this kind, tree order."""
-    from gonghui.orgs.models import Org, OrgStatus
-
     paths = scope_paths(user, kind.module, Action.EDIT)
     return list(
-        Org.objects.filter(scope_q(paths, "path"), status=OrgStatus.ACTIVE)
+        org_model()
+        .objects.active()
+        .filter(scope_q(paths, "path"))
         .only("id", "name", "code", "path", "depth")
         .order_by("path")[:limit]
     )

@@ -24,15 +24,13 @@ import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import DateTimeField, F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
-from gonghui.audit.services import AuditAction, AuditResult, audit_record
+from gonghui.core.audit import AuditAction, AuditResult, audit_record
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.export import neutralise, xlsx_bytes
 from gonghui.core.imports import pipeline
-from gonghui.core.imports.lease import Lease, LeaseLost
 from gonghui.core.imports.models import ExistingPolicy, ImportJob, ImportMode, ImportStatus
 from gonghui.core.imports.reader import (
     FORMAT_LABELS,
@@ -45,8 +43,16 @@ from gonghui.core.imports.reader import (
 )
 from gonghui.core.imports.registry import ImportKind, get_kind
 from gonghui.core.imports.table import job_header_fields, table_header
+from gonghui.core.imports.tasks import (
+    import_commit_task,
+    import_run_commit,
+    import_run_validation,
+    import_validate_task,
+    job_written_detail,
+    job_written_text,
+)
 from gonghui.core.modules import Action
-from gonghui.core.scope import can, org_in_scope, scope_paths
+from gonghui.core.scope import can, org_in_scope, org_model, scope_paths
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +71,8 @@ def kind_get(code: str) -> ImportKind:
 
 def import_default_org(actor, kind: ImportKind):
     """The top of the actor's edit scope for the kind's module (the first, if several)."""
-    from gonghui.orgs.models import Org
-
     paths = scope_paths(actor, kind.module, Action.EDIT)
-    return Org.objects.filter(path__in=paths).order_by("path").first() if paths else None
+    return org_model().objects.filter(path__in=paths).order_by("path").first() if paths else None
 
 
 def _refuse(*, actor, kind: ImportKind, org, name: str, size: int, exc: ImportFileError):
@@ -241,8 +245,6 @@ def import_upload(
     if background is None:
         background = found["rows"] > INLINE_VALIDATE_ROWS
     if background:
-        from gonghui.core.imports.tasks import import_validate_task
-
         result = import_validate_task.enqueue(job.pk)
         ImportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id)
         job.refresh_from_db()
@@ -250,37 +252,6 @@ def import_upload(
         import_run_validation(job.pk)
         job.refresh_from_db()
     return job
-
-
-def import_run_validation(job_id: int) -> None:
-    """Task body: the validation pass, as the job's next attempt (lease.py). A crash marks
-    the job failed (继续导入 runs it again) instead of leaving it hanging."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.VALIDATING).update(
-        attempt=F("attempt") + 1, heartbeat_at=timezone.now()
-    )
-    if not claimed:
-        return
-    job = ImportJob.objects.select_related("user", "org").get(pk=job_id)
-    with Lease(job.pk, job.attempt) as lease:
-        try:
-            pipeline.validate_job(job, kind=get_kind(job.kind), lease=lease)
-        except LeaseLost:
-            return
-        except Exception as exc:
-            logger.exception("import %s: validation failed", job_id)
-            ImportJob.objects.filter(pk=job_id, attempt=job.attempt).update(
-                status=ImportStatus.FAILED,
-                finished_at=timezone.now(),
-                heartbeat_at=None,
-                message=_failure_message(exc),
-                resumable=not isinstance(exc, ImportFileError),
-            )
-
-
-def _failure_message(exc: Exception) -> str:
-    if isinstance(exc, ImportFileError):
-        return exc.message
-    return "处理文件时发生系统错误，请稍后重试；如仍失败请联系管理员。"
 
 
 def import_commit(
@@ -338,8 +309,6 @@ def import_commit(
 
 
 def _commit_enqueue(job: ImportJob) -> None:
-    from gonghui.core.imports.tasks import import_commit_task
-
     try:
         result = import_commit_task.enqueue(job.pk)
     except Exception:
@@ -354,94 +323,6 @@ def _commit_enqueue(job: ImportJob) -> None:
         )
         raise
     ImportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id)
-
-
-def import_run_commit(job_id: int) -> dict:
-    """Task body: claim the queued job (as its next attempt, lease.py) and commit it; an
-    interrupted skip-invalid commit carries on after its last recorded batch."""
-    now = timezone.now()
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING,
-        started_at=Coalesce(F("started_at"), Value(now, output_field=DateTimeField())),
-        attempt=F("attempt") + 1,
-        heartbeat_at=now,
-    )
-    if not claimed:
-        return {"skipped": True}
-    job = ImportJob.objects.select_related("user", "org").get(pk=job_id)
-    with Lease(job.pk, job.attempt) as lease:
-        try:
-            result = pipeline.commit_job(job, kind=get_kind(job.kind), lease=lease)
-        except ImportFileError as exc:  # a direct import's file, read for the first time
-            _commit_failed(job, exc.message, {"reason": exc.code, "message": exc.message})
-            return {"failed": True}
-        except LeaseLost:
-            return {"taken_over": True}
-        except Exception as exc:
-            logger.exception("import %s: commit failed", job_id)
-            _commit_failed(job, _failure_message(exc), {"reason": "system_error"}, resumable=True)
-            return {"failed": True}
-    if result is None:  # another run took the job over meanwhile
-        return {"taken_over": True}
-    return result.counts()
-
-
-def _written_text(job: ImportJob) -> str:
-    """What a job's commit has written so far, in words (the batches' records)."""
-    parts = [f"新增 {job.created_count}", f"更新 {job.updated_count}"]
-    parts.append(f"未变化 {job.unchanged_count}")
-    if job.skipped_count:
-        parts.append(f"已有记录跳过 {job.skipped_count}")
-    if job.rejected_count:
-        parts.append(f"未导入 {job.rejected_count}")
-    return f"已写入 {job.written_rows} 行(" + "，".join(parts) + ")"
-
-
-def _written_detail(job: ImportJob) -> dict:
-    return {
-        "through_row": job.committed_through,
-        "written": job.written_rows,
-        "created": job.created_count,
-        "updated": job.updated_count,
-        "unchanged": job.unchanged_count,
-        "skipped": job.skipped_count,
-        "rejected": job.rejected_count,
-    }
-
-
-def _commit_failed(job: ImportJob, message: str, detail: dict, *, resumable=False) -> None:
-    """Mark the run's job failed (if the run still holds it) and audit it. A resumable
-    failure says exactly what was written and offers 继续导入 (import_resume)."""
-    attempt = job.attempt
-    job.refresh_from_db()
-    if job.attempt != attempt:  # another run has taken the job over
-        return
-    if resumable:
-        if job.mode == ImportMode.SKIP_INVALID:
-            message += (
-                f"中断前{_written_text(job)}；点击“继续导入”可从中断处继续(已写入的行不会重复)。"
-            )
-        else:
-            message += "本次没有写入任何数据；点击“继续导入”可重新导入。"
-    if job.mode == ImportMode.SKIP_INVALID:
-        detail = {**detail, **_written_detail(job)}
-    with transaction.atomic():  # the failure and its audit event, or neither
-        updated = ImportJob.objects.filter(pk=job.pk, attempt=attempt).update(
-            status=ImportStatus.FAILED,
-            finished_at=timezone.now(),
-            heartbeat_at=None,
-            message=message,
-            resumable=resumable,
-        )
-        if updated:
-            audit_record(
-                action=AuditAction.IMPORT_REJECTED,
-                user=job.user,
-                org=job.org,
-                obj=job,
-                result=AuditResult.FAILURE,
-                detail={"kind": job.kind, "job": job.pk, **detail},
-            )
 
 
 # --- crash recovery ------------------------------------------------------------------------
@@ -508,7 +389,7 @@ def _interrupted_message(job: ImportJob, *, continuing: bool, manual: bool = Fal
         what = "本次还没有写入数据"
         where = "重新开始导入"
     else:
-        what = _written_text(job)
+        what = job_written_text(job)
         where = f"从第 {job.committed_through + 1} 行起继续导入"
     if manual:
         return f"继续导入：{what}，正在{where}。"
@@ -526,7 +407,7 @@ def _take_over(job: ImportJob, *, now, automatic: bool, actor=None) -> bool:
     )
     entry = {"at": now.isoformat(), "attempt": job.attempt, "status": job.status}
     if not validating and job.mode == ImportMode.SKIP_INVALID:
-        entry.update(_written_detail(job))
+        entry.update(job_written_detail(job))
     if actor is not None:
         entry["resumed_by"] = actor.pk
     job.interruptions = [*job.interruptions, entry]
@@ -571,7 +452,7 @@ def _take_over(job: ImportJob, *, now, automatic: bool, actor=None) -> bool:
                 "job": job.pk,
                 "reason": "interrupted",
                 "interruptions": job.interruptions,
-                **(_written_detail(job) if job.mode == ImportMode.SKIP_INVALID else {}),
+                **(job_written_detail(job) if job.mode == ImportMode.SKIP_INVALID else {}),
             },
         )
     return again
@@ -590,8 +471,6 @@ def _task_abandon(task_id: str, now) -> None:
 
 
 def _enqueue_again(job_id: int, *, validating: bool) -> None:
-    from gonghui.core.imports.tasks import import_commit_task, import_validate_task
-
     task = import_validate_task if validating else import_commit_task
     try:
         result = task.enqueue(job_id)

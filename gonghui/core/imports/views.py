@@ -69,6 +69,11 @@ def import_list(request):
     kinds = selectors.import_kinds_for(request.user)
     context = paginate(request, selectors.import_job_list(request.user))
     context["kinds"] = kinds
+    titles = selectors.import_kind_titles()
+    page = context["page_obj"]
+    page.object_list = list(page.object_list)
+    for job in page.object_list:
+        job.kind_title = titles.get(job.kind, job.kind)
     return render(request, "imports/list.html", context)
 
 

@@ -1,6 +1,5 @@
 """Membership transfer pages (会籍转移). Views parse input, call one service or selector, render."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -8,43 +7,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
-from gonghui.core.forms import Form
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 from gonghui.members import selectors
 from gonghui.members.models import TransferSide, TransferStatus
 from gonghui.members.transfers import services as transfers
+from gonghui.members.transfers.forms import RejectForm, TransferClaimForm, TransferRequestForm
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 
 MODULE = "members"
 BOXES = (("", "全部"), ("incoming", "转入(待我方审批)"), ("outgoing", "转出"))
-
-
-class TransferRequestForm(Form):
-    to_org = forms.TypedChoiceField(label="接收工会", coerce=int, choices=())
-    reason = forms.CharField(
-        label="转移原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args, org_choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_org"].choices = [("", "请选择")] + list(org_choices)
-
-
-class TransferClaimForm(TransferRequestForm):
-    number = forms.CharField(
-        label="身份证号或会员卡号",
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    field_order = ("number", "to_org", "reason")
-
-
-class RejectForm(Form):
-    reason = forms.CharField(
-        label="拒绝原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
 
 def _require(request, action: str) -> None:

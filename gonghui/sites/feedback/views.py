@@ -37,7 +37,7 @@ def feedback_list(request):
     )
     return render(
         request,
-        "sites/feedback_list.html",
+        "sites/feedback/list.html",
         {
             **paginate_peek(request, items),
             "filters": filters,
@@ -69,7 +69,7 @@ def _detail_context(request, feedback, **extra) -> dict:
 def feedback_detail(request, pk):
     _require(request, Action.VIEW)
     feedback = selectors.feedback_get(request.user, pk)
-    return render(request, "sites/feedback_detail.html", _detail_context(request, feedback))
+    return render(request, "sites/feedback/detail.html", _detail_context(request, feedback))
 
 
 @login_required
@@ -90,7 +90,7 @@ def feedback_answer(request, pk):
             return redirect("sites:feedback_detail", pk=feedback.pk)
     return render(
         request,
-        "sites/feedback_detail.html",
+        "sites/feedback/detail.html",
         _detail_context(request, feedback, answer_form=form),
     )
 
@@ -113,6 +113,6 @@ def feedback_close(request, pk):
             return redirect("sites:feedback_detail", pk=feedback.pk)
     return render(
         request,
-        "sites/feedback_detail.html",
+        "sites/feedback/detail.html",
         _detail_context(request, feedback, close_form=form),
     )

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.modules import Action
 from gonghui.core.scope import can, requires
-from gonghui.sites import coverage
+from gonghui.sites.map import selectors as map_selectors
 from gonghui.sites.models import SiteStatus
 from gonghui.sites.stats import selectors as stats
 
@@ -44,11 +44,11 @@ def _chart_data(data: stats.SiteStats) -> dict:
 def site_stats(request):
     """Sites by kind, status and township; coverage share; feedback; usage by site and month."""
     data = stats.site_stats(request.user, Action.VIEW)
-    result = coverage.coverage_for(request.user, suggestions=0)
+    result = map_selectors.coverage_for(request.user, suggestions=0)
     share = result.area.share if result is not None and result.area is not None else None
     return render(
         request,
-        "sites/stats.html",
+        "sites/stats/stats.html",
         {
             "stats": data,
             "months": [stats.month_label(m) for m in data.months],

@@ -2,7 +2,8 @@
 
 from gonghui.orgs import demo as orgs_demo
 from gonghui.orgs.models import Org
-from gonghui.sites import coverage, demo, geo, selectors
+from gonghui.sites import demo, geo, selectors
+from gonghui.sites.map import coverage
 from gonghui.sites.models import (
     CheckIn,
     CoverageResult,

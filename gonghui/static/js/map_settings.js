@@ -1,4 +1,4 @@
-/* The map and sign settings page (sites/map_settings.html): "填入高德地图" fills in Gaode's
+/* The map and sign settings page (sites/map/settings.html): "填入高德地图" fills in Gaode's
    tile template, and "测试瓦片地址" loads the typed template's tiles for the county in a
    preview map under the county boundary, in this browser, without saving anything. */
 (function () {

@@ -1,4 +1,4 @@
-/* Staff site map (sites/map.html) and coverage map (sites/coverage.html).
+/* Staff site map (sites/map/map.html) and coverage map (sites/map/coverage.html).
 
    Configuration comes from <script type="application/json" id="site-map-config"> (Django
    json_script): data and layer URLs, the optional tile template, kind glyphs and colours.

@@ -1,4 +1,4 @@
-/* Service-site statistics charts (sites/stats.html). Data comes from the
+/* Service-site statistics charts (sites/stats/stats.html). Data comes from the
    <script type="application/json" id="site-stats-data"> block (Django json_script). */
 (function () {
   "use strict";

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gonghui.core.testing.browser import browser_login
-from gonghui.sites import coverage
+from gonghui.sites.map import coverage, tasks
 from gonghui.sites.models import MapLayerKind, SiteStatus
 from gonghui.sites.services import map_layer_import
 from gonghui.sites.tests.factories import build_site
@@ -191,7 +191,7 @@ def test_a_township_user_sees_only_their_markers(page, users, tree):
 
 def test_coverage_page_shows_gaps_and_suggestions(page, users, tree):
     _county_with_sites(tree)
-    coverage.coverage_refresh_schedule(county=tree.county)
+    tasks.coverage_refresh_schedule(county=tree.county)
     coverage.coverage_refresh_run(tree.county)
     browser_login(page, users.county_admin)
 
@@ -226,7 +226,7 @@ def test_an_outdated_coverage_page_reloads_itself_once_recomputed(page, users, t
     # Given a stored result made outdated by a new site, and no worker running the refresh
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     _county_with_sites(tree)
-    coverage.coverage_refresh_schedule(county=tree.county)
+    tasks.coverage_refresh_schedule(county=tree.county)
     coverage.coverage_refresh_run(tree.county)
     build_site(org=tree.a1, name="甲镇新站", lng=119.74, lat=29.11)
     browser_login(page, users.county_admin)
@@ -288,7 +288,7 @@ def test_a_sign_without_a_public_url_explains_on_a_phone(phone_page, users, tree
 
 def test_the_map_pages_fit_a_phone_width(page, users, tree):
     _county_with_sites(tree)
-    coverage.coverage_refresh_schedule(county=tree.county)
+    tasks.coverage_refresh_schedule(county=tree.county)
     coverage.coverage_refresh_run(tree.county)
     page.set_viewport_size({"width": 390, "height": 844})
     browser_login(page, users.county_admin)

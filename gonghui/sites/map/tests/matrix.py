@@ -1,20 +1,20 @@
-"""Permission-matrix entries for the map, coverage, map-layer and statistics pages.
+"""Permission-matrix entries for the map, coverage and map-layer pages.
 
 The map layers and the coverage radius belong to a county org, and every role under test
 sits at township A, so for the two writes `own` is township A itself: in scope, and the
 service refuses it as not a county (the page answers 200 with the error and stores
 nothing); `sibling` (township B) and `parent` (the county) are out of scope: 404. The
-successful writes by a county admin are tested in test_map_views.py.
+successful writes by a county admin are tested in test_views.py.
 
 The map and sign settings are the installation's (one row): every role with sites.edit opens
 the page; saving needs the county admin role held at a county federation or above, so the
 roles under test (all at township A) get the page back with the refusal and nothing stored
-(test_map_views.py tests both the refusal and a county admin's save).
+(test_views.py tests both the refusal and a county admin's save).
 """
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gonghui.core.testing.matrix import Endpoint, Targets, json_text, xlsx_text
+from gonghui.core.testing.matrix import Endpoint, Targets, json_text
 from gonghui.sites.models import CoverageSettings, MapLayer, MapSettings
 from gonghui.sites.tests.matrix import _sites
 
@@ -125,26 +125,5 @@ ENDPOINTS = [
         },
         snapshot=_settings_state,
         scoped=False,
-    ),
-    Endpoint(
-        "sites.stats",
-        "GET",
-        "sites",
-        "view",
-        lambda t: "/sites/stats/",
-        _sites,
-        marker=lambda s: s.name,
-        scoped=False,
-    ),
-    Endpoint(
-        "sites.stats_export",
-        "GET",
-        "sites",
-        "export",
-        lambda t: "/sites/stats/export/",
-        _sites,
-        marker=lambda s: s.name,
-        scoped=False,
-        extra={"extract": xlsx_text},
     ),
 ]

@@ -10,7 +10,8 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gonghui.sites import coverage, geo
+from gonghui.sites import geo
+from gonghui.sites.map import coverage, selectors, tasks
 from gonghui.sites.models import MapLayerKind, SiteStatus
 from gonghui.sites.services import coverage_settings_set, map_layer_import
 from gonghui.sites.tests.factories import build_site
@@ -274,12 +275,12 @@ def test_a_township_user_sees_the_cells_of_their_township_and_the_county_admin_a
     township_staff = make_user("cov_township", "township_staff", tree.a)
     county_admin = make_user("cov_admin", "county_admin", tree.county)
 
-    coverage.coverage_refresh_schedule(county=tree.county)
+    tasks.coverage_refresh_schedule(county=tree.county)
     coverage.coverage_refresh_run(tree.county)
 
     # When each asks for the coverage
-    mine = coverage.coverage_for(township_staff, cell_m=100)
-    whole = coverage.coverage_for(county_admin, cell_m=100)
+    mine = selectors.coverage_for(township_staff, cell_m=100)
+    whole = selectors.coverage_for(county_admin, cell_m=100)
 
     # Then township A's staff see A's 20 cells (9 covered), the county admin all 40 per township
     assert not mine.whole_county
@@ -389,7 +390,7 @@ def _stored_county(tree):
     bbox = _county_block(tree)
     lng, lat = _centre(bbox, 1, 1)
     site = build_site(org=tree.a1, lng=round(lng, 6), lat=round(lat, 6))
-    coverage.coverage_refresh_schedule(county=tree.county)
+    tasks.coverage_refresh_schedule(county=tree.county)
     coverage.coverage_refresh_run(tree.county)
     return bbox, site
 
@@ -398,13 +399,13 @@ def _stored_county(tree):
 def test_a_status_change_queues_a_refresh_and_the_old_result_is_shown_as_outdated(
     tree, queue, django_capture_on_commit_callbacks
 ):
+    from gonghui.sites.map.tasks import coverage_refresh_task
     from gonghui.sites.services import site_set_status
-    from gonghui.sites.tasks import coverage_refresh_task
 
     # Given the county's stored result: 9 of 40 cells covered, current
     _bbox, site = _stored_county(tree)
     admin = make_user("cov_admin", "county_admin", tree.county)
-    before = coverage.coverage_for(admin, cell_m=100)
+    before = selectors.coverage_for(admin, cell_m=100)
     assert (before.state, before.area.covered_count) == (coverage.STATE_CURRENT, 9)
 
     # When the only site is suspended
@@ -414,13 +415,13 @@ def test_a_status_change_queues_a_refresh_and_the_old_result_is_shown_as_outdate
     # Then one refresh of the county is queued, and until it runs the page gets the old
     # figures marked as outdated, never as current
     assert _queued(queue) == [("coverage_refresh_task", [tree.county.pk])]
-    during = coverage.coverage_for(admin, cell_m=100)
+    during = selectors.coverage_for(admin, cell_m=100)
     assert (during.state, during.area.covered_count, during.queued) == (
         coverage.STATE_STALE, 9, True,
     )  # fmt: skip
     # and once the task has run, the result is current again with nothing covered
     coverage_refresh_task.call(tree.county.pk)
-    after = coverage.coverage_for(admin, cell_m=100)
+    after = selectors.coverage_for(admin, cell_m=100)
     assert (after.state, after.area.covered_count, after.queued) == (
         coverage.STATE_CURRENT, 0, False,
     )  # fmt: skip
@@ -469,7 +470,7 @@ def test_every_change_the_analysis_reads_queues_a_refresh(
             )  # fmt: skip
 
     assert _queued(queue) == [("coverage_refresh_task", [tree.county.pk])]
-    assert coverage.coverage_for(make_user("u", "county_admin", tree.county)).state == "stale"
+    assert selectors.coverage_for(make_user("u", "county_admin", tree.county)).state == "stale"
 
 
 @pytest.mark.django_db
@@ -487,7 +488,7 @@ def test_changes_the_analysis_does_not_read_queue_nothing(
         )  # fmt: skip
     assert _queued(queue) == []
     admin = make_user("cov_admin", "county_admin", tree.county)
-    assert coverage.coverage_for(admin).state == coverage.STATE_CURRENT
+    assert selectors.coverage_for(admin).state == coverage.STATE_CURRENT
 
 
 @pytest.mark.django_db
@@ -521,7 +522,7 @@ def test_a_refresh_that_never_ran_is_queued_again_after_the_timeout(
     # When a page finds the result outdated
     admin = make_user("cov_admin", "county_admin", tree.county)
     with django_capture_on_commit_callbacks(execute=True):
-        seen = coverage.coverage_for(admin)
+        seen = selectors.coverage_for(admin)
     # Then the refresh is queued again, and the page says it is queued
     assert len(queue.results) == 2
     assert (seen.state, seen.queued) == (coverage.STATE_STALE, True)
@@ -534,10 +535,10 @@ def test_a_missing_result_is_queued_and_reported_as_being_computed(
     _county_block(tree)
     admin = make_user("cov_admin", "county_admin", tree.county)
     with django_capture_on_commit_callbacks(execute=True):
-        seen = coverage.coverage_for(admin, cell_m=200)
+        seen = selectors.coverage_for(admin, cell_m=200)
     assert (seen.state, seen.area, seen.queued) == (coverage.STATE_MISSING, None, True)
     assert _queued(queue) == [("coverage_refresh_task", [tree.county.pk])]
     # and the task computes every cell size asked for (the default and 200 m)
     assert coverage.coverage_refresh_run(tree.county) == 2
     assert coverage.coverage_refresh_run(tree.county) == 0  # nothing changed since
-    assert coverage.coverage_for(admin, cell_m=200).state == coverage.STATE_CURRENT
+    assert selectors.coverage_for(admin, cell_m=200).state == coverage.STATE_CURRENT

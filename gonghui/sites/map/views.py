@@ -19,8 +19,10 @@ from gonghui.core.modules import Action
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Org
-from gonghui.sites import coverage, mapsettings, selectors, services
-from gonghui.sites.forms_map import (
+from gonghui.sites import mapsettings, selectors, services
+from gonghui.sites.map import coverage
+from gonghui.sites.map import selectors as map_selectors
+from gonghui.sites.map.forms import (
     TILE_ENV,
     TILE_OFFLINE,
     TILE_ONLINE,
@@ -120,7 +122,7 @@ def site_map(request):
     filters = _map_filters(request.GET)
     return render(
         request,
-        "sites/map.html",
+        "sites/map/map.html",
         {
             "filters": filters,
             "county": county,
@@ -220,7 +222,7 @@ def map_layer_data(request, kind: str):
 
 
 def _coverage(request, **kwargs):
-    return coverage.coverage_for(
+    return map_selectors.coverage_for(
         request.user,
         county_id=_int(request.GET.get("county")),
         cell_m=_int(request.GET.get("cell"), coverage.DEFAULT_CELL_M),
@@ -247,7 +249,7 @@ def coverage_page(request):
     limit = _suggestion_limit(request)
     return render(
         request,
-        "sites/coverage.html",
+        "sites/map/coverage.html",
         {
             "result": result,
             "area": area,
@@ -275,7 +277,7 @@ def coverage_data(request):
     ?status=1 only whether the stored result is current (the page polls it)."""
     _require(request, Action.VIEW)
     if request.GET.get("status"):
-        result = coverage.coverage_for(
+        result = map_selectors.coverage_for(
             request.user,
             county_id=_int(request.GET.get("county")),
             cell_m=_int(request.GET.get("cell"), coverage.DEFAULT_CELL_M),
@@ -329,7 +331,7 @@ def _layers_context(request, *, upload_form=None, radius_forms=None) -> dict:
 def map_layers_page(request):
     """Upload the county boundary, roads and built-up areas; set the coverage radius."""
     _require(request, Action.EDIT)
-    return render(request, "sites/map_layers.html", _layers_context(request))
+    return render(request, "sites/map/layers.html", _layers_context(request))
 
 
 def _county_for_edit(request, county_pk: int) -> Org:
@@ -372,7 +374,7 @@ def map_layer_upload(request, county_pk: int):
                 return redirect("sites:layers")
     context = _layers_context(request, upload_form={org.pk: form})
     context["failed_form"] = form if not context["panels"] else None
-    return render(request, "sites/map_layers.html", context)
+    return render(request, "sites/map/layers.html", context)
 
 
 @login_required
@@ -398,7 +400,7 @@ def coverage_radius_set(request, county_pk: int):
             return redirect("sites:layers")
     context = _layers_context(request, radius_forms={org.pk: form})
     context["failed_form"] = form if not context["panels"] else None
-    return render(request, "sites/map_layers.html", context)
+    return render(request, "sites/map/layers.html", context)
 
 
 # --- map and sign settings (county admins) -----------------------------------------------------
@@ -454,7 +456,7 @@ def map_settings_page(request):
     in force; county admins change it (audited)."""
     _require(request, Action.EDIT)
     if request.method != "POST":
-        return render(request, "sites/map_settings.html", _settings_context(request))
+        return render(request, "sites/map/settings.html", _settings_context(request))
     config = mapsettings.map_config()
     form = _settings_form(config, request.POST)
     if mapsettings.settings_admin_org(request.user) is None:
@@ -478,4 +480,4 @@ def map_settings_page(request):
         else:
             messages.success(request, "地图与标牌设置已保存。")
             return redirect("sites:map_settings")
-    return render(request, "sites/map_settings.html", _settings_context(request, form))
+    return render(request, "sites/map/settings.html", _settings_context(request, form))

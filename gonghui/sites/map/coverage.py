@@ -28,9 +28,10 @@ only shrinks as others are picked), so each round recounts only a few candidates
 Everything above `# --- inputs` is pure: lists of points and polygons in, numbers out.
 
 Stored results. Pages never grid the county: `coverage_refresh_run` (the background task,
-sites/tasks.py) stores the analysis per county and cell size in CoverageResult, with a digest
-of its exact inputs; site, layer and radius changes queue it (`coverage_refresh_schedule`),
-and `coverage_for` serves the stored result, saying whether it is current. A user who sees
+tasks.py) stores the analysis per county and cell size in CoverageResult, with a digest
+of its exact inputs; site, layer and radius changes queue it (`coverage_refresh_schedule`,
+tasks.py), and `coverage_for` (selectors.py) serves the stored result, saying whether it is
+current. A user who sees
 only some townships gets their suggestions picked from the stored cells of those townships.
 """
 
@@ -38,18 +39,15 @@ import bisect
 import datetime
 import hashlib
 import heapq
-import logging
 import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import org_in_scope, scope_paths, scope_roots
+from gonghui.core.scope import scope_roots
 from gonghui.orgs.models import Org, OrgLevel
 from gonghui.sites import geo
 from gonghui.sites.models import (
@@ -66,8 +64,6 @@ from gonghui.sites.selectors import (
     map_layer_geojson,
     map_layer_get,
 )
-
-logger = logging.getLogger(__name__)
 
 M_PER_DEG_LAT = geo.EARTH_RADIUS_M * math.pi / 180.0
 DEFAULT_CELL_M = 100
@@ -672,7 +668,7 @@ STATE_MISSING = "missing"  # never computed yet; a refresh is queued
 _INPUT_LAYERS = (MapLayerKind.BUILT_UP_AREA, MapLayerKind.BOUNDARY, MapLayerKind.TOWNSHIP)
 
 
-def _input_layers(county) -> list[tuple]:
+def input_layers(county) -> list[tuple]:
     return list(
         MapLayer.objects.filter(org=county, kind__in=_INPUT_LAYERS)
         .order_by("kind")
@@ -684,14 +680,14 @@ def coverage_inputs_fingerprint(county, layers: list[tuple] | None = None) -> st
     """A digest of everything the county's analysis reads: its sites' positions, status and
     township, the built-up area, boundary and township layers, the township orgs (labels)
     and the radius. Equal digests mean an equal analysis (4 queries; 3 given `layers`, the
-    county's _input_layers)."""
+    county's input_layers)."""
     sites = list(
         ServiceSite.objects.filter(org__path__startswith=county.path)
         .order_by("id")
         .values_list("id", "lng", "lat", "status", "township_id")
     )
     if layers is None:
-        layers = _input_layers(county)
+        layers = input_layers(county)
     towns = list(
         Org.objects.filter(path__startswith=county.path, level=OrgLevel.TOWNSHIP)
         .order_by("id")
@@ -701,11 +697,11 @@ def coverage_inputs_fingerprint(county, layers: list[tuple] | None = None) -> st
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def _label_key(label) -> str:
+def label_key(label) -> str:
     return "" if label is None else str(label)
 
 
-def _label_of(key: str):
+def label_of(key: str):
     return int(key) if key else None
 
 
@@ -713,7 +709,7 @@ def _flat(keys: Iterable[Key]) -> list[int]:
     return [n for key in sorted(keys) for n in key]
 
 
-def _keys(flat: Sequence[int]) -> list[Key]:
+def keys_of(flat: Sequence[int]) -> list[Key]:
     return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
 
 
@@ -721,7 +717,7 @@ def _store_payload(area: AreaCoverage, report: CoverageReport) -> dict:
     """The columns of a CoverageResult row for this analysis of the whole county."""
     by_label: dict[str, dict[str, list]] = {}
     for key, label in area.cells.items():
-        entry = by_label.setdefault(_label_key(label), {"covered": [], "gaps": []})
+        entry = by_label.setdefault(label_key(label), {"covered": [], "gaps": []})
         entry["covered" if key in area.covered else "gaps"].append(key)
     grid = area.grid
     return {
@@ -733,11 +729,11 @@ def _store_payload(area: AreaCoverage, report: CoverageReport) -> dict:
             "total": area.total,
             "covered": len(area.covered),
             "rows": [[label, n, c] for label, n, c in area.by_label()],
-            "suggestions": [_suggestion_row(s) for s in report.suggestions],
+            "suggestions": [suggestion_row(s) for s in report.suggestions],
             # Per township, for the users who see one township (the common case).
             "township_suggestions": _township_suggestions(area, report),
         },
-        "gaps": gaps_geojson(grid, area.uncovered) if grid is not None else _EMPTY,
+        "gaps": gaps_geojson(grid, area.uncovered) if grid is not None else EMPTY_COLLECTION,
         "cells": {
             "grid": [grid.lng0, grid.lat0, grid.dlng, grid.dlat, grid.cell_m]
             if grid is not None
@@ -754,11 +750,11 @@ def _township_suggestions(area: AreaCoverage, report: CoverageReport) -> dict[st
     labels = {label for label in area.cells.values() if label is not None}
     if len(labels) == 1 and None not in area.cells.values():  # the county is one township
         return {
-            _label_key(label): [_suggestion_row(s) for s in report.suggestions] for label in labels
+            label_key(label): [suggestion_row(s) for s in report.suggestions] for label in labels
         }
     return {
-        _label_key(label): [
-            _suggestion_row(s)
+        label_key(label): [
+            suggestion_row(s)
             for s in coverage_report(
                 area.restricted({label}), suggestions=MAX_SUGGESTIONS
             ).suggestions
@@ -767,7 +763,7 @@ def _township_suggestions(area: AreaCoverage, report: CoverageReport) -> dict[st
     }
 
 
-def _suggestion_row(s: Suggestion) -> dict:
+def suggestion_row(s: Suggestion) -> dict:
     return {
         "rank": s.rank,
         "lng": s.lng,
@@ -779,7 +775,7 @@ def _suggestion_row(s: Suggestion) -> dict:
     }
 
 
-_EMPTY = {"type": "FeatureCollection", "features": []}
+EMPTY_COLLECTION = {"type": "FeatureCollection", "features": []}
 
 
 def coverage_refresh_run(county) -> int:
@@ -808,287 +804,3 @@ def coverage_refresh_run(county) -> int:
         )
         done += 1
     return done
-
-
-def coverage_refresh_schedule(*, county, cell_m: int | None = None) -> bool:
-    """Queue a background refresh of the county's stored results (every cell size stored so
-    far, the default and `cell_m`). One task serves any number of calls until it starts:
-    calls in one transaction, or while a refresh waits in the queue, add nothing. Returns
-    whether a task is queued by this call (once the transaction commits)."""
-    if county is None or county.level != OrgLevel.COUNTY:
-        return False
-    existing = set(CoverageResult.objects.filter(org=county).values_list("cell_m", flat=True))
-    for size in {DEFAULT_CELL_M, cell_m or DEFAULT_CELL_M} - existing:
-        CoverageResult.objects.get_or_create(org=county, cell_m=size)
-    now = timezone.now()
-    queued = (
-        CoverageResult.objects.filter(org=county)
-        .filter(Q(queued=False) | Q(requested_at__lt=now - QUEUE_TIMEOUT))
-        .update(queued=True, requested_at=now)
-    )
-    if not queued:
-        return False
-    county_id = county.pk
-
-    def enqueue():
-        from gonghui.sites.tasks import coverage_refresh_task
-
-        try:
-            coverage_refresh_task.enqueue(county_id)
-        except Exception:
-            logger.exception("coverage of county %s: could not queue a refresh", county_id)
-            CoverageResult.objects.filter(org_id=county_id).update(queued=False)
-
-    transaction.on_commit(enqueue)
-    return True
-
-
-@dataclass(frozen=True)
-class AreaSummary:
-    """The totals of an analysis as the pages show them."""
-
-    source: str
-    radius_m: float
-    open_sites: int
-    total: int
-    covered_count: int
-
-    @property
-    def share(self) -> float | None:
-        return self.covered_count / self.total if self.total else None
-
-    @property
-    def gap_count(self) -> int:
-        return self.total - self.covered_count
-
-
-@dataclass
-class CountyCoverage:
-    """The stored analysis of one county as a user sees it: the cells of the townships in
-    the user's scope (all cells for users whose scope holds the county org itself), when it
-    was computed and whether it is still current (`state`)."""
-
-    county: Org
-    counties: list[Org]  # the counties the user may analyse
-    townships: dict[int, Org]
-    whole_county: bool
-    cell_m: float
-    state: str
-    computed_at: datetime.datetime | None = None
-    elapsed_ms: int = 0
-    queued: bool = False
-    requested_at: datetime.datetime | None = None
-    layers_missing: bool = False  # no built-up area nor boundary layer: nothing to analyse
-    area: AreaSummary | None = None
-    _rows: list[tuple] = field(default_factory=list)
-    _suggestions: list[dict] = field(default_factory=list)
-    _gaps: dict | None = None
-
-    @property
-    def ready(self) -> bool:
-        return self.area is not None
-
-    @property
-    def waiting_minutes(self) -> int:
-        """How long the queued refresh has waited (0 when none is queued)."""
-        if not self.queued or self.requested_at is None:
-            return 0
-        return int((timezone.now() - self.requested_at).total_seconds() // 60)
-
-    @property
-    def current(self) -> bool:
-        return self.state == STATE_CURRENT
-
-    def label_name(self, label) -> str:
-        township = self.townships.get(label)
-        if township is None:
-            return "未划分乡镇"
-        return township.short_name or township.name
-
-    def rows(self) -> list[dict]:
-        rows = [
-            {
-                "township_id": label,
-                "name": self.label_name(label),
-                "cells": n,
-                "covered": c,
-                "gaps": n - c,
-                "share": c / n if n else 0.0,
-                "share_pct": (c / n if n else 0.0) * 100,
-            }
-            for label, n, c in self._rows
-        ]
-        return sorted(rows, key=lambda r: (r["township_id"] is None, r["share"], r["name"]))
-
-    def suggestions(self, limit: int = DEFAULT_SUGGESTIONS) -> list[dict]:
-        return [
-            {
-                **{k: v for k, v in s.items() if k != "label"},
-                "area_km2": s["cells_added"] * self.cell_area_km2,
-                "share_added_pct": s["share_added"] * 100,
-                "share_after_pct": s["share_after"] * 100,
-                "township": self.label_name(s["label"]),
-            }
-            for s in self._suggestions[:limit]
-        ]
-
-    @property
-    def cell_area_km2(self) -> float:
-        return (self.cell_m / 1000) ** 2
-
-    def geojson(self, limit: int = DEFAULT_SUGGESTIONS) -> dict:
-        """Gap cells (merged into runs) and the suggested points, for the map layers."""
-        return {
-            "gaps": self._gaps or _EMPTY,
-            "suggestions": {
-                "type": "FeatureCollection",
-                "features": [
-                    {
-                        "type": "Feature",
-                        "properties": {
-                            "rank": s["rank"],
-                            "cells_added": s["cells_added"],
-                            "share_added": round(s["share_added"], 4),
-                            "township": s["township"],
-                        },
-                        "geometry": {"type": "Point", "coordinates": [s["lng"], s["lat"]]},
-                    }
-                    for s in self.suggestions(limit)
-                ],
-            },
-            "radius_m": self.area.radius_m if self.area else None,
-            "cell_m": self.cell_m,
-            "share": self.area.share if self.area else None,
-            "state": self.state,
-            "computed_at": self.computed_at.isoformat() if self.computed_at else None,
-        }
-
-
-def _restricted(row, labels: set, suggestions: int, with_gaps: bool) -> tuple:
-    """(summary, rows, suggestions, gaps) of the stored cells of these labels only."""
-    cells_data = row.cells or {}
-    grid_values = cells_data.get("grid")
-    summary = row.summary
-    if not grid_values:
-        empty = AreaSummary(summary.get("source", SOURCE_NONE), summary.get("radius_m", 0), 0, 0, 0)
-        return empty, [], [], _EMPTY
-    lng0, lat0, dlng, dlat, cell_m = grid_values
-    grid = Grid(lng0=lng0, lat0=lat0, dlng=dlng, dlat=dlat, cell_m=cell_m)
-    cells: dict[Key, object] = {}
-    covered: set[Key] = set()
-    for key, entry in cells_data.get("by_label", {}).items():
-        label = _label_of(key)
-        if label not in labels:
-            continue
-        for cell in _keys(entry["covered"]):
-            cells[cell] = label
-            covered.add(cell)
-        for cell in _keys(entry["gaps"]):
-            cells[cell] = label
-    area = AreaCoverage(
-        grid=grid,
-        cells=cells,
-        covered=covered,
-        radius_m=summary["radius_m"],
-        source=summary["source"],
-        open_sites=summary["open_sites"],
-    )
-    stored = summary.get("township_suggestions", {})
-    if len(labels) == 1 and _label_key(next(iter(labels))) in stored:
-        picked = stored[_label_key(next(iter(labels)))][:suggestions]
-    else:
-        report = coverage_report(area, suggestions=suggestions)
-        picked = [_suggestion_row(s) for s in report.suggestions]
-    return (
-        AreaSummary(area.source, area.radius_m, area.open_sites, area.total, len(covered)),
-        [(label, n, c) for label, n, c in area.by_label()],
-        picked,
-        gaps_geojson(grid, area.uncovered) if with_gaps else None,
-    )
-
-
-def coverage_for(
-    user,
-    *,
-    county_id: int | None = None,
-    cell_m: float = DEFAULT_CELL_M,
-    suggestions: int = DEFAULT_SUGGESTIONS,
-    with_gaps: bool = False,
-    refresh: bool = True,
-) -> CountyCoverage | None:
-    """The stored coverage analysis the user may see (None when no county is in their scope).
-
-    Never computes the county-wide analysis in the request: it serves the stored result,
-    says whether it is current, and (with `refresh`) queues a background refresh when it is
-    outdated or missing. Open sites anywhere in the county count as covering (they are
-    public on the workers' site finder), but the cells, gaps and suggestions are those of
-    the townships in the user's sites.view scope — or of the township their scope lies in —
-    and the whole county for users whose scope holds the county org."""
-    counties = coverage_counties(user)
-    if not counties:
-        return None
-    county = next((c for c in counties if c.pk == county_id), counties[0])
-    if cell_m not in CELL_SIZES_M:
-        cell_m = DEFAULT_CELL_M
-    townships = {
-        t.pk: t for t in Org.objects.filter(path__startswith=county.path, level=OrgLevel.TOWNSHIP)
-    }
-    whole = org_in_scope(user, MODULE, Action.VIEW, county)
-    labels = None
-    if not whole:
-        paths = scope_paths(user, MODULE, Action.VIEW)
-        labels = {
-            pk
-            for pk, township in townships.items()
-            if any(township.path.startswith(p) or p.startswith(township.path) for p in paths)
-        }
-    layers = _input_layers(county)
-    layers_missing = not any(
-        kind in (MapLayerKind.BUILT_UP_AREA, MapLayerKind.BOUNDARY) for kind, _id, _v in layers
-    )
-    stored = CoverageResult.objects.filter(org=county, cell_m=cell_m)
-    if whole:
-        stored = stored.defer("cells") if with_gaps else stored.defer("cells", "gaps")
-    else:
-        stored = stored.defer("gaps")
-    row = stored.first()
-    ready = row is not None and row.computed_at is not None
-    current = ready and row.fingerprint == coverage_inputs_fingerprint(county, layers)
-    state = STATE_CURRENT if current else STATE_STALE if ready else STATE_MISSING
-    queued = bool(row and row.queued)
-    requested_at = row.requested_at if row is not None else None
-    refresh = refresh and not (layers_missing and not ready)
-    if not current and refresh and coverage_refresh_schedule(county=county, cell_m=cell_m):
-        queued, requested_at = True, timezone.now()
-    result = CountyCoverage(
-        county=county,
-        counties=counties,
-        townships=townships,
-        whole_county=whole,
-        cell_m=cell_m,
-        state=state,
-        computed_at=row.computed_at if ready else None,
-        elapsed_ms=row.elapsed_ms if ready else 0,
-        queued=queued or (not current and refresh),
-        requested_at=requested_at,
-        layers_missing=layers_missing,
-    )
-    if not ready:
-        return result
-    summary = row.summary
-    result.cell_m = summary.get("cell_m") or cell_m
-    if whole:
-        result.area = AreaSummary(
-            summary["source"],
-            summary["radius_m"],
-            summary["open_sites"],
-            summary["total"],
-            summary["covered"],
-        )
-        result._rows = [tuple(r) for r in summary["rows"]]
-        result._suggestions = summary["suggestions"]
-        result._gaps = row.gaps if with_gaps else None
-    else:
-        area, rows, picked, gaps = _restricted(row, labels, suggestions, with_gaps)
-        result.area, result._rows, result._suggestions, result._gaps = area, rows, picked, gaps
-    return result

@@ -1,22 +1,15 @@
-"""The map, map-layer, coverage and statistics pages (no browser)."""
+"""The map, map-layer and coverage pages (no browser)."""
 
-import datetime
-import io
 import json
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-from python_calamine import CalamineWorkbook
 
 from gonghui.audit.models import AuditAction, AuditEvent
-from gonghui.sites import coverage
-from gonghui.sites.models import CheckIn, CoverageSettings, MapLayer, MapLayerKind, SiteStatus
+from gonghui.sites.map import coverage, tasks
+from gonghui.sites.models import CoverageSettings, MapLayer, MapLayerKind, SiteStatus
 from gonghui.sites.services import (
-    feedback_answer,
-    feedback_close,
-    feedback_submit,
     map_layer_import,
 )
 from gonghui.sites.tests.factories import build_site
@@ -251,7 +244,7 @@ def test_coverage_page_shows_share_townships_suggestions_and_the_gap_layer(login
         actor=None, county=tree.county, kind=MapLayerKind.BUILT_UP_AREA, geojson=BUILT_UP
     )
     build_site(org=tree.a1, lng=119.72, lat=29.10)
-    coverage.coverage_refresh_schedule(county=tree.county)
+    tasks.coverage_refresh_schedule(county=tree.county)
     coverage.coverage_refresh_run(tree.county)
     client = login(users.county_admin)
 
@@ -276,86 +269,6 @@ def test_coverage_page_without_layers_says_what_to_import(login, users):
     assert "尚未导入建成区或县域边界图层" in body
 
 
-# --- statistics -------------------------------------------------------------------------------
-
-
-def test_stats_count_sites_feedback_and_usage_in_scope(login, users, tree):
-    # Given two sites in township A (one suspended), one in B, feedback and check-ins
-    today = timezone.localdate()
-    a_open = build_site(org=tree.a1, name="甲镇统计站")
-    build_site(
-        org=tree.a1,
-        name="甲镇暂停站",
-        kind="canteen",
-        status=SiteStatus.SUSPENDED,
-        status_reason="装修",
-    )
-    b_site = build_site(org=tree.b1, name="乙镇统计站")
-    report = feedback_submit(site=a_open, kind="repair", text="饮水机坏了需要维修", ip="10.0.0.1")
-    feedback_answer(actor=None, feedback=report, answer="已安排维修")
-    feedback_close(actor=None, feedback=report, note="已修好")
-    feedback_submit(site=a_open, kind="feedback", text="希望延长开放时间", ip="10.0.0.2")
-    feedback_submit(site=b_site, kind="feedback", text="乙镇的反馈内容", ip="10.0.0.3")
-    CheckIn.objects.create(site=a_open, day=today, count=7)
-    CheckIn.objects.create(
-        site=a_open, day=today.replace(day=1) - datetime.timedelta(days=1), count=5
-    )
-    CheckIn.objects.create(
-        site=a_open, day=today - datetime.timedelta(days=800), count=99
-    )  # too old
-    CheckIn.objects.create(site=b_site, day=today, count=50)
-
-    # When township A's staff open the statistics
-    response = login(users.township_staff).get("/sites/stats/")
-
-    # Then only A's sites, feedback and check-ins are counted
-    stats = response.context["stats"]
-    assert stats.total_sites == 2
-    assert dict((code, n) for code, _label, n in stats.by_status) == {
-        "open": 1,
-        "suspended": 1,
-        "closed": 0,
-    }
-    kinds = {code: counts for code, _label, counts in stats.by_kind}
-    assert kinds["canteen"]["suspended"] == 1 and kinds["outdoor_station"]["open"] == 1
-    assert [(name, c["total"]) for name, c in stats.by_township] == [(tree.a.name, 2)]
-    assert stats.feedback_totals == {
-        "opened": 2,
-        "answered": 1,
-        "closed": 1,
-        "closed_on_time": 1,
-        "pending": 1,
-    }
-    assert (
-        stats.usage_by_month[-1] == 7 and stats.usage_by_month[-2] == 5 and stats.usage_total == 12
-    )
-    top = stats.usage[0]
-    assert (top.name, top.total, top.feedback, top.closed) == ("甲镇统计站", 12, 2, 1)
-    assert response.context["chart_data"]["usage"][-1] == 7
-    assert "乙镇统计站" not in response.content.decode()
-
-
-def test_stats_export_is_an_audited_workbook_of_the_scope(login, users, tree):
-    build_site(org=tree.a1, name="甲镇导出站")
-    build_site(org=tree.b1, name="乙镇导出站")
-    response = login(users.township_staff).get("/sites/stats/export/")
-    assert response.status_code == 200
-    rows = (
-        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
-        .get_sheet_by_index(0)
-        .to_python()
-    )
-    text = "\n".join("\t".join(str(c) for c in row) for row in rows)
-    assert "甲镇导出站" in text and "乙镇导出站" not in text
-    assert rows[1][:3] == ["站点名称", "站点编码", "类型"]
-    event = AuditEvent.objects.get(action=AuditAction.EXPORTED)
-    assert event.detail["what"] == "site_stats" and event.detail["rows"] == 1
-
-
-def test_stats_export_needs_the_export_grant(login, users):
-    assert login(users.social_worker).get("/sites/stats/export/").status_code == 404
-
-
 # --- the stored coverage analysis -------------------------------------------------------------
 
 
@@ -364,7 +277,7 @@ def _stored_coverage(tree):
         actor=None, county=tree.county, kind=MapLayerKind.BUILT_UP_AREA, geojson=BUILT_UP
     )
     site = build_site(org=tree.a1, lng=119.72, lat=29.10)
-    coverage.coverage_refresh_schedule(county=tree.county)
+    tasks.coverage_refresh_schedule(county=tree.county)
     coverage.coverage_refresh_run(tree.county)
     return site
 
