@@ -688,7 +688,10 @@ def run_counties(actor, county: Org | None) -> list[Org]:
     return [c for c in counties if any(c.path.startswith(r.path) for r in roots)]
 
 
-def _run_create(actor, county: Org | None, trigger: str, on: datetime.date | None) -> MonitoringRun:
+def monitoring_run_create(
+    *, actor, county: Org | None, trigger: str, on: datetime.date | None
+) -> MonitoringRun:
+    """A run record, queued: refused to those who may not start one, and while another runs."""
     if trigger not in RunTrigger.values:
         raise ValueError(f"unknown trigger {trigger!r}")
     if actor is not None:
@@ -720,28 +723,8 @@ def monitoring_run(
     on: datetime.date | None = None,
 ) -> MonitoringRun:
     """Evaluate every enabled rule for the counties (all, or the actor's) now, in this process."""
-    run = _run_create(actor, county, trigger, on)
+    run = monitoring_run_create(actor=actor, county=county, trigger=trigger, on=on)
     return monitoring_run_execute(run.pk, actor=actor)
-
-
-def monitoring_run_start(*, actor, county: Org | None = None) -> MonitoringRun:
-    """Queue an on-demand run as a background task (django-tasks); the page shows its progress."""
-    run = _run_create(actor, county, RunTrigger.ON_DEMAND, None)
-    from gonghui.assistance.monitoring.tasks import monitoring_run_task
-
-    def enqueue():
-        try:
-            result = monitoring_run_task.enqueue(run.pk)
-        except Exception:
-            logger.exception("monitoring run %s: could not queue", run.pk)
-            MonitoringRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
-                status=RunStatus.FAILED, message="无法提交后台任务，请稍后重试。"
-            )
-            return
-        MonitoringRun.objects.filter(pk=run.pk, task_id="").update(task_id=str(result.id))
-
-    transaction.on_commit(enqueue)
-    return run
 
 
 def monitoring_run_execute(run_id: int, *, actor=None) -> MonitoringRun:
@@ -915,7 +898,7 @@ __all__ = [
     "medical_expense_record",
     "monitoring_run",
     "monitoring_run_execute",
-    "monitoring_run_start",
+    "monitoring_run_create",
     "rule_setting_set",
     "rule_update",
     "rules_ensure",

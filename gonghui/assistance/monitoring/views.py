@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gonghui.assistance.category import multiple, percent
-from gonghui.assistance.monitoring import selectors, services
+from gonghui.assistance.monitoring import selectors, services, tasks
 from gonghui.assistance.monitoring.definitions import (
     AlertStatus,
     RiskLevel,
@@ -199,7 +199,7 @@ def alert_close(request, pk):
 def run_start(request):
     _require(request, Action.EDIT)
     try:
-        run = services.monitoring_run_start(actor=request.user)
+        run = tasks.monitoring_run_start(actor=request.user)
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("assistance:alert_list")

@@ -10,10 +10,6 @@
    it belongs to.
 2. No import cycles between files, anywhere in gonghui: every import counts, at module
    level, inside functions (where a cycle is usually hidden) and under TYPE_CHECKING.
-
-The cycles are a ratchet while issue 15 is under way: the ones that remain are listed below
-(CYCLES_LEFT). A new one fails the test, and so does a listed one that has gone (strike it
-from the list), so the list only ever shrinks.
 """
 
 import ast
@@ -236,24 +232,10 @@ def _one_cycle(graph: dict[str, set[str]], component: list[str]) -> list[str]:
     raise AssertionError(component)
 
 
-# The cycles that remain (each as the set of its modules), issue 15's remaining work.
-CYCLES_LEFT = [
-    {"gonghui.assistance.monitoring.alert_copy", "gonghui.assistance.monitoring.alert_writer"},
-    {"gonghui.assistance.monitoring.services", "gonghui.assistance.monitoring.tasks"},
-]
-
-
 def test_no_import_cycles():
     graph = _import_graph()
-    components = _components(graph)
-    new = [
-        " → ".join(_one_cycle(graph, component))
-        for component in components
-        if set(component) not in CYCLES_LEFT
-    ]
-    assert new == [], "import cycles (or a listed one grown):\n" + "\n".join(new)
-    gone = [sorted(left) for left in CYCLES_LEFT if left not in [set(c) for c in components]]
-    assert gone == [], f"gone, strike from CYCLES_LEFT: {gone}"
+    cycles = [" → ".join(_one_cycle(graph, component)) for component in _components(graph)]
+    assert cycles == [], "import cycles:\n" + "\n".join(cycles)
 
 
 def test_the_cycle_check_finds_and_names_a_cycle():

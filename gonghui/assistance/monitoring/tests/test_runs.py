@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from gonghui.assistance.models import Alert, MonitoringRule, MonitoringRun
-from gonghui.assistance.monitoring import services
+from gonghui.assistance.monitoring import services, tasks
 from gonghui.assistance.monitoring.definitions import RuleCode
 from gonghui.assistance.monitoring.tests.factories import (
     ON,
@@ -191,16 +191,18 @@ def test_on_demand_runs_are_for_county_level_staff(tree, users):
 def test_a_queued_run_refuses_another_for_the_same_county(
     tree, users, django_capture_on_commit_callbacks
 ):
-    queued = services._run_create(users.county_staff, None, "on_demand", ON)
+    queued = services.monitoring_run_create(
+        actor=users.county_staff, county=None, trigger="on_demand", on=ON
+    )
     with pytest.raises(Conflict):
-        services.monitoring_run_start(actor=users.county_staff)
+        tasks.monitoring_run_start(actor=users.county_staff)
     assert queued.status == "queued"
 
 
 def test_the_background_task_runs_a_queued_run(tree, users, django_capture_on_commit_callbacks):
     schooling_household(tree.a1)
     with django_capture_on_commit_callbacks(execute=True):
-        started = services.monitoring_run_start(actor=users.county_staff)
+        started = tasks.monitoring_run_start(actor=users.county_staff)
     started.refresh_from_db()
     assert (started.status, started.opened, started.progress) == ("done", 1, 100)
 

@@ -101,7 +101,7 @@ def _county_orgs(tree):
 
 @pytest.mark.postgresql_only
 def test_the_copy_writer_stores_exactly_what_bulk_create_stores(tree, users):
-    from gonghui.assistance.monitoring.alert_copy import alerts_copy
+    from gonghui.assistance.monitoring.alert_writer import alerts_copy
 
     rows, run = _rows(tree, users), _run()
     # when the same batch goes through each writer in turn
@@ -150,7 +150,7 @@ def test_a_closed_alert_does_not_stop_a_new_one(tree, users):
 
 @pytest.mark.postgresql_only
 def test_a_failed_copy_leaves_nothing_behind_and_the_next_one_works(tree, users):
-    from gonghui.assistance.monitoring.alert_copy import alerts_copy
+    from gonghui.assistance.monitoring.alert_writer import alerts_copy
 
     rows = _rows(tree, users)
     both_targets = rows[2]._replace(archive_id=rows[0].archive_id)  # breaks alert_one_target
