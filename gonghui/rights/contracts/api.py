@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import PageParams, errors, field_names, paginate, plain, require
@@ -237,3 +238,24 @@ def contract_termination(request, id: int, payload: TerminationIn):
     contract = _get(request.auth, id, Action.EDIT)
     services.contract_terminate(actor=request.auth, contract=contract, **payload.model_dump())
     return _get(request.auth, id)
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+
+
+@router.post(
+    "/contracts/{pk:id}/attachments",
+    response={201: AttachmentOut, **errors(403, 404, 422)},
+    summary="上传合同附件",
+    description="multipart/form-data，字段 file：PDF、Word 文档或图片，按系统设定的大小限制。",
+)
+def contract_attachment_add(request, id: int, file: File[UploadedFile]):
+    require(request.auth, MODULE, Action.EDIT)
+    contract = _get(request.auth, id, Action.EDIT)
+    saved = services.contract_attachment_add(actor=request.auth, contract=contract, upload=file)
+    return Status(201, saved)

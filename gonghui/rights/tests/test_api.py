@@ -100,3 +100,19 @@ def test_rosters_leave_phones_out(client, tree, users):
     client.force_login(users.township_staff)
     body = client.get(f"{API}/supervisors").content.decode()
     assert "监督员甲" in body and "13912345678" not in body and "phone" not in body
+
+
+def test_a_photo_of_the_wrong_type_is_refused_in_chinese_and_nothing_kept(client, tree, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.rights.wagechecks.models import FindingPhoto
+
+    finding = m.finding_open(factories.union_enterprise(parent=tree.a, name="甲镇照片"), tree)
+    client.force_login(users.township_staff)
+    fake = SimpleUploadedFile("现场.png", b"MZ\x90\x00 not an image", content_type="image/png")
+    refused = client.post(f"{API}/findings/{finding.pk}/photos", {"image": fake})
+    assert refused.status_code == 422
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in refused.json()["message"])
+    assert not FindingPhoto.objects.exists()
+    good = client.post(f"{API}/findings/{finding.pk}/photos", {"image": m.png_upload()})
+    assert good.status_code == 201 and FindingPhoto.objects.get().finding == finding

@@ -1,10 +1,11 @@
 """API of wage checks and 一函两书: /api/v1/rights/wage-checks, /findings, /notices."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import Http404, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import PageParams, errors, field_names, paginate, plain, require
@@ -463,3 +464,24 @@ def notice_edit(request, id: int, payload: NoticeEditIn):
     return services.notice_update(
         actor=request.auth, notice=_notice(request.auth, id, Action.EDIT), **payload.model_dump()
     )
+
+
+class PhotoOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+
+
+@router.post(
+    "/findings/{pk:id}/photos",
+    response={201: PhotoOut, **errors(403, 404, 422)},
+    summary="上传问题照片",
+    description="multipart/form-data，字段 image：JPEG、PNG 等图片，按系统设定的大小限制。",
+)
+def finding_photo_add(request, id: int, image: File[UploadedFile]):
+    require(request.auth, MODULE, Action.EDIT)
+    finding = _finding(request.auth, id, Action.EDIT)
+    photo = services.finding_photo_add(actor=request.auth, finding=finding, upload=image)
+    return Status(201, photo)
