@@ -10,9 +10,11 @@ What it does (one throwaway PostgreSQL cluster, removed at the end):
    20,000 wage findings (70% open) with their 一函两书 steps (40% a 提示函, a third of
    those escalated to a 意见书, some issued, some past their deadline); one county and one
    township staff user per township (so every reminder gets an assignee);
-2. the daily reminder run through the app's own service (`reminders_run`): one query per
-   clock, the assignee picked in memory, bulk inserts; repeated `--repeat` times from the
-   same state (reminders deleted in between), median and spread;
+2. the daily reminder run through the app's own service (`reminders_run`): one INSERT …
+   SELECT for all clocks (the assignee dealt in SQL, no row through Python); repeated
+   `--repeat` times from the same state (reminders deleted in between), median and spread;
+   side by side, the same run through the portable path (`_insert_rows`: each clock's rows
+   read into Python and bulk-inserted, as before), median of `--repeat`;
 3. the same run again with nothing new: it must open nothing — its time;
 4. the same clocks evaluated row by row through the ORM (per employer: its contracts,
    offers, findings with their notices, each with an exists() for an open reminder) on a
@@ -325,6 +327,25 @@ def run(args) -> int:
         )
     full_s = sorted(full_times)[len(full_times) // 2]
     spread = f"{min(full_times):.2f}–{max(full_times):.2f}"
+    # Side by side: the portable path (rows read per clock, bulk-inserted) from the same state.
+    from gonghui.rights.reminders import services as reminder_services
+
+    set_based = reminder_services._insert_sql
+    portable_times = []
+    try:
+        reminder_services._insert_sql = reminder_services._insert_rows
+        for _ in range(args.repeat):
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM rights_reminder")
+                cursor.execute("VACUUM (ANALYZE) rights_reminder")
+            started = time.perf_counter()
+            portable = reminders_run(on=ON, trigger="scheduled")
+            portable_times.append(time.perf_counter() - started)
+            log(f"portable run: {portable_times[-1]:.2f}s, opened {portable.opened:,}")
+            assert portable.opened == first.opened, "both paths open the same reminders"
+    finally:
+        reminder_services._insert_sql = set_based
+    portable_s = sorted(portable_times)[len(portable_times) // 2]
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) rights_reminder")
     started = time.perf_counter()
@@ -369,6 +390,8 @@ def run(args) -> int:
           f"{args.offers:,} offers, {args.findings:,} findings, {len(notices):,} notices")  # fmt: skip
     print(f"  daily reminder run (set-based):          {full_s:8.2f} s   {first.opened:,} opened"
           f"   (median of {len(full_times)}: {spread} s)   target ≤ 5 s")  # fmt: skip
+    print(f"  same run, rows through Python (before):  {portable_s:8.2f} s   "
+          f"({full_s and portable_s / full_s:.1f}x the set-based run)")  # fmt: skip
     print(f"  re-run, nothing new:                     {rerun_s:8.2f} s   {second.opened} opened"
           "   target ≤ 1 s")  # fmt: skip
     print(f"  row by row through the ORM (extrapol.):  {extrapolated:8.0f} s   "

@@ -2,17 +2,24 @@
 
 from datetime import date
 
+from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import PageParams, errors, field_names, paginate, plain, require
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404
+from gonghui.core.scope import get_in_scope_or_404, org_in_scope
 from gonghui.orgs.models import Org
 from gonghui.rights.bargaining import selectors, services
-from gonghui.rights.bargaining.models import OfferDirection, OfferOutcome, OfferReply, SeasonKind
+from gonghui.rights.bargaining.models import (
+    OfferDirection,
+    OfferOutcome,
+    OfferReply,
+    SeasonKind,
+    TargetReason,
+)
 from gonghui.rights.employers.selectors import enterprise_rights_scoped
-from gonghui.rights.shared import MODULE
+from gonghui.rights.shared import MODULE, today
 
 router = Router(tags=["维权"])
 
@@ -266,3 +273,84 @@ def season_create(request, payload: SeasonIn):
     with field_names(org="org_id"):
         season = services.season_open(actor=user, **data)
     return Status(201, season)
+
+
+class TargetOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    township_id: int | None = Field(description="所在乡镇(街道、园区)工会 id")
+    reason: TargetReason
+    contract_end_on: date | None = Field(description="现合同届满日期(行动期内到期的)")
+    offer_id: int | None = Field(description="已发出的要约 id")
+
+    @staticmethod
+    def resolve_enterprise_name(obj):
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_township_id(obj):
+        return obj.org_anchor_id
+
+
+class TargetPage(Schema):
+    items: list[TargetOut]
+    next_cursor: str | None
+
+
+class TargetFilters(Schema):
+    q: str = ""
+    state: str = Field("", description="todo / offered / overdue / replied / signed")
+    township: int | None = None
+
+
+@router.get(
+    "/seasons/{pk:id}/targets",
+    response={200: TargetPage, **errors(403, 404, 422)},
+    summary="要约行动对象名单",
+    description="本人范围内的要约对象(已建会、无生效合同或行动期内到期的单位)及其要约。",
+)
+def season_targets(request, id: int, filters: Query[TargetFilters], page: Query[PageParams]):
+    require(request.auth, MODULE, Action.VIEW)
+    season = selectors.season_get(request.auth, id)
+    rows = selectors.target_list(
+        request.auth, season, q=filters.q, state=filters.state, township=filters.township
+    )
+    return paginate(rows, page)
+
+
+@router.post(
+    "/seasons/{pk:id}/targets/{pk:target_id}/offer",
+    response={201: OfferOut, **errors(403, 404, 422)},
+    summary="向名单中的单位发出要约",
+    description="以行动的标准要约内容、今天的日期发出，20 日答复期限开始计算。",
+)
+def season_target_offer(request, id: int, target_id: int):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    season = selectors.season_get(user, id)
+    target = selectors.target_scoped(user, season, Action.EDIT).select_related("enterprise")
+    target = target.get(pk=target_id)
+    offer = services.offer_send(
+        actor=user,
+        enterprise=target.enterprise,
+        subject="签订(续订)集体合同",
+        content=f"根据“{season.name}”，我会代表职工向贵单位提出集体协商要约。",
+        sent_on=today(),
+        season=season,
+    )
+    return Status(201, _get(user, offer.pk))
+
+
+@router.post(
+    "/seasons/{pk:id}/close",
+    response={200: SeasonOut, **errors(403, 404, 422)},
+    summary="结束要约行动",
+)
+def season_close(request, id: int):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    season = selectors.season_get(user, id)
+    if not org_in_scope(user, MODULE, Action.EDIT, season.org):
+        raise Http404
+    return services.season_close(actor=user, season=season)

@@ -1,8 +1,9 @@
 """API of collective contracts: /api/v1/rights/contracts."""
 
-from datetime import date
+from datetime import date, datetime
 
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import PageParams, errors, field_names, paginate, plain, require
@@ -169,3 +170,92 @@ def contract_review(request, id: int, payload: ReviewIn):
         actor=request.auth, contract=contract, **plain(payload.model_dump())
     )
     return _get(request.auth, id)
+
+
+class VersionIn(_Strict):
+    text: str = Field(min_length=1, max_length=200_000)
+    note: str = Field("", max_length=200)
+
+
+class VersionOut(Schema):
+    number: int
+    note: str
+    created_at: datetime
+
+
+class RenewalIn(_Strict):
+    on: date = Field(description="续订要约日期(合同届满前 3 个月内)")
+    subject: str = Field("", max_length=150)
+    content: str = Field("", max_length=5000)
+
+
+class RenewalOut(Schema):
+    contract: ContractOut
+    offer_id: int = Field(description="发出的协商要约 id(20 日答复期限)")
+
+
+class TerminationIn(_Strict):
+    on: date
+    reason: str = Field(max_length=300)
+
+
+@router.post(
+    "/contracts/{pk:id}/versions",
+    response={201: VersionOut, **errors(403, 404, 422)},
+    summary="保存合同文本新版本",
+)
+def contract_version_add(request, id: int, payload: VersionIn):
+    require(request.auth, MODULE, Action.EDIT)
+    contract = _get(request.auth, id, Action.EDIT)
+    saved = services.contract_version_add(
+        actor=request.auth, contract=contract, **payload.model_dump()
+    )
+    return Status(201, saved)
+
+
+@router.post(
+    "/contracts/{pk:id}/renewal",
+    response={200: RenewalOut, **errors(403, 404, 422)},
+    summary="提出续订要约",
+    description="合同届满前 3 个月内向签订单位发出续订要约，20 日答复期限开始计算。",
+)
+def contract_renewal(request, id: int, payload: RenewalIn):
+    require(request.auth, MODULE, Action.EDIT)
+    contract = _get(request.auth, id, Action.EDIT)
+    offer = services.contract_renewal_request(
+        actor=request.auth, contract=contract, **payload.model_dump()
+    )
+    return {"contract": _get(request.auth, id), "offer_id": offer.pk}
+
+
+@router.post(
+    "/contracts/{pk:id}/termination",
+    response={200: ContractOut, **errors(403, 404, 422)},
+    summary="登记合同终止",
+)
+def contract_termination(request, id: int, payload: TerminationIn):
+    require(request.auth, MODULE, Action.EDIT)
+    contract = _get(request.auth, id, Action.EDIT)
+    services.contract_terminate(actor=request.auth, contract=contract, **payload.model_dump())
+    return _get(request.auth, id)
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+
+
+@router.post(
+    "/contracts/{pk:id}/attachments",
+    response={201: AttachmentOut, **errors(403, 404, 422)},
+    summary="上传合同附件",
+    description="multipart/form-data，字段 file：PDF、Word 文档或图片，按系统设定的大小限制。",
+)
+def contract_attachment_add(request, id: int, file: File[UploadedFile]):
+    require(request.auth, MODULE, Action.EDIT)
+    contract = _get(request.auth, id, Action.EDIT)
+    saved = services.contract_attachment_add(actor=request.auth, contract=contract, upload=file)
+    return Status(201, saved)

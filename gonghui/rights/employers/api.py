@@ -1,12 +1,12 @@
-"""API of the employer's rights file: /api/v1/rights/employers/{id}."""
+"""API of employers' rights files: /api/v1/rights/employers and /employers/{id}."""
 
 from datetime import date
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
-from gonghui.core.api import errors, require
+from gonghui.core.api import PageParams, errors, paginate, require
 from gonghui.core.modules import Action
 from gonghui.rights.employers import selectors
 from gonghui.rights.shared import MODULE
@@ -72,3 +72,42 @@ def employer_file(request, id: int):
         "legal_aid_cases": [c.pk for c in file.cases],
         "inspections": [i.pk for i in file.inspections],
     }
+
+
+class EmployerOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    org_id: int = Field(description="覆盖工会 id")
+    township_id: int | None = Field(description="所在乡镇(街道、园区)工会 id")
+    has_union: bool
+
+    @staticmethod
+    def resolve_township_id(obj):
+        return obj.org_anchor_id
+
+
+class EmployerPage(Schema):
+    items: list[EmployerOut]
+    next_cursor: str | None
+
+
+class EmployerFilters(Schema):
+    q: str = Field("", description="单位名称或统一社会信用代码(开头)")
+    risk_only: bool = Field(
+        False, description="只列有待整改问题、在办法律援助案件或逾期未答复要约的单位"
+    )
+    township: int | None = None
+
+
+@router.get(
+    "/employers",
+    response={200: EmployerPage, **errors(403, 422)},
+    summary="用人单位(维权档案查找)",
+)
+def employer_list(request, filters: Query[EmployerFilters], page: Query[PageParams]):
+    require(request.auth, MODULE, Action.VIEW)
+    rows = selectors.employer_list(
+        request.auth, q=filters.q, risk_only=filters.risk_only, township=filters.township
+    )
+    return paginate(rows, page, descending=True)

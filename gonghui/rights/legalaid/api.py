@@ -250,3 +250,22 @@ def case_closure(request, id: int, payload: ClosureIn):
         actor=request.auth, case=_get(request.auth, id, Action.EDIT), **plain(payload.model_dump())
     )
     return _get(request.auth, id)
+
+
+class LawyerOut(Schema):
+    """Phones are personal data: not given here (as on the staff list)."""
+
+    id: int
+    org_id: int
+    name: str
+    firm: str
+    licence_no: str
+    is_active: bool
+
+
+@router.get(
+    "/lawyers", response={200: list[LawyerOut], **errors(403)}, summary="援助律师(最近 500 名)"
+)
+def lawyer_list(request):
+    require(request.auth, MODULE, Action.VIEW)
+    return list(selectors.lawyer_list(request.auth)[:500])

@@ -3,11 +3,11 @@
 from datetime import date
 
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from gonghui.core.api import PageParams, errors, paginate, require
 from gonghui.core.modules import Action
-from gonghui.rights.reminders import selectors
+from gonghui.rights.reminders import selectors, services
 from gonghui.rights.reminders.models import ReminderKind, ReminderStatus
 from gonghui.rights.shared import MODULE
 
@@ -52,3 +52,19 @@ def reminder_list(request, filters: Query[ReminderFilters], page: Query[PagePara
         mine=filters.mine,
     )
     return paginate(rows, page)
+
+
+class CloseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(min_length=1, max_length=300, description="办理情况")
+
+
+@router.post(
+    "/reminders/{pk:id}/close",
+    response={200: ReminderOut, **errors(403, 404, 422)},
+    summary="办结维权提醒",
+)
+def reminder_close(request, id: int, payload: CloseIn):
+    require(request.auth, MODULE, Action.EDIT)
+    reminder = selectors.reminder_get(request.auth, id, Action.EDIT)
+    return services.reminder_close(actor=request.auth, reminder=reminder, note=payload.note)

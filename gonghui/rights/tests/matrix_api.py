@@ -5,10 +5,18 @@ from gonghui.rights.models import (
     BargainingOffer,
     BargainingTalk,
     CaseNote,
+    CheckRecord,
     CollectiveContract,
+    ContractAttachment,
+    ContractVersion,
+    FindingPhoto,
     Inspection,
     LegalAidCase,
     OfferSeason,
+    Reminder,
+    SeasonTarget,
+    Supervisor,
+    WageCheck,
     WageFinding,
     WageNotice,
 )
@@ -117,6 +125,19 @@ def _inspection_payload(firm):
     }
 
 
+def _state(model, *fields):
+    return lambda target: model.objects.filter(pk=target.pk).values(*fields).first()
+
+
+def _firms_in_county_campaign(tree, actor):
+    """Firms to check in one county campaign (carried out by every township)."""
+    campaign = m.campaign_at(tree.county, "矩阵接口检查")
+    made = m.firms(tree, actor)
+    for firm in (made.own, made.sibling, made.parent):
+        firm.matrix_campaign_id = campaign.pk
+    return made
+
+
 def _firms_with_supervisor(tree, actor):
     from gonghui.rights.supervision.services import supervisor_appoint
 
@@ -127,6 +148,7 @@ def _firms_with_supervisor(tree, actor):
 
 
 ENDPOINTS = [
+    _get("employer_list", lambda f: f"{API}/employers", m.firms, marker=lambda f: f.name),
     _get("employer_file", lambda f: f"{API}/employers/{f.pk}", m.firms),
     _get("contract_list", lambda c: f"{API}/contracts", CONTRACT_SIGNED, marker=lambda c: c.title),
     _get("contract_detail", lambda c: f"{API}/contracts/{c.pk}", CONTRACT_SIGNED),
@@ -150,6 +172,41 @@ ENDPOINTS = [
         lambda c: f"{API}/contracts/{c.pk}/review",
         CONTRACT_FILED,
         lambda c: {"result": "approved", "reviewed_on": m.today().isoformat()},
+        CONTRACT_STATE,
+    ),
+    _post(
+        "contract_version_add",
+        lambda c: f"{API}/contracts/{c.pk}/versions",
+        CONTRACT_SIGNED,
+        lambda c: {"text": "第一条 修订", "note": "修订"},
+        _count(ContractVersion, contract_id=lambda c: c.pk),
+        success=(201,),
+    ),
+    Endpoint(
+        "rights.api.contract_attachment_add",
+        "POST",
+        "rights",
+        "edit",
+        lambda c: f"{API}/contracts/{c.pk}/attachments",
+        CONTRACT_SIGNED,
+        data=lambda c: {"file": m.pdf_upload()},
+        snapshot=_count(ContractAttachment, contract_id=lambda c: c.pk),
+        api=True,
+        success=(201,),
+        extra={"multipart": True},
+    ),
+    _post(
+        "contract_renewal",
+        lambda c: f"{API}/contracts/{c.pk}/renewal",
+        m.each(m.contract_in_force_expiring),
+        lambda c: {"on": m.today().isoformat(), "subject": "续订"},
+        CONTRACT_STATE,
+    ),
+    _post(
+        "contract_termination",
+        lambda c: f"{API}/contracts/{c.pk}/termination",
+        CONTRACT_SIGNED,
+        lambda c: {"on": m.today().isoformat(), "reason": "企业注销"},
         CONTRACT_STATE,
     ),
     _get("offer_list", lambda o: f"{API}/offers", OFFER_OPEN, marker=lambda o: o.enterprise.name),
@@ -212,7 +269,70 @@ ENDPOINTS = [
         _named(OfferSeason, "name", lambda org: f"{org.name}接口行动"),
         success=(201,),
     ),
+    _get(
+        "season_targets",
+        lambda s: f"{API}/seasons/{s.pk}/targets",
+        m.county_season,
+        scoped=False,
+    ),
+    _post(
+        "season_target_offer",
+        lambda t: f"{API}/seasons/{t.season_id}/targets/{t.pk}/offer",
+        m.season_targets,
+        lambda t: {},
+        _state(SeasonTarget, "offer"),
+        success=(201,),
+    ),
+    _post(
+        "season_close",
+        lambda s: f"{API}/seasons/{s.pk}/close",
+        m.seasons_by_org,
+        lambda s: {},
+        _state(OfferSeason, "status"),
+    ),
     _get("wagecheck_list", lambda w: f"{API}/wage-checks", m.county_campaign, scoped=False),
+    _get("check_items", lambda t: f"{API}/check-items", m.orgs, scoped=False),
+    _post(
+        "wagecheck_create",
+        lambda org: f"{API}/wage-checks",
+        m.orgs,
+        lambda org: {
+            "org_id": org.pk,
+            "name": f"{org.name}接口检查",
+            "year": m.today().year,
+            "starts_on": m.today().isoformat(),
+            "ends_on": m.today().isoformat(),
+            "focus": ["construction"],
+        },
+        _named(WageCheck, "name", lambda org: f"{org.name}接口检查"),
+        success=(201,),
+    ),
+    _get(
+        "wagecheck_detail",
+        lambda w: f"{API}/wage-checks/{w.pk}",
+        m.county_campaign,
+        scoped=False,
+    ),
+    _post(
+        "record_add",
+        lambda f: f"{API}/wage-checks/{f.matrix_campaign_id}/records",
+        _firms_in_county_campaign,
+        lambda f: {
+            "enterprise_id": f.pk,
+            "checked_on": m.today().isoformat(),
+            "inspectors": "张三",
+            "results": {"on_time": "ok"},
+        },
+        _count(CheckRecord, enterprise_id=lambda f: f.pk),
+        success=(201,),
+    ),
+    _post(
+        "wagecheck_close",
+        lambda w: f"{API}/wage-checks/{w.pk}/close",
+        m.campaigns_by_org,
+        lambda w: {},
+        _state(WageCheck, "status"),
+    ),
     _get("finding_list", lambda f: f"{API}/findings", FINDING_OPEN, marker=lambda f: f.description),
     _get("finding_detail", lambda f: f"{API}/findings/{f.pk}", FINDING_OPEN),
     _post(
@@ -235,6 +355,19 @@ ENDPOINTS = [
         lambda f: {"resolved_on": m.today().isoformat(), "amount_recovered": "3000"},
         lambda f: WageFinding.objects.filter(pk=f.pk).values("status", "resolved_on").first(),
     ),
+    Endpoint(
+        "rights.api.finding_photo_add",
+        "POST",
+        "rights",
+        "edit",
+        lambda f: f"{API}/findings/{f.pk}/photos",
+        FINDING_OPEN,
+        data=lambda f: {"image": m.png_upload()},
+        snapshot=_count(FindingPhoto, finding_id=lambda f: f.pk),
+        api=True,
+        success=(201,),
+        extra={"multipart": True},
+    ),
     _post(
         "notice_draft",
         lambda f: f"{API}/findings/{f.pk}/notices",
@@ -243,8 +376,26 @@ ENDPOINTS = [
         _count(WageNotice, finding_id=lambda f: f.pk),
         success=(201,),
     ),
+    _get(
+        "notice_list",
+        lambda n: f"{API}/notices",
+        NOTICE_DRAFT,
+        marker=lambda n: n.finding.enterprise.name,
+    ),
     _get("notice_detail", lambda n: f"{API}/notices/{n.pk}", NOTICE_DRAFT),
     _get("notice_pdf", lambda n: f"{API}/notices/{n.pk}/pdf", NOTICE_DRAFT),
+    Endpoint(
+        "rights.api.notice_edit",
+        "PUT",
+        "rights",
+        "edit",
+        lambda n: f"{API}/notices/{n.pk}",
+        NOTICE_DRAFT,
+        data=lambda n: {"recipient": n.recipient, "body": "修改后的正文", "days": 10},
+        snapshot=NOTICE_STATE,
+        api=True,
+    ),
+    _get("notice_docx", lambda n: f"{API}/notices/{n.pk}/docx", NOTICE_DRAFT),
     _post(
         "notice_issue",
         lambda n: f"{API}/notices/{n.pk}/issue",
@@ -312,11 +463,33 @@ ENDPOINTS = [
         _count(Inspection, enterprise_id=lambda f: f.pk),
         success=(201,),
     ),
+    _get("inspection_detail", lambda i: f"{API}/inspections/{i.pk}", m.each(m.inspection)),
+    _get("supervisor_list", lambda s: f"{API}/supervisors", m.supervisors, marker=lambda s: s.name),
+    _post(
+        "supervisor_create",
+        lambda org: f"{API}/supervisors",
+        m.orgs,
+        lambda org: {
+            "org_id": org.pk,
+            "name": f"{org.name[:20]}接口监督员",
+            "appointed_on": m.today().isoformat(),
+        },
+        _named(Supervisor, "name", lambda org: f"{org.name[:20]}接口监督员"),
+        success=(201,),
+    ),
+    _get("lawyer_list", lambda lw: f"{API}/lawyers", m.lawyers, marker=lambda lw: lw.name),
     _get(
         "reminder_list",
         lambda r: f"{API}/reminders",
         m.each(m.reminder),
         marker=lambda r: f'"offer_id": {r.offer_id},',
+    ),
+    _post(
+        "reminder_close",
+        lambda r: f"{API}/reminders/{r.pk}/close",
+        m.each(m.reminder),
+        lambda r: {"note": "已电话催告"},
+        _state(Reminder, "status", "closed_note"),
     ),
     _get("stats", lambda t: f"{API}/stats", m.orgs, scoped=False),
 ]

@@ -1,18 +1,27 @@
 """API of wage checks and 一函两书: /api/v1/rights/wage-checks, /findings, /notices."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import HttpResponse
-from ninja import Query, Router, Schema, Status
+from django.http import Http404, HttpResponse
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import PageParams, errors, field_names, paginate, plain, require
 from gonghui.core.modules import Action
+from gonghui.core.scope import get_in_scope_or_404, org_in_scope
+from gonghui.orgs.models import Org
 from gonghui.rights.employers.selectors import enterprise_rights_scoped
 from gonghui.rights.shared import MODULE
 from gonghui.rights.wagechecks import documents, selectors, services
-from gonghui.rights.wagechecks.models import FindingStatus, NoticeStatus, NoticeStep
+from gonghui.rights.wagechecks.models import (
+    CheckFocus,
+    CheckItemScope,
+    FindingStatus,
+    NoticeStatus,
+    NoticeStep,
+)
 
 router = Router(tags=["维权"])
 
@@ -244,3 +253,235 @@ def notice_pdf(request, id: int):
     )
     response["Content-Disposition"] = f'attachment; filename="notice-{notice.pk}.pdf"'
     return response
+
+
+@router.get(
+    "/notices/{pk:id}/docx",
+    response={200: None, **errors(403, 404)},
+    summary="一函两书 Word 文档(.docx)",
+    openapi_extra={
+        "responses": {200: {"description": ".docx", "content": {documents.DOCX_TYPE: {}}}}
+    },
+)
+def notice_docx(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    notice = _notice(request.auth, id)
+    settings_row = services.notice_settings(services.county_of(notice.org))
+    response = HttpResponse(
+        documents.notice_docx(notice, settings_row), content_type=documents.DOCX_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="notice-{notice.pk}.docx"'
+    return response
+
+
+class NoticeRowOut(Schema):
+    id: int
+    finding_id: int
+    enterprise_id: int
+    enterprise_name: str
+    step: NoticeStep
+    status: NoticeStatus
+    number: str
+    issued_on: date | None
+    deadline: date | None
+    replied_on: date | None
+
+    @staticmethod
+    def resolve_enterprise_id(obj):
+        return obj.finding.enterprise_id
+
+    @staticmethod
+    def resolve_enterprise_name(obj):
+        return obj.finding.enterprise.name
+
+
+class NoticePage(Schema):
+    items: list[NoticeRowOut]
+    next_cursor: str | None
+
+
+class NoticeFilters(Schema):
+    q: str = ""
+    step: NoticeStep | None = None
+    state: str = Field("", description="draft / waiting / due / replied / escalated / resolved")
+    township: int | None = None
+
+
+@router.get("/notices", response={200: NoticePage, **errors(403, 422)}, summary="一函两书列表")
+def notice_list(request, filters: Query[NoticeFilters], page: Query[PageParams]):
+    require(request.auth, MODULE, Action.VIEW)
+    rows = selectors.notice_list(
+        request.auth,
+        step=filters.step.value if filters.step else "",
+        state=filters.state,
+        township=filters.township,
+        q=filters.q,
+    )
+    return paginate(rows, page, descending=True)
+
+
+class CheckRecordOut(Schema):
+    id: int
+    campaign_id: int
+    enterprise_id: int
+    enterprise_name: str
+    site_name: str
+    checked_on: date
+    inspectors: str
+    results: dict[str, str] = Field(description="检查事项编码 → ok 符合 / fail 不符合 / na 不适用")
+    note: str
+
+    @staticmethod
+    def resolve_enterprise_name(obj):
+        return obj.enterprise.name
+
+
+class WageCheckDetailOut(WageCheckOut):
+    records: list[CheckRecordOut] = Field(description="本人范围内的检查记录(最近 200 条)")
+
+    @staticmethod
+    def resolve_records(obj):
+        return obj.records_in_scope
+
+
+class WageCheckIn(_Strict):
+    org_id: int
+    name: str = Field(max_length=150)
+    year: int
+    starts_on: date
+    ends_on: date
+    joint_with: str = Field("", max_length=100)
+    focus: list[CheckFocus] = []
+    note: str = Field("", max_length=300)
+
+
+class CheckRecordIn(_Strict):
+    enterprise_id: int
+    checked_on: date
+    inspectors: str = Field(max_length=200)
+    results: dict[str, str] = Field(description="检查事项编码 → ok / fail / na")
+    site_name: str = Field("", max_length=150)
+    note: str = Field("", max_length=500)
+
+
+class CheckItemOut(Schema):
+    code: str
+    name: str
+    scope: CheckItemScope
+    order: int
+    is_active: bool
+
+
+@router.get(
+    "/check-items",
+    response={200: list[CheckItemOut], **errors(403)},
+    summary="本县工资支付检查事项",
+)
+def check_items(request):
+    require(request.auth, MODULE, Action.VIEW)
+    county = services.county_of(request.auth.org) if request.auth.org_id else None
+    return services.items_ensure(county) if county else []
+
+
+@router.post(
+    "/wage-checks",
+    response={201: WageCheckOut, **errors(403, 404, 422)},
+    summary="新建工资支付检查",
+)
+def wagecheck_create(request, payload: WageCheckIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    data = plain(payload.model_dump())
+    data["org"] = get_in_scope_or_404(
+        Org.objects.all(), user, MODULE, Action.EDIT, pk=data.pop("org_id")
+    )
+    with field_names(org="org_id"):
+        campaign = services.wagecheck_create(actor=user, **data)
+    return Status(201, campaign)
+
+
+@router.get(
+    "/wage-checks/{pk:id}",
+    response={200: WageCheckDetailOut, **errors(403, 404)},
+    summary="工资支付检查详情(含检查记录)",
+)
+def wagecheck_detail(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    campaign = selectors.wagecheck_get(request.auth, id)
+    campaign.records_in_scope = list(selectors.records_of(request.auth, campaign)[:200])
+    return campaign
+
+
+@router.post(
+    "/wage-checks/{pk:id}/records",
+    response={201: CheckRecordOut, **errors(403, 404, 422)},
+    summary="登记检查记录",
+)
+def record_add(request, id: int, payload: CheckRecordIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    campaign = selectors.wagecheck_get(user, id, Action.EDIT)
+    data = plain(payload.model_dump())
+    data["enterprise"] = enterprise_rights_scoped(user, Action.EDIT).get(
+        pk=data.pop("enterprise_id")
+    )
+    with field_names(enterprise="enterprise_id"):
+        record = services.record_add(actor=user, campaign=campaign, **data)
+    return Status(201, record)
+
+
+@router.post(
+    "/wage-checks/{pk:id}/close",
+    response={200: WageCheckOut, **errors(403, 404, 422)},
+    summary="结束工资支付检查",
+)
+def wagecheck_close(request, id: int):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    campaign = selectors.wagecheck_get(user, id, Action.EDIT)
+    if not org_in_scope(user, MODULE, Action.EDIT, campaign.org):
+        raise Http404
+    return services.wagecheck_close(actor=user, campaign=campaign)
+
+
+class NoticeEditIn(_Strict):
+    recipient: str = Field(max_length=150)
+    body: str = Field(max_length=20_000)
+    days: int | None = Field(None, description="整改期限(天，1–90；建议书不填)")
+    number: str = Field("", max_length=50)
+    copy_to: str = Field("", max_length=200)
+    version: int | None = None
+
+
+@router.put(
+    "/notices/{pk:id}",
+    response={200: NoticeOut, **errors(403, 404, 409, 422)},
+    summary="修改一函两书草稿",
+    description="只有未送达的草稿可以修改。",
+)
+def notice_edit(request, id: int, payload: NoticeEditIn):
+    require(request.auth, MODULE, Action.EDIT)
+    return services.notice_update(
+        actor=request.auth, notice=_notice(request.auth, id, Action.EDIT), **payload.model_dump()
+    )
+
+
+class PhotoOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+
+
+@router.post(
+    "/findings/{pk:id}/photos",
+    response={201: PhotoOut, **errors(403, 404, 422)},
+    summary="上传问题照片",
+    description="multipart/form-data，字段 image：JPEG、PNG 等图片，按系统设定的大小限制。",
+)
+def finding_photo_add(request, id: int, image: File[UploadedFile]):
+    require(request.auth, MODULE, Action.EDIT)
+    finding = _finding(request.auth, id, Action.EDIT)
+    photo = services.finding_photo_add(actor=request.auth, finding=finding, upload=image)
+    return Status(201, photo)

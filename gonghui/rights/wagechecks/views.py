@@ -196,6 +196,7 @@ def finding_list(request):
             "states": selectors.FINDING_STATES.items(),
             "townships": township_choices(request.user),
             "on": today(),
+            "can_edit": can(request.user, MODULE, Action.EDIT),
         },
     )
 
