@@ -11,4 +11,11 @@ urlpatterns = [
     path("returns/<int:pk>/refresh/", returns.return_refresh, name="return_refresh"),
     path("returns/<int:pk>/submit/", returns.return_submit, name="return_submit"),
     path("returns/<int:pk>/export/", returns.return_export, name="return_export"),
+    path("returns/<int:pk>/grassroots/", returns.return_grassroots, name="return_grassroots"),
+    path(
+        "returns/<int:pk>/grassroots/export/",
+        returns.return_grassroots_export,
+        name="return_grassroots_export",
+    ),
+    path("returns/<int:pk>/issue/", returns.return_issue, name="return_issue"),
 ]
