@@ -6,6 +6,7 @@ from gonghui.dashboard.returns import views as returns
 app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("report.pdf", views.report_pdf, name="report_pdf"),
     path("returns/", returns.return_list, name="return_list"),
     path("returns/<int:pk>/", returns.return_detail, name="return_detail"),
     path("returns/<int:pk>/refresh/", returns.return_refresh, name="return_refresh"),

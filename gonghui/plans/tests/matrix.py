@@ -494,6 +494,14 @@ ENDPOINTS = [
     Endpoint(
         "dashboard.home_org", "GET", M, "view", lambda org: f"/dashboard/?org={org.pk}", _townships
     ),
+    Endpoint(
+        "dashboard.report_pdf",
+        "GET",
+        M,
+        "view",
+        lambda org: f"/dashboard/report.pdf?org={org.pk}&as_of=2026-06-30",
+        _townships,
+    ),
     # --- API ---
     Endpoint(
         "api.plans.list",
