@@ -37,7 +37,7 @@ def _org_pk(request) -> int | None:
 
 def _target_rows(user, org, as_of, figures_cache=None):
     """The year's targets given to this org: its shares of the plans above it and the
-    targets of its own plan (the plans of the org and its ancestors, one progress read each)."""
+    targets of its own plan (the plans of the org and its ancestors)."""
     plans = [
         p
         for p in target_selectors.plans_visible(user)
@@ -45,10 +45,7 @@ def _target_rows(user, org, as_of, figures_cache=None):
         .order_by("org__depth", "id")
         if org.path.startswith(p.org.path)
     ]
-    mine = []
-    for plan in plans:
-        rows = target_selectors.plan_progress(user, plan, as_of=as_of, figures_cache=figures_cache)
-        mine += [r for row in rows for r in (row, *row.shares) if r.target.org_id == org.pk]
+    mine = target_selectors.org_target_rows(plans, org, as_of=as_of, figures_cache=figures_cache)
     return plans, mine
 
 

@@ -106,7 +106,7 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "plans:meeting_list": (5, 4, 4, 5),
     "plans:pilot_list": (5, 4, 4, 5),
     "plans:agent_list": (5, 4, 4, 5),
-    "dashboard:home": (11, 12, 9, 11),
+    "dashboard:home": (11, 11, 9, 11),
     "dashboard:return_list": (6, 6, 6, 5),
     "plans:plan_detail": (21, 9, None, 21),
     "plans:target_detail": (7, 8, None, 6),

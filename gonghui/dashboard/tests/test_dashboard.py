@@ -196,3 +196,20 @@ def test_the_township_comparison_map_ties_boundaries_to_townships(tree, users):
         {"name": "丙镇", "org": None, "value": None},
     ]
     assert selectors.township_map(tree.a, []) is None
+
+
+def test_the_dashboard_shows_the_targets_given_to_its_org_only(tree, users):
+    from gonghui.dashboard.views import _target_rows
+    from gonghui.plans.targets.services import target_split
+    from gonghui.plans.targets.tests.factories import build_plan, build_target
+
+    build_member(org=tree.a1, joined_on=dt.date(2026, 2, 1))
+    build_member(org=tree.b1, joined_on=dt.date(2026, 3, 1))
+    plan = build_plan(org=tree.county, year=2026, title="县计划")
+    target = build_target(plan=plan, name="新发展会员", value=8)
+    target_split(actor=None, target=target, shares={tree.a: 5, tree.b: 3})
+    plans, rows = _target_rows(users.county_admin, tree.a, AS_OF)
+    assert plans == [plan]
+    assert [(r.target.org, r.target.value, r.progress.actual) for r in rows] == [(tree.a, 5, 1)]
+    _plans, rows = _target_rows(users.county_admin, tree.county, AS_OF)
+    assert [(r.target.name, r.progress.actual) for r in rows] == [("新发展会员", 2)]

@@ -190,6 +190,25 @@ def plan_progress(
     return top
 
 
+def org_target_rows(
+    plans: list[AnnualPlan], org, *, as_of: dt.date, figures_cache=None
+) -> list[TargetRow]:
+    """The targets the plans give to `org` (their own targets of it and its shares of the
+    targets above), each with its progress: one query for the targets, one evaluation per
+    (measure, period) — not the whole plans' breakdowns. The caller has checked that `org`
+    is in the user's view scope."""
+    order = {plan.pk: n for n, plan in enumerate(plans)}
+    targets = sorted(
+        Target.objects.filter(plan__in=list(order), org=org).select_related("org"),
+        key=lambda t: (order[t.plan_id], t.position, t.id),
+    )
+    actual = evaluate_targets(targets, as_of=as_of, figures_cache=figures_cache)
+    return [
+        TargetRow(t, _measure(t.measure_code), target_progress(t, actual[t.pk], as_of=as_of), [])
+        for t in targets
+    ]
+
+
 def pace_counts(rows: list[TargetRow]) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
