@@ -13,7 +13,12 @@ from gonghui.members.joining.api import router as join_router
 from gonghui.orgs.api import enterprise_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.outreach.api import router as outreach_router
-from gonghui.plans.api import plans_router, reform_router
+from gonghui.plans.api import (
+    plans_router,
+    reform_agents_router,
+    reform_pilots_router,
+    reform_router,
+)
 from gonghui.rights.api import router as rights_router
 from gonghui.sites.api import router as sites_router
 from gonghui.sites.public.api import router as sites_public_router
@@ -48,6 +53,8 @@ api.add_router("/rights", rights_router)
 api.add_router("/outreach", outreach_router)
 api.add_router("/plans", plans_router)
 api.add_router("/reform-items", reform_router)
+api.add_router("/reform-pilots", reform_pilots_router)
+api.add_router("/reform-agents", reform_agents_router)
 api.add_router("/measures", measures_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/staffing", staffing_router)

@@ -342,3 +342,7 @@ LOGGING = {
     "loggers": {"django.request": {"filters": ["not_429"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("GONGHUI_LOG_LEVEL", "INFO")},
 }
+
+# The leaders' dashboard keeps its counted figures in the cache at most this long; any audited
+# write invalidates them sooner (gonghui/dashboard/figures.py). 0 turns the cache off.
+GONGHUI_DASHBOARD_CACHE_SECONDS = int(os.environ.get("GONGHUI_DASHBOARD_CACHE_SECONDS", "600"))

@@ -12,6 +12,7 @@ from gonghui.core.api import OrgRef, errors, require
 from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.dashboard import selectors
+from gonghui.dashboard.figures import FigureCache
 from gonghui.orgs.models import Org
 
 measures_router = Router(tags=["统计指标"])
@@ -138,7 +139,9 @@ def dashboard(request, org: int | None = None, as_of: dt.date | None = None, com
     require(request.auth, "plans", Action.VIEW)
     as_of = as_of or timezone.localdate()
     target = selectors.dashboard_org(request.auth, org)
-    board = selectors.dashboard_build(request.auth, target, as_of=as_of, compare_code=compare)
+    board = selectors.dashboard_build(
+        request.auth, target, as_of=as_of, compare_code=compare, figures_cache=FigureCache()
+    )
     return {
         "org": {"id": target.pk, "name": target.name},
         "as_of": as_of,

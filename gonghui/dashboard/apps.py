@@ -11,7 +11,11 @@ class DashboardConfig(AppConfig):
         from gonghui.dashboard.returns.models import ReturnStatus
 
         labels_register(
-            keys={"return_items": "手工填报的年报项目(代码)", "annual_return": "统计年报(编号)"},
+            keys={
+                "return_items": "手工填报的年报项目(代码)",
+                "annual_return": "统计年报(编号)",
+                "returns_issued": "下发的基层工会调查表(份)",
+            },
             values={"what": {"annual_return": "工会统计年报"}},
         )
         labels_register(

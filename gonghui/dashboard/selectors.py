@@ -74,9 +74,24 @@ def _measure(code: str):
         return None
 
 
-def dashboard_build(user, org: Org, *, as_of: dt.date, compare_code: str = "") -> Dashboard:
+def dashboard_build(
+    user, org: Org, *, as_of: dt.date, compare_code: str = "", figures_cache=None
+) -> Dashboard:
+    """The org's tiles and its children's ranking. `figures_cache` (a dashboard.figures.
+    FigureCache) keeps the counted figures between requests; without one every measure is
+    evaluated afresh."""
     children = list(Org.objects.filter(parent=org, status=OrgStatus.ACTIVE).order_by("code", "id"))
     orgs = [org, *children]
+    evaluate = figures_cache.evaluate if figures_cache is not None else metrics.evaluate
+    if figures_cache is not None:
+        figures_cache.prefetch(
+            [
+                (tile.code, orgs, _period(tile, as_of))
+                for _k, _n, tiles in GROUPS
+                for tile in tiles
+                if _measure(tile.code) is not None
+            ]
+        )
     allowed_cache: dict[str, bool] = {}
 
     def allowed(measure) -> bool:
@@ -90,7 +105,7 @@ def dashboard_build(user, org: Org, *, as_of: dt.date, compare_code: str = "") -
 
     def figures(code: str, period: metrics.Period) -> dict[int, metrics.Figure]:
         if code not in per_measure:
-            per_measure[code] = metrics.evaluate(code, orgs=orgs, period=period)
+            per_measure[code] = evaluate(code, orgs=orgs, period=period)
         return per_measure[code]
 
     groups = []
@@ -124,3 +139,53 @@ def dashboard_build(user, org: Org, *, as_of: dt.date, compare_code: str = "") -
             key=lambda pair: (pair[1].value is None, -(pair[1].value or 0), pair[0].code),
         )
     return Dashboard(org, as_of, groups, children, compare, ranking, options, pending)
+
+
+def township_map(org: Org, ranking: list[tuple[Org, metrics.Figure]]) -> dict | None:
+    """The children's comparison as a map: the township boundaries the sites module holds
+    for this org (a county's 乡镇(街道)边界 layer), each feature tied to its township by code
+    (组织编码 or 行政区划代码) or name and carrying the compared value. None when the org has
+    no such layer or no feature matches a child."""
+    from gonghui.sites.models import MapLayerKind
+    from gonghui.sites.selectors import map_layer_geojson, map_layer_get
+
+    if not ranking:
+        return None
+    layer = map_layer_get(org, MapLayerKind.TOWNSHIP)
+    if layer is None:
+        return None
+    by_code: dict[str, tuple[Org, metrics.Figure]] = {}
+    for child, figure in ranking:
+        for code in (child.code, child.division_code):
+            if code:
+                by_code.setdefault(code, (child, figure))
+    features, matched = [], 0
+    for feature in map_layer_geojson(layer).get("features", []):
+        props = feature.get("properties") or {}
+        name = str(props.get("name") or "")
+        pair = by_code.get(str(props.get("code") or "")) or next(
+            (
+                (child, figure)
+                for child, figure in ranking
+                if name and (child.name.startswith(name) or child.short_name == name)
+            ),
+            None,
+        )
+        value = None
+        if pair is not None:
+            matched += 1
+            value = float(pair[1].value) if pair[1].value is not None else None
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": feature.get("geometry"),
+                "properties": {
+                    "name": pair[0].name if pair else name,
+                    "org": pair[0].pk if pair else None,
+                    "value": value,
+                },
+            }
+        )
+    if not matched:
+        return None
+    return {"type": "FeatureCollection", "features": features}

@@ -58,8 +58,13 @@ GROUPS: list[tuple[str, str, tuple[Tile, ...]]] = [
         "维权服务",
         (
             Tile("rights.contracts.coverage_rate", "集体合同覆盖率"),
+            Tile("rights.contracts.in_force", "生效集体合同"),
             Tile("rights.contracts.expiring", "即将到期的集体合同"),
-            Tile("rights.letters.overdue", "逾期未回复的函书"),
+            Tile("rights.offers.overdue", "要约逾期未答复"),
+            # The 一函两书 funnel: prompts, then opinions, then recommendations this year.
+            Tile("rights.notices.prompt", "本年发出提示函", "year"),
+            Tile("rights.notices.opinion", "本年发出意见书", "year"),
+            Tile("rights.notices.recommendation", "本年发出建议书", "year"),
         ),
     ),
     (

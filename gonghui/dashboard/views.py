@@ -3,14 +3,17 @@ year's targets and their pace and the registered measures' tiles; a tile drills 
 comparison of the org's children (and to the records, where the measure offers it)."""
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from gonghui.core.modules import Action
 from gonghui.core.scope import requires
-from gonghui.dashboard import selectors
+from gonghui.dashboard import report, selectors
+from gonghui.dashboard.figures import FigureCache
 from gonghui.orgs.models import Org
 from gonghui.plans.targets import progress as pace
 from gonghui.plans.targets import selectors as target_selectors
@@ -32,9 +35,9 @@ def _org_pk(request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _target_rows(user, org, as_of):
+def _target_rows(user, org, as_of, figures_cache=None):
     """The year's targets given to this org: its shares of the plans above it and the
-    targets of its own plan (the plans of the org and its ancestors, one progress read each)."""
+    targets of its own plan (the plans of the org and its ancestors)."""
     plans = [
         p
         for p in target_selectors.plans_visible(user)
@@ -42,21 +45,24 @@ def _target_rows(user, org, as_of):
         .order_by("org__depth", "id")
         if org.path.startswith(p.org.path)
     ]
-    mine = []
-    for plan in plans:
-        rows = target_selectors.plan_progress(user, plan, as_of=as_of)
-        mine += [r for row in rows for r in (row, *row.shares) if r.target.org_id == org.pk]
+    mine = target_selectors.org_target_rows(plans, org, as_of=as_of, figures_cache=figures_cache)
     return plans, mine
 
 
-@requires(MODULE, Action.VIEW)
-def home(request):
+def _dashboard_context(request) -> dict:
+    """Everything the dashboard page and its PDF report show, the counted figures read
+    through the figure cache (see dashboard/figures.py for how it is invalidated)."""
     as_of = _as_of(request)
     org = selectors.dashboard_org(request.user, _org_pk(request))
+    figures_cache = FigureCache()
     board = selectors.dashboard_build(
-        request.user, org, as_of=as_of, compare_code=request.GET.get("compare", "")
+        request.user,
+        org,
+        as_of=as_of,
+        compare_code=request.GET.get("compare", ""),
+        figures_cache=figures_cache,
     )
-    plans, targets = _target_rows(request.user, org, as_of)
+    plans, targets = _target_rows(request.user, org, as_of, figures_cache)
     counts = target_selectors.pace_counts(targets)
     chart = {
         "compare": {
@@ -67,14 +73,7 @@ def home(request):
         },
         "pace": [
             {"name": pace.PACE_LABELS[key], "value": counts.get(key, 0), "key": key}
-            for key in (
-                pace.Pace.DONE,
-                pace.Pace.ON_TRACK,
-                pace.Pace.BEHIND,
-                pace.Pace.AT_RISK,
-                pace.Pace.MANUAL,
-                pace.Pace.UNKNOWN,
-            )
+            for key in PACE_ORDER
             if counts.get(key)
         ],
     }
@@ -84,18 +83,53 @@ def home(request):
         for o in Org.objects.filter(pk__in=org.ancestor_ids()).order_by("depth")
         if o.path.startswith(top.path)
     ]
-    return render(
-        request,
-        "dashboard/home.html",
-        {
-            "board": board,
-            "org": org,
-            "as_of": as_of,
-            "plans": plans,
-            "targets": targets,
-            "counts": counts,
-            "pace_rule": pace.PACE_RULE,
-            "chart": chart,
-            "ancestors": ancestors,
-        },
-    )
+    return {
+        "board": board,
+        "org": org,
+        "as_of": as_of,
+        "plans": plans,
+        "targets": targets,
+        "counts": counts,
+        "pace_rule": pace.PACE_RULE,
+        "chart": chart,
+        "ancestors": ancestors,
+        "cached": figures_cache.misses == 0 and figures_cache.hits > 0,
+    }
+
+
+PACE_ORDER = (
+    pace.Pace.DONE,
+    pace.Pace.ON_TRACK,
+    pace.Pace.BEHIND,
+    pace.Pace.AT_RISK,
+    pace.Pace.MANUAL,
+    pace.Pace.UNKNOWN,
+)
+
+
+@requires(MODULE, Action.VIEW)
+def home(request):
+    context = _dashboard_context(request)
+    board = context["board"]
+    township_map = selectors.township_map(context["org"], board.ranking) if board.compare else None
+    if township_map is not None:
+        context["chart"]["map"] = {
+            "geojson": township_map,
+            "name": board.compare.name,
+            "unit": board.compare.unit,
+            "link": f"?as_of={context['as_of']:%Y-%m-%d}&compare={board.compare.code}&org=",
+        }
+    context["township_map"] = township_map is not None
+    return render(request, "dashboard/home.html", context)
+
+
+@requires(MODULE, Action.VIEW)
+def report_pdf(request):
+    """The dashboard as a PDF report for a meeting (WeasyPrint, Chinese fonts embedded): the
+    page's figures, no personal data, so like the page itself it needs view access only."""
+    context = _dashboard_context(request)
+    content = report.dashboard_pdf(context)
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"领导驾驶舱-{context['org'].name}-{context['as_of']:%Y%m%d}.pdf"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

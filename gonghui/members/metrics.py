@@ -29,6 +29,12 @@ def _migrant_members():
     return Member.objects.filter(status=MemberStatus.ACTIVE, is_migrant_worker=True)
 
 
+def _female_members():
+    from gonghui.members.models import Gender, Member, MemberStatus
+
+    return Member.objects.filter(status=MemberStatus.ACTIVE, gender=Gender.FEMALE)
+
+
 def _join_applications():
     from gonghui.members.models import JoinApplication
 
@@ -93,6 +99,15 @@ register(
         module="members",
         rule="在册会员中标记为农民工的",
         records=_migrant_members,
+        date_field="joined_on",
+    ),
+    Count(
+        code="members.female",
+        name="女性会员",
+        unit="人",
+        module="members",
+        rule="在册会员中性别为女的",
+        records=_female_members,
         date_field="joined_on",
     ),
     Count(

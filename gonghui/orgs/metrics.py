@@ -9,6 +9,27 @@ def _grassroots_unions():
     return Org.objects.filter(status=OrgStatus.ACTIVE, level__gte=OrgLevel.GRASSROOTS)
 
 
+def _grassroots_unions_of(*types):
+    def records():
+        return _grassroots_unions().filter(type__in=types)
+
+    return records
+
+
+# Non-public ownership (非公有制): private, foreign, Hong Kong/Macao/Taiwan, individual.
+NON_PUBLIC = ("private", "foreign", "hmt", "individual")
+
+
+def _non_public_with_union():
+    return _enterprises_with_union().filter(economic_type__in=NON_PUBLIC)
+
+
+def _employees_sum():
+    from django.db.models import Sum
+
+    return Sum("employee_count")
+
+
 def _enterprises():
     from gonghui.orgs.models import Enterprise, EnterpriseStatus
 
@@ -44,6 +65,59 @@ register(
         module="orgs",
         rule="存续且已建会的用人单位",
         records=_enterprises_with_union,
+    ),
+    Count(
+        code="orgs.grassroots_unions.enterprise",
+        name="企业工会",
+        unit="个",
+        module="orgs",
+        rule="状态正常的基层企业工会(含分工会)",
+        records=_grassroots_unions_of("enterprise"),
+        org_field="",
+    ),
+    Count(
+        code="orgs.grassroots_unions.institution",
+        name="机关事业单位工会",
+        unit="个",
+        module="orgs",
+        rule="状态正常的基层机关事业单位工会(含分工会)",
+        records=_grassroots_unions_of("institution"),
+        org_field="",
+    ),
+    Count(
+        code="orgs.grassroots_unions.community",
+        name="村(社区)工会",
+        unit="个",
+        module="orgs",
+        rule="状态正常的村(社区)工会",
+        records=_grassroots_unions_of("community"),
+        org_field="",
+    ),
+    Count(
+        code="orgs.grassroots_unions.joint",
+        name="联合基层工会",
+        unit="个",
+        module="orgs",
+        rule="状态正常的基层联合工会和行业工会",
+        records=_grassroots_unions_of("joint", "industry"),
+        org_field="",
+    ),
+    Count(
+        code="orgs.enterprises_with_union.non_public",
+        name="已建会的非公有制单位",
+        unit="家",
+        module="orgs",
+        rule="存续且已建会、经济类型为私营、外商投资、港澳台投资或个体的用人单位",
+        records=_non_public_with_union,
+    ),
+    Count(
+        code="orgs.enterprises_with_union.employees",
+        name="已建会单位职工人数",
+        unit="人",
+        module="orgs",
+        rule="存续且已建会的用人单位登记的职工人数之和",
+        records=_enterprises_with_union,
+        aggregate=_employees_sum,
     ),
     Ratio(
         code="orgs.union_coverage_rate",

@@ -16,7 +16,14 @@ class PlansConfig(AppConfig):
 def _labels_register() -> None:
     """Labels of the audit-detail codes written by the plans services."""
     from gonghui.core.labels import labels_register
-    from gonghui.plans.models import Comparator, ManualStatus, ReformKind, ReformStatus
+    from gonghui.plans.models import (
+        Comparator,
+        ManualStatus,
+        PilotLevel,
+        ReformAgentKind,
+        ReformKind,
+        ReformStatus,
+    )
 
     labels_register(
         keys={
@@ -31,13 +38,26 @@ def _labels_register() -> None:
             "progress": "进度(%)",
             "reform_kind": "清单",
             "reform_status": "状态",
+            "pilot_level": "试点层级",
+            "agent_kind": "三员类别",
+            "agent_enterprise": "联系企业(编号)",
+            "feedback_count": "收集意见(条)",
         },
         values={
             "comparator": Comparator,
             "manual_status": ManualStatus,
             "reform_kind": ReformKind,
             "reform_status": ReformStatus,
-            "what": {"annual_plan": "年度工作计划", "target": "年度目标", "reform": "产改清单"},
+            "pilot_level": PilotLevel,
+            "agent_kind": ReformAgentKind,
+            "what": {
+                "annual_plan": "年度工作计划",
+                "target": "年度目标",
+                "reform": "产改清单",
+                "reform_pilot": "产改试点企业",
+                "reform_agent": "产改三员",
+                "reform_visit": "三员走访",
+            },
         },
         pairs=["reform_status", "manual_status"],
     )

@@ -19,4 +19,13 @@ urlpatterns = [
     path("reform/<int:pk>/report/", reform.reform_report, name="reform_report"),
     path("reform/meetings/", reform.meeting_list, name="meeting_list"),
     path("reform/meetings/new/", reform.meeting_create, name="meeting_create"),
+    path("reform/pilots/", reform.pilot_list, name="pilot_list"),
+    path("reform/pilots/new/", reform.pilot_create, name="pilot_create"),
+    path("reform/pilots/<int:pk>/", reform.pilot_detail, name="pilot_detail"),
+    path("reform/agents/", reform.agent_list, name="agent_list"),
+    path("reform/agents/new/", reform.agent_create, name="agent_create"),
+    path("reform/agents/<int:pk>/", reform.agent_detail, name="agent_detail"),
+    path("reform/agents/<int:pk>/enterprises/", reform.agent_assign, name="agent_assign"),
+    path("reform/agents/<int:pk>/visits/", reform.visit_create, name="visit_create"),
+    path("reform/feedback/<int:pk>/problem/", reform.feedback_problem, name="feedback_problem"),
 ]

@@ -99,16 +99,22 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "outreach:stop_detail": (9, 9, None, 9),
     "outreach:registration_detail": (5, 5, None, 5),
     # plans and dashboard: a page reading measures runs one query per count measure (two per
-    # ratio) it shows, so a module registering a measure the dashboard or a plan uses adds here.
+    # ratio) it shows, so a module registering a measure a plan uses adds here. The dashboard
+    # is opened warm: its figures come from the figure cache (dashboard/figures.py).
     "plans:plan_list": (5, 5, 4, 5),
     "plans:reform_list": (6, 6, 5, 6),
     "plans:meeting_list": (5, 4, 4, 5),
-    "dashboard:home": (40, 30, 23, 40),
-    "dashboard:return_list": (6, 5, 5, 5),
+    "plans:pilot_list": (5, 4, 4, 5),
+    "plans:agent_list": (5, 4, 4, 5),
+    "dashboard:home": (11, 11, 9, 11),
+    "dashboard:return_list": (6, 6, 6, 5),
     "plans:plan_detail": (21, 9, None, 21),
     "plans:target_detail": (7, 8, None, 6),
     "plans:reform_detail": (6, 6, None, 5),
-    "dashboard:return_detail": (4, None, None, 4),
+    "plans:pilot_detail": (7, None, None, 7),
+    "plans:agent_detail": (10, None, None, 8),
+    "dashboard:return_detail": (6, 4, 4, 6),
+    "dashboard:return_grassroots": (6, None, None, 6),
     "staffing:worker_list": (4, 4, None, 4),
     "staffing:post_list": (5, 5, None, 5),
     "staffing:appraisal_list": (4, 4, None, 4),
@@ -165,7 +171,7 @@ def _targets(user) -> dict[str, int | None]:
         registration_scoped,
         stop_scoped,
     )
-    from gonghui.plans.reform.selectors import items_scoped
+    from gonghui.plans.reform.selectors import agents_scoped, items_scoped, pilots_scoped
     from gonghui.plans.targets.selectors import plans_visible, targets_scoped
     from gonghui.rights.bargaining.selectors import offer_scoped, season_scoped
     from gonghui.rights.contracts.selectors import contract_scoped
@@ -212,6 +218,9 @@ def _targets(user) -> dict[str, int | None]:
         "plans:target_detail": _first(targets_scoped(user)),
         "plans:reform_detail": _first(items_scoped(user)),
         "dashboard:return_detail": _first(returns_scoped(user)),
+        "plans:pilot_detail": _first(pilots_scoped(user)),
+        "plans:agent_detail": _first(agents_scoped(user)),
+        "dashboard:return_grassroots": _first(returns_scoped(user).filter(org__level__lt=6)),
         "staffing:worker_detail": _first(worker_list(user)),
         "staffing:appraisal_detail": _first(appraisal_list(user)),
         **_workforce_targets(user),
@@ -310,6 +319,8 @@ LISTS = [
     "plans:plan_list",
     "plans:reform_list",
     "plans:meeting_list",
+    "plans:pilot_list",
+    "plans:agent_list",
     "dashboard:home",
     "dashboard:return_list",
     "staffing:worker_list",

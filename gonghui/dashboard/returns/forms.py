@@ -17,12 +17,12 @@ class ReturnCreateForm(Form):
 
 
 class ManualEntryForm(Form):
-    """One field per item no measure counts (the service checks the numbers)."""
+    """One field per item typed in by hand (the service checks the numbers)."""
 
     def __init__(self, *args, rows=(), **kwargs):
         super().__init__(*args, **kwargs)
         for row in rows:
-            if row.source != "measure":
+            if row.to_fill:
                 self.fields[row.item.code] = forms.CharField(
                     label=f"{row.item.name}({row.item.unit})",
                     required=False,

@@ -21,6 +21,12 @@ class Item:
     measure: str = ""  # the source measure's code; "" → entered by hand
     basis: str = "stock"  # "stock": as of 09-30; "period": 10-01 … 09-30
 
+    @property
+    def filler(self) -> str:
+        """Who fills the item when no measure counts it: each grassroots union on its
+        基层工会调查表 (summed above it), or the reporting union itself."""
+        return "基层工会" if self.form == GRASSROOTS else "本级工会"
+
 
 GRASSROOTS = "基层工会调查表"
 ABOVE = "基层以上工会调查表"
@@ -29,6 +35,18 @@ ITEMS: tuple[Item, ...] = (
     Item("U1", GRASSROOTS, "基层工会组织数", "个", "orgs.grassroots_unions"),
     Item("U2", GRASSROOTS, "已建立工会的单位数", "家", "orgs.enterprises_with_union"),
     Item("U3", GRASSROOTS, "法人单位数", "家", "orgs.enterprises"),
+    Item(
+        "U4",
+        GRASSROOTS,
+        "其中：已建会的非公有制单位",
+        "家",
+        "orgs.enterprises_with_union.non_public",
+    ),
+    Item("U5", GRASSROOTS, "已建会单位职工人数", "人", "orgs.enterprises_with_union.employees"),
+    Item("U6", GRASSROOTS, "其中：企业工会", "个", "orgs.grassroots_unions.enterprise"),
+    Item("U7", GRASSROOTS, "其中：机关事业单位工会", "个", "orgs.grassroots_unions.institution"),
+    Item("U8", GRASSROOTS, "其中：村(社区)工会", "个", "orgs.grassroots_unions.community"),
+    Item("U9", GRASSROOTS, "其中：联合基层工会", "个", "orgs.grassroots_unions.joint"),
     Item("M1", GRASSROOTS, "会员人数", "人", "members.active"),
     Item("M2", GRASSROOTS, "其中：女性会员", "人", "members.female"),
     Item("M3", GRASSROOTS, "其中：农民工会员", "人", "members.migrant_workers"),
@@ -60,7 +78,19 @@ CHECKS: tuple[Check, ...] = (
     Check("K4", "本年度新发展会员不应超过会员人数", ("M5",), "M1"),
     Check("K5", "已建立工会的单位数不应超过法人单位数", ("U2",), "U3"),
     Check("K6", "建立职代会制度的单位数不应超过已建立工会的单位数", ("W1",), "U2"),
+    Check("K7", "已建会的非公有制单位不应超过已建立工会的单位数", ("U4",), "U2"),
+    Check("K8", "各类基层工会之和不应超过基层工会组织数", ("U6", "U7", "U8", "U9"), "U1"),
 )
+
+
+def items_for(org) -> tuple[Item, ...]:
+    """The items an org reports: a grassroots union (level 6) its 基层工会调查表 only; a union
+    above it both tables (the grassroots items as its subtree's totals)."""
+    from gonghui.orgs.models import OrgLevel
+
+    if org.level >= OrgLevel.GRASSROOTS:
+        return tuple(item for item in ITEMS if item.form == GRASSROOTS)
+    return ITEMS
 
 
 def reporting_period(year: int) -> tuple[dt.date, dt.date]:

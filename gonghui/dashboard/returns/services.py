@@ -15,10 +15,18 @@ from gonghui.core import metrics
 from gonghui.core.errors import ErrorCollector, NotFound, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.scope import org_in_scope
-from gonghui.dashboard.returns.items import ITEM_BY_CODE, ITEMS, reporting_period, run_checks
+from gonghui.dashboard.returns.items import (
+    GRASSROOTS,
+    ITEM_BY_CODE,
+    items_for,
+    reporting_period,
+    run_checks,
+)
 from gonghui.dashboard.returns.models import AnnualReturn, ReturnStatus
+from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 
 MODULE = "plans"
+COMPUTED = ("measure", "grassroots")  # sources no one types in
 FROZEN = "该年报已上报，数据已冻结，不能修改。"
 
 
@@ -36,23 +44,72 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def snapshot(org, year: int) -> tuple[dict, dict]:
-    """(values, sources) of every item for the org's subtree: one registry evaluation per
-    measure; items without a registered measure are left for entry by hand."""
+def _registered(code: str) -> bool:
+    try:
+        metrics.measure_get(code)
+    except metrics.MetricError:
+        return False
+    return True
+
+
+def _period(item, year: int) -> metrics.Period:
     start, end = reporting_period(year)
+    return metrics.Period(start, end) if item.basis == "period" else metrics.Period.as_of(end)
+
+
+def measured(orgs, year: int, items, *, within=None) -> dict[int, dict]:
+    """{org id: {item code: value}} of the items a registered measure counts, for many orgs at
+    once: one registry evaluation per measure (`within`, a common ancestor already loaded,
+    makes the query one subtree instead of one per org)."""
+    ask = [within, *orgs] if within is not None else list(orgs)
+    result: dict[int, dict] = {org.pk: {} for org in orgs}
+    for item in items:
+        if not item.measure or not _registered(item.measure):
+            continue
+        figures = metrics.evaluate(item.measure, orgs=ask, period=_period(item, year))
+        for org in orgs:
+            result[org.pk][item.code] = _number(figures[org.pk].value)
+    return result
+
+
+def grassroots_totals(org, year: int) -> tuple[dict, int]:
+    """({item code: sum}, how many) over the submitted 基层工会调查表 of the grassroots unions
+    in the org's subtree: what the unions filled by hand, summed for the union above them."""
+    rows = AnnualReturn.objects.filter(
+        year=year,
+        status=ReturnStatus.SUBMITTED,
+        org__level=OrgLevel.GRASSROOTS,
+        org__path__startswith=org.path,
+    ).values_list("values", flat=True)
+    totals: dict[str, int | float] = {}
+    filed = 0
+    for values in rows:
+        filed += 1
+        for code, value in values.items():
+            if value is not None:
+                totals[code] = totals.get(code, 0) + value
+    return totals, filed
+
+
+def snapshot(org, year: int) -> tuple[dict, dict]:
+    """(values, sources) of the org's items (items_for) for its subtree: one registry
+    evaluation per measure. Items no registered measure counts: on a union above the
+    grassroots, a grassroots item is the sum of its grassroots unions' submitted tables
+    ("grassroots") once any has been submitted; otherwise it is entered by hand ("manual",
+    or "pending" while its measure's module has not landed)."""
+    items = items_for(org)
     values, sources = {}, {}
-    for item in ITEMS:
-        if not item.measure:
-            values[item.code], sources[item.code] = None, "manual"
-            continue
-        try:
-            metrics.measure_get(item.measure)
-        except metrics.MetricError:
-            values[item.code], sources[item.code] = None, "pending"
-            continue
-        period = metrics.Period(start, end) if item.basis == "period" else metrics.Period.as_of(end)
-        figure = metrics.evaluate(item.measure, orgs=[org], period=period)[org.pk]
-        values[item.code], sources[item.code] = _number(figure.value), "measure"
+    counted = measured([org], year, items)[org.pk]
+    above = org.level < OrgLevel.GRASSROOTS
+    totals, filed = grassroots_totals(org, year) if above else ({}, 0)
+    for item in items:
+        if item.code in counted:
+            values[item.code], sources[item.code] = counted[item.code], "measure"
+        elif above and filed and item.form == GRASSROOTS:
+            values[item.code], sources[item.code] = totals.get(item.code, 0), "grassroots"
+        else:
+            values[item.code] = None
+            sources[item.code] = "pending" if item.measure else "manual"
     return values, sources
 
 
@@ -95,10 +152,12 @@ def return_refresh(*, actor, annual: AnnualReturn) -> AnnualReturn:
     _not_frozen(annual)
     values, sources = snapshot(annual.org, annual.year)
     for code, source in sources.items():
-        if source == "measure":
+        if source in COMPUTED:
             annual.values[code] = values[code]
-        elif annual.sources.get(code) == "measure":
+        elif annual.sources.get(code) in COMPUTED:
             annual.values[code] = None
+        else:
+            annual.values.setdefault(code, None)
         annual.sources[code] = source
     annual.snapshot_at = timezone.now()
     annual.save(update_fields=["values", "sources", "snapshot_at", "updated_at"])
@@ -123,6 +182,9 @@ def manual_validate(*, annual: AnnualReturn, entries: dict) -> dict:
             continue
         if annual.sources.get(code) == "measure":
             errors.add(code, f"“{item.name}”由统计指标取数，不能手工填写。")
+            continue
+        if annual.sources.get(code) == "grassroots":
+            errors.add(code, f"“{item.name}”由各基层工会上报的调查表汇总，不能手工填写。")
             continue
         if raw in (None, ""):
             parsed[code] = None
@@ -188,3 +250,55 @@ def return_submit(*, actor, annual: AnnualReturn, now: dt.datetime | None = None
         detail={"what": "annual_return", "status": [ReturnStatus.DRAFT, ReturnStatus.SUBMITTED]},
     )
     return annual
+
+
+@transaction.atomic
+def returns_issue(*, actor, annual: AnnualReturn) -> int:
+    """Issue the 基层工会调查表 to every grassroots union under the return's org that has none
+    for the year: a draft each, pre-filled from the registry (one evaluation per measure for
+    all of them), for the union to fill the rest and submit. Returns how many were issued."""
+    _require_org(actor, annual.org)
+    if annual.org.level >= OrgLevel.GRASSROOTS:
+        raise ValidationFailed(
+            "基层工会的年报无需下发。", fields={"__all__": ["基层工会的年报无需下发。"]}
+        )
+    orgs = list(
+        Org.objects.filter(
+            path__startswith=annual.org.path, level=OrgLevel.GRASSROOTS, status=OrgStatus.ACTIVE
+        )
+        .exclude(pk__in=AnnualReturn.objects.filter(year=annual.year).values("org_id"))
+        .only("pk", "path", "level", "anchor_id")
+        .order_by("path")
+    )
+    if not orgs:
+        return 0
+    items = items_for(orgs[0])
+    counted = measured(orgs, annual.year, items, within=annual.org)
+    now = timezone.now()
+    issued = []
+    for org in orgs:
+        values, sources = {}, {}
+        for item in items:
+            if item.code in counted[org.pk]:
+                values[item.code], sources[item.code] = counted[org.pk][item.code], "measure"
+            else:
+                values[item.code] = None
+                sources[item.code] = "pending" if item.measure else "manual"
+        issued.append(
+            AnnualReturn(
+                org=org,
+                org_anchor_id=org.anchor_id,
+                year=annual.year,
+                values=values,
+                sources=sources,
+                snapshot_at=now,
+            )
+        )
+    AnnualReturn.objects.bulk_create(issued, batch_size=1000)
+    audit_record(
+        action="created",
+        user=actor,
+        obj=annual,
+        detail={"what": "annual_return", "year": annual.year, "returns_issued": len(issued)},
+    )
+    return len(issued)

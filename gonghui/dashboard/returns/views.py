@@ -23,7 +23,7 @@ MODULE = "plans"
 @requires(MODULE, Action.VIEW)
 def return_list(request):
     orgs = scope_queryset(
-        Org.objects.filter(level__lte=OrgLevel.TOWNSHIP, status=OrgStatus.ACTIVE),
+        Org.objects.filter(level__lte=OrgLevel.GRASSROOTS, status=OrgStatus.ACTIVE),
         request.user,
         MODULE,
         Action.EDIT,
@@ -97,10 +97,12 @@ def return_detail(request, pk: int):
                 messages.success(request, "已保存手工填报的项目。")
                 return redirect("dashboard:return_detail", annual.pk)
     start, end = reporting_period(annual.year)
+    above = annual.org.level < OrgLevel.GRASSROOTS
     return render(
         request,
         "dashboard/returns/return_detail.html",
         {
+            "grassroots": selectors.grassroots_counts(annual) if above else None,
             "annual": annual,
             "rows": rows,
             "failures": selectors.return_failures(annual),
@@ -168,3 +170,78 @@ def return_export(request, pk: int):
         title=f"{annual.org.name} {annual.year} 年度工会统计年报({start:%Y-%m-%d} 至 {end:%Y-%m-%d}，{annual.get_status_display()})",
     )
     return xlsx_response(content, f"工会统计年报-{annual.year}.xlsx")
+
+
+@requires(MODULE, Action.VIEW)
+def return_grassroots(request, pk: int):
+    """The 缺报清单: the grassroots unions under the return's org that have not submitted their
+    基层工会调查表 for the year (or all of them), with what each still must fill or fix."""
+    annual = selectors.return_get(request.user, pk)
+    if annual.org.level >= OrgLevel.GRASSROOTS:
+        from django.http import Http404
+
+        raise Http404
+    show = "all" if request.GET.get("show") == "all" else "missing"
+    status = selectors.grassroots_status(annual, show=show)
+    return render(
+        request,
+        "dashboard/returns/return_grassroots.html",
+        {
+            "annual": annual,
+            "status": status,
+            "show": show,
+            **paginate(request, status.rows),
+            "can_issue": annual.status == ReturnStatus.DRAFT
+            and selectors.returns_scoped(request.user, Action.EDIT).filter(pk=pk).exists(),
+            "can_export": can(request.user, MODULE, Action.EXPORT),
+        },
+    )
+
+
+@require_POST
+@requires(MODULE, Action.EDIT)
+def return_issue(request, pk: int):
+    annual = selectors.return_get(request.user, pk, Action.EDIT)
+    try:
+        issued = services.returns_issue(actor=request.user, annual=annual)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        if issued:
+            messages.success(
+                request, f"已向 {issued} 个基层工会下发基层工会调查表(已预填统计指标可计数的项目)。"
+            )
+        else:
+            messages.info(request, "所有基层工会都已有本年度的基层工会调查表。")
+    return redirect("dashboard:return_grassroots", annual.pk)
+
+
+@requires(MODULE, Action.EXPORT)
+def return_grassroots_export(request, pk: int):
+    annual = selectors.return_get(request.user, pk, Action.EXPORT)
+    if annual.org.level >= OrgLevel.GRASSROOTS:
+        from django.http import Http404
+
+        raise Http404
+    status = selectors.grassroots_status(annual, show="missing")
+    content = export_workbook(
+        actor=request.user,
+        what="annual_return",
+        headers=["组织编码", "基层工会", "调查表状态", "尚需填报的项目", "未通过的审核"],
+        rows=(
+            [
+                r.org.code,
+                r.org.name,
+                r.state_label,
+                "、".join(i.name.removeprefix("其中：") for i in r.missing)
+                if r.annual is not None
+                else "尚未生成调查表",
+                "；".join(f.message for f in r.failures),
+            ]
+            for r in status.rows
+        ),
+        sheet_name="缺报清单",
+        filters={"annual_return": annual.pk},
+        title=f"{annual.org.name} {annual.year} 年度基层工会调查表缺报清单(共 {status.total} 个基层工会，已上报 {status.submitted} 个)",
+    )
+    return xlsx_response(content, f"基层工会调查表缺报清单-{annual.year}.xlsx")

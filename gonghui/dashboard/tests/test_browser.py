@@ -1,6 +1,7 @@
-"""Browser: the leaders' dashboard at 1366×768 and 390×844 (charts drawn, no horizontal
-overflow, no CSP or console errors), a drill-down from a tile to the township comparison and
-on to a township's own screen, and a target's page from the dashboard."""
+"""Browser: the leaders' dashboard at 1366×768 and 390×844 (charts and the township map drawn,
+no horizontal overflow, no CSP or console errors), a drill-down from a tile to the township
+comparison and on to a township's own screen (from the map and from the table), and a
+target's page from the dashboard."""
 
 import datetime as dt
 from pathlib import Path
@@ -27,7 +28,30 @@ def county_plan(tree):
     target = build_target(plan=plan, name="新发展会员", value=8)
     target_split(actor=None, target=target, shares={tree.a: 5, tree.b: 3})
     build_target(plan=plan, name="召开全委会", measure_code="", value=None)
+    _township_layer(tree)
     return plan
+
+
+def _township_layer(tree):
+    """The county's township boundaries (two squares side by side), as the sites module
+    imports them: the comparison's map draws them."""
+    import json
+
+    from gonghui.sites.models import MapLayer
+
+    def square(x):
+        ring = [[x, 30], [x + 0.1, 30], [x + 0.1, 30.1], [x, 30.1], [x, 30]]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    features = [
+        {"type": "Feature", "geometry": square(120), "properties": {"name": "甲镇", "code": tree.a.code}},
+        {"type": "Feature", "geometry": square(120.1), "properties": {"name": "乙镇", "code": tree.b.code}},
+    ]  # fmt: skip
+    MapLayer.objects.create(
+        org=tree.county,
+        kind="township",
+        geojson=json.dumps({"type": "FeatureCollection", "features": features}),
+    )
 
 
 @pytest.mark.parametrize(
@@ -46,6 +70,7 @@ def test_the_dashboard_fits_the_screen_and_draws_its_charts(page, users, county_
     expect(page.locator("#pending")).to_contain_text("本年站点使用")
     expect(page.locator("#chart-pace canvas")).to_have_count(1)
     expect(page.locator("#chart-compare canvas")).to_have_count(1)
+    expect(page.locator("#compare-map path.leaflet-interactive")).to_have_count(2)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, overflow
     ARTIFACTS.mkdir(exist_ok=True)
@@ -61,6 +86,10 @@ def test_a_tile_drills_down_to_the_townships_and_on_to_one(page, users, tree, co
     rows = page.locator("#ranking tbody tr")
     expect(rows.first).to_contain_text("甲镇总工会")
     expect(rows.first).to_contain_text("3")
+    # The map drills down too: the first township's shape opens its screen.
+    page.locator("#compare-map path.leaflet-interactive").first.click()
+    expect(page.locator("h1")).to_have_text("领导驾驶舱：甲镇总工会")
+    page.go_back()
     rows.first.get_by_role("link", name="甲镇总工会").click()
     expect(page.locator("h1")).to_have_text("领导驾驶舱：甲镇总工会")
     expect(page.locator('[data-measure="members.joined"] .value')).to_contain_text("3")

@@ -93,3 +93,123 @@ def test_the_tiles_equal_the_members_statistics_page_for_the_same_org(tree, user
         stats.enterprises_with_union,
         stats.enterprises,
     )
+
+
+def test_cached_figures_are_read_without_counting_until_any_audited_write(
+    tree, users, django_assert_max_num_queries
+):
+    from gonghui.dashboard.figures import FigureCache
+
+    build_member(org=tree.a1, joined_on=dt.date(2026, 1, 1))
+    user = users.county_admin
+    first = FigureCache()
+    board = selectors.dashboard_build(user, tree.county, as_of=AS_OF, figures_cache=first)
+    assert first.misses > 0 and first.hits == 0
+    assert _tiles(board)["members.active"].figure.value == 1
+    # The mark, the children, the scope checks: no measure is counted again.
+    with django_assert_max_num_queries(3):
+        second = FigureCache()
+        board = selectors.dashboard_build(user, tree.county, as_of=AS_OF, figures_cache=second)
+    assert (second.misses, _tiles(board)["members.active"].figure.value) == (0, 1)
+    assert second.hits == first.misses
+    build_member(org=tree.b1, joined_on=dt.date(2026, 2, 1))  # audited: the mark moves
+    third = FigureCache()
+    board = selectors.dashboard_build(user, tree.county, as_of=AS_OF, figures_cache=third)
+    assert third.hits == 0
+    assert _tiles(board)["members.active"].figure.value == 2
+    assert [(o.pk, f.value) for o, f in board.ranking] == [(tree.a.pk, 1), (tree.b.pk, 1)]
+
+
+def _pdf_objects(pdf: bytes) -> bytes:
+    """The PDF's objects with its compressed streams inflated."""
+    import re
+    import zlib
+
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def test_the_pdf_report_carries_the_pages_figures_with_the_chinese_font_embedded(
+    tree, users, login
+):
+    build_member(org=tree.a1, joined_on=dt.date(2026, 1, 1))
+    client = login(users.county_staff)
+    response = client.get(f"/dashboard/report.pdf?org={tree.county.pk}&as_of=2026-06-30")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    assert pdf.startswith(b"%PDF")
+    objects = _pdf_objects(pdf)
+    assert b"/FontFile" in objects  # the fonts travel inside the file
+    assert b"NotoSansCJK" in objects or b"NotoSerifCJK" in objects
+    from django.test import RequestFactory
+
+    from gonghui.dashboard.report import report_html
+    from gonghui.dashboard.views import _dashboard_context
+
+    request = RequestFactory().get(
+        "/dashboard/report.pdf", {"org": tree.county.pk, "as_of": "2026-06-30"}
+    )
+    request.user = users.county_staff
+    html = report_html(_dashboard_context(request))
+    assert "测试县总工会领导驾驶舱报告" in html
+    assert "甲镇总工会" in html and "在册会员" in html
+
+
+def test_the_township_comparison_map_ties_boundaries_to_townships(tree, users):
+    import json
+
+    from gonghui.sites.models import MapLayer
+
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[120, 30], [120.1, 30], [120.1, 30.1], [120, 30]]],
+    }
+    features = [
+        {
+            "type": "Feature",
+            "geometry": square,
+            "properties": {"name": "甲镇", "code": tree.a.code},
+        },
+        {"type": "Feature", "geometry": square, "properties": {"name": "乙镇"}},
+        {"type": "Feature", "geometry": square, "properties": {"name": "丙镇"}},
+    ]
+    MapLayer.objects.create(
+        org=tree.county,
+        kind="township",
+        geojson=json.dumps({"type": "FeatureCollection", "features": features}),
+    )
+    build_member(org=tree.a1, joined_on=dt.date(2026, 1, 1))
+    board = selectors.dashboard_build(
+        users.county_admin, tree.county, as_of=AS_OF, compare_code="members.active"
+    )
+    shown = selectors.township_map(tree.county, board.ranking)
+    props = [f["properties"] for f in shown["features"]]
+    assert props == [
+        {"name": "甲镇总工会", "org": tree.a.pk, "value": 1.0},  # by code
+        {"name": "乙镇总工会", "org": tree.b.pk, "value": 0.0},  # by name
+        {"name": "丙镇", "org": None, "value": None},
+    ]
+    assert selectors.township_map(tree.a, []) is None
+
+
+def test_the_dashboard_shows_the_targets_given_to_its_org_only(tree, users):
+    from gonghui.dashboard.views import _target_rows
+    from gonghui.plans.targets.services import target_split
+    from gonghui.plans.targets.tests.factories import build_plan, build_target
+
+    build_member(org=tree.a1, joined_on=dt.date(2026, 2, 1))
+    build_member(org=tree.b1, joined_on=dt.date(2026, 3, 1))
+    plan = build_plan(org=tree.county, year=2026, title="县计划")
+    target = build_target(plan=plan, name="新发展会员", value=8)
+    target_split(actor=None, target=target, shares={tree.a: 5, tree.b: 3})
+    plans, rows = _target_rows(users.county_admin, tree.a, AS_OF)
+    assert plans == [plan]
+    assert [(r.target.org, r.target.value, r.progress.actual) for r in rows] == [(tree.a, 5, 1)]
+    _plans, rows = _target_rows(users.county_admin, tree.county, AS_OF)
+    assert [(r.target.name, r.progress.actual) for r in rows] == [("新发展会员", 2)]

@@ -7,9 +7,27 @@ import datetime as dt
 
 from django.utils import timezone
 
-from gonghui.orgs.models import Org, OrgLevel
-from gonghui.plans.reform.models import JointMeeting, ReformItem, ReformKind, ReformStatus
-from gonghui.plans.reform.services import meeting_create, reform_item_create, reform_report_add
+from gonghui.orgs.models import Enterprise, EnterpriseStatus, Org, OrgLevel
+from gonghui.plans.reform.models import (
+    JointMeeting,
+    PilotEnterprise,
+    PilotLevel,
+    ReformAgentKind,
+    ReformFeedback,
+    ReformItem,
+    ReformKind,
+    ReformStatus,
+)
+from gonghui.plans.reform.services import (
+    agent_assign,
+    agent_create,
+    feedback_to_problem,
+    meeting_create,
+    pilot_name,
+    reform_item_create,
+    reform_report_add,
+    visit_record,
+)
 
 COUNTY_CODE = "339901"
 
@@ -41,6 +59,100 @@ def seed(*, seed: int) -> str:
         return "skipped: the demo county is missing"
     if JointMeeting.objects.filter(org=county).exists():
         return "reform lists exist"
+    return f"{_seed_lists(county)}; {_seed_pilots_and_agents(county)}"
+
+
+# (kind, name, unit)
+AGENTS = [
+    (ReformAgentKind.GUIDE, "沈国平", "县总工会经济技术部部长"),
+    (ReformAgentKind.GUIDE, "陆晓云", "县人社局职业能力建设科科长"),
+    (ReformAgentKind.TECH, "韩立新", "县科技局高级工程师"),
+    (ReformAgentKind.TECH, "周慧敏", "青禾职业技术学校机电专业带头人"),
+    (ReformAgentKind.OBSERVER, "顾建华", "县人大代表、退休劳模"),
+    (ReformAgentKind.OBSERVER, "方可心", "县政协委员"),
+]
+FEEDBACK = [
+    "一线职工技能等级认定后待遇未同步调整",
+    "企业希望承接职业技能等级自主评价试点",
+    "青年职工希望开设数控编程夜校班",
+    "车间班组长缺少管理能力培训",
+    "企业创新工作室经费不足",
+]
+PILOT_FOCUS = [
+    "技能人才评价改革、技能等级与薪酬挂钩",
+    "产业工人参与企业民主管理",
+    "劳模和工匠人才创新工作室建设",
+    "新型学徒制培养",
+    "职工技术创新成果转化与激励",
+]
+
+
+def _seed_pilots_and_agents(county) -> str:
+    """Five pilot enterprises, two of each of the 三员 with their enterprises, visits with
+    feedback, one piece of feedback already on the problem list."""
+    if PilotEnterprise.objects.exists():
+        return "pilots exist"
+    today = timezone.localdate()
+    enterprises = list(
+        Enterprise.objects.filter(
+            org__path__startswith=county.path, status=EnterpriseStatus.ACTIVE, has_union=True
+        )
+        .select_related("org")
+        .order_by("-employee_count", "id")[:12]
+    )
+    if len(enterprises) < 5:
+        return "pilots skipped: too few enterprises with a union"
+    levels = [
+        PilotLevel.PROVINCE,
+        PilotLevel.CITY,
+        PilotLevel.COUNTY,
+        PilotLevel.COUNTY,
+        PilotLevel.COUNTY,
+    ]
+    for n, (enterprise, level) in enumerate(zip(enterprises[:5], levels, strict=True)):
+        pilot_name(
+            actor=None,
+            enterprise=enterprise,
+            named_by=county,
+            level=level,
+            named_on=today - dt.timedelta(days=200 - 10 * n),
+            focus=PILOT_FOCUS[n],
+        )
+    visits = 0
+    feedback_n = 0
+    for n, (kind, name, unit) in enumerate(AGENTS):
+        agent = agent_create(
+            actor=None,
+            org=county,
+            kind=kind,
+            name=name,
+            unit=unit,
+            appointed_on=today - dt.timedelta(days=240),
+        )
+        mine = list(dict.fromkeys([enterprises[n % 5], enterprises[(5 + n) % len(enterprises)]]))
+        for enterprise in mine:
+            agent_assign(actor=None, agent=agent, enterprise=enterprise)
+        for k, enterprise in enumerate(mine):
+            lines = [FEEDBACK[feedback_n % len(FEEDBACK)]] if (n + k) % 2 == 0 else []
+            feedback_n += len(lines)
+            visit_record(
+                actor=None,
+                agent=agent,
+                enterprise=enterprise,
+                visited_on=today - dt.timedelta(days=90 - 12 * n - 5 * k),
+                summary=f"到{enterprise.name}了解产改推进情况，与职工代表座谈。",
+                feedback=lines,
+            )
+            visits += 1
+    first = ReformFeedback.objects.order_by("id").first()
+    if first is not None:
+        feedback_to_problem(
+            actor=None, feedback=first, org=county, deadline=today + dt.timedelta(days=60)
+        )
+    return f"5 pilots, {len(AGENTS)} agents, {visits} visits, {feedback_n} feedback"
+
+
+def _seed_lists(county) -> str:
     today = timezone.localdate()
     townships = list(Org.objects.filter(parent=county, level=OrgLevel.TOWNSHIP).order_by("code"))
     first = meeting_create(

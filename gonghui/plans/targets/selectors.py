@@ -100,18 +100,26 @@ def _period(target: Target, as_of: dt.date) -> metrics.Period:
     return metrics.Period(target.starts_on, end)
 
 
-def evaluate_targets(targets: list[Target], *, as_of: dt.date) -> dict[int, object]:
+def evaluate_targets(
+    targets: list[Target], *, as_of: dt.date, figures_cache=None
+) -> dict[int, object]:
     """The actual figure of each target keyed by target id (None for manual or unknown).
 
-    One registry evaluation per (measure, period) covering every org that needs it.
+    One registry evaluation per (measure, period) covering every org that needs it (through
+    `figures_cache`, the dashboard's FigureCache, when given).
     """
+    evaluate = figures_cache.evaluate if figures_cache is not None else metrics.evaluate
     groups: dict[tuple[str, metrics.Period], dict[int, object]] = defaultdict(dict)
     for target in targets:
         if _measure(target.measure_code) is not None:
             groups[(target.measure_code, _period(target, as_of))][target.org_id] = target.org
     figures: dict[tuple[str, metrics.Period], dict[int, metrics.Figure]] = {}
+    if figures_cache is not None:
+        figures_cache.prefetch(
+            [(code, list(orgs.values()), period) for (code, period), orgs in groups.items()]
+        )
     for (code, period), orgs in groups.items():
-        figures[(code, period)] = metrics.evaluate(code, orgs=list(orgs.values()), period=period)
+        figures[(code, period)] = evaluate(code, orgs=list(orgs.values()), period=period)
     actual: dict[int, object] = {}
     for target in targets:
         if _measure(target.measure_code) is None:
@@ -149,7 +157,9 @@ def target_progress(target: Target, actual, *, as_of: dt.date) -> pace.Progress:
     )
 
 
-def plan_progress(user, plan: AnnualPlan, *, as_of: dt.date | None = None) -> list[TargetRow]:
+def plan_progress(
+    user, plan: AnnualPlan, *, as_of: dt.date | None = None, figures_cache=None
+) -> list[TargetRow]:
     """The plan's targets the user may see, each with its live progress and its breakdown.
 
     A target outside the user's scope whose shares reach into it is replaced by those shares.
@@ -162,7 +172,7 @@ def plan_progress(user, plan: AnnualPlan, *, as_of: dt.date | None = None) -> li
         .order_by("position", "org__path", "id")
     )
     visible = [t for t in targets if any(t.org.path.startswith(p) for p in paths)]
-    actual = evaluate_targets(visible, as_of=as_of)
+    actual = evaluate_targets(visible, as_of=as_of, figures_cache=figures_cache)
     rows = {
         t.pk: TargetRow(
             t, _measure(t.measure_code), target_progress(t, actual[t.pk], as_of=as_of), []
@@ -178,6 +188,25 @@ def plan_progress(user, plan: AnnualPlan, *, as_of: dt.date | None = None) -> li
         else:
             top.append(row)
     return top
+
+
+def org_target_rows(
+    plans: list[AnnualPlan], org, *, as_of: dt.date, figures_cache=None
+) -> list[TargetRow]:
+    """The targets the plans give to `org` (their own targets of it and its shares of the
+    targets above), each with its progress: one query for the targets, one evaluation per
+    (measure, period) — not the whole plans' breakdowns. The caller has checked that `org`
+    is in the user's view scope."""
+    order = {plan.pk: n for n, plan in enumerate(plans)}
+    targets = sorted(
+        Target.objects.filter(plan__in=list(order), org=org).select_related("org"),
+        key=lambda t: (order[t.plan_id], t.position, t.id),
+    )
+    actual = evaluate_targets(targets, as_of=as_of, figures_cache=figures_cache)
+    return [
+        TargetRow(t, _measure(t.measure_code), target_progress(t, actual[t.pk], as_of=as_of), [])
+        for t in targets
+    ]
 
 
 def pace_counts(rows: list[TargetRow]) -> dict[str, int]:

@@ -5,7 +5,17 @@ parent → the county."""
 import datetime as dt
 
 from gonghui.core.testing.matrix import Endpoint, Targets, json_text
-from gonghui.plans.models import AnnualPlan, ReformItem, ReformReport, Target, TargetEvidence
+from gonghui.plans.models import (
+    AnnualPlan,
+    PilotEnterprise,
+    ReformAgent,
+    ReformFeedback,
+    ReformItem,
+    ReformReport,
+    ReformVisit,
+    Target,
+    TargetEvidence,
+)
 from gonghui.plans.reform.models import JointMeeting
 from gonghui.plans.reform.services import reform_item_create
 from gonghui.plans.targets.services import plan_create, target_create
@@ -84,6 +94,15 @@ def _meetings(tree, actor):
     )
 
 
+def _spare_enterprise(org):
+    """An enterprise of the org that is no pilot yet (made once per org)."""
+    from gonghui.orgs.models import Enterprise
+    from gonghui.testing.fixtures import build_enterprise
+
+    found = Enterprise.objects.filter(org=org, name__startswith="矩阵备选").first()
+    return found or build_enterprise(org=org, name=f"矩阵备选{org.code}有限公司")
+
+
 def _split_data(target):
     from gonghui.orgs.models import Org
 
@@ -104,6 +123,61 @@ def _report_data(item):
         "status": "in_progress",
         "text": "矩阵进展",
     }
+
+
+def _pilots(tree, actor):
+    from gonghui.plans.reform.services import pilot_name
+    from gonghui.testing.fixtures import build_enterprise
+
+    return Targets(
+        *(
+            pilot_name(
+                actor=None,
+                enterprise=build_enterprise(org=org, name=f"{org.name}矩阵试点企业"),
+                named_by=tree.county,
+                level="county",
+                named_on=dt.date(2026, 3, 1),
+            )
+            for org in (tree.a1, tree.b1, tree.county)
+        )
+    )
+
+
+def _agents(tree, actor):
+    """An agent appointed by each org, assigned to an enterprise there, one visit with one
+    piece of feedback."""
+    from gonghui.plans.reform.services import agent_assign, agent_create, visit_record
+    from gonghui.testing.fixtures import build_enterprise
+
+    agents = []
+    for org in (tree.a, tree.b, tree.county):
+        agent = agent_create(
+            actor=None,
+            org=org,
+            kind="guide",
+            name=f"{org.name}矩阵指导员",
+            appointed_on=dt.date(2026, 1, 5),
+        )
+        enterprise = build_enterprise(org=org)
+        agent_assign(actor=None, agent=agent, enterprise=enterprise)
+        agent.matrix_enterprise = enterprise
+        agent.matrix_spare = build_enterprise(org=org)
+        visit = visit_record(
+            actor=None,
+            agent=agent,
+            enterprise=enterprise,
+            visited_on=dt.date(2026, 2, 1),
+            summary="矩阵走访",
+            feedback=["矩阵意见"],
+        )
+        agent.matrix_feedback = visit.feedback.get()
+        agents.append(agent)
+    return Targets(*agents)
+
+
+def _feedback(tree, actor):
+    agents = _agents(tree, actor)
+    return Targets(*(a.matrix_feedback for a in (agents.own, agents.sibling, agents.parent)))
 
 
 ENDPOINTS = [
@@ -302,9 +376,131 @@ ENDPOINTS = [
         snapshot=lambda org: JointMeeting.objects.filter(title="矩阵新会议").count(),
         success=(302,),
     ),
+    Endpoint(
+        "plans.pilot_list",
+        "GET",
+        M,
+        "view",
+        lambda t: "/plans/reform/pilots/",
+        _pilots,
+        marker=lambda p: p.enterprise.name,
+        scoped=False,
+    ),
+    Endpoint(
+        "plans.pilot_create_form",
+        "GET",
+        M,
+        "edit",
+        lambda t: "/plans/reform/pilots/new/",
+        _townships,
+        scoped=False,
+    ),
+    Endpoint(
+        "plans.pilot_create",
+        "POST",
+        M,
+        "edit",
+        lambda t: "/plans/reform/pilots/new/",
+        _townships,
+        data=lambda org: {
+            "enterprise": _spare_enterprise(org).credit_code,
+            "named_by": org.pk,
+            "level": "county",
+            "named_on": "2026-04-01",
+        },
+        snapshot=lambda org: PilotEnterprise.objects.filter(named_by=org).count(),
+        success=(302,),
+    ),
+    Endpoint(
+        "plans.pilot_detail", "GET", M, "view", lambda p: f"/plans/reform/pilots/{p.pk}/", _pilots
+    ),
+    Endpoint(
+        "plans.agent_list",
+        "GET",
+        M,
+        "view",
+        lambda t: "/plans/reform/agents/",
+        _agents,
+        marker=lambda a: a.name,
+        scoped=False,
+    ),
+    Endpoint(
+        "plans.agent_create_form",
+        "GET",
+        M,
+        "edit",
+        lambda t: "/plans/reform/agents/new/",
+        _townships,
+        scoped=False,
+    ),
+    Endpoint(
+        "plans.agent_create",
+        "POST",
+        M,
+        "edit",
+        lambda t: "/plans/reform/agents/new/",
+        _townships,
+        data=lambda org: {
+            "kind": "tech",
+            "name": "矩阵特派员",
+            "org": org.pk,
+            "appointed_on": "2026-04-01",
+        },
+        snapshot=lambda org: ReformAgent.objects.filter(name="矩阵特派员").count(),
+        success=(302,),
+    ),
+    Endpoint(
+        "plans.agent_detail", "GET", M, "view", lambda a: f"/plans/reform/agents/{a.pk}/", _agents
+    ),
+    Endpoint(
+        "plans.agent_assign",
+        "POST",
+        M,
+        "edit",
+        lambda a: f"/plans/reform/agents/{a.pk}/enterprises/",
+        _agents,
+        data=lambda a: {"enterprise": a.matrix_spare.credit_code},
+        snapshot=lambda a: a.enterprises.count(),
+        success=(302,),
+    ),
+    Endpoint(
+        "plans.visit_create",
+        "POST",
+        M,
+        "edit",
+        lambda a: f"/plans/reform/agents/{a.pk}/visits/",
+        _agents,
+        data=lambda a: {
+            "enterprise": a.matrix_enterprise.pk,
+            "visited_on": "2026-03-01",
+            "summary": "矩阵新走访",
+            "feedback": "矩阵新意见",
+        },
+        snapshot=lambda a: ReformVisit.objects.filter(agent=a).count(),
+        success=(302,),
+    ),
+    Endpoint(
+        "plans.feedback_problem",
+        "POST",
+        M,
+        "edit",
+        lambda f: f"/plans/reform/feedback/{f.pk}/problem/",
+        _feedback,
+        data=lambda f: {"org": f.visit.agent.org_id, "deadline": "2026-12-31"},
+        snapshot=lambda f: ReformFeedback.objects.get(pk=f.pk).item_id,
+        success=(302,),
+    ),
     Endpoint("dashboard.home", "GET", M, "view", lambda t: "/dashboard/", _townships, scoped=False),
     Endpoint(
         "dashboard.home_org", "GET", M, "view", lambda org: f"/dashboard/?org={org.pk}", _townships
+    ),
+    Endpoint(
+        "dashboard.report_pdf",
+        "GET",
+        M,
+        "view",
+        lambda org: f"/dashboard/report.pdf?org={org.pk}&as_of=2026-06-30",
+        _townships,
     ),
     # --- API ---
     Endpoint(
@@ -355,6 +551,47 @@ ENDPOINTS = [
             "text": "接口进展",
         },
         snapshot=lambda i: ReformReport.objects.filter(item=i).count(),
+        success=(201,),
+    ),
+    Endpoint(
+        "api.reform.pilots",
+        "GET",
+        M,
+        "view",
+        lambda t: "/api/v1/reform-pilots?limit=200",
+        _pilots,
+        api=True,
+        marker=lambda p: p.enterprise.name,
+        scoped=False,
+        extra={"extract": json_text},
+    ),
+    Endpoint(
+        "api.reform.agents",
+        "GET",
+        M,
+        "view",
+        lambda t: "/api/v1/reform-agents?limit=200",
+        _agents,
+        api=True,
+        marker=lambda a: a.name,
+        scoped=False,
+        extra={"extract": json_text},
+    ),
+    Endpoint(
+        "api.reform.visit",
+        "POST",
+        M,
+        "edit",
+        lambda a: f"/api/v1/reform-agents/{a.pk}/visits",
+        _agents,
+        api=True,
+        data=lambda a: {
+            "enterprise": a.matrix_enterprise.pk,
+            "visited_on": "2026-03-01",
+            "summary": "接口走访",
+            "feedback": ["接口意见"],
+        },
+        snapshot=lambda a: ReformVisit.objects.filter(agent=a).count(),
         success=(201,),
     ),
     Endpoint(

@@ -17,6 +17,18 @@ def _returns(tree, actor):
     )
 
 
+def _township_returns(tree, actor):
+    return Targets(
+        *(return_create(actor=None, org=o, year=2026) for o in (tree.a, tree.b, tree.county))
+    )
+
+
+def _issued(annual):
+    return AnnualReturn.objects.filter(
+        year=annual.year, org__path__startswith=annual.org.path
+    ).count()
+
+
 def _state(annual):
     fresh = AnnualReturn.objects.get(pk=annual.pk)
     return (fresh.status, fresh.values, fresh.snapshot_at)
@@ -90,5 +102,31 @@ ENDPOINTS = [
         "export",
         lambda r: f"/dashboard/returns/{r.pk}/export/",
         _returns,
+    ),
+    Endpoint(
+        "dashboard.return_grassroots",
+        "GET",
+        M,
+        "view",
+        lambda r: f"/dashboard/returns/{r.pk}/grassroots/?show=all",
+        _township_returns,
+    ),
+    Endpoint(
+        "dashboard.return_grassroots_export",
+        "GET",
+        M,
+        "export",
+        lambda r: f"/dashboard/returns/{r.pk}/grassroots/export/",
+        _township_returns,
+    ),
+    Endpoint(
+        "dashboard.return_issue",
+        "POST",
+        M,
+        "edit",
+        lambda r: f"/dashboard/returns/{r.pk}/issue/",
+        _township_returns,
+        snapshot=_issued,
+        success=(302,),
     ),
 ]

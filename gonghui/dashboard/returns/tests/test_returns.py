@@ -9,9 +9,17 @@ from gonghui.audit.models import AuditEvent
 from gonghui.core import metrics
 from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.dashboard.models import AnnualReturn, ReturnStatus
-from gonghui.dashboard.returns.items import CHECKS, ITEMS, run_checks
-from gonghui.dashboard.returns.services import return_create, return_manual_set, return_submit
-from gonghui.members.tests.factories import build_member
+from gonghui.dashboard.returns.items import CHECKS, GRASSROOTS, ITEMS, run_checks
+from gonghui.dashboard.returns.selectors import grassroots_status, return_rows
+from gonghui.dashboard.returns.services import (
+    return_create,
+    return_manual_set,
+    return_refresh,
+    return_submit,
+    returns_issue,
+)
+from gonghui.members.tests.factories import build_member, make_id_number
+from gonghui.testing.fixtures import build_enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +44,12 @@ def test_prefilled_as_of_the_09_30_cut_off(tree):
 
 
 def test_each_logic_check_fails_once_on_values_made_to_break_it():
-    base = {"M1": 10, "M2": 5, "M3": 5, "M4": 5, "M5": 5, "U2": 8, "U3": 10, "W1": 8}
+    base = {"M1": 10, "M2": 5, "M3": 5, "M4": 5, "M5": 5, "U2": 8, "U3": 10, "W1": 8,
+            "U4": 8, "U1": 4, "U6": 1, "U7": 1, "U8": 1, "U9": 1}  # fmt: skip
     assert run_checks(base) == []
     breaks = {"K1": {"M2": 11}, "K2": {"M3": 11}, "K3": {"M4": 11}, "K4": {"M5": 11},
-              "K5": {"U2": 11, "W1": 0}, "K6": {"W1": 9}}  # fmt: skip
+              "K5": {"U2": 11, "W1": 0, "U4": 0}, "K6": {"W1": 9}, "K7": {"U4": 9},
+              "K8": {"U9": 2}}  # fmt: skip
     assert set(breaks) == {c.code for c in CHECKS}
     for code, change in breaks.items():
         failures = run_checks({**base, **change})
@@ -96,3 +106,90 @@ def test_scope_and_duplicates(tree, users):
         return_create(actor=None, org=tree.a, year=2026)
     assert info.value.fields == {"year": ["甲镇总工会已有 2026 年度的统计年报。"]}
     assert AnnualReturn.objects.count() == 1
+
+
+def test_union_kinds_ownership_and_women_are_counted_as_of_the_cut_off(tree):
+    build_member(org=tree.a1, joined_on=dt.date(2026, 9, 30), id_number=make_id_number(male=False))
+    build_member(org=tree.ae, joined_on=dt.date(2026, 10, 1), id_number=make_id_number(male=False))
+    build_member(org=tree.b1, joined_on=dt.date(2025, 10, 1))
+    build_enterprise(org=tree.ae, has_union=True, union=tree.ae, economic_type="private",
+                     employee_count=40)  # fmt: skip
+    build_enterprise(org=tree.b1, has_union=True, union=tree.b1, economic_type="state",
+                     employee_count=25)  # fmt: skip
+    build_enterprise(org=tree.b1, economic_type="private", employee_count=7)
+    annual = return_create(actor=None, org=tree.county, year=2026)
+    v = annual.values
+    assert (v["M1"], v["M2"]) == (2, 1)  # the woman who joined on 10-01 is next year's
+    assert (v["U1"], v["U6"], v["U7"], v["U8"], v["U9"]) == (3, 1, 0, 2, 0)
+    assert (v["U2"], v["U3"], v["U4"], v["U5"]) == (2, 3, 1, 65)
+    assert run_checks(v) == []
+
+
+def test_a_grassroots_union_reports_the_grassroots_table_only(tree):
+    annual = return_create(actor=None, org=tree.a1, year=2026)
+    assert set(annual.values) == {i.code for i in ITEMS if i.form == GRASSROOTS}
+    rows = {r.item.code: r for r in return_rows(annual)}
+    assert rows["W1"].to_fill and rows["W1"].who == "本级工会填报"
+    county = return_create(actor=None, org=tree.county, year=2026)
+    rows = {r.item.code: r for r in return_rows(county)}
+    assert rows["W1"].who.startswith("各基层工会在基层工会调查表中填报")
+    assert rows["S1"].who == "本级工会填报"
+    assert not rows["M1"].to_fill and rows["M1"].who == ""
+
+
+def _fill_and_submit(annual, w1):
+    open_items = {c: 0 for c, s in annual.sources.items() if s in ("manual", "pending")}
+    annual = return_manual_set(actor=None, annual=annual, entries={**open_items, "W1": w1})
+    return return_submit(actor=None, annual=annual)
+
+
+def test_the_missing_report_list_issue_and_the_grassroots_sum(
+    tree, users, django_assert_num_queries
+):
+    build_enterprise(org=tree.ae, has_union=True, union=tree.ae, employee_count=10)
+    county = return_create(actor=None, org=tree.county, year=2026)
+    _fill_and_submit(return_create(actor=None, org=tree.a1, year=2026), 0)
+    status = grassroots_status(county)
+    assert (status.total, status.submitted, status.draft, status.none) == (3, 1, 0, 2)
+    assert [(r.org, r.state) for r in status.rows] == [(tree.ae, "none"), (tree.b1, "none")]
+    # Issued: a pre-filled draft for each union without one, in the township's scope only.
+    with pytest.raises(NotFound):
+        returns_issue(actor=users.township_staff, annual=county)
+    assert returns_issue(actor=None, annual=county) == 2
+    assert returns_issue(actor=None, annual=county) == 0
+    ae = AnnualReturn.objects.get(org=tree.ae, year=2026)
+    assert (ae.values["U2"], ae.sources["U2"], ae.values["W1"]) == (1, "measure", None)
+    return_manual_set(actor=None, annual=ae, entries={"W1": 2})  # 2 > U2 1: K6 fails
+    with django_assert_num_queries(2):
+        status = grassroots_status(county)
+    assert (status.submitted, status.draft, status.none, status.missing) == (1, 2, 0, 2)
+    rows = {r.org.pk: r for r in status.rows}
+    assert [f.check.code for f in rows[tree.ae.pk].failures] == ["K6"]
+    assert rows[tree.ae.pk].missing == []
+    assert [i.code for i in rows[tree.b1.pk].missing] == ["W1"]
+    assert len(grassroots_status(county, show="all").rows) == 3
+    # Submitted tables sum into the county's grassroots items, which no one types in.
+    ae = return_manual_set(actor=None, annual=ae, entries={"W1": 1})
+    _fill_and_submit(ae, 1)
+    county = return_refresh(actor=None, annual=county)
+    assert (county.values["W1"], county.sources["W1"]) == (1, "grassroots")
+    with pytest.raises(ValidationFailed) as info:
+        return_manual_set(actor=None, annual=county, entries={"W1": 5})
+    assert info.value.fields == {
+        "W1": ["“建立职代会制度的单位数”由各基层工会上报的调查表汇总，不能手工填写。"]
+    }
+
+
+def test_missing_list_page_and_export(tree, users, login):
+    county = return_create(actor=None, org=tree.county, year=2026)
+    returns_issue(actor=None, annual=county)
+    _fill_and_submit(AnnualReturn.objects.get(org=tree.a1, year=2026), 0)
+    client = login(users.county_staff)
+    page = client.get(f"/dashboard/returns/{county.pk}/grassroots/").content.decode()
+    assert tree.ae.name in page and tree.b1.name in page and tree.a1.name not in page
+    assert 'data-missing="2"' in page
+    detail = client.get(f"/dashboard/returns/{county.pk}/").content.decode()
+    assert "缺报 2 个" in detail
+    response = client.get(f"/dashboard/returns/{county.pk}/grassroots/export/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
