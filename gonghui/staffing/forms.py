@@ -77,10 +77,17 @@ class PostForm(Form):
     org = OrgChoiceField(label="所在工会")
     name = forms.CharField(label="岗位名称", max_length=60)
     note = forms.CharField(label="说明", max_length=200, required=False)
+    is_active = forms.BooleanField(
+        label="启用", required=False, initial=True, help_text="停用的岗位不能再安排社工。"
+    )
 
-    def __init__(self, *args, orgs=(), **kwargs):
+    def __init__(self, *args, orgs=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"] = OrgChoiceField(label="所在工会", orgs=orgs)
+        if editing:  # a post stays where it was set up
+            del self.fields["org"]
+        else:
+            self.fields["org"] = OrgChoiceField(label="所在工会", orgs=orgs)
+            del self.fields["is_active"]
 
 
 class AppraisalOpenForm(Form):

@@ -129,6 +129,10 @@ def post_list(user, *, vacant: str = "", q: str = "") -> QuerySet[Post]:
     return posts.order_by("org__path", "name", "id")
 
 
+def post_get(user, pk: int, action: str = Action.VIEW) -> Post:
+    return get_in_scope_or_404(Post.objects.select_related("org"), user, MODULE, action, pk=pk)
+
+
 def vacant_posts(user, org: Org | None = None) -> QuerySet[Post]:
     posts = scope_queryset(Post.objects.all(), user, MODULE, Action.EDIT).filter(
         is_active=True, holder__isnull=True

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gonghui.audit.services import AuditAction, audit_record
+from gonghui.audit.services import AuditAction, audit_record, audit_record_many
 from gonghui.core import metrics
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import (
@@ -263,18 +263,57 @@ def pay_grade_set(*, actor, county: Org, grade: int, band: int, monthly_pay) -> 
 # --- posts ------------------------------------------------------------------------------------
 
 
+def post_validate(
+    *,
+    org: Org | None,
+    name: str,
+    note: str = "",
+    post: Post | None = None,
+    is_active: bool = True,
+) -> None:
+    """Every problem of a post at once (writes nothing). A post someone holds cannot be
+    stopped (停用): the holder moves off it first (worker edit)."""
+    errors = ErrorCollector()
+    name = (name or "").strip()
+    if not name:
+        errors.add("name", "请填写岗位名称。")
+    elif len(name) > 60:
+        errors.add("name", "岗位名称不能超过 60 个字。")
+    if len((note or "").strip()) > 200:
+        errors.add("note", "说明不能超过 200 个字。")
+    if org is not None and org.level not in (OrgLevel.TOWNSHIP, OrgLevel.COUNTY):
+        errors.add("org", "社工岗位设在县总工会或乡镇(街道、园区)工会。")
+    if post is not None and not is_active and SocialWorker.objects.filter(post=post).exists():
+        errors.add("is_active", "该岗位有社工在岗，不能停用；请先调整社工的岗位。")
+    errors.raise_if_any()
+
+
 @transaction.atomic
 def post_create(*, actor, org: Org, name: str, note: str = "") -> Post:
     _require_scope(actor, org)
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed("请填写岗位名称。", fields={"name": ["请填写岗位名称。"]})
-    if org.level not in (OrgLevel.TOWNSHIP, OrgLevel.COUNTY):
-        message = "社工岗位设在县总工会或乡镇(街道、园区)工会。"
-        raise ValidationFailed(message, fields={"org": [message]})
-    post = Post.objects.create(org=org, name=name[:60], note=(note or "").strip()[:200])
+    post_validate(org=org, name=name, note=note)
+    post = Post.objects.create(org=org, name=name.strip(), note=(note or "").strip())
     audit_record(action=AuditAction.CREATED, user=actor, obj=post, detail={"what": "staffing_post"})
     return post
+
+
+@transaction.atomic
+def post_update(*, actor, post: Post, name: str, note: str = "", is_active: bool = True) -> Post:
+    """Rename a post, change its note, or stop (停用) / restart it."""
+    fresh = Post.objects.select_for_update().select_related("org").get(pk=post.pk)
+    _require_scope(actor, fresh.org)
+    post_validate(org=None, name=name, note=note, post=fresh, is_active=is_active)
+    values = {"name": name.strip(), "note": (note or "").strip(), "is_active": bool(is_active)}
+    changed = _changed(fresh, values)
+    if changed:
+        fresh.save()
+        audit_record(
+            action=AuditAction.UPDATED,
+            user=actor,
+            obj=fresh,
+            detail={"what": "staffing_post", "changed": changed},
+        )
+    return fresh
 
 
 # --- workers ----------------------------------------------------------------------------------
@@ -571,13 +610,11 @@ def appraisals_open(
                 )
             )
     Appraisal.objects.bulk_create(created)
-    for appraisal in created:
-        audit_record(
-            action=AuditAction.CREATED,
-            user=actor,
-            obj=appraisal,
-            detail={"what": "staffing_appraisal", "appraisal_kind": kind},
-        )
+    # One event per appraisal, in bulk (the same detail audit_record would write).
+    detail = {"what": "staffing_appraisal", "appraisal_kind": kind}
+    audit_record_many(
+        action=AuditAction.CREATED, user=actor, objects=created, detail_of=lambda a: detail
+    )
     return created
 
 

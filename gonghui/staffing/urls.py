@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/contract-review/", views.contract_review_clear, name="contract_review_clear"),
     path("posts/", views.post_list, name="post_list"),
     path("posts/new/", views.post_create, name="post_create"),
+    path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("appraisals/", views.appraisal_list, name="appraisal_list"),
     path("appraisals/open/", views.appraisal_open, name="appraisal_open"),
     path("appraisals/<int:pk>/", views.appraisal_detail, name="appraisal_detail"),

@@ -22,8 +22,10 @@ from gonghui.core.scope import (
     can,
     get_in_scope_or_404,
     org_in_scope,
+    path_in_scope,
     requires,
     role_assignments,
+    scope_paths,
     scope_queryset,
 )
 from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
@@ -251,21 +253,33 @@ def contract_review_clear(request, pk):
 def post_list(request):
     filters = {k: request.GET.get(k, "").strip() for k in ("q", "vacant")}
     posts = selectors.post_list(request.user, **filters)
+    page = paginate_peek(request, posts)
+    edit_paths = scope_paths(request.user, MODULE, Action.EDIT)
+    editable = {p.pk for p in page["page_obj"] if path_in_scope(p.org.path, edit_paths)}
     return render(
         request,
         "staffing/post_list.html",
-        {
-            **paginate_peek(request, posts),
-            "filters": filters,
-            "can_edit": can(request.user, MODULE, Action.EDIT),
-        },
+        {**page, "filters": filters, "can_edit": bool(edit_paths), "editable_ids": editable},
     )
+
+
+def _post_check(post=None):
+    def check(values: dict) -> None:
+        services.post_validate(
+            org=None,
+            name=values.get("name") or "",
+            note=values.get("note") or "",
+            post=post,
+            is_active=values.get("is_active", True),
+        )
+
+    return check
 
 
 @requires(MODULE, Action.EDIT)
 def post_create(request):
     orgs = _orgs(request.user, levels=[OrgLevel.COUNTY, OrgLevel.TOWNSHIP])
-    form = PostForm(request.POST or None, orgs=orgs)
+    form = PostForm(request.POST or None, orgs=orgs, check=_post_check())
     if request.method == "POST":
         org = posted_org_or_404(request, "org", MODULE, Action.EDIT)
         if form.is_valid():
@@ -282,6 +296,29 @@ def post_create(request):
                 messages.success(request, "岗位已设立。")
                 return redirect("staffing:post_list")
     return render(request, "staffing/post_form.html", {"form": form}, status=_status(form))
+
+
+@requires(MODULE, Action.EDIT)
+def post_edit(request, pk):
+    post = selectors.post_get(request.user, pk, Action.EDIT)
+    if request.method == "POST":
+        form = PostForm(request.POST, editing=True, check=_post_check(post))
+        if form.is_valid():
+            try:
+                services.post_update(actor=request.user, post=post, **form.cleaned_data)
+            except ServiceError as exc:
+                form_apply_error(request, form, exc)
+            else:
+                messages.success(request, "岗位已保存。")
+                return redirect("staffing:post_list")
+    else:
+        form = PostForm(
+            editing=True,
+            initial={"name": post.name, "note": post.note, "is_active": post.is_active},
+        )
+    return render(
+        request, "staffing/post_form.html", {"form": form, "post": post}, status=_status(form)
+    )
 
 
 # --- appraisals ---------------------------------------------------------------------------

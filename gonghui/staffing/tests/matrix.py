@@ -247,6 +247,25 @@ ENDPOINTS = [
         snapshot=lambda org: Post.objects.filter(name="矩阵新岗位").count(),
         success=(302,),
     ),
+    Endpoint(
+        "staffing.post_edit_form",
+        "GET",
+        "staffing",
+        "edit",
+        lambda p: f"/staffing/posts/{p.pk}/edit/",
+        _posts,
+    ),
+    Endpoint(
+        "staffing.post_edit",
+        "POST",
+        "staffing",
+        "edit",
+        lambda p: f"/staffing/posts/{p.pk}/edit/",
+        _posts,
+        data=lambda p: {"name": "矩阵改名岗位", "note": "改", "is_active": "on"},
+        snapshot=lambda p: list(Post.objects.filter(pk=p.pk).values_list("name", "note")),
+        success=(302,),
+    ),
     # --- appraisals
     Endpoint(
         "staffing.appraisal_list",

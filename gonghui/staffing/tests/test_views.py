@@ -206,3 +206,32 @@ def test_to_dos_count_expiring_contracts_flags_and_open_objections(tree, users):
     assert counts["staffing.contracts_review"] == [1, True]
     assert counts["staffing.objections_open"] == [1, True]
     assert "staffing.contracts_expiring" not in todo_counts(users.social_worker)
+
+
+def test_staff_edit_a_post_and_cannot_stop_one_that_is_held(tree, users, login):
+    from gonghui.staffing.models import Post
+
+    post = services.post_create(actor=None, org=tree.a, name="甲镇社工岗")
+    holder = build_worker(org=tree.a, post=post)
+    client = login(users.township_staff)
+    listing = client.get("/staffing/posts/").content.decode()
+    assert f"/staffing/posts/{post.pk}/edit/" in listing
+    form = client.get(f"/staffing/posts/{post.pk}/edit/").content.decode()
+    assert "甲镇社工岗" in form and 'name="org"' not in form
+    # Stopping a held post, with a blank name: both refused in one round, nothing stored.
+    refused = client.post(f"/staffing/posts/{post.pk}/edit/", {"name": "", "note": "x"})
+    page = refused.content.decode()
+    assert refused.status_code == 422
+    assert "请填写岗位名称。" in page and "该岗位有社工在岗，不能停用" in page
+    assert Post.objects.get(pk=post.pk).name == "甲镇社工岗"
+    saved = client.post(
+        f"/staffing/posts/{post.pk}/edit/",
+        {"name": "甲镇社工一岗", "note": "负责入会", "is_active": "on"},
+    )
+    assert saved.status_code == 302
+    post.refresh_from_db()
+    assert (post.name, post.note, post.is_active) == ("甲镇社工一岗", "负责入会", True)
+    services.worker_update(actor=None, worker=holder, post=None)
+    stopped = client.post(f"/staffing/posts/{post.pk}/edit/", {"name": "甲镇社工一岗"})
+    assert stopped.status_code == 302
+    assert Post.objects.get(pk=post.pk).is_active is False
