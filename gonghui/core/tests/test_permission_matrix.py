@@ -5,7 +5,7 @@ import json
 import pytest
 
 from gonghui.accounts.models import Role
-from gonghui.core.testing.matrix import RELATIONS, ROLES, collect_endpoints
+from gonghui.core.testing.matrix import ROLES, collect_endpoints
 from gonghui.testing.fixtures import make_user
 
 ENDPOINTS = collect_endpoints()

@@ -37,7 +37,9 @@ def test_the_command_flags_overdue_reviews_once_per_stage(tree, settings):
     )
     # A second run flags nothing; an article that moved on and waits again is flagged anew.
     assert services.reviews_remind() == {}
-    Submission.objects.filter(pk=late_first.pk).update(status="second", stage_since=_ago(7))
+    Submission.objects.filter(pk=late_first.pk).update(
+        status="second", stage_since=_ago(7), reminded_at=_ago(10)
+    )
     assert services.reviews_remind() == {"second": 1}
     assert {fresh.pk, accepted.pk}.isdisjoint(
         Submission.objects.filter(reminded_at__isnull=False).values_list("pk", flat=True)
