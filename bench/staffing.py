@@ -13,12 +13,12 @@ What it does (one throwaway PostgreSQL cluster, removed at the end):
    others (assistance visits/alerts, outreach, rights) are skipped by the app exactly as in
    production until their modules register them — so the hardship archives and alerts of
    the issue's scenario are not loaded: nothing would read them;
-3. **set-based**: the app's own `services.appraisals_open` for all 2,000 workers and 2026 Q1
+3. **set-based**: the app's own `appraisals.services.appraisals_open` for all 2,000 workers and 2026 Q1
    (one grouped query per measure for every org at once, the evidence and computed score of
    each worker, the appraisals bulk-inserted, one audit event each written in bulk by
    `audit_record_many`; its queries are counted). Repeated `--repeat`
    times from the same state (the appraisals deleted in between); the evaluation alone
-   (`services.measure_lines`) is timed as well;
+   (`appraisals.services.measure_lines`) is timed as well;
 4. **row loop**: the same measures evaluated worker by worker through the ORM (per worker
    and measure: the measure's records in the worker's subtree and the period, `.count()`)
    on a sample of `--sample` workers, timed and EXTRAPOLATED to all workers; the sample's
@@ -149,8 +149,9 @@ def run(args) -> int:
     from gonghui.core import metrics
     from gonghui.core.crypto import encrypt
     from gonghui.members.models import JoinApplication
-    from gonghui.staffing import selectors, services
+    from gonghui.staffing.appraisals import services as appraisals_services
     from gonghui.staffing.models import Appraisal, SocialWorker
+    from gonghui.staffing.pay import selectors as pay_selectors
 
     log("migrating")
     call_command("migrate", verbosity=0, interactive=False)
@@ -177,13 +178,13 @@ def run(args) -> int:
             )
         cursor.execute("VACUUM (ANALYZE)")
     workers = list(SocialWorker.objects.select_related("org").order_by("id"))
-    scheme = selectors.scheme_for(workers[0].org)
+    scheme = pay_selectors.scheme_for(workers[0].org)
     registered = [
         t["measure"] for t in scheme.targets if t["measure"] in {m.code for m in metrics.measures()}
     ]
     log(f"data ready; measures read: {', '.join(registered)} (others not registered: skipped)")
 
-    start, end = services.period_of("quarter", YEAR, QUARTER)
+    start, end = appraisals_services.period_of("quarter", YEAR, QUARTER)
     period = metrics.Period(start, end)
     load = os.getloadavg()
 
@@ -198,11 +199,11 @@ def run(args) -> int:
         Appraisal.objects.all().delete()
         orgs = list({w.org_id: w.org for w in workers}.values())
         t = time.perf_counter()
-        services.measure_lines(scheme, orgs, period)
+        appraisals_services.measure_lines(scheme, orgs, period)
         eval_times.append(time.perf_counter() - t)
         t, c = time.perf_counter(), time.process_time()
         with CaptureQueriesContext(connection) as queries:
-            opened = services.appraisals_open(
+            opened = appraisals_services.appraisals_open(
                 actor=None, workers=workers, kind="quarter", year=YEAR, quarter=QUARTER
             )
         full_times.append(time.perf_counter() - t)

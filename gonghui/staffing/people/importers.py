@@ -31,7 +31,7 @@ from gonghui.core.imports.spec import (
 )
 from gonghui.core.masking import mask_phone
 from gonghui.orgs.models import Org
-from gonghui.staffing.models import (
+from gonghui.staffing.people.models import (
     Certificate,
     Education,
     FundingSource,
@@ -270,7 +270,7 @@ def _row_org(ctx: ImportContext, state: dict, row: Row):
 
 def _pay_table(state: dict, org: Org) -> set[tuple[int, int]]:
     """The (grade, band) cells of the county's pay table above `org` (cached per county)."""
-    from gonghui.staffing import selectors
+    from gonghui.staffing.pay import selectors
 
     county = state["counties"].get(org.pk, False)
     if county is False:
@@ -314,7 +314,7 @@ def _record(values: dict, existing: SocialWorker | None) -> dict:
 
 
 def _validate(ctx: ImportContext, rows: list[Row]) -> None:
-    from gonghui.staffing.services import worker_validate
+    from gonghui.staffing.people.services import worker_validate
 
     state = _state(ctx)
     _resolve_orgs(ctx, state, rows)
@@ -374,7 +374,7 @@ def _validate(ctx: ImportContext, rows: list[Row]) -> None:
 
 
 def _commit(ctx: ImportContext, row: Row) -> str:
-    from gonghui.staffing.services import worker_create, worker_update
+    from gonghui.staffing.people.services import worker_create, worker_update
 
     existing: SocialWorker | None = row.data["worker"]
     if existing is not None and ctx.skip_existing:

@@ -11,8 +11,8 @@ from python_calamine import CalamineWorkbook
 from gonghui.audit.models import AuditEvent
 from gonghui.core.imports.services import import_commit, import_errors_export, import_upload
 from gonghui.core.imports.tests.files import xlsx_upload
-from gonghui.staffing import services
 from gonghui.staffing.models import SocialWorker
+from gonghui.staffing.people import services as people_services
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def _rows(tree):
 
 
 def test_a_township_sheet_creates_the_workers_with_the_forms_defaults(users, tree):
-    post = services.post_create(actor=None, org=tree.a, name="甲镇社工岗")
+    post = people_services.post_create(actor=None, org=tree.a, name="甲镇社工岗")
     bad = [
         ["3", "赵六", "", "", "小学", "", "青禾人力公司", "2021-03-01", "2024-03-01", "2027-02-28", ""],
         ["4", "钱七", "", "", "本科", "", "某公司", "2021-03-01", "2024-03-01", "2023-02-28", ""],
@@ -101,7 +101,7 @@ def test_a_township_sheet_creates_the_workers_with_the_forms_defaults(users, tre
 
 
 def test_a_second_import_changes_nothing_and_a_changed_row_updates(users, tree):
-    services.post_create(actor=None, org=tree.a, name="甲镇社工岗")
+    people_services.post_create(actor=None, org=tree.a, name="甲镇社工岗")
     rows = _rows(tree)
     _run(users.township_staff, rows, tree.a)
     again = _run(users.township_staff, rows, tree.a)
