@@ -13,16 +13,19 @@ What it does (one throwaway PostgreSQL cluster, removed at the end):
    others (assistance visits/alerts, outreach, rights) are skipped by the app exactly as in
    production until their modules register them — so the hardship archives and alerts of
    the issue's scenario are not loaded: nothing would read them;
-3. **set-based**: the app's own `services.appraisals_open` for all 2,000 workers and 2026 Q1
+3. **set-based**: the app's own `appraisals.services.appraisals_open` for all 2,000 workers and 2026 Q1
    (one grouped query per measure for every org at once, the evidence and computed score of
-   each worker, the appraisals bulk-inserted, one audit event each). Repeated `--repeat`
+   each worker, the appraisals bulk-inserted, one audit event each written in bulk by
+   `audit_record_many`; its queries are counted). Repeated `--repeat`
    times from the same state (the appraisals deleted in between); the evaluation alone
-   (`services.measure_lines`) is timed as well;
+   (`appraisals.services.measure_lines`) is timed as well;
 4. **row loop**: the same measures evaluated worker by worker through the ORM (per worker
    and measure: the measure's records in the worker's subtree and the period, `.count()`)
    on a sample of `--sample` workers, timed and EXTRAPOLATED to all workers; the sample's
    counts are checked against the set-based evidence (they must be equal);
-5. prints the side-by-side table and the load average (the machine is shared).
+5. the audit writes alone, side by side and rolled back: one `audit_record` per appraisal
+   (the writer before `audit_record_many` existed) against one `audit_record_many`;
+6. prints the side-by-side table and the load average (the machine is shared).
 
 Run:  .venv/bin/python bench/staffing.py | tee bench/out/staffing_run.txt   (~3-4 min)
       .venv/bin/python bench/staffing.py --members 200000 --workers 500 --sample 100
@@ -146,8 +149,9 @@ def run(args) -> int:
     from gonghui.core import metrics
     from gonghui.core.crypto import encrypt
     from gonghui.members.models import JoinApplication
-    from gonghui.staffing import selectors, services
+    from gonghui.staffing.appraisals import services as appraisals_services
     from gonghui.staffing.models import Appraisal, SocialWorker
+    from gonghui.staffing.pay import selectors as pay_selectors
 
     log("migrating")
     call_command("migrate", verbosity=0, interactive=False)
@@ -174,30 +178,62 @@ def run(args) -> int:
             )
         cursor.execute("VACUUM (ANALYZE)")
     workers = list(SocialWorker.objects.select_related("org").order_by("id"))
-    scheme = selectors.scheme_for(workers[0].org)
+    scheme = pay_selectors.scheme_for(workers[0].org)
     registered = [
         t["measure"] for t in scheme.targets if t["measure"] in {m.code for m in metrics.measures()}
     ]
     log(f"data ready; measures read: {', '.join(registered)} (others not registered: skipped)")
 
-    start, end = services.period_of("quarter", YEAR, QUARTER)
+    start, end = appraisals_services.period_of("quarter", YEAR, QUARTER)
     period = metrics.Period(start, end)
     load = os.getloadavg()
 
-    eval_times, full_times, cpu_times = [], [], []
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from gonghui.audit.models import AuditAction
+    from gonghui.audit.services import audit_record, audit_record_many
+
+    eval_times, full_times, cpu_times, query_counts = [], [], [], []
     for attempt in range(args.repeat):
         Appraisal.objects.all().delete()
         orgs = list({w.org_id: w.org for w in workers}.values())
         t = time.perf_counter()
-        services.measure_lines(scheme, orgs, period)
+        appraisals_services.measure_lines(scheme, orgs, period)
         eval_times.append(time.perf_counter() - t)
         t, c = time.perf_counter(), time.process_time()
-        opened = services.appraisals_open(
-            actor=None, workers=workers, kind="quarter", year=YEAR, quarter=QUARTER
-        )
+        with CaptureQueriesContext(connection) as queries:
+            opened = appraisals_services.appraisals_open(
+                actor=None, workers=workers, kind="quarter", year=YEAR, quarter=QUARTER
+            )
         full_times.append(time.perf_counter() - t)
         cpu_times.append(time.process_time() - c)
+        query_counts.append(len(queries))
         log(f"set-based run {attempt + 1}: {full_times[-1]:.2f} s ({len(opened)} appraisals)")
+
+    # The audit writes alone, before and after the bulk writer (rolled back each time).
+    detail = {"what": "staffing_appraisal", "appraisal_kind": "quarter"}
+    single_times, bulk_times = [], []
+    for _ in range(args.repeat):
+        for times, write in (
+            (
+                single_times,
+                lambda: [
+                    audit_record(action=AuditAction.CREATED, obj=a, detail=detail) for a in opened
+                ],
+            ),
+            (
+                bulk_times,
+                lambda: audit_record_many(
+                    action=AuditAction.CREATED, objects=opened, detail_of=lambda a: detail
+                ),
+            ),
+        ):
+            with transaction.atomic():
+                t = time.perf_counter()
+                write()
+                times.append(time.perf_counter() - t)
+                transaction.set_rollback(True)
 
     sample = rng.sample(workers, min(args.sample, len(workers)))
     t = time.perf_counter()
@@ -225,6 +261,12 @@ def run(args) -> int:
     )
     print(
         f"  {'set-based: appraisals_open (incl. writes)':44} {full:>10.2f}   median of {args.repeat}, {min(full_times):.2f}–{max(full_times):.2f}; CPU {statistics.median(cpu_times):.2f}"
+    )
+    print(f"  {'  its queries (whole pass)':44} {statistics.median(query_counts):>10.0f}")
+    single, bulk = statistics.median(single_times), statistics.median(bulk_times)
+    print(f"  {f'audit writes: audit_record × {len(opened):,} (before)':44} {single:>10.2f}")
+    print(
+        f"  {'audit writes: audit_record_many (now)':44} {bulk:>10.2f}   {single / bulk:.1f}× faster"
     )
     print(f"  {f'row loop on a sample of {len(sample)}':44} {loop_time:>10.2f}")
     print(f"  {'row loop, EXTRAPOLATED to all workers':44} {extrapolated:>10.2f}")

@@ -1,17 +1,13 @@
-"""The dashboard's PDF report for a meeting: the page's figures laid out for A4 by WeasyPrint,
-the Noto CJK fonts embedded (subset).
-
-The fonts are found by the rights module's 一函两书 helper (`font_files`), imported through that
-one function so both PDFs embed the same files; it belongs in core once core has a PDF helper.
-"""
+"""The dashboard's PDF report for a meeting: the page's figures laid out for A4 by WeasyPrint
+(gonghui.core.pdf: the Noto CJK fonts embedded, nothing fetched from the network)."""
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from gonghui.core.pdf import font_files, html_to_pdf
+
 
 def report_html(context: dict) -> str:
-    from gonghui.rights.wagechecks.documents import font_files
-
     return render_to_string(
         "dashboard/report_pdf.html",
         {**context, "fonts": font_files(), "printed_at": timezone.localtime()},
@@ -19,6 +15,4 @@ def report_html(context: dict) -> str:
 
 
 def dashboard_pdf(context: dict) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=report_html(context)).write_pdf()
+    return html_to_pdf(report_html(context))

@@ -1,6 +1,7 @@
 """Staff API of the 主席论坛 column: /api/v1/forum/... (topics, submissions and their
-reviews, editions). Reads are scoped like the pages; contact phones are always masked;
-writes go through gonghui.forum.services (the same rules and Chinese messages)."""
+reviews, proof rounds and editor's notes, editions, publishing and the PDF page). Reads are
+scoped like the pages; contact phones are always masked; writes go through
+gonghui.forum.services (the same rules and Chinese messages)."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -164,6 +165,22 @@ class EditionPage(Schema):
     next_cursor: str | None = Field(description="下一页游标；null 表示没有更多")
 
 
+class ProofIn(_Strict):
+    note: str = Field("", description="校对说明(不超过 500 字)")
+
+
+class EditorNoteIn(_Strict):
+    note: str = Field(description="小编说(不超过 500 字；空字符串为删除)")
+
+
+class EditionIn(_Strict):
+    org_id: int = Field(description="编辑部所属组织(须在编辑范围内)")
+    number: int = Field(description="期号(同一组织内不重复)")
+    issue_date: date = Field(description="出版日期")
+    page: str = Field("第4版", description="版面")
+    title: str = Field("", description="本期标题")
+
+
 class EditionArticlesIn(_Strict):
     submission_ids: list[int] = Field(
         description="要编入本期的录用稿件编号；有未录用的则全部不编入"
@@ -248,11 +265,59 @@ def submission_review(request, id: int, payload: ReviewIn):
     return selectors.submission_get(user, id)
 
 
+@router.post(
+    "/submissions/{pk:id}/proofs",
+    response={200: SubmissionDetailOut, **errors(403, 404, 409, 422)},
+    summary="记录校次",
+    description="记录已录用稿件的下一校(一校、二校、三校)；未录用的稿件或三校已完成返回 409。",
+)
+def submission_proof(request, id: int, payload: ProofIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    article = selectors.submission_get(user, id, Action.EDIT)
+    services.proof_record(actor=user, submission=article, note=payload.note)
+    return selectors.submission_get(user, id)
+
+
+@router.put(
+    "/submissions/{pk:id}/note",
+    response={200: SubmissionDetailOut, **errors(403, 404, 409, 422)},
+    summary="保存小编说",
+    description="已录用、已编排或已刊发的稿件的小编说；其他状态返回 409。",
+)
+def submission_note(request, id: int, payload: EditorNoteIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    article = selectors.submission_get(user, id, Action.EDIT)
+    services.editor_note_set(actor=user, submission=article, note=payload.note)
+    return selectors.submission_get(user, id)
+
+
 @router.get("/editions", response={200: EditionPage, **errors(403, 422)}, summary="期列表")
 def edition_list(request, page: Query[PageParams]):
     require(request.auth, MODULE, Action.VIEW)
     items = selectors.edition_list(request.auth).prefetch_related("articles")
     return paginate(items, page, descending=True)
+
+
+@router.post(
+    "/editions",
+    response={201: EditionOut, **errors(403, 404, 422)},
+    summary="新建一期",
+)
+def edition_create(request, payload: EditionIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    org = selectors.org_for_edit(user, payload.org_id)
+    edition = services.edition_create(
+        actor=user,
+        org=org,
+        number=payload.number,
+        issue_date=payload.issue_date,
+        page=payload.page,
+        title=payload.title,
+    )
+    return Status(201, selectors.edition_get(user, edition.pk))
 
 
 @router.get("/editions/{pk:id}", response={200: EditionOut, **errors(403, 404)}, summary="期详情")
@@ -275,3 +340,42 @@ def edition_articles_add(request, id: int, payload: EditionArticlesIn):
         actor=user, edition=edition, submission_ids=payload.submission_ids
     )
     return selectors.edition_get(user, id)
+
+
+@router.post(
+    "/editions/{pk:id}/publish",
+    response={200: EditionOut, **errors(403, 404, 409, 422)},
+    summary="发布本期",
+    description="本期每篇稿件须已编排、完成三校并有小编说，否则返回 422 并列出全部问题"
+    "(fields.__all__)；已发布的期返回 409。发布后稿件为已刊发，公众可在阅读页查看。",
+)
+def edition_publish(request, id: int):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    edition = selectors.edition_get(user, id, Action.EDIT)
+    services.edition_publish(actor=user, edition=edition)
+    return selectors.edition_get(user, id)
+
+
+@router.get(
+    "/editions/{pk:id}/pdf",
+    response={200: None, **errors(403, 404, 409)},
+    summary="刊发版面 PDF",
+    description="已发布的期的版面(PDF)；编排中的期返回 409。",
+    openapi_extra={"responses": {200: {"description": "PDF", "content": {"application/pdf": {}}}}},
+)
+def edition_pdf(request, id: int):
+    from django.http import HttpResponse
+
+    from gonghui.core.errors import Conflict
+    from gonghui.core.pdf import PDF_TYPE
+    from gonghui.forum import documents
+
+    require(request.auth, MODULE, Action.VIEW)
+    edition = selectors.edition_get(request.auth, id)
+    if edition.status != EditionStatus.PUBLISHED:
+        raise Conflict("该期尚未发布，没有刊发版面。", code="edition_not_published")
+    content = documents.edition_pdf(edition, selectors.public_articles(edition))
+    response = HttpResponse(content, content_type=PDF_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="forum-{edition.number}.pdf"'
+    return response

@@ -35,9 +35,12 @@ def _labels_register() -> None:
             "quiet_days": "久未刊发天数",
             "stage_roles": "审次角色",
             "topic": "议题",
+            "review_reminder": "审稿催办(审次)",
+            "waited_days": "已等待天数",
         },
         values={
             "review_stage": Stage,
+            "review_reminder": Stage,
             "review_decision": Decision,
             "status": {**dict(SubmissionStatus.choices), **dict(EditionStatus.choices)},
             "article_source": {"staff": "平台用户投稿", "public": "公开投稿"},

@@ -132,7 +132,9 @@ class Edition(OrgOwned):
 
 class Submission(OrgOwned):
     """An article (投稿). `status` is where it stands; `stage_since` when it reached that
-    state (the reminder of articles waiting on a stage counts from it)."""
+    state (the reminder of articles waiting on a stage counts from it); `reminded_at` when
+    the reminder run last flagged it (once per stage: a reminder older than `stage_since`
+    belongs to an earlier stage)."""
 
     topic = models.ForeignKey(
         Topic,
@@ -169,6 +171,7 @@ class Submission(OrgOwned):
         "状态", max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.FIRST
     )
     stage_since = models.DateTimeField("进入当前状态时间")
+    reminded_at = models.DateTimeField("催办时间", null=True, blank=True)
     revision = models.PositiveSmallIntegerField("修改轮次", default=1)
     editor_note = models.TextField("小编说", blank=True)
     edition = models.ForeignKey(

@@ -127,6 +127,13 @@ def edition_get(user, pk: int, action: str = Action.VIEW) -> Edition:
     return get_in_scope_or_404(Edition.objects.select_related("org"), user, MODULE, action, pk=pk)
 
 
+def org_for_edit(user, pk: int) -> Org:
+    """An active org the user may edit the column's records in (404 otherwise)."""
+    return get_in_scope_or_404(
+        Org.objects.filter(status=OrgStatus.ACTIVE), user, MODULE, Action.EDIT, pk=pk
+    )
+
+
 def edition_articles(edition: Edition) -> QuerySet:
     return (
         edition.articles.select_related("org", "topic")

@@ -38,5 +38,6 @@ urlpatterns = [
     path("public/status/", views.public_status, name="public_status"),
     path("public/editions/<int:pk>/", views.public_edition, name="public_edition"),
     path("public/editions/<int:pk>/print/", views.public_edition_print, name="public_print"),
+    path("public/editions/<int:pk>/pdf/", views.public_edition_pdf, name="public_pdf"),
     path("public/files/<int:pk>/", views.public_file, name="public_file"),
 ]

@@ -1,8 +1,10 @@
 """Pages of the 主席论坛 column: staff pages (authors, reviewers, editors) and the public
-ones (submission page, status by tracking code, reading page, print page)."""
+ones (submission page, status by tracking code, reading page, print page, the PDF page)."""
+
+from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
@@ -14,10 +16,11 @@ from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
+from gonghui.core.pdf import PDF_TYPE
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
 from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
-from gonghui.forum import selectors, services
+from gonghui.forum import documents, selectors, services
 from gonghui.forum.forms import (
     ArticleForm,
     EditionForm,
@@ -219,6 +222,9 @@ def _detail_context(request, submission, **forms) -> dict:
         else None,
         "waited_days": waited,
         "overdue": stage is not None and waited > settings_row.reminder_days,
+        "reminded": stage is not None
+        and submission.reminded_at is not None
+        and submission.reminded_at >= submission.stage_since,
         "reminder_days": settings_row.reminder_days,
     }
 
@@ -746,6 +752,18 @@ def public_edition_print(request, pk):
         "forum/public_print.html",
         {"e": edition, "articles": list(selectors.public_articles(edition))},
     )
+
+
+def public_edition_pdf(request, pk):
+    """The published edition's page (刊发版面) as a PDF file."""
+    edition = selectors.public_edition_get(pk)
+    content = documents.edition_pdf(edition, selectors.public_articles(edition))
+    response = HttpResponse(content, content_type=PDF_TYPE)
+    name = f"{documents.edition_title(edition)}.pdf"
+    response["Content-Disposition"] = (
+        f"inline; filename=\"forum-{edition.number}.pdf\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
 
 
 def public_file(request, pk):

@@ -14,7 +14,7 @@ class StaffingConfig(AppConfig):
 
 
 def _labels_register() -> None:
-    """Labels of the audit-detail codes written by staffing/services.py and its exports."""
+    """Labels of the audit-detail codes written by the staffing services and exports."""
     from gonghui.core.labels import labels_register
     from gonghui.staffing.models import AppraisalKind, AppraisalResult, RaterGroup
 

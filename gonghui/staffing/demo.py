@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from gonghui.accounts.models import User
 from gonghui.orgs.models import Org
-from gonghui.staffing import services
+from gonghui.staffing.appraisals import services as appraisals_services
 from gonghui.staffing.models import (
     Appraisal,
     AppraisalKind,
@@ -24,6 +24,8 @@ from gonghui.staffing.models import (
     SocialWorker,
     StaffingScheme,
 )
+from gonghui.staffing.pay import services as pay_services
+from gonghui.staffing.people import services as people_services
 
 COUNTY_CODE = "339901"
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦许何吕施张孔曹严华金魏陶姜"
@@ -55,7 +57,7 @@ def seed(*, seed: int) -> str:
         return f"{SocialWorker.objects.filter(org__path__startswith=county.path).count()} social workers (+0)"
     rng = random.Random(seed)
     today = timezone.localdate()
-    services.scheme_save(
+    pay_services.scheme_save(
         actor=None,
         county=county,
         computed_share=40,
@@ -73,7 +75,7 @@ def seed(*, seed: int) -> str:
     )
     for grade in (1, 2, 3):
         for band in (1, 2, 3):
-            services.pay_grade_set(
+            pay_services.pay_grade_set(
                 actor=None,
                 county=county,
                 grade=grade,
@@ -84,11 +86,12 @@ def seed(*, seed: int) -> str:
         Org.objects.filter(parent=county, code__regex=rf"^{COUNTY_CODE}\d{{3}}$").order_by("code")
     )
     posts = [
-        services.post_create(actor=None, org=org, name=f"{org.name}社工岗") for org in townships
+        people_services.post_create(actor=None, org=org, name=f"{org.name}社工岗")
+        for org in townships
     ]
     posts += [
-        services.post_create(actor=None, org=county, name="县总工会社工岗(一)"),
-        services.post_create(actor=None, org=county, name="县总工会社工岗(二)"),
+        people_services.post_create(actor=None, org=county, name="县总工会社工岗(一)"),
+        people_services.post_create(actor=None, org=county, name="县总工会社工岗(二)"),
     ]
     sw_user = User.objects.filter(username="social_worker").first()
     workers = []
@@ -105,7 +108,7 @@ def seed(*, seed: int) -> str:
         source = ("shared", "county", "township")[index % 3 if index % 5 else 0]
         share = {"shared": rng.choice([50, 60, 70]), "county": 100, "township": 0}[source]
         workers.append(
-            services.worker_create(
+            people_services.worker_create(
                 actor=None,
                 org=post.org,
                 user=linked,
@@ -127,7 +130,7 @@ def seed(*, seed: int) -> str:
         )
     for worker in workers:
         for _n in range(rng.randint(2, 6)):
-            services.training_add(
+            people_services.training_add(
                 actor=None,
                 worker=worker,
                 course=rng.choice(
@@ -145,7 +148,7 @@ def seed(*, seed: int) -> str:
     _appraisals(rng, county, workers, today)
     # One worker leaves (their post becomes vacant again).
     leaver = workers[-1]
-    services.worker_update(actor=None, worker=leaver, post=None, status="left")
+    people_services.worker_update(actor=None, worker=leaver, post=None, status="left")
     return f"{len(workers)} social workers (+{len(workers)}), {len(posts)} posts"
 
 
@@ -166,12 +169,12 @@ def _rate(rng, appraisal, raters, level: int, anonymous: int) -> None:
         if group == "deputy" and not appraisal.org.path.startswith(user.org.path):
             continue  # the demo deputy chairs one township only
         score = max(0, min(100, base + rng.randint(-4, 4)))
-        services.rating_submit(
+        appraisals_services.rating_submit(
             actor=None if user is None else user, appraisal=appraisal, group=group, score=score
         )
-    tokens = services.invites_issue(actor=None, appraisal=appraisal, count=anonymous + 2)
+    tokens = appraisals_services.invites_issue(actor=None, appraisal=appraisal, count=anonymous + 2)
     for token in tokens[:anonymous]:
-        services.rating_submit_anonymous(
+        appraisals_services.rating_submit_anonymous(
             token=token, score=max(0, min(100, base + rng.randint(-8, 6)))
         )
 
@@ -179,15 +182,17 @@ def _rate(rng, appraisal, raters, level: int, anonymous: int) -> None:
 def _appraisals(rng, county, workers, today) -> None:
     raters = _raters(county)
     active = workers[:-1]
-    yearly = services.appraisals_open(
+    yearly = appraisals_services.appraisals_open(
         actor=None, workers=workers, kind=AppraisalKind.YEAR, year=DEMO_YEAR - 1
     )
     for index, appraisal in enumerate(yearly):
         _rate(rng, appraisal, raters, level=(3, 2, 2, 1)[index % 4], anonymous=3 + index % 4)
-        services.appraisal_publish(actor=None, appraisal=appraisal, today=dt.date(DEMO_YEAR, 1, 15))
+        appraisals_services.appraisal_publish(
+            actor=None, appraisal=appraisal, today=dt.date(DEMO_YEAR, 1, 15)
+        )
     flagged = active[2]
     for quarter in (1, 2):
-        opened = services.appraisals_open(
+        opened = appraisals_services.appraisals_open(
             actor=None, workers=active, kind=AppraisalKind.QUARTER, year=DEMO_YEAR, quarter=quarter
         )
         for index, appraisal in enumerate(opened):
@@ -195,11 +200,11 @@ def _appraisals(rng, county, workers, today) -> None:
                 0 if appraisal.worker_id == flagged.pk else (3, 2, 2, 1, 2)[(index + quarter) % 5]
             )
             _rate(rng, appraisal, raters, level=level, anonymous=3 + (index + quarter) % 3)
-            services.appraisal_publish(
+            appraisals_services.appraisal_publish(
                 actor=None, appraisal=appraisal, today=appraisal.period_end + dt.timedelta(days=12)
             )
     # The third quarter: being rated.
-    opened = services.appraisals_open(
+    opened = appraisals_services.appraisals_open(
         actor=None, workers=active, kind=AppraisalKind.QUARTER, year=DEMO_YEAR, quarter=3
     )
     for index, appraisal in enumerate(opened[: len(opened) // 2]):
@@ -218,7 +223,7 @@ def _objections(today, worker) -> None:
     )
     answerer = User.objects.filter(username="county_staff").first()
     for index, appraisal in enumerate(published[-2:]):
-        services.objection_submit(
+        appraisals_services.objection_submit(
             actor=worker.user,
             appraisal=appraisal,
             text=(
@@ -228,7 +233,7 @@ def _objections(today, worker) -> None:
             today=appraisal.objection_until,
         )
         if index == 0 and answerer is not None:
-            services.objection_answer(
+            appraisals_services.objection_answer(
                 actor=None if answerer is None else answerer,
                 appraisal=appraisal,
                 answer="经核实，两户走访由县总工会组织，按规则不计入本人实绩，维持原考核结果。",

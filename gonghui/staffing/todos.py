@@ -9,7 +9,7 @@ from gonghui.core.modules import Action
 from gonghui.core.scope import Access, scope_queryset
 from gonghui.core.todos import Todo, todo_register
 from gonghui.staffing.models import Appraisal, AppraisalStatus, SocialWorker, WorkerStatus
-from gonghui.staffing.selectors import CONTRACT_WARNING_DAYS
+from gonghui.staffing.people.selectors import CONTRACT_WARNING_DAYS
 
 MODULE = "staffing"
 

@@ -46,6 +46,7 @@ OUTSIDE_THE_MATRIX = {
     "forum/public/status/",
     "forum/public/editions/{}/",
     "forum/public/editions/{}/print/",
+    "forum/public/editions/{}/pdf/",
     "forum/public/files/{}/",
     # 法律援助 on the portal (tested in gonghui/rights/legalaid/tests/test_portal.py).
     "portal/legal-aid/",

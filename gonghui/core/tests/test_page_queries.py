@@ -179,7 +179,8 @@ def _targets(user) -> dict[str, int | None]:
     from gonghui.rights.legalaid.selectors import case_scoped
     from gonghui.rights.wagechecks.selectors import finding_scoped, notice_scoped
     from gonghui.sites.selectors import feedback_scoped, site_scoped
-    from gonghui.staffing.selectors import appraisal_list, worker_list
+    from gonghui.staffing.appraisals.selectors import appraisal_list
+    from gonghui.staffing.people.selectors import worker_list
 
     runs = runs_recent(user, limit=1)
     return {

@@ -1,8 +1,10 @@
 """Permission-matrix entries for the forum API (/api/v1/forum/...)."""
 
-from gonghui.core.testing.matrix import Endpoint, json_text
-from gonghui.forum.models import Submission
+from gonghui.core.testing.matrix import Endpoint, Targets, json_text
+from gonghui.forum.models import Edition, ProofRound, Submission
+from gonghui.forum.tests.factories import build_submission
 from gonghui.forum.tests.matrix import (
+    _accepted,
     _article_form,
     _article_state,
     _edition_state,
@@ -15,6 +17,45 @@ from gonghui.forum.tests.matrix import (
 
 M = "forum"
 JSON = {"extract": json_text}
+
+
+def _proofreader(tree, actor):
+    from gonghui.accounts.models import User
+    from gonghui.testing.fixtures import make_user
+
+    if actor is not None:
+        return actor
+    found = User.objects.filter(username="matrix_proofreader").first()
+    return found or make_user("matrix_proofreader", "county_staff", tree.county)
+
+
+def _editions_ready(tree, actor, status="planned"):
+    """Editions whose one article is scheduled, proofread three times and has a note (or,
+    for status="published", editions already published)."""
+    editions = _editions(tree, actor)
+    proofreader = _proofreader(tree, actor)
+    for edition in (editions.own, editions.sibling, editions.parent):
+        article = build_submission(
+            org=edition.org,
+            status="published" if status == "published" else "scheduled",
+            title=f"可发布{edition.number}",
+            edition=edition,
+            editor_note="小编说",
+        )
+        ProofRound.objects.bulk_create(
+            ProofRound(submission=article, number=n, proofreader=proofreader) for n in (1, 2, 3)
+        )
+    if status == "published":
+        Edition.objects.filter(pk__in=[e.pk for e in vars(editions).values()]).update(
+            status="published"
+        )
+        editions = Targets(*(Edition.objects.get(pk=e.pk) for e in vars(editions).values()))
+    return editions
+
+
+def _editions_published(tree, actor):
+    return _editions_ready(tree, actor, status="published")
+
 
 ENDPOINTS = [
     Endpoint(
@@ -106,6 +147,59 @@ ENDPOINTS = [
         _editions_with_accepted,
         data=lambda e: {"submission_ids": [Submission.objects.get(title=f"待编排{e.number}").pk]},
         snapshot=_edition_state,
+        api=True,
+    ),
+    Endpoint(
+        "api.forum.proof",
+        "POST",
+        M,
+        "edit",
+        lambda s: f"/api/v1/forum/submissions/{s.pk}/proofs",
+        _accepted,
+        data=lambda s: {"note": "一校"},
+        snapshot=_article_state,
+        api=True,
+    ),
+    Endpoint(
+        "api.forum.note",
+        "PUT",
+        M,
+        "edit",
+        lambda s: f"/api/v1/forum/submissions/{s.pk}/note",
+        _accepted,
+        data=lambda s: {"note": "小编说：接口矩阵"},
+        snapshot=_article_state,
+        api=True,
+    ),
+    Endpoint(
+        "api.forum.edition_create",
+        "POST",
+        M,
+        "edit",
+        lambda t: "/api/v1/forum/editions",
+        _orgs,
+        data=lambda org: {"org_id": org.pk, "number": 778, "issue_date": "2026-12-15"},
+        snapshot=lambda org: Edition.objects.filter(number=778).count(),
+        api=True,
+        success=(201,),
+    ),
+    Endpoint(
+        "api.forum.edition_publish",
+        "POST",
+        M,
+        "edit",
+        lambda e: f"/api/v1/forum/editions/{e.pk}/publish",
+        _editions_ready,
+        snapshot=_edition_state,
+        api=True,
+    ),
+    Endpoint(
+        "api.forum.edition_pdf",
+        "GET",
+        M,
+        "view",
+        lambda e: f"/api/v1/forum/editions/{e.pk}/pdf",
+        _editions_published,
         api=True,
     ),
 ]

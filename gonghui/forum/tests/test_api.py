@@ -68,5 +68,67 @@ def test_the_forum_operations_are_in_the_openapi_document(client):
         "/api/v1/forum/submissions",
         "/api/v1/forum/submissions/{id}/reviews",
         "/api/v1/forum/editions/{id}/articles",
+        "/api/v1/forum/submissions/{id}/proofs",
+        "/api/v1/forum/submissions/{id}/note",
+        "/api/v1/forum/editions",
+        "/api/v1/forum/editions/{id}/publish",
+        "/api/v1/forum/editions/{id}/pdf",
     ):
         assert path in paths, path
+
+
+def test_proofs_note_and_publishing_through_the_api(login, editors, tree):
+    from gonghui.forum.models import Edition, Submission
+    from gonghui.forum.tests.factories import build_accepted
+
+    article = build_accepted(
+        org=tree.a, reviewers=[editors.first, editors.second, editors.chief], title="接口刊发稿"
+    )
+    client = login(editors.chief)
+    created = _post(
+        client,
+        "/api/v1/forum/editions",
+        {"org_id": tree.county.pk, "number": 31, "issue_date": "2026-12-15"},
+    )
+    assert created.status_code == 201 and created.json()["status"] == "planned"
+    edition_url = f"/api/v1/forum/editions/{created.json()['id']}"
+    added = _post(client, edition_url + "/articles", {"submission_ids": [article.pk]})
+    assert added.status_code == 200
+    # Not yet proofread nor annotated: every problem listed, nothing published.
+    refused = _post(client, edition_url + "/publish", {})
+    assert refused.status_code == 422
+    problems = refused.json()["fields"]["__all__"]
+    assert any("只完成了 0 校" in p for p in problems) and any("小编说" in p for p in problems)
+    assert client.get(edition_url + "/pdf").status_code == 409
+    for round_number in (1, 2, 3):
+        proof = _post(client, f"/api/v1/forum/submissions/{article.pk}/proofs", {"note": "校"})
+        assert proof.status_code == 200 and proof.json()["proof_rounds"] == round_number
+    fourth = _post(client, f"/api/v1/forum/submissions/{article.pk}/proofs", {})
+    assert fourth.status_code == 409 and fourth.json()["code"] == "proofs_done"
+    note = client.put(
+        f"/api/v1/forum/submissions/{article.pk}/note",
+        data=json.dumps({"note": "基层实践，值得借鉴。"}),
+        content_type="application/json",
+    )
+    assert note.status_code == 200 and note.json()["editor_note"] == "基层实践，值得借鉴。"
+    published = _post(client, edition_url + "/publish", {})
+    assert published.status_code == 200 and published.json()["status"] == "published"
+    assert Submission.objects.get(pk=article.pk).status == "published"
+    again = _post(client, edition_url + "/publish", {})
+    assert again.status_code == 409
+    assert Edition.objects.filter(number=31, status="published").count() == 1
+    pdf = client.get(edition_url + "/pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+
+
+def test_an_editor_note_on_an_article_in_review_is_refused(login, editors, tree):
+    article = build_submission(org=tree.a)
+    response = login(editors.chief).put(
+        f"/api/v1/forum/submissions/{article.pk}/note",
+        data=json.dumps({"note": "太早"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 409 and "已录用" in response.json()["message"]
+    article.refresh_from_db()
+    assert article.editor_note == ""

@@ -1,39 +1,21 @@
 """The printable 一函两书: one HTML template (also the browser's print view) turned into a PDF by
-WeasyPrint with the Noto CJK fonts embedded (subset), or into a .docx by python-docx.
-
-Fonts: Debian's fonts-noto-cjk (installed by `make test`'s system dependencies and on any
-server that prints). WeasyPrint finds them through fontconfig; the @font-face rules name the
-files too, so the PDF embeds them even where fontconfig's default CJK font differs.
+WeasyPrint with the Noto CJK fonts embedded (subset; gonghui.core.pdf), or into a .docx by
+python-docx.
 """
 
 import io
-from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from gonghui.core.pdf import font_files, html_to_pdf
 from gonghui.rights.wagechecks.models import NoticeSettings, NoticeStep, WageNotice
 
-FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/noto-cjk")
 TITLES = {
     NoticeStep.PROMPT: "工会劳动法律监督提示函",
     NoticeStep.OPINION: "工会劳动法律监督意见书",
     NoticeStep.RECOMMENDATION: "工会劳动法律监督建议书",
 }
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def font_files() -> dict[str, str]:
-    """{"serif": path, "sans": path} of the Noto CJK fonts found on this machine."""
-    found = {}
-    for directory in FONT_DIRS:
-        for key, name in (
-            ("serif", "NotoSerifCJK-Regular.ttc"),
-            ("sans", "NotoSansCJK-Regular.ttc"),
-        ):
-            path = Path(directory) / name
-            if key not in found and path.exists():
-                found[key] = path.as_uri()
-    return found
 
 
 def notice_context(notice: WageNotice, settings_row: NoticeSettings) -> dict:
@@ -54,9 +36,7 @@ def notice_html(notice: WageNotice, settings_row: NoticeSettings, *, for_pdf: bo
 
 
 def notice_pdf(notice: WageNotice, settings_row: NoticeSettings) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=notice_html(notice, settings_row, for_pdf=True)).write_pdf()
+    return html_to_pdf(notice_html(notice, settings_row, for_pdf=True))
 
 
 def notice_docx(notice: WageNotice, settings_row: NoticeSettings) -> bytes:

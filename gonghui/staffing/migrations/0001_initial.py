@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import gonghui.core.fields
-import gonghui.staffing.models
+import gonghui.staffing.pay.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -148,12 +148,12 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('computed_share', models.PositiveSmallIntegerField(default=40, verbose_name='实绩考核占比(%)')),
-                ('rater_weights', models.JSONField(default=gonghui.staffing.models._default_weights, verbose_name='评议权重(%)')),
-                ('targets', models.JSONField(default=gonghui.staffing.models._default_targets, verbose_name='实绩指标与目标')),
+                ('rater_weights', models.JSONField(default=gonghui.staffing.pay.models._default_weights, verbose_name='评议权重(%)')),
+                ('targets', models.JSONField(default=gonghui.staffing.pay.models._default_targets, verbose_name='实绩指标与目标')),
                 ('cutoff_excellent', models.DecimalField(decimal_places=2, default=90, max_digits=5, verbose_name='优秀分数线')),
                 ('cutoff_competent', models.DecimalField(decimal_places=2, default=75, max_digits=5, verbose_name='称职分数线')),
                 ('cutoff_basic', models.DecimalField(decimal_places=2, default=60, max_digits=5, verbose_name='基本称职分数线')),
-                ('bonus', models.JSONField(default=gonghui.staffing.models._default_bonus, verbose_name='考核奖励(元/月)')),
+                ('bonus', models.JSONField(default=gonghui.staffing.pay.models._default_bonus, verbose_name='考核奖励(元/月)')),
                 ('training_min_hours', models.PositiveSmallIntegerField(default=40, verbose_name='年度培训最低学时')),
                 ('objection_days', models.PositiveSmallIntegerField(default=7, verbose_name='异议期(天)')),
                 ('promotion_years', models.PositiveSmallIntegerField(default=2, verbose_name='晋档最低年限')),

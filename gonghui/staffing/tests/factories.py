@@ -7,7 +7,7 @@ _counter = itertools.count(1)
 
 
 def build_worker(*, org, actor=None, user=None, post=None, **overrides):
-    from gonghui.staffing.services import worker_create
+    from gonghui.staffing.people.services import worker_create
 
     n = next(_counter)
     data = dict(
@@ -30,7 +30,7 @@ def build_worker(*, org, actor=None, user=None, post=None, **overrides):
 
 
 def build_appraisal(*, worker, kind="quarter", year=2026, quarter=1, actor=None):
-    from gonghui.staffing.services import appraisals_open
+    from gonghui.staffing.appraisals.services import appraisals_open
 
     (appraisal,) = appraisals_open(
         actor=actor, workers=[worker], kind=kind, year=year, quarter=quarter

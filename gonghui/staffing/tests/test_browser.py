@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gonghui.core.testing.browser import browser_login
-from gonghui.staffing import services
+from gonghui.staffing.appraisals import services as appraisals_services
 from gonghui.staffing.tests.factories import build_appraisal, build_worker
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -28,7 +28,7 @@ def test_a_worker_rates_anonymously_once_on_a_phone(phone_page, page, browser_lo
     browser_log.allow_console("status of 422")  # refusals shown on purpose
     browser_log.allow_console("status of 404")
     appraisal = build_appraisal(worker=build_worker(org=tree.a, name="林社工"))
-    tokens = services.invites_issue(actor=None, appraisal=appraisal, count=3)
+    tokens = appraisals_services.invites_issue(actor=None, appraisal=appraisal, count=3)
     phone = phone_page
     phone.goto(f"/portal/staffing/rate/{tokens[0]}/")
     expect(phone.locator("h1")).to_have_text("为社会化工会工作者评分")
@@ -49,7 +49,7 @@ def test_a_worker_rates_anonymously_once_on_a_phone(phone_page, page, browser_lo
     phone.goto(f"/portal/staffing/rate/{tokens[0]}/")
     expect(phone.locator("h1")).to_have_text("链接无效")
     for token, score in zip(tokens[1:], (70, 90), strict=True):
-        services.rating_submit_anonymous(token=token, score=score)
+        appraisals_services.rating_submit_anonymous(token=token, score=score)
     # Staff see the workers' group as a count and a mean, never single scores.
     browser_login(page, users.township_staff)
     page.goto(f"/staffing/appraisals/{appraisal.pk}/")

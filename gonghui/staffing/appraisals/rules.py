@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from gonghui.staffing.models import AppraisalResult
+from gonghui.staffing.appraisals.models import AppraisalResult
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from gonghui.staffing.rules import (
+from gonghui.staffing.appraisals.rules import (
     MeasureLine,
     computed_score,
     group_totals,

@@ -1,0 +1,185 @@
+"""Staff API of the appraisals: /api/v1/staffing/appraisals (scoped), named ratings and
+publishing. Worker ratings appear only as a group's count (and mean from ANONYMOUS_MIN
+ratings on): nothing here could name who gave them."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
+from gonghui.core.modules import Action
+from gonghui.staffing.appraisals import selectors, services
+from gonghui.staffing.appraisals.models import (
+    AppraisalKind,
+    AppraisalResult,
+    AppraisalStatus,
+    RaterGroup,
+)
+from gonghui.staffing.shared import MODULE
+
+router = Router(tags=["社会化工会工作者"])
+
+
+class EvidenceLine(Schema):
+    measure: str = Field(description="指标编码(统计指标登记表)")
+    name: str
+    unit: str
+    count: int = Field(description="考核期内的完成数")
+    target: int
+    weight: int = Field(description="权重(%)")
+    url: str = Field(description="记录列表的链接；无则为空")
+
+
+class GroupRating(Schema):
+    group: RaterGroup
+    count: int = Field(description="评议人数")
+    mean: Decimal | None = Field(
+        description=f"平均分；职工匿名评议不足 {selectors.ANONYMOUS_MIN} 人时为 null"
+    )
+
+
+class ObjectionOut(Schema):
+    text: str
+    submitted_at: datetime
+    answer: str
+    answered_at: datetime | None
+
+
+class AppraisalOut(Schema):
+    id: int
+    worker_id: int
+    worker_name: str
+    org: OrgRef
+    kind: AppraisalKind
+    year: int
+    quarter: int | None
+    period_start: date
+    period_end: date
+    status: AppraisalStatus
+    computed_score: Decimal = Field(description="实绩得分(0–100)")
+    rated_score: Decimal | None = Field(description="评议得分(0–100)，公布后有值")
+    total: Decimal | None = Field(description="综合得分，公布后有值")
+    result: AppraisalResult | None = Field(description="考核等次，公布后有值")
+    objection_until: date | None
+
+    @staticmethod
+    def resolve_worker_name(obj):
+        return obj.worker.name
+
+    @staticmethod
+    def resolve_org(obj):
+        return {"id": obj.org_id, "name": obj.org.name}
+
+    @staticmethod
+    def resolve_result(obj):
+        return obj.result or None
+
+    @staticmethod
+    def resolve_quarter(obj):
+        return obj.quarter or None
+
+
+class AppraisalDetailOut(AppraisalOut):
+    evidence: list[EvidenceLine]
+    ratings: list[GroupRating]
+    objection: ObjectionOut | None
+
+
+class AppraisalPage(Schema):
+    items: list[AppraisalOut]
+    next_cursor: str | None = Field(description="下一页游标；null 表示没有更多")
+
+
+class AppraisalFilters(Schema):
+    q: str = Field("", description="社工姓名包含")
+    kind: AppraisalKind | None = None
+    status: AppraisalStatus | None = None
+    result: AppraisalResult | None = None
+    year: int | None = None
+
+
+class RatingIn(Schema):
+    group: RaterGroup = Field(description="评议人类别(chair/deputy/supervisor；职工评议走匿名链接)")
+    score: Decimal = Field(description="评分 0–100，最多两位小数")
+
+
+def _value(member):
+    return getattr(member, "value", member) if member is not None else ""
+
+
+@router.get(
+    "/appraisals",
+    response={200: AppraisalPage, **errors(403, 422)},
+    summary="社工考核列表",
+    description="数据范围内的考核，新的在前，游标分页。",
+)
+def appraisal_list(request, filters: Query[AppraisalFilters], page: Query[PageParams]):
+    require(request.auth, MODULE, Action.VIEW)
+    rows = selectors.appraisal_list(
+        request.auth,
+        q=filters.q,
+        kind=_value(filters.kind),
+        status=_value(filters.status),
+        result=_value(filters.result),
+        year=filters.year,
+    )
+    return paginate(rows, page, descending=True)
+
+
+def _detail(user, pk):
+    appraisal = selectors.appraisal_get(user, pk)
+    appraisal.ratings_summary = selectors.rating_summary(appraisal)
+    appraisal.objection_found = selectors.objection_of(appraisal)
+    return appraisal
+
+
+class _Detail(AppraisalDetailOut):
+    @staticmethod
+    def resolve_ratings(obj):
+        return obj.ratings_summary
+
+    @staticmethod
+    def resolve_objection(obj):
+        return obj.objection_found
+
+
+@router.get(
+    "/appraisals/{pk:id}",
+    response={200: _Detail, **errors(403, 404)},
+    summary="考核详情",
+    description="实绩明细(每项指标的完成数与记录链接)、各类评议人的人数与平均分、异议与答复。"
+    "职工匿名评议只有人数与合计，不含任何可识别评议人的信息。",
+)
+def appraisal_detail(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return _detail(request.auth, id)
+
+
+@router.post(
+    "/appraisals/{pk:id}/ratings",
+    response={201: _Detail, **errors(403, 404, 409, 422)},
+    summary="署名评议",
+    description="主席、分管副主席或县总工会联系人评分；同一人对同一考核只能评议一次(409)。",
+)
+def rating_create(request, id: int, payload: RatingIn):
+    require(request.auth, MODULE, Action.EDIT)
+    appraisal = selectors.appraisal_get(request.auth, id, Action.EDIT)
+    services.rating_submit(
+        actor=request.auth, appraisal=appraisal, group=payload.group.value, score=payload.score
+    )
+    return Status(201, _detail(request.auth, id))
+
+
+@router.post(
+    "/appraisals/{pk:id}/publish",
+    response={200: _Detail, **errors(403, 404, 409)},
+    summary="计算并公布考核结果",
+    description="按本县规则计算评议得分、综合得分与等次，开始异议期；一年内第二次不称职时标记合同待复核。",
+)
+def appraisal_publish(request, id: int):
+    require(request.auth, MODULE, Action.APPROVE)
+    appraisal = selectors.appraisal_get(request.auth, id, Action.APPROVE)
+    services.appraisal_publish(actor=request.auth, appraisal=appraisal)
+    return _detail(request.auth, id)

@@ -1,0 +1,65 @@
+"""The appraisal pages and the worker's own appraisal pages (我的考核)."""
+
+import pytest
+
+from gonghui.staffing.appraisals import services as appraisals_services
+from gonghui.staffing.models import Objection
+from gonghui.staffing.tests.factories import build_appraisal, build_worker
+from gonghui.testing.fixtures import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_second_named_rating_shows_the_refusal(tree, users, login):
+    appraisal = build_appraisal(worker=build_worker(org=tree.a))
+    client = login(users.township_staff)
+    url = f"/staffing/appraisals/{appraisal.pk}/ratings/"
+    assert client.post(url, {"group": "chair", "score": "90"}).status_code == 302
+    response = client.post(url, {"group": "deputy", "score": "70"})
+    assert response.status_code == 422
+    assert "您已评议过这次考核，不能重复评议。" in response.content.decode()
+    response = client.post(url, {"group": "deputy", "score": "170"})
+    assert response.status_code == 422
+
+
+def test_the_worker_sees_their_appraisal_with_evidence_and_objects(tree, login):
+    user = make_user("sw_me", "social_worker", tree.a)
+    appraisal = build_appraisal(worker=build_worker(org=tree.a, user=user))
+    # Not published yet: not shown to the worker.
+    assert login(user).get(f"/staffing/me/{appraisal.pk}/").status_code == 404
+    appraisals_services.appraisal_publish(actor=None, appraisal=appraisal)
+    client = login(user)
+    page = client.get("/staffing/me/").content.decode()
+    assert appraisal.period_label in page
+    page = client.get(f"/staffing/me/{appraisal.pk}/").content.decode()
+    assert "新入会会员" in page  # a measure of the evidence
+    response = client.post(f"/staffing/me/{appraisal.pk}/objection/", {"text": "漏计走访"})
+    assert response.status_code == 302
+    assert Objection.objects.get().text == "漏计走访"
+    # The social worker role does not open the module's pages, nor others' appraisals.
+    assert client.get("/staffing/").status_code == 404
+    other = make_user("sw_other", "social_worker", tree.a)
+    assert login(other).get(f"/staffing/me/{appraisal.pk}/").status_code == 404
+
+
+def test_invites_are_shown_once_and_rate_once(tree, users, login, client):
+    appraisal = build_appraisal(worker=build_worker(org=tree.a))
+    page = login(users.township_staff).post(
+        f"/staffing/appraisals/{appraisal.pk}/invites/", {"count": "2"}
+    )
+    links = [
+        line.split("<li>")[1].split("</li>")[0]
+        for line in page.content.decode().splitlines()
+        if "/portal/staffing/rate/" in line
+        for line in line.split("</li>")
+        if "<li>" in line
+    ]
+    assert len(links) == 2
+    client.logout()
+    path = links[0].split("testserver")[1]
+    assert client.get(path).status_code == 200
+    assert client.post(path, {"score": "120"}).status_code == 422
+    assert client.post(path, {"score": "80"}).status_code == 200
+    assert client.get(path).status_code == 404
+    appraisal.refresh_from_db()
+    assert appraisal.worker_ratings == 1
