@@ -33,6 +33,10 @@ class MyEntry:
     entry: Entry
     position: int  # place on the waiting list, 0 when registered or withdrawn
 
+    @property
+    def live(self) -> bool:
+        return self.entry.status != EntryStatus.WITHDRAWN
+
 
 def my_entries(member: Member, limit: int = 50) -> list[MyEntry]:
     """The member's entries, newest competitions first, each waiting one with its place on

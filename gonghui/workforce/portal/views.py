@@ -69,6 +69,7 @@ def home(request):
     if member is not None:
         if next_page in NEXT_PAGES:
             return redirect(f"workforce_portal:{next_page}")
+        entries = selectors.my_entries(member)
         return render(
             request,
             "workforce/portal/home.html",
@@ -76,7 +77,8 @@ def home(request):
                 "member": member,
                 "masked_id": mask_id_number(member.id_number),
                 "competitions": selectors.open_competitions(member),
-                "entries": selectors.my_entries(member),
+                "entries": entries,
+                "entered": {row.entry.competition_id for row in entries if row.live},
             },
         )
     form = IdentifyForm(

@@ -67,6 +67,7 @@ def test_registering_on_the_portal_writes_a_portal_entry_and_refuses_a_second(cl
     entry = Entry.objects.get(member=person)
     assert (entry.channel, entry.status) == (Channel.PORTAL, EntryStatus.REGISTERED)
     assert "已报名" in done.content.decode()
+    assert done.context["entered"] == {comp.pk}  # the list marks it
     assert AuditEvent.objects.filter(object_id=str(entry.pk)).exists()
     again = client.post(url, {"trade": trade.pk})
     assert again.status_code == 422 and "不能重复报名" in again.content.decode()
