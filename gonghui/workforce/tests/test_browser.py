@@ -66,7 +66,8 @@ def test_staff_create_a_competition_enter_scores_and_publish_results(
     expect(page.locator("#score-sheet .errorlist")).to_have_count(1)
     assert not Entry.objects.filter(competition=competition, total__isnull=False).exists()
     page.get_by_label("乙选手的实操成绩").fill("80")
-    page.get_by_role("button", name="保存成绩并计算名次").click()
+    with page.expect_navigation(wait_until="load"):  # saved, then redirected to the sheet
+        page.get_by_role("button", name="保存成绩并计算名次").click()
     expect(page.locator("#score-sheet")).to_contain_text("93.00 / 第 1 名")
     expect(page.locator("#score-sheet")).to_contain_text("83.20 / 第 2 名")
     # and the results are published (the page asks to confirm)
