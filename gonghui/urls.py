@@ -22,6 +22,7 @@ urlpatterns = [
     path("staffing/", include("gonghui.staffing.urls")),
     path("portal/staffing/", include((staffing_portal, "staffing_portal"))),
     path("workforce/", include("gonghui.workforce.urls")),
+    path("portal/workforce/", include("gonghui.workforce.portal.urls")),
     path("portal/", include("gonghui.portal.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
     path("", include("gonghui.rights.urls")),  # /rights/ and /portal/legal-aid/

@@ -40,6 +40,15 @@ PORTAL_SERVICES: list[PortalService] = [
         "法律援助进度", "凭身份证号和手机号查询法律援助申请", "rights:legal_aid_status", "援"
     ),
     PortalService("主席论坛", "阅读往期专栏，向主席论坛投稿", "forum:public_home", "论"),
+    PortalService(
+        "竞赛报名与荣誉",
+        "报名劳动和技能竞赛，查看本人荣誉台账",
+        "workforce_portal:home",
+        "赛",
+    ),
+    PortalService(
+        "五小和合理化建议", "提交五小成果或合理化建议", "workforce_portal:innovation", "创"
+    ),
 ]
 
 

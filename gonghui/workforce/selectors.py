@@ -202,14 +202,20 @@ def studios_by_level(user, year: int) -> list[dict]:
 
 
 def innovations_by_category(user, year: int) -> list[dict]:
+    """Per category: results submitted in the year (and their claimed benefit), and results
+    awarded in the year (by decision date, as the measure counts: a result submitted last
+    year and awarded this year is this year's award)."""
+    submitted = Q(submitted_at__year=year)
+    awarded = Q(status=InnovationStatus.AWARDED, decided_on__year=year)
     rows = {
         r["category"]: r
-        for r in SmallInnovation.objects.filter(_within(user, "org__path"), submitted_at__year=year)
+        for r in SmallInnovation.objects.filter(_within(user, "org__path"))
+        .filter(submitted | awarded)
         .values("category")
         .annotate(
-            n=Count("id"),
-            awarded=Count("id", filter=Q(status=InnovationStatus.AWARDED)),
-            benefit=Sum("claimed_benefit"),
+            n=Count("id", filter=submitted),
+            awarded=Count("id", filter=awarded),
+            benefit=Sum("claimed_benefit", filter=submitted),
         )
     }
     return [

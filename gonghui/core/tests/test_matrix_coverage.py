@@ -64,6 +64,14 @@ OUTSIDE_THE_MATRIX = {
     "portal/outreach/contests/{}/done/",
     "portal/outreach/contests/{}/gallery/",
     "portal/outreach/contests/{}/gallery/{}/",
+    # Workforce on the portal: the worker identifies with ID number + phone
+    # (gonghui/workforce/portal/tests/test_portal.py).
+    "portal/workforce/",
+    "portal/workforce/leave/",
+    "portal/workforce/competitions/{}/",
+    "portal/workforce/honours/",
+    "portal/workforce/innovations/new/",
+    "portal/workforce/suggestions/new/",
     # A social worker's own appraisals and objection (gonghui/staffing/tests/test_views.py).
     "staffing/me/",
     "staffing/me/{}/",

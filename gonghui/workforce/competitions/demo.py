@@ -404,6 +404,14 @@ def seed(*, rng: random.Random, county, townships, members, today) -> dict:
                 member=Member.objects.select_related("org").get(pk=member_id),
                 channel=Channel.STAFF,
             )
+        # One registered entrant withdraws: the first on the waiting list moves up.
+        first = (
+            quota_competition.entries.filter(status=EntryStatus.REGISTERED)
+            .order_by("registered_at", "id")
+            .first()
+        )
+        if first is not None:
+            services.entry_withdraw(actor=None, entry=first, reason="工作安排冲突，本人申请退出")
     # A project competition (重点工程劳动竞赛) with monthly scores.
     project = _project(rng, county, today)
     return {"competitions": len(competitions) + 1, "entries": len(rows), "project": project}

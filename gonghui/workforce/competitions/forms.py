@@ -4,6 +4,7 @@ own checks plus the service's validation (`check=`)."""
 from django import forms
 
 from gonghui.core.forms import DateInput, Form
+from gonghui.core.modules import Action
 from gonghui.workforce.choices import ContestLevel
 from gonghui.workforce.competitions.models import (
     CompetitionKind,
@@ -12,6 +13,7 @@ from gonghui.workforce.competitions.models import (
     ProjectDimension,
     RoundRule,
 )
+from gonghui.workforce.forms import ServiceForm
 
 DATE = DateInput()
 
@@ -80,13 +82,16 @@ class CompetitionForm(Form):
         self.fields["titles"].choices = [(str(t.pk), t.name) for t in titles]
 
 
-class EntryForm(Form):
+class EntryForm(ServiceForm):
+    member_fields = {"member": Action.VIEW}
+    service_names = ("member", "trade")
+
     member = forms.CharField(label="参赛会员", max_length=30, help_text="输入会员卡号或身份证号。")
     trade = forms.ChoiceField(label="工种", choices=())
 
     def __init__(self, *args, trades=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["trade"].choices = _blank([(str(t.pk), t.name) for t in trades])
+        self.pick("trade", trades, lambda t: t.name, blank="请选择")
 
 
 class QuotaForm(Form):

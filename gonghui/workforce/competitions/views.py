@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from gonghui.core.errors import ServiceError, ValidationFailed
+from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import forms_valid
 from gonghui.core.modules import Action
@@ -19,7 +19,7 @@ from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.orgs.models import Org
 from gonghui.workforce import lookups
-from gonghui.workforce.choices import MODULE, UPPER_LEVELS, ContestLevel
+from gonghui.workforce.choices import MODULE, UPPER_LEVELS, Channel, ContestLevel
 from gonghui.workforce.competitions import selectors, services
 from gonghui.workforce.competitions.forms import (
     AwardForm,
@@ -280,34 +280,26 @@ def competition_step(request, pk, step):
 @requires(MODULE, Action.EDIT)
 def entry_create(request, pk):
     competition = selectors.competition_get(request.user, pk)
-    trades = selectors.competition_trades(competition)
-    form = EntryForm(request.POST or None, trades=trades)
-    status = 200
-    if request.method == "POST":
-        valid = form.is_valid()
-        member, member_error = None, None
+    form = EntryForm(
+        request.POST or None,
+        trades=selectors.competition_trades(competition),
+        user=request.user,
+        validate=lambda **values: services.entry_validate(
+            actor=request.user, competition=competition, channel=Channel.STAFF, **values
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            member = lookups.member_find(request.user, request.POST.get("member"))
-        except ValidationFailed as exc:
-            member_error = exc.message
-        if member_error and "member" not in form.errors:
-            form.add_error("member", member_error)
-        trade = next((t for t in trades if str(t.pk) == request.POST.get("trade")), None)
-        if valid and member is not None:
-            try:
-                result = services.entry_register(
-                    actor=request.user, competition=competition, trade=trade, member=member
-                )
-            except ServiceError as exc:
-                form_apply_error(request, form, exc)
-                status = 422
-            else:
-                (messages.warning if result.waiting else messages.success)(request, result.message)
-                if request.POST.get("next") == "more":
-                    return redirect("workforce:entry_create", pk=competition.pk)
-                return _redirect_detail(competition, "#results")
+            result = services.entry_register(
+                actor=request.user, competition=competition, **form.service_values()
+            )
+        except ServiceError as exc:
+            form.add_service_errors(exc)
         else:
-            status = 422
+            (messages.warning if result.waiting else messages.success)(request, result.message)
+            if request.POST.get("next") == "more":
+                return redirect("workforce:entry_create", pk=competition.pk)
+            return _redirect_detail(competition, "#results")
     return render(
         request,
         "workforce/competitions/entry_form.html",
@@ -316,7 +308,7 @@ def entry_create(request, pk):
             "c": competition,
             "open": competition.registration_open_on(services.today()),
         },
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 

@@ -3,13 +3,31 @@
 from django import forms
 
 from gonghui.core.forms import DateInput, Form
+from gonghui.core.modules import Action
 from gonghui.workforce.choices import ContestLevel
+from gonghui.workforce.forms import ServiceForm
 from gonghui.workforce.honours.models import RECORDED_KINDS, HonourKind
 
 DATE = DateInput()
 
 
-class HonourForm(Form):
+class HonourForm(ServiceForm):
+    member_fields = {"member": Action.EDIT}
+    enterprise_fields = {"enterprise": Action.EDIT}
+    service_names = (
+        "kind",
+        "name",
+        "level",
+        "awarded_on",
+        "issuer",
+        "note",
+        "member",
+        "team",
+        "enterprise",
+        "title",
+        "trade",
+    )
+
     kind = forms.ChoiceField(
         label="类别", choices=[("", "请选择")] + [(k, HonourKind(k).label) for k in RECORDED_KINDS]
     )
@@ -32,11 +50,9 @@ class HonourForm(Form):
 
     def __init__(self, *args, teams=(), titles=(), trades=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "—")] + [
-            (str(t.pk), f"{t.name}({t.enterprise.name})") for t in teams
-        ]
-        self.fields["title"].choices = [("", "—")] + [(str(t.pk), t.name) for t in titles]
-        self.fields["trade"].choices = [("", "—")] + [(str(t.pk), t.name) for t in trades]
+        self.pick("team", teams, lambda t: f"{t.name}({t.enterprise.name})")
+        self.pick("title", titles, lambda t: t.name)
+        self.pick("trade", trades, lambda t: t.name)
 
 
 class RevokeForm(Form):

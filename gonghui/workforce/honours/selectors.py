@@ -92,7 +92,16 @@ def _member_in_scope(user, pk) -> Member:
 def member_ledger(user, pk) -> dict:
     """Everything linked to a member: honours, contest results, studio roles, mentorships
     (as master and as apprentice, with rewards), 五小 results and suggestions, nominations."""
-    member = _member_in_scope(user, pk)
+    return _ledger(_member_in_scope(user, pk))
+
+
+def member_ledger_public(member: Member) -> dict:
+    """The member's own ledger on the portal (no scope: the member proved who they are):
+    the same records as the staff page without revoked honours and nominations."""
+    return _ledger(member, public=True)
+
+
+def _ledger(member: Member, *, public: bool = False) -> dict:
     entries = list(
         Entry.objects.filter(member=member)
         .select_related("competition", "trade")
@@ -121,13 +130,12 @@ def member_ledger(user, pk) -> dict:
     }
     for mentorship in as_master:
         mentorship.reward = rewards.get(mentorship.pk)
-    return {
+    honours = Honour.objects.filter(member=member)
+    if public:
+        honours = honours.filter(revoked=False)
+    ledger = {
         "member": member,
-        "honours": list(
-            Honour.objects.filter(member=member)
-            .select_related(*HONOUR_RELATED)
-            .order_by("-awarded_on", "-id")
-        ),
+        "honours": list(honours.select_related(*HONOUR_RELATED).order_by("-awarded_on", "-id")),
         "entries": entries,
         "studios": list(
             StudioMember.objects.filter(member=member)
@@ -138,10 +146,12 @@ def member_ledger(user, pk) -> dict:
         "as_apprentice": as_apprentice,
         "innovations": list(SmallInnovation.objects.filter(member=member).order_by("-year", "-id")),
         "suggestions": list(Suggestion.objects.filter(member=member).order_by("-year", "-id")),
-        "nominations": list(
-            Nomination.objects.filter(member=member).select_related("enterprise").order_by("-year")
-        ),
     }
+    if not public:
+        ledger["nominations"] = list(
+            Nomination.objects.filter(member=member).select_related("enterprise").order_by("-year")
+        )
+    return ledger
 
 
 def team_ledger(user, pk) -> dict:
@@ -178,12 +188,3 @@ def enterprise_ledger(user, pk) -> dict:
         ),
         "incidents": list(EmployerIncident.objects.filter(enterprise=enterprise)),
     }
-
-
-def member_honours_public(member) -> list[Honour]:
-    """A member's own honours for the portal (no scope: the member proved who they are)."""
-    return list(
-        Honour.objects.filter(member=member, revoked=False)
-        .select_related("title", "trade", "award__entry__competition")
-        .order_by("-awarded_on", "-id")
-    )

@@ -13,7 +13,6 @@ from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE, ContestLevel
 from gonghui.workforce.competitions.selectors import title_choices, trade_choices
 from gonghui.workforce.honours import selectors, services
@@ -118,48 +117,19 @@ def honour_export(request):
 
 @requires(MODULE, Action.EDIT)
 def honour_create(request):
-    teams = list(team_scoped(request.user, Action.EDIT).select_related("enterprise")[:500])
-    titles, trades = list(title_choices()), list(trade_choices())
-    form = HonourForm(request.POST or None, teams=teams, titles=titles, trades=trades)
-    status = 200
-    if request.method == "POST":
-        valid = form.is_valid()
-        holders = {"member": None, "team": None, "enterprise": None}
-        post = request.POST
-        if (post.get("member") or "").strip():
-            try:
-                holders["member"] = lookups.member_find(
-                    request.user, post["member"], action=Action.EDIT
-                )
-            except ValidationFailed as exc:
-                form.add_error("member", exc.message)
-        if (post.get("enterprise") or "").strip():
-            try:
-                holders["enterprise"] = lookups.enterprise_find(
-                    request.user, post["enterprise"], action=Action.EDIT
-                )
-            except ValidationFailed as exc:
-                form.add_error("enterprise", exc.message)
-        holders["team"] = next((t for t in teams if str(t.pk) == post.get("team")), None)
-        values = {
-            **holders,
-            "kind": post.get("kind", ""),
-            "name": post.get("name", ""),
-            "level": post.get("level", ""),
-            "awarded_on": form.cleaned_data.get("awarded_on"),
-            "issuer": post.get("issuer", ""),
-            "note": post.get("note", ""),
-            "title": next((t for t in titles if str(t.pk) == post.get("title")), None),
-            "trade": next((t for t in trades if str(t.pk) == post.get("trade")), None),
-        }
+    form = HonourForm(
+        request.POST or None,
+        teams=team_scoped(request.user, Action.EDIT).select_related("enterprise")[:500],
+        titles=title_choices(),
+        trades=trade_choices(),
+        user=request.user,
+        validate=lambda **values: services.honour_validate(actor=request.user, **values),
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            if not valid or form.errors:
-                services.honour_validate(actor=request.user, **values)
-                raise ValidationFailed("请检查填写的内容。")
-            honour = services.honour_record(actor=request.user, **values)
+            honour = services.honour_record(actor=request.user, **form.service_values())
         except ServiceError as exc:
-            form.add_service_errors(exc, only_new=True)
-            status = 422
+            form.add_service_errors(exc)
         else:
             messages.success(request, f"已记录“{honour.name}”。")
             return redirect("workforce:honour_list")
@@ -174,7 +144,7 @@ def honour_create(request):
             "intro": "记录在外获得的荣誉(如上级授予的劳模、五一劳动奖章、工匠称号)。竞赛称号、工人先锋号、优秀班组、五小奖项由相应记录自动写入，无需在此记录。",
             "submit": "记录",
         },
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 

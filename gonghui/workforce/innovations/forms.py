@@ -3,7 +3,9 @@
 from django import forms
 
 from gonghui.core.forms import Form
+from gonghui.core.modules import Action
 from gonghui.workforce.choices import ContestLevel
+from gonghui.workforce.forms import ServiceForm
 from gonghui.workforce.innovations.models import InnovationAward, InnovationCategory
 
 YES_NO = [("", "请选择"), ("yes", "是"), ("no", "否")]
@@ -14,7 +16,18 @@ def yes_no(value):
     return {"yes": True, "no": False}.get(value)
 
 
-class InnovationForm(Form):
+class InnovationForm(ServiceForm):
+    member_fields = {"member": Action.EDIT}
+    service_names = (
+        "member",
+        "team",
+        "category",
+        "title",
+        "description",
+        "year",
+        "claimed_benefit",
+    )
+
     category = forms.ChoiceField(
         label="类别", choices=[("", "请选择"), *InnovationCategory.choices]
     )
@@ -40,9 +53,13 @@ class InnovationForm(Form):
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "—")] + [
-            (str(t.pk), f"{t.name}({t.enterprise.name})") for t in teams
-        ]
+        self.pick("team", teams, lambda t: f"{t.name}({t.enterprise.name})")
+
+    def service_values(self, values=None) -> dict:
+        values = self.cleaned_data if values is None else values
+        return super().service_values(values) | {
+            key: yes_no(values.get(key)) for key in ("funded_by_science_plan", "awarded_elsewhere")
+        }
 
 
 class ExclusionsForm(Form):
@@ -69,7 +86,10 @@ class DecisionForm(Form):
     note = forms.CharField(label="评定说明", max_length=200, required=False)
 
 
-class SuggestionForm(Form):
+class SuggestionForm(ServiceForm):
+    member_fields = {"member": Action.EDIT}
+    service_names = ("member", "title", "content", "year")
+
     member = forms.CharField(label="提出人", max_length=30, help_text="会员卡号或身份证号。")
     title = forms.CharField(label="建议标题", max_length=150)
     content = forms.CharField(label="建议内容", widget=forms.Textarea(attrs={"rows": 4}))

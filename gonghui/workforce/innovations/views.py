@@ -13,7 +13,6 @@ from gonghui.core.errors import ServiceError, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE
 from gonghui.workforce.innovations import selectors, services
 from gonghui.workforce.innovations.forms import (
@@ -73,41 +72,17 @@ def innovation_list(request):
 def innovation_create(request):
     teams = list(team_scoped(request.user, Action.EDIT).select_related("enterprise")[:500])
     form = InnovationForm(
-        request.POST or None, initial={"year": datetime.date.today().year}, teams=teams
+        request.POST or None,
+        initial={"year": datetime.date.today().year},
+        teams=teams,
+        user=request.user,
+        validate=lambda **values: services.innovation_validate(actor=request.user, **values),
     )
-    status = 200
-    if request.method == "POST":
-        valid = form.is_valid()
-        member = None
-        if (request.POST.get("member") or "").strip():
-            try:
-                member = lookups.member_find(
-                    request.user, request.POST["member"], action=Action.EDIT
-                )
-            except ValidationFailed as exc:
-                if "member" not in form.errors:
-                    form.add_error("member", exc.message)
-        team = next((t for t in teams if str(t.pk) == request.POST.get("team")), None)
-        data = form.cleaned_data
-        values = {
-            "member": member,
-            "team": team,
-            "category": request.POST.get("category", ""),
-            "title": request.POST.get("title", ""),
-            "description": request.POST.get("description", ""),
-            "year": data.get("year") or request.POST.get("year"),
-            "claimed_benefit": data.get("claimed_benefit"),
-            "funded_by_science_plan": yes_no(request.POST.get("funded_by_science_plan")),
-            "awarded_elsewhere": yes_no(request.POST.get("awarded_elsewhere")),
-        }
+    if request.method == "POST" and form.is_valid():
         try:
-            if not valid or form.errors:
-                services.innovation_validate(actor=request.user, **values)
-                raise ValidationFailed("请检查填写的内容。")
-            item = services.innovation_submit(actor=request.user, **values)
+            item = services.innovation_submit(actor=request.user, **form.service_values())
         except ServiceError as exc:
-            form.add_service_errors(exc, only_new=True)
-            status = 422
+            form.add_service_errors(exc)
         else:
             messages.success(request, "已登记五小成果。")
             return redirect("workforce:innovation_detail", pk=item.pk)
@@ -122,7 +97,7 @@ def innovation_create(request):
             "intro": "五小：小发明、小创造、小革新、小设计、小建议(亦称小改造)。已获政府科技计划资助或已在其他评选中获奖的成果不参加评奖。",
             "submit": "登记",
         },
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -246,31 +221,17 @@ def suggestion_list(request):
 
 @requires(MODULE, Action.EDIT)
 def suggestion_create(request):
-    form = SuggestionForm(request.POST or None, initial={"year": datetime.date.today().year})
-    status = 200
-    if request.method == "POST":
-        valid = form.is_valid()
-        member = None
+    form = SuggestionForm(
+        request.POST or None,
+        initial={"year": datetime.date.today().year},
+        user=request.user,
+        validate=lambda **values: services.suggestion_validate(actor=request.user, **values),
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            member = lookups.member_find(
-                request.user, request.POST.get("member"), action=Action.EDIT
-            )
-        except ValidationFailed as exc:
-            if "member" not in form.errors:
-                form.add_error("member", exc.message)
-        values = {
-            "title": request.POST.get("title", ""),
-            "content": request.POST.get("content", ""),
-            "year": form.cleaned_data.get("year") or request.POST.get("year"),
-        }
-        try:
-            if not valid or form.errors:
-                services.suggestion_validate(actor=request.user, member=member, **values)
-                raise ValidationFailed("请检查填写的内容。")
-            item = services.suggestion_submit(actor=request.user, member=member, **values)
+            item = services.suggestion_submit(actor=request.user, **form.service_values())
         except ServiceError as exc:
-            form.add_service_errors(exc, only_new=True)
-            status = 422
+            form.add_service_errors(exc)
         else:
             messages.success(request, "已登记合理化建议。")
             return redirect("workforce:suggestion_detail", pk=item.pk)
@@ -284,7 +245,7 @@ def suggestion_create(request):
             "cancel": reverse("workforce:suggestion_list"),
             "submit": "登记",
         },
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 

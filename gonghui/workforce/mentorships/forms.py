@@ -3,12 +3,27 @@
 from django import forms
 
 from gonghui.core.forms import DateInput, Form
+from gonghui.core.modules import Action
 from gonghui.workforce.choices import AppraisalResult
+from gonghui.workforce.forms import ServiceForm
 
 DATE = DateInput()
 
 
-class MentorshipForm(Form):
+class MentorshipForm(ServiceForm):
+    member_fields = {"master": Action.VIEW, "apprentice": Action.VIEW}
+    service_names = (
+        "master",
+        "apprentice",
+        "trade",
+        "ceremony",
+        "signed_on",
+        "starts_on",
+        "ends_on",
+        "goals",
+        "plan",
+    )
+
     master = forms.CharField(label="师傅", max_length=30, help_text="会员卡号或身份证号。")
     apprentice = forms.CharField(label="徒弟", max_length=30, help_text="会员卡号或身份证号。")
     trade = forms.ChoiceField(label="工种", choices=())
@@ -23,10 +38,8 @@ class MentorshipForm(Form):
 
     def __init__(self, *args, trades=(), ceremonies=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["trade"].choices = [("", "请选择")] + [(str(t.pk), t.name) for t in trades]
-        self.fields["ceremony"].choices = [("", "—")] + [
-            (str(c.pk), f"{c.held_on:%Y-%m-%d} {c.name}") for c in ceremonies
-        ]
+        self.pick("trade", trades, lambda t: t.name, blank="请选择")
+        self.pick("ceremony", ceremonies, lambda c: f"{c.held_on:%Y-%m-%d} {c.name}")
 
 
 class CheckpointForm(Form):

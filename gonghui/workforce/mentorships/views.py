@@ -68,46 +68,22 @@ def mentorship_list(request):
 
 @requires(MODULE, Action.EDIT)
 def mentorship_create(request):
-    trades = list(trade_choices())
-    ceremonies = list(selectors.ceremony_scoped(request.user).order_by("-held_on")[:100])
     initial = {}
     if request.GET.get("ceremony"):
         initial["ceremony"] = request.GET["ceremony"]
     form = MentorshipForm(
-        request.POST or None, initial=initial, trades=trades, ceremonies=ceremonies
+        request.POST or None,
+        initial=initial,
+        trades=trade_choices(),
+        ceremonies=selectors.ceremony_scoped(request.user).order_by("-held_on")[:100],
+        user=request.user,
+        validate=lambda **values: services.mentorship_validate(actor=request.user, **values),
     )
-    status = 200
-    if request.method == "POST":
-        valid = form.is_valid()
-        people = {}
-        for field in ("master", "apprentice"):
-            people[field] = None
-            try:
-                people[field] = lookups.member_find(request.user, request.POST.get(field))
-            except ValidationFailed as exc:
-                if field not in form.errors:
-                    form.add_error(field, exc.message)
-        data = form.cleaned_data
-        values = {
-            **people,
-            "trade": next((t for t in trades if str(t.pk) == request.POST.get("trade")), None),
-            "ceremony": next(
-                (c for c in ceremonies if str(c.pk) == request.POST.get("ceremony")), None
-            ),
-            "signed_on": data.get("signed_on"),
-            "starts_on": data.get("starts_on"),
-            "ends_on": data.get("ends_on"),
-            "goals": request.POST.get("goals", ""),
-            "plan": request.POST.get("plan", ""),
-        }
+    if request.method == "POST" and form.is_valid():
         try:
-            if not valid or form.errors:
-                services.mentorship_validate(actor=request.user, **values)
-                raise ValidationFailed("请检查填写的内容。")
-            mentorship = services.mentorship_create(actor=request.user, **values)
+            mentorship = services.mentorship_create(actor=request.user, **form.service_values())
         except ServiceError as exc:
-            form.add_service_errors(exc, only_new=True)
-            status = 422
+            form.add_service_errors(exc)
         else:
             messages.success(request, "已登记师徒协议。")
             return redirect("workforce:mentorship_detail", pk=mentorship.pk)
@@ -122,7 +98,7 @@ def mentorship_create(request):
             "intro": "师傅和徒弟均须为在册会员；同一徒弟同一期间只能有一份带徒中的协议。",
             "submit": "登记",
         },
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 

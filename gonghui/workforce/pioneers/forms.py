@@ -3,7 +3,9 @@
 from django import forms
 
 from gonghui.core.forms import DateInput, Form
+from gonghui.core.modules import Action
 from gonghui.workforce.choices import ContestLevel
+from gonghui.workforce.forms import ServiceForm
 from gonghui.workforce.pioneers.models import (
     IncidentKind,
     NominationKind,
@@ -18,7 +20,10 @@ def _blank(choices):
     return [("", "请选择"), *choices]
 
 
-class TeamForm(Form):
+class TeamForm(ServiceForm):
+    enterprise_fields = {"enterprise": Action.EDIT}
+    service_names = ("enterprise", "name", "kind", "leader_name", "headcount")
+
     enterprise = forms.CharField(
         label="所在单位", max_length=150, help_text="统一社会信用代码或单位全称。"
     )
@@ -28,7 +33,32 @@ class TeamForm(Form):
     headcount = forms.IntegerField(label="人数", min_value=0, max_value=100000, required=False)
 
 
-class NominationForm(Form):
+class TeamEditForm(TeamForm):
+    """Editing a team: its employer stays (shown, not posted)."""
+
+    enterprise_fields = {}
+    service_names = ("name", "kind", "leader_name", "headcount")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].disabled = True
+
+
+class NominationForm(ServiceForm):
+    member_fields = {"member": Action.EDIT}
+    org_fields = ("org",)
+    service_names = (
+        "org",
+        "kind",
+        "level",
+        "year",
+        "team",
+        "member",
+        "deeds",
+        "workers_heard_on",
+        "workers_heard_note",
+    )
+
     org = forms.ChoiceField(label="推荐单位", choices=())
     kind = forms.ChoiceField(label="荣誉", choices=_blank(NominationKind.choices))
     level = forms.ChoiceField(
@@ -51,9 +81,7 @@ class NominationForm(Form):
     def __init__(self, *args, orgs=(), teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].choices = _blank(list(orgs))
-        self.fields["team"].choices = [("", "—")] + [
-            (str(t.pk), f"{t.name}({t.enterprise.name})") for t in teams
-        ]
+        self.pick("team", teams, lambda t: f"{t.name}({t.enterprise.name})")
 
 
 class ReviewForm(Form):
@@ -102,7 +130,10 @@ class DecideForm(Form):
     selected = forms.ChoiceField(label="评选结果", choices=[("1", "评上"), ("0", "未评上")])
 
 
-class TrainingForm(Form):
+class TrainingForm(ServiceForm):
+    org_fields = ("org",)
+    service_names = ("org", "team", "held_on", "topic", "trainer", "attendees", "hours", "note")
+
     org = forms.ChoiceField(label="组织单位", choices=())
     team = forms.ChoiceField(label="班组", choices=(), required=False)
     held_on = forms.DateField(label="培训日期", widget=DATE)
@@ -117,12 +148,13 @@ class TrainingForm(Form):
     def __init__(self, *args, orgs=(), teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].choices = _blank(list(orgs))
-        self.fields["team"].choices = [("", "—")] + [
-            (str(t.pk), f"{t.name}({t.enterprise.name})") for t in teams
-        ]
+        self.pick("team", teams, lambda t: f"{t.name}({t.enterprise.name})")
 
 
-class IncidentForm(Form):
+class IncidentForm(ServiceForm):
+    enterprise_fields = {"enterprise": Action.EDIT}
+    service_names = ("enterprise", "kind", "occurred_on", "description")
+
     enterprise = forms.CharField(
         label="用人单位", max_length=150, help_text="统一社会信用代码或单位全称。"
     )

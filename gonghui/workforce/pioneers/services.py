@@ -440,10 +440,10 @@ def nomination_revoke(
 # --- incidents and barred-year rules -------------------------------------------------------
 
 
-@transaction.atomic
-def incident_record(
+def incident_validate(
     *, actor, enterprise: Enterprise | None, kind: str, occurred_on, description: str
-) -> EmployerIncident:
+) -> dict:
+    """Every problem with an incident record (writes nothing)."""
     errors = ErrorCollector()
     if enterprise is None:
         errors.add("enterprise", "请选择用人单位。")
@@ -454,13 +454,21 @@ def incident_record(
     day = _date(errors, occurred_on, "occurred_on", "发生日期", not_future=True)
     description = _text(errors, description, "description", "情况说明", 300)
     errors.raise_if_any()
-    incident = EmployerIncident.objects.create(
-        org=enterprise.org,
+    return {"kind": kind, "occurred_on": day, "description": description}
+
+
+@transaction.atomic
+def incident_record(
+    *, actor, enterprise: Enterprise | None, kind: str, occurred_on, description: str
+) -> EmployerIncident:
+    cleaned = incident_validate(
+        actor=actor,
         enterprise=enterprise,
         kind=kind,
-        occurred_on=day,
+        occurred_on=occurred_on,
         description=description,
     )
+    incident = EmployerIncident.objects.create(org=enterprise.org, enterprise=enterprise, **cleaned)
     _audit(incident, actor=actor, action=AuditAction.CREATED, what="incident", kind=kind)
     return incident
 

@@ -14,7 +14,6 @@ from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
-from gonghui.orgs.models import Org
 from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE
 from gonghui.workforce.pioneers import prechecks, selectors, services
@@ -28,6 +27,7 @@ from gonghui.workforce.pioneers.forms import (
     ReasonForm,
     ResolveForm,
     ReviewForm,
+    TeamEditForm,
     TeamForm,
     TrainingForm,
 )
@@ -90,34 +90,18 @@ def team_list(request):
     )
 
 
-def _team_form_values(request, form):
-    enterprise = None
-    try:
-        enterprise = lookups.enterprise_find(
-            request.user, request.POST.get("enterprise"), action=Action.EDIT
-        )
-    except ValidationFailed as exc:
-        if "enterprise" not in form.errors:
-            form.add_error("enterprise", exc.message)
-    return enterprise
-
-
 @requires(MODULE, Action.EDIT)
 def team_create(request):
-    form = TeamForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        valid = form.is_valid()
-        enterprise = _team_form_values(request, form)
-        data = {k: request.POST.get(k) for k in ("name", "kind", "leader_name", "headcount")}
+    form = TeamForm(
+        request.POST or None,
+        user=request.user,
+        validate=lambda **values: services.team_validate(actor=request.user, **values),
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            if not valid or enterprise is None:
-                services.team_validate(actor=request.user, enterprise=enterprise, **data)
-                raise ValidationFailed("请检查填写的内容。")
-            team = services.team_create(actor=request.user, enterprise=enterprise, **data)
+            team = services.team_create(actor=request.user, **form.service_values())
         except ServiceError as exc:
-            form.add_service_errors(exc, only_new=True)
-            status = 422
+            form.add_service_errors(exc)
         else:
             messages.success(request, f"已登记班组“{team.name}”。")
             return redirect("workforce:team_ledger", pk=team.pk)
@@ -127,7 +111,7 @@ def team_create(request):
         title="登记班组",
         crumbs=[("班组与培训", reverse("workforce:team_list"))],
         cancel=reverse("workforce:team_list"),
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -141,17 +125,19 @@ def team_edit(request, pk):
         "leader_name": team.leader_name,
         "headcount": team.headcount,
     }
-    form = TeamForm(request.POST or None, initial=initial)
-    form.fields["enterprise"].disabled = True
-    status = 200
-    if request.method == "POST":
-        data = {k: request.POST.get(k) for k in ("name", "kind", "leader_name", "headcount")}
-        form.is_valid()
+    form = TeamEditForm(
+        request.POST or None,
+        initial=initial,
+        user=request.user,
+        validate=lambda **values: services.team_validate(
+            actor=request.user, enterprise=team.enterprise, team=team, **values
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            services.team_update(actor=request.user, team=team, **data)
+            services.team_update(actor=request.user, team=team, **form.service_values())
         except ServiceError as exc:
-            form_apply_error(request, form, exc)
-            status = 422
+            form.add_service_errors(exc)
         else:
             messages.success(request, "已保存。")
             return redirect("workforce:team_ledger", pk=team.pk)
@@ -161,7 +147,7 @@ def team_edit(request, pk):
         title=f"编辑班组：{team.name}",
         crumbs=[("班组与培训", reverse("workforce:team_list"))],
         cancel=reverse("workforce:team_ledger", args=[team.pk]),
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -191,38 +177,6 @@ def nomination_list(request):
     )
 
 
-def _nomination_values(request, form) -> dict:
-    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
-    org = Org.objects.filter(pk=_int(request.POST.get("org"))).first()
-    if org is not None and not org_in_scope(request.user, MODULE, Action.EDIT, org):
-        raise Http404
-    team = None
-    if request.POST.get("team"):
-        team = (
-            selectors.team_scoped(request.user, Action.EDIT)
-            .filter(pk=_int(request.POST["team"]))
-            .first()
-        )
-    member = None
-    if (request.POST.get("member") or "").strip():
-        try:
-            member = lookups.member_find(request.user, request.POST["member"], action=Action.EDIT)
-        except ValidationFailed as exc:
-            if "member" not in form.errors:
-                form.add_error("member", exc.message)
-    return {
-        "org": org,
-        "kind": request.POST.get("kind") or "",
-        "level": request.POST.get("level") or "",
-        "year": data.get("year") or request.POST.get("year"),
-        "team": team,
-        "member": member,
-        "deeds": request.POST.get("deeds") or "",
-        "workers_heard_on": data.get("workers_heard_on"),
-        "workers_heard_note": request.POST.get("workers_heard_note") or "",
-    }
-
-
 @requires(MODULE, Action.EDIT)
 def nomination_create(request):
     if request.method == "POST":
@@ -236,19 +190,14 @@ def nomination_create(request):
         initial=initial,
         orgs=lookups.org_options(request.user, Action.EDIT),
         teams=_teams(request.user),
+        user=request.user,
+        validate=lambda **values: services.nomination_validate(actor=request.user, **values),
     )
-    status = 200
-    if request.method == "POST":
-        valid = form.is_valid()
-        values = _nomination_values(request, form)
+    if request.method == "POST" and form.is_valid():
         try:
-            if not valid or form.errors:
-                services.nomination_validate(actor=request.user, **values)
-                raise ValidationFailed("请检查填写的内容。")
-            nomination = services.nomination_create(actor=request.user, **values)
+            nomination = services.nomination_create(actor=request.user, **form.service_values())
         except ServiceError as exc:
-            form.add_service_errors(exc, only_new=True)
-            status = 422
+            form.add_service_errors(exc)
         else:
             messages.success(request, "已推荐，等待乡镇(街道)或县总工会审核。")
             return redirect("workforce:nomination_detail", pk=nomination.pk)
@@ -258,7 +207,7 @@ def nomination_create(request):
         title="推荐工人先锋号等荣誉",
         crumbs=[("荣誉推荐", reverse("workforce:nomination_list"))],
         cancel=reverse("workforce:nomination_list"),
-        status=status,
+        status=422 if request.method == "POST" else 200,
         intro="基层工会在听取职工意见后推荐；经乡镇(街道)或县总工会审核、公示期满无异议，并通过单位情况核查后命名。",
         submit="推荐",
     )
@@ -498,36 +447,14 @@ def training_create(request):
         request.POST or None,
         orgs=lookups.org_options(request.user, Action.EDIT),
         teams=_teams(request.user),
+        user=request.user,
+        validate=lambda **values: services.training_validate(actor=request.user, **values),
     )
-    status = 200
-    if request.method == "POST":
-        valid = form.is_valid()
-        org = Org.objects.filter(pk=_int(request.POST.get("org"))).first()
-        if org is not None and not org_in_scope(request.user, MODULE, Action.EDIT, org):
-            raise Http404
-        team = (
-            selectors.team_scoped(request.user, Action.EDIT)
-            .filter(pk=_int(request.POST.get("team")))
-            .first()
-        )
-        data = form.cleaned_data
-        values = {
-            "team": team,
-            "held_on": data.get("held_on"),
-            "topic": request.POST.get("topic"),
-            "trainer": request.POST.get("trainer"),
-            "attendees": request.POST.get("attendees"),
-            "hours": request.POST.get("hours"),
-            "note": request.POST.get("note"),
-        }
+    if request.method == "POST" and form.is_valid():
         try:
-            if not valid:
-                services.training_validate(actor=request.user, org=org, **values)
-                raise ValidationFailed("请检查填写的内容。")
-            services.training_record(actor=request.user, org=org, **values)
+            services.training_record(actor=request.user, **form.service_values())
         except ServiceError as exc:
-            form.add_service_errors(exc, only_new=True)
-            status = 422
+            form.add_service_errors(exc)
         else:
             messages.success(request, "已登记班组培训。")
             return redirect("workforce:training_list")
@@ -537,7 +464,7 @@ def training_create(request):
         title="登记班组培训",
         crumbs=[("班组培训", reverse("workforce:training_list"))],
         cancel=reverse("workforce:training_list"),
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -558,41 +485,25 @@ def incident_list(request):
 
 @requires(MODULE, Action.EDIT)
 def incident_create(request):
-    form = IncidentForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        valid = form.is_valid()
-        enterprise = None
+    form = IncidentForm(
+        request.POST or None,
+        user=request.user,
+        validate=lambda **values: services.incident_validate(actor=request.user, **values),
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            enterprise = lookups.enterprise_find(
-                request.user, request.POST.get("enterprise"), action=Action.EDIT
-            )
-        except ValidationFailed as exc:
-            if "enterprise" not in form.errors:
-                form.add_error("enterprise", exc.message)
-        if valid and enterprise is not None:
-            try:
-                services.incident_record(
-                    actor=request.user,
-                    enterprise=enterprise,
-                    kind=form.cleaned_data["kind"],
-                    occurred_on=form.cleaned_data["occurred_on"],
-                    description=form.cleaned_data["description"],
-                )
-            except ServiceError as exc:
-                form_apply_error(request, form, exc)
-                status = 422
-            else:
-                messages.success(request, "已登记。")
-                return redirect("workforce:incident_list")
+            services.incident_record(actor=request.user, **form.service_values())
+        except ServiceError as exc:
+            form.add_service_errors(exc)
         else:
-            status = 422
+            messages.success(request, "已登记。")
+            return redirect("workforce:incident_list")
     return _form_page(
         request,
         form,
         title="登记用人单位不良记录",
         crumbs=[("不良记录", reverse("workforce:incident_list"))],
         cancel=reverse("workforce:incident_list"),
-        status=status,
+        status=422 if request.method == "POST" else 200,
         intro="按县总工会设置的“一票否决规则”，单位在规定年限内有此类记录的，其班组和职工不能被命名工人先锋号等荣誉。",
     )

@@ -5,6 +5,8 @@ import datetime
 from django import forms
 
 from gonghui.core.forms import DateInput, Form
+from gonghui.core.modules import Action
+from gonghui.workforce.forms import ServiceForm
 from gonghui.workforce.studios.models import OutcomeKind, StudioKind, StudioLevel, StudioRole
 
 DATE = DateInput()
@@ -14,7 +16,22 @@ def _blank(choices):
     return [("", "请选择"), *choices]
 
 
-class StudioForm(Form):
+class StudioForm(ServiceForm):
+    member_fields = {"lead": Action.VIEW}
+    enterprise_fields = {"host": Action.EDIT}
+    service_names = (
+        "lead",
+        "host",
+        "name",
+        "kind",
+        "founded_on",
+        "site",
+        "area_m2",
+        "funds",
+        "equipment",
+        "topics",
+    )
+
     name = forms.CharField(label="工作室名称", max_length=150)
     kind = forms.ChoiceField(label="类型", choices=_blank(StudioKind.choices))
     lead = forms.CharField(

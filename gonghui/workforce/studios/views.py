@@ -54,32 +54,16 @@ def studio_list(request):
 
 @requires(MODULE, Action.EDIT)
 def studio_create(request):
-    form = StudioForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        valid = form.is_valid()
-        lead = host = None
+    form = StudioForm(
+        request.POST or None,
+        user=request.user,
+        validate=lambda **values: services.studio_validate(actor=request.user, **values),
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            lead = lookups.member_find(request.user, request.POST.get("lead"))
-        except ValidationFailed as exc:
-            if "lead" not in form.errors:
-                form.add_error("lead", exc.message)
-        try:
-            host = lookups.enterprise_find(
-                request.user, request.POST.get("host"), action=Action.EDIT
-            )
-        except ValidationFailed as exc:
-            if "host" not in form.errors:
-                form.add_error("host", exc.message)
-        data = {k: form.cleaned_data.get(k) for k in FIELDS}
-        try:
-            if not valid or form.errors:
-                services.studio_validate(actor=request.user, lead=lead, host=host, **data)
-                raise ValidationFailed("请检查填写的内容。")
-            studio = services.studio_create(actor=request.user, lead=lead, host=host, **data)
+            studio = services.studio_create(actor=request.user, **form.service_values())
         except ServiceError as exc:
-            form.add_service_errors(exc, only_new=True)
-            status = 422
+            form.add_service_errors(exc)
         else:
             messages.success(request, f"已登记“{studio.name}”(申报中)。")
             return redirect("workforce:studio_detail", pk=studio.pk)
@@ -93,7 +77,7 @@ def studio_create(request):
             "cancel": reverse("workforce:studio_list"),
             "submit": "登记",
         },
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 

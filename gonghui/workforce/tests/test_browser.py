@@ -1,0 +1,125 @@
+"""Browser walks of the workforce flows, one test per flow: staff create a competition, run
+it, register entrants, enter scores and publish the results (desktop); a worker registers on
+the portal at phone size (390x844)."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from gonghui.core.testing.browser import browser_login
+from gonghui.workforce.competitions.models import (
+    Competition,
+    CompetitionStatus,
+    Entry,
+    EntryStatus,
+)
+from gonghui.workforce.honours.models import Honour
+from gonghui.workforce.tests import factories as f
+
+TODAY = datetime.date.today()
+
+
+@pytest.mark.browser
+def test_staff_create_a_competition_enter_scores_and_publish_results(
+    page, browser_log, users, tree
+):
+    browser_log.allow_console("status of 422")  # the refused score sheet, on purpose
+    welding, champion_title = f.trade("焊工"), f.title("技术能手")
+    f.rule(tree.county, rank_to=1, title_=champion_title, grade_steps=1)
+    first, second = f.member(tree.a1, name="甲选手"), f.member(tree.b1, name="乙选手")
+    browser_login(page, users.county_admin)
+    # given a new county skills competition, registration open today
+    page.goto("/workforce/competitions/new/")
+    page.select_option("#id_org", str(tree.county.pk))
+    page.fill("#id_name", "县焊工职业技能大赛")
+    page.select_option("#id_kind", "skills")
+    page.select_option("#id_level", "county")
+    page.fill("#id_starts_on", TODAY.isoformat())
+    page.fill("#id_ends_on", (TODAY + datetime.timedelta(days=3)).isoformat())
+    page.fill("#id_registration_from", TODAY.isoformat())
+    page.fill("#id_registration_until", TODAY.isoformat())
+    page.get_by_label("焊工").check()
+    page.get_by_label("技术能手").check()
+    page.fill("#id_theory_weight", "40")
+    page.fill("#id_practical_weight", "60")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".messages")).to_contain_text("请提交立项")
+    competition = Competition.objects.get(name="县焊工职业技能大赛")
+    # when it is approved and started, and two members are registered
+    page.get_by_role("button", name="立项").click()
+    page.get_by_role("button", name="开始比赛").click()
+    expect(page.locator("h1")).to_contain_text("进行中")
+    page.get_by_role("link", name="登记报名").click()
+    for person in (first, second):
+        page.fill("#id_member", person.card_number)
+        page.select_option("#id_trade", str(welding.pk))
+        page.get_by_role("button", name="报名并继续登记").click()
+        expect(page.locator(".messages")).to_contain_text(f"{person.name}已报名")
+    # and their scores are entered: 40% theory + 60% practical
+    page.goto(f"/workforce/competitions/{competition.pk}/scores/")
+    page.get_by_label("甲选手的理论成绩").fill("90")
+    page.get_by_label("甲选手的实操成绩").fill("95")
+    page.get_by_label("乙选手的理论成绩").fill("88")
+    page.get_by_label("乙选手的实操成绩").fill("101")  # over the maximum: refused, nothing saved
+    page.get_by_role("button", name="保存成绩并计算名次").click()
+    expect(page.locator("#score-sheet .errorlist")).to_have_count(1)
+    assert not Entry.objects.filter(competition=competition, total__isnull=False).exists()
+    page.get_by_label("乙选手的实操成绩").fill("80")
+    with page.expect_navigation(wait_until="load"):  # saved, then redirected to the sheet
+        page.get_by_role("button", name="保存成绩并计算名次").click()
+    expect(page.locator("#score-sheet")).to_contain_text("93.00 / 第 1 名")
+    expect(page.locator("#score-sheet")).to_contain_text("83.20 / 第 2 名")
+    # and the results are published (the page asks to confirm)
+    page.goto(f"/workforce/competitions/{competition.pk}/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="公布成绩").click()
+    # then the competition shows published results and the champion's honour is recorded
+    expect(page.locator("h1")).to_contain_text("成绩已公布")
+    expect(page.locator("#results")).to_contain_text("甲选手")
+    competition.refresh_from_db()
+    assert competition.status == CompetitionStatus.SUMMARY
+    honour = Honour.objects.get(member=first, revoked=False)
+    assert (honour.title, honour.grade_steps) == (champion_title, 1)
+    assert not Honour.objects.filter(member=second).exists()
+
+
+@pytest.mark.browser
+def test_a_worker_registers_for_a_competition_on_the_phone(phone_page, browser_log, tree):
+    browser_log.allow_console("status of 4(04|22)")  # the refused submissions, on purpose
+    competition = f.competition(
+        tree.county,
+        status=CompetitionStatus.APPROVED,
+        portal_open=True,
+        name="县电工技能大赛",
+        trades=[f.trade("电工"), f.trade("焊工")],
+    )
+    person = f.member(tree.a1, name="手机报名者")
+    page = phone_page
+    # given the portal home on a phone
+    page.goto("/portal/")
+    page.get_by_role("link", name="竞赛报名与荣誉").click()
+    # when the worker identifies with a wrong phone, then with their own
+    page.fill("#id_id_number", person.id_number)
+    page.fill("#id_phone", "13900000000")
+    page.get_by_role("button", name="进入").click()
+    expect(page.locator("#form-errors")).to_contain_text("未找到")
+    page.fill("#id_phone", person.phone)
+    page.get_by_role("button", name="进入").click()
+    # then the competitions open to them are listed, the ID number masked
+    expect(page.locator(".wfp-who")).to_contain_text("手机报名者")
+    expect(page.locator(".wfp-who")).not_to_contain_text(person.id_number)
+    page.get_by_role("link", name="县电工技能大赛").click()
+    # when they submit without a trade, the page says so; then they pick one
+    page.get_by_role("button", name="确认报名").click()
+    expect(page.locator("#register-form .errorlist")).to_contain_text("请选择报名工种")
+    page.get_by_label("电工").check()
+    page.get_by_role("button", name="确认报名").click()
+    # then they are registered, and see it in their list
+    expect(page.locator(".messages")).to_contain_text("手机报名者已报名县电工技能大赛(电工)")
+    expect(page.locator("#my-entries")).to_contain_text("已报名")
+    entry = Entry.objects.get(competition=competition, member=person)
+    assert (entry.channel, entry.status) == ("portal", EntryStatus.REGISTERED)
+    # and nothing on the page is wider than the phone
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
