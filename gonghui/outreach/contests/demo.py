@@ -91,13 +91,13 @@ def _open(*, county, title, theme, categories, opens_days, deadline_days, **extr
 
 
 def _close(contest, judges, *, days_ago: int) -> WorksContest:
-    """Deadline moved back, panel added, call closed for judging, entries assigned to all."""
-    contest = services.contest_update(
-        actor=None,
-        contest=contest,
-        deadline=timezone.now().replace(second=0, microsecond=0)
-        - datetime.timedelta(days=days_ago),
-    )
+    """Deadline moved back (the entries' times with it, a day apart before it), panel added,
+    call closed for judging, entries assigned to all."""
+    deadline = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(days=days_ago)
+    contest = services.contest_update(actor=None, contest=contest, deadline=deadline)
+    entries = list(contest.entries.order_by("-id").values_list("id", flat=True))
+    for n, pk in enumerate(entries, start=1):
+        Entry.objects.filter(pk=pk).update(submitted_at=deadline - datetime.timedelta(hours=20 * n))
     for user in judges:
         services.judge_add(actor=None, contest=contest, user=user)
     contest = services.contest_advance(actor=None, contest=contest)

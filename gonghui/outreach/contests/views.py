@@ -466,7 +466,13 @@ def portal_contest(request, pk):
     return render(
         request,
         "outreach/portal/contest.html",
-        {"c": contest, "form": form, "categories": categories},
+        {
+            "c": contest,
+            "form": form,
+            "categories": categories,
+            "takes_images": any(c.max_images for c in categories),
+            "takes_text": any(c.takes_text for c in categories),
+        },
     )
 
 

@@ -188,3 +188,12 @@ def test_a_withdrawn_entry_leaves_judging_and_frees_the_authors_place(tree, user
     first = submit(open_call, phone="13900002222")
     services.entry_withdraw(actor=users.township_staff, entry=first, note="作者要求撤回")
     submit(open_call, phone="13900002222")
+
+
+def test_the_portal_asks_only_for_what_the_call_takes(tree, client):
+    texts = build_contest(org=tree.a, categories=[{"name": "征文", "takes_text": True}])
+    page = client.get(f"/portal/outreach/contests/{texts.pk}/").content.decode()
+    assert 'name="text"' in page and 'type="file"' not in page
+    pictures = build_contest(org=tree.a, categories=[{"name": "摄影", "max_images": 2}])
+    page = client.get(f"/portal/outreach/contests/{pictures.pk}/").content.decode()
+    assert 'name="text"' not in page and 'type="file"' in page and "摄影类请上传" in page
