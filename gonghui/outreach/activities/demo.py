@@ -64,7 +64,7 @@ def seed_activities(*, seed: int, county: Org, townships: list[Org]) -> str:
             org=org,
             kind=kind,
             title=title,
-            organiser=f"{org.name}总工会",
+            organiser=org.name,
             starts_at=now + datetime.timedelta(days=days),
             place=f"{org.name}职工服务中心",
             audience=audience,
@@ -83,6 +83,8 @@ def seed_activities(*, seed: int, county: Org, townships: list[Org]) -> str:
                 else:
                     services.attendee_add(actor=None, activity=activity, name=name, unit=unit)
             services.activity_checkin_set(actor=None, activity=activity, open_=False)
+            # Checked in as the activity began (the rows were written just now).
+            activity.attendees.update(checked_in_at=activity.starts_at)
         services.activity_record(
             actor=None,
             activity=activity,

@@ -89,6 +89,7 @@ def test_outreach_demo_shows_every_state_and_adds_nothing_the_second_time(db):
     listed = Activity.objects.get(attendance_mode=AttendanceMode.NAMES, status=ActivityStatus.HELD)
     assert listed.attendance == listed.attendees.count() > 0
     assert {False, True} == set(listed.attendees.values_list("by_staff", flat=True))
+    assert set(listed.attendees.values_list("checked_in_at", flat=True)) == {listed.starts_at}
     assert Activity.objects.filter(stop__isnull=False, status=ActivityStatus.HELD).exists()
     # and contests in every stage, entries in every status, scores, results with a tie
     assert _values(WorksContest, "status") == set(ContestStatus.values)
