@@ -3,9 +3,9 @@ validate."""
 
 from django import forms
 
-from gonghui.accounts.forms import OrgChoiceField
 from gonghui.core.forms import Form
 from gonghui.outreach.activities.models import ActivityKind, AttendanceMode
+from gonghui.outreach.forms import OrgChoiceField
 
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -64,3 +64,14 @@ class AttendeeForm(Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+
+class ActivityPhotoForm(Form):
+    """A photo of an activity (the service checks the picture and the number per activity)."""
+
+    image = forms.FileField(
+        label="照片",
+        help_text="JPG、PNG 或 WebP，不超过 5 MB；每个活动最多 12 张。",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    caption = forms.CharField(label="说明", max_length=100, required=False)

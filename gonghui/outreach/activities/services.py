@@ -388,13 +388,28 @@ def _checkin(token, name, unit, member_card, ip_hash):
     return attendee, created
 
 
+def _photo_clean(activity: Activity, upload):
+    errors = ErrorCollector()
+    if activity.photos.count() >= PHOTO_MAX:
+        errors.add("image", f"每个活动最多 {PHOTO_MAX} 张照片。")
+    elif upload is not None:
+        checked = errors.check(image_check, upload, max_bytes=PHOTO_MAX_BYTES, label="照片")
+        errors.raise_if_any()
+        return checked
+    errors.raise_if_any()
+    return None
+
+
+def activity_photo_validate(*, activity: Activity, image=None, **_other) -> None:
+    """The photo rules (how many an activity may have; a real picture of a bounded size)
+    without writing, for the upload form's one round of errors."""
+    _photo_clean(activity, image)
+
+
 @transaction.atomic
 def activity_photo_add(*, actor, activity: Activity, upload, caption: str = "") -> ActivityPhoto:
     activity = _locked(actor, activity)
-    if activity.photos.count() >= PHOTO_MAX:
-        message = f"每个活动最多 {PHOTO_MAX} 张照片。"
-        raise ValidationFailed(message, fields={"image": [message]})
-    content, ext, dimensions = image_check(upload, max_bytes=PHOTO_MAX_BYTES, label="照片")
+    content, ext, dimensions = _photo_clean(activity, upload)
     photo = ActivityPhoto(
         activity=activity, caption=normalise_text(caption)[:100], uploaded_by=_user(actor)
     )

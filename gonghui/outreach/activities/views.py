@@ -17,7 +17,12 @@ from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.outreach.activities import selectors, services
-from gonghui.outreach.activities.forms import ActivityForm, AttendeeForm, RecordForm
+from gonghui.outreach.activities.forms import (
+    ActivityForm,
+    ActivityPhotoForm,
+    AttendeeForm,
+    RecordForm,
+)
 from gonghui.outreach.activities.models import (
     ActivityKind,
     ActivityPhoto,
@@ -27,7 +32,6 @@ from gonghui.outreach.activities.models import (
 from gonghui.outreach.caravans.selectors import org_choices, stop_scoped
 from gonghui.outreach.images import file_response
 from gonghui.sites import mapsettings
-from gonghui.sites.forms import PhotoForm
 
 MODULE = "outreach"
 FILTERS = ("q", "kind", "status", "year")
@@ -165,7 +169,7 @@ def activity_detail(request, pk):
                 initial={"attendance": activity.attendance, "summary": activity.summary}
             ),
             "cancel_form": ReasonForm(),
-            "photo_form": PhotoForm(),
+            "photo_form": ActivityPhotoForm(),
         },
     )
 
@@ -236,7 +240,7 @@ def activity_checkin(request, pk):
 @require_POST
 def attendee_add(request, pk):
     activity = selectors.activity_get(request.user, pk, Action.EDIT)
-    form = AttendeeForm(request.POST)
+    form = AttendeeForm(request.POST, check=lambda cleaned: services.attendee_validate(**cleaned))
     if form.is_valid():
         try:
             attendee, created = services.attendee_add(
@@ -279,7 +283,11 @@ def activity_qr(request, pk):
 @require_POST
 def activity_photo_add(request, pk):
     activity = selectors.activity_get(request.user, pk, Action.EDIT)
-    form = PhotoForm(request.POST, request.FILES)
+    form = ActivityPhotoForm(
+        request.POST,
+        request.FILES,
+        check=lambda cleaned: services.activity_photo_validate(activity=activity, **cleaned),
+    )
     if form.is_valid():
         try:
             services.activity_photo_add(

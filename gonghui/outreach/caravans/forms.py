@@ -3,7 +3,6 @@ services validate (Chinese messages, every problem in one round through `check=`
 
 from django import forms
 
-from gonghui.accounts.forms import OrgChoiceField
 from gonghui.core.forms import Form, FormSet
 from gonghui.core.views_helpers import org_choices
 from gonghui.outreach.caravans.models import (
@@ -13,6 +12,7 @@ from gonghui.outreach.caravans.models import (
     ServiceKind,
     Trade,
 )
+from gonghui.outreach.forms import OrgChoiceField
 from gonghui.sites import geo
 
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -411,3 +411,14 @@ class ReferenceForm(Form):
         max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
+
+
+class StopPhotoForm(Form):
+    """A photo of a held stop (the service checks the picture and the number per stop)."""
+
+    image = forms.FileField(
+        label="照片",
+        help_text="JPG、PNG 或 WebP，不超过 5 MB；每个站次最多 12 张。",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    caption = forms.CharField(label="说明", max_length=100, required=False)

@@ -689,13 +689,28 @@ def stop_summarise(*, actor, stop: CaravanStop, summary: str, served: dict) -> C
     return stop
 
 
+def _stop_photo_clean(stop: CaravanStop, upload):
+    errors = ErrorCollector()
+    if stop.photos.count() >= PHOTO_MAX_PER_STOP:
+        errors.add("image", f"每个站次最多 {PHOTO_MAX_PER_STOP} 张照片。")
+    elif upload is not None:
+        checked = errors.check(image_check, upload, max_bytes=PHOTO_MAX_BYTES, label="照片")
+        errors.raise_if_any()
+        return checked
+    errors.raise_if_any()
+    return None
+
+
+def stop_photo_validate(*, stop: CaravanStop, image=None, **_other) -> None:
+    """The photo rules (how many a stop may have; a real picture of a bounded size) without
+    writing, for the upload form's one round of errors."""
+    _stop_photo_clean(stop, image)
+
+
 @transaction.atomic
 def stop_photo_add(*, actor, stop: CaravanStop, upload, caption: str = "") -> StopPhoto:
     stop = _locked_stop(actor, stop)
-    if stop.photos.count() >= PHOTO_MAX_PER_STOP:
-        message = f"每个站次最多 {PHOTO_MAX_PER_STOP} 张照片。"
-        raise ValidationFailed(message, fields={"image": [message]})
-    content, ext, dimensions = image_check(upload, max_bytes=PHOTO_MAX_BYTES, label="照片")
+    content, ext, dimensions = _stop_photo_clean(stop, upload)
     photo = StopPhoto(stop=stop, caption=normalise_text(caption)[:100], uploaded_by=_user(actor))
     image_store(photo, content, ext, dimensions)
     audit_record(action=AuditAction.UPDATED, user=actor, obj=stop, detail={"photo_added": photo.pk})

@@ -36,6 +36,7 @@ from gonghui.outreach.caravans.forms import (
     RegistrationForm,
     StopCancelForm,
     StopForm,
+    StopPhotoForm,
     StopSummaryForm,
     stop_service_data,
 )
@@ -54,7 +55,6 @@ from gonghui.outreach.caravans.models import (
 from gonghui.outreach.followups.selectors import registration_followups
 from gonghui.outreach.images import file_response
 from gonghui.sites import geo, mapsettings
-from gonghui.sites.forms import PhotoForm
 from gonghui.sites.selectors import county_boundary, county_of
 
 MODULE = "outreach"
@@ -267,7 +267,7 @@ def stop_detail(request, pk):
             "offer_form": OfferAddForm(),
             "quota_form": QuotaForm(),
             "cancel_form": StopCancelForm(),
-            "photo_form": PhotoForm(),
+            "photo_form": StopPhotoForm(),
             "is_planned": stop.status == StopStatus.PLANNED,
         },
     )
@@ -499,7 +499,11 @@ def stop_summary(request, pk):
 @require_POST
 def stop_photo_add(request, pk):
     stop = selectors.stop_get(request.user, pk, Action.EDIT)
-    form = PhotoForm(request.POST, request.FILES)
+    form = StopPhotoForm(
+        request.POST,
+        request.FILES,
+        check=lambda cleaned: services.stop_photo_validate(stop=stop, **cleaned),
+    )
     if form.is_valid():
         try:
             services.stop_photo_add(

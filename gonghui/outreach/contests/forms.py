@@ -2,9 +2,9 @@
 
 from django import forms
 
-from gonghui.accounts.forms import OrgChoiceField
 from gonghui.core.forms import Form, FormSet
 from gonghui.outreach.contests.models import ScoringMethod
+from gonghui.outreach.forms import OrgChoiceField
 
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -124,3 +124,9 @@ class EntryForm(Form):
             choices=[("", "请选择")] + [(str(c.pk), c.name) for c in categories],
         )
         self.order_fields(["category"])
+
+
+class WithdrawForm(Form):
+    """An entry withdrawn at its author's request: what they asked (the audit keeps it)."""
+
+    note = forms.CharField(label="撤回说明", max_length=200, help_text="如：作者来电要求撤回。")

@@ -534,6 +534,44 @@ def entry_screen(*, actor, entry: Entry, accept: bool, note: str = "") -> Entry:
     return entry
 
 
+@transaction.atomic
+def entry_withdraw(*, actor, entry: Entry, note: str) -> Entry:
+    """An entry withdrawn at its author's request (staff record it, with a note): it leaves
+    screening and judging and no longer counts toward the per-person limit. Not once a judge
+    has scored it, nor after the results are out."""
+    entry = (
+        Entry.objects.select_for_update()
+        .select_related("contest", "org")
+        .filter(pk=entry.pk)
+        .first()
+    )
+    if entry is None:
+        raise NotFound()
+    _require(actor, entry.org)
+    if entry.contest.status not in (ContestStatus.OPEN, ContestStatus.JUDGING):
+        raise Conflict("只能在征集和评审阶段撤回作品。", code="contest_status")
+    if entry.status == EntryStatus.WITHDRAWN:
+        raise Conflict("该作品已撤回。", code="entry_withdrawn")
+    if entry.assignments.filter(score__isnull=False).exists():
+        raise Conflict("已有评分的作品不能撤回。", code="entry_scored")
+    note = normalise_text(note)
+    if not note or len(note) > 200:
+        message = "请填写撤回说明(不超过 200 个字)。"
+        raise ValidationFailed(message, fields={"note": [message]})
+    before = entry.status
+    entry.status = EntryStatus.WITHDRAWN
+    entry.screen_note = note
+    entry.save(update_fields=["status", "screen_note", "updated_at"])
+    entry.assignments.all().delete()
+    audit_record(
+        action=AuditAction.UPDATED,
+        user=actor,
+        obj=entry,
+        detail={"what": "works_entry_withdraw", "entry_status": [before, entry.status]},
+    )
+    return entry
+
+
 # --- scores -----------------------------------------------------------------------------------
 
 NOT_ASSIGNED = "该作品未分配给您评审，不能评分。"

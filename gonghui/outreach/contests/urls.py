@@ -16,6 +16,7 @@ urlpatterns = [
     path("contests/<int:pk>/publish/", views.contest_publish, name="contest_publish"),
     path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
     path("entries/<int:pk>/screen/", views.entry_screen, name="entry_screen"),
+    path("entries/<int:pk>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
     path("entries/<int:pk>/images/<int:image_pk>/", views.entry_image, name="entry_image"),
     path("judging/", views.judging, name="judging"),
     path("judging/<int:pk>/", views.judging_score, name="judging_score"),

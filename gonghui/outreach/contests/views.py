@@ -26,6 +26,7 @@ from gonghui.outreach.contests.forms import (
     JudgeForm,
     ScoreForm,
     ScreenForm,
+    WithdrawForm,
 )
 from gonghui.outreach.contests.models import (
     ContestStatus,
@@ -256,6 +257,7 @@ def entry_detail(request, pk):
             "scores": list(entry.assignments.select_related("judge", "score").order_by("id")),
             "can_edit": org_in_scope(request.user, MODULE, Action.EDIT, entry.org),
             "screen_form": ScreenForm(),
+            "withdraw_form": WithdrawForm(),
             "can_screen": entry.contest.status in (ContestStatus.OPEN, ContestStatus.JUDGING),
         },
     )
@@ -278,6 +280,25 @@ def entry_screen(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, "初审结果已保存。")
+    return redirect("outreach:entry_detail", pk=entry.pk)
+
+
+@requires(MODULE, Action.EDIT)
+@require_POST
+def entry_withdraw(request, pk):
+    entry = selectors.entry_get(request.user, pk, Action.EDIT)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.entry_withdraw(actor=request.user, entry=entry, note=form.cleaned_data["note"])
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "作品已撤回。")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return redirect("outreach:entry_detail", pk=entry.pk)
 
 
@@ -445,7 +466,13 @@ def portal_contest(request, pk):
     return render(
         request,
         "outreach/portal/contest.html",
-        {"c": contest, "form": form, "categories": categories},
+        {
+            "c": contest,
+            "form": form,
+            "categories": categories,
+            "takes_images": any(c.max_images for c in categories),
+            "takes_text": any(c.takes_text for c in categories),
+        },
     )
 
 

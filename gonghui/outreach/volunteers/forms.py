@@ -3,8 +3,8 @@
 from django import forms
 from django.utils import timezone
 
-from gonghui.accounts.forms import OrgChoiceField
 from gonghui.core.forms import DateInput, Form
+from gonghui.outreach.forms import OrgChoiceField
 from gonghui.outreach.volunteers.models import TeamKind, VolunteerRole
 
 _DATE = DateInput()

@@ -127,6 +127,25 @@ def team_update(*, actor, team: VolunteerTeam, **changes) -> VolunteerTeam:
     return team
 
 
+@transaction.atomic
+def team_dissolve(*, actor, team: VolunteerTeam) -> VolunteerTeam:
+    """A team disbanded today: its volunteers still in it leave today (their hours stay on
+    record); no volunteer can join it any more."""
+    team = _locked_team(actor, team)
+    if team.status == TeamStatus.DISSOLVED:
+        raise Conflict("该队伍已解散。", code="team_dissolved")
+    today = timezone.localdate()
+    team.status = TeamStatus.DISSOLVED
+    team.save(update_fields=["status", "updated_at"])
+    Volunteer.objects.filter(team=team, left_on__isnull=True).update(
+        left_on=today, updated_at=timezone.now()
+    )
+    audit_record(
+        action=AuditAction.DEACTIVATED, user=actor, obj=team, detail={"what": "team_dissolve"}
+    )
+    return team
+
+
 # --- volunteers --------------------------------------------------------------------------------
 
 

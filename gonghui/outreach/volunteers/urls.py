@@ -9,6 +9,7 @@ urlpatterns = [
     path("volunteers/new/", views.team_create, name="team_create"),
     path("volunteers/<int:pk>/", views.team_detail, name="team_detail"),
     path("volunteers/<int:pk>/edit/", views.team_edit, name="team_edit"),
+    path("volunteers/<int:pk>/dissolve/", views.team_dissolve, name="team_dissolve"),
     path("volunteers/<int:pk>/members/", views.volunteer_add, name="volunteer_add"),
     path(
         "volunteers/<int:pk>/members/<int:volunteer_pk>/leave/",

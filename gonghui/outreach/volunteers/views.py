@@ -119,7 +119,9 @@ def team_detail(request, pk):
 @require_POST
 def volunteer_add(request, pk):
     team = selectors.team_get(request.user, pk, Action.EDIT)
-    form = VolunteerForm(request.POST)
+    form = VolunteerForm(
+        request.POST, check=lambda cleaned: services.volunteer_validate(team=team, **cleaned)
+    )
     if form.is_valid():
         try:
             volunteer = services.volunteer_add(actor=request.user, team=team, **form.cleaned_data)
@@ -130,6 +132,19 @@ def volunteer_add(request, pk):
     else:
         _flash_errors(request, form)
     return redirect(f"{reverse('outreach:team_detail', args=[team.pk])}#volunteers")
+
+
+@requires(MODULE, Action.EDIT)
+@require_POST
+def team_dissolve(request, pk):
+    team = selectors.team_get(request.user, pk, Action.EDIT)
+    try:
+        services.team_dissolve(actor=request.user, team=team)
+    except ServiceError as exc:
+        _flash_errors(request, exc=exc)
+    else:
+        messages.success(request, f"{team.name}已解散。")
+    return redirect("outreach:team_detail", pk=team.pk)
 
 
 @requires(MODULE, Action.EDIT)
@@ -150,7 +165,9 @@ def volunteer_leave(request, pk, volunteer_pk):
 @require_POST
 def project_add(request, pk):
     team = selectors.team_get(request.user, pk, Action.EDIT)
-    form = ProjectForm(request.POST)
+    form = ProjectForm(
+        request.POST, check=lambda cleaned: services.project_validate(team=team, **cleaned)
+    )
     if form.is_valid():
         try:
             services.project_create(actor=request.user, team=team, **form.cleaned_data)
@@ -163,13 +180,36 @@ def project_add(request, pk):
     return redirect(f"{reverse('outreach:team_detail', args=[team.pk])}#projects")
 
 
+def _hours_check(volunteers, projects):
+    """The service's checks of a service record on the values that parsed (they need the
+    volunteer: without one the form's own message says what is missing)."""
+
+    def check(cleaned):
+        volunteer = next((v for v in volunteers if v.pk == cleaned.get("volunteer")), None)
+        if volunteer is not None:
+            services.hours_validate(
+                volunteer=volunteer,
+                project=next((p for p in projects if p.pk == cleaned.get("project")), None),
+                served_on=cleaned.get("served_on"),
+                hours=cleaned.get("hours"),
+                note=cleaned.get("note") or "",
+            )
+
+    return check
+
+
 @requires(MODULE, Action.EDIT)
 @require_POST
 def hours_add(request, pk):
     team = selectors.team_get(request.user, pk, Action.EDIT)
     volunteers = list(team.volunteers.select_related("member").filter(left_on__isnull=True))
     projects = list(team.projects.all())
-    form = HoursForm(request.POST, volunteers=volunteers, projects=projects)
+    form = HoursForm(
+        request.POST,
+        volunteers=volunteers,
+        projects=projects,
+        check=_hours_check(volunteers, projects),
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -267,6 +267,17 @@ ENDPOINTS = [
         success=(302,),
     ),
     Endpoint(
+        "outreach.entry_withdraw",
+        "POST",
+        M,
+        "edit",
+        lambda e: f"/outreach/entries/{e.pk}/withdraw/",
+        _entries,
+        data=lambda e: {"note": "作者要求撤回"},
+        snapshot=lambda e: Entry.objects.get(pk=e.pk).status,
+        success=(302,),
+    ),
+    Endpoint(
         "outreach.entry_image",
         "GET",
         M,

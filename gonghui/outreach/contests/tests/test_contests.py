@@ -164,3 +164,36 @@ def test_the_portal_takes_an_entry_with_pictures(tree, client):
     entry = Entry.objects.get(title="焊花")
     assert entry.images.count() == 2 and entry.phone_hash and entry.phone == "13900002222"
     assert entry.reference in client.get(response["Location"]).content.decode()
+
+
+def test_a_withdrawn_entry_leaves_judging_and_frees_the_authors_place(tree, users):
+    from gonghui.core.errors import Conflict
+
+    contest, entries, panel = _judging(tree, users)
+    services.entries_assign(actor=users.township_staff, contest=contest)
+    services.score_submit(actor=panel[0], entry=entries[0], value="80")
+    # a scored entry cannot be withdrawn, nor one without a note
+    with pytest.raises(Conflict):
+        services.entry_withdraw(actor=users.township_staff, entry=entries[0], note="作者要求")
+    with pytest.raises(ValidationFailed) as refused:
+        services.entry_withdraw(actor=users.township_staff, entry=entries[1], note=" ")
+    assert refused.value.fields["note"] == ["请填写撤回说明(不超过 200 个字)。"]
+    entry = services.entry_withdraw(
+        actor=users.township_staff, entry=entries[1], note="作者来电要求撤回"
+    )
+    assert entry.status == "withdrawn"
+    assert not entry.assignments.exists()
+    # the author may send another entry in that category of an open call
+    open_call = build_contest(org=tree.a)
+    first = submit(open_call, phone="13900002222")
+    services.entry_withdraw(actor=users.township_staff, entry=first, note="作者要求撤回")
+    submit(open_call, phone="13900002222")
+
+
+def test_the_portal_asks_only_for_what_the_call_takes(tree, client):
+    texts = build_contest(org=tree.a, categories=[{"name": "征文", "takes_text": True}])
+    page = client.get(f"/portal/outreach/contests/{texts.pk}/").content.decode()
+    assert 'name="text"' in page and 'type="file"' not in page
+    pictures = build_contest(org=tree.a, categories=[{"name": "摄影", "max_images": 2}])
+    page = client.get(f"/portal/outreach/contests/{pictures.pk}/").content.decode()
+    assert 'name="text"' not in page and 'type="file"' in page and "摄影类请上传" in page

@@ -111,6 +111,16 @@ ENDPOINTS = [
         success=(302,),
     ),
     Endpoint(
+        "outreach.team_dissolve",
+        "POST",
+        M,
+        "edit",
+        lambda t: f"/outreach/volunteers/{t.pk}/dissolve/",
+        _teams,
+        snapshot=_state,
+        success=(302,),
+    ),
+    Endpoint(
         "outreach.volunteer_add",
         "POST",
         M,

@@ -91,3 +91,49 @@ def test_team_pages(tree, users, login):
     assert "甲镇职工志愿服务队" in client.get("/outreach/volunteers/").content.decode()
     assert client.get(f"/outreach/volunteers/{team.pk}/").status_code == 200
     assert login(users.county_staff).get(f"/outreach/volunteers/{team.pk}/").status_code == 200
+
+
+def test_a_dissolved_team_lets_its_volunteers_go_and_takes_no_one_new(tree, users):
+    from gonghui.core.errors import Conflict
+
+    team = _team(tree, users)
+    member = build_member(org=tree.a1, name="李娜")
+    volunteer = services.volunteer_add(
+        actor=users.township_staff,
+        team=team,
+        member_card=member.card_number,
+        joined_on=TODAY() - datetime.timedelta(days=30),
+    )
+    services.team_dissolve(actor=users.township_staff, team=team)
+    volunteer.refresh_from_db()
+    assert volunteer.left_on == TODAY()
+    other = build_member(org=tree.a1, name="赵强")
+    with pytest.raises(Conflict):
+        services.volunteer_add(
+            actor=users.township_staff, team=team, member_card=other.card_number, joined_on=TODAY()
+        )
+    with pytest.raises(Conflict):
+        services.team_dissolve(actor=users.township_staff, team=team)
+
+
+def test_one_submit_of_a_service_record_shows_every_problem(tree, users, login):
+    team = _team(tree, users)
+    member = build_member(org=tree.a1)
+    volunteer = services.volunteer_add(
+        actor=users.township_staff, team=team, member_card=member.card_number, joined_on=TODAY()
+    )
+    client = login(users.township_staff)
+    # an hours figure that does not parse (the form's) and a day in the future (the service's)
+    response = client.post(
+        f"/outreach/volunteers/{team.pk}/hours/",
+        {
+            "volunteer": volunteer.pk,
+            "served_on": (TODAY() + datetime.timedelta(days=2)).isoformat(),
+            "hours": "两小时",
+        },
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(m.startswith("服务时长") and m.endswith("请填写数字。") for m in shown)
+    assert "服务日期不能晚于今天。" in shown
+    assert not ServiceHours.objects.exists()
