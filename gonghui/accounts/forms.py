@@ -3,7 +3,7 @@ from django.core.validators import RegexValidator
 
 from gonghui.accounts.models import Role, RoleCode
 from gonghui.core.forms import Form
-from gonghui.core.views_helpers import org_choices
+from gonghui.core.pages import org_choices
 
 # Domain rules with their own words (the generic messages come from core.forms.MESSAGES).
 MOBILE = RegexValidator(r"^1\d{10}$", "请输入 11 位手机号。", code="mobile")

@@ -31,13 +31,13 @@ from gonghui.audit.services import AuditAction, audit_record
 from gonghui.core.errors import ServiceError, ValidationFailed
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
-from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.core.views_helpers import (
+from gonghui.core.pages import (
     form_apply_error,
     masked_form_data,
     paginate,
     posted_org_or_404,
 )
+from gonghui.core.scope import can, org_in_scope, requires
 
 
 def _safe_next(request, default: str) -> str:

@@ -15,11 +15,11 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.pdf import PDF_TYPE
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
-from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.forum import documents, selectors, services
 from gonghui.forum.forms import (
     ArticleForm,

@@ -16,10 +16,10 @@ from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.reports import report_rows
 from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, requires, scope_queryset
-from gonghui.core.views_helpers import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.members import selectors, services, stats
 from gonghui.members.forms import DeactivateForm, MemberForm
 from gonghui.members.models import EmploymentForm, MemberStatus

@@ -12,13 +12,13 @@ from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
-from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.core.views_helpers import (
+from gonghui.core.pages import (
     form_apply_error,
     masked_form_data,
     paginate,
     posted_org_or_404,
 )
+from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.orgs import selectors, services
 from gonghui.orgs.forms import EnterpriseForm, OrgForm, OrgMoveForm
 from gonghui.orgs.models import (

@@ -3,7 +3,7 @@ its package's forms.py)."""
 
 from django import forms
 
-from gonghui.core.views_helpers import org_choices
+from gonghui.core.pages import org_choices
 
 
 class OrgChoiceField(forms.TypedChoiceField):

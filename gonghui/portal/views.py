@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.assistance.archives import public as hardship_public
 from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
 from gonghui.core.forms import forms_valid
+from gonghui.core.pages import form_apply_error
 from gonghui.core.request_context import client_ip
-from gonghui.core.views_helpers import form_apply_error
 from gonghui.portal import selectors as portal_selectors
 from gonghui.portal.forms import (
     DEFAULT_MEMBER_ROWS,

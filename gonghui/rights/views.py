@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 from gonghui.core.errors import ServiceError
-from gonghui.core.views_helpers import form_apply_error
+from gonghui.core.pages import form_apply_error
 
 
 def form_page(

@@ -19,9 +19,9 @@ from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
-from gonghui.core.views_helpers import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.sites import geo, mapsettings, selectors, services
 from gonghui.sites.forms import PhotoForm, SiteForm, StatusForm, site_service_data
 from gonghui.sites.hours import hours_day_text, hours_week_text

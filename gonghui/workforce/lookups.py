@@ -60,7 +60,7 @@ def in_scope(user, org, action: str = Action.VIEW) -> bool:
 def org_options(user, action: str = Action.EDIT, *, max_level: int | None = None):
     """(id, indented name) of the orgs in the user's scope for `action` (at most 2,000, in
     tree order), for the org pickers of the workforce forms."""
-    from gonghui.core.views_helpers import org_choices
+    from gonghui.core.pages import org_choices
     from gonghui.orgs.models import Org, OrgStatus
 
     rows = scope_queryset(

@@ -33,9 +33,9 @@ from gonghui.audit.services import sensitive_view_record
 from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_bank_account, mask_id_number, mask_phone, mask_text
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, requires, scope_queryset
-from gonghui.core.views_helpers import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 
 MODULE = "assistance"

@@ -33,10 +33,10 @@ from gonghui.assistance.standards.selectors import (
 from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_id_number
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, requires, scope_queryset
 from gonghui.core.todos import session_cached
-from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Org, OrgLevel
 
 MODULE = "assistance"

@@ -7,7 +7,7 @@ from gonghui.assistance.choices import HardshipCategory, SchoolStage
 from gonghui.assistance.programmes.models import PaymentMethod, ProgrammeKind
 from gonghui.assistance.programmes.rules import AMOUNT_TYPES, CATEGORIES, REQUIRES, SCHOOL_STAGES
 from gonghui.core.forms import DateInput, Form
-from gonghui.core.views_helpers import org_choices
+from gonghui.core.pages import org_choices
 
 _DATE = DateInput()
 

@@ -21,8 +21,8 @@ from gonghui.core.errors import NotFound, ServiceError
 from gonghui.core.forms import forms_valid
 from gonghui.core.masking import mask_bank_account
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, paginate, posted_org_or_404
 from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, requires, scope_queryset
-from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 
 MODULE = "assistance"

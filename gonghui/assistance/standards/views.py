@@ -22,8 +22,8 @@ from gonghui.assistance.standards.services import (
 )
 from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error
 from gonghui.core.scope import can
-from gonghui.core.views_helpers import form_apply_error
 
 MODULE = "assistance"
 

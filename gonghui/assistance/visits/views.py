@@ -13,9 +13,9 @@ from gonghui.assistance.visits.forms import VisitForm
 from gonghui.audit.services import sensitive_view_record
 from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, get_in_scope_or_404, requires
-from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Org
 
 MODULE = "assistance"

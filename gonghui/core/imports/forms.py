@@ -3,7 +3,7 @@ from django.conf import settings
 
 from gonghui.core.forms import Form
 from gonghui.core.imports.models import ExistingPolicy, ImportMode
-from gonghui.core.views_helpers import org_choices
+from gonghui.core.pages import org_choices
 
 
 class ImportUploadForm(Form):

@@ -29,8 +29,8 @@ from gonghui.core.imports.models import ExistingPolicy, ImportJob, ImportMode
 from gonghui.core.imports.registry import ImportKind
 from gonghui.core.imports.todos import imports_allowed
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, paginate, posted_org_or_404
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 
 
 def _kind_or_404(request, code: str) -> ImportKind:

@@ -73,7 +73,7 @@ def test_an_unknown_page_size_falls_back_to_the_lists_own():
 
 
 def test_the_classic_paginator_offers_the_same_sizes():
-    from gonghui.core.views_helpers import paginate
+    from gonghui.core.pages import paginate
 
     context = paginate(RequestFactory().get("/x/", {"per_page": "100"}), _events(120))
     assert context["page_obj"].paginator.per_page == 100 and context["per_page"] == 100

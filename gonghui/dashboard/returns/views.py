@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, paginate, posted_org_or_404
 from gonghui.core.scope import can, requires, scope_queryset
-from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 from gonghui.dashboard.returns import selectors, services
 from gonghui.dashboard.returns.forms import ManualEntryForm, ReturnCreateForm
 from gonghui.dashboard.returns.items import CHECKS, reporting_period

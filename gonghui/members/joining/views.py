@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, paginate
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.core.views_helpers import form_apply_error, paginate
 from gonghui.members.joining import services as joining
 from gonghui.members.joining.forms import JoinForm, RejectForm, StatusForm
 from gonghui.members.models import (

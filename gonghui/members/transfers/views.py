@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, paginate, posted_org_or_404
 from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
-from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 from gonghui.members import selectors
 from gonghui.members.models import TransferSide, TransferStatus
 from gonghui.members.transfers import services as transfers

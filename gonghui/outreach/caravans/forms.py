@@ -4,7 +4,7 @@ services validate (Chinese messages, every problem in one round through `check=`
 from django import forms
 
 from gonghui.core.forms import Form, FormSet
-from gonghui.core.views_helpers import org_choices
+from gonghui.core.pages import org_choices
 from gonghui.outreach.caravans.models import (
     CONSENT_TEXT,
     CaravanKind,

@@ -22,10 +22,10 @@ from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm, forms_valid
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.outreach.caravans import selectors, services
 from gonghui.outreach.caravans.forms import (
     CaravanForm,

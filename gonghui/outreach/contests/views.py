@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.core.errors import ServiceError
 from gonghui.core.forms import forms_valid
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.outreach.caravans.selectors import org_choices, staff_in_scope
 from gonghui.outreach.contests import selectors, services
 from gonghui.outreach.contests.forms import (

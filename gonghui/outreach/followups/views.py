@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires, scope_roots
-from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Enterprise, OrgLevel
 from gonghui.outreach.caravans.selectors import staff_in_scope
 from gonghui.outreach.followups import selectors, services

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, paginate, posted_org_or_404
 from gonghui.core.scope import can, requires, scope_queryset
-from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 from gonghui.plans.reform import selectors, services
 from gonghui.plans.reform.forms import (

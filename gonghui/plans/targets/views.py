@@ -11,8 +11,8 @@ from gonghui.core import metrics
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, paginate, posted_org_or_404
 from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
-from gonghui.core.views_helpers import form_apply_error, paginate, posted_org_or_404
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 from gonghui.plans.targets import progress as pace
 from gonghui.plans.targets import selectors, services

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_POST
 from gonghui.core.errors import ServiceError
 from gonghui.core.forms import ReasonForm
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error
 from gonghui.core.paging import paginate_peek
 from gonghui.core.ratelimit import hit_over_limit, ip_allowed
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import OrgLevel, OrgStatus, township_q
 from gonghui.rights.employers.selectors import org_choices, township_choices
 from gonghui.rights.legalaid import forms, selectors, services

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.core.views_helpers import form_apply_error
 from gonghui.sites import selectors, services
 from gonghui.sites.forms import FeedbackAnswerForm, FeedbackCloseForm
 from gonghui.sites.models import FeedbackKind, FeedbackStatus

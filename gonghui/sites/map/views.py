@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import NotFound, ServiceError
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Org
 from gonghui.sites import mapsettings, selectors, services
 from gonghui.sites.map import coverage

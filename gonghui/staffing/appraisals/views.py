@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import (
@@ -20,7 +21,6 @@ from gonghui.core.scope import (
     role_assignments,
     scope_queryset,
 )
-from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.orgs.models import Org
 from gonghui.staffing.appraisals import selectors, services
 from gonghui.staffing.appraisals.forms import (

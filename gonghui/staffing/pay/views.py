@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error
 from gonghui.core.scope import (
     can,
     get_in_scope_or_404,
     org_in_scope,
     requires,
 )
-from gonghui.core.views_helpers import form_apply_error
 from gonghui.orgs.models import Org
 from gonghui.staffing.appraisals.models import AppraisalResult
 from gonghui.staffing.pay import selectors, services

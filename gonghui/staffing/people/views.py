@@ -12,6 +12,7 @@ from gonghui.accounts.models import User
 from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import (
     can,
@@ -21,7 +22,6 @@ from gonghui.core.scope import (
     scope_paths,
     scope_queryset,
 )
-from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.orgs.models import Org, OrgLevel
 from gonghui.staffing.pay import selectors as pay_selectors
 from gonghui.staffing.people import selectors, services

@@ -14,9 +14,9 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import forms_valid
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.orgs.models import Org
 from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE, UPPER_LEVELS, Channel, ContestLevel

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError, ValidationFailed
 from gonghui.core.modules import Action
+from gonghui.core.pages import form_apply_error, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.core.views_helpers import form_apply_error, posted_org_or_404
 from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE
 from gonghui.workforce.pioneers import prechecks, selectors, services

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import NotFound, ServiceError
 from gonghui.core.masking import mask_id_number
+from gonghui.core.pages import form_apply_error
 from gonghui.core.request_context import client_ip
-from gonghui.core.views_helpers import form_apply_error
 from gonghui.workforce.choices import Channel
 from gonghui.workforce.competitions import services as competition_services
 from gonghui.workforce.honours.selectors import member_ledger_public
