@@ -21,13 +21,15 @@ def _disbursed_grants():
 
 
 def _open_alerts():
-    from gonghui.assistance.models import Alert, AlertStatus
+    from gonghui.assistance.models import Alert
+    from gonghui.assistance.monitoring.definitions import AlertStatus
 
     return Alert.objects.filter(status=AlertStatus.OPEN)
 
 
 def _alerts_closed_on_time():
-    from gonghui.assistance.models import Alert, AlertStatus
+    from gonghui.assistance.models import Alert
+    from gonghui.assistance.monitoring.definitions import AlertStatus
 
     return Alert.objects.filter(status=AlertStatus.CLOSED, closed_at__date__lte=F("deadline"))
 

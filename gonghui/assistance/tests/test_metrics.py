@@ -55,6 +55,28 @@ def test_archives_aid_and_visits_count_per_subtree(tree, users):
     assert _values("assistance.visits_on_time", tree, second_quarter) == [1, 1, 0]
 
 
+def test_alerts_open_and_closed_on_time_follow_status_and_deadline(tree):
+    from django.utils import timezone
+
+    from gonghui.assistance.models import Alert
+    from gonghui.assistance.monitoring.services import alert_close
+    from gonghui.assistance.monitoring.tests.factories import run as monitoring_run
+    from gonghui.assistance.monitoring.tests.test_runs import schooling_household
+
+    schooling_household(tree.a1)
+    schooling_household(tree.b1)
+    monitoring_run()
+    assert _values("assistance.alerts.open", tree) == [2, 1, 1]
+    # one closed before its deadline, one after
+    today = timezone.localdate()
+    for org, days in ((tree.a1, 30), (tree.b1, -30)):
+        alert = Alert.objects.get(org=org)
+        Alert.objects.filter(pk=alert.pk).update(deadline=today + dt.timedelta(days=days))
+        alert_close(actor=None, alert=alert, outcome="helped", reason="已入户核实并发放助学金")
+    assert _values("assistance.alerts.open", tree) == [0, 0, 0]
+    assert _values("assistance.alerts_closed_on_time", tree) == [1, 1, 0]
+
+
 def test_open_sites_are_counted_in_their_subtree(tree):
     build_site(org=tree.a1)
     build_site(org=tree.a1, status=SiteStatus.SUSPENDED, status_reason="维修")
