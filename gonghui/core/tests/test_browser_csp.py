@@ -25,7 +25,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 });
 """
 # Links that download a file rather than open a page.
-SKIP = ("export", "download", "/logout")
+SKIP = ("export", "download", "/logout", ".pdf")
 
 
 def parse_policy(header: str) -> dict[str, list[str]]:

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from gonghui.core.testing.browser import browser_login
+from gonghui.core.testing.browser import assert_no_horizontal_overflow, browser_login
 from gonghui.workforce.competitions.models import (
     Competition,
     CompetitionStatus,
@@ -61,13 +61,10 @@ def test_staff_create_a_competition_enter_scores_and_publish_results(
     page.get_by_label("甲选手的理论成绩").fill("90")
     page.get_by_label("甲选手的实操成绩").fill("95")
     page.get_by_label("乙选手的理论成绩").fill("88")
-    page.get_by_label("乙选手的实操成绩").fill("101")  # over the maximum: refused, nothing saved
-    page.get_by_role("button", name="保存成绩并计算名次").click()
-    expect(page.locator("#score-sheet .errorlist")).to_have_count(1)
-    assert not Entry.objects.filter(competition=competition, total__isnull=False).exists()
     page.get_by_label("乙选手的实操成绩").fill("80")
-    with page.expect_navigation(wait_until="load"):  # saved, then redirected to the sheet
-        page.get_by_role("button", name="保存成绩并计算名次").click()
+    page.get_by_role("button", name="保存成绩并计算名次").click()
+    # saved, then back on the sheet with the new totals and ranks
+    expect(page.locator(".messages")).to_contain_text("已保存第 1 轮焊工成绩(2 条变更)")
     expect(page.locator("#score-sheet")).to_contain_text("93.00 / 第 1 名")
     expect(page.locator("#score-sheet")).to_contain_text("83.20 / 第 2 名")
     # and the results are published (the page asks to confirm)
@@ -120,6 +117,6 @@ def test_a_worker_registers_for_a_competition_on_the_phone(phone_page, browser_l
     expect(page.locator("#my-entries")).to_contain_text("已报名")
     entry = Entry.objects.get(competition=competition, member=person)
     assert (entry.channel, entry.status) == ("portal", EntryStatus.REGISTERED)
-    # and nothing on the page is wider than the phone
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390
+    # and nothing on the page (its stylesheets loaded) is wider than the phone
+    page.wait_for_load_state("load")
+    assert_no_horizontal_overflow(page)
