@@ -18,6 +18,8 @@ from gonghui.workforce.honours.models import Honour
 from gonghui.workforce.tests import factories as f
 
 TODAY = datetime.date.today()
+# Each step of the staff walk posts a form that writes and audits: allow for a loaded machine.
+SLOW = 20_000
 
 
 @pytest.mark.browser
@@ -44,18 +46,18 @@ def test_staff_create_a_competition_enter_scores_and_publish_results(
     page.fill("#id_theory_weight", "40")
     page.fill("#id_practical_weight", "60")
     page.get_by_role("button", name="保存").click()
-    expect(page.locator(".messages")).to_contain_text("请提交立项")
+    expect(page.locator(".messages")).to_contain_text("请提交立项", timeout=SLOW)
     competition = Competition.objects.get(name="县焊工职业技能大赛")
     # when it is approved and started, and two members are registered
     page.get_by_role("button", name="立项").click()
     page.get_by_role("button", name="开始比赛").click()
-    expect(page.locator("h1")).to_contain_text("进行中")
+    expect(page.locator("h1")).to_contain_text("进行中", timeout=SLOW)
     page.get_by_role("link", name="登记报名").click()
     for person in (first, second):
         page.fill("#id_member", person.card_number)
         page.select_option("#id_trade", str(welding.pk))
         page.get_by_role("button", name="报名并继续登记").click()
-        expect(page.locator(".messages")).to_contain_text(f"{person.name}已报名")
+        expect(page.locator(".messages")).to_contain_text(f"{person.name}已报名", timeout=SLOW)
     # and their scores are entered: 40% theory + 60% practical
     page.goto(f"/workforce/competitions/{competition.pk}/scores/")
     page.get_by_label("甲选手的理论成绩").fill("90")
@@ -64,16 +66,18 @@ def test_staff_create_a_competition_enter_scores_and_publish_results(
     page.get_by_label("乙选手的实操成绩").fill("80")
     page.get_by_role("button", name="保存成绩并计算名次").click()
     # saved, then back on the sheet with the new totals and ranks
-    expect(page.locator(".messages")).to_contain_text("已保存第 1 轮焊工成绩(2 条变更)")
-    expect(page.locator("#score-sheet")).to_contain_text("93.00 / 第 1 名")
-    expect(page.locator("#score-sheet")).to_contain_text("83.20 / 第 2 名")
+    expect(page.locator(".messages")).to_contain_text(
+        "已保存第 1 轮焊工成绩(2 条变更)", timeout=SLOW
+    )
+    expect(page.locator("#score-sheet")).to_contain_text("93.00 / 第 1 名", timeout=SLOW)
+    expect(page.locator("#score-sheet")).to_contain_text("83.20 / 第 2 名", timeout=SLOW)
     # and the results are published (the page asks to confirm)
     page.goto(f"/workforce/competitions/{competition.pk}/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="公布成绩").click()
     # then the competition shows published results and the champion's honour is recorded
-    expect(page.locator("h1")).to_contain_text("成绩已公布")
-    expect(page.locator("#results")).to_contain_text("甲选手")
+    expect(page.locator("h1")).to_contain_text("成绩已公布", timeout=SLOW)
+    expect(page.locator("#results")).to_contain_text("甲选手", timeout=SLOW)
     competition.refresh_from_db()
     assert competition.status == CompetitionStatus.SUMMARY
     honour = Honour.objects.get(member=first, revoked=False)
