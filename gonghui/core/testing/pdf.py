@@ -5,7 +5,9 @@ document information and the bookmarks (WeasyPrint makes a bookmark of every h1â
 import re
 import zlib
 
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+# A stream's dictionary ends with its /Length; the data is read by that length, not up to the
+# next "endstream" (compressed font data may hold those bytes).
+_STREAM = re.compile(rb"<<((?:[^<>]|<[^<>]*>)*?/Length (\d+)[^<>]*)>>\s*stream\r?\n")
 _TITLE = re.compile(rb"/Title\s*(<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\))")
 
 
@@ -13,8 +15,9 @@ def pdf_objects(pdf: bytes) -> bytes:
     """The PDF's objects with its compressed streams (object streams included) inflated."""
     parts = [pdf]
     for match in _STREAM.finditer(pdf):
+        data = pdf[match.end() : match.end() + int(match.group(2))]
         try:
-            parts.append(zlib.decompress(match.group(1)))
+            parts.append(zlib.decompress(data))
         except zlib.error:
             continue
     return b"\n".join(parts)

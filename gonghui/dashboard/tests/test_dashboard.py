@@ -7,6 +7,7 @@ import pytest
 from django.http import Http404
 
 from gonghui.core import metrics
+from gonghui.core.testing.pdf import pdf_objects
 from gonghui.dashboard import selectors
 from gonghui.members.tests.factories import build_member
 
@@ -120,20 +121,6 @@ def test_cached_figures_are_read_without_counting_until_any_audited_write(
     assert [(o.pk, f.value) for o, f in board.ranking] == [(tree.a.pk, 1), (tree.b.pk, 1)]
 
 
-def _pdf_objects(pdf: bytes) -> bytes:
-    """The PDF's objects with its compressed streams inflated."""
-    import re
-    import zlib
-
-    parts = [pdf]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            parts.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
-
-
 def test_the_pdf_report_carries_the_pages_figures_with_the_chinese_font_embedded(
     tree, users, login
 ):
@@ -144,7 +131,7 @@ def test_the_pdf_report_carries_the_pages_figures_with_the_chinese_font_embedded
     assert response["Content-Type"] == "application/pdf"
     pdf = response.content
     assert pdf.startswith(b"%PDF")
-    objects = _pdf_objects(pdf)
+    objects = pdf_objects(pdf)
     assert b"/FontFile" in objects  # the fonts travel inside the file
     assert b"NotoSansCJK" in objects or b"NotoSerifCJK" in objects
     from django.test import RequestFactory

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gonghui.core.errors import ValidationFailed
+from gonghui.core.testing.pdf import pdf_objects
 from gonghui.rights.tests import factories
 from gonghui.rights.wagechecks import documents, services
 from gonghui.rights.wagechecks.models import (
@@ -23,20 +24,6 @@ from gonghui.rights.wagechecks.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _pdf_objects(pdf: bytes) -> bytes:
-    """The PDF's objects with its compressed streams (object streams included) inflated."""
-    import re
-    import zlib
-
-    parts = [pdf]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            parts.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
 
 
 def _issue(notice, day):
@@ -145,7 +132,7 @@ def test_the_letter_prints_as_pdf_with_embedded_chinese_fonts_and_as_docx(employ
     notice = services.notice_draft(actor=None, finding=finding, step=NoticeStep.PROMPT)
     pdf = documents.notice_pdf(notice, settings_row)
     assert pdf.startswith(b"%PDF-")
-    objects = _pdf_objects(pdf)
+    objects = pdf_objects(pdf)
     assert b"/FontFile" in objects  # the fonts travel inside the file
     assert b"NotoSerifCJK" in objects or b"NotoSansCJK" in objects
     docx = documents.notice_docx(notice, settings_row)
