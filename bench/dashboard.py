@@ -223,6 +223,36 @@ def board_figures(context):
     return tiles, [(o.pk, f) for o, f in board.ranking], flat_rows(context["targets"])
 
 
+def profile(top: int, request, plan_run) -> int:
+    """Where an uncached dashboard and a plan's progress spend their time: the slowest
+    statements of one run each, with the database's plan of the slowest."""
+    from django.db import connection
+    from django.test import override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    from gonghui.dashboard.views import _dashboard_context
+
+    with override_settings(GONGHUI_DASHBOARD_CACHE_SECONDS=0):
+        _dashboard_context(request())  # warm: scope lookups, caches of the app
+        for label, fn in (("dashboard, uncached", lambda: _dashboard_context(request())),
+                          ("plan progress", plan_run)):  # fmt: skip
+            with CaptureQueriesContext(connection) as queries:
+                wall = time.perf_counter()
+                fn()
+                wall = time.perf_counter() - wall
+            ranked = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
+            spent = sum(float(q["time"]) for q in ranked)
+            print(f"\n{label}: {wall * 1000:.0f} ms, {len(ranked)} queries, "
+                  f"{spent * 1000:.0f} ms in them; the slowest {top}:")  # fmt: skip
+            for q in ranked[:top]:
+                print(f"  {float(q['time']) * 1000:8.1f} ms  {q['sql'][:400]}")
+            with connection.cursor() as cursor:
+                for q in ranked[:3]:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
+                    print("\n".join(f"    {row[0]}" for row in cursor.fetchall()))
+    return 0
+
+
 def run(args) -> int:
     import django
 
@@ -256,6 +286,9 @@ def run(args) -> int:
         r = RequestFactory().get("/dashboard/", {"as_of": AS_OF.isoformat()})
         r.user = user
         return r
+
+    if args.profile:
+        return profile(args.profile, request, lambda: plan_progress(user, plan, as_of=AS_OF))
 
     # --- 2. the county dashboard ---------------------------------------------------------
     cache.clear()
@@ -405,6 +438,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15, help="dashboard and plan runs (median)")
     parser.add_argument("--repeat", type=int, default=3, help="annual return runs (median)")
     parser.add_argument("--seed", type=int, default=20)
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N",
+        help="only profile: the N slowest statements of one uncached dashboard and plan run",
+    )  # fmt: skip
     args = parser.parse_args()
 
     from gonghui.core.testing.pgcluster import start_cluster

@@ -89,7 +89,7 @@ class Client:
 
     def __init__(self, port: int, number: int, path: str):
         self.port, self.number, self.path = port, number, path
-        self.address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256 + 1}"
+        self.address = f"10.{number // 62500 % 250}.{number // 250 % 250}.{number % 250 + 1}"
         self.cookie = self.token = ""
         self.status, self.location, self.ms, self.error = 0, "", 0.0, ""
 
