@@ -19,14 +19,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count as CountAggregate
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from gonghui.core.modules import Action
+from gonghui.core.scope import org_model as scope_org_model
 from gonghui.core.scope import path_in_scope, scope_paths
 
 
@@ -180,26 +182,75 @@ def _ids_on_path(path: str) -> list[int]:
 
 
 def _within(measure: Count, orgs: Sequence) -> Q:
-    """The records of the union of the orgs' subtrees. A subtree whose top is its own anchor
-    (a township-level org: Org.anchor) is an equality on the records' `org_anchor`, as in
-    gonghui.core.scope; the others are path prefixes. Thousands of township orgs (an
-    appraisal of every social worker) would otherwise be thousands of LIKEs per row."""
+    """The records of the union of the orgs' subtrees, as path prefixes (records whose model
+    has no `org_anchor`, or reached through a relation)."""
     path_lookup = _path_lookup(measure.org_field)
-    tops = {org.path: org for org in orgs}
-    minimal = [tops[path] for path in _minimal(tops)]
-    anchored: set[int] = set()
-    if measure.org_field == "org" and _has_org_anchor(measure.records().model):
-        # Only an anchor already loaded counts: reading a deferred one is a query per org.
-        anchored = {org.pk for org in minimal if vars(org).get("anchor_id") == org.pk}
-    within = Q(org_anchor_id__in=sorted(anchored)) if anchored else Q()
-    for org in minimal:
-        if org.pk not in anchored:
-            within |= Q(**{f"{path_lookup}__startswith": org.path})
+    within = Q()
+    for path in _minimal(org.path for org in orgs):
+        within |= Q(**{f"{path_lookup}__startswith": path})
     return within
 
 
 def _has_org_anchor(model) -> bool:
     return any(f.name == "org_anchor" for f in model._meta.concrete_fields)
+
+
+_UNKNOWN = object()
+
+
+def _anchor_of(org) -> object:
+    """The org's anchor id if it was loaded with the org (reading a deferred one is a query
+    per org), else _UNKNOWN."""
+    return vars(org).get("anchor_id", _UNKNOWN)
+
+
+def _within_anchored(orgs: Sequence) -> Q:
+    """The union of the orgs' subtrees for records that carry `org_anchor` (a copy of their
+    org's township-level anchor), without joining the org table to every record: a subtree
+    topped by its own anchor is an equality on `org_anchor` (as in gonghui.core.scope); one
+    above the anchors (a county) is the anchors under it plus its anchor-less orgs; one below
+    an anchor is its orgs. The org lists are small subqueries on the org table."""
+    org_model = scope_org_model()
+    tops = {org.path: org for org in orgs}
+    within = Q()
+    for path in _minimal(tops):
+        top = tops[path]
+        anchor = _anchor_of(top)
+        subtree = org_model.objects.filter(path__startswith=path)
+        if anchor == top.pk:
+            within |= Q(org_anchor_id=top.pk)
+        elif anchor is None:
+            within |= Q(org_anchor__in=subtree.filter(anchor_id=F("pk")).values("pk"))
+            within |= Q(org_anchor__isnull=True, org__in=subtree.values("pk"))
+        else:
+            within |= Q(org__in=subtree.values("pk"))
+    return within
+
+
+def _anchored_rows(measure: Count, queryset: QuerySet, orgs: Sequence) -> list[tuple[str, object]]:
+    """(path, value) rows for a model carrying `org_anchor`: the records are grouped by their
+    anchor when every org asked for is an anchor or above the anchors (a county and its
+    townships: a handful of groups), else by their org; the org table is joined to the
+    groups, not to the records."""
+    coarse = all(_anchor_of(org) in (None, org.pk) for org in orgs)
+    group = Coalesce("org_anchor_id", "org_id") if coarse else F("org_id")
+    grouped = (
+        queryset.filter(_within_anchored(orgs))
+        .order_by()
+        .annotate(metric_top=group)
+        .values("metric_top")
+        .annotate(metric_value=measure.aggregate())
+        .values_list("metric_top", "metric_value")
+    )
+    inner, params = grouped.query.sql_with_params()
+    org_table = connection.ops.quote_name(scope_org_model()._meta.db_table)
+    sql = (
+        f"SELECT o.path, g.metric_value FROM ({inner}) g "  # noqa: S608 (compiled by Django)
+        f"JOIN {org_table} o ON o.id = g.metric_top"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _count_by_org(measure: Count, orgs: Sequence, period: Period | None) -> dict[int, object]:
@@ -208,17 +259,18 @@ def _count_by_org(measure: Count, orgs: Sequence, period: Period | None) -> dict
     totals: dict[int, object] = dict.fromkeys(wanted, 0)
     if not orgs:
         return totals
-    path_lookup = _path_lookup(measure.org_field)
     queryset = measure.records()
     if measure.date_field is not None and period is not None:
         queryset = _in_period(queryset, measure.date_field, period)
-    within = _within(measure, orgs)
-    rows = (
-        queryset.filter(within)
-        .order_by()
-        .values_list(path_lookup)
-        .annotate(value=measure.aggregate())
-    )
+    if measure.org_field == "org" and _has_org_anchor(queryset.model):
+        rows = _anchored_rows(measure, queryset, orgs)
+    else:
+        rows = (
+            queryset.filter(_within(measure, orgs))
+            .order_by()
+            .values_list(_path_lookup(measure.org_field))
+            .annotate(value=measure.aggregate())
+        )
     for path, value in rows:
         if not value:
             continue
@@ -237,19 +289,31 @@ def _ratio_figure(ratio: Ratio, numerator, denominator) -> Figure:
     return Figure(value=value, numerator=numerator, denominator=denominator)
 
 
-def evaluate(code: str, *, orgs: Sequence, period: Period | None) -> dict[int, Figure]:
+def evaluate(
+    code: str, *, orgs: Sequence, period: Period | None, memo: dict | None = None
+) -> dict[int, Figure]:
     """The measure for each org (objects with `pk` and `path`), keyed by org id.
 
     No scope check: callers serving a user go through `measure_evaluate`. One query for a
-    count, two for a ratio, however many orgs are asked for.
+    count, two for a ratio, however many orgs are asked for. `memo` (a dict the caller keeps
+    for one page) answers a count asked again, e.g. the denominator of a share that is also
+    shown on its own, without a second query.
     """
     measure = measure_get(code)
+
+    def counts(count: Count) -> dict[int, object]:
+        if memo is None:
+            return _count_by_org(count, orgs, period)
+        key = (count.code, period, frozenset(org.pk for org in orgs))
+        if key not in memo:
+            memo[key] = _count_by_org(count, orgs, period)
+        return memo[key]
+
     if isinstance(measure, Ratio):
-        tops = _count_by_org(_count_measure(measure.numerator), orgs, period)
-        bottoms = _count_by_org(_count_measure(measure.denominator), orgs, period)
+        tops = counts(_count_measure(measure.numerator))
+        bottoms = counts(_count_measure(measure.denominator))
         return {pk: _ratio_figure(measure, tops[pk], bottoms[pk]) for pk in tops}
-    counts = _count_by_org(measure, orgs, period)
-    return {pk: Figure(value=value, numerator=value) for pk, value in counts.items()}
+    return {pk: Figure(value=value, numerator=value) for pk, value in counts(measure).items()}
 
 
 def _count_measure(code: str) -> Count:

@@ -47,6 +47,7 @@ class FigureCache:
         self.hits = 0
         self.misses = 0
         self._read: dict[str, object] = {}  # entries fetched by prefetch() (None: absent)
+        self._memo: dict = {}  # counts evaluated during this request (metrics.evaluate's memo)
 
     def _key(self, code: str, orgs: Sequence, period: metrics.Period | None) -> str:
         ids = ",".join(str(pk) for pk in sorted(org.pk for org in orgs))
@@ -57,14 +58,14 @@ class FigureCache:
     def evaluate(self, code: str, *, orgs: Sequence, period: metrics.Period | None):
         if not self.seconds:
             self.misses += 1
-            return metrics.evaluate(code, orgs=orgs, period=period)
+            return metrics.evaluate(code, orgs=orgs, period=period, memo=self._memo)
         key = self._key(code, orgs, period)
         found = self._read[key] if key in self._read else cache.get(key)
         if found is not None:
             self.hits += 1
             return found
         self.misses += 1
-        figures = metrics.evaluate(code, orgs=orgs, period=period)
+        figures = metrics.evaluate(code, orgs=orgs, period=period, memo=self._memo)
         cache.set(key, figures, self.seconds)
         return figures
 

@@ -5,6 +5,7 @@ together (one query for a count, two for a rate), never one per org."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from django.http import Http404
@@ -82,7 +83,11 @@ def dashboard_build(
     evaluated afresh."""
     children = list(Org.objects.filter(parent=org, status=OrgStatus.ACTIVE).order_by("code", "id"))
     orgs = [org, *children]
-    evaluate = figures_cache.evaluate if figures_cache is not None else metrics.evaluate
+    evaluate = (
+        figures_cache.evaluate
+        if figures_cache is not None
+        else functools.partial(metrics.evaluate, memo={})
+    )
     if figures_cache is not None:
         figures_cache.prefetch(
             [

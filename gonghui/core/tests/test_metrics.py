@@ -205,3 +205,44 @@ def test_township_subtrees_are_read_by_anchor_not_by_path_prefix(tree):
     # A subtree that is not its own anchor (a grassroots union) is still a path prefix.
     mixed = metrics.evaluate("members.joined", orgs=[tree.a, tree.b1], period=YEAR)
     assert (mixed[tree.a.pk].value, mixed[tree.b1.pk].value) == (2, 1)
+
+
+@pytest.mark.django_db
+def test_anchored_records_count_the_same_however_the_orgs_are_asked_for(tree):
+    """Records carrying org_anchor are grouped by anchor (a county and its townships) or by
+    org (a set with an org below an anchor, or orgs loaded without their anchor); each way
+    gives every org its subtree's count, including records owned by the county itself."""
+    from gonghui.members.models import Member
+    from gonghui.orgs.models import Org
+
+    for org in (tree.county, tree.a, tree.a1, tree.a1, tree.ae, tree.b1):
+        build_member(org=org, joined_on=dt.date(2026, 3, 1))
+    period = Period.as_of(dt.date(2026, 12, 31))
+    every = [tree.county, tree.a, tree.a1, tree.ae, tree.b, tree.b1]
+    expected = {
+        org.pk: Member.objects.filter(org__path__startswith=org.path, status="active").count()
+        for org in every
+    }
+    assert expected[tree.county.pk] == 6 and expected[tree.a.pk] == 4
+    for asked in ([tree.county, tree.a, tree.b], [tree.county, tree.a1], [tree.a1, tree.ae], every):
+        for orgs in (asked, list(Org.objects.filter(pk__in=[o.pk for o in asked]).only("path"))):
+            figures = metrics.evaluate("members.active", orgs=orgs, period=period)
+            assert {pk: f.value for pk, f in figures.items()} == {
+                org.pk: expected[org.pk] for org in asked
+            }
+
+
+@pytest.mark.django_db
+def test_a_memo_answers_a_count_asked_again_without_a_query(tree, django_assert_num_queries):
+    build_member(org=tree.a1, joined_on=dt.date(2026, 3, 1))
+    memo: dict = {}
+    period = Period.as_of(dt.date(2026, 12, 31))
+    with django_assert_num_queries(1):
+        alone = metrics.evaluate("members.active", orgs=[tree.a], period=period, memo=memo)
+        again = metrics.evaluate("members.active", orgs=[tree.a], period=period, memo=memo)
+    assert alone == again and alone[tree.a.pk].value == 1
+    # The share's denominator is the count already evaluated: one query, for the numerator.
+    with django_assert_num_queries(1):
+        metrics.evaluate(
+            "members.new_employment_form_share", orgs=[tree.a], period=period, memo=memo
+        )

@@ -7,6 +7,7 @@ target of the plan at every level at once (one query per count measure), never p
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -108,7 +109,11 @@ def evaluate_targets(
     One registry evaluation per (measure, period) covering every org that needs it (through
     `figures_cache`, the dashboard's FigureCache, when given).
     """
-    evaluate = figures_cache.evaluate if figures_cache is not None else metrics.evaluate
+    evaluate = (
+        figures_cache.evaluate
+        if figures_cache is not None
+        else functools.partial(metrics.evaluate, memo={})
+    )
     groups: dict[tuple[str, metrics.Period], dict[int, object]] = defaultdict(dict)
     for target in targets:
         if _measure(target.measure_code) is not None:
