@@ -29,6 +29,19 @@ def form_apply_error(request, form, exc: ServiceError) -> None:
     messages.error(request, exc.message)
 
 
+def flash_errors(request, form=None, exc: ServiceError | None = None) -> None:
+    """A small form posted from a detail page that redirects back: every error of the form
+    (its own and the service's, found in one round through `check=`) or of a refused write,
+    each once, as messages."""
+    source = (exc.fields or {"": [exc.message]}) if exc is not None else form.errors
+    shown = set()
+    for errors in source.values():
+        for error in errors:
+            if error not in shown:
+                shown.add(error)
+                messages.error(request, error)
+
+
 def org_choices(orgs) -> list[tuple[str, str]]:
     """Select options for orgs, indented by depth so the tree shape shows."""
     orgs = list(orgs)

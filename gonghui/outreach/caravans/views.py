@@ -22,7 +22,7 @@ from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm, forms_valid
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, posted_org_or_404
+from gonghui.core.pages import flash_errors, form_apply_error, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
@@ -448,16 +448,18 @@ def stop_edit(request, pk):
 @require_POST
 def stop_cancel(request, pk):
     stop = selectors.stop_get(request.user, pk, Action.EDIT)
-    form = StopCancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写取消原因。")
-        return redirect("outreach:stop_detail", pk=stop.pk)
-    try:
-        services.stop_cancel(actor=request.user, stop=stop, reason=form.cleaned_data["reason"])
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    form = StopCancelForm(
+        request.POST, check=lambda cleaned: services.stop_cancel_validate(stop=stop, **cleaned)
+    )
+    if form.is_valid():
+        try:
+            services.stop_cancel(actor=request.user, stop=stop, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            flash_errors(request, exc=exc)
+        else:
+            messages.success(request, "站次已取消，已登记的职工同时取消。")
     else:
-        messages.success(request, "站次已取消，已登记的职工同时取消。")
+        flash_errors(request, form)
     return redirect("outreach:stop_detail", pk=stop.pk)
 
 
@@ -547,31 +549,32 @@ def stop_photo_remove(request, pk, photo_pk):
 # --- offers ----------------------------------------------------------------------------------------
 
 
+def _offer_data(cleaned: dict) -> dict:
+    return {
+        "service": cleaned.get("service") or "",
+        "trade": cleaned.get("trade") or "",
+        "label": cleaned.get("label") or "",
+        "quota": cleaned.get("quota"),
+    }
+
+
 @requires(MODULE, Action.EDIT)
 @require_POST
 def offer_add(request, pk):
     stop = selectors.stop_get(request.user, pk, Action.EDIT)
-    form = OfferAddForm(request.POST)
+    form = OfferAddForm(
+        request.POST,
+        check=lambda cleaned: services.offer_validate(stop=stop, **_offer_data(cleaned)),
+    )
     if form.is_valid():
         try:
-            services.offer_add(
-                actor=request.user,
-                stop=stop,
-                service=form.cleaned_data.get("service") or "",
-                trade=form.cleaned_data.get("trade") or "",
-                label=form.cleaned_data.get("label") or "",
-                quota=form.cleaned_data.get("quota"),
-            )
+            services.offer_add(actor=request.user, stop=stop, **_offer_data(form.cleaned_data))
         except ServiceError as exc:
-            for errors in (exc.fields or {"": [exc.message]}).values():
-                for error in errors:
-                    messages.error(request, error)
+            flash_errors(request, exc=exc)
         else:
             messages.success(request, "已增加服务项目。")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_errors(request, form)
     return redirect(f"{reverse('outreach:stop_detail', args=[stop.pk])}#offers")
 
 
@@ -585,20 +588,21 @@ def _offer_in_scope(request, pk) -> StopOffer:
 @require_POST
 def offer_quota(request, pk):
     offer = _offer_in_scope(request, pk)
-    form = QuotaForm(request.POST)
+    form = QuotaForm(
+        request.POST,
+        check=lambda cleaned: services.offer_quota_validate(offer=offer, **cleaned),
+    )
     if form.is_valid():
         try:
             offer = services.offer_quota_set(
                 actor=request.user, offer=offer, quota=form.cleaned_data["quota"]
             )
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            flash_errors(request, exc=exc)
         else:
             messages.success(request, f"“{offer.title}”名额已改为 {offer.quota}。")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_errors(request, form)
     return redirect(f"{reverse('outreach:stop_detail', args=[offer.stop_id])}#offers")
 
 

@@ -153,3 +153,56 @@ def test_the_portal_books_a_place_and_the_worker_cancels_it(tree, client):
     assert made.status == "cancelled"
     assert StopOffer.objects.get(pk=job.pk).confirmed == 0
     assert client.get("/portal/outreach/registrations/NOSUCHREF1/").status_code == 404
+
+
+def _flashed(response) -> list[str]:
+    """The messages a post left for the next page (then dropped, as showing them would)."""
+    from django.contrib.messages import get_messages
+
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    response.client.cookies.pop("messages", None)
+    return shown
+
+
+def test_the_offer_form_reports_its_own_and_the_service_errors_in_one_round(tree, users, login):
+    stop = build_stop(org=tree.a1)
+    client = login(users.township_staff)
+    before = (StopOffer.objects.count(), AuditEvent.objects.count())
+    # a quota that does not parse (the form) and training without a trade (the service)
+    response = client.post(
+        f"/outreach/stops/{stop.pk}/offers/", {"service": "training", "trade": "", "quota": "x"}
+    )
+    assert response.status_code == 302
+    assert _flashed(response) == ["名额请填写整数。", "请选择培训工种。"]
+    # the service's rule for a trade the caravan does not train, with a quota out of range
+    response = client.post(
+        f"/outreach/stops/{stop.pk}/offers/",
+        {"service": "training", "trade": "cook", "quota": "0"},
+    )
+    assert _flashed(response) == ["名额不能小于 1。", "该大篷车不能培训“中式烹调师”。"]
+    assert (StopOffer.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_the_quota_and_cancel_forms_report_in_chinese_and_write_nothing(tree, users, login):
+    stop = build_stop(org=tree.a1, quotas={"job_aid": 3, "legal_aid": None})
+    register(stop)
+    register(stop)
+    offer = offer_of(stop)
+    client = login(users.township_staff)
+    before = AuditEvent.objects.count()
+    assert _flashed(client.post(f"/outreach/offers/{offer.pk}/quota/", {"quota": "abc"})) == [
+        "名额请填写整数。"
+    ]
+    assert _flashed(client.post(f"/outreach/offers/{offer.pk}/quota/", {"quota": "1"})) == [
+        "名额不能少于已确认的 2 人。"
+    ]
+    no_quota = offer_of(stop, "legal_aid")
+    assert _flashed(client.post(f"/outreach/offers/{no_quota.pk}/quota/", {"quota": "5"})) == [
+        "该服务项目不设名额。"
+    ]
+    response = client.post(f"/outreach/stops/{stop.pk}/cancel/", {"reason": " "})
+    assert _flashed(response) == ["请填写取消原因。"]
+    stop.refresh_from_db()
+    offer.refresh_from_db()
+    assert (stop.status, offer.quota, offer.confirmed) == ("planned", 3, 2)
+    assert AuditEvent.objects.count() == before
