@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from gonghui.audit.services import AuditAction, audit_record
+from gonghui.core import geo
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import Conflict, ErrorCollector, NotFound, ValidationFailed
 from gonghui.core.modules import Action
@@ -48,7 +49,6 @@ from gonghui.outreach.caravans.models import (
     Trade,
 )
 from gonghui.outreach.images import image_check, image_store
-from gonghui.sites import geo
 from gonghui.sites.models import ServiceSite
 from gonghui.sites.selectors import county_boundary, county_of
 

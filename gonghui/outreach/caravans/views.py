@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.audit.services import sensitive_view_record
+from gonghui.core import geo
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm, forms_valid
@@ -54,7 +55,7 @@ from gonghui.outreach.caravans.models import (
 )
 from gonghui.outreach.followups.selectors import registration_followups
 from gonghui.outreach.images import file_response
-from gonghui.sites import geo, mapsettings
+from gonghui.sites import mapsettings
 from gonghui.sites.selectors import county_boundary, county_of
 
 MODULE = "outreach"
