@@ -337,6 +337,28 @@ def stop_summary(request, id: int, payload: SummaryIn):
 
 
 @router.post(
+    "/stops/{pk:id}/offers",
+    response={201: OfferOut, **errors(403, 404, 409, 422)},
+    summary="增加服务项目",
+    description="计划中的站次增加一项服务；就业援助和免费技能培训须设名额，培训须是该大篷车能培训的工种。",
+)
+def offer_add(request, id: int, payload: OfferIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    stop = selectors.stop_get(user, id, Action.EDIT)
+    data = payload.model_dump()
+    offer = services.offer_add(
+        actor=user,
+        stop=stop,
+        service=getattr(data["service"], "value", data["service"]),
+        trade=getattr(data["trade"], "value", data["trade"]) or "",
+        label=data["label"],
+        quota=data["quota"],
+    )
+    return Status(201, offer)
+
+
+@router.post(
     "/offers/{pk:id}/quota",
     response={200: OfferOut, **errors(403, 404, 409, 422)},
     summary="调整名额",

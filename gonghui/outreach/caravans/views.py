@@ -8,6 +8,7 @@ stop: a small server-rendered form (no map, no chart, no script of its own) that
 worker, with the result of the last one on top.
 """
 
+import segno
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -641,6 +642,16 @@ def _registration_check(request, stop, offers, channel):
     return check
 
 
+def _join_qr() -> str:
+    """A QR code of the portal's 网上入会 page for a worker who is not a member to scan on
+    the spot ("" when the installation has no public address a phone could open)."""
+    config = mapsettings.map_config()
+    if config.public_problem:
+        return ""
+    url = config.public_url + reverse("join:apply")
+    return segno.make_qr(url, error="m").svg_inline(scale=4, title="网上入会", omitsize=True)
+
+
 @requires(MODULE, Action.EDIT)
 def registration_create(request, pk):
     stop = selectors.stop_get(request.user, pk, Action.EDIT)
@@ -679,6 +690,7 @@ def registration_create(request, pk):
             "form": form,
             "offers": offers,
             "last": last,
+            "join_qr": _join_qr() if last is not None and last.member_id is None else "",
             "last_position": services.waitlist_position(last) if last else None,
             "is_open": stop.status == StopStatus.PLANNED and stop.ends_at > timezone.now(),
         },

@@ -568,6 +568,18 @@ API = [
         api=True,
     ),
     Endpoint(
+        "outreach.api.offer_add",
+        "POST",
+        M,
+        "edit",
+        lambda s: f"/api/v1/outreach/stops/{s.pk}/offers",
+        _stops,
+        data=lambda s: {"service": "health"},
+        snapshot=lambda s: StopOffer.objects.filter(stop=s).count(),
+        api=True,
+        success=(201,),
+    ),
+    Endpoint(
         "outreach.api.offer_quota",
         "POST",
         M,

@@ -93,7 +93,8 @@ def test_planning_a_stop_with_its_offers(tree, users, login):
     assert not CaravanStop.objects.filter(place="另一处").exists()
 
 
-def test_on_site_registration_on_a_phone_page(tree, users, login):
+def test_on_site_registration_on_a_phone_page(tree, users, login, settings):
+    settings.PUBLIC_URL = "https://gonghui.qinghe.gov.cn"
     stop = build_stop(org=tree.a1, quotas={"job_aid": 1, "training:welder": 5})
     client = login(users.township_staff)
     page = client.get(f"/outreach/stops/{stop.pk}/register/")
@@ -107,7 +108,8 @@ def test_on_site_registration_on_a_phone_page(tree, users, login):
     assert response.status_code == 302
     follow = client.get(response["Location"]).content.decode()
     assert "已登记：<strong>王芳</strong>" in follow and "名额已确认" in follow
-    assert "网上入会" in follow  # not a member: offered the join flow
+    # not a member: offered the join flow, a QR code of the portal's joining page to scan
+    assert "网上入会" in follow and "<svg" in follow.split('id="last-registration"')[1]
     # the place is gone: the next one waits
     client.post(f"/outreach/stops/{stop.pk}/register/", {"offer": job.pk, "name": "李强"})
     assert "候补第 1 位" in client.get(f"/outreach/stops/{stop.pk}/register/").content.decode()
