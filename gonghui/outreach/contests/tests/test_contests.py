@@ -253,3 +253,53 @@ def test_the_screening_form_reports_in_chinese_and_writes_nothing(tree, users, l
     ]
     entry.refresh_from_db()
     assert (entry.status, AuditEvent.objects.count()) == before
+
+
+def test_a_contest_is_run_through_the_api(tree, users, client):
+    import json
+
+    from gonghui.accounts.services import token_create
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users.township_staff)}"}
+
+    def post(path, body=None):
+        return client.post(
+            f"/api/v1/outreach{path}",
+            json.dumps(body or {}),
+            content_type="application/json",
+            **auth,
+        )
+
+    now = timezone.now()
+    call = {
+        "org_id": tree.a1.pk,
+        "title": "接口征文",
+        "theme": "劳动最美",
+        "opens_at": now.isoformat(),
+        "deadline": (now - datetime.timedelta(days=1)).isoformat(),
+        "categories": [],
+    }
+    refused = post("/contests", call)
+    assert refused.status_code == 422
+    assert refused.json()["fields"] == {
+        "deadline": ["截止时间应晚于开始时间。"],
+        "categories": ["请至少设置一个征集类别。"],
+    }
+    assert not WorksContest.objects.exists()
+    call["deadline"] = (now + datetime.timedelta(days=10)).isoformat()
+    call["categories"] = [{"name": "征文", "takes_text": True}]
+    made = post("/contests", call)
+    assert made.status_code == 201 and made.json()["status"] == "draft"
+    contest = WorksContest.objects.get(pk=made.json()["id"])
+    assert post(f"/contests/{contest.pk}/advance").json()["status"] == "open"
+    entry = submit(contest)
+    judge = post(f"/contests/{contest.pk}/judges", {"user_id": users.grassroots_staff.pk})
+    assert judge.status_code == 201
+    rejected = post(f"/entries/{entry.pk}/screen", {"accept": False})
+    assert rejected.status_code == 422 and rejected.json()["fields"]["note"] == [
+        "未入围须填写初审意见。"
+    ]
+    assert post(f"/entries/{entry.pk}/screen", {"accept": True}).json()["status"] == "accepted"
+    assert post(f"/contests/{contest.pk}/advance").json()["status"] == "judging"
+    assert post(f"/contests/{contest.pk}/assign", {}).json() == {"assigned": 1}
+    assert judge_assignments(users.grassroots_staff).get().entry_id == entry.pk
