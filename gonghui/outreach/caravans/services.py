@@ -662,7 +662,12 @@ def stop_cancel(*, actor, stop: CaravanStop, reason: str) -> CaravanStop:
 
 
 def stop_summary_validate(*, stop: CaravanStop, summary: str = "", served=None, **_other) -> None:
-    _stop_summary_clean(stop, summary, served or {})
+    """The checks of stop_summarise without writing; a cancelled stop is one of its messages
+    (a form's check reports ValidationFailed only)."""
+    try:
+        _stop_summary_clean(stop, summary, served or {})
+    except Conflict as exc:
+        raise ValidationFailed(exc.message, fields={"__all__": [exc.message]}) from None
 
 
 def _stop_summary_clean(stop: CaravanStop, summary: str, served: dict) -> tuple[str, dict]:

@@ -468,6 +468,9 @@ def stop_cancel(request, pk):
 @requires(MODULE, Action.EDIT)
 def stop_summary(request, pk):
     stop = selectors.stop_get(request.user, pk, Action.EDIT)
+    if stop.status == StopStatus.CANCELLED:
+        messages.error(request, "已取消的站次不能填写服务小结。")
+        return redirect("outreach:stop_detail", pk=stop.pk)
     offers = selectors.stop_offers(stop)
     initial = {"summary": stop.summary}
     for offer in offers:

@@ -208,3 +208,17 @@ def test_the_quota_and_cancel_forms_report_in_chinese_and_write_nothing(tree, us
     offer.refresh_from_db()
     assert (stop.status, offer.quota, offer.confirmed) == ("planned", 3, 2)
     assert AuditEvent.objects.count() == before
+
+
+def test_a_cancelled_stop_takes_no_summary_even_with_bad_input(tree, users, login):
+    from gonghui.outreach.caravans import services
+
+    stop = build_stop(org=tree.a1, starts_in_days=-1)
+    services.stop_cancel(actor=None, stop=stop, reason="下雨")
+    client = login(users.township_staff)
+    offer = offer_of(stop)
+    response = client.post(f"/outreach/stops/{stop.pk}/summary/", {f"served_{offer.pk}": "x"})
+    assert response.status_code == 302
+    assert _flashed(response) == ["已取消的站次不能填写服务小结。"]
+    stop.refresh_from_db()
+    assert stop.summary == "" and stop.status == "cancelled"
