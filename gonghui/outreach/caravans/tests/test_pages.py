@@ -222,3 +222,36 @@ def test_a_cancelled_stop_takes_no_summary_even_with_bad_input(tree, users, logi
     assert _flashed(response) == ["已取消的站次不能填写服务小结。"]
     stop.refresh_from_db()
     assert stop.summary == "" and stop.status == "cancelled"
+
+
+def test_a_stop_and_its_offers_are_changed_through_the_api(tree, users, client):
+    import json
+
+    from gonghui.accounts.services import token_create
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users.township_staff)}"}
+    stop = build_stop(org=tree.a1, place="甲镇广场")
+    register(stop)
+
+    def call(method, path, body=None):
+        return getattr(client, method)(
+            f"/api/v1/outreach{path}",
+            json.dumps(body or {}),
+            content_type="application/json",
+            **auth,
+        )
+
+    before = stop.ends_at
+    refused = call("patch", f"/stops/{stop.pk}", {"ends_at": stop.starts_at.isoformat()})
+    assert refused.status_code == 422
+    assert refused.json()["fields"] == {"ends_at": ["结束时间应晚于开始时间。"]}
+    stop.refresh_from_db()
+    assert stop.ends_at == before
+    moved = call("patch", f"/stops/{stop.pk}", {"place": "甲镇文化广场", "version": stop.version})
+    assert moved.status_code == 200 and moved.json()["place"] == "甲镇文化广场"
+    # an offer with people on it stays; an unused one goes
+    in_use = call("delete", f"/offers/{offer_of(stop).pk}")
+    assert in_use.status_code == 409
+    assert in_use.json()["message"] == "已有职工登记的服务项目不能删除，可调整名额。"
+    assert call("delete", f"/offers/{offer_of(stop, 'legal_aid').pk}").status_code == 204
+    assert not StopOffer.objects.filter(stop=stop, service="legal_aid").exists()
