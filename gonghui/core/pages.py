@@ -40,6 +40,18 @@ def flash_errors(request, form=None, exc: ServiceError | None = None) -> None:
             if error not in shown:
                 shown.add(error)
                 messages.error(request, error)
+    request.flashed_errors = True
+
+
+def section_redirect(request, url: str, section: str):
+    """Back to a detail page after a small form posted from one of its sections: at that
+    section when the write went through, at the top of the page (where the messages show)
+    when flash_errors reported a problem — else, on a phone, the errors are scrolled away."""
+    from django.shortcuts import redirect
+
+    if getattr(request, "flashed_errors", False):
+        return redirect(url)
+    return redirect(f"{url}#{section}")
 
 
 def org_choices(orgs) -> list[tuple[str, str]]:

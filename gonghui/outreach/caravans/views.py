@@ -24,7 +24,7 @@ from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm, forms_valid
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
-from gonghui.core.pages import flash_errors, form_apply_error, posted_org_or_404
+from gonghui.core.pages import flash_errors, form_apply_error, posted_org_or_404, section_redirect
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
@@ -520,14 +520,12 @@ def stop_photo_add(request, pk):
                 caption=form.cleaned_data["caption"],
             )
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            flash_errors(request, exc=exc)
         else:
             messages.success(request, "照片已上传。")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect(f"{reverse('outreach:stop_detail', args=[stop.pk])}#photos")
+        flash_errors(request, form)
+    return section_redirect(request, reverse("outreach:stop_detail", args=[stop.pk]), "photos")
 
 
 @requires(MODULE, Action.VIEW)
@@ -545,10 +543,10 @@ def stop_photo_remove(request, pk, photo_pk):
     try:
         services.stop_photo_remove(actor=request.user, photo=photo)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash_errors(request, exc=exc)
     else:
         messages.success(request, "照片已删除。")
-    return redirect(f"{reverse('outreach:stop_detail', args=[stop.pk])}#photos")
+    return section_redirect(request, reverse("outreach:stop_detail", args=[stop.pk]), "photos")
 
 
 # --- offers ----------------------------------------------------------------------------------------
@@ -580,7 +578,7 @@ def offer_add(request, pk):
             messages.success(request, "已增加服务项目。")
     else:
         flash_errors(request, form)
-    return redirect(f"{reverse('outreach:stop_detail', args=[stop.pk])}#offers")
+    return section_redirect(request, reverse("outreach:stop_detail", args=[stop.pk]), "offers")
 
 
 def _offer_in_scope(request, pk) -> StopOffer:
@@ -608,7 +606,9 @@ def offer_quota(request, pk):
             messages.success(request, f"“{offer.title}”名额已改为 {offer.quota}。")
     else:
         flash_errors(request, form)
-    return redirect(f"{reverse('outreach:stop_detail', args=[offer.stop_id])}#offers")
+    return section_redirect(
+        request, reverse("outreach:stop_detail", args=[offer.stop_id]), "offers"
+    )
 
 
 @requires(MODULE, Action.EDIT)
@@ -618,10 +618,12 @@ def offer_remove(request, pk):
     try:
         services.offer_remove(actor=request.user, offer=offer)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash_errors(request, exc=exc)
     else:
         messages.success(request, "服务项目已删除。")
-    return redirect(f"{reverse('outreach:stop_detail', args=[offer.stop_id])}#offers")
+    return section_redirect(
+        request, reverse("outreach:stop_detail", args=[offer.stop_id]), "offers"
+    )
 
 
 # --- on-site registration (phone) ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.core.errors import ServiceError
 from gonghui.core.forms import forms_valid
 from gonghui.core.modules import Action
-from gonghui.core.pages import flash_errors, form_apply_error, posted_org_or_404
+from gonghui.core.pages import flash_errors, form_apply_error, posted_org_or_404, section_redirect
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
@@ -229,7 +229,9 @@ def judge_add(request, pk):
             messages.success(request, "已添加评委。")
     else:
         flash_errors(request, form)
-    return redirect(f"{reverse('outreach:contest_detail', args=[contest.pk])}#judges")
+    return section_redirect(
+        request, reverse("outreach:contest_detail", args=[contest.pk]), "judges"
+    )
 
 
 @requires(MODULE, Action.EDIT)
@@ -251,7 +253,9 @@ def entries_assign(request, pk):
             messages.success(request, f"已分配 {count} 份评审。")
     else:
         flash_errors(request, form)
-    return redirect(f"{reverse('outreach:contest_detail', args=[contest.pk])}#judges")
+    return section_redirect(
+        request, reverse("outreach:contest_detail", args=[contest.pk]), "judges"
+    )
 
 
 @requires(MODULE, Action.VIEW)

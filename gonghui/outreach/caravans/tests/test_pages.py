@@ -174,7 +174,8 @@ def test_the_offer_form_reports_its_own_and_the_service_errors_in_one_round(tree
     response = client.post(
         f"/outreach/stops/{stop.pk}/offers/", {"service": "training", "trade": "", "quota": "x"}
     )
-    assert response.status_code == 302
+    # back at the top of the stop's page, where the messages show (not scrolled to the offers)
+    assert response["Location"] == f"/outreach/stops/{stop.pk}/"
     assert _flashed(response) == ["名额请填写整数。", "请选择培训工种。"]
     # the service's rule for a trade the caravan does not train, with a quota out of range
     response = client.post(
@@ -183,6 +184,9 @@ def test_the_offer_form_reports_its_own_and_the_service_errors_in_one_round(tree
     )
     assert _flashed(response) == ["名额不能小于 1。", "该大篷车不能培训“中式烹调师”。"]
     assert (StopOffer.objects.count(), AuditEvent.objects.count()) == before
+    added = client.post(f"/outreach/stops/{stop.pk}/offers/", {"service": "health"})
+    assert added["Location"] == f"/outreach/stops/{stop.pk}/#offers"
+    assert StopOffer.objects.filter(stop=stop, service="health").exists()
 
 
 def test_the_quota_and_cancel_forms_report_in_chinese_and_write_nothing(tree, users, login):
