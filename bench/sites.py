@@ -106,7 +106,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def destination(lng: float, lat: float, bearing_deg: float, distance_m: float):
-    from gonghui.sites.geo import EARTH_RADIUS_M
+    from gonghui.core.geo import EARTH_RADIUS_M
 
     delta = distance_m / EARTH_RADIUS_M
     phi, lam, theta = math.radians(lat), math.radians(lng), math.radians(bearing_deg)
@@ -287,7 +287,7 @@ def _backend_cpu(pid: int) -> float:
 def compare_nearest(points, limit: int) -> dict:
     from django.db import connection
 
-    from gonghui.sites.geo import EARTH_RADIUS_M, haversine_m
+    from gonghui.core.geo import EARTH_RADIUS_M, haversine_m
     from gonghui.sites.models import ServiceSite
     from gonghui.sites.selectors import site_nearest
 

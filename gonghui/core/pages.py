@@ -29,6 +29,31 @@ def form_apply_error(request, form, exc: ServiceError) -> None:
     messages.error(request, exc.message)
 
 
+def flash_errors(request, form=None, exc: ServiceError | None = None) -> None:
+    """A small form posted from a detail page that redirects back: every error of the form
+    (its own and the service's, found in one round through `check=`) or of a refused write,
+    each once, as messages."""
+    source = (exc.fields or {"": [exc.message]}) if exc is not None else form.errors
+    shown = set()
+    for errors in source.values():
+        for error in errors:
+            if error not in shown:
+                shown.add(error)
+                messages.error(request, error)
+    request.flashed_errors = True
+
+
+def section_redirect(request, url: str, section: str):
+    """Back to a detail page after a small form posted from one of its sections: at that
+    section when the write went through, at the top of the page (where the messages show)
+    when flash_errors reported a problem — else, on a phone, the errors are scrolled away."""
+    from django.shortcuts import redirect
+
+    if getattr(request, "flashed_errors", False):
+        return redirect(url)
+    return redirect(f"{url}#{section}")
+
+
 def org_choices(orgs) -> list[tuple[str, str]]:
     """Select options for orgs, indented by depth so the tree shape shows."""
     orgs = list(orgs)

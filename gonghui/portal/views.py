@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.assistance.archives import public as hardship_public
+from gonghui.core import geo
 from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
 from gonghui.core.forms import forms_valid
 from gonghui.core.pages import form_apply_error
@@ -29,7 +30,7 @@ from gonghui.portal.forms import (
     StatusForm,
 )
 from gonghui.portal.registry import portal_links
-from gonghui.sites import geo, selectors, services
+from gonghui.sites import selectors, services
 from gonghui.sites.models import ServiceSite, SiteKind, SiteStatus
 from gonghui.sites.public import services as public
 from gonghui.sites.services import RateLimited

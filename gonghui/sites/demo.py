@@ -14,8 +14,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from gonghui.core import geo
 from gonghui.orgs.models import Org, OrgType
-from gonghui.sites import geo
 from gonghui.sites.map.coverage import coverage_refresh_run
 from gonghui.sites.models import (
     KIND_CODE_LETTERS,

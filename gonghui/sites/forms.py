@@ -3,9 +3,9 @@
 from django import forms
 
 from gonghui.accounts.forms import OrgChoiceField
+from gonghui.core import geo
 from gonghui.core.forms import DateInput, Form
 from gonghui.core.pages import org_choices
-from gonghui.sites import geo
 from gonghui.sites.hours import HoursError, hours_day_parse, hours_day_text
 from gonghui.sites.models import (
     CONFIRMED_STANDARDS,

@@ -8,6 +8,7 @@ a newly issued code. Only values that differ are written, so importing the same 
 
 import re
 
+from gonghui.core import geo
 from gonghui.core.imports import parsers
 from gonghui.core.imports.registry import ImportKind, register
 from gonghui.core.imports.spec import (
@@ -22,7 +23,6 @@ from gonghui.core.imports.spec import (
 )
 from gonghui.core.masking import mask_phone
 from gonghui.orgs.models import Org, township_q
-from gonghui.sites import geo
 from gonghui.sites.hours import HoursError, hours_clean, hours_week_parse
 from gonghui.sites.models import (
     CONFIRMED_STANDARDS,

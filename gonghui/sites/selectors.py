@@ -13,13 +13,13 @@ from django.db.models.functions import TruncMonth
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from gonghui.core import geo
 from gonghui.core.db import prepared_cursor
 from gonghui.core.errors import NotFound
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, scope_q, scope_queryset, scope_roots
 from gonghui.core.text import normalise_text
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus, township_q
-from gonghui.sites import geo
 from gonghui.sites.hours import hours_open_at
 from gonghui.sites.models import (
     DEFAULT_COVERAGE_RADIUS_M,

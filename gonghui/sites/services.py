@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from gonghui.audit.services import AuditAction, audit_record
+from gonghui.core import geo
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import (
     Conflict,
@@ -31,7 +32,6 @@ from gonghui.core.ratelimit import hit_over_limit
 from gonghui.core.scope import org_in_scope
 from gonghui.core.text import normalise_text
 from gonghui.orgs.models import Org, OrgLevel
-from gonghui.sites import geo
 from gonghui.sites.hours import HoursError, hours_clean
 from gonghui.sites.map.tasks import coverage_refresh_schedule
 from gonghui.sites.mapsettings import (

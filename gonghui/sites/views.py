@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gonghui.audit.services import sensitive_view_record
+from gonghui.core import geo
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm
@@ -22,7 +23,7 @@ from gonghui.core.modules import Action
 from gonghui.core.pages import form_apply_error, masked_form_data, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
-from gonghui.sites import geo, mapsettings, selectors, services
+from gonghui.sites import mapsettings, selectors, services
 from gonghui.sites.forms import PhotoForm, SiteForm, StatusForm, site_service_data
 from gonghui.sites.hours import hours_day_text, hours_week_text
 from gonghui.sites.models import (

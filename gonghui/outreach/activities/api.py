@@ -1,4 +1,4 @@
-"""API of activities: /api/v1/outreach/activities."""
+"""API of activities: /api/v1/outreach/activities (and their attendance lists)."""
 
 from datetime import datetime
 
@@ -48,6 +48,38 @@ class ActivityIn(Schema):
     organiser: str = Field("", max_length=100)
     audience: str = Field("", max_length=100)
     attendance_mode: AttendanceMode = AttendanceMode.COUNT
+
+
+class AttendeeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=50)
+    unit: str = Field("", max_length=100)
+    member_card: str = Field("", max_length=20, description="会员卡号(会员签到时与档案关联)")
+
+
+class AttendeeOut(Schema):
+    id: int
+    name: str
+    unit: str
+    is_member: bool
+    by_staff: bool = Field(description="工作人员代签(否则为职工扫码签到)")
+    checked_in_at: datetime
+
+    @staticmethod
+    def resolve_is_member(obj):
+        return obj.member_id is not None
+
+
+class AttendeePage(Schema):
+    items: list[AttendeeOut]
+    next_cursor: str | None
+
+
+class CancelIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(max_length=200)
 
 
 class RecordIn(Schema):
@@ -103,4 +135,42 @@ def activity_record(request, id: int, payload: RecordIn):
     services.activity_record(
         actor=user, activity=activity, attendance=payload.attendance, summary=payload.summary
     )
+    return selectors.activity_get(user, id)
+
+
+@router.get(
+    "/activities/{pk:id}/attendees",
+    response={200: AttendeePage, **errors(403, 404, 422)},
+    summary="签到名单",
+)
+def attendee_list(request, id: int, page: Query[PageParams]):
+    require(request.auth, MODULE, Action.VIEW)
+    activity = selectors.activity_get(request.auth, id)
+    return paginate(activity.attendees.all(), page)
+
+
+@router.post(
+    "/activities/{pk:id}/attendees",
+    response={201: AttendeeOut, 200: AttendeeOut, **errors(403, 404, 409, 422)},
+    summary="代为签到",
+    description="按名单签到的活动由工作人员代签；同一姓名和单位只记一次(已签到的返回 200)。",
+)
+def attendee_add(request, id: int, payload: AttendeeIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    activity = selectors.activity_get(user, id, Action.EDIT)
+    attendee, created = services.attendee_add(actor=user, activity=activity, **payload.model_dump())
+    return Status(201 if created else 200, attendee)
+
+
+@router.post(
+    "/activities/{pk:id}/cancel",
+    response={200: ActivityOut, **errors(403, 404, 409, 422)},
+    summary="取消活动",
+)
+def activity_cancel(request, id: int, payload: CancelIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    activity = selectors.activity_get(user, id, Action.EDIT)
+    services.activity_cancel(actor=user, activity=activity, reason=payload.reason)
     return selectors.activity_get(user, id)

@@ -201,7 +201,12 @@ def _attendance(value, errors: ErrorCollector):
 
 
 def activity_record_validate(*, activity: Activity, attendance=None, summary: str = "", **_o):
-    _record_clean(activity, attendance, summary)
+    """The checks of activity_record without writing; a cancelled activity is one of its
+    messages (a form's check reports ValidationFailed only)."""
+    try:
+        _record_clean(activity, attendance, summary)
+    except Conflict as exc:
+        raise ValidationFailed(exc.message, fields={"__all__": [exc.message]}) from None
 
 
 def _record_clean(activity: Activity, attendance, summary: str):

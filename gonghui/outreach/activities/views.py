@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.errors import ServiceError
 from gonghui.core.forms import ReasonForm
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, posted_org_or_404
+from gonghui.core.pages import flash_errors, form_apply_error, posted_org_or_404, section_redirect
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
@@ -247,19 +247,17 @@ def attendee_add(request, pk):
                 actor=request.user, activity=activity, **form.cleaned_data
             )
         except ServiceError as exc:
-            for errors in (exc.fields or {"": [exc.message]}).values():
-                for error in errors:
-                    messages.error(request, error)
+            flash_errors(request, exc=exc)
         else:
             if created:
                 messages.success(request, f"已签到：{attendee.name}。")
             else:
                 messages.info(request, f"{attendee.name}已在名单中。")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect(f"{reverse('outreach:activity_detail', args=[activity.pk])}#attendees")
+        flash_errors(request, form)
+    return section_redirect(
+        request, reverse("outreach:activity_detail", args=[activity.pk]), "attendees"
+    )
 
 
 @requires(MODULE, Action.VIEW)
@@ -297,14 +295,14 @@ def activity_photo_add(request, pk):
                 caption=form.cleaned_data["caption"],
             )
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            flash_errors(request, exc=exc)
         else:
             messages.success(request, "照片已上传。")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect(f"{reverse('outreach:activity_detail', args=[activity.pk])}#photos")
+        flash_errors(request, form)
+    return section_redirect(
+        request, reverse("outreach:activity_detail", args=[activity.pk]), "photos"
+    )
 
 
 @requires(MODULE, Action.VIEW)
@@ -322,10 +320,12 @@ def activity_photo_remove(request, pk, photo_pk):
     try:
         services.activity_photo_remove(actor=request.user, photo=photo)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash_errors(request, exc=exc)
     else:
         messages.success(request, "照片已删除。")
-    return redirect(f"{reverse('outreach:activity_detail', args=[activity.pk])}#photos")
+    return section_redirect(
+        request, reverse("outreach:activity_detail", args=[activity.pk]), "photos"
+    )
 
 
 # --- portal: QR check-in -------------------------------------------------------------------------

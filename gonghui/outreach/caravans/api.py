@@ -16,6 +16,7 @@ from gonghui.core.api import (
     paginate,
     plain,
     require,
+    required_not_null,
 )
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.masking import mask_id_number, mask_phone
@@ -25,6 +26,7 @@ from gonghui.orgs.models import Enterprise, Org
 from gonghui.outreach.caravans import selectors, services
 from gonghui.outreach.caravans.models import (
     CaravanKind,
+    CaravanStatus,
     HostKind,
     Outcome,
     RegistrationChannel,
@@ -151,6 +153,24 @@ def caravan_update(request, id: int, payload: CaravanPatch):
     return selectors.caravan_get(user, id)
 
 
+class StatusIn(_Strict):
+    status: CaravanStatus
+
+
+@router.post(
+    "/caravans/{pk:id}/status",
+    response={200: CaravanOut, **errors(403, 404, 409, 422)},
+    summary="改变大篷车状态",
+    description="active 运行中 / retired 已停用。",
+)
+def caravan_status(request, id: int, payload: StatusIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    caravan = selectors.caravan_get(user, id, Action.EDIT)
+    services.caravan_set_status(actor=user, caravan=caravan, status=payload.status.value)
+    return selectors.caravan_get(user, id)
+
+
 # --- stops ------------------------------------------------------------------------------------
 
 
@@ -238,6 +258,24 @@ class StopIn(_Strict):
     offers: list[OfferIn]
 
 
+class StopPatch(_Strict):
+    version: int | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    place: str | None = Field(None, max_length=100)
+    address: str | None = Field(None, max_length=200)
+    lng: float | None = None
+    lat: float | None = None
+    crs: str = Field("gcj02", description="lng/lat 的坐标系：gcj02、wgs84、bd09")
+    township_id: int | None = None
+    host_kind: HostKind | None = None
+    host_enterprise_id: int | None = None
+    host_site_id: int | None = None
+    host_name: str | None = Field(None, max_length=150)
+    duty_note: str | None = Field(None, max_length=200)
+    portal_open: bool | None = None
+
+
 class CancelIn(_Strict):
     reason: str = Field(max_length=200)
 
@@ -309,6 +347,36 @@ def stop_create(request, payload: StopIn):
     return Status(201, _stop(user, stop.pk))
 
 
+@router.patch(
+    "/stops/{pk:id}",
+    response={200: StopOut, **errors(403, 404, 409, 422)},
+    summary="修改站次",
+    description="只能修改计划中的站次；只改传入的字段(township_id、host_enterprise_id、host_site_id 传 null 为清空)。服务项目另有接口。",
+)
+def stop_update(request, id: int, payload: StopPatch):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    stop = selectors.stop_get(user, id, Action.EDIT)
+    changes = plain(payload.model_dump(exclude_unset=True))
+    required_not_null(
+        changes, nullable=("version", "township_id", "host_enterprise_id", "host_site_id")
+    )
+    version = changes.pop("version", None)
+    crs = changes.pop("crs", "gcj02")
+    if "township_id" in changes:
+        pk = changes.pop("township_id")
+        changes["township"] = Org.objects.filter(pk=pk).first() if pk else None
+    if "host_enterprise_id" in changes:
+        pk = changes.pop("host_enterprise_id")
+        changes["host_enterprise"] = Enterprise.objects.filter(pk=pk).first() if pk else None
+    if "host_site_id" in changes:
+        pk = changes.pop("host_site_id")
+        changes["host_site"] = ServiceSite.objects.filter(pk=pk).first() if pk else None
+    with field_names(coordinates="lng", host_enterprise="host_enterprise_id"):
+        services.stop_update(actor=user, stop=stop, version=version, crs=crs, **changes)
+    return _stop(user, id)
+
+
 @router.post(
     "/stops/{pk:id}/cancel",
     response={200: StopOut, **errors(403, 404, 409, 422)},
@@ -334,6 +402,43 @@ def stop_summary(request, id: int, payload: SummaryIn):
     stop = selectors.stop_get(user, id, Action.EDIT)
     services.stop_summarise(actor=user, stop=stop, summary=payload.summary, served=payload.served)
     return _stop(user, id)
+
+
+@router.post(
+    "/stops/{pk:id}/offers",
+    response={201: OfferOut, **errors(403, 404, 409, 422)},
+    summary="增加服务项目",
+    description="计划中的站次增加一项服务；就业援助和免费技能培训须设名额，培训须是该大篷车能培训的工种。",
+)
+def offer_add(request, id: int, payload: OfferIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    stop = selectors.stop_get(user, id, Action.EDIT)
+    data = payload.model_dump()
+    offer = services.offer_add(
+        actor=user,
+        stop=stop,
+        service=getattr(data["service"], "value", data["service"]),
+        trade=getattr(data["trade"], "value", data["trade"]) or "",
+        label=data["label"],
+        quota=data["quota"],
+    )
+    return Status(201, offer)
+
+
+@router.delete(
+    "/offers/{pk:id}",
+    response={204: None, **errors(403, 404, 409)},
+    summary="删除服务项目",
+    description="已有职工登记的服务项目不能删除(可调整名额)；站次至少保留一项服务。",
+)
+def offer_remove(request, id: int):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    offer = get_object_or_404(StopOffer, pk=id)
+    selectors.stop_get(user, offer.stop_id, Action.EDIT)
+    services.offer_remove(actor=user, offer=offer)
+    return Status(204, None)
 
 
 @router.post(

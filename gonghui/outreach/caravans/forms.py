@@ -3,6 +3,7 @@ services validate (Chinese messages, every problem in one round through `check=`
 
 from django import forms
 
+from gonghui.core import geo
 from gonghui.core.forms import Form, FormSet
 from gonghui.core.pages import org_choices
 from gonghui.outreach.caravans.models import (
@@ -13,7 +14,6 @@ from gonghui.outreach.caravans.models import (
     Trade,
 )
 from gonghui.outreach.forms import OrgChoiceField
-from gonghui.sites import geo
 
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _NUMBER = {"inputmode": "numeric", "autocomplete": "off"}

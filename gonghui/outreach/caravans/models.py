@@ -10,7 +10,7 @@ place moves the earliest waiting arrival up. So the quota is never exceeded, wha
 number of concurrent registrations, and the waiting list is first come, first served.
 
 Coordinates of a stop are GCJ-02, stored like service sites (gonghui.sites): floats rounded to
-6 decimals, converted from WGS-84/BD-09 on input by gonghui.sites.geo.
+6 decimals, converted from WGS-84/BD-09 on input by gonghui.core.geo.
 
 Personal data: a registration stores the ID number and phone (encrypted, with their keyed
 hashes for de-duplication) only when the worker's consent is recorded (`consent`,

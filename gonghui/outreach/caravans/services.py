@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from gonghui.audit.services import AuditAction, audit_record
+from gonghui.core import geo
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import Conflict, ErrorCollector, NotFound, ValidationFailed
 from gonghui.core.modules import Action
@@ -48,7 +49,6 @@ from gonghui.outreach.caravans.models import (
     Trade,
 )
 from gonghui.outreach.images import image_check, image_store
-from gonghui.sites import geo
 from gonghui.sites.models import ServiceSite
 from gonghui.sites.selectors import county_boundary, county_of
 
@@ -324,51 +324,72 @@ def _duty_staff_check(users, org: Org, errors: ErrorCollector) -> list:
     return users
 
 
+def _offer_clean(
+    caravan: Caravan, spec: OfferSpec, errors: ErrorCollector, *, row: str | None = None
+) -> OfferSpec | None:
+    """One offer checked against the caravan (what it carries, the trades it trains) and the
+    quota rules; every problem is reported. `row`: the offer is a row of a list (the stop's
+    offers), its messages go under "offers" prefixed with the row, else under its fields."""
+
+    def add(field: str, message: str) -> None:
+        if row is None:
+            errors.add(field, message)
+        else:
+            errors.add("offers", f"{row}：{message}")
+
+    ok = True
+    service = getattr(spec.service, "value", spec.service) or ""
+    trade = getattr(spec.trade, "value", spec.trade) or ""
+    label = normalise_text(spec.label)[:30]
+    if service not in ServiceKind.values:
+        add("service", "请选择服务项目。")
+        ok = False
+    elif service not in caravan.services:
+        add("service", f"该大篷车不提供“{ServiceKind(service).label}”。")
+        ok = False
+    elif service == ServiceKind.TRAINING:
+        if trade not in Trade.values:
+            add("trade", "请选择培训工种。")
+            ok = False
+        elif trade not in caravan.trades:
+            add("trade", f"该大篷车不能培训“{Trade(trade).label}”。")
+            ok = False
+    else:
+        trade = ""
+    quota = spec.quota
+    if quota in ("", None):
+        quota = None
+        if service in QUOTA_REQUIRED:
+            add("quota", f"“{ServiceKind(service).label}”须设定名额。")
+            ok = False
+    else:
+        try:
+            quota = int(quota)
+        except (TypeError, ValueError):
+            add("quota", "名额请填写整数。")
+            ok = False
+        else:
+            if not 1 <= quota <= QUOTA_MAX:
+                add("quota", f"名额应在 1 到 {QUOTA_MAX:,} 之间。")
+                ok = False
+    return OfferSpec(service, trade, label, quota) if ok else None
+
+
 def _offers_clean(caravan: Caravan, offers, errors: ErrorCollector) -> list[OfferSpec]:
     specs = []
     seen = set()
     for index, raw in enumerate(offers or []):
         spec = raw if isinstance(raw, OfferSpec) else OfferSpec(**raw)
         row = f"第 {index + 1} 项"
-        service = getattr(spec.service, "value", spec.service)
-        trade = getattr(spec.trade, "value", spec.trade) or ""
-        label = normalise_text(spec.label)[:30]
-        if service not in ServiceKind.values:
-            errors.add("offers", f"{row}：请选择服务项目。")
+        spec = _offer_clean(caravan, spec, errors, row=row)
+        if spec is None:
             continue
-        if service not in caravan.services:
-            errors.add("offers", f"{row}：该大篷车不提供“{ServiceKind(service).label}”。")
-            continue
-        if service == ServiceKind.TRAINING:
-            if trade not in Trade.values:
-                errors.add("offers", f"{row}：请选择培训工种。")
-                continue
-            if trade not in caravan.trades:
-                errors.add("offers", f"{row}：该大篷车不能培训“{Trade(trade).label}”。")
-                continue
-        else:
-            trade = ""
-        quota = spec.quota
-        if quota in ("", None):
-            quota = None
-        else:
-            try:
-                quota = int(quota)
-            except (TypeError, ValueError):
-                errors.add("offers", f"{row}：名额请填写整数。")
-                continue
-            if not 1 <= quota <= QUOTA_MAX:
-                errors.add("offers", f"{row}：名额应在 1 到 {QUOTA_MAX:,} 之间。")
-                continue
-        if service in QUOTA_REQUIRED and quota is None:
-            errors.add("offers", f"{row}：“{ServiceKind(service).label}”须设定名额。")
-            continue
-        key = (service, trade, label)
+        key = (spec.service, spec.trade, spec.label)
         if key in seen:
             errors.add("offers", f"{row}：与前面的服务项目重复。")
             continue
         seen.add(key)
-        specs.append(OfferSpec(service, trade, label, quota))
+        specs.append(spec)
     return specs
 
 
@@ -597,19 +618,25 @@ def _offers_locked(stop: CaravanStop) -> list[StopOffer]:
     return list(StopOffer.objects.select_for_update().filter(stop=stop).order_by("id"))
 
 
+def _cancel_reason_clean(reason) -> str:
+    errors = ErrorCollector()
+    reason = _text(reason, 200, "reason", "取消原因", errors, required=True)
+    errors.raise_if_any()
+    return reason
+
+
+def stop_cancel_validate(*, stop: CaravanStop | None = None, reason: str = "", **_other) -> None:
+    """The checks of stop_cancel without writing (the cancel form's one round)."""
+    _cancel_reason_clean(reason)
+
+
 @transaction.atomic
 def stop_cancel(*, actor, stop: CaravanStop, reason: str) -> CaravanStop:
     """Cancel a planned stop: its live registrations are cancelled (and their follow-ups
     closed); the records stay."""
     from gonghui.outreach.followups.services import followups_close
 
-    reason = normalise_text(reason)
-    if not reason:
-        raise ValidationFailed("请填写取消原因。", fields={"reason": ["请填写取消原因。"]})
-    if len(reason) > 200:
-        raise ValidationFailed(
-            "原因不能超过 200 个字。", fields={"reason": ["不能超过 200 个字。"]}
-        )
+    reason = _cancel_reason_clean(reason)
     stop = _locked_stop(actor, stop)
     if stop.status != StopStatus.PLANNED:
         raise Conflict("只能取消计划中的站次。", code="stop_not_planned")
@@ -635,7 +662,12 @@ def stop_cancel(*, actor, stop: CaravanStop, reason: str) -> CaravanStop:
 
 
 def stop_summary_validate(*, stop: CaravanStop, summary: str = "", served=None, **_other) -> None:
-    _stop_summary_clean(stop, summary, served or {})
+    """The checks of stop_summarise without writing; a cancelled stop is one of its messages
+    (a form's check reports ValidationFailed only)."""
+    try:
+        _stop_summary_clean(stop, summary, served or {})
+    except Conflict as exc:
+        raise ValidationFailed(exc.message, fields={"__all__": [exc.message]}) from None
 
 
 def _stop_summary_clean(stop: CaravanStop, summary: str, served: dict) -> tuple[str, dict]:
@@ -732,6 +764,27 @@ def stop_photo_remove(*, actor, photo: StopPhoto) -> None:
 # --- offers (quotas) --------------------------------------------------------------------------
 
 
+def _offer_add_clean(stop: CaravanStop, service, trade, label, quota) -> OfferSpec:
+    errors = ErrorCollector()
+    spec = _offer_clean(stop.caravan, OfferSpec(service, trade, label, quota), errors)
+    if (
+        spec is not None
+        and StopOffer.objects.filter(
+            stop=stop, service=spec.service, trade=spec.trade, label=spec.label
+        ).exists()
+    ):
+        errors.add("service", "该站次已有这项服务。")
+    errors.raise_if_any()
+    return spec
+
+
+def offer_validate(
+    *, stop: CaravanStop, service: str = "", trade: str = "", label: str = "", quota=None, **_o
+) -> None:
+    """The checks of offer_add without writing (the add form's one round of errors)."""
+    _offer_add_clean(stop, service or "", trade or "", label or "", quota)
+
+
 @transaction.atomic
 def offer_add(
     *, actor, stop: CaravanStop, service: str, trade: str = "", label: str = "", quota=None
@@ -739,14 +792,7 @@ def offer_add(
     stop = _locked_stop(actor, stop)
     if stop.status != StopStatus.PLANNED:
         raise Conflict("只能为计划中的站次增加服务项目。", code="stop_not_planned")
-    errors = ErrorCollector()
-    specs = _offers_clean(stop.caravan, [OfferSpec(service, trade, label, quota)], errors)
-    errors.raise_if_any()
-    spec = specs[0]
-    if StopOffer.objects.filter(
-        stop=stop, service=spec.service, trade=spec.trade, label=spec.label
-    ).exists():
-        raise ValidationFailed("该站次已有这项服务。", fields={"offers": ["该站次已有这项服务。"]})
+    spec = _offer_add_clean(stop, service, trade, label, quota)
     offer = StopOffer.objects.create(
         stop=stop, service=spec.service, trade=spec.trade, label=spec.label, quota=spec.quota
     )
@@ -792,6 +838,25 @@ def _offer_locked(offer: StopOffer) -> StopOffer:
     return locked
 
 
+def _quota_clean(offer: StopOffer, quota) -> int:
+    errors = ErrorCollector()
+    number = _count(quota, "quota", "名额", errors, low=1, high=QUOTA_MAX)
+    if offer.quota is None:
+        errors.add("quota", "该服务项目不设名额。")
+    elif number is None:
+        if not errors.fields:
+            errors.add("quota", "请填写名额。")
+    elif number < offer.confirmed:
+        errors.add("quota", f"名额不能少于已确认的 {offer.confirmed} 人。")
+    errors.raise_if_any()
+    return number
+
+
+def offer_quota_validate(*, offer: StopOffer, quota=None, **_other) -> None:
+    """The checks of offer_quota_set without writing (the quota form's one round)."""
+    _quota_clean(offer, quota)
+
+
 @transaction.atomic
 def offer_quota_set(*, actor, offer: StopOffer, quota: int) -> StopOffer:
     """Change a registrable offer's quota: never below the confirmed places; a larger quota
@@ -800,16 +865,7 @@ def offer_quota_set(*, actor, offer: StopOffer, quota: int) -> StopOffer:
     if stop.status == StopStatus.CANCELLED:
         raise Conflict("已取消的站次不能调整名额。", code="stop_cancelled")
     offer = _offer_locked(offer)
-    errors = ErrorCollector()
-    number = _count(quota, "quota", "名额", errors, low=1, high=QUOTA_MAX)
-    if number is None and not errors.fields:
-        errors.add("quota", "请填写名额。")
-    errors.raise_if_any()
-    if offer.quota is None:
-        raise ValidationFailed("该服务项目不设名额。", fields={"quota": ["该服务项目不设名额。"]})
-    if number < offer.confirmed:
-        message = f"名额不能少于已确认的 {offer.confirmed} 人。"
-        raise ValidationFailed(message, fields={"quota": [message]})
+    number = _quota_clean(offer, quota)
     before = offer.quota
     offer.quota = number
     promoted = _promote(offer, number - offer.confirmed, timezone.now())

@@ -8,6 +8,7 @@ stop: a small server-rendered form (no map, no chart, no script of its own) that
 worker, with the result of the last one on top.
 """
 
+import segno
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,12 +18,13 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.audit.services import sensitive_view_record
+from gonghui.core import geo
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm, forms_valid
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, posted_org_or_404
+from gonghui.core.pages import flash_errors, form_apply_error, posted_org_or_404, section_redirect
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
@@ -54,7 +56,7 @@ from gonghui.outreach.caravans.models import (
 )
 from gonghui.outreach.followups.selectors import registration_followups
 from gonghui.outreach.images import file_response
-from gonghui.sites import geo, mapsettings
+from gonghui.sites import mapsettings
 from gonghui.sites.selectors import county_boundary, county_of
 
 MODULE = "outreach"
@@ -448,22 +450,27 @@ def stop_edit(request, pk):
 @require_POST
 def stop_cancel(request, pk):
     stop = selectors.stop_get(request.user, pk, Action.EDIT)
-    form = StopCancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写取消原因。")
-        return redirect("outreach:stop_detail", pk=stop.pk)
-    try:
-        services.stop_cancel(actor=request.user, stop=stop, reason=form.cleaned_data["reason"])
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    form = StopCancelForm(
+        request.POST, check=lambda cleaned: services.stop_cancel_validate(stop=stop, **cleaned)
+    )
+    if form.is_valid():
+        try:
+            services.stop_cancel(actor=request.user, stop=stop, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            flash_errors(request, exc=exc)
+        else:
+            messages.success(request, "站次已取消，已登记的职工同时取消。")
     else:
-        messages.success(request, "站次已取消，已登记的职工同时取消。")
+        flash_errors(request, form)
     return redirect("outreach:stop_detail", pk=stop.pk)
 
 
 @requires(MODULE, Action.EDIT)
 def stop_summary(request, pk):
     stop = selectors.stop_get(request.user, pk, Action.EDIT)
+    if stop.status == StopStatus.CANCELLED:
+        messages.error(request, "已取消的站次不能填写服务小结。")
+        return redirect("outreach:stop_detail", pk=stop.pk)
     offers = selectors.stop_offers(stop)
     initial = {"summary": stop.summary}
     for offer in offers:
@@ -513,14 +520,12 @@ def stop_photo_add(request, pk):
                 caption=form.cleaned_data["caption"],
             )
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            flash_errors(request, exc=exc)
         else:
             messages.success(request, "照片已上传。")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect(f"{reverse('outreach:stop_detail', args=[stop.pk])}#photos")
+        flash_errors(request, form)
+    return section_redirect(request, reverse("outreach:stop_detail", args=[stop.pk]), "photos")
 
 
 @requires(MODULE, Action.VIEW)
@@ -538,41 +543,42 @@ def stop_photo_remove(request, pk, photo_pk):
     try:
         services.stop_photo_remove(actor=request.user, photo=photo)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash_errors(request, exc=exc)
     else:
         messages.success(request, "照片已删除。")
-    return redirect(f"{reverse('outreach:stop_detail', args=[stop.pk])}#photos")
+    return section_redirect(request, reverse("outreach:stop_detail", args=[stop.pk]), "photos")
 
 
 # --- offers ----------------------------------------------------------------------------------------
+
+
+def _offer_data(cleaned: dict) -> dict:
+    return {
+        "service": cleaned.get("service") or "",
+        "trade": cleaned.get("trade") or "",
+        "label": cleaned.get("label") or "",
+        "quota": cleaned.get("quota"),
+    }
 
 
 @requires(MODULE, Action.EDIT)
 @require_POST
 def offer_add(request, pk):
     stop = selectors.stop_get(request.user, pk, Action.EDIT)
-    form = OfferAddForm(request.POST)
+    form = OfferAddForm(
+        request.POST,
+        check=lambda cleaned: services.offer_validate(stop=stop, **_offer_data(cleaned)),
+    )
     if form.is_valid():
         try:
-            services.offer_add(
-                actor=request.user,
-                stop=stop,
-                service=form.cleaned_data.get("service") or "",
-                trade=form.cleaned_data.get("trade") or "",
-                label=form.cleaned_data.get("label") or "",
-                quota=form.cleaned_data.get("quota"),
-            )
+            services.offer_add(actor=request.user, stop=stop, **_offer_data(form.cleaned_data))
         except ServiceError as exc:
-            for errors in (exc.fields or {"": [exc.message]}).values():
-                for error in errors:
-                    messages.error(request, error)
+            flash_errors(request, exc=exc)
         else:
             messages.success(request, "已增加服务项目。")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect(f"{reverse('outreach:stop_detail', args=[stop.pk])}#offers")
+        flash_errors(request, form)
+    return section_redirect(request, reverse("outreach:stop_detail", args=[stop.pk]), "offers")
 
 
 def _offer_in_scope(request, pk) -> StopOffer:
@@ -585,21 +591,24 @@ def _offer_in_scope(request, pk) -> StopOffer:
 @require_POST
 def offer_quota(request, pk):
     offer = _offer_in_scope(request, pk)
-    form = QuotaForm(request.POST)
+    form = QuotaForm(
+        request.POST,
+        check=lambda cleaned: services.offer_quota_validate(offer=offer, **cleaned),
+    )
     if form.is_valid():
         try:
             offer = services.offer_quota_set(
                 actor=request.user, offer=offer, quota=form.cleaned_data["quota"]
             )
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            flash_errors(request, exc=exc)
         else:
             messages.success(request, f"“{offer.title}”名额已改为 {offer.quota}。")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect(f"{reverse('outreach:stop_detail', args=[offer.stop_id])}#offers")
+        flash_errors(request, form)
+    return section_redirect(
+        request, reverse("outreach:stop_detail", args=[offer.stop_id]), "offers"
+    )
 
 
 @requires(MODULE, Action.EDIT)
@@ -609,10 +618,12 @@ def offer_remove(request, pk):
     try:
         services.offer_remove(actor=request.user, offer=offer)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash_errors(request, exc=exc)
     else:
         messages.success(request, "服务项目已删除。")
-    return redirect(f"{reverse('outreach:stop_detail', args=[offer.stop_id])}#offers")
+    return section_redirect(
+        request, reverse("outreach:stop_detail", args=[offer.stop_id]), "offers"
+    )
 
 
 # --- on-site registration (phone) ---------------------------------------------------------------
@@ -634,6 +645,16 @@ def _registration_check(request, stop, offers, channel):
         )
 
     return check
+
+
+def _join_qr() -> str:
+    """A QR code of the portal's 网上入会 page for a worker who is not a member to scan on
+    the spot ("" when the installation has no public address a phone could open)."""
+    config = mapsettings.map_config()
+    if config.public_problem:
+        return ""
+    url = config.public_url + reverse("join:apply")
+    return segno.make_qr(url, error="m").svg_inline(scale=4, title="网上入会", omitsize=True)
 
 
 @requires(MODULE, Action.EDIT)
@@ -674,6 +695,7 @@ def registration_create(request, pk):
             "form": form,
             "offers": offers,
             "last": last,
+            "join_qr": _join_qr() if last is not None and last.member_id is None else "",
             "last_position": services.waitlist_position(last) if last else None,
             "is_open": stop.status == StopStatus.PLANNED and stop.ends_at > timezone.now(),
         },

@@ -1,16 +1,20 @@
-"""API of works contests: /api/v1/outreach/contests (staff), /judging (a judge's own
-assignments and scores). Authors' phones are masked; judges never see authors."""
+"""API of works contests: /api/v1/outreach/contests (staff: the call, its panel, screening,
+assignment and publishing the results), /judging (a judge's own assignments and scores).
+Authors' phones are masked; judges never see authors."""
 
 from datetime import datetime
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import PageParams, errors, paginate, require
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
+from gonghui.core.scope import get_in_scope_or_404
+from gonghui.orgs.models import Org
+from gonghui.outreach.caravans.selectors import staff_in_scope
 from gonghui.outreach.contests import selectors, services
 from gonghui.outreach.contests.models import (
     ContestStatus,
@@ -223,3 +227,145 @@ def judging_score(request, id: int, payload: ScoreIn):
         actor=request.auth, entry=entry, value=payload.value, comment=payload.comment
     )
     return {"entry_id": entry.pk, "value": score.value, "comment": score.comment}
+
+
+# --- running a contest (staff) -------------------------------------------------------------------
+
+
+class _Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CategoryIn(_Strict):
+    name: str = Field(max_length=30)
+    takes_text: bool = False
+    max_images: int = Field(0, ge=0, le=9, description="图片数上限(0 为不收图片)")
+    text_max_chars: int = Field(5000, ge=100, le=20000, description="字数上限")
+
+
+class PrizeIn(_Strict):
+    name: str = Field(max_length=30)
+    count: int = Field(ge=1, le=1000)
+
+
+class ContestIn(_Strict):
+    org_id: int = Field(description="主办工会 id")
+    title: str = Field(max_length=100)
+    theme: str = Field(max_length=5000)
+    rules: str = Field("", max_length=10000)
+    opens_at: datetime
+    deadline: datetime
+    entries_per_person: int = Field(1, ge=1, le=20, description="每人每类可投稿件数")
+    score_min: Decimal = Field(Decimal(0), ge=0, le=1000)
+    score_max: Decimal = Field(Decimal(100), ge=0, le=1000)
+    scoring_method: ScoringMethod = ScoringMethod.MEAN
+    prizes: list[PrizeIn] = Field([], description="每个类别的奖项与名额，如 一等奖 1 名")
+    categories: list[CategoryIn] = Field(description="征集类别，至少一个")
+
+
+class JudgeIn(_Strict):
+    user_id: int = Field(description="评委(本级及下级工会的工作人员)的用户 id")
+
+
+class JudgeOut(Schema):
+    contest_id: int
+    user_id: int
+
+
+class AssignIn(_Strict):
+    per_entry: int | None = Field(
+        None, ge=1, le=50, description="每件作品由几位评委评分；空为全部评委"
+    )
+
+
+class AssignOut(Schema):
+    assigned: int = Field(description="新分配的评审份数")
+
+
+class ScreenIn(_Strict):
+    accept: bool = Field(description="true 入围评审；false 未入围(须填写初审意见)")
+    note: str = Field("", max_length=200)
+
+
+@router.post(
+    "/contests",
+    response={201: ContestOut, **errors(403, 404, 422)},
+    summary="发起作品征集",
+    description="新的征集为草稿；开放征集后职工可在“职工服务”中投稿。",
+)
+def contest_create(request, payload: ContestIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    data = payload.model_dump()
+    org = get_in_scope_or_404(Org.objects.all(), user, MODULE, Action.EDIT, pk=data.pop("org_id"))
+    data["scoring_method"] = getattr(data["scoring_method"], "value", data["scoring_method"])
+    contest = services.contest_create(actor=user, org=org, **data)
+    return Status(201, selectors.contest_get(user, contest.pk))
+
+
+@router.post(
+    "/contests/{pk:id}/advance",
+    response={200: ContestOut, **errors(403, 404, 409, 422)},
+    summary="征集进入下一阶段",
+    description="草稿 → 征集中(开放投稿)；征集中 → 评审中(须已有评委)。",
+)
+def contest_advance(request, id: int):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    contest = selectors.contest_get(user, id, Action.EDIT)
+    services.contest_advance(actor=user, contest=contest)
+    return selectors.contest_get(user, id)
+
+
+@router.post(
+    "/contests/{pk:id}/judges",
+    response={201: JudgeOut, **errors(403, 404, 409, 422)},
+    summary="增加评委",
+)
+def judge_add(request, id: int, payload: JudgeIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    contest = selectors.contest_get(user, id, Action.EDIT)
+    judge = next((u for u in staff_in_scope(user) if u.pk == payload.user_id), None)
+    added = services.judge_add(actor=user, contest=contest, user=judge)
+    return Status(201, {"contest_id": contest.pk, "user_id": added.user_id})
+
+
+@router.post(
+    "/contests/{pk:id}/assign",
+    response={200: AssignOut, **errors(403, 404, 409, 422)},
+    summary="分配评审",
+    description="评审阶段把入围作品轮流分配给评委；已有的分配保留。",
+)
+def entries_assign(request, id: int, payload: AssignIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    contest = selectors.contest_get(user, id, Action.EDIT)
+    count = services.entries_assign(actor=user, contest=contest, per_entry=payload.per_entry)
+    return {"assigned": count}
+
+
+@router.post(
+    "/entries/{pk:id}/screen",
+    response={200: EntryOut, **errors(403, 404, 409, 422)},
+    summary="初审作品",
+)
+def entry_screen(request, id: int, payload: ScreenIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    entry = selectors.entry_get(user, id, Action.EDIT)
+    return services.entry_screen(actor=user, entry=entry, accept=payload.accept, note=payload.note)
+
+
+@router.post(
+    "/contests/{pk:id}/publish",
+    response={200: ContestOut, **errors(403, 404, 409, 422)},
+    summary="公布评审结果",
+    description="全部评审评完后，按计分方法计算名次和奖项并公布；获奖作品在职工服务中展示。",
+)
+def contest_publish(request, id: int):
+    user = request.auth
+    require(user, MODULE, Action.APPROVE)
+    contest = selectors.contest_get(user, id, Action.APPROVE)
+    services.contest_publish(actor=user, contest=contest)
+    return selectors.contest_get(user, id)

@@ -306,13 +306,26 @@ def contest_advance(*, actor, contest: WorksContest) -> WorksContest:
 # --- the panel -------------------------------------------------------------------------------
 
 
+def _judge_clean(contest: WorksContest, user) -> None:
+    errors = ErrorCollector()
+    if user is None or not user.is_active:
+        errors.add("user", "请选择评委。")
+    elif ContestJudge.objects.filter(contest=contest, user=user).exists():
+        errors.add("user", "该评委已在评审组中。")
+    errors.raise_if_any()
+
+
+def judge_validate(*, contest: WorksContest, user=None, **_other) -> None:
+    """The checks of judge_add without writing (the panel form's one round of errors)."""
+    _judge_clean(contest, user)
+
+
 @transaction.atomic
 def judge_add(*, actor, contest: WorksContest, user) -> ContestJudge:
     contest = _locked(actor, contest)
     if contest.status == ContestStatus.PUBLISHED:
         raise Conflict("已公布结果的征集不能再增加评委。", code="contest_published")
-    if user is None or not user.is_active:
-        raise ValidationFailed("请选择评委。", fields={"user": ["请选择评委。"]})
+    _judge_clean(contest, user)
     judge, created = ContestJudge.objects.get_or_create(contest=contest, user=user)
     if not created:
         raise ValidationFailed("该评委已在评审组中。", fields={"user": ["该评委已在评审组中。"]})
@@ -325,6 +338,30 @@ def judge_add(*, actor, contest: WorksContest, user) -> ContestJudge:
     return judge
 
 
+def _assign_clean(contest: WorksContest, per_entry) -> tuple[list[int], int]:
+    """The panel (judges' user ids in order) and how many of them score each entry."""
+    errors = ErrorCollector()
+    judges = list(contest.judges.order_by("id").values_list("user_id", flat=True))
+    per = len(judges)
+    if not judges:
+        errors.add("__all__", "请先添加评委。")
+    if per_entry not in (None, ""):
+        try:
+            per = int(per_entry)
+        except (TypeError, ValueError):
+            errors.add("per_entry", "每件作品由几位评委评分请填写整数。")
+        else:
+            if judges and not 1 <= per <= len(judges):
+                errors.add("per_entry", f"每件作品的评委人数应在 1 到 {len(judges)} 之间。")
+    errors.raise_if_any()
+    return judges, per
+
+
+def entries_assign_validate(*, contest: WorksContest, per_entry=None, **_other) -> None:
+    """The checks of entries_assign without writing (the assign form's one round)."""
+    _assign_clean(contest, per_entry)
+
+
 @transaction.atomic
 def entries_assign(*, actor, contest: WorksContest, per_entry: int | None = None) -> int:
     """Give each accepted entry to `per_entry` judges of the panel in turn (all of them when
@@ -332,13 +369,7 @@ def entries_assign(*, actor, contest: WorksContest, per_entry: int | None = None
     contest = _locked(actor, contest)
     if contest.status != ContestStatus.JUDGING:
         raise Conflict("截止征集、进入评审阶段后才能分配评审。", code="contest_status")
-    judges = list(contest.judges.order_by("id").values_list("user_id", flat=True))
-    if not judges:
-        raise ValidationFailed("请先添加评委。", fields={"__all__": ["请先添加评委。"]})
-    per = len(judges) if not per_entry else int(per_entry)
-    if not 1 <= per <= len(judges):
-        message = f"每件作品的评委人数应在 1 到 {len(judges)} 之间。"
-        raise ValidationFailed(message, fields={"per_entry": [message]})
+    judges, per = _assign_clean(contest, per_entry)
     entries = list(
         contest.entries.filter(status=EntryStatus.ACCEPTED)
         .order_by("id")
@@ -495,6 +526,20 @@ def _entry_submit(*, contest, category, data, images, ip) -> Entry:
     return entry
 
 
+def _screen_clean(accept: bool, note) -> str:
+    errors = ErrorCollector()
+    note = _text(note, 200, "note", "初审意见", errors)
+    if not accept and not note:
+        errors.add("note", "未入围须填写初审意见。")
+    errors.raise_if_any()
+    return note
+
+
+def entry_screen_validate(*, entry: Entry | None = None, accept: bool, note="", **_o) -> None:
+    """The checks of entry_screen without writing (the screening form's one round)."""
+    _screen_clean(accept, note)
+
+
 @transaction.atomic
 def entry_screen(*, actor, entry: Entry, accept: bool, note: str = "") -> Entry:
     """初审: an entry goes to judging (accepted) or not (rejected, with a note)."""
@@ -509,13 +554,7 @@ def entry_screen(*, actor, entry: Entry, accept: bool, note: str = "") -> Entry:
     _require(actor, entry.org)
     if entry.contest.status not in (ContestStatus.OPEN, ContestStatus.JUDGING):
         raise Conflict("只能在征集和评审阶段初审作品。", code="contest_status")
-    note = normalise_text(note)
-    if not accept and not note:
-        raise ValidationFailed("未入围须填写初审意见。", fields={"note": ["请填写初审意见。"]})
-    if len(note) > 200:
-        raise ValidationFailed(
-            "初审意见不能超过 200 个字。", fields={"note": ["不能超过 200 个字。"]}
-        )
+    note = _screen_clean(accept, note)
     if not accept and entry.assignments.filter(score__isnull=False).exists():
         raise Conflict("已有评分的作品不能改为未入围。", code="entry_scored")
     before = entry.status

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.core.errors import ServiceError
 from gonghui.core.forms import forms_valid
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, posted_org_or_404
+from gonghui.core.pages import flash_errors, form_apply_error, posted_org_or_404, section_redirect
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
@@ -211,38 +211,51 @@ def contest_advance(request, pk):
 def judge_add(request, pk):
     contest = selectors.contest_get(request.user, pk, Action.EDIT)
     users = {u.pk: u for u in staff_in_scope(request.user)}
-    form = JudgeForm(request.POST, users=users.values())
+    form = JudgeForm(
+        request.POST,
+        users=users.values(),
+        check=lambda cleaned: services.judge_validate(
+            contest=contest, user=users.get(cleaned.get("user"))
+        ),
+    )
     if form.is_valid():
         try:
             services.judge_add(
                 actor=request.user, contest=contest, user=users.get(form.cleaned_data["user"])
             )
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            flash_errors(request, exc=exc)
         else:
             messages.success(request, "已添加评委。")
     else:
-        messages.error(request, "请选择评委。")
-    return redirect(f"{reverse('outreach:contest_detail', args=[contest.pk])}#judges")
+        flash_errors(request, form)
+    return section_redirect(
+        request, reverse("outreach:contest_detail", args=[contest.pk]), "judges"
+    )
 
 
 @requires(MODULE, Action.EDIT)
 @require_POST
 def entries_assign(request, pk):
     contest = selectors.contest_get(request.user, pk, Action.EDIT)
-    form = AssignForm(request.POST)
+    form = AssignForm(
+        request.POST,
+        check=lambda cleaned: services.entries_assign_validate(contest=contest, **cleaned),
+    )
     if form.is_valid():
         try:
             count = services.entries_assign(
                 actor=request.user, contest=contest, per_entry=form.cleaned_data.get("per_entry")
             )
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            flash_errors(request, exc=exc)
         else:
             messages.success(request, f"已分配 {count} 份评审。")
     else:
-        messages.error(request, "每件作品的评委人数请填写整数。")
-    return redirect(f"{reverse('outreach:contest_detail', args=[contest.pk])}#judges")
+        flash_errors(request, form)
+    return section_redirect(
+        request, reverse("outreach:contest_detail", args=[contest.pk]), "judges"
+    )
 
 
 @requires(MODULE, Action.VIEW)
@@ -267,19 +280,27 @@ def entry_detail(request, pk):
 @require_POST
 def entry_screen(request, pk):
     entry = selectors.entry_get(request.user, pk, Action.EDIT)
-    form = ScreenForm(request.POST)
-    form.is_valid()
-    try:
-        services.entry_screen(
-            actor=request.user,
-            entry=entry,
-            accept=request.POST.get("accept") == "1",
-            note=(form.cleaned_data or {}).get("note", ""),
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    accept = request.POST.get("accept") == "1"
+    form = ScreenForm(
+        request.POST,
+        check=lambda cleaned: services.entry_screen_validate(
+            entry=entry, accept=accept, note=cleaned.get("note") or ""
+        ),
+    )
+    if form.is_valid():
+        try:
+            services.entry_screen(
+                actor=request.user,
+                entry=entry,
+                accept=accept,
+                note=form.cleaned_data.get("note") or "",
+            )
+        except ServiceError as exc:
+            flash_errors(request, exc=exc)
+        else:
+            messages.success(request, "初审结果已保存。")
     else:
-        messages.success(request, "初审结果已保存。")
+        flash_errors(request, form)
     return redirect("outreach:entry_detail", pk=entry.pk)
 
 

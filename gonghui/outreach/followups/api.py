@@ -1,4 +1,5 @@
-"""API of follow-ups: /api/v1/outreach/followups (the due list) and recording a result."""
+"""API of follow-ups: /api/v1/outreach/followups (the due list), recording a result and
+assigning follow-ups to staff."""
 
 from datetime import date
 
@@ -7,7 +8,9 @@ from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import PageParams, errors, paginate, require
+from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.modules import Action
+from gonghui.outreach.caravans.selectors import staff_in_scope
 from gonghui.outreach.followups import selectors, services
 from gonghui.outreach.followups.models import FollowUpResult, FollowUpStatus
 
@@ -103,3 +106,41 @@ def followup_result(request, id: int, payload: ResultIn):
         final=payload.final,
     )
     return selectors.followup_get(user, id)
+
+
+class AssignIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    followup_ids: list[int] = Field(min_length=1, max_length=500, description="待回访的 id")
+    assignee_id: int | None = Field(
+        description="回访人(负责这些回访所属工会的工作人员)的用户 id；null 为取消分派"
+    )
+
+
+class AssignOut(Schema):
+    assigned: int
+
+
+@router.post(
+    "/followups/assign",
+    response={200: AssignOut, **errors(403, 404, 409, 422)},
+    summary="分派回访",
+    description="把待回访分派给工作人员(其权限范围须覆盖每一条回访)；不在您范围内的回访返回 404。",
+)
+def followup_assign(request, payload: AssignIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    ids = set(payload.followup_ids)
+    rows = list(
+        selectors.followup_scoped(user, Action.EDIT).select_related("org").filter(pk__in=ids)
+    )
+    if len(rows) != len(ids):
+        raise NotFound()
+    assignee = None
+    if payload.assignee_id is not None:
+        assignee = next((u for u in staff_in_scope(user) if u.pk == payload.assignee_id), None)
+        if assignee is None:
+            message = "请选择负责这些回访的工作人员。"
+            raise ValidationFailed(message, fields={"assignee_id": [message]})
+    count = services.followup_assign(actor=user, followups=rows, assignee=assignee)
+    return {"assigned": count}

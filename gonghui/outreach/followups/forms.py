@@ -44,6 +44,8 @@ class FollowUpForm(Form):
 
 
 class AssignForm(Form):
+    message_names = {"followups": "要分派的回访"}
+
     def __init__(self, *args, staff=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"] = forms.TypedChoiceField(

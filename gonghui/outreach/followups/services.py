@@ -331,15 +331,34 @@ def assignee_in_scope(user, org: Org) -> bool:
     )
 
 
+def _assign_clean(followups, assignee) -> None:
+    """Something to assign, and an assignee (None: unassign) whose scope covers every one."""
+    errors = ErrorCollector()
+    if not followups:
+        errors.add("followups", "请选择要分派的回访。")
+    if assignee is not None:
+        outside = {f.org.name for f in followups if not assignee_in_scope(assignee, f.org)}
+        if outside:
+            errors.add(
+                "assignee",
+                f"{assignee.display_name} 不负责{'、'.join(sorted(outside))}的回访，不能分派。",
+            )
+    errors.raise_if_any()
+
+
+def followup_assign_validate(*, actor, followups, assignee=None, **_other) -> None:
+    """The checks of followup_assign without writing (the due list's assign form)."""
+    for followup in followups:
+        _require(actor, followup.org)
+    _assign_clean(list(followups), assignee)
+
+
 @transaction.atomic
 def followup_assign(*, actor, followups, assignee) -> int:
     """Assign pending follow-ups (in the actor's edit scope) to a staff member whose scope
     covers each of them; None unassigns. Returns how many were assigned."""
     ids = [f.pk for f in followups]
-    if not ids:
-        raise ValidationFailed(
-            "请选择要分派的回访。", fields={"followups": ["请选择要分派的回访。"]}
-        )
+    _assign_clean(ids, None)  # something to assign; the assignee is checked on the locked rows
     rows = list(
         FollowUp.objects.select_for_update(of=("self",))
         .select_related("org")
@@ -351,13 +370,7 @@ def followup_assign(*, actor, followups, assignee) -> int:
         raise Conflict(
             "所选回访中有已记录或无需回访的，请刷新后重试。", code="followup_not_pending"
         )
-    if assignee is not None:
-        outside = {row.org.name for row in rows if not assignee_in_scope(assignee, row.org)}
-        if outside:
-            message = (
-                f"{assignee.display_name} 不负责{'、'.join(sorted(outside))}的回访，不能分派。"
-            )
-            raise ValidationFailed(message, fields={"assignee": [message]})
+    _assign_clean(rows, assignee)
     FollowUp.objects.filter(pk__in=[r.pk for r in rows]).update(
         assigned_to=assignee, updated_at=timezone.now()
     )

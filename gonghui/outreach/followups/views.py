@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error
+from gonghui.core.pages import flash_errors, form_apply_error
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires, scope_roots
 from gonghui.orgs.models import Enterprise, OrgLevel
@@ -114,27 +114,32 @@ def followup_record(request, pk):
 @requires(MODULE, Action.EDIT)
 @require_POST
 def followup_assign(request):
-    form = AssignForm(request.POST, staff=staff_in_scope(request.user))
+    staff = {u.pk: u for u in staff_in_scope(request.user)}
+    scoped = selectors.followup_scoped(request.user, Action.EDIT).select_related("org")
+
+    def check(cleaned: dict) -> None:
+        services.followup_assign_validate(
+            actor=request.user,
+            followups=list(scoped.filter(pk__in=cleaned.get("followups") or [])),
+            assignee=staff.get(cleaned.get("assignee")),
+        )
+
+    form = AssignForm(request.POST, staff=staff.values(), check=check)
     form.set_followup_choices(request.POST.getlist("followups"))
     back = request.POST.get("next") or ""
     if not back.startswith("/outreach/followups/"):
         back = "/outreach/followups/"
     if not form.is_valid():
-        messages.error(request, "请勾选要分派的回访。")
+        flash_errors(request, form)
         return redirect(back)
-    rows = list(
-        selectors.followup_scoped(request.user, Action.EDIT).filter(
-            pk__in=form.cleaned_data["followups"]
-        )
-    )
+    rows = list(scoped.filter(pk__in=form.cleaned_data["followups"]))
     if len(rows) != len(set(form.cleaned_data["followups"])):
         raise Http404
-    staff = {u.pk: u for u in staff_in_scope(request.user)}
     assignee = staff.get(form.cleaned_data.get("assignee"))
     try:
         count = services.followup_assign(actor=request.user, followups=rows, assignee=assignee)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash_errors(request, exc=exc)
     else:
         who = assignee.display_name if assignee else "无人"
         messages.success(request, f"已将 {count} 次回访分派给{who}。")

@@ -1,13 +1,15 @@
-"""Browser: a worker's two portal flows of outreach on a phone (390×844) — booking a caravan
-place and finding it again by its reference, and sending an entry with a picture to a works
-contest. Each page is checked for horizontal overflow at phone width."""
+"""Browser: outreach on a phone (390×844) — a worker booking a caravan place and finding it
+again by its reference, a worker sending an entry with a picture to a works contest, and staff
+registering a worker on the spot at a stop and later recording her follow-up to "employed".
+Each page is checked for horizontal overflow at phone width."""
 
 import io
 
 import pytest
 from playwright.sync_api import expect
 
-from gonghui.outreach.caravans.models import OnSiteRegistration, RegistrationStatus
+from gonghui.core.testing.browser import browser_login
+from gonghui.outreach.caravans.models import OnSiteRegistration, Outcome, RegistrationStatus
 from gonghui.outreach.caravans.tests.factories import build_stop, offer_of
 from gonghui.outreach.contests.models import Entry
 from gonghui.outreach.contests.tests.factories import build_contest
@@ -83,3 +85,49 @@ def test_a_worker_sends_a_photo_to_a_works_contest_on_a_phone(phone_page, tree):
     entry = Entry.objects.get(title="焊花")
     assert entry.images.count() == 1 and entry.category.name == "摄影"
     expect(page.locator(".outreach-reference")).to_have_text(entry.reference)
+
+
+def test_staff_register_a_worker_at_a_stop_on_a_phone_and_record_her_job(phone_page, tree, users):
+    page = phone_page
+    stop = build_stop(org=tree.a1, place="甲镇工业园广场", quotas={"job_aid": 5})
+    browser_login(page, users.township_staff, next_url=f"/outreach/stops/{stop.pk}/")
+    expect(page.locator("h1")).to_contain_text("甲镇工业园广场")
+    page.locator(f'a[href="/outreach/stops/{stop.pk}/register/"]').click()
+    expect(page.locator("h1")).to_have_text("现场登记")
+    _no_overflow(page)
+    page.get_by_label("就业援助", exact=False).check()
+    page.locator("#id_name").fill("王芳")
+    page.locator("#id_consent").check()
+    page.locator("#id_phone").fill("13800005678")
+    page.locator("#id_wish_job").fill("电子装配")
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.locator("#last-registration")).to_contain_text("名额已确认")
+    _no_overflow(page)
+    made = OnSiteRegistration.objects.get(name="王芳")
+    assert made.status == RegistrationStatus.CONFIRMED and made.phone == "13800005678"
+    # the form is empty again for the next worker
+    expect(page.locator("#id_name")).to_have_value("")
+    page.locator("#last-registration").get_by_role("link", name="查看").click()
+    _no_overflow(page)
+    page.locator("a.btn", has_text="记录回访").first.click()
+    expect(page.locator("h1")).to_contain_text("第 1 次回访：王芳")
+    _no_overflow(page)
+    # "employed" without employer and pay: both messages at once, nothing written
+    page.get_by_label("已就业", exact=True).check()
+    page.get_by_role("button", name="保存回访").click()
+    expect(page.locator("#id_employer_name_errors")).to_have_text("已就业的请填写就业单位。")
+    expect(page.locator("#id_monthly_pay_errors")).to_have_text("已就业的请填写月工资(元)。")
+    made.refresh_from_db()
+    assert made.outcome == ""
+    page.locator("#id_employer_name").fill("甲镇电子厂")
+    page.locator("#id_monthly_pay").fill("4800")
+    page.get_by_role("button", name="保存回访").click()
+    expect(page.get_by_text("结案：已就业")).to_be_visible()
+    _no_overflow(page)
+    made.refresh_from_db()
+    assert (made.outcome, made.employer_name, made.monthly_pay) == (
+        Outcome.EMPLOYED,
+        "甲镇电子厂",
+        4800,
+    )
+    assert not made.followups.filter(status="pending").exists()

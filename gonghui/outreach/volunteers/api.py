@@ -1,4 +1,5 @@
-"""API of volunteer teams: /api/v1/outreach/volunteer-teams and service hours."""
+"""API of volunteer teams: /api/v1/outreach/volunteer-teams (teams, their volunteers and
+projects) and service hours."""
 
 from datetime import date
 from decimal import Decimal
@@ -7,10 +8,17 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from gonghui.core.api import PageParams, errors, paginate, require
+from gonghui.core.api import PageParams, errors, paginate, plain, require
 from gonghui.core.modules import Action
+from gonghui.core.scope import get_in_scope_or_404
+from gonghui.orgs.models import Org
 from gonghui.outreach.volunteers import selectors, services
-from gonghui.outreach.volunteers.models import TeamKind, Volunteer, VolunteerProject
+from gonghui.outreach.volunteers.models import (
+    TeamKind,
+    Volunteer,
+    VolunteerProject,
+    VolunteerRole,
+)
 
 router = Router(tags=["服务职工进基层：志愿服务"])
 MODULE = "outreach"
@@ -49,6 +57,44 @@ class TeamPage(Schema):
     next_cursor: str | None
 
 
+class TeamIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    org_id: int = Field(description="所属工会 id")
+    name: str = Field(max_length=100)
+    kind: TeamKind
+    leader_name: str = Field("", max_length=50)
+    description: str = Field("", max_length=2000)
+    founded_on: date | None = None
+
+
+class VolunteerIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    member_card: str = Field(max_length=20, description="会员卡号(志愿者须是在册会员)")
+    role: VolunteerRole = VolunteerRole.MEMBER
+    joined_on: date
+
+
+class ProjectIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(max_length=100)
+    starts_on: date
+    ends_on: date | None = None
+    place: str = Field("", max_length=150)
+    description: str = Field("", max_length=2000)
+
+
+class ProjectOut(Schema):
+    id: int
+    title: str
+    starts_on: date
+    ends_on: date | None
+    place: str
+    description: str
+
+
 class HoursIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -84,6 +130,52 @@ def team_list(request, page: Query[PageParams], q: str = "", kind: str = ""):
 def team_detail(request, id: int):
     require(request.auth, MODULE, Action.VIEW)
     return selectors.team_get(request.auth, id)
+
+
+@router.post(
+    "/volunteer-teams",
+    response={201: TeamOut, **errors(403, 404, 422)},
+    summary="登记志愿服务队",
+)
+def team_create(request, payload: TeamIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    data = plain(payload.model_dump())
+    org = get_in_scope_or_404(Org.objects.all(), user, MODULE, Action.EDIT, pk=data.pop("org_id"))
+    team = services.team_create(actor=user, org=org, **data)
+    return Status(201, selectors.team_get(user, team.pk))
+
+
+@router.post(
+    "/volunteer-teams/{pk:id}/volunteers",
+    response={201: VolunteerOut, **errors(403, 404, 409, 422)},
+    summary="增加志愿者",
+    description="按会员卡号加入(志愿者须是在册会员)；退出后可再次加入。",
+)
+def volunteer_add(request, id: int, payload: VolunteerIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    team = selectors.team_get(user, id, Action.EDIT)
+    volunteer = services.volunteer_add(
+        actor=user,
+        team=team,
+        member_card=payload.member_card,
+        role=payload.role.value,
+        joined_on=payload.joined_on,
+    )
+    return Status(201, volunteer)
+
+
+@router.post(
+    "/volunteer-teams/{pk:id}/projects",
+    response={201: ProjectOut, **errors(403, 404, 409, 422)},
+    summary="登记志愿服务项目",
+)
+def project_create(request, id: int, payload: ProjectIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    team = selectors.team_get(user, id, Action.EDIT)
+    return Status(201, services.project_create(actor=user, team=team, **payload.model_dump()))
 
 
 @router.post(

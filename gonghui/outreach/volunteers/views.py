@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, posted_org_or_404
+from gonghui.core.pages import flash_errors, form_apply_error, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.outreach.caravans.selectors import org_choices
@@ -16,13 +16,6 @@ from gonghui.outreach.volunteers.forms import HoursForm, ProjectForm, TeamForm, 
 from gonghui.outreach.volunteers.models import TeamKind, Volunteer
 
 MODULE = "outreach"
-
-
-def _flash_errors(request, form=None, exc: ServiceError | None = None) -> None:
-    source = exc.fields or {"": [exc.message]} if exc is not None else form.errors
-    for errors in source.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 @requires(MODULE, Action.VIEW)
@@ -126,11 +119,11 @@ def volunteer_add(request, pk):
         try:
             volunteer = services.volunteer_add(actor=request.user, team=team, **form.cleaned_data)
         except ServiceError as exc:
-            _flash_errors(request, exc=exc)
+            flash_errors(request, exc=exc)
         else:
             messages.success(request, f"已加入志愿者：{volunteer.member.name}。")
     else:
-        _flash_errors(request, form)
+        flash_errors(request, form)
     return redirect(f"{reverse('outreach:team_detail', args=[team.pk])}#volunteers")
 
 
@@ -141,7 +134,7 @@ def team_dissolve(request, pk):
     try:
         services.team_dissolve(actor=request.user, team=team)
     except ServiceError as exc:
-        _flash_errors(request, exc=exc)
+        flash_errors(request, exc=exc)
     else:
         messages.success(request, f"{team.name}已解散。")
     return redirect("outreach:team_detail", pk=team.pk)
@@ -155,7 +148,7 @@ def volunteer_leave(request, pk, volunteer_pk):
     try:
         services.volunteer_leave(actor=request.user, volunteer=volunteer)
     except ServiceError as exc:
-        _flash_errors(request, exc=exc)
+        flash_errors(request, exc=exc)
     else:
         messages.success(request, "已登记退出。")
     return redirect(f"{reverse('outreach:team_detail', args=[team.pk])}#volunteers")
@@ -172,11 +165,11 @@ def project_add(request, pk):
         try:
             services.project_create(actor=request.user, team=team, **form.cleaned_data)
         except ServiceError as exc:
-            _flash_errors(request, exc=exc)
+            flash_errors(request, exc=exc)
         else:
             messages.success(request, "已增加服务项目。")
     else:
-        _flash_errors(request, form)
+        flash_errors(request, form)
     return redirect(f"{reverse('outreach:team_detail', args=[team.pk])}#projects")
 
 
@@ -222,9 +215,9 @@ def hours_add(request, pk):
                 note=data.get("note") or "",
             )
         except ServiceError as exc:
-            _flash_errors(request, exc=exc)
+            flash_errors(request, exc=exc)
         else:
             messages.success(request, "已登记服务时长。")
     else:
-        _flash_errors(request, form)
+        flash_errors(request, form)
     return redirect(f"{reverse('outreach:team_detail', args=[team.pk])}#hours")

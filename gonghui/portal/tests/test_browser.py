@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from gonghui.sites import geo
+from gonghui.core import geo
 from gonghui.sites.models import CheckIn, SiteFeedback, SiteKind
 from gonghui.sites.tests.factories import build_site
 

@@ -6,9 +6,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
+from gonghui.core import geo
 from gonghui.members.tests.factories import make_id_number
 from gonghui.portal.registry import PORTAL_SERVICES, PortalService, portal_links
-from gonghui.sites import geo
 from gonghui.sites.models import CheckIn, SiteFeedback, SiteKind, SiteStatus
 from gonghui.sites.public import services as public
 from gonghui.sites.services import FEEDBACK_PER_IP, site_set_status

@@ -46,10 +46,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from gonghui.core import geo
 from gonghui.core.modules import Action
 from gonghui.core.scope import scope_roots
 from gonghui.orgs.models import Org, OrgLevel
-from gonghui.sites import geo
 from gonghui.sites.models import (
     CoverageResult,
     MapLayer,

@@ -2,8 +2,9 @@
 
 from django import forms
 
+from gonghui.core import geo
 from gonghui.core.forms import Form
-from gonghui.sites import geo, mapsettings
+from gonghui.sites import mapsettings
 from gonghui.sites.models import MapLayerKind
 from gonghui.sites.services import RADIUS_MAX_M, RADIUS_MIN_M
 

@@ -15,10 +15,11 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from gonghui.core import geo
 from gonghui.core.api import errors
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.request_context import client_ip
-from gonghui.sites import geo, selectors, services
+from gonghui.sites import selectors, services
 from gonghui.sites.models import ServiceSite, SiteKind, SiteStatus
 from gonghui.sites.public import services as public
 

@@ -22,10 +22,10 @@ from urllib.parse import quote
 
 from django.utils import timezone
 
+from gonghui.core import geo
 from gonghui.core.crypto import keyed_hash
 from gonghui.core.masking import mask_phone
 from gonghui.core.ratelimit import hit_over_limit, ip_allowed
-from gonghui.sites import geo
 from gonghui.sites.hours import SHANGHAI
 from gonghui.sites.models import WEEKDAY_LABELS, WEEKDAYS, Facility, ServiceSite, Standard
 from gonghui.sites.services import RateLimited

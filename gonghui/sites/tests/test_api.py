@@ -6,7 +6,7 @@ import json
 import pytest
 
 from gonghui.accounts.services import token_create
-from gonghui.sites import geo
+from gonghui.core import geo
 from gonghui.sites.models import FeedbackStatus, ServiceSite, SiteStatus
 from gonghui.sites.services import feedback_submit
 

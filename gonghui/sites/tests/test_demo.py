@@ -1,8 +1,9 @@
 """The demo seeder: ≥ 60 sites of every kind and status inside the demo county, idempotent."""
 
+from gonghui.core import geo
 from gonghui.orgs import demo as orgs_demo
 from gonghui.orgs.models import Org
-from gonghui.sites import demo, geo, selectors
+from gonghui.sites import demo, selectors
 from gonghui.sites.map import coverage
 from gonghui.sites.models import (
     CheckIn,

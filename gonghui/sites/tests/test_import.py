@@ -3,9 +3,9 @@ re-import (and importing the export) changes nothing, scope and bad rows."""
 
 import pytest
 
+from gonghui.core import geo
 from gonghui.core.imports.services import import_commit, import_upload
 from gonghui.core.imports.tests.files import xlsx_upload
-from gonghui.sites import geo
 from gonghui.sites.models import ServiceSite, SiteStatus
 
 pytestmark = pytest.mark.django_db

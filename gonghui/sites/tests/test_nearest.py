@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gonghui.core import geo
 from gonghui.orgs.models import with_org_anchor
-from gonghui.sites import geo, selectors
+from gonghui.sites import selectors
 from gonghui.sites.hours import SHANGHAI
 from gonghui.sites.models import ServiceSite, SiteKind, SiteStatus
 from gonghui.sites.selectors import NEAREST_INITIAL_RADIUS_M, site_nearest

@@ -12,8 +12,9 @@ from django.http import Http404
 from PIL import Image
 
 from gonghui.audit.models import AuditEvent
+from gonghui.core import geo
 from gonghui.core.errors import Conflict, NotFound, ValidationFailed
-from gonghui.sites import geo, selectors, services
+from gonghui.sites import selectors, services
 from gonghui.sites.models import (
     CheckIn,
     CoverageSettings,

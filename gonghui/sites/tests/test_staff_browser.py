@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from gonghui.core import geo
 from gonghui.core.testing.browser import browser_login
-from gonghui.sites import geo
 from gonghui.sites.models import FeedbackStatus, ServiceSite
 from gonghui.sites.services import feedback_submit, map_layer_import, site_photo_add
 from gonghui.sites.tests.factories import build_site

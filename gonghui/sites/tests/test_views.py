@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gonghui.audit.models import AuditAction, AuditEvent
-from gonghui.sites import geo
+from gonghui.core import geo
 from gonghui.sites.models import ServiceSite, SitePhoto, SiteStatus
 from gonghui.sites.services import map_layer_import, site_set_status
 from gonghui.sites.tests.images import png_upload

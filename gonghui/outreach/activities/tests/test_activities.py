@@ -96,3 +96,15 @@ def test_activity_pages(tree, users, login):
     )
     errors = response.context["form"].errors
     assert {"kind", "title", "starts_at", "place"} <= set(errors)
+
+
+def test_recording_a_cancelled_activity_with_bad_input_says_why_in_one_round(tree, users, login):
+    activity = build_activity(tree.a1)
+    services.activity_cancel(actor=None, activity=activity, reason="台风")
+    client = login(users.township_staff)
+    response = client.post(f"/outreach/activities/{activity.pk}/record/", {"attendance": "x"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["attendance"] and errors["__all__"] == ["已取消的活动不能登记举办情况。"]
+    activity.refresh_from_db()
+    assert (activity.status, activity.attendance) == ("cancelled", 0)

@@ -138,6 +138,19 @@ def _edit_form(contest):
     }
 
 
+def _api_create(org):
+    now = timezone.now()
+    return {
+        "org_id": org.pk,
+        "title": "矩阵接口征集",
+        "theme": "劳动最美",
+        "opens_at": now.isoformat(),
+        "deadline": (now + datetime.timedelta(days=30)).isoformat(),
+        "prizes": [{"name": "一等奖", "count": 1}],
+        "categories": [{"name": "征文", "takes_text": True}],
+    }
+
+
 def _scores(contest):
     return list(
         Score.objects.filter(assignment__entry__contest=contest).values_list("value", flat=True)
@@ -358,6 +371,72 @@ ENDPOINTS = [
         "view",
         lambda c: f"/api/v1/outreach/contests/{c.pk}/results",
         _all_scored,
+        api=True,
+    ),
+    Endpoint(
+        "outreach.api.contest_create",
+        "POST",
+        M,
+        "edit",
+        lambda t: "/api/v1/outreach/contests",
+        _orgs,
+        data=_api_create,
+        snapshot=lambda t: WorksContest.objects.filter(title="矩阵接口征集").count(),
+        api=True,
+        success=(201,),
+    ),
+    Endpoint(
+        "outreach.api.contest_advance",
+        "POST",
+        M,
+        "edit",
+        lambda c: f"/api/v1/outreach/contests/{c.pk}/advance",
+        _contests(ContestStatus.DRAFT),
+        snapshot=_state,
+        api=True,
+    ),
+    Endpoint(
+        "outreach.api.judge_add",
+        "POST",
+        M,
+        "edit",
+        lambda c: f"/api/v1/outreach/contests/{c.pk}/judges",
+        _contests(),
+        data=lambda c: {"user_id": c.judge_candidate_for_matrix or 0},
+        snapshot=lambda c: ContestJudge.objects.filter(contest=c).count(),
+        api=True,
+        success=(201,),
+    ),
+    Endpoint(
+        "outreach.api.entries_assign",
+        "POST",
+        M,
+        "edit",
+        lambda c: f"/api/v1/outreach/contests/{c.pk}/assign",
+        _unassigned,
+        data=lambda c: {"per_entry": None},
+        snapshot=lambda c: JudgeAssignment.objects.filter(entry__contest=c).count(),
+        api=True,
+    ),
+    Endpoint(
+        "outreach.api.entry_screen",
+        "POST",
+        M,
+        "edit",
+        lambda e: f"/api/v1/outreach/entries/{e.pk}/screen",
+        _entries,
+        data=lambda e: {"accept": True},
+        snapshot=lambda e: Entry.objects.get(pk=e.pk).status,
+        api=True,
+    ),
+    Endpoint(
+        "outreach.api.contest_publish",
+        "POST",
+        M,
+        "approve",
+        lambda c: f"/api/v1/outreach/contests/{c.pk}/publish",
+        _all_scored,
+        snapshot=_state,
         api=True,
     ),
     Endpoint(

@@ -197,3 +197,109 @@ def test_the_portal_asks_only_for_what_the_call_takes(tree, client):
     pictures = build_contest(org=tree.a, categories=[{"name": "摄影", "max_images": 2}])
     page = client.get(f"/portal/outreach/contests/{pictures.pk}/").content.decode()
     assert 'name="text"' not in page and 'type="file"' in page and "摄影类请上传" in page
+
+
+def _flashed(response) -> list[str]:
+    """The messages a post left for the next page (then dropped, as showing them would)."""
+    from django.contrib.messages import get_messages
+
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    response.client.cookies.pop("messages", None)
+    return shown
+
+
+def test_the_panel_form_reports_in_chinese_and_writes_nothing(tree, users, login):
+    from gonghui.outreach.contests.models import ContestJudge
+
+    contest = build_contest(org=tree.a)
+    services.judge_add(actor=users.township_staff, contest=contest, user=users.grassroots_staff)
+    client = login(users.township_staff)
+    before = (ContestJudge.objects.count(), AuditEvent.objects.count())
+    url = f"/outreach/contests/{contest.pk}/judges/"
+    assert _flashed(client.post(url, {"user": ""})) == ["请选择评委。"]
+    assert _flashed(client.post(url, {"user": users.grassroots_staff.pk})) == [
+        "该评委已在评审组中。"
+    ]
+    assert (ContestJudge.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_the_assign_form_reports_its_own_and_the_service_errors_in_one_round(tree, users, login):
+    from gonghui.outreach.contests.models import JudgeAssignment
+
+    contest = build_contest(org=tree.a, status=ContestStatus.JUDGING)
+    client = login(users.township_staff)
+    before = AuditEvent.objects.count()
+    url = f"/outreach/contests/{contest.pk}/assign/"
+    assert _flashed(client.post(url, {"per_entry": "x"})) == [
+        "每件作品由几位评委评分请填写整数。",
+        "请先添加评委。",
+    ]
+    services.judge_add(actor=users.township_staff, contest=contest, user=users.grassroots_staff)
+    assert _flashed(client.post(url, {"per_entry": "2"})) == [
+        "每件作品的评委人数应在 1 到 1 之间。"
+    ]
+    assert not JudgeAssignment.objects.exists()
+    assert AuditEvent.objects.count() == before + 1  # the judge added, nothing else
+
+
+def test_the_screening_form_reports_in_chinese_and_writes_nothing(tree, users, login):
+    entry = submit(build_contest(org=tree.a))
+    client = login(users.township_staff)
+    before = (entry.status, AuditEvent.objects.count())
+    url = f"/outreach/entries/{entry.pk}/screen/"
+    assert _flashed(client.post(url, {"accept": "0", "note": ""})) == ["未入围须填写初审意见。"]
+    assert _flashed(client.post(url, {"accept": "0", "note": "长" * 201})) == [
+        "初审意见不能超过 200 个字。"
+    ]
+    entry.refresh_from_db()
+    assert (entry.status, AuditEvent.objects.count()) == before
+
+
+def test_a_contest_is_run_through_the_api(tree, users, client):
+    import json
+
+    from gonghui.accounts.services import token_create
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users.township_staff)}"}
+
+    def post(path, body=None):
+        return client.post(
+            f"/api/v1/outreach{path}",
+            json.dumps(body or {}),
+            content_type="application/json",
+            **auth,
+        )
+
+    now = timezone.now()
+    call = {
+        "org_id": tree.a1.pk,
+        "title": "接口征文",
+        "theme": "劳动最美",
+        "opens_at": now.isoformat(),
+        "deadline": (now - datetime.timedelta(days=1)).isoformat(),
+        "categories": [],
+    }
+    refused = post("/contests", call)
+    assert refused.status_code == 422
+    assert refused.json()["fields"] == {
+        "deadline": ["截止时间应晚于开始时间。"],
+        "categories": ["请至少设置一个征集类别。"],
+    }
+    assert not WorksContest.objects.exists()
+    call["deadline"] = (now + datetime.timedelta(days=10)).isoformat()
+    call["categories"] = [{"name": "征文", "takes_text": True}]
+    made = post("/contests", call)
+    assert made.status_code == 201 and made.json()["status"] == "draft"
+    contest = WorksContest.objects.get(pk=made.json()["id"])
+    assert post(f"/contests/{contest.pk}/advance").json()["status"] == "open"
+    entry = submit(contest)
+    judge = post(f"/contests/{contest.pk}/judges", {"user_id": users.grassroots_staff.pk})
+    assert judge.status_code == 201
+    rejected = post(f"/entries/{entry.pk}/screen", {"accept": False})
+    assert rejected.status_code == 422 and rejected.json()["fields"]["note"] == [
+        "未入围须填写初审意见。"
+    ]
+    assert post(f"/entries/{entry.pk}/screen", {"accept": True}).json()["status"] == "accepted"
+    assert post(f"/contests/{contest.pk}/advance").json()["status"] == "judging"
+    assert post(f"/contests/{contest.pk}/assign", {}).json() == {"assigned": 1}
+    assert judge_assignments(users.grassroots_staff).get().entry_id == entry.pk

@@ -114,4 +114,15 @@ ENDPOINTS = [
         snapshot=_state,
         api=True,
     ),
+    Endpoint(
+        "outreach.api.followup_assign",
+        "POST",
+        M,
+        "edit",
+        lambda f: "/api/v1/outreach/followups/assign",
+        _followups,
+        data=lambda f: {"followup_ids": [f.pk], "assignee_id": f.assignee_for_matrix or None},
+        snapshot=_state,
+        api=True,
+    ),
 ]

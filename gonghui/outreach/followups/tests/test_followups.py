@@ -198,3 +198,33 @@ def test_follow_ups_go_to_staff_whose_scope_covers_them(tree, users):
 def test_staff_who_registered_the_worker_follow_them_up(tree, users):
     made = register(build_stop(org=tree.a1), actor=users.grassroots_staff)
     assert set(made.followups.values_list("assigned_to", flat=True)) == {users.grassroots_staff.pk}
+
+
+def test_the_assign_form_reports_in_chinese_and_writes_nothing(tree, users, login):
+    from django.contrib.messages import get_messages
+
+    made = register(build_stop(org=tree.a1))
+    followup = made.followups.order_by("number").first()
+    elsewhere = make_user("ae_staff", "grassroots_staff", tree.ae)
+    client = login(users.township_staff)
+    before = (
+        list(FollowUp.objects.order_by("pk").values_list("assigned_to", flat=True)),
+        AuditEvent.objects.count(),
+    )
+
+    def flashed(data) -> list[str]:
+        response = client.post("/outreach/followups/assign/", data)
+        assert response.status_code == 302
+        shown = [str(m) for m in get_messages(response.wsgi_request)]
+        client.cookies.pop("messages", None)
+        return shown
+
+    assert flashed({"assignee": elsewhere.pk}) == ["请选择要分派的回访。"]
+    assert flashed({"assignee": elsewhere.pk, "followups": [followup.pk]}) == [
+        f"{elsewhere.display_name} 不负责甲镇一村工会的回访，不能分派。"
+    ]
+    after = (
+        list(FollowUp.objects.order_by("pk").values_list("assigned_to", flat=True)),
+        AuditEvent.objects.count(),
+    )
+    assert after == before

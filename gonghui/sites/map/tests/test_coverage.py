@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gonghui.sites import geo
+from gonghui.core import geo
 from gonghui.sites.map import coverage, selectors, tasks
 from gonghui.sites.models import MapLayerKind, SiteStatus
 from gonghui.sites.services import coverage_settings_set, map_layer_import

@@ -9,8 +9,7 @@ from django.db import connection
 from django.test import override_settings
 
 from gonghui.audit.models import AuditEvent
-from gonghui.core import ratelimit
-from gonghui.sites import geo
+from gonghui.core import geo, ratelimit
 from gonghui.sites.models import CheckIn, ServiceSite, SiteFeedback, SiteKind, SiteStatus
 from gonghui.sites.public import services as public
 from gonghui.sites.services import FEEDBACK_PER_IP, site_set_status

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gonghui.sites import geo
+from gonghui.core import geo
 
 # wandergis/coordtransform (test/app.js) for the point (116.404, 39.915).
 COORDTRANSFORM = [
