@@ -227,8 +227,10 @@ def _within_anchored(orgs: Sequence) -> Q:
     return within
 
 
-def _anchored_rows(measure: Count, queryset: QuerySet, orgs: Sequence) -> list[tuple[str, object]]:
-    """(path, value) rows for a model carrying `org_anchor`: the records are grouped by their
+def _anchored_rows(
+    queryset: QuerySet, aggregates: dict[str, models.Aggregate], orgs: Sequence
+) -> list[tuple]:
+    """(path, *values) rows for a model carrying `org_anchor`: the records are grouped by their
     anchor when every org asked for is an anchor or above the anchors (a county and its
     townships: a handful of groups), else by their org; the org table is joined to the
     groups, not to the records."""
@@ -239,13 +241,14 @@ def _anchored_rows(measure: Count, queryset: QuerySet, orgs: Sequence) -> list[t
         .order_by()
         .annotate(metric_top=group)
         .values("metric_top")
-        .annotate(metric_value=measure.aggregate())
-        .values_list("metric_top", "metric_value")
+        .annotate(**aggregates)
+        .values_list("metric_top", *aggregates)
     )
     inner, params = grouped.query.sql_with_params()
     org_table = connection.ops.quote_name(scope_org_model()._meta.db_table)
+    columns = ", ".join(f"g.{connection.ops.quote_name(name)}" for name in aggregates)
     sql = (
-        f"SELECT o.path, g.metric_value FROM ({inner}) g "  # noqa: S608 (compiled by Django)
+        f"SELECT o.path, {columns} FROM ({inner}) g "  # noqa: S608 (compiled by Django)
         f"JOIN {org_table} o ON o.id = g.metric_top"
     )
     with connection.cursor() as cursor:
@@ -253,17 +256,33 @@ def _anchored_rows(measure: Count, queryset: QuerySet, orgs: Sequence) -> list[t
         return cursor.fetchall()
 
 
-def _count_by_org(measure: Count, orgs: Sequence, period: Period | None) -> dict[int, object]:
-    """One grouped query over the union of the orgs' subtrees, rolled up along the paths."""
+def _rolled_up(rows, orgs: Sequence, columns: int) -> list[dict[int, object]]:
+    """Per value column, each org's sum over the rows (path, *values) in its subtree."""
     wanted = {org.pk for org in orgs}
-    totals: dict[int, object] = dict.fromkeys(wanted, 0)
-    if not orgs:
-        return totals
+    totals = [dict.fromkeys(wanted, 0) for _ in range(columns)]
+    for path, *values in rows:
+        on_path = [org_id for org_id in _ids_on_path(path) if org_id in wanted]
+        for column, value in enumerate(values):
+            if value:
+                for org_id in on_path:
+                    totals[column][org_id] += value
+    return totals
+
+
+def _scoped(measure: Count, period: Period | None) -> QuerySet:
     queryset = measure.records()
     if measure.date_field is not None and period is not None:
         queryset = _in_period(queryset, measure.date_field, period)
+    return queryset
+
+
+def _count_by_org(measure: Count, orgs: Sequence, period: Period | None) -> dict[int, object]:
+    """One grouped query over the union of the orgs' subtrees, rolled up along the paths."""
+    if not orgs:
+        return {}
+    queryset = _scoped(measure, period)
     if measure.org_field == "org" and _has_org_anchor(queryset.model):
-        rows = _anchored_rows(measure, queryset, orgs)
+        rows = _anchored_rows(queryset, {"metric_value": measure.aggregate()}, orgs)
     else:
         rows = (
             queryset.filter(_within(measure, orgs))
@@ -271,13 +290,86 @@ def _count_by_org(measure: Count, orgs: Sequence, period: Period | None) -> dict
             .values_list(_path_lookup(measure.org_field))
             .annotate(value=measure.aggregate())
         )
-    for path, value in rows:
-        if not value:
-            continue
-        for org_id in _ids_on_path(path):
-            if org_id in wanted:
-                totals[org_id] += value
-    return totals
+    return _rolled_up(rows, orgs, 1)[0]
+
+
+class _Where(models.Expression):
+    """A query's compiled WHERE as a boolean expression: the filter of one measure's aggregate
+    when several measures of one table are counted in one pass."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, where):
+        super().__init__()
+        self.where = where
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(self.where)
+
+
+def _table_only(queryset: QuerySet) -> bool:
+    """Whether the records are plain filters on their own table (no join, grouping or
+    combination), so that their WHERE can be one aggregate's filter in a shared pass."""
+    query = queryset.query
+    return (
+        len(query.alias_map) <= 1
+        and not query.distinct
+        and not query.annotations
+        and query.combinator is None
+        and not query.group_by
+    )
+
+
+def _count_many(counts: list[Count], orgs: Sequence, period: Period | None) -> list[dict]:
+    """Counts of one table with the same date field and period, in one pass over the table:
+    each measure an aggregate filtered by its own records' conditions."""
+    model = counts[0].records().model
+    base = model._base_manager.all()
+    if counts[0].date_field is not None and period is not None:
+        base = _in_period(base, counts[0].date_field, period)
+    aggregates = {}
+    for index, count in enumerate(counts):
+        aggregate = count.aggregate()
+        where = count.records().query.where
+        if where:
+            aggregate.filter = _Where(where)
+        aggregates[f"metric_{index}"] = aggregate
+    return _rolled_up(_anchored_rows(base, aggregates, orgs), orgs, len(counts))
+
+
+def evaluate_many(wanted: Iterable[tuple[str, Sequence, Period | None]], *, memo: dict) -> None:
+    """Count into `memo` every measure asked for (and the parts of the ratios), several
+    measures of one table, date field, period and set of orgs in one pass; `evaluate` with
+    the same memo then answers each without a query. Measures whose records join other
+    tables, or carry no org_anchor, are left to `evaluate`."""
+    batches: dict[tuple, list[Count]] = {}
+    asked: dict[frozenset, Sequence] = {}
+    for code, orgs, period in wanted:
+        measure = measure_get(code)
+        parts = (
+            [_count_measure(measure.numerator), _count_measure(measure.denominator)]
+            if isinstance(measure, Ratio)
+            else [measure]
+        )
+        ids = frozenset(org.pk for org in orgs)
+        for count in parts:
+            if (count.code, period, ids) in memo or count.org_field != "org":
+                continue
+            if "__" in (count.date_field or ""):
+                continue  # a date on a related record: a join
+            records = count.records()
+            if not _has_org_anchor(records.model) or not _table_only(records):
+                continue
+            key = (records.model, count.date_field, period, ids)
+            batch = batches.setdefault(key, [])
+            if count not in batch:
+                batch.append(count)
+            asked[ids] = orgs
+    for (_model, _date_field, period, ids), counts in batches.items():
+        if len(counts) < 2:
+            continue  # one measure alone: evaluate's own query is the same pass
+        for count, totals in zip(counts, _count_many(counts, asked[ids], period), strict=True):
+            memo[(count.code, period, ids)] = totals
 
 
 def _ratio_figure(ratio: Ratio, numerator, denominator) -> Figure:

@@ -70,10 +70,15 @@ class FigureCache:
         return figures
 
     def prefetch(self, wanted: Sequence[tuple[str, Sequence, metrics.Period | None]]) -> None:
-        """Read many entries in one cache round trip (a database cache: one query)."""
-        if not self.seconds or not wanted:
+        """Read many entries in one cache round trip (a database cache: one query), and count
+        the ones not cached together."""
+        if not wanted:
             return
-        keys = [self._key(code, orgs, period) for code, orgs, period in wanted]
-        missing = [k for k in dict.fromkeys(keys) if k not in self._read]
-        found = cache.get_many(missing)
-        self._read.update({k: found.get(k) for k in missing})  # None: known to be absent
+        if self.seconds:
+            keys = [self._key(code, orgs, period) for code, orgs, period in wanted]
+            missing = [k for k in dict.fromkeys(keys) if k not in self._read]
+            found = cache.get_many(missing)
+            self._read.update({k: found.get(k) for k in missing})  # None: known to be absent
+            wanted = [w for w, key in zip(wanted, keys, strict=True) if self._read[key] is None]
+        # What must be counted: measures of one table in one pass (metrics.evaluate_many).
+        metrics.evaluate_many(wanted, memo=self._memo)

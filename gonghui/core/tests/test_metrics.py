@@ -246,3 +246,35 @@ def test_a_memo_answers_a_count_asked_again_without_a_query(tree, django_assert_
         metrics.evaluate(
             "members.new_employment_form_share", orgs=[tree.a], period=period, memo=memo
         )
+
+
+@pytest.mark.django_db
+def test_measures_of_one_table_are_counted_in_one_pass_with_the_same_figures(
+    tree, django_assert_num_queries
+):
+    build_member(org=tree.a1, joined_on=dt.date(2026, 3, 1), employment_form=EmploymentForm.COURIER)
+    build_member(org=tree.b1, joined_on=dt.date(2026, 3, 1), is_migrant_worker=True)
+    build_member(org=tree.county, joined_on=dt.date(2025, 3, 1))
+    left = build_member(org=tree.a1, joined_on=dt.date(2026, 2, 1))
+    member_deactivate(actor=None, member=left, reason="调离")
+    orgs = [tree.county, tree.a, tree.b]
+    state = Period.as_of(dt.date(2026, 12, 31))
+    codes = [
+        "members.active",
+        "members.new_employment_form_share",
+        "members.migrant_workers",
+        "members.joined",
+    ]
+    separately = {code: metrics.evaluate(code, orgs=orgs, period=state) for code in codes}
+
+    memo: dict = {}
+    with django_assert_num_queries(1):
+        metrics.evaluate_many([(code, orgs, state) for code in codes], memo=memo)
+        together = {
+            code: metrics.evaluate(code, orgs=orgs, period=state, memo=memo) for code in codes
+        }
+
+    assert together == separately
+    assert together["members.active"][tree.county.pk].value == 3
+    assert together["members.joined"][tree.county.pk].value == 4
+    assert together["members.new_employment_form_share"][tree.a.pk].value == Decimal("100.0")

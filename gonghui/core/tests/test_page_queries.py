@@ -108,7 +108,7 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "plans:agent_list": (5, 4, 4, 5),
     "dashboard:home": (11, 11, 9, 11),
     "dashboard:return_list": (6, 6, 6, 5),
-    "plans:plan_detail": (23, 9, None, 23),
+    "plans:plan_detail": (19, 8, None, 19),
     "plans:target_detail": (7, 8, None, 6),
     "plans:reform_detail": (6, 6, None, 5),
     "plans:pilot_detail": (7, None, None, 7),

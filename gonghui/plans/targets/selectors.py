@@ -109,20 +109,22 @@ def evaluate_targets(
     One registry evaluation per (measure, period) covering every org that needs it (through
     `figures_cache`, the dashboard's FigureCache, when given).
     """
+    memo: dict = {}
     evaluate = (
         figures_cache.evaluate
         if figures_cache is not None
-        else functools.partial(metrics.evaluate, memo={})
+        else functools.partial(metrics.evaluate, memo=memo)
     )
     groups: dict[tuple[str, metrics.Period], dict[int, object]] = defaultdict(dict)
     for target in targets:
         if _measure(target.measure_code) is not None:
             groups[(target.measure_code, _period(target, as_of))][target.org_id] = target.org
     figures: dict[tuple[str, metrics.Period], dict[int, metrics.Figure]] = {}
+    wanted = [(code, list(orgs.values()), period) for (code, period), orgs in groups.items()]
     if figures_cache is not None:
-        figures_cache.prefetch(
-            [(code, list(orgs.values()), period) for (code, period), orgs in groups.items()]
-        )
+        figures_cache.prefetch(wanted)
+    else:
+        metrics.evaluate_many(wanted, memo=memo)
     for (code, period), orgs in groups.items():
         figures[(code, period)] = evaluate(code, orgs=list(orgs.values()), period=period)
     actual: dict[int, object] = {}
