@@ -8,8 +8,10 @@ through scoped views, never from MEDIA_URL.
 import os
 import secrets
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.db import models
+from django.http import FileResponse, Http404
 
 from gonghui.core.errors import ValidationFailed
 
@@ -21,6 +23,15 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",), DOCX: (".docx",)}
 LABELS = {PDF: "PDF", JPEG: "JPG", PNG: "PNG", DOCX: "Word(.docx)"}
 DOCUMENTS = (PDF, JPEG, PNG, DOCX)
+# The OpenAPI description of an operation answering with a stored file.
+FILE_OPENAPI = {
+    "responses": {
+        200: {
+            "description": "文件(PDF、Word 文档或图片，按上传时的类型)",
+            "content": {"application/octet-stream": {}},
+        }
+    }
+}
 IMAGES = (JPEG, PNG)
 
 
@@ -101,3 +112,22 @@ class StoredFile(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type in IMAGES
+
+
+def file_response(stored: StoredFile, *, personal: bool = False) -> FileResponse:
+    """A stored attachment's file, for the scoped pages and API operations that serve it.
+    Images open inline, other files download under their uploaded name; `personal` files
+    (legal-aid papers) stay out of every cache."""
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=stored.content_type)
+    disposition = "inline" if stored.is_image else "attachment"
+    extension = os.path.splitext(stored.file.name)[1]
+    response["Content-Disposition"] = (
+        f"{disposition}; filename=\"file{extension}\"; filename*=UTF-8''{quote(stored.name)}"
+    )
+    response["Cache-Control"] = "private, no-store" if personal else "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -26,6 +26,17 @@ def require_scope(actor, org, action: str = Action.EDIT) -> None:
         raise NotFound()
 
 
+def county_of(org):
+    """The county federation above (or at) an org, from its path; None above the counties."""
+    from gonghui.orgs.models import Org, OrgLevel
+
+    if org is None:
+        return None
+    if org.level == OrgLevel.COUNTY:
+        return org
+    return Org.objects.filter(pk__in=org.ancestor_ids(), level=OrgLevel.COUNTY).first()
+
+
 def version_check(obj, version: int | None) -> None:
     if version is not None and int(version) != obj.version:
         raise Conflict("该记录已被他人修改，请刷新页面后重新填写。", code="stale_version")
@@ -75,6 +86,7 @@ __all__ = [
     "add_years",
     "audit",
     "bump",
+    "county_of",
     "fail",
     "not_in_future",
     "require_scope",

@@ -5,11 +5,11 @@ The sub-domains' own views live in their packages."""
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 from gonghui.core.errors import ServiceError
 from gonghui.core.pages import form_apply_error
+from gonghui.rights import attachments
 
 
 def form_page(
@@ -65,17 +65,9 @@ def post_action(request, call: Callable[[], object], *, success: str, message: s
     return redirect(success)
 
 
-def file_response(stored):
+def file_response(stored, *, personal: bool = False):
     """A stored attachment's file (served only through scoped views)."""
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=stored.content_type)
-    response["Content-Disposition"] = "inline" if stored.is_image else "attachment"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachments.file_response(stored, personal=personal)
 
 
 def get_int(source, key: str) -> int | None:

@@ -2,12 +2,14 @@
 
 from datetime import date, datetime
 
+from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import PageParams, errors, field_names, paginate, plain, require
 from gonghui.core.modules import Action
+from gonghui.rights.attachments import FILE_OPENAPI, file_response
 from gonghui.rights.contracts import selectors, services
 from gonghui.rights.contracts.models import ContractKind, ReviewResult
 from gonghui.rights.employers.selectors import enterprise_rights_scoped
@@ -259,3 +261,51 @@ def contract_attachment_add(request, id: int, file: File[UploadedFile]):
     contract = _get(request.auth, id, Action.EDIT)
     saved = services.contract_attachment_add(actor=request.auth, contract=contract, upload=file)
     return Status(201, saved)
+
+
+@router.get(
+    "/contracts/{pk:id}/attachments",
+    response={200: list[AttachmentOut], **errors(403, 404)},
+    summary="合同附件列表",
+)
+def contract_attachment_list(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return list(_get(request.auth, id).attachments.all())
+
+
+@router.get(
+    "/contracts/{pk:id}/attachments/{pk:file_id}",
+    response={200: None, **errors(403, 404)},
+    summary="下载合同附件",
+    openapi_extra=FILE_OPENAPI,
+)
+def contract_attachment(request, id: int, file_id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    contract = _get(request.auth, id)
+    return file_response(get_object_or_404(contract.attachments, pk=file_id))
+
+
+class VersionTextOut(VersionOut):
+    text: str
+
+
+@router.get(
+    "/contracts/{pk:id}/versions",
+    response={200: list[VersionOut], **errors(403, 404)},
+    summary="合同文本版本列表",
+)
+def contract_version_list(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    contract = _get(request.auth, id)
+    return list(contract.versions.only("id", "number", "note", "created_at"))
+
+
+@router.get(
+    "/contracts/{pk:id}/versions/{pk:number}",
+    response={200: VersionTextOut, **errors(403, 404)},
+    summary="合同文本某一版本",
+)
+def contract_version(request, id: int, number: int):
+    require(request.auth, MODULE, Action.VIEW)
+    contract = _get(request.auth, id)
+    return get_object_or_404(contract.versions, number=number)

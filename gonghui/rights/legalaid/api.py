@@ -1,21 +1,25 @@
 """API of legal aid: /api/v1/rights/legal-aid. ID numbers, phones and the sensitive details
 (health, minors) are always masked here."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import Query, Router, Schema, Status
+from django.http import Http404
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import PageParams, errors, field_names, paginate, plain, require
+from gonghui.core.errors import NotFound
 from gonghui.core.masking import mask_id_number, mask_phone, mask_text
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404
+from gonghui.core.scope import get_in_scope_or_404, org_in_scope
 from gonghui.orgs.models import Org
+from gonghui.rights.attachments import FILE_OPENAPI, file_response
 from gonghui.rights.employers.selectors import enterprise_rights_scoped
 from gonghui.rights.legalaid import selectors, services
 from gonghui.rights.legalaid.models import AidKind, AidOutcome, AidStatus
-from gonghui.rights.shared import MODULE
+from gonghui.rights.shared import MODULE, county_of
 
 router = Router(tags=["维权"])
 
@@ -269,3 +273,202 @@ class LawyerOut(Schema):
 def lawyer_list(request):
     require(request.auth, MODULE, Action.VIEW)
     return list(selectors.lawyer_list(request.auth)[:500])
+
+
+class LawyerIn(_Strict):
+    org_id: int = Field(description="所属工会(县或乡镇工会)")
+    name: str = Field(max_length=50)
+    firm: str = Field(max_length=100)
+    licence_no: str = Field("", max_length=30)
+    phone: str = Field("", max_length=30, description="联系电话(加密保存，不在接口中返回)")
+
+
+@router.post("/lawyers", response={201: LawyerOut, **errors(403, 404, 422)}, summary="添加援助律师")
+def lawyer_create(request, payload: LawyerIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    data = payload.model_dump()
+    data["org"] = get_in_scope_or_404(
+        Org.objects.all(), user, MODULE, Action.EDIT, pk=data.pop("org_id")
+    )
+    with field_names(org="org_id"):
+        lawyer = services.lawyer_create(actor=user, **data)
+    return Status(201, lawyer)
+
+
+# --- the case's materials and notes ----------------------------------------------------------
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+
+
+@router.get(
+    "/legal-aid/{pk:id}/attachments",
+    response={200: list[AttachmentOut], **errors(403, 404)},
+    summary="案件材料列表",
+)
+def case_attachment_list(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return list(_get(request.auth, id).attachments.all())
+
+
+@router.post(
+    "/legal-aid/{pk:id}/attachments",
+    response={201: AttachmentOut, **errors(403, 404, 422)},
+    summary="上传案件材料",
+    description="multipart/form-data，字段 file：PDF、Word 文档或 JPG、PNG 图片，不超过 10 MB。",
+)
+def case_attachment_add(request, id: int, file: File[UploadedFile]):
+    require(request.auth, MODULE, Action.EDIT)
+    case = _get(request.auth, id, Action.EDIT)
+    saved = services.case_attachment_add(actor=request.auth, case=case, upload=file)
+    return Status(201, saved)
+
+
+@router.get(
+    "/legal-aid/{pk:id}/attachments/{pk:file_id}",
+    response={200: None, **errors(403, 404)},
+    summary="下载案件材料",
+    description="材料含申请人个人信息：每次下载都记入审计日志。",
+    openapi_extra=FILE_OPENAPI,
+)
+def case_attachment(request, id: int, file_id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    case = _get(request.auth, id)
+    try:
+        attachment = services.case_attachment_open(
+            actor=request.auth, case=case, attachment_id=file_id
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    return file_response(attachment, personal=True)
+
+
+class NoteOut(Schema):
+    id: int
+    noted_on: date
+    text: str
+    author_name: str
+
+    @staticmethod
+    def resolve_author_name(obj):
+        return obj.author.display_name if obj.author_id else ""
+
+
+@router.get(
+    "/legal-aid/{pk:id}/notes",
+    response={200: list[NoteOut], **errors(403, 404)},
+    summary="办理进展",
+)
+def case_note_list(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return list(_get(request.auth, id).notes.select_related("author"))
+
+
+# --- unmasking ----------------------------------------------------------------------------
+
+
+class UnmaskIn(_Strict):
+    reason: str = Field(max_length=200, description="查看事由(记入审计日志)")
+
+
+class CasePlainOut(CaseOut):
+    """The case with the applicant's ID number, phone and the sensitive details in full."""
+
+    applicant_id_number: str = Field(description="身份证号(完整)")
+    applicant_phone: str = Field(description="手机号(完整)")
+    health_details: str = Field(description="健康状况(完整)")
+    minor_details: str = Field(description="涉及未成年人的情况(完整)")
+    facts: str
+
+    @staticmethod
+    def resolve_applicant_id_number(obj):
+        return obj.applicant_id_number
+
+    @staticmethod
+    def resolve_applicant_phone(obj):
+        return obj.applicant_phone
+
+    @staticmethod
+    def resolve_health_details(obj):
+        return obj.health_details
+
+    @staticmethod
+    def resolve_minor_details(obj):
+        return obj.minor_details
+
+
+@router.post(
+    "/legal-aid/{pk:id}/unmask",
+    response={200: CasePlainOut, **errors(403, 404, 422)},
+    summary="查看案件完整信息",
+    description="须有查看敏感信息的权限并填写事由；每次查看都记入审计日志。",
+)
+def case_unmask(request, id: int, payload: UnmaskIn):
+    user = request.auth
+    require(user, MODULE, Action.VIEW_SENSITIVE)
+    case = _get(user, id, Action.VIEW_SENSITIVE)
+    return services.case_unmask(actor=user, case=case, reason=payload.reason)
+
+
+# --- the county's settings -----------------------------------------------------------------
+
+
+class SettingsOut(Schema):
+    org_id: int = Field(description="县总工会 id")
+    income_proof_required: bool = Field(description="须提交经济困难证明")
+    deadline_working_days: int = Field(description="办结期限(工作日)")
+    can_edit: bool = Field(description="本人能否修改")
+
+
+class SettingsIn(_Strict):
+    income_proof_required: bool
+    deadline_working_days: int = Field(description="1–250 个工作日")
+
+
+def _county(user, action: str = Action.VIEW) -> Org:
+    county = county_of(user.org) if user.org_id else None
+    if county is None or (
+        action == Action.EDIT and not org_in_scope(user, MODULE, Action.EDIT, county)
+    ):
+        raise Http404
+    return county
+
+
+def _settings_out(user, county) -> dict:
+    row = services.county_settings(county)
+    return {
+        "org_id": county.pk,
+        "income_proof_required": row.income_proof_required,
+        "deadline_working_days": row.deadline_working_days,
+        "can_edit": org_in_scope(user, MODULE, Action.EDIT, county),
+    }
+
+
+@router.get(
+    "/legal-aid-settings",
+    response={200: SettingsOut, **errors(403, 404)},
+    summary="本县法律援助设置",
+)
+def legal_aid_settings(request):
+    require(request.auth, MODULE, Action.VIEW)
+    return _settings_out(request.auth, _county(request.auth))
+
+
+@router.put(
+    "/legal-aid-settings",
+    response={200: SettingsOut, **errors(403, 404, 422)},
+    summary="修改本县法律援助设置",
+    description="只有县总工会(数据范围包括本县)可以修改。",
+)
+def legal_aid_settings_update(request, payload: SettingsIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    county = _county(user, Action.EDIT)
+    services.legal_aid_settings_save(actor=user, county=county, **payload.model_dump())
+    return _settings_out(user, county)

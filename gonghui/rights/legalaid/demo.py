@@ -1,6 +1,7 @@
 """Demo legal aid: a roster of lawyers and cases in every state (applied on the portal and at
 the window, accepted, refused, assigned and in progress — one past its deadline —, closed
-with an outcome and the applicant's rating, one handled in another county). Synthetic people:
+with an outcome and the applicant's rating, one handled in another county), each case in
+hand with a drawn pay slip among its materials. Synthetic people:
 ID numbers of the fictional area 339901 (no such county exists)."""
 
 import datetime
@@ -16,12 +17,14 @@ from gonghui.rights.legalaid.models import AidLawyer
 from gonghui.rights.legalaid.services import (
     case_apply_public,
     case_assign,
+    case_attachment_add,
     case_close,
     case_decide,
     case_feedback_public,
     case_note_add,
     case_register,
 )
+from gonghui.rights.wagechecks.demo import sample_image
 
 STATES = [
     "portal",
@@ -129,6 +132,11 @@ def seed_legalaid(*, county: Org, today: datetime.date, rng: random.Random, seed
             case=case,
             noted_on=decided + datetime.timedelta(days=5),
             text="已与申请人面谈，收集工资条、考勤记录等证据。",
+        )
+        case_attachment_add(
+            actor=None,
+            case=case,
+            upload=sample_image("工资条.png", [f"{enterprise.name[:20]}", "工资条(示例)"]),
         )
         if not state.startswith("closed"):
             continue

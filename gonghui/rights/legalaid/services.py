@@ -509,6 +509,18 @@ def case_unmask(*, actor, case: LegalAidCase, reason: str) -> LegalAidCase:
     return case
 
 
+def case_attachment_open(*, actor, case: LegalAidCase, attachment_id: int) -> CaseAttachment:
+    """A case's material to serve: applicants' papers (income proof, medical records) are
+    personal data, so every serving is audited like an unmask."""
+    attachment = CaseAttachment.objects.filter(pk=attachment_id, case=case).first()
+    if attachment is None:
+        raise NotFound()
+    sensitive_view_record(
+        actor=actor, obj=case, fields=[f"attachment:{attachment.pk}"], reason="下载法律援助材料"
+    )
+    return attachment
+
+
 # --- the applicant's side (portal) ----------------------------------------------------------
 
 
@@ -565,6 +577,8 @@ def lawyer_create(
 ) -> AidLawyer:
     require_scope(actor, org)
     errors = ErrorCollector()
+    if org.level > OrgLevel.TOWNSHIP:
+        errors.add("org", "援助律师应登记在县(市、区)或乡镇(街道)工会。")
     required(errors, {"name": name, "firm": firm}, {"name": "姓名", "firm": "律师事务所"})
     mobile = ""
     try:

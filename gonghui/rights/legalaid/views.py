@@ -4,11 +4,12 @@ workers' portal (apply at phone size, rate-limited; progress and feedback by ID 
 phone)."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import NotFound, ServiceError
 from gonghui.core.forms import ReasonForm
 from gonghui.core.modules import Action
 from gonghui.core.pages import form_apply_error
@@ -19,7 +20,7 @@ from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.orgs.models import OrgLevel, OrgStatus, township_q
 from gonghui.rights.employers.selectors import org_choices, township_choices
 from gonghui.rights.legalaid import forms, selectors, services
-from gonghui.rights.legalaid.models import AidKind, AidStatus, CaseAttachment
+from gonghui.rights.legalaid.models import AidKind, AidStatus
 from gonghui.rights.shared import MODULE, today
 from gonghui.rights.views import file_response, filters, form_page, get_int, post_action
 
@@ -235,8 +236,15 @@ def case_attachment_add(request, pk):
 
 @requires(MODULE, Action.VIEW)
 def case_attachment(request, pk, file_pk):
+    """Applicants' papers are personal: each download is audited and never cached."""
     case = selectors.case_get(request.user, pk)
-    return file_response(get_object_or_404(CaseAttachment, pk=file_pk, case=case))
+    try:
+        attachment = services.case_attachment_open(
+            actor=request.user, case=case, attachment_id=file_pk
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    return file_response(attachment, personal=True)
 
 
 @requires(MODULE, Action.VIEW)
@@ -275,14 +283,10 @@ def legal_aid_settings(request):
     while county is not None and county.level > OrgLevel.COUNTY:
         county = county.parent
     if county is None:
-        from django.http import Http404
-
         raise Http404
     current = services.county_settings(county)
     if not org_in_scope(request.user, MODULE, Action.EDIT, county):
         if request.method == "POST":
-            from django.http import Http404
-
             raise Http404
         rows = [
             ("须提交经济困难证明", "是" if current.income_proof_required else "否"),

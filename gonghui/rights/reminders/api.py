@@ -68,3 +68,22 @@ def reminder_close(request, id: int, payload: CloseIn):
     require(request.auth, MODULE, Action.EDIT)
     reminder = selectors.reminder_get(request.auth, id, Action.EDIT)
     return services.reminder_close(actor=request.auth, reminder=reminder, note=payload.note)
+
+
+class RunOut(Schema):
+    on: date = Field(description="提醒日期")
+    opened: int = Field(description="新开提醒")
+    closed: int = Field(description="自动办结")
+    counts: dict[str, int] = Field(description="各事项新开数")
+    duration_ms: int
+
+
+@router.post(
+    "/reminders/run",
+    response={200: RunOut, **errors(403)},
+    summary="立即运行维权提醒",
+    description="与每日自动运行相同(重复运行不会重复开出提醒)。",
+)
+def reminder_run(request):
+    require(request.auth, MODULE, Action.EDIT)
+    return services.reminders_run(trigger="manual")

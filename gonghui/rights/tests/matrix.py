@@ -7,12 +7,13 @@ sibling township's season or campaign answers 404.
 """
 
 from gonghui.audit.models import AuditEvent
-from gonghui.core.testing.matrix import Endpoint, xlsx_text
+from gonghui.core.testing.matrix import Endpoint, Targets, xlsx_text
 from gonghui.rights.models import (
     BargainingOffer,
     BargainingTalk,
     CaseAttachment,
     CaseNote,
+    CheckItem,
     CollectiveContract,
     ContractAttachment,
     ContractVersion,
@@ -67,6 +68,13 @@ def _post(name, path, setup, data, snapshot, action="edit", success=(302,), scop
         success=success,
         scoped=scoped,
     )
+
+
+def _county_items(tree, actor):
+    from gonghui.rights.wagechecks.services import items_ensure
+
+    item = items_ensure(tree.county)[0]
+    return Targets(own=item, sibling=item, parent=item)
 
 
 CONTRACT_SIGNED = m.each(m.contract_signed)
@@ -233,6 +241,27 @@ ENDPOINTS = [
         scoped=False,
     ),
     _page("checklist", lambda t: "/rights/wage-checks/checklist/", m.orgs, scoped=False),
+    # Every role sits at township A, where none may edit the county's checklist: the form
+    # answers 404 for every holder of rights.edit; test_views covers the county.
+    Endpoint(
+        "rights.check_item_edit_form",
+        "GET",
+        "rights",
+        "edit",
+        lambda i: f"/rights/wage-checks/checklist/{i.pk}/",
+        _county_items,
+        success=(404,),
+        scoped=False,
+    ),
+    _post(
+        "check_item_edit",
+        lambda i: f"/rights/wage-checks/checklist/{i.pk}/",
+        _county_items,
+        lambda i: {"name": "矩阵改名", "scope": "all", "order": 1},
+        _state(CheckItem, "name", "is_active"),
+        success=(404,),
+        scoped=False,
+    ),
     _page(
         "wagecheck_detail",
         lambda w: f"/rights/wage-checks/{w.pk}/",

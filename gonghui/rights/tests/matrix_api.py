@@ -1,10 +1,14 @@
 """Permission-matrix entries for every rights API operation (/api/v1/rights/…)."""
 
-from gonghui.core.testing.matrix import Endpoint, json_text
+from gonghui.audit.models import AuditEvent
+from gonghui.core.testing.matrix import Endpoint, Targets, json_text
 from gonghui.rights.models import (
+    AidLawyer,
     BargainingOffer,
     BargainingTalk,
+    CaseAttachment,
     CaseNote,
+    CheckItem,
     CheckRecord,
     CollectiveContract,
     ContractAttachment,
@@ -12,8 +16,11 @@ from gonghui.rights.models import (
     FindingPhoto,
     Inspection,
     LegalAidCase,
+    LegalAidSettings,
+    NoticeSettings,
     OfferSeason,
     Reminder,
+    ReminderRun,
     SeasonTarget,
     Supervisor,
     WageCheck,
@@ -123,6 +130,34 @@ def _inspection_payload(firm):
         "subject": f"{firm.name}接口检查",
         "result": "compliant",
     }
+
+
+def _county_write(name, method, path, data, snapshot):
+    """A change to the county's checklist or settings. Every role of the matrix sits at
+    township A, where none may edit the county's: the write answers 404 for every role that
+    holds rights.edit (403 without it) and changes nothing; test_api covers the county."""
+    return Endpoint(
+        f"rights.api.{name}",
+        method,
+        "rights",
+        "edit",
+        path,
+        m.orgs,
+        data=data,
+        snapshot=snapshot,
+        api=True,
+        success=(404,),
+        scoped=False,
+    )
+
+
+def _roster_orgs(tree, actor):
+    """Lawyers are registered at a county or township union."""
+    return Targets(own=tree.a, sibling=tree.b, parent=tree.county)
+
+
+def _unmasked(target):
+    return AuditEvent.objects.filter(action="unmasked").count()
 
 
 def _state(model, *fields):
@@ -410,6 +445,55 @@ ENDPOINTS = [
         lambda n: {"replied_on": m.today().isoformat(), "text": "已整改"},
         NOTICE_STATE,
     ),
+    _get(
+        "contract_attachment_list",
+        lambda a: f"{API}/contracts/{a.contract_id}/attachments",
+        m.each(m.contract_attachment),
+    ),
+    _get(
+        "contract_attachment",
+        lambda a: f"{API}/contracts/{a.contract_id}/attachments/{a.pk}",
+        m.each(m.contract_attachment),
+    ),
+    _get("contract_version_list", lambda c: f"{API}/contracts/{c.pk}/versions", CONTRACT_SIGNED),
+    _get("contract_version", lambda c: f"{API}/contracts/{c.pk}/versions/1", CONTRACT_SIGNED),
+    _get(
+        "finding_photo_list",
+        lambda p: f"{API}/findings/{p.finding_id}/photos",
+        m.each(m.finding_photo),
+    ),
+    _get(
+        "finding_photo",
+        lambda p: f"{API}/findings/{p.finding_id}/photos/{p.pk}",
+        m.each(m.finding_photo),
+    ),
+    _county_write(
+        "check_item_create",
+        "POST",
+        lambda t: f"{API}/check-items",
+        lambda t: {"name": "矩阵检查事项"},
+        lambda t: CheckItem.objects.filter(name="矩阵检查事项").count(),
+    ),
+    _county_write(
+        "check_item_update",
+        "PUT",
+        lambda t: f"{API}/check-items/on_time",
+        lambda t: {"name": "矩阵改名", "is_active": False},
+        lambda t: CheckItem.objects.filter(name="矩阵改名").count(),
+    ),
+    _get("notice_settings", lambda t: f"{API}/notice-settings", m.orgs, scoped=False),
+    _county_write(
+        "notice_settings_update",
+        "PUT",
+        lambda t: f"{API}/notice-settings",
+        lambda t: {
+            "letterhead": "矩阵县总工会",
+            "prompt_days": 10,
+            "opinion_days": 10,
+            "labour_bureau": "县人社局",
+        },
+        lambda t: NoticeSettings.objects.count(),
+    ),
     _get("case_list", lambda c: f"{API}/legal-aid", CASE_APPLIED, marker=lambda c: c.number),
     _get("case_detail", lambda c: f"{API}/legal-aid/{c.pk}", CASE_APPLIED),
     _post(
@@ -449,6 +533,55 @@ ENDPOINTS = [
         lambda c: {"closed_on": m.today().isoformat(), "outcome": "settled"},
         CASE_STATE,
     ),
+    Endpoint(
+        "rights.api.case_unmask",
+        "POST",
+        "rights",
+        "view_sensitive",
+        lambda c: f"{API}/legal-aid/{c.pk}/unmask",
+        CASE_APPLIED,
+        data=lambda c: {"reason": "联系申请人"},
+        snapshot=_unmasked,
+        api=True,
+    ),
+    _get("case_note_list", lambda c: f"{API}/legal-aid/{c.pk}/notes", CASE_APPLIED),
+    _get(
+        "case_attachment_list",
+        lambda a: f"{API}/legal-aid/{a.case_id}/attachments",
+        m.each(m.case_attachment),
+    ),
+    Endpoint(
+        "rights.api.case_attachment_add",
+        "POST",
+        "rights",
+        "edit",
+        lambda c: f"{API}/legal-aid/{c.pk}/attachments",
+        CASE_APPLIED,
+        data=lambda c: {"file": m.pdf_upload("证明.pdf")},
+        snapshot=_count(CaseAttachment, case_id=lambda c: c.pk),
+        api=True,
+        success=(201,),
+        extra={"multipart": True},
+    ),
+    # Downloads are audited: a refused one leaves no trace.
+    Endpoint(
+        "rights.api.case_attachment",
+        "GET",
+        "rights",
+        "view",
+        lambda a: f"{API}/legal-aid/{a.case_id}/attachments/{a.pk}",
+        m.each(m.case_attachment),
+        snapshot=_unmasked,
+        api=True,
+    ),
+    _get("legal_aid_settings", lambda t: f"{API}/legal-aid-settings", m.orgs, scoped=False),
+    _county_write(
+        "legal_aid_settings_update",
+        "PUT",
+        lambda t: f"{API}/legal-aid-settings",
+        lambda t: {"income_proof_required": True, "deadline_working_days": 20},
+        lambda t: LegalAidSettings.objects.count(),
+    ),
     _get(
         "inspection_list",
         lambda i: f"{API}/inspections",
@@ -478,6 +611,14 @@ ENDPOINTS = [
         success=(201,),
     ),
     _get("lawyer_list", lambda lw: f"{API}/lawyers", m.lawyers, marker=lambda lw: lw.name),
+    _post(
+        "lawyer_create",
+        lambda org: f"{API}/lawyers",
+        _roster_orgs,
+        lambda org: {"org_id": org.pk, "name": f"{org.name[:20]}接口律师", "firm": "某律所"},
+        _named(AidLawyer, "name", lambda org: f"{org.name[:20]}接口律师"),
+        success=(201,),
+    ),
     _get(
         "reminder_list",
         lambda r: f"{API}/reminders",
@@ -490,6 +631,18 @@ ENDPOINTS = [
         m.each(m.reminder),
         lambda r: {"note": "已电话催告"},
         _state(Reminder, "status", "closed_note"),
+    ),
+    Endpoint(
+        "rights.api.reminder_run",
+        "POST",
+        "rights",
+        "edit",
+        lambda t: f"{API}/reminders/run",
+        m.orgs,
+        data=lambda t: {},
+        snapshot=lambda t: ReminderRun.objects.count(),
+        api=True,
+        scoped=False,
     ),
     _get("stats", lambda t: f"{API}/stats", m.orgs, scoped=False),
 ]

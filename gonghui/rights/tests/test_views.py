@@ -155,3 +155,45 @@ def test_a_reminder_is_closed_with_a_note(client, users, employer_a):
     client.post(f"/rights/reminders/{reminder.pk}/close/", {"note": "已电话催告，对方承诺本周答复"})
     reminder.refresh_from_db()
     assert reminder.status == "done"
+
+
+def test_the_county_switches_off_a_checklist_item_and_new_records_skip_it(client, tree, users):
+    from gonghui.rights.tests import permission_targets as m
+    from gonghui.rights.wagechecks.services import items_ensure
+
+    item = next(i for i in items_ensure(tree.county) if i.code == "deposit")
+    client.force_login(users.township_staff)
+    assert client.get(f"/rights/wage-checks/checklist/{item.pk}/").status_code == 404
+    client.force_login(users.county_admin)
+    assert (
+        f"/rights/wage-checks/checklist/{item.pk}/"
+        in client.get("/rights/wage-checks/checklist/").content.decode()
+    )
+    blank = client.post(
+        f"/rights/wage-checks/checklist/{item.pk}/", {"name": "", "scope": "all", "order": "1"}
+    )
+    assert blank.status_code == 200 and "请填写检查事项" in blank.content.decode()
+    saved = client.post(
+        f"/rights/wage-checks/checklist/{item.pk}/",
+        {"name": "工资保证金", "scope": "construction", "order": "7"},
+    )
+    assert saved.status_code == 302
+    item.refresh_from_db()
+    assert (item.name, item.is_active) == ("工资保证金", False)
+    campaign = m.campaign_at(tree.county, "县检查")
+    form = client.get(f"/rights/wage-checks/{campaign.pk}/records/new/").content.decode()
+    assert "按时足额支付工资" in form and "工资保证金" not in form
+
+
+def test_a_legal_aid_paper_downloaded_from_the_page_is_audited(client, tree, users, employer_a):
+    from gonghui.audit.models import AuditEvent
+    from gonghui.rights.tests import permission_targets as m
+
+    attachment = m.case_attachment(employer_a, tree)
+    client.force_login(users.township_staff)
+    url = f"/rights/legal-aid/{attachment.case_id}/attachments/{attachment.pk}/"
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    event = AuditEvent.objects.get(action="unmasked")
+    assert event.detail["fields"] == [f"attachment:{attachment.pk}"]
+    assert client.get(url.replace(f"/{attachment.pk}/", "/999999/")).status_code == 404

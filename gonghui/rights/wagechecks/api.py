@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
@@ -12,6 +13,7 @@ from gonghui.core.api import PageParams, errors, field_names, paginate, plain, r
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, org_in_scope
 from gonghui.orgs.models import Org
+from gonghui.rights.attachments import FILE_OPENAPI, file_response
 from gonghui.rights.employers.selectors import enterprise_rights_scoped
 from gonghui.rights.shared import MODULE
 from gonghui.rights.wagechecks import documents, selectors, services
@@ -485,3 +487,137 @@ def finding_photo_add(request, id: int, image: File[UploadedFile]):
     finding = _finding(request.auth, id, Action.EDIT)
     photo = services.finding_photo_add(actor=request.auth, finding=finding, upload=image)
     return Status(201, photo)
+
+
+@router.get(
+    "/findings/{pk:id}/photos",
+    response={200: list[PhotoOut], **errors(403, 404)},
+    summary="问题照片列表",
+)
+def finding_photo_list(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return list(_finding(request.auth, id).photos.all())
+
+
+@router.get(
+    "/findings/{pk:id}/photos/{pk:photo_id}",
+    response={200: None, **errors(403, 404)},
+    summary="查看问题照片",
+    openapi_extra=FILE_OPENAPI,
+)
+def finding_photo(request, id: int, photo_id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    finding = selectors.finding_scoped(request.auth, Action.VIEW).get(pk=id)
+    return file_response(get_object_or_404(finding.photos, pk=photo_id))
+
+
+# --- the county's checklist and 一函两书 settings (edited at the county only) ------------------
+
+
+def _county_of_user(user, action: str = Action.VIEW) -> Org:
+    """The requesting user's county; 404 when they have none, or (for a change) when the
+    county lies outside their edit scope, as on the staff pages."""
+    county = services.county_of(user.org) if user.org_id else None
+    if county is None or (
+        action == Action.EDIT and not org_in_scope(user, MODULE, Action.EDIT, county)
+    ):
+        raise Http404
+    return county
+
+
+class CheckItemIn(_Strict):
+    name: str = Field(max_length=100)
+    scope: CheckItemScope = CheckItemScope.ALL
+    order: int = Field(0, description="顺序(0–999)")
+    is_active: bool = True
+
+
+@router.post(
+    "/check-items",
+    response={201: CheckItemOut, **errors(403, 404, 422)},
+    summary="添加检查事项",
+    description="本县的检查事项；只有县总工会(数据范围包括本县)可以修改。",
+)
+def check_item_create(request, payload: CheckItemIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    county = _county_of_user(user, Action.EDIT)
+    item = services.check_item_save(actor=user, county=county, **plain(payload.model_dump()))
+    return Status(201, item)
+
+
+@router.put(
+    "/check-items/{code}",
+    response={200: CheckItemOut, **errors(403, 404, 422)},
+    summary="修改检查事项",
+    description="可改名称、适用范围、顺序，或停用(停用后新的检查记录不再填写该项)。",
+)
+def check_item_update(request, code: str, payload: CheckItemIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    county = _county_of_user(user, Action.EDIT)
+    item = next((i for i in services.items_ensure(county) if i.code == code), None)
+    if item is None:
+        raise Http404
+    return services.check_item_save(
+        actor=user, county=county, item=item, **plain(payload.model_dump())
+    )
+
+
+class NoticeSettingsOut(Schema):
+    org_id: int = Field(description="县总工会 id")
+    letterhead: str
+    number_prefix: str
+    prompt_days: int = Field(description="提示函整改期限(天)")
+    opinion_days: int = Field(description="意见书自行整改期限(天)")
+    labour_bureau: str
+    copy_procuratorate: bool = Field(description="建议书抄送检察院")
+    procuratorate: str
+    address: str
+    phone: str
+    contact: str
+    can_edit: bool = Field(description="本人能否修改")
+
+
+class NoticeSettingsIn(_Strict):
+    letterhead: str = Field(max_length=100)
+    prompt_days: int = Field(description="1–90 天")
+    opinion_days: int = Field(description="1–90 天")
+    labour_bureau: str = Field(max_length=100)
+    number_prefix: str = Field("", max_length=30)
+    copy_procuratorate: bool = False
+    procuratorate: str = Field("", max_length=100)
+    address: str = Field("", max_length=200)
+    phone: str = Field("", max_length=30)
+    contact: str = Field("", max_length=30)
+
+
+def _settings_out(user, county):
+    row = services.notice_settings(county)
+    row.can_edit = org_in_scope(user, MODULE, Action.EDIT, county)
+    row.org_id = county.pk
+    return row
+
+
+@router.get(
+    "/notice-settings",
+    response={200: NoticeSettingsOut, **errors(403, 404)},
+    summary="本县一函两书设置",
+)
+def notice_settings(request):
+    require(request.auth, MODULE, Action.VIEW)
+    return _settings_out(request.auth, _county_of_user(request.auth))
+
+
+@router.put(
+    "/notice-settings",
+    response={200: NoticeSettingsOut, **errors(403, 404, 422)},
+    summary="修改本县一函两书设置",
+    description="文书抬头、整改期限和建议书抄送；只有县总工会(数据范围包括本县)可以修改。",
+)
+def notice_settings_update(request, payload: NoticeSettingsIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    county = _county_of_user(user, Action.EDIT)
+    services.notice_settings_save(actor=user, county=county, **payload.model_dump())
+    return _settings_out(user, county)

@@ -1,15 +1,22 @@
 """Demo wage checks: a joint campaign with the human-resources bureau focused on construction
 sites and couriers, records with the checklist, and findings at every step of 一函两书 (none
-yet, prompt waiting, prompt overdue, opinion, recommendation, resolved with money recovered)."""
+yet, prompt waiting, prompt overdue, opinion, recommendation, resolved with money recovered),
+the first ones with a (drawn, synthetic) site photo."""
 
 import datetime
+import io
 import random
 from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gonghui.orgs.models import Enterprise, Industry, Org
 from gonghui.rights.wagechecks.models import NoticeSettings, NoticeStep
 from gonghui.rights.wagechecks.services import (
     finding_create,
+    finding_photo_add,
     finding_resolve,
     items_ensure,
     notice_draft,
@@ -35,6 +42,30 @@ PROBLEMS = {
     "real_name": "农民工实名制管理台账不全",
     "overtime": "延长工作时间未支付加班工资",
 }
+
+
+def sample_image(name: str, lines: list[str]) -> SimpleUploadedFile:
+    """A drawn PNG standing in for a photo or a scanned paper (demo only): grey card, the
+    lines in the Noto CJK font when the machine has it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from gonghui.core.pdf import font_files
+
+    sans = font_files().get("sans")
+    try:
+        font = ImageFont.truetype(unquote(urlparse(sans).path), 30, index=2) if sans else None
+    except OSError:
+        font = None
+    image = Image.new("RGB", (800, 600), (226, 230, 234))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((24, 24, 776, 576), outline=(150, 158, 166), width=4)
+    for row, line in enumerate(["示例图片(演示数据)", *lines]):
+        draw.text(
+            (60, 70 + row * 60), line, fill=(40, 48, 56), font=font or ImageFont.load_default()
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(Path(name).name, buffer.getvalue(), content_type="image/png")
 
 
 def _issue(notice, day):
@@ -105,6 +136,14 @@ def seed_wagechecks(*, county: Org, today: datetime.date, rng: random.Random) ->
             found_on=checked,
         )
         findings += 1
+        if findings <= 3:
+            finding_photo_add(
+                actor=None,
+                finding=finding,
+                upload=sample_image(
+                    "现场照片.png", [enterprise.name[:20], f"检查日期 {checked:%Y-%m-%d}"]
+                ),
+            )
         if stage == "none":
             continue
         if stage == "draft":

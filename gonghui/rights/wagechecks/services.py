@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from gonghui.core.errors import ErrorCollector, ValidationFailed
+from gonghui.core.errors import ErrorCollector, NotFound, ValidationFailed
 from gonghui.core.workdays import legal_period_end
-from gonghui.orgs.models import Enterprise, Org, OrgLevel
+from gonghui.orgs.models import Enterprise, Org
 from gonghui.rights.attachments import IMAGES, file_check
 from gonghui.rights.shared import (
     MAX_AMOUNT,
@@ -24,6 +24,7 @@ from gonghui.rights.shared import (
     today,
     version_check,
 )
+from gonghui.rights.shared import county_of as shared_county_of
 from gonghui.rights.wagechecks.models import (
     STEP_ORDER,
     CheckFocus,
@@ -59,12 +60,9 @@ NEXT_STEP = {NoticeStep.PROMPT: NoticeStep.OPINION, NoticeStep.OPINION: NoticeSt
 PREVIOUS_STEP = {v: k for k, v in NEXT_STEP.items()}
 
 
-def county_of(org: Org) -> Org | None:
+def county_of(org: Org | None) -> Org | None:
     """The county federation above (or at) an org, from its path."""
-    if org.level == OrgLevel.COUNTY:
-        return org
-    ids = org.ancestor_ids()
-    return Org.objects.filter(pk__in=ids, level=OrgLevel.COUNTY).first()
+    return shared_county_of(org)
 
 
 # --- checklist and settings ---------------------------------------------------------------
@@ -104,13 +102,20 @@ def check_item_save(
     item: CheckItem | None = None,
 ) -> CheckItem:
     require_scope(actor, county)
+    if item is not None and item.org_id != county.pk:
+        raise NotFound()
     errors = ErrorCollector()
     if not (name or "").strip():
         errors.add("name", "请填写检查事项。")
+    elif len(name.strip()) > 100:
+        errors.add("name", "检查事项不能超过 100 个字。")
     if scope not in CheckItemScope.values:
         errors.add("scope", "请从列表中选择适用范围。")
+    if not isinstance(order, int) or not 0 <= order <= 999:
+        errors.add("order", "顺序应为 0 至 999 的整数。")
     errors.raise_if_any()
     if item is None:
+        items_ensure(county)  # the defaults first, so a custom item never stands in for them
         existing = CheckItem.objects.filter(org=county).count()
         item = CheckItem(org=county, code=f"custom_{existing + 1}")
     item.name, item.scope, item.order, item.is_active = name.strip(), scope, order, is_active

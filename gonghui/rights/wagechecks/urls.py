@@ -6,6 +6,7 @@ urlpatterns = [
     path("wage-checks/", views.wagecheck_list, name="wagecheck_list"),
     path("wage-checks/new/", views.wagecheck_create, name="wagecheck_create"),
     path("wage-checks/checklist/", views.checklist, name="checklist"),
+    path("wage-checks/checklist/<int:item_pk>/", views.check_item_edit, name="check_item_edit"),
     path("wage-checks/<int:pk>/", views.wagecheck_detail, name="wagecheck_detail"),
     path("wage-checks/<int:pk>/close/", views.wagecheck_close, name="wagecheck_close"),
     path("wage-checks/<int:pk>/records/new/", views.record_add, name="record_add"),

@@ -548,6 +548,38 @@ def checklist(request):
     )
 
 
+@requires(MODULE, Action.EDIT)
+def check_item_edit(request, item_pk):
+    """Rename, re-order, narrow or switch off one line of the county's checklist."""
+    county = _county(request)
+    if county is None or not org_in_scope(request.user, MODULE, Action.EDIT, county):
+        raise Http404
+    item = next((i for i in services.items_ensure(county) if i.pk == item_pk), None)
+    if item is None:
+        raise Http404
+    form = forms.CheckItemForm(
+        request.POST or None,
+        initial={
+            "name": item.name,
+            "scope": item.scope,
+            "order": item.order,
+            "is_active": item.is_active,
+        },
+    )
+    return form_page(
+        request,
+        form,
+        title=f"修改检查事项：{item.name}",
+        crumbs=[CHECKS, ("检查事项", reverse("rights:checklist"))],
+        intro="停用的事项不再出现在新的检查记录中，已填写的记录不受影响。",
+        on_valid=lambda d: services.check_item_save(
+            actor=request.user, county=county, item=item, **d
+        ),
+        success=lambda i: reverse("rights:checklist"),
+        message="检查事项已保存。",
+    )
+
+
 @requires(MODULE, Action.VIEW)
 def notice_settings(request):
     """The county's letterhead and periods: editable by those who may edit at the county,
