@@ -118,6 +118,7 @@ def _competition_form(request, data=None, competition=None):
         actor=request.user,
         org=_posted_org(request, values.get("org")),
         competition=competition,
+        trades=_picked(Trade, values["trades"]) if "trades" in values else None,
         **_service_values(values),
     )
     return form
