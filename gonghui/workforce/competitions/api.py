@@ -117,6 +117,30 @@ class CompetitionIn(_Strict):
     description: str = Field("", max_length=5000)
 
 
+class CompetitionPatch(_Strict):
+    version: int = Field(description="读取时的版本号；他人已修改时返回 409 stale_version")
+    name: str | None = Field(None, max_length=150)
+    kind: CompetitionKind | None = None
+    level: ContestLevel | None = None
+    contest_class: ContestClass | None = None
+    theme: str | None = Field(None, max_length=100)
+    organiser_name: str | None = Field(None, max_length=150)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    registration_from: date | None = None
+    registration_until: date | None = None
+    portal_open: bool | None = None
+    trade_ids: list[int] | None = Field(None, description="不传：工种不变")
+    title_ids: list[int] | None = Field(None, description="不传：称号不变")
+    theory_weight: int | None = None
+    practical_weight: int | None = None
+    rounds: int | None = None
+    round_rule: RoundRule | None = None
+    missing_round: MissingRound | None = None
+    score_max: Decimal | None = None
+    description: str | None = Field(None, max_length=5000)
+
+
 class StepIn(_Strict):
     step: str = Field(
         description="approve 立项 / start 开始 / publish 公布成绩 / reopen 撤回公布 / commend 表彰 / cancel 撤销"
@@ -236,6 +260,33 @@ def competition_create(request, payload: CompetitionIn):
         actor=user, org=org, trades=trades, titles=titles, **data
     )
     return Status(201, selectors.competition_get(user, competition.pk))
+
+
+@router.patch(
+    "/{pk:id}",
+    response={200: CompetitionOut, **errors(403, 404, 409, 422)},
+    summary="修改竞赛",
+    description="只改所给的字段(报名日期可传 null 清空)；成绩公布后不能改计分方式；"
+    "已有选手报名的工种不能删除。",
+)
+def competition_update(request, id: int, payload: CompetitionPatch):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    competition = selectors.competition_get(user, id, Action.EDIT)
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version")
+    trade_ids, title_ids = data.pop("trade_ids", None), data.pop("title_ids", None)
+    nullable = {"registration_from", "registration_until"}
+    data = {k: getattr(v, "value", v) for k, v in data.items() if v is not None or k in nullable}
+    services.competition_update(
+        actor=user,
+        competition=competition,
+        version=version,
+        trades=list(Trade.objects.filter(pk__in=trade_ids)) if trade_ids is not None else None,
+        titles=list(Title.objects.filter(pk__in=title_ids)) if title_ids is not None else None,
+        **data,
+    )
+    return selectors.competition_get(user, id)
 
 
 @router.post(

@@ -133,3 +133,29 @@ def suggestion_list(
     require(request.auth, MODULE, Action.VIEW)
     rows = selectors.suggestion_list(request.auth, status=status.value if status else "", year=year)
     return paginate(rows, page, descending=True)
+
+
+class SuggestionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    member: str = Field(description="提出人：会员卡号或身份证号")
+    title: str = Field(max_length=150)
+    content: str = Field(max_length=5000)
+    year: int
+
+
+@router.post(
+    "/suggestions",
+    response={201: SuggestionOut, **errors(403, 404, 422)},
+    summary="登记合理化建议",
+)
+def suggestion_create(request, payload: SuggestionIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    try:
+        member = lookups.member_find(user, payload.member, action=Action.EDIT)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, fields={"member": [exc.message]}) from None
+    item = services.suggestion_submit(
+        actor=user, member=member, **payload.model_dump(exclude={"member"})
+    )
+    return Status(201, selectors.suggestion_get(user, item.pk))

@@ -6,12 +6,15 @@ from django.forms.models import model_to_dict
 
 from gonghui.core.testing.matrix import Endpoint, json_text
 from gonghui.workforce.competitions.models import Competition, CompetitionStatus, Entry, Score
-from gonghui.workforce.innovations.models import SmallInnovation
+from gonghui.workforce.honours.models import Honour
+from gonghui.workforce.innovations.models import SmallInnovation, Suggestion
 from gonghui.workforce.mentorships.models import Mentorship
-from gonghui.workforce.pioneers.models import Nomination
+from gonghui.workforce.pioneers.models import Nomination, NominationObjection
+from gonghui.workforce.studios.models import InnovationStudio, StudioOutcome, StudioReport
 from gonghui.workforce.tests import factories as f
 from gonghui.workforce.tests.matrix import (
     _competition,
+    _enterprise,
     _entry,
     _honour,
     _innovation,
@@ -68,6 +71,26 @@ def _notice_over(org, place):
     )
 
 
+def _reviewed(org, place):
+    from gonghui.workforce.pioneers import services
+
+    return services.nomination_review(actor=None, nomination=_nomination(org, place))
+
+
+def _objection(org, place):
+    from gonghui.workforce.pioneers import services
+
+    return services.objection_record(
+        actor=None, nomination=_notice_over(org, place), received_on=TODAY, content="异议"
+    )
+
+
+def _approved(org, place):
+    from gonghui.workforce.pioneers import services
+
+    return services.nomination_approve(actor=None, nomination=_notice_over(org, place))
+
+
 ENDPOINTS = [
     _api_list(
         "competitions",
@@ -81,6 +104,15 @@ ENDPOINTS = [
         "view",
         lambda c: f"{BASE}/competitions/{c.pk}",
         _three(_competition(CompetitionStatus.PLAN)),
+    ),
+    _api(
+        "competition_update",
+        "PATCH",
+        "edit",
+        lambda c: f"{BASE}/competitions/{c.pk}",
+        _three(_competition(CompetitionStatus.PLAN)),
+        data=lambda c: {"version": c.version, "theme": "接口修改的主题"},
+        snapshot=_state(Competition),
     ),
     _api(
         "competition_create",
@@ -180,8 +212,112 @@ ENDPOINTS = [
         _three(_notice_over),
         snapshot=_state(Nomination),
     ),
+    _api(
+        "nomination_review",
+        "POST",
+        "approve",
+        lambda n: f"{BASE}/nominations/{n.pk}/review",
+        _three(_nomination),
+        data=lambda n: {"note": "同意"},
+        snapshot=_state(Nomination),
+    ),
+    _api(
+        "nomination_notice",
+        "POST",
+        "approve",
+        lambda n: f"{BASE}/nominations/{n.pk}/notice",
+        _three(_reviewed),
+        data=lambda n: {
+            "notice_from": TODAY.isoformat(),
+            "notice_until": (TODAY + datetime.timedelta(days=6)).isoformat(),
+        },
+        snapshot=_state(Nomination),
+    ),
+    _api(
+        "nomination_objection",
+        "POST",
+        "approve",
+        lambda n: f"{BASE}/nominations/{n.pk}/objections",
+        _three(_notice_over),
+        data=lambda n: {"received_on": TODAY.isoformat(), "content": "接口异议"},
+        snapshot=lambda n: n.objections.count(),
+        success=(201,),
+    ),
+    _api(
+        "nomination_objection_resolve",
+        "POST",
+        "approve",
+        lambda o: f"{BASE}/nominations/{o.nomination_id}/objections/{o.pk}/resolve",
+        _three(_objection),
+        data=lambda o: {"outcome": "dismissed", "outcome_note": "经核实不属实"},
+        snapshot=_state(NominationObjection),
+    ),
+    _api(
+        "nomination_reject",
+        "POST",
+        "approve",
+        lambda n: f"{BASE}/nominations/{n.pk}/reject",
+        _three(_nomination),
+        data=lambda n: {"reason": "事迹不充分"},
+        snapshot=_state(Nomination),
+    ),
+    _api(
+        "nomination_revoke",
+        "POST",
+        "approve",
+        lambda n: f"{BASE}/nominations/{n.pk}/revoke",
+        _three(_approved),
+        data=lambda n: {"reason": "发生安全事故"},
+        snapshot=_state(Nomination),
+    ),
     _api_list("studios", f"{BASE}/studios?limit=200", _three(_studio), lambda s: s.name),
     _api("studio_detail", "GET", "view", lambda s: f"{BASE}/studios/{s.pk}", _three(_studio)),
+    _api(
+        "studio_create",
+        "POST",
+        "edit",
+        lambda t: f"{BASE}/studios",
+        _three(_enterprise),
+        data=lambda e: {
+            "name": "接口工作室",
+            "kind": "staff",
+            "lead": f.member(e.org).card_number,
+            "host": e.credit_code,
+            "founded_on": TODAY.isoformat(),
+        },
+        snapshot=lambda e: InnovationStudio.objects.filter(name="接口工作室").count(),
+        success=(201,),
+        scoped=False,
+    ),
+    _api(
+        "studio_update",
+        "PATCH",
+        "edit",
+        lambda s: f"{BASE}/studios/{s.pk}",
+        _three(_studio),
+        data=lambda s: {"site": "接口场所"},
+        snapshot=_state(InnovationStudio),
+    ),
+    _api(
+        "studio_report",
+        "POST",
+        "edit",
+        lambda s: f"{BASE}/studios/{s.pk}/reports",
+        _three(_studio),
+        data=lambda s: {"year": TODAY.year, "quarter": 1, "activities": 3, "summary": "接口报送"},
+        snapshot=lambda s: StudioReport.objects.filter(studio=s).count(),
+        success=(201,),
+    ),
+    _api(
+        "studio_outcome",
+        "POST",
+        "edit",
+        lambda s: f"{BASE}/studios/{s.pk}/outcomes",
+        _three(_studio),
+        data=lambda s: {"kind": "patent", "title": "接口专利", "achieved_on": TODAY.isoformat()},
+        snapshot=lambda s: StudioOutcome.objects.filter(studio=s).count(),
+        success=(201,),
+    ),
     _api_list(
         "mentorships", f"{BASE}/mentorships?limit=200", _three(_mentorship), lambda m: m.master.name
     ),
@@ -234,7 +370,40 @@ ENDPOINTS = [
     _api_list(
         "suggestions", f"{BASE}/suggestions?limit=200", _three(_suggestion), lambda s: s.title
     ),
+    _api(
+        "suggestion_create",
+        "POST",
+        "edit",
+        lambda t: f"{BASE}/suggestions",
+        _orgs,
+        data=lambda org: {
+            "member": f.member(org).card_number,
+            "title": "接口建议",
+            "content": "接口提交的一条合理化建议内容。",
+            "year": TODAY.year,
+        },
+        snapshot=lambda org: Suggestion.objects.filter(title="接口建议").count(),
+        success=(201,),
+        scoped=False,
+    ),
     _api_list("honours", f"{BASE}/honours?limit=200", _three(_honour), lambda h: h.name),
+    _api(
+        "honour_record",
+        "POST",
+        "edit",
+        lambda t: f"{BASE}/honours",
+        _orgs,
+        data=lambda org: {
+            "kind": "medal",
+            "name": "接口记录的五一劳动奖章",
+            "level": "city",
+            "awarded_on": TODAY.isoformat(),
+            "member": f.member(org).card_number,
+        },
+        snapshot=lambda org: Honour.objects.filter(name="接口记录的五一劳动奖章").count(),
+        success=(201,),
+        scoped=False,
+    ),
     _api(
         "member_ledger", "GET", "view", lambda m: f"{BASE}/honours/members/{m.pk}", _three(_member)
     ),
