@@ -116,7 +116,7 @@ def studio_edit(request, pk):
                 (studio.name, reverse("workforce:studio_detail", args=[studio.pk])),
             ],
             "cancel": reverse("workforce:studio_detail", args=[studio.pk]),
-            "intro": "领衔人和依托单位不能在此修改；领衔人变更请在成员中登记。",
+            "intro": "领衔人和依托单位在申报时确定，不能在此修改。",
         },
         status=422 if request.method == "POST" else 200,
     )
