@@ -71,6 +71,17 @@ def _notice_over(org, place):
     )
 
 
+def _answered(org, place):
+    from gonghui.workforce.innovations import services
+
+    return services.innovation_exclusions_set(
+        actor=None,
+        innovation=_innovation(org, place),
+        funded_by_science_plan=False,
+        awarded_elsewhere=False,
+    )
+
+
 def _reviewed(org, place):
     from gonghui.workforce.pioneers import services
 
@@ -329,6 +340,24 @@ ENDPOINTS = [
         _three(_mentorship),
     ),
     _api(
+        "mentorship_appraise",
+        "POST",
+        "approve",
+        lambda m: f"{BASE}/mentorships/{m.pk}/appraise",
+        _three(_mentorship),
+        data=lambda m: {"result": "pass", "appraised_on": TODAY.isoformat()},
+        snapshot=_state(Mentorship),
+    ),
+    _api(
+        "mentorship_terminate",
+        "POST",
+        "edit",
+        lambda m: f"{BASE}/mentorships/{m.pk}/terminate",
+        _three(_mentorship),
+        data=lambda m: {"terminated_on": TODAY.isoformat(), "reason": "徒弟调岗"},
+        snapshot=_state(Mentorship),
+    ),
+    _api(
         "mentorship_create",
         "POST",
         "edit",
@@ -366,6 +395,43 @@ ENDPOINTS = [
         snapshot=lambda org: SmallInnovation.objects.filter(title="接口五小").count(),
         success=(201,),
         scoped=False,
+    ),
+    _api(
+        "innovation_exclusions",
+        "POST",
+        "edit",
+        lambda i: f"{BASE}/innovations/{i.pk}/exclusions",
+        _three(_innovation),
+        data=lambda i: {"funded_by_science_plan": False, "awarded_elsewhere": False},
+        snapshot=_state(SmallInnovation),
+    ),
+    _api(
+        "innovation_review",
+        "POST",
+        "edit",
+        lambda i: f"{BASE}/innovations/{i.pk}/reviews",
+        _three(_innovation),
+        data=lambda i: {"score": "85", "comment": "接口评审"},
+        snapshot=lambda i: i.reviews.count(),
+        success=(201,),
+    ),
+    _api(
+        "innovation_decide",
+        "POST",
+        "approve",
+        lambda i: f"{BASE}/innovations/{i.pk}/decide",
+        _three(_answered),
+        data=lambda i: {"award": None, "level": "county", "note": "接口评定"},
+        snapshot=_state(SmallInnovation),
+    ),
+    _api(
+        "suggestion_decide",
+        "POST",
+        "approve",
+        lambda s: f"{BASE}/suggestions/{s.pk}/decide",
+        _three(_suggestion),
+        data=lambda s: {"adopted": True, "benefit": "100"},
+        snapshot=_state(Suggestion),
     ),
     _api_list(
         "suggestions", f"{BASE}/suggestions?limit=200", _three(_suggestion), lambda s: s.title

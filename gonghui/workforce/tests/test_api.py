@@ -108,3 +108,22 @@ def test_an_honour_is_recorded_for_one_holder_only(client, auth, tree):
     assert not Honour.objects.exists()
     saved = client.post(f"{BASE}/honours", medal, **auth)
     assert saved.status_code == 201 and saved.json()["holder"] == person.name
+
+
+def test_an_innovation_is_decided_only_after_its_exclusions_and_a_review(client, auth, tree):
+    from gonghui.workforce.innovations.services import innovation_submit
+
+    item = innovation_submit(
+        actor=None, member=f.member(tree.a1), category="innovation", title="焊枪夹具改进",
+        description="改进了焊枪夹具的结构，减少返工。", year=TODAY.year,
+    )  # fmt: skip
+    url = f"{BASE}/innovations/{item.pk}"
+    first = {"award": "first", "level": "county"}
+    early = client.post(f"{url}/decide", first, **auth)
+    assert early.status_code == 422
+    assert "请先核实并记录" in json_text(early) and "至少有一位评审专家" in json_text(early)
+    answers = {"funded_by_science_plan": False, "awarded_elsewhere": False}
+    assert client.post(f"{url}/exclusions", answers, **auth).status_code == 200
+    assert client.post(f"{url}/reviews", {"score": "92"}, **auth).status_code == 201
+    decided = client.post(f"{url}/decide", first, **auth).json()
+    assert (decided["status"], decided["award"]) == ("awarded", "first")
