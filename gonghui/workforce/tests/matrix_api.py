@@ -5,7 +5,13 @@ import datetime
 from django.forms.models import model_to_dict
 
 from gonghui.core.testing.matrix import Endpoint, json_text
-from gonghui.workforce.competitions.models import Competition, CompetitionStatus, Entry, Score
+from gonghui.workforce.competitions.models import (
+    Award,
+    Competition,
+    CompetitionStatus,
+    Entry,
+    Score,
+)
 from gonghui.workforce.honours.models import Honour
 from gonghui.workforce.innovations.models import SmallInnovation, Suggestion
 from gonghui.workforce.mentorships.models import Mentorship
@@ -186,6 +192,25 @@ ENDPOINTS = [
             "rows": [{"entry_id": e.pk, "theory": "70", "practical": "80"}],
         },
         snapshot=lambda e: Score.objects.filter(entry=e).count(),
+    ),
+    _api(
+        "entry_withdraw",
+        "POST",
+        "edit",
+        lambda e: f"{BASE}/competitions/entries/{e.pk}/withdraw",
+        _three(_entry),
+        data=lambda e: {"reason": "接口退出"},
+        snapshot=_state(Entry),
+    ),
+    _api(
+        "award_grant",
+        "POST",
+        "approve",
+        lambda e: f"{BASE}/competitions/entries/{e.pk}/awards",
+        _three(_entry),
+        data=lambda e: {"grade_steps": 1, "note": "接口特别奖"},
+        snapshot=lambda e: Award.objects.filter(entry=e).count(),
+        success=(201,),
     ),
     _api_list(
         "nominations", f"{BASE}/nominations?limit=200", _three(_nomination), lambda n: n.team.name

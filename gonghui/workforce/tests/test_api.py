@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from gonghui.core.testing.matrix import json_text
-from gonghui.workforce.competitions.models import Competition
+from gonghui.workforce.competitions.models import Award, Competition
 from gonghui.workforce.honours.models import Honour
 from gonghui.workforce.pioneers import services as pioneers
 from gonghui.workforce.studios.models import InnovationStudio
@@ -127,3 +127,19 @@ def test_an_innovation_is_decided_only_after_its_exclusions_and_a_review(client,
     assert client.post(f"{url}/reviews", {"score": "92"}, **auth).status_code == 201
     decided = client.post(f"{url}/decide", first, **auth).json()
     assert (decided["status"], decided["award"]) == ("awarded", "first")
+
+
+def test_an_award_outside_the_titles_is_refused_and_a_withdrawal_is_recorded(client, auth, tree):
+    expert, other = f.title("技术能手"), f.title("岗位能手")
+    comp = f.competition(tree.county, titles=[expert])
+    entry = f.entry(comp, f.member(tree.a1))
+    url = f"{BASE}/competitions/entries/{entry.pk}"
+    refused = client.post(f"{url}/awards", {"title_id": other.pk, "note": "特别奖"}, **auth)
+    assert refused.status_code == 422
+    assert "“岗位能手”不在本次竞赛可授予的称号中" in json_text(refused)
+    assert not Award.objects.exists()
+    granted = client.post(f"{url}/awards", {"title_id": expert.pk, "note": "特别奖"}, **auth)
+    assert granted.status_code == 201
+    assert [a["title"] for a in granted.json()["awards"]] == ["技术能手"]
+    left = client.post(f"{url}/withdraw", {"reason": "因病"}, **auth)
+    assert left.json()["status"] == "withdrawn"
