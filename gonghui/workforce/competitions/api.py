@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field
 from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404
+from gonghui.core.scope import get_in_scope_or_404, org_in_scope
 from gonghui.orgs.models import Org
 from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE, Channel, ContestLevel
@@ -20,6 +20,7 @@ from gonghui.workforce.competitions.models import (
     CompetitionKind,
     CompetitionStatus,
     ContestClass,
+    Entry,
     EntryStatus,
     MissingRound,
     RoundRule,
@@ -115,6 +116,30 @@ class CompetitionIn(_Strict):
     missing_round: MissingRound = MissingRound.EXCLUDE
     score_max: Decimal = Decimal(100)
     description: str = Field("", max_length=5000)
+
+
+class CompetitionPatch(_Strict):
+    version: int = Field(description="读取时的版本号；他人已修改时返回 409 stale_version")
+    name: str | None = Field(None, max_length=150)
+    kind: CompetitionKind | None = None
+    level: ContestLevel | None = None
+    contest_class: ContestClass | None = None
+    theme: str | None = Field(None, max_length=100)
+    organiser_name: str | None = Field(None, max_length=150)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    registration_from: date | None = None
+    registration_until: date | None = None
+    portal_open: bool | None = None
+    trade_ids: list[int] | None = Field(None, description="不传：工种不变")
+    title_ids: list[int] | None = Field(None, description="不传：称号不变")
+    theory_weight: int | None = None
+    practical_weight: int | None = None
+    rounds: int | None = None
+    round_rule: RoundRule | None = None
+    missing_round: MissingRound | None = None
+    score_max: Decimal | None = None
+    description: str | None = Field(None, max_length=5000)
 
 
 class StepIn(_Strict):
@@ -238,6 +263,33 @@ def competition_create(request, payload: CompetitionIn):
     return Status(201, selectors.competition_get(user, competition.pk))
 
 
+@router.patch(
+    "/{pk:id}",
+    response={200: CompetitionOut, **errors(403, 404, 409, 422)},
+    summary="修改竞赛",
+    description="只改所给的字段(报名日期可传 null 清空)；成绩公布后不能改计分方式；"
+    "已有选手报名的工种不能删除。",
+)
+def competition_update(request, id: int, payload: CompetitionPatch):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    competition = selectors.competition_get(user, id, Action.EDIT)
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version")
+    trade_ids, title_ids = data.pop("trade_ids", None), data.pop("title_ids", None)
+    nullable = {"registration_from", "registration_until"}
+    data = {k: getattr(v, "value", v) for k, v in data.items() if v is not None or k in nullable}
+    services.competition_update(
+        actor=user,
+        competition=competition,
+        version=version,
+        trades=list(Trade.objects.filter(pk__in=trade_ids)) if trade_ids is not None else None,
+        titles=list(Title.objects.filter(pk__in=title_ids)) if title_ids is not None else None,
+        **data,
+    )
+    return selectors.competition_get(user, id)
+
+
 @router.post(
     "/{pk:id}/steps",
     response={200: CompetitionOut, **errors(403, 404, 422)},
@@ -323,3 +375,59 @@ def scores_record(request, id: int, payload: ScoresIn):
         rows=[services.ScoreRow(r.entry_id, r.theory, r.practical, r.absent) for r in payload.rows],
     )
     return {"changed": changed}
+
+
+class WithdrawIn(_Strict):
+    reason: str = Field("", max_length=200)
+
+
+class AwardIn(_Strict):
+    title_id: int | None = Field(None, description="本次竞赛可授予的称号之一")
+    grade_steps: int = Field(0, ge=0, le=3, description="技能等级晋升(级)")
+    note: str = Field(max_length=200, description="授予说明(如特别奖)")
+
+
+@router.post(
+    "/entries/{pk:id}/withdraw",
+    response={200: EntryOut, **errors(403, 404, 422)},
+    summary="选手退出",
+    description="已报名的选手退出后，候补名单按报名先后递补。",
+)
+def entry_withdraw(request, id: int, payload: WithdrawIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    entry = selectors.entry_get(user, id, Action.EDIT)
+    services.entry_withdraw(actor=user, entry=entry, reason=payload.reason)
+    return _entry_after(user, entry)
+
+
+@router.post(
+    "/entries/{pk:id}/awards",
+    response={201: EntryOut, **errors(403, 404, 422)},
+    summary="人工授予称号或技能等级晋升",
+    description="规则未涵盖的授予(如特别奖)；称号须在本次竞赛可授予的称号中，写入个人荣誉台账。",
+)
+def award_grant(request, id: int, payload: AwardIn):
+    user = request.auth
+    require(user, MODULE, Action.APPROVE)
+    entry = selectors.entry_get(user, id, Action.VIEW)
+    if not org_in_scope(user, MODULE, Action.APPROVE, entry.competition.org):
+        raise Http404
+    title = Title.objects.filter(pk=payload.title_id).first() if payload.title_id else None
+    if payload.title_id and title is None:
+        raise ValidationFailed("称号不存在。", fields={"title_id": ["称号不存在。"]})
+    services.award_grant(
+        actor=user, entry=entry, title=title, grade_steps=payload.grade_steps, note=payload.note
+    )
+    return Status(201, _entry_after(user, entry))
+
+
+def _entry_after(user, entry) -> dict:
+    """The entry as the results list shows it after the change."""
+    for block in selectors.results_by_trade(user, entry.competition, trade_id=entry.trade_id):
+        for row in block["entries"]:
+            if row.pk == entry.pk:
+                return _entry_out(row)
+    fresh = Entry.objects.select_related("trade", "member", "org").get(pk=entry.pk)
+    fresh.is_tied, fresh.missing_note, fresh.award_list = False, "", []
+    return _entry_out(fresh)

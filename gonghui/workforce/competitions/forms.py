@@ -23,6 +23,9 @@ def _blank(choices, label="请选择"):
 
 
 class CompetitionForm(Form):
+    # Editing: the version the page was opened at. Re-rendered as posted after a refusal,
+    # so a page opened before someone else's save keeps being refused until reloaded.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     org = forms.ChoiceField(label="组织单位", choices=())
     name = forms.CharField(label="竞赛名称", max_length=150)
     kind = forms.ChoiceField(label="竞赛类型", choices=_blank(CompetitionKind.choices))

@@ -161,9 +161,12 @@ def _level_fits(level: str, org: Org) -> bool:
     return True
 
 
-def competition_validate(*, actor, org: Org | None, competition=None, **fields) -> dict:
+def competition_validate(
+    *, actor, org: Org | None, competition=None, trades=None, **fields
+) -> dict:
     """Every problem with a competition's fields at once (writes nothing); the cleaned
-    values otherwise. `fields` may hold a subset when updating (the rest is kept)."""
+    values otherwise. `fields` may hold a subset when updating (the rest is kept).
+    `trades` (when given): the trades picked, checked with the rest."""
     errors = ErrorCollector()
     current = {
         name: getattr(competition, name) for name in COMPETITION_FIELDS if competition is not None
@@ -280,14 +283,26 @@ def competition_validate(*, actor, org: Org | None, competition=None, **fields) 
         changed = [f for f in SCORING_FIELDS if f in fields and fields[f] != current.get(f)]
         if changed:
             errors.add("__all__", "成绩已公布，不能修改计分方式；如需更正请先撤回成绩公布。")
+    if trades is not None:
+        _trades_validate(values.get("kind") or "", trades, errors, competition=competition)
     errors.raise_if_any()
     return cleaned
 
 
-def _trades_validate(kind: str, trades, errors: ErrorCollector) -> list[Trade]:
+def _trades_validate(
+    kind: str, trades, errors: ErrorCollector, *, competition: Competition | None = None
+) -> list[Trade]:
     trades = list(trades or [])
     if kind in PERSONAL_KINDS and not trades:
         errors.add("trades", "请至少选择一个工种。")
+    if competition is not None:
+        used = set(
+            Entry.objects.filter(competition=competition)
+            .exclude(status=EntryStatus.WITHDRAWN)
+            .values_list("trade_id", flat=True)
+        )
+        if used - {t.pk for t in trades}:
+            errors.add("trades", "已有选手报名的工种不能删除。")
     return trades
 
 
@@ -311,14 +326,8 @@ def competition_create(*, actor, org: Org, trades=(), titles=None, **fields) -> 
     """Plan a competition (status 计划). `titles` None: the titles the county's rules for its
     level confer."""
     _require(actor, org)
-    errors = ErrorCollector()
-    try:
-        cleaned = competition_validate(actor=actor, org=org, **fields)
-    except ValidationFailed as exc:
-        errors.fields.update(exc.fields)
-        cleaned = None
-    trades = _trades_validate(fields.get("kind", ""), trades, errors)
-    errors.raise_if_any()
+    trades = list(trades or [])
+    cleaned = competition_validate(actor=actor, org=org, trades=trades, **fields)
     county = county_of(org)
     competition = Competition(
         org=org, county=county, year=cleaned["starts_on"].year, code="", **cleaned
@@ -361,25 +370,10 @@ def competition_update(
         raise Conflict("该竞赛已被他人修改，请刷新后再改。", code="stale_version")
     if competition.status in (CompetitionStatus.COMMENDED, CompetitionStatus.CANCELLED):
         raise ValidationFailed(f"竞赛{competition.get_status_display()}，不能再修改。")
-    errors = ErrorCollector()
-    try:
-        cleaned = competition_validate(
-            actor=actor, org=competition.org, competition=competition, **changes
-        )
-    except ValidationFailed as exc:
-        errors.fields.update(exc.fields)
-        cleaned = None
-    if trades is not None:
-        trades = _trades_validate(cleaned["kind"] if cleaned else competition.kind, trades, errors)
-        used = set(
-            Entry.objects.filter(competition=competition)
-            .exclude(status=EntryStatus.WITHDRAWN)
-            .values_list("trade_id", flat=True)
-        )
-        dropped = used - {t.pk for t in trades}
-        if dropped:
-            errors.add("trades", "已有选手报名的工种不能删除。")
-    errors.raise_if_any()
+    trades = None if trades is None else list(trades)
+    cleaned = competition_validate(
+        actor=actor, org=competition.org, competition=competition, trades=trades, **changes
+    )
     changed = [f for f in COMPETITION_FIELDS if getattr(competition, f) != cleaned[f]]
     for name in COMPETITION_FIELDS:
         setattr(competition, name, cleaned[name])

@@ -105,6 +105,7 @@ def _competition_form(request, data=None, competition=None):
             "org": str(competition.org_id),
             "trades": [str(t.pk) for t in competition.trades.all()],
             "titles": [str(t.pk) for t in competition.titles.all()],
+            "version": competition.version,
         }
     titles = list(Title.objects.filter(is_active=True))
     form = CompetitionForm(
@@ -118,6 +119,7 @@ def _competition_form(request, data=None, competition=None):
         actor=request.user,
         org=_posted_org(request, values.get("org")),
         competition=competition,
+        trades=_picked(Trade, values["trades"]) if "trades" in values else None,
         **_service_values(values),
     )
     return form
@@ -179,7 +181,7 @@ def competition_edit(request, pk):
             services.competition_update(
                 actor=request.user,
                 competition=competition,
-                version=_int(request.POST.get("version")),
+                version=values["version"],
                 trades=_picked(Trade, values["trades"]),
                 titles=_picked(Title, values["titles"]),
                 **changes,

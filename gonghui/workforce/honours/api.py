@@ -2,14 +2,18 @@
 
 from datetime import date
 
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, Field
 
 from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
+from gonghui.core.errors import ValidationFailed
 from gonghui.core.modules import Action
+from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE, ContestLevel
-from gonghui.workforce.honours import selectors
-from gonghui.workforce.honours.models import HonourKind
+from gonghui.workforce.competitions.models import Title, Trade
+from gonghui.workforce.honours import selectors, services
+from gonghui.workforce.honours.models import RECORDED_KINDS, HonourKind
+from gonghui.workforce.pioneers.selectors import team_scoped
 
 router = Router(tags=["产业工人：荣誉台账"])
 
@@ -131,3 +135,67 @@ def member_ledger(request, id: int):
         "as_master": len(data["as_master"]),
         "as_apprentice": len(data["as_apprentice"]),
     }
+
+
+class HonourIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    kind: HonourKind = Field(
+        description="medal 五一劳动奖章 / model_worker 劳模 / craftsman 工匠 / pioneer 工人先锋号 / title 称号 / other 其他"
+    )
+    name: str = Field(max_length=200, description="如：2025 年度浙江省五一劳动奖章")
+    level: ContestLevel
+    awarded_on: date
+    issuer: str = Field("", max_length=150, description="授予单位")
+    note: str = Field("", max_length=200)
+    member: str | None = Field(None, description="个人：会员卡号或身份证号(三者选一)")
+    team_id: int | None = Field(None, description="班组(三者选一)")
+    enterprise: str | None = Field(None, description="单位：统一社会信用代码或全称(三者选一)")
+    title_id: int | None = None
+    trade_id: int | None = None
+
+
+def _lookup(field: str, find, user, text):
+    if not text:
+        return None
+    try:
+        return find(user, text, action=Action.EDIT)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, fields={field: [exc.message]}) from None
+
+
+@router.post(
+    "",
+    response={201: HonourOut, **errors(403, 404, 422)},
+    summary="记录在外获得的荣誉",
+    description="上级授予的劳模、五一劳动奖章、工匠等；竞赛称号、工人先锋号、优秀班组、五小奖项由相应记录自动写入。",
+)
+def honour_record(request, payload: HonourIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    if payload.kind not in RECORDED_KINDS:
+        raise ValidationFailed(
+            "该类荣誉由业务记录自动写入，不能在此记录。",
+            fields={"kind": ["该类荣誉不能在此记录。"]},
+        )
+    team = None
+    if payload.team_id is not None:
+        team = team_scoped(user, Action.EDIT).filter(pk=payload.team_id).first()
+        if team is None:
+            raise ValidationFailed(
+                "班组不存在或不在您的范围内。", fields={"team_id": ["班组不存在或不在您的范围内。"]}
+            )
+    honour = services.honour_record(
+        actor=user,
+        kind=payload.kind.value,
+        name=payload.name,
+        level=payload.level.value,
+        awarded_on=payload.awarded_on,
+        issuer=payload.issuer,
+        note=payload.note,
+        member=_lookup("member", lookups.member_find, user, payload.member),
+        team=team,
+        enterprise=_lookup("enterprise", lookups.enterprise_find, user, payload.enterprise),
+        title=Title.objects.filter(pk=payload.title_id).first() if payload.title_id else None,
+        trade=Trade.objects.filter(pk=payload.trade_id).first() if payload.trade_id else None,
+    )
+    return Status(201, selectors.honour_get(user, honour.pk))

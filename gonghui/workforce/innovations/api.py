@@ -10,9 +10,10 @@ from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.workforce import lookups
-from gonghui.workforce.choices import MODULE
+from gonghui.workforce.choices import MODULE, ContestLevel
 from gonghui.workforce.innovations import selectors, services
 from gonghui.workforce.innovations.models import (
+    InnovationAward,
     InnovationCategory,
     InnovationStatus,
     SuggestionStatus,
@@ -133,3 +134,118 @@ def suggestion_list(
     require(request.auth, MODULE, Action.VIEW)
     rows = selectors.suggestion_list(request.auth, status=status.value if status else "", year=year)
     return paginate(rows, page, descending=True)
+
+
+class SuggestionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    member: str = Field(description="提出人：会员卡号或身份证号")
+    title: str = Field(max_length=150)
+    content: str = Field(max_length=5000)
+    year: int
+
+
+@router.post(
+    "/suggestions",
+    response={201: SuggestionOut, **errors(403, 404, 422)},
+    summary="登记合理化建议",
+)
+def suggestion_create(request, payload: SuggestionIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    try:
+        member = lookups.member_find(user, payload.member, action=Action.EDIT)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, fields={"member": [exc.message]}) from None
+    item = services.suggestion_submit(
+        actor=user, member=member, **payload.model_dump(exclude={"member"})
+    )
+    return Status(201, selectors.suggestion_get(user, item.pk))
+
+
+# --- review and decision -------------------------------------------------------------------
+
+
+class ExclusionsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    funded_by_science_plan: bool = Field(description="是否已获政府科技计划资助")
+    awarded_elsewhere: bool = Field(description="是否已在其他评选中获奖")
+
+
+class ReviewIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    score: Decimal = Field(ge=0, le=100, description="评审专家打分(0–100)；再次打分覆盖本人原分")
+    comment: str = Field("", max_length=300)
+
+
+class DecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    award: InnovationAward | None = Field(None, description="不传或 null：不授奖")
+    level: ContestLevel = ContestLevel.COUNTY
+    note: str = Field("", max_length=200)
+
+
+class SuggestionDecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    adopted: bool
+    benefit: Decimal | None = Field(None, ge=0, description="产生效益(元)，采纳时填写")
+    note: str = Field("", max_length=200, description="处理意见(不采纳时必填)")
+
+
+@router.post(
+    "/innovations/{pk:id}/exclusions",
+    response={200: InnovationOut, **errors(403, 404, 422)},
+    summary="记录五小成果的排除情况",
+    description="已获政府科技计划资助或已在其他评选中获奖的成果不予评奖。",
+)
+def innovation_exclusions(request, id: int, payload: ExclusionsIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    item = selectors.innovation_get(user, id, Action.EDIT)
+    services.innovation_exclusions_set(actor=user, innovation=item, **payload.model_dump())
+    return selectors.innovation_get(user, id)
+
+
+@router.post(
+    "/innovations/{pk:id}/reviews",
+    response={201: InnovationOut, **errors(403, 404, 422)},
+    summary="评审打分",
+)
+def innovation_review(request, id: int, payload: ReviewIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    item = selectors.innovation_get(user, id, Action.EDIT)
+    services.innovation_review(actor=user, innovation=item, **payload.model_dump())
+    return Status(201, selectors.innovation_get(user, id))
+
+
+@router.post(
+    "/innovations/{pk:id}/decide",
+    response={200: InnovationOut, **errors(403, 404, 422)},
+    summary="评定五小成果",
+    description="须先记录排除情况；授奖须至少有一位评审专家打分；被排除的成果不予授奖。",
+)
+def innovation_decide(request, id: int, payload: DecisionIn):
+    user = request.auth
+    require(user, MODULE, Action.APPROVE)
+    item = selectors.innovation_get(user, id, Action.APPROVE)
+    services.innovation_decide(
+        actor=user,
+        innovation=item,
+        award=payload.award.value if payload.award else "",
+        level=payload.level.value,
+        note=payload.note,
+    )
+    return selectors.innovation_get(user, id)
+
+
+@router.post(
+    "/suggestions/{pk:id}/decide",
+    response={200: SuggestionOut, **errors(403, 404, 422)},
+    summary="处理合理化建议(采纳或不采纳)",
+)
+def suggestion_decide(request, id: int, payload: SuggestionDecisionIn):
+    user = request.auth
+    require(user, MODULE, Action.APPROVE)
+    item = selectors.suggestion_get(user, id, Action.APPROVE)
+    services.suggestion_decide(actor=user, suggestion=item, **payload.model_dump())
+    return selectors.suggestion_get(user, id)

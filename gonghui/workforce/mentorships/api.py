@@ -10,7 +10,7 @@ from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.workforce import lookups
-from gonghui.workforce.choices import MODULE
+from gonghui.workforce.choices import MODULE, AppraisalResult
 from gonghui.workforce.competitions.models import Trade
 from gonghui.workforce.mentorships import selectors, services
 from gonghui.workforce.mentorships.models import MentorshipStatus
@@ -114,3 +114,51 @@ def mentorship_create(request, payload: MentorshipIn):
         **people,
     )
     return Status(201, selectors.mentorship_get(user, mentorship.pk))
+
+
+class AppraiseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    result: AppraisalResult = Field(description="excellent 优秀 / pass 合格 / fail 不合格")
+    appraised_on: date
+    note: str = Field("", max_length=300)
+
+
+class TerminateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    terminated_on: date
+    reason: str = Field(max_length=200)
+
+
+@router.post(
+    "/{pk:id}/appraise",
+    response={200: MentorshipOut, **errors(403, 404, 422)},
+    summary="出师考评",
+    description="按县总工会的带徒津贴规则计算应发津贴(如优秀全额、合格减半、不合格不发)。",
+)
+def mentorship_appraise(request, id: int, payload: AppraiseIn):
+    user = request.auth
+    require(user, MODULE, Action.APPROVE)
+    mentorship = selectors.mentorship_get(user, id, Action.APPROVE)
+    services.mentorship_appraise(
+        actor=user,
+        mentorship=mentorship,
+        result=payload.result.value,
+        appraised_on=payload.appraised_on,
+        note=payload.note,
+    )
+    return selectors.mentorship_get(user, id)
+
+
+@router.post(
+    "/{pk:id}/terminate",
+    response={200: MentorshipOut, **errors(403, 404, 422)},
+    summary="终止师徒关系",
+)
+def mentorship_terminate(request, id: int, payload: TerminateIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    mentorship = selectors.mentorship_get(user, id, Action.EDIT)
+    services.mentorship_terminate(
+        actor=user, mentorship=mentorship, on=payload.terminated_on, reason=payload.reason
+    )
+    return selectors.mentorship_get(user, id)

@@ -64,7 +64,10 @@ class TerminateForm(Form):
     reason = forms.CharField(label="终止原因", max_length=200)
 
 
-class CeremonyForm(Form):
+class CeremonyForm(ServiceForm):
+    org_fields = ("org",)
+    service_names = ("org", "name", "held_on", "place")
+
     org = forms.ChoiceField(label="组织单位", choices=())
     name = forms.CharField(label="仪式名称", max_length=150)
     held_on = forms.DateField(label="举行日期", widget=DATE)

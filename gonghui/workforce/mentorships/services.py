@@ -163,16 +163,29 @@ def allowance_for(
 # --- ceremonies ---------------------------------------------------------------------------
 
 
-@transaction.atomic
-def ceremony_create(*, actor, org: Org, name: str, held_on, place: str = "") -> Ceremony:
-    _require(actor, org)
+def ceremony_validate(
+    *, actor, org: Org | None, name: str = "", held_on=None, place: str = ""
+) -> dict:
+    """Check a ceremony (every problem at once; writes nothing)."""
     errors = ErrorCollector()
+    if org is None:
+        errors.add("org", "请选择组织单位。")
+    elif actor is not None and not org_in_scope(actor, MODULE, Action.EDIT, org):
+        errors.add("org", "所选组织不在您的管理范围内。")
     name = _text(errors, name, "name", "仪式名称", 150)
     place = _text(errors, place, "place", "地点", 150, required=False)
     if not isinstance(held_on, datetime.date):
         errors.add("held_on", "请填写举行日期。")
     errors.raise_if_any()
-    ceremony = Ceremony.objects.create(org=org, name=name, held_on=held_on, place=place)
+    return {"name": name, "held_on": held_on, "place": place}
+
+
+@transaction.atomic
+def ceremony_create(*, actor, org: Org, name: str, held_on, place: str = "") -> Ceremony:
+    if org is not None:
+        _require(actor, org)
+    cleaned = ceremony_validate(actor=actor, org=org, name=name, held_on=held_on, place=place)
+    ceremony = Ceremony.objects.create(org=org, **cleaned)
     _audit(ceremony, actor=actor, action=AuditAction.CREATED, what="ceremony")
     return ceremony
 

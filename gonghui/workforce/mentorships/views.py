@@ -12,7 +12,6 @@ from gonghui.core.modules import Action
 from gonghui.core.pages import posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
-from gonghui.orgs.models import Org
 from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE
 from gonghui.workforce.competitions.selectors import trade_choices
@@ -210,29 +209,20 @@ def ceremony_list(request):
 def ceremony_create(request):
     if request.method == "POST":
         posted_org_or_404(request, "org", MODULE, Action.EDIT)
-    form = CeremonyForm(request.POST or None, orgs=lookups.org_options(request.user, Action.EDIT))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            org = Org.objects.filter(pk=_int(form.cleaned_data["org"])).first()
-            if org is None or not org_in_scope(request.user, MODULE, Action.EDIT, org):
-                raise Http404
-            try:
-                ceremony = services.ceremony_create(
-                    actor=request.user,
-                    org=org,
-                    name=form.cleaned_data["name"],
-                    held_on=form.cleaned_data["held_on"],
-                    place=form.cleaned_data["place"],
-                )
-            except ServiceError as exc:
-                form.add_service_errors(exc)
-                status = 422
-            else:
-                messages.success(request, "已登记拜师仪式，可在仪式页面登记结对的师徒。")
-                return redirect("workforce:ceremony_detail", pk=ceremony.pk)
+    form = CeremonyForm(
+        request.POST or None,
+        orgs=lookups.org_options(request.user, Action.EDIT),
+        user=request.user,
+        validate=lambda **values: services.ceremony_validate(actor=request.user, **values),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            ceremony = services.ceremony_create(actor=request.user, **form.service_values())
+        except ServiceError as exc:
+            form.add_service_errors(exc)
         else:
-            status = 422
+            messages.success(request, "已登记拜师仪式，可在仪式页面登记结对的师徒。")
+            return redirect("workforce:ceremony_detail", pk=ceremony.pk)
     return render(
         request,
         "workforce/form.html",
@@ -242,7 +232,7 @@ def ceremony_create(request):
             "crumbs": [("拜师仪式", reverse("workforce:ceremony_list"))],
             "cancel": reverse("workforce:ceremony_list"),
         },
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 

@@ -6,14 +6,19 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
-from gonghui.core.errors import ValidationFailed
+from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404
 from gonghui.orgs.models import Org
 from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE, ContestLevel
 from gonghui.workforce.pioneers import prechecks, selectors, services
-from gonghui.workforce.pioneers.models import NominationKind, NominationStatus
+from gonghui.workforce.pioneers.models import (
+    NominationKind,
+    NominationObjection,
+    NominationStatus,
+    ObjectionOutcome,
+)
 
 router = Router(tags=["产业工人：工人先锋号与荣誉推荐"])
 
@@ -55,9 +60,25 @@ class NominationOut(Schema):
         return {"id": obj.org_id, "name": obj.org.name}
 
 
+class ObjectionOut(Schema):
+    id: int
+    received_on: date
+    content: str
+    outcome: ObjectionOutcome
+    outcome_note: str
+
+
 class NominationDetail(NominationOut):
     deeds: str
+    review_note: str
+    rejected_reason: str
+    revoke_reason: str
     prechecks: list[CheckOut] = Field(description="单位情况核查(已审批的为审批时的结果)")
+    objections: list[ObjectionOut] = Field(description="公示异议及核实结果")
+
+    @staticmethod
+    def resolve_objections(obj):
+        return list(obj.objections.order_by("id"))
 
 
 class NominationPage(Schema):
@@ -164,3 +185,126 @@ def nomination_approve(request, id: int):
     nomination = selectors.nomination_get(user, id, Action.APPROVE)
     services.nomination_approve(actor=user, nomination=nomination)
     return _detail(user, id)
+
+
+# --- the steps before and after approval (approve permission) -----------------------------
+
+
+class ReviewIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field("", max_length=200, description="审核意见")
+
+
+class NoticeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    notice_from: date = Field(description="公示开始")
+    notice_until: date = Field(description="公示截止(公示期不少于 5 天)")
+
+
+class ObjectionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    received_on: date = Field(description="收到日期(不早于公示开始，不晚于今天)")
+    content: str = Field(max_length=2000, description="反映内容")
+
+
+class ResolveIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    outcome: ObjectionOutcome = Field(description="upheld 反映属实 / dismissed 反映不属实")
+    outcome_note: str = Field(max_length=300, description="核实说明")
+
+
+class ReasonIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(max_length=200)
+
+
+def _for_step(request, id: int):
+    require(request.auth, MODULE, Action.APPROVE)
+    return selectors.nomination_get(request.auth, id, Action.APPROVE)
+
+
+@router.post(
+    "/{pk:id}/review",
+    response={200: NominationDetail, **errors(403, 404, 422)},
+    summary="审核通过",
+    description="乡镇(街道)或县总工会审核推荐，通过后可发布公示。",
+)
+def nomination_review(request, id: int, payload: ReviewIn):
+    nomination = _for_step(request, id)
+    services.nomination_review(actor=request.auth, nomination=nomination, note=payload.note)
+    return _detail(request.auth, id)
+
+
+@router.post(
+    "/{pk:id}/notice",
+    response={200: NominationDetail, **errors(403, 404, 422)},
+    summary="发布公示",
+)
+def nomination_notice(request, id: int, payload: NoticeIn):
+    nomination = _for_step(request, id)
+    services.nomination_notice(
+        actor=request.auth,
+        nomination=nomination,
+        notice_from=payload.notice_from,
+        notice_until=payload.notice_until,
+    )
+    return _detail(request.auth, id)
+
+
+@router.post(
+    "/{pk:id}/objections",
+    response={201: NominationDetail, **errors(403, 404, 422)},
+    summary="登记公示异议",
+    description="公示期间收到的异议；有待核实或经核实属实的异议时不能审批。",
+)
+def objection_record(request, id: int, payload: ObjectionIn):
+    nomination = _for_step(request, id)
+    services.objection_record(
+        actor=request.auth,
+        nomination=nomination,
+        received_on=payload.received_on,
+        content=payload.content,
+    )
+    return Status(201, _detail(request.auth, id))
+
+
+@router.post(
+    "/{pk:id}/objections/{pk:objection_id}/resolve",
+    response={200: NominationDetail, **errors(403, 404, 422)},
+    summary="核实公示异议",
+)
+def objection_resolve(request, id: int, objection_id: int, payload: ResolveIn):
+    nomination = _for_step(request, id)
+    objection = NominationObjection.objects.filter(pk=objection_id, nomination=nomination).first()
+    if objection is None:
+        raise NotFound()
+    services.objection_resolve(
+        actor=request.auth,
+        objection=objection,
+        outcome=payload.outcome.value,
+        note=payload.outcome_note,
+    )
+    return _detail(request.auth, id)
+
+
+@router.post(
+    "/{pk:id}/reject",
+    response={200: NominationDetail, **errors(403, 404, 422)},
+    summary="退回(未通过)",
+)
+def nomination_reject(request, id: int, payload: ReasonIn):
+    nomination = _for_step(request, id)
+    services.nomination_reject(actor=request.auth, nomination=nomination, reason=payload.reason)
+    return _detail(request.auth, id)
+
+
+@router.post(
+    "/{pk:id}/revoke",
+    response={200: NominationDetail, **errors(403, 404, 422)},
+    summary="摘牌",
+    description="已命名的荣誉摘牌；荣誉台账中保留并注明摘牌原因。",
+)
+def nomination_revoke(request, id: int, payload: ReasonIn):
+    nomination = _for_step(request, id)
+    services.nomination_revoke(actor=request.auth, nomination=nomination, reason=payload.reason)
+    return _detail(request.auth, id)

@@ -111,7 +111,9 @@ class ReasonForm(Form):
     reason = forms.CharField(label="原因", max_length=200)
 
 
-class ExcellentTeamForm(Form):
+class ExcellentTeamForm(ServiceForm):
+    service_names = ("team", "year", "level", "reason")
+
     team = forms.ChoiceField(label="班组", choices=())
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     level = forms.ChoiceField(
@@ -121,9 +123,7 @@ class ExcellentTeamForm(Form):
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = _blank(
-            [(str(t.pk), f"{t.name}({t.enterprise.name})") for t in teams]
-        )
+        self.pick("team", teams, lambda t: f"{t.name}({t.enterprise.name})", blank="请选择")
 
 
 class DecideForm(Form):

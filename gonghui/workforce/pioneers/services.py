@@ -508,10 +508,10 @@ def bar_rule_set(
 # --- 优秀班组 ----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def excellent_team_propose(
-    *, actor, team: Team | None, year, level: str = ContestLevel.COUNTY, reason: str = ""
-) -> ExcellentTeam:
+def excellent_team_validate(
+    *, actor, team: Team | None, year=None, level: str = ContestLevel.COUNTY, reason: str = ""
+) -> dict:
+    """Check a proposal for the 优秀班组 selection (every problem at once; writes nothing)."""
     errors = ErrorCollector()
     if team is None:
         errors.add("team", "请选择班组。")
@@ -533,9 +533,15 @@ def excellent_team_propose(
     ):
         errors.add("team", "该班组本年度已参加同级优秀班组评选。")
     errors.raise_if_any()
-    item = ExcellentTeam.objects.create(
-        org=team.org, team=team, year=year, level=level, reason=reason
-    )
+    return {"year": year, "level": level, "reason": reason}
+
+
+@transaction.atomic
+def excellent_team_propose(
+    *, actor, team: Team | None, year, level: str = ContestLevel.COUNTY, reason: str = ""
+) -> ExcellentTeam:
+    cleaned = excellent_team_validate(actor=actor, team=team, year=year, level=level, reason=reason)
+    item = ExcellentTeam.objects.create(org=team.org, team=team, **cleaned)
     _audit(item, actor=actor, action=AuditAction.CREATED, what="excellent_team")
     return item
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError, ValidationFailed
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, posted_org_or_404
+from gonghui.core.pages import posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.workforce import lookups
@@ -366,37 +366,24 @@ def excellent_create(request):
         request.POST or None,
         initial={"year": datetime.date.today().year},
         teams=_teams(request.user),
+        user=request.user,
+        validate=lambda **values: services.excellent_team_validate(actor=request.user, **values),
     )
-    status = 200
     if request.method == "POST" and form.is_valid():
-        team = (
-            selectors.team_scoped(request.user, Action.EDIT)
-            .filter(pk=_int(form.cleaned_data["team"]))
-            .first()
-        )
         try:
-            services.excellent_team_propose(
-                actor=request.user,
-                team=team,
-                year=form.cleaned_data["year"],
-                level=form.cleaned_data["level"],
-                reason=form.cleaned_data["reason"],
-            )
+            services.excellent_team_propose(actor=request.user, **form.service_values())
         except ServiceError as exc:
-            form_apply_error(request, form, exc)
-            status = 422
+            form.add_service_errors(exc)
         else:
             messages.success(request, "已推荐参加优秀班组评选。")
             return redirect("workforce:excellent_list")
-    elif request.method == "POST":
-        status = 422
     return _form_page(
         request,
         form,
         title="推荐参加优秀班组评选",
         crumbs=[("优秀班组", reverse("workforce:excellent_list"))],
         cancel=reverse("workforce:excellent_list"),
-        status=status,
+        status=422 if request.method == "POST" else 200,
         submit="推荐",
     )
 

@@ -56,6 +56,21 @@ class StudioForm(ServiceForm):
     )
 
 
+class StudioEditForm(StudioForm):
+    """Editing a studio: its lead and host employer stay (shown, not posted)."""
+
+    member_fields = {}
+    enterprise_fields = {}
+    service_names = tuple(n for n in StudioForm.service_names if n not in ("lead", "host"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("lead", "host"):
+            self.fields[name] = forms.CharField(
+                label=self.fields[name].label, required=False, disabled=True
+            )
+
+
 class NameForm(Form):
     level = forms.ChoiceField(
         label="命名级别", choices=_blank([c for c in StudioLevel.choices if c[0] != "none"])

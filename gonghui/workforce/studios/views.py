@@ -23,6 +23,7 @@ from gonghui.workforce.studios.forms import (
     OutcomeForm,
     ReportForm,
     RevokeForm,
+    StudioEditForm,
     StudioForm,
 )
 from gonghui.workforce.studios.models import StudioKind, StudioLevel, StudioMember, StudioStatus
@@ -76,6 +77,46 @@ def studio_create(request):
             "crumbs": [("创新工作室", reverse("workforce:studio_list"))],
             "cancel": reverse("workforce:studio_list"),
             "submit": "登记",
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@requires(MODULE, Action.EDIT)
+def studio_edit(request, pk):
+    studio = selectors.studio_get(request.user, pk, Action.EDIT)
+    initial = {name: getattr(studio, name) for name in FIELDS} | {
+        "lead": studio.lead.name,
+        "host": studio.host.name,
+    }
+    form = StudioEditForm(
+        request.POST or None,
+        initial=initial,
+        user=request.user,
+        validate=lambda **values: services.studio_validate(
+            actor=request.user, lead=studio.lead, host=studio.host, studio=studio, **values
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.studio_update(actor=request.user, studio=studio, **form.service_values())
+        except ServiceError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("workforce:studio_detail", pk=studio.pk)
+    return render(
+        request,
+        "workforce/form.html",
+        {
+            "form": form,
+            "title": f"编辑工作室：{studio.name}",
+            "crumbs": [
+                ("创新工作室", reverse("workforce:studio_list")),
+                (studio.name, reverse("workforce:studio_detail", args=[studio.pk])),
+            ],
+            "cancel": reverse("workforce:studio_detail", args=[studio.pk]),
+            "intro": "领衔人和依托单位在申报时确定，不能在此修改。",
         },
         status=422 if request.method == "POST" else 200,
     )

@@ -619,6 +619,28 @@ ENDPOINTS = [
     ),
     _page("studio_detail", "GET", "view", lambda s: f"/workforce/studios/{s.pk}/", _three(_studio)),
     _page(
+        "studio_edit_form",
+        "GET",
+        "edit",
+        lambda s: f"/workforce/studios/{s.pk}/edit/",
+        _three(_studio),
+    ),
+    _page(
+        "studio_edit",
+        "POST",
+        "edit",
+        lambda s: f"/workforce/studios/{s.pk}/edit/",
+        _three(_studio),
+        data=lambda s: {
+            "name": s.name + "改",
+            "kind": s.kind,
+            "founded_on": s.founded_on.isoformat(),
+            "site": "矩阵场所",
+        },
+        snapshot=_state(InnovationStudio),
+        success=(302,),
+    ),
+    _page(
         "studio_log",
         "POST",
         "edit",

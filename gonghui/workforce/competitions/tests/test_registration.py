@@ -69,11 +69,12 @@ def test_registration_outside_the_window_is_refused_and_nothing_written(
 
 @pytest.mark.django_db
 def test_the_last_day_of_the_window_still_registers(tree, users):
+    today = services.today()  # read now: the module's TODAY is a day behind after midnight
     comp = f.competition(
         tree.county,
         status=CompetitionStatus.APPROVED,
-        registration_from=TODAY - datetime.timedelta(days=3),
-        registration_until=TODAY,
+        registration_from=today - datetime.timedelta(days=3),
+        registration_until=today,
     )
     assert _register(users.county_staff, comp, f.member(tree.a1)).entry.pk
 

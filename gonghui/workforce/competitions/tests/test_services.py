@@ -197,6 +197,23 @@ def test_a_score_outside_the_range_writes_nothing_and_names_the_entrant(tree, us
     assert not Score.objects.exists()
 
 
+def test_after_a_refused_sheet_the_corrected_sheet_saves_and_ranks(tree, users):
+    comp = f.competition(tree.county)
+    a, b = f.entry(comp, f.member(tree.a1, name="甲")), f.entry(comp, f.member(tree.a1, name="乙"))
+    sheet = dict(actor=users.county_staff, competition=comp, trade=comp.trades.first(), round=1)
+    with pytest.raises(ValidationFailed):
+        services.scores_record(
+            **sheet, rows=[ScoreRow(a.pk, "90", "95"), ScoreRow(b.pk, "88", "101")]
+        )
+    assert not Score.objects.exists()
+    saved = services.scores_record(
+        **sheet, rows=[ScoreRow(a.pk, "90", "95"), ScoreRow(b.pk, "88", "80")]
+    )
+    assert saved == 2
+    ranked = {e.pk: (e.total, e.rank) for e in Entry.objects.filter(competition=comp)}
+    assert ranked == {a.pk: (Decimal("93.00"), 1), b.pk: (Decimal("83.20"), 2)}
+
+
 def test_scores_only_while_running_and_in_a_round_of_the_contest(tree, users):
     comp = f.competition(tree.county, status=CompetitionStatus.APPROVED)
     entry = f.entry(comp, f.member(tree.a1))
