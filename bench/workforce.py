@@ -23,7 +23,12 @@ What it does (one throwaway PostgreSQL cluster, removed at the end):
    absent, 1% missing), and `--pairs` mentor pairs in the same counties (signed over the
    last four years, 5% terminated); VACUUM ANALYZE;
 4. **set-based**: the app's own `ranking.results_recompute()` over every competition,
-   `--repeat` times (the first run computes from nothing, the next ones recompute);
+   `--repeat` times (the first run computes from nothing, the next ones recompute and, as
+   nothing changed, write nothing); every statement of each pass timed (wall and the
+   database server's CPU, from /proc: steadier on a shared machine) with the rows it
+   wrote, printed as a table at the end ("commit and the rest": deferred foreign-key
+   checks at commit, Python); `--explain` adds one pass under EXPLAIN (ANALYZE, BUFFERS)
+   and prints the plans of its 3 slowest statements;
 5. **row by row**: the same work through the ORM, entry by entry (its scores read per
    entry, totals and ranks saved per entry, each rule tried per ranked entry, one Award, one
    Honour and the mentor-reward lookups per award) on a sample of `--sample` competitions,
@@ -35,7 +40,8 @@ What it does (one throwaway PostgreSQL cluster, removed at the end):
    ledgers (entries, titles, mentorships), and `/workforce/stats/` for the county admin of
    the median county (and, for contrast, the province root), through Django's test Client
    (middleware, view, selectors, template; no network); median, p95 and queries per page;
-7. prints the side-by-side table and the load average (the machine is shared).
+7. prints the side-by-side table, the per-statement split and the load average (the
+   machine is shared).
 
 Run:  .venv/bin/python bench/workforce.py | tee bench/out/workforce_run.txt
       .venv/bin/python bench/workforce.py --counties 10 --competitions 200 --entrants 20000 \
@@ -49,6 +55,7 @@ import contextlib
 import datetime
 import os
 import random
+import re
 import shutil
 import statistics
 import sys
@@ -492,6 +499,100 @@ def snapshot(competition_ids: list[int]) -> dict:
 
 
 # --------------------------------------------------------------------------------------------
+# Where the set-based pass spends its time
+# --------------------------------------------------------------------------------------------
+
+VERB = re.compile(r"\b(INSERT INTO|UPDATE|DELETE FROM)\s+\"?(\w+)", re.IGNORECASE)
+
+
+class StatementSplit:
+    """A `connection.execute_wrapper` noting each statement of ranking.py's pass: the
+    function that ran it, its verb and table, wall time, the database server's CPU time
+    (its backend's utime + stime from /proc: steadier than wall time on a shared machine)
+    and rows. With `explain`, every writing statement runs as EXPLAIN (ANALYZE, BUFFERS)
+    instead (which executes it, so the data ends as after a normal pass; only the pass's
+    returned counts are meaningless) and its plan is kept."""
+
+    def __init__(self, explain: bool = False):
+        self.explain = explain
+        self.statements: list[tuple[str, float, float, int]] = []
+        self.plans: dict[str, list[str]] = {}
+
+    @staticmethod
+    def server_cpu(connection) -> float:
+        try:
+            with open(f"/proc/{connection.connection.info.backend_pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, AttributeError, IndexError, ValueError):
+            return float("nan")  # not on this machine's /proc (or not PostgreSQL)
+
+    def label(self, sql: str) -> str:
+        frame = sys._getframe(2)
+        while frame is not None and "ranking" not in Path(frame.f_code.co_filename).name:
+            frame = frame.f_back
+        caller = frame.f_code.co_name if frame is not None else "?"
+        match = VERB.search(sql)
+        what = f"{match.group(1).split()[0].upper()} {match.group(2)}" if match else "SELECT"
+        label = f"{caller}: {what}"
+        seen = sum(1 for other, *_rest in self.statements if other.split(" #")[0] == label)
+        return label if not seen else f"{label} #{seen + 1}"
+
+    def __call__(self, execute, sql, params, many, context):
+        label = self.label(sql)
+        explain = self.explain and VERB.search(sql) is not None
+        cpu = self.server_cpu(context["connection"])
+        started = time.perf_counter()
+        if explain:
+            result = execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params, many, context)
+            self.plans[label] = [row[0] for row in context["cursor"].fetchall()]
+        else:
+            result = execute(sql, params, many, context)
+        wall = time.perf_counter() - started
+        cpu = self.server_cpu(context["connection"]) - cpu
+        rows = -1 if explain else context["cursor"].rowcount
+        self.statements.append((label, wall, cpu, rows))
+        return result
+
+
+def timed_pass(recompute, connection, explain: bool = False):
+    """One pass under a StatementSplit; the pass's result, wall seconds and the split.
+    What the statements do not account for is the commit (deferred foreign-key checks)
+    and Python: noted as "commit and the rest"."""
+    split = StatementSplit(explain)
+    cpu = split.server_cpu(connection)
+    started = time.perf_counter()
+    with connection.execute_wrapper(split):
+        result = recompute()
+    wall = time.perf_counter() - started
+    cpu = split.server_cpu(connection) - cpu
+    split.statements.append(
+        (
+            "commit and the rest",
+            wall - sum(s[1] for s in split.statements),
+            cpu - sum(s[2] for s in split.statements),
+            0,
+        )
+    )
+    return result, wall, split
+
+
+def print_split(splits: list[StatementSplit]) -> None:
+    """One line per statement, one column (wall s, server CPU s, rows) per run."""
+    labels = list(dict.fromkeys(s[0] for split in splits for s in split.statements))
+    head = "".join(f"{f'run {n + 1}: wall  cpu     rows':>27}" for n in range(len(splits)))
+    print(f"  {'statement (ranking.py function: verb table)':46}{head}")
+    for label in [*labels, "all"]:
+        cells = ""
+        for split in splits:
+            found = [s[1:] for s in split.statements if label in (s[0], "all")]
+            wall, cpu = sum(f[0] for f in found), sum(f[1] for f in found)
+            rows = "" if label == "all" else f"{sum(max(f[2], 0) for f in found):,}"
+            cells += f"{wall:>11.2f}{cpu:>6.2f}{rows:>10}"
+        print(f"  {label:46}{cells}")
+
+
+# --------------------------------------------------------------------------------------------
 # Pages
 # --------------------------------------------------------------------------------------------
 
@@ -538,7 +639,7 @@ def run(args) -> int:
     from gonghui.orgs.models import Org
     from gonghui.testing.fixtures import make_user
     from gonghui.workforce.competitions import ranking
-    from gonghui.workforce.competitions.models import Competition, Entry
+    from gonghui.workforce.competitions.models import Award, Competition, Entry
     from gonghui.workforce.honours.models import Honour
     from gonghui.workforce.mentorships.models import MentorReward
 
@@ -559,17 +660,25 @@ def run(args) -> int:
         f"{loaded['scores']:,} scores, {loaded['pairs']:,} mentor pairs"
     )
 
-    # Set-based: the app's own pass over everything.
-    pass_times, results = [], None
+    # Set-based: the app's own pass over everything, each statement timed.
+    pass_times, splits = [], []
     for attempt in range(args.repeat):
-        t = time.perf_counter()
-        results = ranking.results_recompute()
-        pass_times.append(time.perf_counter() - t)
+        results, took, split = timed_pass(ranking.results_recompute, connection)
+        pass_times.append(took)
+        splits.append(split)
         log(
-            f"set-based run {attempt + 1}: {pass_times[-1]:.2f} s ({results.entries_changed:,} "
-            f"entries changed, {results.awards:,} awards, {results.honours:,} honours, "
+            f"set-based run {attempt + 1}: {took:.2f} s (rows written: {results.entries_changed:,} "
+            f"entries, {results.awards:,} awards, {results.honours:,} honours, "
             f"{results.rewards:,} rewards)"
         )
+    derived = (
+        f"{Award.objects.count():,} awards, {Honour.objects.count():,} honours, "
+        f"{MentorReward.objects.count():,} mentor rewards"
+    )
+    plans = None
+    if args.explain:
+        _result, _took, plans = timed_pass(ranking.results_recompute, connection, explain=True)
+        log("one more pass under EXPLAIN (ANALYZE, BUFFERS)")
 
     # Row by row on a sample, compared with the set-based results.
     sample = sorted(rng.sample(list(Competition.objects.values_list("id", flat=True)), args.sample))
@@ -683,6 +792,19 @@ def run(args) -> int:
             f"  {label:52} {median:>8.1f} {pct(times, 95):>8.1f} {queries:>8}"
             + (f"   target ≤ {target:.0f} ms →{verdict}" if target else "")
         )
+    print()
+    print(
+        "  set-based pass, statement by statement (wall seconds; the database server's CPU "
+        "seconds; rows written)"
+    )
+    print_split(splits)
+    print(f"  after the pass: {derived}")
+    if plans is not None:
+        slowest = sorted(plans.statements, key=lambda s: -s[1])
+        for label, took, _cpu, _rows in slowest[:3]:
+            if label in plans.plans:
+                print(f"\n  plan of {label} ({took:.2f} s):")
+                print("\n".join(f"    {line}" for line in plans.plans[label]))
     print(f"  load average at start of the print: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     return 0 if all(same.values()) else 1
 
@@ -701,6 +823,11 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=30, help="member ledgers timed")
     parser.add_argument("--runs", type=int, default=5, help="rounds over the pages")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="one more set-based pass under EXPLAIN (ANALYZE, BUFFERS): plans of its 3 slowest",
+    )
     args = parser.parse_args()
 
     from gonghui.core.testing.pgcluster import start_cluster

@@ -1,5 +1,6 @@
 """Ranks and title rules on hand-made results, at every boundary (the set-based pass)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -284,13 +285,64 @@ def test_a_commended_competition_is_frozen(tree):
     assert Honour.objects.count() == 1
 
 
+def _derived(comp) -> tuple[set, set]:
+    awards = set(Award.objects.filter(entry__competition=comp).values_list("pk", "created_at"))
+    lines = set(
+        Honour.objects.filter(award__entry__competition=comp).values_list(
+            "pk", "award_id", "awarded_on", "updated_at"
+        )
+    )
+    return awards, lines
+
+
+def test_a_pass_writes_only_what_changed(tree):
+    # Given published results: two title holders and their ledger lines
+    expert = f.title("技术能手")
+    f.rule(tree.county, rank_to=2, title_=expert, grade_steps=1)
+    comp = f.competition(
+        tree.county,
+        titles=[expert],
+        status=CompetitionStatus.SUMMARY,
+        theory_weight=100,
+        practical_weight=0,
+    )
+    first, second, third = (f.entry(comp, person) for person in _people(tree.a1, "一", "二", "三"))
+    for entry, points in ((first, 90), (second, 80), (third, 70)):
+        f.score(entry, theory=points)
+    results_recompute([comp.pk])
+    awards, lines = _derived(comp)
+    assert len(awards) == len(lines) == 2
+    # When nothing changed, a pass writes nothing: the same rows, not new copies
+    again = results_recompute([comp.pk])
+    assert (again.entries_changed, again.awards, again.honours, again.rewards) == (0, 0, 0, 0)
+    assert _derived(comp) == (awards, lines)
+    # When the third overtakes the second and the contest's end moves
+    winner_award, winner_line = (
+        Award.objects.get(entry=first),
+        Honour.objects.get(member=first.member),
+    )
+    third.scores.update(theory=Decimal("85"))
+    comp.ends_on = comp.ends_on - datetime.timedelta(days=1)
+    comp.save()
+    results_recompute([comp.pk])
+    # Then the winner keeps its award and its line, updated in place; the second's award
+    # and line go and the new second gets new ones
+    assert Award.objects.get(entry=first) == winner_award
+    line = Honour.objects.get(member=first.member)
+    assert line.pk == winner_line.pk and line.awarded_on == comp.ends_on
+    assert not Award.objects.filter(entry=second).exists()
+    assert Award.objects.get(entry=third).pk not in {pk for pk, _at in awards}
+    assert set(Honour.objects.values_list("member__name", flat=True)) == {"一", "三"}
+
+
 def test_the_pass_runs_a_fixed_number_of_queries(tree, django_assert_num_queries):
     comps = [f.competition(tree.county, theory_weight=100, practical_weight=0) for _ in range(3)]
     for comp in comps:
         for points in (50, 60, 70):
             f.score(f.entry(comp, f.member(tree.a1)), theory=points)
-    # savepoint, a count, 3 deletes, 2 rank updates, 3 inserts, the stamp, release
-    with django_assert_num_queries(12):
+    # savepoint, a count, 2 rank updates, awards (stale lines, stale awards, missing
+    # awards), lines (changed, missing), rewards (stale, missing), the stamp, release
+    with django_assert_num_queries(13):
         results_recompute([c.pk for c in comps])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         results_recompute()
