@@ -14,14 +14,15 @@ rate, not the mean of its children's rates.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Case, F, Q, QuerySet, When
 from django.db.models import Count as CountAggregate
-from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -202,30 +203,78 @@ def _has_org_anchor(model) -> bool:
     return any(f.name == "org_anchor" for f in model._meta.concrete_fields)
 
 
-def _count_by_org(measure: Count, orgs: Sequence, period: Period | None) -> dict[int, object]:
-    """One grouped query over the union of the orgs' subtrees, rolled up along the paths."""
+def _by_anchor(measure: Count, orgs: Sequence) -> bool:
+    """Whether the records can be grouped by their township anchor instead of their org: the
+    orgs asked are all township-level anchors or above them (a county and its townships), so
+    no org asked lies below a record's anchor. A county's figures are then a few dozen groups
+    to roll up instead of one per org of the county."""
+    if measure.org_field != "org" or not _has_org_anchor(measure.records().model):
+        return False
+    return all(
+        "anchor_id" in vars(org) and vars(org)["anchor_id"] in (org.pk, None) for org in orgs
+    )
+
+
+def _rolled_up(
+    queryset: QuerySet, measure: Count, orgs: Sequence, aggregates: dict
+) -> list[dict[int, object]]:
+    """The `aggregates` over the queryset's records in the union of the orgs' subtrees, for
+    each org (its subtree's total), in ONE grouped query: grouped by the records' township
+    anchor when `_by_anchor` allows (records of orgs above the townships by their org), else
+    by the owning org's path; rolled up along the paths once per group."""
     wanted = {org.pk for org in orgs}
-    totals: dict[int, object] = dict.fromkeys(wanted, 0)
+    totals: list[dict[int, object]] = [dict.fromkeys(wanted, 0) for _ in aggregates]
     if not orgs:
         return totals
-    path_lookup = _path_lookup(measure.org_field)
+    queryset = queryset.filter(_within(measure, orgs)).order_by()
+    paths: dict[int, str] = {}
+    if _by_anchor(measure, orgs):
+        # Records of orgs above the townships have no anchor: grouped by their org instead.
+        owner = Case(When(org_anchor__isnull=True, then=F("org_id")))
+        rows = [
+            (
+                row["org_anchor_id"] if row["org_anchor_id"] is not None else row["metric_owner"],
+                [row[name] for name in aggregates],
+            )
+            for row in queryset.values("org_anchor_id", metric_owner=owner).annotate(**aggregates)
+        ]
+        paths = {org.pk: org.path for org in orgs}
+        unknown = {key for key, _values in rows if key is not None and key not in paths}
+        tops = _minimal(paths.values())
+        above = [org for org in orgs if vars(org)["anchor_id"] is None]
+        if unknown and len(tops) == 1 and [org.path for org in above] in ([], tops):
+            # One subtree asked for, topped by the only org above the townships asked for:
+            # every record not of a township asked for counts for that top alone.
+            paths.update(dict.fromkeys(unknown, tops[0]))
+        elif unknown:
+            org_model = queryset.model._meta.get_field("org").related_model
+            paths.update(org_model.objects.filter(pk__in=unknown).values_list("pk", "path"))
+        grouped = [(paths.get(key, ""), values) for key, values in rows]
+    else:
+        path_lookup = _path_lookup(measure.org_field)
+        grouped = [
+            (path, values)
+            for path, *values in queryset.values_list(path_lookup).annotate(**aggregates)
+        ]
+    on_path: dict[str, list[int]] = {}
+    for path, values in grouped:
+        ids = on_path.get(path)
+        if ids is None:
+            ids = on_path[path] = [i for i in _ids_on_path(path) if i in wanted]
+        for slot, value in enumerate(values):
+            if value:
+                column = totals[slot]
+                for org_id in ids:
+                    column[org_id] += value
+    return totals
+
+
+def _count_by_org(measure: Count, orgs: Sequence, period: Period | None) -> dict[int, object]:
+    """One grouped query over the union of the orgs' subtrees, rolled up along the paths."""
     queryset = measure.records()
     if measure.date_field is not None and period is not None:
         queryset = _in_period(queryset, measure.date_field, period)
-    within = _within(measure, orgs)
-    rows = (
-        queryset.filter(within)
-        .order_by()
-        .values_list(path_lookup)
-        .annotate(value=measure.aggregate())
-    )
-    for path, value in rows:
-        if not value:
-            continue
-        for org_id in _ids_on_path(path):
-            if org_id in wanted:
-                totals[org_id] += value
-    return totals
+    return _rolled_up(queryset, measure, orgs, {"metric_0": measure.aggregate()})[0]
 
 
 def _ratio_figure(ratio: Ratio, numerator, denominator) -> Figure:
@@ -250,6 +299,114 @@ def evaluate(code: str, *, orgs: Sequence, period: Period | None) -> dict[int, F
         return {pk: _ratio_figure(measure, tops[pk], bottoms[pk]) for pk in tops}
     counts = _count_by_org(measure, orgs, period)
     return {pk: Figure(value=value, numerator=value) for pk, value in counts.items()}
+
+
+def _count_key(code: str, period: Period | None) -> tuple[str, Period | None]:
+    """A count's key in a batch: a state measure (no date field) ignores the period, so
+    every period asks the same question once."""
+    measure = _count_measure(code)
+    return (code, period if measure.date_field is not None else None)
+
+
+def _fusable(queryset: QuerySet) -> bool:
+    """Whether a measure's records are one table's rows filtered on that table only (its
+    WHERE can then be an aggregate's FILTER in a query over the same table)."""
+    query = queryset.query
+    return (
+        len(query.alias_map) <= 1
+        and not query.distinct
+        and not query.annotations
+        and not query.extra
+        and not query.combinator
+        and query.low_mark == 0
+        and query.high_mark is None
+    )
+
+
+def _count_together(keys: list[tuple[str, Period | None]], orgs: Sequence) -> dict:
+    """Several counts over the same model and org field for the same orgs: ONE grouped query
+    with one filtered aggregate per count (COUNT(*) FILTER (WHERE …)), rolled up along the
+    paths once per row. Counts whose records join other tables are counted on their own."""
+    measures = [_count_measure(code) for code, _period in keys]
+    querysets = []
+    for measure, (_code, period) in zip(measures, keys, strict=True):
+        queryset = measure.records()
+        if measure.date_field is not None and period is not None:
+            queryset = _in_period(queryset, measure.date_field, period)
+        querysets.append(queryset)
+    result: dict = {}
+    fused = [
+        n
+        for n, qs in enumerate(querysets)
+        if _fusable(qs) and getattr(measures[n].aggregate(), "filter", None) is None
+    ]
+    for n in range(len(keys)):
+        if n not in fused or len(fused) == 1:
+            result[keys[n]] = _count_by_org(measures[n], orgs, keys[n][1])
+    if len(fused) < 2:
+        return result
+    aggregates = {}
+    for slot, n in enumerate(fused):
+        aggregate = copy.copy(measures[n].aggregate())
+        where = querysets[n].query.where
+        if where:
+            aggregate.filter = where.clone()
+        aggregates[f"metric_{slot}"] = aggregate
+    first = measures[fused[0]]
+    base = querysets[fused[0]].model._base_manager.all()
+    totals = _rolled_up(base, first, orgs, aggregates)
+    for slot, n in enumerate(fused):
+        result[keys[n]] = totals[slot]
+    return result
+
+
+def evaluate_many(
+    wanted: Iterable[tuple[str, Sequence, Period | None]],
+) -> dict[tuple[str, Period | None], dict[int, Figure]]:
+    """Many (measure, orgs, period) questions at once, keyed by (code, period), each holding
+    the figures of every org asked with that code and period (the union of the asks).
+
+    Fewer queries than one per measure: a ratio's parts and a count asked by several
+    questions are counted once (for the union of their orgs), and the counts over the same
+    model are fused into one grouped query (see `_count_together`): a dashboard's member
+    tiles are one scan of the members, not five.
+    """
+    asked: dict[tuple[str, Period | None], dict[int, object]] = {}
+    for code, orgs, period in wanted:
+        slot = asked.setdefault((code, period), {})
+        for org in orgs:
+            slot.setdefault(org.pk, org)
+    counts: dict[tuple[str, Period | None], dict[int, object]] = {}
+    for (code, period), orgs in asked.items():
+        measure = measure_get(code)
+        parts = (measure.numerator, measure.denominator) if isinstance(measure, Ratio) else (code,)
+        for part in parts:
+            counts.setdefault(_count_key(part, period), {}).update(orgs)
+    groups: dict[tuple, list[tuple[str, Period | None]]] = {}
+    for key in counts:
+        measure = _count_measure(key[0])
+        groups.setdefault((measure.records().model, measure.org_field), []).append(key)
+    values: dict[tuple[str, Period | None], dict[int, object]] = {}
+    for keys in groups.values():
+        union: dict[int, object] = {}
+        for key in keys:
+            union.update(counts[key])
+        values.update(_count_together(keys, list(union.values())))
+    result: dict[tuple[str, Period | None], dict[int, Figure]] = {}
+    for (code, period), orgs in asked.items():
+        measure = measure_get(code)
+        if isinstance(measure, Ratio):
+            tops = values[_count_key(measure.numerator, period)]
+            bottoms = values[_count_key(measure.denominator, period)]
+            result[(code, period)] = {
+                pk: _ratio_figure(measure, tops[pk], bottoms[pk]) for pk in orgs
+            }
+        else:
+            counted = values[_count_key(code, period)]
+            result[(code, period)] = {
+                pk: Figure(value=counted[pk], numerator=counted[pk]) for pk in orgs
+            }
+    return result
 
 
 def _count_measure(code: str) -> Count:

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from gonghui.core import metrics
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.modules import Action
@@ -165,14 +164,8 @@ def target_detail(request, pk: int):
     as_of = _as_of(request)
     family = [target, *target.shares.select_related("org").order_by("org__path")]
     actual = selectors.evaluate_targets(family, as_of=as_of)
-    measure = selectors._measure(target.measure_code)
-    rows = [
-        selectors.TargetRow(t, measure, selectors.target_progress(t, actual[t.pk], as_of=as_of), [])
-        for t in family
-    ]
-    drill = None
-    if measure is not None and measure.drilldown is not None:
-        drill = measure.drilldown(target.org, metrics.Period(target.starts_on, as_of))
+    rows = [selectors.target_row(t, actual[t.pk], as_of=as_of) for t in family]
+    measure = rows[0].measure
     return render(
         request,
         "plans/targets/target_detail.html",
@@ -182,7 +175,7 @@ def target_detail(request, pk: int):
             "shares": rows[1:],
             "measure": measure,
             "as_of": as_of,
-            "drilldown": drill,
+            "drilldown": rows[0].records,
             "evidence": target.evidence.all()[:50],
             "pace_rule": pace.PACE_RULE,
             "can_edit": can(request.user, MODULE, Action.EDIT)
