@@ -4,6 +4,7 @@ its breakdown, create, split to lower orgs, manual report, .xlsx export."""
 import datetime as dt
 
 from django.contrib import messages
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 from gonghui.plans.targets import progress as pace
 from gonghui.plans.targets import selectors, services
 from gonghui.plans.targets.forms import ManualReportForm, PlanForm, SplitForm, TargetForm
+from gonghui.plans.targets.models import TargetEvidence
 
 MODULE = "plans"
 
@@ -212,11 +214,15 @@ def target_report(request, pk: int):
     target = selectors.target_get(request.user, pk, Action.EDIT)
     form = ManualReportForm(
         request.POST or None,
+        request.FILES or None,
         initial={"manual_status": target.manual_status, "recorded_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            services.target_manual_report(actor=request.user, target=target, **form.cleaned_data)
+            services.target_manual_report(
+                actor=request.user, target=target, upload=data.pop("file"), **data
+            )
         except ServiceError as exc:
             form_apply_error(request, form, exc)
         else:
@@ -271,3 +277,16 @@ def plan_export(request, pk: int):
         title=f"{plan} 目标进度(截至 {as_of:%Y-%m-%d})",
     )
     return xlsx_response(content, f"年度目标进度-{plan.year}.xlsx")
+
+
+@requires(MODULE, Action.VIEW)
+def evidence_download(request, pk: int):
+    """An evidence file of a manual target the user may see (404 otherwise)."""
+    evidence = (
+        TargetEvidence.objects.filter(pk=pk, target__in=selectors.targets_scoped(request.user))
+        .exclude(file="")
+        .first()
+    )
+    if evidence is None:
+        raise Http404
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.file_name)
