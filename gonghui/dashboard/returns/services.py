@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from gonghui.audit.models import AuditAction
 from gonghui.audit.services import audit_record
 from gonghui.core import metrics
 from gonghui.core.errors import ErrorCollector, NotFound, ValidationFailed
@@ -303,3 +304,23 @@ def returns_issue(*, actor, annual: AnnualReturn) -> int:
         detail={"what": "annual_return", "year": annual.year, "returns_issued": len(issued)},
     )
     return len(issued)
+
+
+def return_export(*, actor, annual: AnnualReturn, rows, failures) -> bytes:
+    """The return as the paper forms lay it out (returns/paper.py), audited as an export.
+    The caller has checked the export scope."""
+    from gonghui.dashboard.returns.paper import paper_workbook
+
+    content, written = paper_workbook(annual, rows, failures)
+    audit_record(
+        action=AuditAction.EXPORTED,
+        user=actor,
+        org=getattr(actor, "org", None),
+        detail={
+            "what": "annual_return",
+            "rows": written,
+            "filters": {"annual_return": annual.pk},
+            "masked": True,
+        },
+    )
+    return content
