@@ -152,6 +152,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "gonghui_cache",
+        # The dashboard writes one entry per page view and data mark (dashboard/figures.py);
+        # Django's default of 300 entries would cull live entries within minutes.
+        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
     }
 }
 

@@ -68,6 +68,7 @@ register(
         records=_disbursed_grants,
         date_field="disbursed_on",
         aggregate=lambda: Sum("amount"),
+        drilldown=_url("assistance:programme_list"),
     ),
     Count(
         code="assistance.aid.households",
@@ -124,5 +125,6 @@ register(
         rule="统计期间内走访到的家庭 ÷ 在档困难职工家庭(按季度统计即每季度走访率)",
         numerator="assistance.visits.households",
         denominator="assistance.archives.open",
+        drilldown=_url("assistance:visit_list"),
     ),
 )

@@ -14,15 +14,15 @@ rate, not the mean of its children's rates.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection, models
+from django.db import models
+from django.db.models import Case, F, Q, QuerySet, When
 from django.db.models import Count as CountAggregate
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -182,12 +182,31 @@ def _ids_on_path(path: str) -> list[int]:
 
 
 def _within(measure: Count, orgs: Sequence) -> Q:
-    """The records of the union of the orgs' subtrees, as path prefixes (records whose model
-    has no `org_anchor`, or reached through a relation)."""
+    """The records of the union of the orgs' subtrees. A subtree whose top is its own anchor
+    (a township-level org: Org.anchor) is an equality on the records' `org_anchor`, as in
+    gonghui.core.scope; the others are path prefixes. Thousands of township orgs (an
+    appraisal of every social worker) would otherwise be thousands of LIKEs per row."""
     path_lookup = _path_lookup(measure.org_field)
-    within = Q()
-    for path in _minimal(org.path for org in orgs):
-        within |= Q(**{f"{path_lookup}__startswith": path})
+    tops = {org.path: org for org in orgs}
+    minimal = [tops[path] for path in _minimal(tops)]
+    anchored: set[int] = set()
+    carries_anchor = measure.org_field == "org" and _has_org_anchor(measure.records().model)
+    if carries_anchor:
+        # Only an anchor already loaded counts: reading a deferred one is a query per org.
+        anchored = {org.pk for org in minimal if vars(org).get("anchor_id") == org.pk}
+    within = Q(org_anchor_id__in=sorted(anchored)) if anchored else Q()
+    for org in minimal:
+        if org.pk in anchored:
+            continue
+        if carries_anchor and vars(org).get("anchor_id", org.pk) is None:
+            # Above the townships (a county): its anchors and its anchor-less orgs, two small
+            # subqueries on the org table, instead of joining the org table to every record
+            # for a path prefix (1 M members: the join was half of each member measure's time).
+            subtree = scope_org_model()._base_manager.filter(path__startswith=org.path)
+            within |= Q(org_anchor__in=subtree.filter(anchor_id=F("pk")).values("pk"))
+            within |= Q(org_anchor__isnull=True, org__in=subtree.values("pk"))
+        else:
+            within |= Q(**{f"{path_lookup}__startswith": org.path})
     return within
 
 
@@ -195,181 +214,78 @@ def _has_org_anchor(model) -> bool:
     return any(f.name == "org_anchor" for f in model._meta.concrete_fields)
 
 
-_UNKNOWN = object()
-
-
-def _anchor_of(org) -> object:
-    """The org's anchor id if it was loaded with the org (reading a deferred one is a query
-    per org), else _UNKNOWN."""
-    return vars(org).get("anchor_id", _UNKNOWN)
-
-
-def _within_anchored(orgs: Sequence) -> Q:
-    """The union of the orgs' subtrees for records that carry `org_anchor` (a copy of their
-    org's township-level anchor), without joining the org table to every record: a subtree
-    topped by its own anchor is an equality on `org_anchor` (as in gonghui.core.scope); one
-    above the anchors (a county) is the anchors under it plus its anchor-less orgs; one below
-    an anchor is its orgs. The org lists are small subqueries on the org table."""
-    org_model = scope_org_model()
-    tops = {org.path: org for org in orgs}
-    within = Q()
-    for path in _minimal(tops):
-        top = tops[path]
-        anchor = _anchor_of(top)
-        subtree = org_model.objects.filter(path__startswith=path)
-        if anchor == top.pk:
-            within |= Q(org_anchor_id=top.pk)
-        elif anchor is None:
-            within |= Q(org_anchor__in=subtree.filter(anchor_id=F("pk")).values("pk"))
-            within |= Q(org_anchor__isnull=True, org__in=subtree.values("pk"))
-        else:
-            within |= Q(org__in=subtree.values("pk"))
-    return within
-
-
-def _anchored_rows(
-    queryset: QuerySet, aggregates: dict[str, models.Aggregate], orgs: Sequence
-) -> list[tuple]:
-    """(path, *values) rows for a model carrying `org_anchor`: the records are grouped by their
-    anchor when every org asked for is an anchor or above the anchors (a county and its
-    townships: a handful of groups), else by their org; the org table is joined to the
-    groups, not to the records."""
-    coarse = all(_anchor_of(org) in (None, org.pk) for org in orgs)
-    group = Coalesce("org_anchor_id", "org_id") if coarse else F("org_id")
-    grouped = (
-        queryset.filter(_within_anchored(orgs))
-        .order_by()
-        .annotate(metric_top=group)
-        .values("metric_top")
-        .annotate(**aggregates)
-        .values_list("metric_top", *aggregates)
+def _by_anchor(measure: Count, orgs: Sequence) -> bool:
+    """Whether the records can be grouped by their township anchor instead of their org: the
+    orgs asked are all township-level anchors or above them (a county and its townships), so
+    no org asked lies below a record's anchor. A county's figures are then a few dozen groups
+    to roll up instead of one per org of the county."""
+    if measure.org_field != "org" or not _has_org_anchor(measure.records().model):
+        return False
+    return all(
+        "anchor_id" in vars(org) and vars(org)["anchor_id"] in (org.pk, None) for org in orgs
     )
-    inner, params = grouped.query.sql_with_params()
-    org_table = connection.ops.quote_name(scope_org_model()._meta.db_table)
-    columns = ", ".join(f"g.{connection.ops.quote_name(name)}" for name in aggregates)
-    sql = (
-        f"SELECT o.path, {columns} FROM ({inner}) g "  # noqa: S608 (compiled by Django)
-        f"JOIN {org_table} o ON o.id = g.metric_top"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
-def _rolled_up(rows, orgs: Sequence, columns: int) -> list[dict[int, object]]:
-    """Per value column, each org's sum over the rows (path, *values) in its subtree."""
+def _rolled_up(
+    queryset: QuerySet, measure: Count, orgs: Sequence, aggregates: dict
+) -> list[dict[int, object]]:
+    """The `aggregates` over the queryset's records in the union of the orgs' subtrees, for
+    each org (its subtree's total), in ONE grouped query: grouped by the records' township
+    anchor when `_by_anchor` allows (records of orgs above the townships by their org), else
+    by the owning org's path; rolled up along the paths once per group."""
     wanted = {org.pk for org in orgs}
-    totals = [dict.fromkeys(wanted, 0) for _ in range(columns)]
-    for path, *values in rows:
-        on_path = [org_id for org_id in _ids_on_path(path) if org_id in wanted]
-        for column, value in enumerate(values):
+    totals: list[dict[int, object]] = [dict.fromkeys(wanted, 0) for _ in aggregates]
+    if not orgs:
+        return totals
+    queryset = queryset.filter(_within(measure, orgs)).order_by()
+    paths: dict[int, str] = {}
+    if _by_anchor(measure, orgs):
+        # Records of orgs above the townships have no anchor: grouped by their org instead.
+        owner = Case(When(org_anchor__isnull=True, then=F("org_id")))
+        rows = [
+            (
+                row["org_anchor_id"] if row["org_anchor_id"] is not None else row["metric_owner"],
+                [row[name] for name in aggregates],
+            )
+            for row in queryset.values("org_anchor_id", metric_owner=owner).annotate(**aggregates)
+        ]
+        paths = {org.pk: org.path for org in orgs}
+        unknown = {key for key, _values in rows if key is not None and key not in paths}
+        tops = _minimal(paths.values())
+        above = [org for org in orgs if vars(org)["anchor_id"] is None]
+        if unknown and len(tops) == 1 and [org.path for org in above] in ([], tops):
+            # One subtree asked for, topped by the only org above the townships asked for:
+            # every record not of a township asked for counts for that top alone.
+            paths.update(dict.fromkeys(unknown, tops[0]))
+        elif unknown:
+            org_model = queryset.model._meta.get_field("org").related_model
+            paths.update(org_model.objects.filter(pk__in=unknown).values_list("pk", "path"))
+        grouped = [(paths.get(key, ""), values) for key, values in rows]
+    else:
+        path_lookup = _path_lookup(measure.org_field)
+        grouped = [
+            (path, values)
+            for path, *values in queryset.values_list(path_lookup).annotate(**aggregates)
+        ]
+    on_path: dict[str, list[int]] = {}
+    for path, values in grouped:
+        ids = on_path.get(path)
+        if ids is None:
+            ids = on_path[path] = [i for i in _ids_on_path(path) if i in wanted]
+        for slot, value in enumerate(values):
             if value:
-                for org_id in on_path:
-                    totals[column][org_id] += value
+                column = totals[slot]
+                for org_id in ids:
+                    column[org_id] += value
     return totals
-
-
-def _scoped(measure: Count, period: Period | None) -> QuerySet:
-    queryset = measure.records()
-    if measure.date_field is not None and period is not None:
-        queryset = _in_period(queryset, measure.date_field, period)
-    return queryset
 
 
 def _count_by_org(measure: Count, orgs: Sequence, period: Period | None) -> dict[int, object]:
     """One grouped query over the union of the orgs' subtrees, rolled up along the paths."""
-    if not orgs:
-        return {}
-    queryset = _scoped(measure, period)
-    if measure.org_field == "org" and _has_org_anchor(queryset.model):
-        rows = _anchored_rows(queryset, {"metric_value": measure.aggregate()}, orgs)
-    else:
-        rows = (
-            queryset.filter(_within(measure, orgs))
-            .order_by()
-            .values_list(_path_lookup(measure.org_field))
-            .annotate(value=measure.aggregate())
-        )
-    return _rolled_up(rows, orgs, 1)[0]
-
-
-class _Where(models.Expression):
-    """A query's compiled WHERE as a boolean expression: the filter of one measure's aggregate
-    when several measures of one table are counted in one pass."""
-
-    output_field = models.BooleanField()
-
-    def __init__(self, where):
-        super().__init__()
-        self.where = where
-
-    def as_sql(self, compiler, connection):
-        return compiler.compile(self.where)
-
-
-def _table_only(queryset: QuerySet) -> bool:
-    """Whether the records are plain filters on their own table (no join, grouping or
-    combination), so that their WHERE can be one aggregate's filter in a shared pass."""
-    query = queryset.query
-    return (
-        len(query.alias_map) <= 1
-        and not query.distinct
-        and not query.annotations
-        and query.combinator is None
-        and not query.group_by
-    )
-
-
-def _count_many(counts: list[Count], orgs: Sequence, period: Period | None) -> list[dict]:
-    """Counts of one table with the same date field and period, in one pass over the table:
-    each measure an aggregate filtered by its own records' conditions."""
-    model = counts[0].records().model
-    base = model._base_manager.all()
-    if counts[0].date_field is not None and period is not None:
-        base = _in_period(base, counts[0].date_field, period)
-    aggregates = {}
-    for index, count in enumerate(counts):
-        aggregate = count.aggregate()
-        where = count.records().query.where
-        if where:
-            aggregate.filter = _Where(where)
-        aggregates[f"metric_{index}"] = aggregate
-    return _rolled_up(_anchored_rows(base, aggregates, orgs), orgs, len(counts))
-
-
-def evaluate_many(wanted: Iterable[tuple[str, Sequence, Period | None]], *, memo: dict) -> None:
-    """Count into `memo` every measure asked for (and the parts of the ratios), several
-    measures of one table, date field, period and set of orgs in one pass; `evaluate` with
-    the same memo then answers each without a query. Measures whose records join other
-    tables, or carry no org_anchor, are left to `evaluate`."""
-    batches: dict[tuple, list[Count]] = {}
-    asked: dict[frozenset, Sequence] = {}
-    for code, orgs, period in wanted:
-        measure = measure_get(code)
-        parts = (
-            [_count_measure(measure.numerator), _count_measure(measure.denominator)]
-            if isinstance(measure, Ratio)
-            else [measure]
-        )
-        ids = frozenset(org.pk for org in orgs)
-        for count in parts:
-            if (count.code, period, ids) in memo or count.org_field != "org":
-                continue
-            if "__" in (count.date_field or ""):
-                continue  # a date on a related record: a join
-            records = count.records()
-            if not _has_org_anchor(records.model) or not _table_only(records):
-                continue
-            key = (records.model, count.date_field, period, ids)
-            batch = batches.setdefault(key, [])
-            if count not in batch:
-                batch.append(count)
-            asked[ids] = orgs
-    for (_model, _date_field, period, ids), counts in batches.items():
-        if len(counts) < 2:
-            continue  # one measure alone: evaluate's own query is the same pass
-        for count, totals in zip(counts, _count_many(counts, asked[ids], period), strict=True):
-            memo[(count.code, period, ids)] = totals
+    queryset = measure.records()
+    if measure.date_field is not None and period is not None:
+        queryset = _in_period(queryset, measure.date_field, period)
+    return _rolled_up(queryset, measure, orgs, {"metric_0": measure.aggregate()})[0]
 
 
 def _ratio_figure(ratio: Ratio, numerator, denominator) -> Figure:
@@ -381,31 +297,127 @@ def _ratio_figure(ratio: Ratio, numerator, denominator) -> Figure:
     return Figure(value=value, numerator=numerator, denominator=denominator)
 
 
-def evaluate(
-    code: str, *, orgs: Sequence, period: Period | None, memo: dict | None = None
-) -> dict[int, Figure]:
+def evaluate(code: str, *, orgs: Sequence, period: Period | None) -> dict[int, Figure]:
     """The measure for each org (objects with `pk` and `path`), keyed by org id.
 
     No scope check: callers serving a user go through `measure_evaluate`. One query for a
-    count, two for a ratio, however many orgs are asked for. `memo` (a dict the caller keeps
-    for one page) answers a count asked again, e.g. the denominator of a share that is also
-    shown on its own, without a second query.
+    count, two for a ratio, however many orgs are asked for.
     """
     measure = measure_get(code)
-
-    def counts(count: Count) -> dict[int, object]:
-        if memo is None:
-            return _count_by_org(count, orgs, period)
-        key = (count.code, period, frozenset(org.pk for org in orgs))
-        if key not in memo:
-            memo[key] = _count_by_org(count, orgs, period)
-        return memo[key]
-
     if isinstance(measure, Ratio):
-        tops = counts(_count_measure(measure.numerator))
-        bottoms = counts(_count_measure(measure.denominator))
+        tops = _count_by_org(_count_measure(measure.numerator), orgs, period)
+        bottoms = _count_by_org(_count_measure(measure.denominator), orgs, period)
         return {pk: _ratio_figure(measure, tops[pk], bottoms[pk]) for pk in tops}
-    return {pk: Figure(value=value, numerator=value) for pk, value in counts(measure).items()}
+    counts = _count_by_org(measure, orgs, period)
+    return {pk: Figure(value=value, numerator=value) for pk, value in counts.items()}
+
+
+def _count_key(code: str, period: Period | None) -> tuple[str, Period | None]:
+    """A count's key in a batch: a state measure (no date field) ignores the period, so
+    every period asks the same question once."""
+    measure = _count_measure(code)
+    return (code, period if measure.date_field is not None else None)
+
+
+def _fusable(queryset: QuerySet) -> bool:
+    """Whether a measure's records are one table's rows filtered on that table only (its
+    WHERE can then be an aggregate's FILTER in a query over the same table)."""
+    query = queryset.query
+    return (
+        len(query.alias_map) <= 1
+        and not query.distinct
+        and not query.annotations
+        and not query.extra
+        and not query.combinator
+        and query.low_mark == 0
+        and query.high_mark is None
+    )
+
+
+def _count_together(keys: list[tuple[str, Period | None]], orgs: Sequence) -> dict:
+    """Several counts over the same model and org field for the same orgs: ONE grouped query
+    with one filtered aggregate per count (COUNT(*) FILTER (WHERE …)), rolled up along the
+    paths once per row. Counts whose records join other tables are counted on their own."""
+    measures = [_count_measure(code) for code, _period in keys]
+    querysets = []
+    for measure, (_code, period) in zip(measures, keys, strict=True):
+        queryset = measure.records()
+        if measure.date_field is not None and period is not None:
+            queryset = _in_period(queryset, measure.date_field, period)
+        querysets.append(queryset)
+    result: dict = {}
+    fused = [
+        n
+        for n, qs in enumerate(querysets)
+        if _fusable(qs) and getattr(measures[n].aggregate(), "filter", None) is None
+    ]
+    for n in range(len(keys)):
+        if n not in fused or len(fused) == 1:
+            result[keys[n]] = _count_by_org(measures[n], orgs, keys[n][1])
+    if len(fused) < 2:
+        return result
+    aggregates = {}
+    for slot, n in enumerate(fused):
+        aggregate = copy.copy(measures[n].aggregate())
+        where = querysets[n].query.where
+        if where:
+            aggregate.filter = where.clone()
+        aggregates[f"metric_{slot}"] = aggregate
+    first = measures[fused[0]]
+    base = querysets[fused[0]].model._base_manager.all()
+    totals = _rolled_up(base, first, orgs, aggregates)
+    for slot, n in enumerate(fused):
+        result[keys[n]] = totals[slot]
+    return result
+
+
+def evaluate_many(
+    wanted: Iterable[tuple[str, Sequence, Period | None]],
+) -> dict[tuple[str, Period | None], dict[int, Figure]]:
+    """Many (measure, orgs, period) questions at once, keyed by (code, period), each holding
+    the figures of every org asked with that code and period (the union of the asks).
+
+    Fewer queries than one per measure: a ratio's parts and a count asked by several
+    questions are counted once (for the union of their orgs), and the counts over the same
+    model are fused into one grouped query (see `_count_together`): a dashboard's member
+    tiles are one scan of the members, not five.
+    """
+    asked: dict[tuple[str, Period | None], dict[int, object]] = {}
+    for code, orgs, period in wanted:
+        slot = asked.setdefault((code, period), {})
+        for org in orgs:
+            slot.setdefault(org.pk, org)
+    counts: dict[tuple[str, Period | None], dict[int, object]] = {}
+    for (code, period), orgs in asked.items():
+        measure = measure_get(code)
+        parts = (measure.numerator, measure.denominator) if isinstance(measure, Ratio) else (code,)
+        for part in parts:
+            counts.setdefault(_count_key(part, period), {}).update(orgs)
+    groups: dict[tuple, list[tuple[str, Period | None]]] = {}
+    for key in counts:
+        measure = _count_measure(key[0])
+        groups.setdefault((measure.records().model, measure.org_field), []).append(key)
+    values: dict[tuple[str, Period | None], dict[int, object]] = {}
+    for keys in groups.values():
+        union: dict[int, object] = {}
+        for key in keys:
+            union.update(counts[key])
+        values.update(_count_together(keys, list(union.values())))
+    result: dict[tuple[str, Period | None], dict[int, Figure]] = {}
+    for (code, period), orgs in asked.items():
+        measure = measure_get(code)
+        if isinstance(measure, Ratio):
+            tops = values[_count_key(measure.numerator, period)]
+            bottoms = values[_count_key(measure.denominator, period)]
+            result[(code, period)] = {
+                pk: _ratio_figure(measure, tops[pk], bottoms[pk]) for pk in orgs
+            }
+        else:
+            counted = values[_count_key(code, period)]
+            result[(code, period)] = {
+                pk: Figure(value=counted[pk], numerator=counted[pk]) for pk in orgs
+            }
+    return result
 
 
 def _count_measure(code: str) -> Count:

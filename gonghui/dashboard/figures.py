@@ -1,9 +1,11 @@
 """The dashboard's cache of computed figures.
 
-What is cached: a measure's figures for a set of orgs and a period (the dict that
-`metrics.evaluate` returns), under a key made of the measure code, the period, the org ids
-and the *data mark*. Pages and the API still check scope on every request; only the counting
-is skipped.
+What is cached: all the figures one page asks for — the answers of `metrics.evaluate_many`
+for its (measure, orgs, period) questions — as ONE entry, under a key made of the *data mark*
+and a digest of the questions. A request reads it with one cache read and, when it is
+missing, counts everything in one batch and writes it with one cache write (a database
+cache pays several queries per write: one entry per page, not one per measure). Pages and
+the API still check scope on every request; only the counting is skipped.
 
 How it is invalidated: the data mark is the id and time of the newest audit event. Every write
 in the app goes through a service that records an audit event (house style), so any write
@@ -24,6 +26,8 @@ from django.core.cache import cache
 from gonghui.audit.models import AuditEvent
 from gonghui.core import metrics
 
+Question = tuple[str, Sequence, metrics.Period | None]
+
 
 def cache_seconds() -> int:
     return int(getattr(settings, "GONGHUI_DASHBOARD_CACHE_SECONDS", 600))
@@ -37,48 +41,58 @@ def data_mark() -> str:
     return f"{newest[0]}.{newest[1].timestamp():.6f}"
 
 
+def _span(period: metrics.Period | None) -> str:
+    return f"{period.start}:{period.end}" if period is not None else "-"
+
+
 class FigureCache:
-    """`evaluate` with the results kept in Django's cache; one per request (the mark is read
-    once, when it is made). `seconds=0` turns caching off (the uncached comparison)."""
+    """`evaluate` with a page's figures counted in one batch and kept in Django's cache; one
+    per request (the mark is read once, when it is made). `seconds=0` turns the cache off
+    (the uncached comparison) but still counts the page's questions in one batch.
+
+    `load(questions)` answers all of a page's questions at once; `evaluate` then reads them
+    (a question that was not loaded is counted on its own and counts as a miss)."""
 
     def __init__(self, *, seconds: int | None = None):
         self.seconds = cache_seconds() if seconds is None else seconds
         self.mark = data_mark() if self.seconds else ""
-        self.hits = 0
-        self.misses = 0
-        self._read: dict[str, object] = {}  # entries fetched by prefetch() (None: absent)
-        self._memo: dict = {}  # counts evaluated during this request (metrics.evaluate's memo)
+        self.hits = 0  # questions answered from the cache
+        self.misses = 0  # questions counted in this request
+        self._figures: dict[tuple[str, metrics.Period | None], dict[int, metrics.Figure]] = {}
 
-    def _key(self, code: str, orgs: Sequence, period: metrics.Period | None) -> str:
-        ids = ",".join(str(pk) for pk in sorted(org.pk for org in orgs))
-        digest = hashlib.blake2b(ids.encode(), digest_size=12).hexdigest()
-        span = f"{period.start}:{period.end}" if period is not None else "-"
-        return f"dash:{self.mark}:{code}:{span}:{digest}"
+    def _key(self, questions: Sequence[Question]) -> str:
+        asked = sorted(
+            f"{code}|{_span(period)}|{','.join(str(pk) for pk in sorted(o.pk for o in orgs))}"
+            for code, orgs, period in questions
+        )
+        digest = hashlib.blake2b("\n".join(asked).encode(), digest_size=16).hexdigest()
+        return f"dash:{self.mark}:{digest}"
+
+    def _known(self, code: str, orgs: Sequence, period: metrics.Period | None) -> bool:
+        figures = self._figures.get((code, period))
+        return figures is not None and all(org.pk in figures for org in orgs)
+
+    def load(self, questions: Sequence[Question]) -> None:
+        """Answer the questions: one cache read; when absent, one batch count and one write."""
+        questions = [q for q in questions if not self._known(*q)]
+        if not questions:
+            return
+        key = self._key(questions) if self.seconds else ""
+        found = cache.get(key) if key else None
+        if found is not None:
+            self.hits += len(found)
+        else:
+            found = metrics.evaluate_many(questions)
+            self.misses += len(found)
+            if key:
+                cache.set(key, found, self.seconds)
+        for pair, figures in found.items():
+            self._figures.setdefault(pair, {}).update(figures)
 
     def evaluate(self, code: str, *, orgs: Sequence, period: metrics.Period | None):
-        if not self.seconds:
+        if not self._known(code, orgs, period):
             self.misses += 1
-            return metrics.evaluate(code, orgs=orgs, period=period, memo=self._memo)
-        key = self._key(code, orgs, period)
-        found = self._read[key] if key in self._read else cache.get(key)
-        if found is not None:
-            self.hits += 1
-            return found
-        self.misses += 1
-        figures = metrics.evaluate(code, orgs=orgs, period=period, memo=self._memo)
-        cache.set(key, figures, self.seconds)
-        return figures
-
-    def prefetch(self, wanted: Sequence[tuple[str, Sequence, metrics.Period | None]]) -> None:
-        """Read many entries in one cache round trip (a database cache: one query), and count
-        the ones not cached together."""
-        if not wanted:
-            return
-        if self.seconds:
-            keys = [self._key(code, orgs, period) for code, orgs, period in wanted]
-            missing = [k for k in dict.fromkeys(keys) if k not in self._read]
-            found = cache.get_many(missing)
-            self._read.update({k: found.get(k) for k in missing})  # None: known to be absent
-            wanted = [w for w, key in zip(wanted, keys, strict=True) if self._read[key] is None]
-        # What must be counted: measures of one table in one pass (metrics.evaluate_many).
-        metrics.evaluate_many(wanted, memo=self._memo)
+            figures = metrics.evaluate(code, orgs=orgs, period=period)
+            self._figures.setdefault((code, period), {}).update(figures)
+        figures = self._figures[(code, period)]
+        return {org.pk: figures[org.pk] for org in orgs}

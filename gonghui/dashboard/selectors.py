@@ -1,11 +1,12 @@
 """The dashboard's figures for one org (the user's own top org or one below it) as of a date,
-read from the metric registry: one evaluation per measure for the org and its children
-together (one query for a count, two for a rate), never one per org."""
+read from the metric registry in one batch (`metrics.evaluate_many`) for the org and its
+children together: one grouped query per table the tiles count (a rate's parts shared with
+the tiles that show them), never one per org or per measure."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.http import Http404
@@ -76,29 +77,24 @@ def _measure(code: str):
 
 
 def dashboard_build(
-    user, org: Org, *, as_of: dt.date, compare_code: str = "", figures_cache=None
+    user,
+    org: Org,
+    *,
+    as_of: dt.date,
+    compare_code: str = "",
+    figures_cache=None,
+    questions: Sequence = (),
 ) -> Dashboard:
-    """The org's tiles and its children's ranking. `figures_cache` (a dashboard.figures.
-    FigureCache) keeps the counted figures between requests; without one every measure is
-    evaluated afresh."""
+    """The org's tiles and its children's ranking, every figure of the page (the tiles, the
+    ranking and the extra `questions`, e.g. the targets' on the same page) counted in one
+    batch through `figures_cache` (a dashboard.figures.FigureCache, which keeps them between
+    requests; without one they are counted afresh, still in one batch)."""
+    from gonghui.dashboard.figures import FigureCache
+
+    if figures_cache is None:
+        figures_cache = FigureCache(seconds=0)
     children = list(Org.objects.filter(parent=org, status=OrgStatus.ACTIVE).order_by("code", "id"))
     orgs = [org, *children]
-    memo: dict = {}
-    evaluate = (
-        figures_cache.evaluate
-        if figures_cache is not None
-        else functools.partial(metrics.evaluate, memo=memo)
-    )
-    wanted = [
-        (tile.code, orgs, _period(tile, as_of))
-        for _k, _n, tiles in GROUPS
-        for tile in tiles
-        if _measure(tile.code) is not None
-    ]
-    if figures_cache is not None:
-        figures_cache.prefetch(wanted)
-    else:
-        metrics.evaluate_many(wanted, memo=memo)
     allowed_cache: dict[str, bool] = {}
 
     def allowed(measure) -> bool:
@@ -108,15 +104,33 @@ def dashboard_build(
             )
         return allowed_cache[measure.module]
 
-    per_measure: dict[str, dict[int, metrics.Figure]] = {}
+    shown_tiles = [
+        (tile, measure)
+        for _k, _n, tiles in GROUPS
+        for tile in tiles
+        if (measure := _measure(tile.code)) is not None and allowed(measure)
+    ]
+    options = [m for m in (_measure(c) for c in COMPARE) if m is not None and allowed(m)]
+    compare = next((m for m in options if m.code == compare_code), options[0] if options else None)
+    compare_period = None
+    if compare is not None:
+        tile = next(
+            (t for _k, _n, ts in GROUPS for t in ts if t.code == compare.code),
+            Tile(compare.code, ""),
+        )
+        compare_period = _period(tile, as_of)
+    figures_cache.load(
+        [(tile.code, orgs, _period(tile, as_of)) for tile, _m in shown_tiles]
+        + ([(compare.code, orgs, compare_period)] if compare is not None and children else [])
+        + list(questions)
+    )
 
     def figures(code: str, period: metrics.Period) -> dict[int, metrics.Figure]:
-        if code not in per_measure:
-            per_measure[code] = evaluate(code, orgs=orgs, period=period)
-        return per_measure[code]
+        return figures_cache.evaluate(code, orgs=orgs, period=period)
 
     groups = []
     pending: list[Tile] = []
+    shown_codes = {tile.code for tile, _m in shown_tiles}
     for key, name, tiles in GROUPS:
         shown = []
         for tile in tiles:
@@ -124,7 +138,7 @@ def dashboard_build(
             if measure is None:
                 pending.append(tile)
                 continue
-            if not allowed(measure):
+            if tile.code not in shown_codes:
                 continue
             period = _period(tile, as_of)
             figure = figures(tile.code, period)[org.pk]
@@ -132,15 +146,9 @@ def dashboard_build(
             shown.append(TileFigure(tile, measure, figure, True, drill))
         if shown:
             groups.append((key, name, shown))
-    options = [m for m in (_measure(c) for c in COMPARE) if m is not None and allowed(m)]
-    compare = next((m for m in options if m.code == compare_code), options[0] if options else None)
     ranking = []
     if compare is not None and children:
-        tile = next(
-            (t for _k, _n, ts in GROUPS for t in ts if t.code == compare.code),
-            Tile(compare.code, ""),
-        )
-        by_org = figures(compare.code, _period(tile, as_of))
+        by_org = figures(compare.code, compare_period)
         ranking = sorted(
             ((child, by_org[child.pk]) for child in children),
             key=lambda pair: (pair[1].value is None, -(pair[1].value or 0), pair[0].code),

@@ -21,6 +21,7 @@ GROUPS: list[tuple[str, str, tuple[Tile, ...]]] = [
             Tile("members.joined", "本年新入会会员", "year"),
             Tile("orgs.grassroots_unions", "基层工会"),
             Tile("orgs.union_coverage_rate", "建会率"),
+            Tile("members.membership_rate", "入会率"),
             Tile("members.new_employment_form", "新就业形态会员"),
             Tile("members.new_employment_form_share", "新就业形态会员占比"),
             Tile("members.migrant_workers", "农民工会员"),
@@ -69,8 +70,12 @@ GROUPS: list[tuple[str, str, tuple[Tile, ...]]] = [
     ),
     (
         "outreach",
-        "就业服务",
-        (Tile("outreach.registrations.employed_90d", "90 天内就业人数", "year"),),
+        "服务大篷车与就业",
+        (
+            Tile("outreach.stops.held", "本年大篷车服务站次", "year"),
+            Tile("outreach.people_served", "本年大篷车服务人次", "year"),
+            Tile("outreach.registrations.employed_90d", "90 天内就业人数", "year"),
+        ),
     ),
 ]
 
@@ -79,6 +84,7 @@ COMPARE = (
     "members.active",
     "members.joined",
     "orgs.union_coverage_rate",
+    "members.membership_rate",
     "members.new_employment_form",
     "orgs.grassroots_unions",
     "assistance.archives.open",

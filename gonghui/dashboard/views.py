@@ -35,7 +35,7 @@ def _org_pk(request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _target_rows(user, org, as_of, figures_cache=None):
+def _targets(user, org, as_of):
     """The year's targets given to this org: its shares of the plans above it and the
     targets of its own plan (the plans of the org and its ancestors)."""
     plans = [
@@ -45,8 +45,7 @@ def _target_rows(user, org, as_of, figures_cache=None):
         .order_by("org__depth", "id")
         if org.path.startswith(p.org.path)
     ]
-    mine = target_selectors.org_target_rows(plans, org, as_of=as_of, figures_cache=figures_cache)
-    return plans, mine
+    return plans, target_selectors.org_targets(plans, org)
 
 
 def _dashboard_context(request) -> dict:
@@ -55,14 +54,16 @@ def _dashboard_context(request) -> dict:
     as_of = _as_of(request)
     org = selectors.dashboard_org(request.user, _org_pk(request))
     figures_cache = FigureCache()
+    plans, mine = _targets(request.user, org, as_of)
     board = selectors.dashboard_build(
         request.user,
         org,
         as_of=as_of,
         compare_code=request.GET.get("compare", ""),
         figures_cache=figures_cache,
+        questions=target_selectors.target_questions(mine, as_of=as_of),
     )
-    plans, targets = _target_rows(request.user, org, as_of, figures_cache)
+    targets = target_selectors.target_rows(mine, as_of=as_of, figures_cache=figures_cache)
     counts = target_selectors.pace_counts(targets)
     chart = {
         "compare": {

@@ -57,6 +57,23 @@ def _roster_url(org, period) -> str:
     return reverse("members:list") + f"?org={org.pk}{year}"
 
 
+def _active_roster(extra: str = ""):
+    """The roster of the org's subtree, members in register (plus `extra` filters)."""
+
+    def url(org, period) -> str:
+        from django.urls import reverse
+
+        return reverse("members:list") + f"?org={org.pk}&status=active{extra}"
+
+    return url
+
+
+def _all_applications_url(org, period) -> str:
+    from django.urls import reverse
+
+    return reverse("members:join_list") + "?status="
+
+
 def _join_list_url(org, period) -> str:
     from django.urls import reverse
 
@@ -82,6 +99,7 @@ register(
         rule="截至统计期末入会、目前在册的会员",
         records=_active_members,
         date_field="joined_on",
+        drilldown=_active_roster(),
     ),
     Count(
         code="members.new_employment_form",
@@ -91,6 +109,7 @@ register(
         rule="在册会员中就业形态属于新就业形态八大群体或网约车司机的",
         records=_new_employment_form_members,
         date_field="joined_on",
+        drilldown=_active_roster("&new_form_only=1"),
     ),
     Count(
         code="members.migrant_workers",
@@ -100,6 +119,7 @@ register(
         rule="在册会员中标记为农民工的",
         records=_migrant_members,
         date_field="joined_on",
+        drilldown=_active_roster("&migrant=1"),
     ),
     Count(
         code="members.female",
@@ -118,6 +138,7 @@ register(
         rule="提交时间在统计期间内的网上入会申请",
         records=_join_applications,
         date_field="created_at",
+        drilldown=_all_applications_url,
     ),
     Count(
         code="members.joins_reviewed",
@@ -136,5 +157,15 @@ register(
         rule="新就业形态会员 ÷ 在册会员",
         numerator="members.new_employment_form",
         denominator="members.active",
+        drilldown=_active_roster("&new_form_only=1"),
+    ),
+    Ratio(
+        code="members.membership_rate",
+        name="入会率",
+        module="members",
+        rule="在册会员 ÷ 存续的用人单位职工人数(与会员统计页的入会率相同)",
+        numerator="members.active",
+        denominator="orgs.enterprises.employees",
+        drilldown=_active_roster(),
     ),
 )

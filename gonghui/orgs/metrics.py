@@ -30,6 +30,20 @@ def _employees_sum():
     return Sum("employee_count")
 
 
+def _url(name: str, query: str):
+    def url(org, period) -> str:
+        from django.urls import reverse
+
+        return reverse(name) + query
+
+    return url
+
+
+_UNIONS = _url("orgs:list", "?level=6&status=active")
+_EMPLOYERS = _url("orgs:enterprise_list", "?status=active")
+_EMPLOYERS_WITH_UNION = _url("orgs:enterprise_list", "?status=active&has_union=1")
+
+
 def _enterprises():
     from gonghui.orgs.models import Enterprise, EnterpriseStatus
 
@@ -48,6 +62,7 @@ register(
         module="orgs",
         rule="状态正常的基层工会(含分工会)",
         records=_grassroots_unions,
+        drilldown=_UNIONS,
         org_field="",
     ),
     Count(
@@ -57,6 +72,17 @@ register(
         module="orgs",
         rule="存续的用人单位，按覆盖它的工会统计",
         records=_enterprises,
+        drilldown=_EMPLOYERS,
+    ),
+    Count(
+        code="orgs.enterprises.employees",
+        name="用人单位职工人数",
+        unit="人",
+        module="orgs",
+        rule="存续的用人单位登记的职工人数之和，按覆盖它的工会统计",
+        records=_enterprises,
+        aggregate=_employees_sum,
+        drilldown=_EMPLOYERS,
     ),
     Count(
         code="orgs.enterprises_with_union",
@@ -65,6 +91,7 @@ register(
         module="orgs",
         rule="存续且已建会的用人单位",
         records=_enterprises_with_union,
+        drilldown=_EMPLOYERS_WITH_UNION,
     ),
     Count(
         code="orgs.grassroots_unions.enterprise",
@@ -73,6 +100,7 @@ register(
         module="orgs",
         rule="状态正常的基层企业工会(含分工会)",
         records=_grassroots_unions_of("enterprise"),
+        drilldown=_url("orgs:list", "?level=6&status=active&type=enterprise"),
         org_field="",
     ),
     Count(
@@ -82,6 +110,7 @@ register(
         module="orgs",
         rule="状态正常的基层机关事业单位工会(含分工会)",
         records=_grassroots_unions_of("institution"),
+        drilldown=_url("orgs:list", "?level=6&status=active&type=institution"),
         org_field="",
     ),
     Count(
@@ -91,6 +120,7 @@ register(
         module="orgs",
         rule="状态正常的村(社区)工会",
         records=_grassroots_unions_of("community"),
+        drilldown=_url("orgs:list", "?level=6&status=active&type=community"),
         org_field="",
     ),
     Count(
@@ -100,6 +130,7 @@ register(
         module="orgs",
         rule="状态正常的基层联合工会和行业工会",
         records=_grassroots_unions_of("joint", "industry"),
+        drilldown=_url("orgs:list", "?level=6&status=active&type=joint"),
         org_field="",
     ),
     Count(
@@ -109,6 +140,7 @@ register(
         module="orgs",
         rule="存续且已建会、经济类型为私营、外商投资、港澳台投资或个体的用人单位",
         records=_non_public_with_union,
+        drilldown=_EMPLOYERS_WITH_UNION,
     ),
     Count(
         code="orgs.enterprises_with_union.employees",
@@ -117,6 +149,7 @@ register(
         module="orgs",
         rule="存续且已建会的用人单位登记的职工人数之和",
         records=_enterprises_with_union,
+        drilldown=_EMPLOYERS_WITH_UNION,
         aggregate=_employees_sum,
     ),
     Ratio(
@@ -126,5 +159,6 @@ register(
         rule="已建会单位 ÷ 存续的用人单位",
         numerator="orgs.enterprises_with_union",
         denominator="orgs.enterprises",
+        drilldown=_EMPLOYERS_WITH_UNION,
     ),
 )

@@ -83,6 +83,18 @@ def _volunteers():
 
 MODULE = "outreach"
 
+
+def _records(name: str):
+    """A drill-down to the module's list of the records a measure counts."""
+
+    def url(org, period) -> str:
+        from django.urls import reverse
+
+        return reverse(name)
+
+    return url
+
+
 register(
     Count(
         code="outreach.stops.held",
@@ -92,6 +104,7 @@ register(
         rule="已完成(填写了服务小结)的大篷车站次，按开始时间统计",
         records=_stops_held,
         date_field="starts_at",
+        drilldown=_records("outreach:stop_list"),
     ),
     Count(
         code="outreach.people_served",
@@ -103,6 +116,7 @@ register(
         date_field="stop__starts_at",
         org_field="stop__org",
         aggregate=lambda: Sum("served"),
+        drilldown=_records("outreach:stop_list"),
     ),
     Count(
         code="outreach.people_served.job_aid",
@@ -197,6 +211,7 @@ register(
         rule="统计期内登记的跟踪对象中，站次后 90 天内就业的人数",
         records=_followed(days_to_job__lte=90),
         date_field="registered_on",
+        drilldown=_records("outreach:registration_list"),
     ),
     Ratio(
         code="outreach.registrations.employment_rate_90d",

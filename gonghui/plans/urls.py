@@ -13,6 +13,7 @@ urlpatterns = [
     path("targets/<int:pk>/", targets.target_detail, name="target_detail"),
     path("targets/<int:pk>/split/", targets.target_split, name="target_split"),
     path("targets/<int:pk>/report/", targets.target_report, name="target_report"),
+    path("targets/evidence/<int:pk>/", targets.evidence_download, name="evidence_download"),
     path("reform/", reform.reform_list, name="reform_list"),
     path("reform/new/", reform.reform_create, name="reform_create"),
     path("reform/<int:pk>/", reform.reform_detail, name="reform_detail"),

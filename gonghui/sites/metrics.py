@@ -15,6 +15,24 @@ def _sites():
     return ServiceSite.objects.all()
 
 
+def _checkins():
+    from gonghui.sites.models import CheckIn
+
+    return CheckIn.objects.all()
+
+
+def _checkin_sum():
+    from django.db.models import Sum
+
+    return Sum("count")
+
+
+def _site_stats(org, period) -> str:
+    from django.urls import reverse
+
+    return reverse("sites:stats")
+
+
 def _site_list(org, period) -> str:
     from django.urls import reverse
 
@@ -39,5 +57,17 @@ register(
         rule="登记时间在统计期间内的服务阵地",
         records=_sites,
         date_field="created_at",
+    ),
+    Count(
+        code="sites.checkins",
+        name="服务阵地使用(打卡)",
+        unit="人次",
+        module="sites",
+        rule="打卡日期在统计期间内的扫码打卡次数之和，按站点所属组织统计",
+        records=_checkins,
+        date_field="day",
+        org_field="site__org",
+        aggregate=_checkin_sum,
+        drilldown=_site_stats,
     ),
 )

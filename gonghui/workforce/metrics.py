@@ -134,6 +134,17 @@ def _suggestions_adopted():
     return Suggestion.objects.filter(status=SuggestionStatus.ADOPTED)
 
 
+def _records(name: str):
+    """A drill-down to the module's list of the records a measure counts."""
+
+    def url(org, period) -> str:
+        from django.urls import reverse
+
+        return reverse(name)
+
+    return url
+
+
 register(
     Count(
         code="workforce.competitions.held",
@@ -143,6 +154,7 @@ register(
         rule="开始日期在统计期间内、已开赛(进行中、成绩已公布或已表彰)的竞赛，按组织单位统计；不含记录的市级及以上竞赛",
         records=_held_competitions,
         date_field="starts_on",
+        drilldown=_records("workforce:competition_list"),
     ),
     Count(
         code="workforce.competitions.skills_held",
@@ -262,6 +274,7 @@ register(
         rule="协议签订日期在统计期间内的师徒结对，按徒弟所在工会统计",
         records=_mentorships,
         date_field="signed_on",
+        drilldown=_records("workforce:mentorship_list"),
     ),
     Count(
         code="workforce.mentorships.completed",

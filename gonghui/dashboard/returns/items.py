@@ -65,10 +65,18 @@ ITEM_BY_CODE = {item.code: item for item in ITEMS}
 
 @dataclass(frozen=True)
 class Check:
+    """A logic check of the return. `kind` "le": the sum of `part` never exceeds `whole` (a
+    part of a whole); "eq": the sum of `part` equals `whole` (the kinds add up to the total);
+    "ratio": `part` ÷ `whole` × 100 lies within [low, high] percent (skipped when `whole`
+    is 0)."""
+
     code: str
     rule: str  # shown with a failure
     part: tuple[str, ...]  # the items summed on the left
-    whole: str  # must be ≥ the sum of `part`
+    whole: str
+    kind: str = "le"
+    low: float = 0
+    high: float = 100
 
 
 CHECKS: tuple[Check, ...] = (
@@ -79,7 +87,9 @@ CHECKS: tuple[Check, ...] = (
     Check("K5", "已建立工会的单位数不应超过法人单位数", ("U2",), "U3"),
     Check("K6", "建立职代会制度的单位数不应超过已建立工会的单位数", ("W1",), "U2"),
     Check("K7", "已建会的非公有制单位不应超过已建立工会的单位数", ("U4",), "U2"),
-    Check("K8", "各类基层工会之和不应超过基层工会组织数", ("U6", "U7", "U8", "U9"), "U1"),
+    Check("K8", "各类基层工会之和应等于基层工会组织数", ("U6", "U7", "U8", "U9"), "U1", "eq"),
+    # Members as a share of the unionised units' workforce (their registered 职工人数).
+    Check("K9", "会员人数占已建会单位职工人数的比例应在 0% 到 100% 之间", ("M1",), "U5", "ratio"),
 )
 
 
@@ -105,14 +115,31 @@ class Failure:
     right: int | float
 
     @property
+    def items(self) -> tuple[str, ...]:
+        """The codes of the items the check reads (the ones to look at to fix it)."""
+        return (*self.check.part, self.check.whole)
+
+    @property
     def message(self) -> str:
         names = "+".join(ITEM_BY_CODE[c].name.removeprefix("其中：") for c in self.check.part)
         whole = ITEM_BY_CODE[self.check.whole].name
-        return f"{self.check.rule}：{names} {self.left} > {whole} {self.right}。"
+        if self.check.kind == "ratio":
+            share = self.left * 100 / self.right
+            return f"{self.check.rule}：{names} {self.left} ÷ {whole} {self.right} = {share:.1f}%。"
+        sign = "≠" if self.check.kind == "eq" else ">"
+        return f"{self.check.rule}：{names} {self.left} {sign} {whole} {self.right}。"
+
+
+def _fails(check: Check, left, whole) -> bool:
+    if check.kind == "eq":
+        return left != whole
+    if check.kind == "ratio":
+        return bool(whole) and not check.low <= left * 100 / whole <= check.high
+    return left > whole
 
 
 def run_checks(values: dict) -> list[Failure]:
-    """Every check whose items are all filled and whose part exceeds its whole."""
+    """Every check whose items are all filled and that the values break."""
     failures = []
     for check in CHECKS:
         parts = [values.get(c) for c in check.part]
@@ -120,6 +147,6 @@ def run_checks(values: dict) -> list[Failure]:
         if whole is None or any(p is None for p in parts):
             continue
         left = sum(parts)
-        if left > whole:
+        if _fails(check, left, whole):
             failures.append(Failure(check, left, whole))
     return failures

@@ -7,7 +7,15 @@ from django.db.models import QuerySet
 from gonghui.core import metrics
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, scope_queryset
-from gonghui.dashboard.returns.items import GRASSROOTS, ITEMS, Failure, Item, items_for, run_checks
+from gonghui.dashboard.returns.items import (
+    GRASSROOTS,
+    ITEM_BY_CODE,
+    ITEMS,
+    Failure,
+    Item,
+    items_for,
+    run_checks,
+)
 from gonghui.dashboard.returns.models import AnnualReturn, ReturnStatus
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 
@@ -37,6 +45,7 @@ class Row:
     source: str
     measure_name: str
     above: bool = True  # the return is of a union above the grassroots
+    records: str = ""  # the records the measure counts (its drill-down), if it offers one
 
     @property
     def source_label(self) -> str:
@@ -62,25 +71,72 @@ def return_rows(annual: AnnualReturn) -> list[Row]:
     above = annual.org.level < OrgLevel.GRASSROOTS
     for item in items_for(annual.org):
         name = ""
+        source = annual.sources.get(item.code, "manual")
         if item.measure:
             try:
                 name = metrics.measure_get(item.measure).name
             except metrics.MetricError:
                 name = ""
+        link = _item_link(annual, item) if source == "measure" else None
         rows.append(
             Row(
                 item,
                 annual.values.get(item.code),
-                annual.sources.get(item.code, "manual"),
+                source,
                 name,
                 above,
+                link[1] if link else "",
             )
         )
     return rows
 
 
-def return_failures(annual: AnnualReturn):
-    return run_checks(annual.values)
+@dataclass
+class CheckFailure:
+    """A failed logic check with where to look: for each item it reads, the records its
+    measure counts (the measure's drill-down), the grassroots unions' tables it sums, or the
+    item's own entry on the return."""
+
+    failure: Failure
+    links: list[tuple[str, str]]
+
+    @property
+    def check(self):
+        return self.failure.check
+
+    @property
+    def message(self) -> str:
+        return self.failure.message
+
+
+def _item_link(annual: AnnualReturn, item: Item) -> tuple[str, str] | None:
+    from django.urls import reverse
+
+    from gonghui.dashboard.returns.services import _period
+
+    name = item.name.removeprefix("其中：")
+    source = annual.sources.get(item.code)
+    if source == "measure":
+        try:
+            measure = metrics.measure_get(item.measure)
+        except metrics.MetricError:
+            return None
+        if measure.drilldown is None:
+            return None
+        return (f"{name}的记录", measure.drilldown(annual.org, _period(item, annual.year)))
+    if source == "grassroots":
+        url = reverse("dashboard:return_grassroots", args=[annual.pk])
+        return (f"{name}(各基层工会上报)", f"{url}?show=all")
+    return (f"{name}(本表填报)", f"#item-{item.code}")
+
+
+def return_failures(annual: AnnualReturn) -> list[CheckFailure]:
+    """The return's failed logic checks, each with links to the records behind its items."""
+    failures = []
+    for failure in run_checks(annual.values):
+        links = [_item_link(annual, ITEM_BY_CODE[code]) for code in failure.items]
+        failures.append(CheckFailure(failure, [link for link in links if link is not None]))
+    return failures
 
 
 STATE_LABELS = {"none": "未填报", "draft": "填报中", "submitted": "已上报"}

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from gonghui.audit.models import AuditAction
 from gonghui.audit.services import audit_record
 from gonghui.core import metrics
 from gonghui.core.errors import ErrorCollector, NotFound, ValidationFailed
@@ -60,13 +61,14 @@ def _period(item, year: int) -> metrics.Period:
 def measured(orgs, year: int, items, *, within=None) -> dict[int, dict]:
     """{org id: {item code: value}} of the items a registered measure counts, for many orgs at
     once: one registry evaluation per measure (`within`, a common ancestor already loaded,
-    makes the query one subtree instead of one per org)."""
+    makes the query one subtree instead of one per org), the counts over one table fused into
+    one query (`metrics.evaluate_many`)."""
     ask = [within, *orgs] if within is not None else list(orgs)
     result: dict[int, dict] = {org.pk: {} for org in orgs}
-    for item in items:
-        if not item.measure or not _registered(item.measure):
-            continue
-        figures = metrics.evaluate(item.measure, orgs=ask, period=_period(item, year))
+    counted = [item for item in items if item.measure and _registered(item.measure)]
+    answers = metrics.evaluate_many([(item.measure, ask, _period(item, year)) for item in counted])
+    for item in counted:
+        figures = answers[(item.measure, _period(item, year))]
         for org in orgs:
             result[org.pk][item.code] = _number(figures[org.pk].value)
     return result
@@ -302,3 +304,23 @@ def returns_issue(*, actor, annual: AnnualReturn) -> int:
         detail={"what": "annual_return", "year": annual.year, "returns_issued": len(issued)},
     )
     return len(issued)
+
+
+def return_export(*, actor, annual: AnnualReturn, rows, failures) -> bytes:
+    """The return as the paper forms lay it out (returns/paper.py), audited as an export.
+    The caller has checked the export scope."""
+    from gonghui.dashboard.returns.paper import paper_workbook
+
+    content, written = paper_workbook(annual, rows, failures)
+    audit_record(
+        action=AuditAction.EXPORTED,
+        user=actor,
+        org=getattr(actor, "org", None),
+        detail={
+            "what": "annual_return",
+            "rows": written,
+            "filters": {"annual_return": annual.pk},
+            "masked": True,
+        },
+    )
+    return content

@@ -146,30 +146,15 @@ def return_submit(request, pk: int):
 
 @requires(MODULE, Action.EXPORT)
 def return_export(request, pk: int):
+    """The return in the layout of the paper forms (.xlsx; audited like every export)."""
     annual = selectors.return_get(request.user, pk, Action.EXPORT)
-    rows = selectors.return_rows(annual)
-    start, end = reporting_period(annual.year)
-    content = export_workbook(
+    content = services.return_export(
         actor=request.user,
-        what="annual_return",
-        headers=["调查表", "代码", "项目", "单位", "数值", "来源", "统计指标"],
-        rows=(
-            [
-                r.item.form,
-                r.item.code,
-                r.item.name,
-                r.item.unit,
-                r.value,
-                r.source_label,
-                r.measure_name,
-            ]
-            for r in rows
-        ),
-        sheet_name="统计年报",
-        filters={"annual_return": annual.pk},
-        title=f"{annual.org.name} {annual.year} 年度工会统计年报({start:%Y-%m-%d} 至 {end:%Y-%m-%d}，{annual.get_status_display()})",
+        annual=annual,
+        rows=selectors.return_rows(annual),
+        failures=selectors.return_failures(annual),
     )
-    return xlsx_response(content, f"工会统计年报-{annual.year}.xlsx")
+    return xlsx_response(content, f"工会统计年报-{annual.org.name}-{annual.year}.xlsx")
 
 
 @requires(MODULE, Action.VIEW)

@@ -48,14 +48,20 @@ def test_bad_input_is_refused_in_chinese(api, tree, users):
     assert outside.status_code == 404
 
 
-def test_the_dashboard_api_lists_tiles_pending_ones_included(api, tree, users):
+def test_the_dashboard_api_lists_tiles_pending_ones_included(api, tree, users, monkeypatch):
+    from gonghui.dashboard import selectors
+    from gonghui.dashboard.tiles import GROUPS, Tile
+
+    later = ("later", "以后上线", (Tile("later.things", "以后的指标", "year"),))
+    monkeypatch.setattr(selectors, "GROUPS", [*GROUPS, later])
     response = api(users.county_admin, f"/api/v1/dashboard?org={tree.county.pk}&as_of=2026-06-30")
     assert response.status_code == 200
     tiles = {t["code"]: t for t in response.json()["tiles"]}
     assert tiles["members.active"]["registered"] is True
-    assert tiles["sites.checkins"] == {
-        "code": "sites.checkins",
-        "name": "本年站点使用",
+    assert tiles["sites.checkins"]["figure"] == {"value": 0, "numerator": 0, "denominator": None}
+    assert tiles["later.things"] == {
+        "code": "later.things",
+        "name": "以后的指标",
         "group": "待接入",
         "registered": False,
         "unit": "",

@@ -37,12 +37,54 @@ def test_tiles_and_ranking_equal_the_registry_for_the_org_and_its_children(tree,
     assert [(o.pk, f.value) for o, f in board.ranking] == [(tree.a.pk, 2), (tree.b.pk, 1)]
 
 
-def test_an_unregistered_measure_shows_as_pending_and_never_fails(tree, users):
+def test_an_unregistered_measure_shows_as_pending_and_never_fails(tree, users, monkeypatch):
+    from gonghui.dashboard.tiles import GROUPS, Tile
+
+    groups = [*GROUPS, ("later", "以后上线", (Tile("later.things", "以后的指标"),))]
+    monkeypatch.setattr(selectors, "GROUPS", groups)
     board = selectors.dashboard_build(users.county_admin, tree.county, as_of=AS_OF)
-    assert "sites.checkins" not in _tiles(board)
-    pending = {t.code: t.title for t in board.pending}
-    assert pending["sites.checkins"] == "本年站点使用"
-    assert "members.active" not in pending
+    assert "later.things" not in _tiles(board)
+    assert {t.code: t.title for t in board.pending} == {"later.things": "以后的指标"}
+
+
+def test_every_tile_and_comparison_reads_a_registered_measure():
+    from gonghui.dashboard.tiles import COMPARE, GROUPS
+
+    registered = {m.code for m in metrics.measures()}
+    codes = [t.code for _k, _n, tiles in GROUPS for t in tiles] + list(COMPARE)
+    assert [code for code in codes if code not in registered] == []
+
+
+def test_every_tile_drills_down_to_the_records_it_counts(tree, users):
+    from gonghui.dashboard.tiles import GROUPS
+
+    board = selectors.dashboard_build(users.county_admin, tree.a, as_of=AS_OF)
+    tiles = [t for _k, _n, shown in board.groups for t in shown]
+    assert len(tiles) == sum(len(ts) for _k, _n, ts in GROUPS)
+    assert [t.tile.code for t in tiles if not t.drilldown] == []
+    drills = {t.tile.code: t.drilldown for t in tiles}
+    assert drills["members.active"] == f"/members/?org={tree.a.pk}&status=active"
+    assert drills["rights.offers.overdue"].endswith(f"?state=overdue&township={tree.a.pk}")
+
+
+def test_stations_use_is_the_check_ins_of_the_orgs_sites_in_the_year(tree, users):
+    from gonghui.sites.models import CheckIn
+    from gonghui.sites.tests.factories import build_site
+
+    site_a, site_b = build_site(org=tree.a1), build_site(org=tree.b)
+    CheckIn.objects.create(site=site_a, day=dt.date(2026, 1, 1), count=3)  # first day: in
+    CheckIn.objects.create(site=site_a, day=AS_OF, count=2)  # the date: in
+    CheckIn.objects.create(site=site_b, day=dt.date(2025, 12, 31), count=9)  # last year
+    CheckIn.objects.create(site=site_b, day=dt.date(2026, 7, 1), count=9)  # after the date
+    CheckIn.objects.create(site=site_b, day=dt.date(2026, 3, 1), count=4)
+    board = selectors.dashboard_build(
+        users.county_admin, tree.county, as_of=AS_OF, compare_code="sites.checkins"
+    )
+    assert _tiles(board)["sites.checkins"].figure.value == 9
+    figures = metrics.evaluate(
+        "sites.checkins", orgs=[tree.a, tree.b], period=metrics.Period(dt.date(2026, 1, 1), AS_OF)
+    )
+    assert (figures[tree.a.pk].value, figures[tree.b.pk].value) == (5, 4)
 
 
 def test_the_dashboard_opens_at_the_users_org_and_refuses_orgs_outside(tree, users):
@@ -54,20 +96,27 @@ def test_the_dashboard_opens_at_the_users_org_and_refuses_orgs_outside(tree, use
         selectors.dashboard_org(users.township_staff, tree.county.pk)
 
 
-def test_one_query_per_measure_for_the_org_and_all_its_children(
+def test_one_query_per_table_for_all_tiles_of_the_org_and_all_its_children(
     tree, users, django_assert_max_num_queries
 ):
-    registered = [
-        t
-        for _k, _n, tiles in __import__("gonghui.dashboard.tiles", fromlist=["GROUPS"]).GROUPS
-        for t in tiles
-        if t.code in {m.code for m in metrics.measures()}
-    ]
-    counts = sum(2 if metrics.measure_get(t.code).is_ratio else 1 for t in registered)
+    """The tiles' measures are counted in one batch: the counts over one table (the member
+    tiles, the enterprise tiles …) in one grouped query, a rate's parts shared with the
+    tiles that show them."""
+    from gonghui.dashboard.tiles import GROUPS
+
+    parts = set()
+    for _k, _n, tiles in GROUPS:
+        for tile in tiles:
+            measure = metrics.measure_get(tile.code)
+            parts |= {measure.numerator, measure.denominator} if measure.is_ratio else {tile.code}
+    tables = {
+        (metrics.measure_get(c).records().model, metrics.measure_get(c).org_field) for c in parts
+    }
+    assert len(tables) < len(parts)
     user = users.county_admin
     selectors.dashboard_build(user, tree.county, as_of=AS_OF)  # the user's scope is read once
     # + 1 for the children of the org
-    with django_assert_max_num_queries(counts + 1):
+    with django_assert_max_num_queries(len(tables) + 1):
         selectors.dashboard_build(user, tree.county, as_of=AS_OF)
 
 
@@ -81,8 +130,8 @@ def test_the_tiles_equal_the_members_statistics_page_for_the_same_org(tree, user
     build_member(org=tree.a1, joined_on=dt.date(2024, 3, 1), is_migrant_worker=True)
     build_member(org=tree.b1, joined_on=dt.date(2025, 3, 1), employment_form=EmploymentForm.COURIER)
     build_member(org=tree.ae, joined_on=dt.date(2026, 1, 5))
-    build_enterprise(org=tree.a1, has_union=True)
-    build_enterprise(org=tree.b1, has_union=False)
+    build_enterprise(org=tree.a1, has_union=True, employee_count=30)
+    build_enterprise(org=tree.b1, has_union=False, employee_count=10)
     user = users.county_admin
     stats = member_stats(user).total
     tiles = _tiles(selectors.dashboard_build(user, tree.county, as_of=timezone.localdate()))
@@ -94,6 +143,9 @@ def test_the_tiles_equal_the_members_statistics_page_for_the_same_org(tree, user
         stats.enterprises_with_union,
         stats.enterprises,
     )
+    rate = tiles["members.membership_rate"].figure
+    assert (rate.numerator, rate.denominator) == (stats.members, stats.employees)
+    assert float(rate.value) == round(stats.membership_rate * 100, 1)
 
 
 def test_cached_figures_are_read_without_counting_until_any_audited_write(
@@ -186,7 +238,8 @@ def test_the_township_comparison_map_ties_boundaries_to_townships(tree, users):
 
 
 def test_the_dashboard_shows_the_targets_given_to_its_org_only(tree, users):
-    from gonghui.dashboard.views import _target_rows
+    from gonghui.dashboard.views import _targets
+    from gonghui.plans.targets.selectors import target_rows
     from gonghui.plans.targets.services import target_split
     from gonghui.plans.targets.tests.factories import build_plan, build_target
 
@@ -195,8 +248,36 @@ def test_the_dashboard_shows_the_targets_given_to_its_org_only(tree, users):
     plan = build_plan(org=tree.county, year=2026, title="县计划")
     target = build_target(plan=plan, name="新发展会员", value=8)
     target_split(actor=None, target=target, shares={tree.a: 5, tree.b: 3})
-    plans, rows = _target_rows(users.county_admin, tree.a, AS_OF)
+    plans, mine = _targets(users.county_admin, tree.a, AS_OF)
+    rows = target_rows(mine, as_of=AS_OF)
     assert plans == [plan]
     assert [(r.target.org, r.target.value, r.progress.actual) for r in rows] == [(tree.a, 5, 1)]
-    _plans, rows = _target_rows(users.county_admin, tree.county, AS_OF)
+    _plans, mine = _targets(users.county_admin, tree.county, AS_OF)
+    rows = target_rows(mine, as_of=AS_OF)
     assert [(r.target.name, r.progress.actual) for r in rows] == [("新发展会员", 2)]
+
+
+def test_contracts_expiring_and_overdue_offers_equal_the_rights_lists_they_drill_to(
+    tree, users, monkeypatch
+):
+    from gonghui.rights.bargaining.selectors import offer_list
+    from gonghui.rights.contracts.selectors import contract_list
+    from gonghui.rights.tests import factories
+
+    today = dt.date(2026, 11, 2)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: today)
+    employer = factories.union_enterprise(parent=tree.a, name="甲镇建工")
+    other = factories.union_enterprise(parent=tree.b, name="乙镇物流")
+    # Ends 2027-02-01 (within 3 months: expiring) and 2029-03-01 (not).
+    factories.contract(employer, signed_on=dt.date(2024, 2, 2), filed_on=dt.date(2024, 2, 3))
+    factories.contract(other, signed_on=dt.date(2026, 3, 2), filed_on=dt.date(2026, 3, 3))
+    factories.offer(employer, sent_on=dt.date(2026, 9, 1))  # 20-day reply long past
+    factories.offer(other, sent_on=dt.date(2026, 10, 30))  # still within the reply period
+    user = users.county_admin
+    tiles = _tiles(selectors.dashboard_build(user, tree.county, as_of=today))
+    expiring = contract_list(user, state="expiring")
+    overdue = offer_list(user, state="overdue")
+    assert tiles["rights.contracts.expiring"].figure.value == expiring.count() == 1
+    assert tiles["rights.offers.overdue"].figure.value == overdue.count() == 1
+    township = _tiles(selectors.dashboard_build(user, tree.b, as_of=today))
+    assert township["rights.contracts.expiring"].figure.value == 0

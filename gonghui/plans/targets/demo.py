@@ -1,6 +1,7 @@
 """Demo annual plan of the fictional 青禾县总工会: targets from the seed's kind of work report,
-counted from registered measures, a few bound to measures whose modules have not landed yet
-(shown 指标未接入), manual ones in every status with evidence, and shares to townships."""
+each counted from a registered measure (targets/tests/test_demo.py holds every code to the
+registry, so none shows 指标未接入), manual ones in every status with evidence, and shares
+to townships."""
 
 from __future__ import annotations
 
@@ -35,15 +36,27 @@ COUNTED = [
     ("新就业形态会员占比", "members.new_employment_form_share", "gte", 8),
     ("劳动和技能竞赛", "workforce.competitions.held", "gte", 25),
     ("师徒结对", "workforce.mentorships.signed", "gte", 300),
-    ("五小创新成果", "workforce.innovations.recorded", "gte", 120),
+    ("五小创新成果", "workforce.innovations.submitted", "gte", 120),
     ("在档困难职工家庭每季度走访率", "assistance.visits.on_time_rate", "gte", 90),
     ("集体合同覆盖率", "rights.contracts.coverage_rate", "gte", 85),
-    ("工资集体协商建制单位", "rights.wage_agreements.signed", "gte", 200),
-    ("一函两书办结", "rights.letters.closed", "gte", 20),
+    ("集体合同建制单位", "rights.contracts.employers_covered", "gte", 200),
+    ("一函两书督促整改", "rights.notices.resolved", "gte", 20),
     ("职工就业帮扶(90 天内就业)", "outreach.registrations.employed_90d", "gte", 200),
     ("服务站点开放", "sites.stations.open", "gte", 30),
     ("送温暖慰问金", "assistance.aid.paid", "gte", 1500000),
-    ("逾期未回复的函书", "rights.letters.overdue", "lte", 0),
+    ("协商要约逾期未答复", "rights.offers.overdue", "lte", 0),
+    ("女职工会员", "members.female", "gte", 5000),
+    ("签订集体合同", "rights.contracts.signed", "gte", 60),
+    ("劳动法律监督检查", "rights.supervision.inspections", "gte", 40),
+    ("法律援助结案", "rights.legal_aid.closed", "gte", 30),
+    ("拖欠工资问题整改", "rights.wage_findings.resolved", "gte", 20),
+    ("服务大篷车进乡镇", "outreach.stops.held", "gte", 24),
+    ("新建服务阵地", "sites.stations.built", "gte", 10),
+    ("新建劳模工匠创新工作室", "workforce.studios.new", "gte", 5),
+    ("职工合理化建议采纳", "workforce.innovations.suggestions_adopted", "gte", 100),
+    ("班组长培训", "workforce.team_trainings.held", "gte", 12),
+    ("帮扶困难职工家庭", "assistance.aid.households", "gte", 300),
+    ("待处置的困难职工预警", "assistance.alerts.open", "lte", 5),
 ]
 MANUAL = [
     (
@@ -68,6 +81,10 @@ STOCK = {
     "orgs.grassroots_unions",
     "orgs.enterprises_with_union",
     "sites.stations.open",
+    "rights.contracts.employers_covered",
+    "rights.offers.overdue",
+    "members.female",
+    "assistance.alerts.open",
 }
 SPLIT = ("members.joined", "orgs.grassroots_unions", "orgs.union_coverage_rate")
 

@@ -87,3 +87,8 @@ class ManualReportForm(Form):
     document = forms.CharField(
         label="文件或链接", max_length=200, required=False, help_text="如文件文号、会议纪要编号"
     )
+    file = forms.FileField(
+        label="佐证文件",
+        required=False,
+        help_text="可选；PDF、JPG、PNG、Word(.docx)或 Excel(.xlsx)，不超过 10 MB",
+    )

@@ -103,13 +103,22 @@ class Target(OrgOwned):
         return int(self.value) if self.value == self.value.to_integral_value() else self.value
 
 
+def evidence_path(instance, filename: str) -> str:
+    # The stored name is random (services.target_manual_report); the uploaded name stays in
+    # `file_name` only. Served only through the scoped download view, never from MEDIA_URL.
+    return f"plans/evidence/{filename}"
+
+
 class TargetEvidence(models.Model):
-    """Evidence of a manual target's progress (a document number, a note of what was done)."""
+    """Evidence of a manual target's progress: a note of what was done, a document number
+    and, optionally, the uploaded document itself (a scan, a photo, the minutes)."""
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="evidence")
     recorded_on = models.DateField("日期")
     text = models.CharField("佐证说明", max_length=300)
     document = models.CharField("文件或链接", max_length=200, blank=True)
+    file = models.FileField("佐证文件", upload_to=evidence_path, max_length=200, blank=True)
+    file_name = models.CharField("文件名", max_length=150, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

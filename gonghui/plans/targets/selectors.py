@@ -7,7 +7,6 @@ target of the plan at every level at once (one query per count measure), never p
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -71,6 +70,7 @@ class TargetRow:
     measure: object | None  # the registered measure, None when manual or not registered
     progress: pace.Progress
     shares: list[TargetRow]
+    records: str = ""  # the records behind the number (the measure's drill-down), if any
 
     @property
     def unit(self) -> str:
@@ -101,32 +101,34 @@ def _period(target: Target, as_of: dt.date) -> metrics.Period:
     return metrics.Period(target.starts_on, end)
 
 
+def target_questions(targets: list[Target], *, as_of: dt.date) -> list:
+    """The registry questions (measure, orgs, period) the targets' progress needs: one per
+    (measure, period), covering every org that needs it."""
+    groups: dict[tuple[str, metrics.Period], dict[int, object]] = defaultdict(dict)
+    for target in targets:
+        if _measure(target.measure_code) is not None:
+            groups[(target.measure_code, _period(target, as_of))][target.org_id] = target.org
+    return [(code, list(orgs.values()), period) for (code, period), orgs in groups.items()]
+
+
 def evaluate_targets(
     targets: list[Target], *, as_of: dt.date, figures_cache=None
 ) -> dict[int, object]:
     """The actual figure of each target keyed by target id (None for manual or unknown).
 
-    One registry evaluation per (measure, period) covering every org that needs it (through
-    `figures_cache`, the dashboard's FigureCache, when given).
+    All the targets' questions are answered in one batch (`metrics.evaluate_many`: a count
+    shared by several targets is counted once, counts over one table in one query), through
+    `figures_cache` (the dashboard's FigureCache) when given.
     """
-    memo: dict = {}
-    evaluate = (
-        figures_cache.evaluate
-        if figures_cache is not None
-        else functools.partial(metrics.evaluate, memo=memo)
-    )
-    groups: dict[tuple[str, metrics.Period], dict[int, object]] = defaultdict(dict)
-    for target in targets:
-        if _measure(target.measure_code) is not None:
-            groups[(target.measure_code, _period(target, as_of))][target.org_id] = target.org
-    figures: dict[tuple[str, metrics.Period], dict[int, metrics.Figure]] = {}
-    wanted = [(code, list(orgs.values()), period) for (code, period), orgs in groups.items()]
+    questions = target_questions(targets, as_of=as_of)
     if figures_cache is not None:
-        figures_cache.prefetch(wanted)
+        figures_cache.load(questions)
+        figures = {
+            (code, period): figures_cache.evaluate(code, orgs=orgs, period=period)
+            for code, orgs, period in questions
+        }
     else:
-        metrics.evaluate_many(wanted, memo=memo)
-    for (code, period), orgs in groups.items():
-        figures[(code, period)] = evaluate(code, orgs=list(orgs.values()), period=period)
+        figures = metrics.evaluate_many(questions)
     actual: dict[int, object] = {}
     for target in targets:
         if _measure(target.measure_code) is None:
@@ -135,6 +137,15 @@ def evaluate_targets(
         figure = figures[(target.measure_code, _period(target, as_of))][target.org_id]
         actual[target.pk] = figure.value
     return actual
+
+
+def target_row(target: Target, actual, *, as_of: dt.date) -> TargetRow:
+    """A target with its progress and the link to the records its number counts."""
+    measure = _measure(target.measure_code)
+    records = ""
+    if measure is not None and measure.drilldown is not None:
+        records = measure.drilldown(target.org, _period(target, as_of))
+    return TargetRow(target, measure, target_progress(target, actual, as_of=as_of), [], records)
 
 
 def target_progress(target: Target, actual, *, as_of: dt.date) -> pace.Progress:
@@ -180,12 +191,7 @@ def plan_progress(
     )
     visible = [t for t in targets if any(t.org.path.startswith(p) for p in paths)]
     actual = evaluate_targets(visible, as_of=as_of, figures_cache=figures_cache)
-    rows = {
-        t.pk: TargetRow(
-            t, _measure(t.measure_code), target_progress(t, actual[t.pk], as_of=as_of), []
-        )
-        for t in visible
-    }
+    rows = {t.pk: target_row(t, actual[t.pk], as_of=as_of) for t in visible}
     top: list[TargetRow] = []
     for target in visible:
         row = rows[target.pk]
@@ -197,23 +203,28 @@ def plan_progress(
     return top
 
 
-def org_target_rows(
-    plans: list[AnnualPlan], org, *, as_of: dt.date, figures_cache=None
-) -> list[TargetRow]:
+def org_targets(plans: list[AnnualPlan], org) -> list[Target]:
     """The targets the plans give to `org` (their own targets of it and its shares of the
-    targets above), each with its progress: one query for the targets, one evaluation per
-    (measure, period) — not the whole plans' breakdowns. The caller has checked that `org`
-    is in the user's view scope."""
+    targets above), in the plans' order: one query."""
     order = {plan.pk: n for n, plan in enumerate(plans)}
-    targets = sorted(
+    return sorted(
         Target.objects.filter(plan__in=list(order), org=org).select_related("org"),
         key=lambda t: (order[t.plan_id], t.position, t.id),
     )
+
+
+def target_rows(targets: list[Target], *, as_of: dt.date, figures_cache=None) -> list[TargetRow]:
+    """The targets each with its progress, evaluated in one batch (not the whole plans'
+    breakdowns). The caller has checked that the targets' orgs are in the user's scope."""
     actual = evaluate_targets(targets, as_of=as_of, figures_cache=figures_cache)
-    return [
-        TargetRow(t, _measure(t.measure_code), target_progress(t, actual[t.pk], as_of=as_of), [])
-        for t in targets
-    ]
+    return [target_row(t, actual[t.pk], as_of=as_of) for t in targets]
+
+
+def org_target_rows(
+    plans: list[AnnualPlan], org, *, as_of: dt.date, figures_cache=None
+) -> list[TargetRow]:
+    """`org_targets` with their progress."""
+    return target_rows(org_targets(plans, org), as_of=as_of, figures_cache=figures_cache)
 
 
 def pace_counts(rows: list[TargetRow]) -> dict[str, int]:

@@ -4,6 +4,8 @@ Chinese with nothing written."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -275,6 +277,36 @@ def target_split(*, actor, target: Target, shares: dict) -> list[Target]:
     return children
 
 
+# Evidence files: the extension and the first bytes must agree (a renamed .exe stays out).
+EVIDENCE_KINDS = {
+    ".pdf": b"%PDF-",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG\r\n\x1a\n",
+    ".docx": b"PK\x03\x04",
+    ".xlsx": b"PK\x03\x04",
+}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _evidence_file_error(upload) -> str | None:
+    """What is wrong with an evidence upload (Chinese), None when it may be kept."""
+    name = os.path.basename(getattr(upload, "name", "") or "")
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in EVIDENCE_KINDS:
+        return "佐证文件只能是 PDF、JPG、PNG、Word(.docx)或 Excel(.xlsx)文件。"
+    if not upload.size:
+        return "所选文件是空的，请检查后重新选择。"
+    if upload.size > EVIDENCE_MAX_BYTES:
+        return f"佐证文件过大({upload.size / 1024 / 1024:.1f} MB)，不能超过 10 MB。"
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(EVIDENCE_KINDS[extension]):
+        return "文件内容与扩展名不符，请确认后重新上传。"
+    return None
+
+
 @transaction.atomic
 def target_manual_report(
     *,
@@ -284,8 +316,9 @@ def target_manual_report(
     text: str,
     document: str = "",
     recorded_on: dt.date,
+    upload=None,
 ) -> TargetEvidence:
-    """A manual target's status with the evidence of it."""
+    """A manual target's status with the evidence of it (and the evidence file, if any)."""
     _require_org(actor, target.org)
     errors = ErrorCollector()
     if not target.is_manual:
@@ -294,7 +327,13 @@ def target_manual_report(
         errors.add("manual_status", "请选择完成情况。")
     if not text or not text.strip():
         errors.add("text", "请填写佐证说明。")
+    if upload is not None and (problem := _evidence_file_error(upload)) is not None:
+        errors.add("file", problem)
     errors.raise_if_any()
+    file_name = ""
+    if upload is not None:
+        file_name = os.path.basename(upload.name)[-150:]
+        upload.name = f"{secrets.token_hex(16)}{os.path.splitext(file_name)[1].lower()}"
     before = target.manual_status
     target.manual_status = manual_status
     target.save(update_fields=["manual_status", "updated_at"])
@@ -303,12 +342,12 @@ def target_manual_report(
         recorded_on=recorded_on,
         text=text.strip(),
         document=document,
+        file=upload,
+        file_name=file_name,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    audit_record(
-        action="updated",
-        user=actor,
-        obj=target,
-        detail={"what": "target", "manual_status": [before, manual_status], "evidence": text},
-    )
+    detail = {"what": "target", "manual_status": [before, manual_status], "evidence": text}
+    if file_name:
+        detail["file"] = file_name
+    audit_record(action="updated", user=actor, obj=target, detail=detail)
     return evidence

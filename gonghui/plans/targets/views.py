@@ -4,10 +4,10 @@ its breakdown, create, split to lower orgs, manual report, .xlsx export."""
 import datetime as dt
 
 from django.contrib import messages
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from gonghui.core import metrics
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.modules import Action
@@ -17,6 +17,7 @@ from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 from gonghui.plans.targets import progress as pace
 from gonghui.plans.targets import selectors, services
 from gonghui.plans.targets.forms import ManualReportForm, PlanForm, SplitForm, TargetForm
+from gonghui.plans.targets.models import TargetEvidence
 
 MODULE = "plans"
 
@@ -165,14 +166,8 @@ def target_detail(request, pk: int):
     as_of = _as_of(request)
     family = [target, *target.shares.select_related("org").order_by("org__path")]
     actual = selectors.evaluate_targets(family, as_of=as_of)
-    measure = selectors._measure(target.measure_code)
-    rows = [
-        selectors.TargetRow(t, measure, selectors.target_progress(t, actual[t.pk], as_of=as_of), [])
-        for t in family
-    ]
-    drill = None
-    if measure is not None and measure.drilldown is not None:
-        drill = measure.drilldown(target.org, metrics.Period(target.starts_on, as_of))
+    rows = [selectors.target_row(t, actual[t.pk], as_of=as_of) for t in family]
+    measure = rows[0].measure
     return render(
         request,
         "plans/targets/target_detail.html",
@@ -182,7 +177,7 @@ def target_detail(request, pk: int):
             "shares": rows[1:],
             "measure": measure,
             "as_of": as_of,
-            "drilldown": drill,
+            "drilldown": rows[0].records,
             "evidence": target.evidence.all()[:50],
             "pace_rule": pace.PACE_RULE,
             "can_edit": can(request.user, MODULE, Action.EDIT)
@@ -219,11 +214,15 @@ def target_report(request, pk: int):
     target = selectors.target_get(request.user, pk, Action.EDIT)
     form = ManualReportForm(
         request.POST or None,
+        request.FILES or None,
         initial={"manual_status": target.manual_status, "recorded_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            services.target_manual_report(actor=request.user, target=target, **form.cleaned_data)
+            services.target_manual_report(
+                actor=request.user, target=target, upload=data.pop("file"), **data
+            )
         except ServiceError as exc:
             form_apply_error(request, form, exc)
         else:
@@ -278,3 +277,16 @@ def plan_export(request, pk: int):
         title=f"{plan} 目标进度(截至 {as_of:%Y-%m-%d})",
     )
     return xlsx_response(content, f"年度目标进度-{plan.year}.xlsx")
+
+
+@requires(MODULE, Action.VIEW)
+def evidence_download(request, pk: int):
+    """An evidence file of a manual target the user may see (404 otherwise)."""
+    evidence = (
+        TargetEvidence.objects.filter(pk=pk, target__in=selectors.targets_scoped(request.user))
+        .exclude(file="")
+        .first()
+    )
+    if evidence is None:
+        raise Http404
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.file_name)

@@ -66,6 +66,27 @@ def _manual_targets(tree, actor):
     return _targets(tree, actor, manual=True)
 
 
+def _evidence(tree, actor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.plans.targets.services import target_manual_report
+
+    targets = _manual_targets(tree, actor)
+    return Targets(
+        *(
+            target_manual_report(
+                actor=None,
+                target=target,
+                manual_status="done",
+                text="矩阵佐证",
+                recorded_on=dt.date(2026, 5, 1),
+                upload=SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 matrix"),
+            )
+            for target in (targets.own, targets.sibling, targets.parent)
+        )
+    )
+
+
 def _items(tree, actor):
     return Targets(
         *(
@@ -290,6 +311,14 @@ ENDPOINTS = [
         },
         snapshot=lambda t: TargetEvidence.objects.filter(target=t).count(),
         success=(302,),
+    ),
+    Endpoint(
+        "plans.evidence_download",
+        "GET",
+        M,
+        "view",
+        lambda e: f"/plans/targets/evidence/{e.pk}/",
+        _evidence,
     ),
     Endpoint(
         "plans.reform_list",

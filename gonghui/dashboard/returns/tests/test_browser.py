@@ -20,6 +20,10 @@ def test_the_check_list_shows_a_failure_until_it_is_fixed_then_the_return_is_sub
     page.goto(f"/dashboard/returns/{annual.pk}/")
     failure = page.locator('#checks [data-check="K6"]')
     expect(failure).to_contain_text("建立职代会制度的单位数 2 > 已建立工会的单位数 0")
+    # Each item of the failed check links to where it comes from: the employers behind U2.
+    failure.get_by_role("link", name="已建立工会的单位数的记录").click()
+    expect(page.locator("h1")).to_contain_text("用人单位")
+    page.go_back()
     page.get_by_role("button", name="审核并上报").click()
     expect(page.locator(".alert, .messages").first).to_contain_text("建立职代会制度的单位数")
     page.locator("#id_W1").fill("0")

@@ -45,11 +45,11 @@ def test_prefilled_as_of_the_09_30_cut_off(tree):
 
 def test_each_logic_check_fails_once_on_values_made_to_break_it():
     base = {"M1": 10, "M2": 5, "M3": 5, "M4": 5, "M5": 5, "U2": 8, "U3": 10, "W1": 8,
-            "U4": 8, "U1": 4, "U6": 1, "U7": 1, "U8": 1, "U9": 1}  # fmt: skip
+            "U4": 8, "U1": 4, "U6": 1, "U7": 1, "U8": 1, "U9": 1, "U5": 20}  # fmt: skip
     assert run_checks(base) == []
     breaks = {"K1": {"M2": 11}, "K2": {"M3": 11}, "K3": {"M4": 11}, "K4": {"M5": 11},
               "K5": {"U2": 11, "W1": 0, "U4": 0}, "K6": {"W1": 9}, "K7": {"U4": 9},
-              "K8": {"U9": 2}}  # fmt: skip
+              "K8": {"U9": 2}, "K9": {"U5": 5}}  # fmt: skip
     assert set(breaks) == {c.code for c in CHECKS}
     for code, change in breaks.items():
         failures = run_checks({**base, **change})
@@ -59,6 +59,30 @@ def test_each_logic_check_fails_once_on_values_made_to_break_it():
         message
         == "建立职代会制度的单位数不应超过已建立工会的单位数：建立职代会制度的单位数 9 > 已建立工会的单位数 8。"
     )
+    assert run_checks({**base, "U9": 0})[0].message == (  # the kinds must add up, not exceed
+        "各类基层工会之和应等于基层工会组织数：企业工会+机关事业单位工会+村(社区)工会+"
+        "联合基层工会 3 ≠ 基层工会组织数 4。"
+    )
+    assert run_checks({**base, "U5": 8})[0].message == (
+        "会员人数占已建会单位职工人数的比例应在 0% 到 100% 之间：会员人数 10 ÷ "
+        "已建会单位职工人数 8 = 125.0%。"
+    )
+    assert run_checks({**base, "U5": 0}) == []  # nothing to divide by: not checked
+
+
+def test_a_failed_check_links_to_the_records_behind_each_of_its_items(tree, users, login):
+    build_member(org=tree.a1, joined_on=dt.date(2026, 1, 1))
+    annual = return_create(actor=None, org=tree.a, year=2026)
+    annual = return_manual_set(actor=None, annual=annual, entries={"W1": 3})  # U2 is 0
+    page = login(users.township_staff).get(f"/dashboard/returns/{annual.pk}/").content.decode()
+    failure = page[
+        page.index('data-check="K6"') : page.index("</li>", page.index('data-check="K6"'))
+    ]
+    assert 'href="#item-W1"' in failure  # typed in on this return: its row
+    assert 'href="/orgs/enterprises/?status=active&amp;has_union=1"' in failure  # U2's records
+    assert 'id="item-W1"' in page
+    # A measured value links to the records it counts.
+    assert f'href="/members/?org={tree.a.pk}&amp;status=active"' in page
 
 
 def test_manual_entry_refuses_measured_items_and_bad_numbers_writing_nothing(tree):
@@ -193,3 +217,32 @@ def test_missing_list_page_and_export(tree, users, login):
     response = client.get(f"/dashboard/returns/{county.pk}/grassroots/export/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_export_is_laid_out_as_the_paper_forms_and_audited(tree, users, login):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    build_member(org=tree.a1, joined_on=dt.date(2026, 1, 1))
+    annual = return_create(actor=None, org=tree.county, year=2026)
+    annual = return_manual_set(actor=None, annual=annual, entries={"S1": 3, "W1": 2})
+    events = AuditEvent.objects.filter(action="exported").count()
+    response = login(users.county_staff).get(f"/dashboard/returns/{annual.pk}/export/")
+    assert response.status_code == 200
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    assert book.sheet_names == ["基层工会调查表", "基层以上工会调查表", "审核结果"]
+    sheet = book.get_sheet_by_name("基层工会调查表").to_python()
+    assert sheet[0][0] == "2026 年基层工会调查表"
+    assert sheet[1][0].startswith("统计时点：2026 年 09 月 30 日")
+    assert sheet[2][0] == f"填报单位(盖章)：{tree.county.name}"
+    assert sheet[4] == ["指标名称", "代码", "计量单位", "数量", "取数来源"]
+    by_code = {row[1]: row for row in sheet[6:] if row[1]}
+    assert by_code["M1"][3] == 1 and by_code["M1"][4] == "统计指标取数：在册会员"
+    assert by_code["W1"][3] == 2
+    assert by_code["U6"][0] == "其中：企业工会"
+    above = {row[1]: row for row in book.get_sheet_by_name("基层以上工会调查表").to_python()}
+    assert above["S1"][3] == 3 and above["S2"][3] == ""  # not filled yet: left blank
+    checks = book.get_sheet_by_name("审核结果").to_python()
+    assert checks[1][0] == "K6"  # W1 2 > U2 0
+    assert AuditEvent.objects.filter(action="exported").count() == events + 1

@@ -174,3 +174,40 @@ def test_a_manual_report_needs_evidence_and_is_only_for_manual_targets(tree):
     manual.refresh_from_db()
     assert manual.manual_status == ManualStatus.DONE
     assert manual.evidence.get().text == "已召开"
+
+
+def test_an_evidence_file_is_kept_under_a_random_name_and_served_only_in_scope(tree, users, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    plan = build_plan(org=tree.a)
+    manual = build_target(plan=plan, measure_code="", value=None, name="建立联席会议制度")
+    day = dt.date(2026, 3, 12)
+    renamed = SimpleUploadedFile("纪要.pdf", b"MZ\x90\x00 not a pdf")
+    assert _refused(
+        lambda: target_manual_report(
+            actor=None, target=manual, manual_status="done", text="", recorded_on=day,
+            upload=renamed,
+        )
+    ) == ["请填写佐证说明。", "文件内容与扩展名不符，请确认后重新上传。"]  # fmt: skip
+    assert not TargetEvidence.objects.exists()
+
+    client = login(users.township_staff)
+    response = client.post(
+        f"/plans/targets/{manual.pk}/report/",
+        {
+            "manual_status": "done",
+            "recorded_on": "2026-03-12",
+            "text": "制度已印发",
+            "file": SimpleUploadedFile("联席会议纪要.pdf", b"%PDF-1.4 minutes"),
+        },
+    )
+    assert response.status_code == 302
+    evidence = manual.evidence.get()
+    assert evidence.file_name == "联席会议纪要.pdf"
+    assert "联席会议纪要" not in evidence.file.name  # stored under a random name
+    page = client.get(f"/plans/targets/{manual.pk}/").content.decode()
+    assert f"/plans/targets/evidence/{evidence.pk}/" in page
+    download = client.get(f"/plans/targets/evidence/{evidence.pk}/")
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 minutes"
+    below = login(users.grassroots_staff)  # the target is the township's, above their scope
+    assert below.get(f"/plans/targets/evidence/{evidence.pk}/").status_code == 404
