@@ -1,6 +1,6 @@
 """Staff API of the appraisals: /api/v1/staffing/appraisals (scoped), named ratings and
-publishing. Worker ratings appear only as a group's count (and mean from ANONYMOUS_MIN
-ratings on): nothing here could name who gave them."""
+publishing. Worker ratings appear only as a group's count (and, once published, the mean of
+ANONYMOUS_MIN ratings or more): nothing here could name who gave them."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -36,7 +36,8 @@ class GroupRating(Schema):
     group: RaterGroup
     count: int = Field(description="评议人数")
     mean: Decimal | None = Field(
-        description=f"平均分；职工匿名评议不足 {selectors.ANONYMOUS_MIN} 人时为 null"
+        description="平均分；职工匿名评议的平均分在考核公布后才有值，"
+        f"不足 {selectors.ANONYMOUS_MIN} 人时为 null(且不计入评议得分)"
     )
 
 
