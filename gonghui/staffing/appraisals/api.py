@@ -184,3 +184,57 @@ def appraisal_publish(request, id: int):
     appraisal = selectors.appraisal_get(request.auth, id, Action.APPROVE)
     services.appraisal_publish(actor=request.auth, appraisal=appraisal)
     return _detail(request.auth, id)
+
+
+class OpenIn(Schema):
+    org: int = Field(description="组织 id：开启该组织及其下级全部在岗社工的考核")
+    kind: AppraisalKind
+    year: int
+    quarter: int | None = Field(None, description="季度 1–4(季度考核必填)")
+
+
+@router.post(
+    "/appraisals/open",
+    response={201: list[AppraisalOut], **errors(403, 404, 409, 422)},
+    summary="开启考核",
+    description="为组织及其下级的全部在岗社工开启一个考核期：实绩得分按平台记录一次算出；"
+    "已开启过的社工拒绝(409，不写入任何考核)。",
+)
+def appraisals_open(request, payload: OpenIn):
+    from gonghui.core.scope import get_in_scope_or_404
+    from gonghui.orgs.models import Org
+    from gonghui.staffing.people import selectors as people_selectors
+    from gonghui.staffing.people.models import WorkerStatus
+
+    require(request.auth, MODULE, Action.EDIT)
+    org = get_in_scope_or_404(Org.objects.all(), request.auth, MODULE, Action.EDIT, pk=payload.org)
+    workers = list(
+        people_selectors.worker_list(
+            request.auth, status=WorkerStatus.ACTIVE, org=org, action=Action.EDIT
+        )
+    )
+    opened = services.appraisals_open(
+        actor=request.auth,
+        workers=workers,
+        kind=payload.kind.value,
+        year=payload.year,
+        quarter=payload.quarter,
+    )
+    return Status(201, opened)
+
+
+class AnswerIn(Schema):
+    answer: str = Field(description="对社工异议的答复(不超过 2000 字)")
+
+
+@router.post(
+    "/appraisals/{pk:id}/objection/answer",
+    response={200: _Detail, **errors(403, 404, 409, 422)},
+    summary="答复考核异议",
+    description="答复社工对已公布考核提出的异议；异议与答复一并保存，只能答复一次(409)。",
+)
+def objection_answer(request, id: int, payload: AnswerIn):
+    require(request.auth, MODULE, Action.APPROVE)
+    appraisal = selectors.appraisal_get(request.auth, id, Action.APPROVE)
+    services.objection_answer(actor=request.auth, appraisal=appraisal, answer=payload.answer)
+    return _detail(request.auth, id)
