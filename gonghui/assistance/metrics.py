@@ -97,6 +97,7 @@ register(
         rule="办结时间在统计期间内、且不晚于办理时限的监测预警",
         records=_alerts_closed_on_time,
         date_field="closed_at",
+        drilldown=_url("assistance:alert_list", "status=closed"),
     ),
     Count(
         code="assistance.visits_on_time",

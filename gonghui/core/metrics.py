@@ -214,6 +214,12 @@ def _has_org_anchor(model) -> bool:
     return any(f.name == "org_anchor" for f in model._meta.concrete_fields)
 
 
+def _additive(aggregate: models.Aggregate) -> bool:
+    """Whether groups of the aggregate add up to the aggregate of their union: a plain
+    count or sum. A distinct count is not (the same record key in two orgs)."""
+    return isinstance(aggregate, CountAggregate | models.Sum) and not aggregate.distinct
+
+
 def _by_anchor(measure: Count, orgs: Sequence) -> bool:
     """Whether the records can be grouped by their township anchor instead of their org: the
     orgs asked are all township-level anchors or above them (a county and its townships), so
@@ -241,7 +247,13 @@ def _rolled_up(
     paths: dict[int, str] = {}
     if _by_anchor(measure, orgs):
         # Records of orgs above the townships have no anchor: grouped by their org instead.
-        owner = Case(When(org_anchor__isnull=True, then=F("org_id")))
+        # A distinct count is not additive across orgs: grouped by (anchor, org) and summed
+        # here, it equals the path roll-up's figure exactly.
+        owner = (
+            Case(When(org_anchor__isnull=True, then=F("org_id")))
+            if all(_additive(a) for a in aggregates.values())
+            else F("org_id")
+        )
         rows = [
             (
                 row["org_anchor_id"] if row["org_anchor_id"] is not None else row["metric_owner"],

@@ -193,6 +193,102 @@ def topic_list(request, page: Query[PageParams]):
     return paginate(selectors.topic_list(request.auth), page, descending=True)
 
 
+class TopicIn(_Strict):
+    org_id: int = Field(description="发布单位(须在本人可编辑的范围内)")
+    title: str = Field(description="议题(不超过 60 字)")
+    call_text: str = Field(description="征稿说明")
+    deadline: date = Field(description="截止日期(新建时不得早于今天)")
+
+
+@router.post(
+    "/topics",
+    response={201: TopicOut, **errors(403, 404, 422)},
+    summary="发布议题",
+    description="发布一个征稿议题；截止日期早于今天等问题返回 422 并列出全部问题。",
+)
+def topic_create(request, payload: TopicIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    org = selectors.org_for_edit(user, payload.org_id)
+    topic = services.topic_create(
+        actor=user,
+        org=org,
+        title=payload.title,
+        call_text=payload.call_text,
+        deadline=payload.deadline,
+    )
+    return Status(201, selectors.topic_get(user, topic.pk))
+
+
+class TopicUpdateIn(_Strict):
+    title: str = Field(description="议题(不超过 60 字)")
+    call_text: str = Field(description="征稿说明")
+    deadline: date = Field(description="截止日期")
+
+
+@router.put(
+    "/topics/{pk:id}",
+    response={200: TopicOut, **errors(403, 404, 422)},
+    summary="修改议题",
+)
+def topic_update(request, id: int, payload: TopicUpdateIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    topic = selectors.topic_get(user, id, Action.EDIT)
+    services.topic_update(
+        actor=user,
+        topic=topic,
+        title=payload.title,
+        call_text=payload.call_text,
+        deadline=payload.deadline,
+    )
+    return selectors.topic_get(user, id)
+
+
+@router.get(
+    "/mine",
+    response={200: SubmissionPage, **errors(403, 422)},
+    summary="我的投稿",
+    description="本人投的稿件及其状态(不论数据范围)，新的在前，游标分页。",
+)
+def my_list(request, page: Query[PageParams]):
+    require(request.auth, MODULE, Action.VIEW)
+    return paginate(selectors.my_submissions(request.auth), page, descending=True)
+
+
+@router.get(
+    "/mine/{pk:id}",
+    response={200: SubmissionDetailOut, **errors(403, 404)},
+    summary="我的投稿详情",
+    description="本人稿件的状态、各审次意见与校次；不是本人的稿件返回 404。",
+)
+def my_detail(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return selectors.my_submission_get(request.auth, id)
+
+
+class RevisionIn(_Strict):
+    title: str = Field(description="标题(不超过 60 字)")
+    author_name: str
+    author_position: str = ""
+    author_org: str = ""
+    text: str = Field(description="正文(200–20000 字)")
+
+
+@router.post(
+    "/mine/{pk:id}/revision",
+    response={200: SubmissionDetailOut, **errors(403, 404, 409, 422)},
+    summary="提交修改稿",
+    description="稿件被退回修改时，作者提交修改稿，重新进入初审；未被退回的稿件返回 409。",
+)
+def my_revise(request, id: int, payload: RevisionIn):
+    user = request.auth
+    require(user, MODULE, Action.VIEW)
+    article = selectors.my_submission_get(user, id)
+    services.submission_revise(actor=user, submission=article, **payload.dict())
+    return selectors.my_submission_get(user, id)
+
+
 @router.get(
     "/submissions",
     response={200: SubmissionPage, **errors(403, 422)},
@@ -339,6 +435,20 @@ def edition_articles_add(request, id: int, payload: EditionArticlesIn):
     services.edition_articles_add(
         actor=user, edition=edition, submission_ids=payload.submission_ids
     )
+    return selectors.edition_get(user, id)
+
+
+@router.delete(
+    "/editions/{pk:id}/articles/{submission_id}",
+    response={200: EditionOut, **errors(403, 404, 409, 422)},
+    summary="移出稿件",
+    description="把稿件移出编排中的期(回到已录用)；稿件不在本期返回 422，已发布的期返回 409。",
+)
+def edition_article_remove(request, id: int, submission_id: int):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    edition = selectors.edition_get(user, id, Action.EDIT)
+    services.edition_article_remove(actor=user, edition=edition, submission_id=submission_id)
     return selectors.edition_get(user, id)
 
 

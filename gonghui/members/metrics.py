@@ -49,6 +49,20 @@ def _joins_reviewed():
     )
 
 
+def _transfers_decided():
+    from gonghui.members.models import MembershipTransfer, TransferStatus
+
+    return MembershipTransfer.objects.filter(
+        status__in=[TransferStatus.APPROVED, TransferStatus.REJECTED], decided_at__isnull=False
+    )
+
+
+def _transfer_list_url(org, period) -> str:
+    from django.urls import reverse
+
+    return reverse("members:transfer_list") + "?status=approved"
+
+
 def _roster_url(org, period) -> str:
     """The roster of the org's subtree, joined in the period's (end) year."""
     from django.urls import reverse
@@ -149,6 +163,16 @@ register(
         records=_joins_reviewed,
         date_field="reviewed_at",
         drilldown=_join_list_url,
+    ),
+    Count(
+        code="members.transfers_decided",
+        name="办理的会籍转入",
+        unit="件",
+        module="members",
+        rule="审批时间在统计期间内、已转入或已拒绝的会籍转移(按转入方工会计)",
+        records=_transfers_decided,
+        date_field="decided_at",
+        drilldown=_transfer_list_url,
     ),
     Ratio(
         code="members.new_employment_form_share",

@@ -1,5 +1,7 @@
 """Staffing's countable measures (the metric registry, gonghui.core.metrics)."""
 
+from django.db.models import Sum
+
 from gonghui.core.metrics import Count, register
 
 
@@ -94,6 +96,16 @@ register(
         rule="培训日期在统计期间内的培训记录",
         records=_trainings,
         date_field="day",
+    ),
+    Count(
+        code="staffing.training_hours",
+        name="社工培训学时",
+        unit="学时",
+        module="staffing",
+        rule="培训日期在统计期间内的培训记录的学时合计",
+        records=_trainings,
+        date_field="day",
+        aggregate=lambda: Sum("hours"),
     ),
     Count(
         code="staffing.appraisals_published",

@@ -12,6 +12,7 @@ STATS_COLUMNS = [
     ("staffing.vacant_posts", "空缺岗位"),
     ("staffing.workers", "在岗社工"),
     ("staffing.training_records", "培训人次"),
+    ("staffing.training_hours", "培训学时"),
     ("staffing.appraisals_published", "已公布考核"),
     ("staffing.appraisals_excellent", "优秀"),
     ("staffing.appraisals_competent", "称职"),

@@ -296,3 +296,58 @@ def test_anchored_records_count_the_same_however_the_orgs_are_asked_for(tree):
             assert {pk: f.value for pk, f in figures.items()} == {
                 org.pk: expected[org.pk] for org in asked
             }
+
+
+@pytest.fixture
+def forms_measure():
+    """A non-additive measure: distinct employment forms, which the path roll-up sums over
+    the orgs of a subtree (a form in two orgs counts twice)."""
+    from django.db.models import Count as CountAggregate
+
+    from gonghui.members.models import Member
+
+    measure = metrics.Count(
+        code="test.member_forms",
+        name="就业形态种类",
+        unit="种",
+        module="members",
+        rule="入会日期在统计期间内的会员的就业形态种类(按组织去重)",
+        records=Member.objects.all,
+        date_field="joined_on",
+        aggregate=lambda: CountAggregate("employment_form", distinct=True),
+    )
+    metrics.register(measure)
+    yield measure
+    metrics._REGISTRY.pop(measure.code)
+
+
+@pytest.mark.django_db
+def test_orgs_that_are_all_their_own_anchors_are_grouped_by_anchor_with_equal_figures(
+    tree, forms_measure
+):
+    """Every org asked for tops its own anchored subtree (every social worker at a township
+    union): one GROUP BY org_anchor_id, no join to the orgs and no path roll-up, and the
+    very figures of the path roll-up — a distinct count included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gonghui.orgs.models import Org
+
+    for org, form in (
+        (tree.a1, EmploymentForm.COURIER),
+        (tree.ae, EmploymentForm.COURIER),
+        (tree.ae, EmploymentForm.COURIER),
+        (tree.b1, EmploymentForm.COURIER),
+        (tree.county, EmploymentForm.COURIER),
+    ):
+        build_member(org=org, joined_on=dt.date(2026, 3, 1), employment_form=form)
+    anchored = list(Org.objects.filter(pk__in=[tree.a.pk, tree.b.pk]))
+    by_path = list(Org.objects.filter(pk__in=[tree.a.pk, tree.b.pk]).defer("anchor"))
+    for code, expected in (("members.joined", (3, 1)), (forms_measure.code, (2, 1))):
+        with CaptureQueriesContext(connection) as ctx:
+            figures = metrics.evaluate(code, orgs=anchored, period=YEAR)
+        (sql,) = [q["sql"] for q in ctx.captured_queries]
+        assert '"orgs_org"' not in sql and "GROUP BY" in sql.upper()
+        rolled_up = metrics.evaluate(code, orgs=by_path, period=YEAR)
+        assert figures == rolled_up
+        assert (figures[tree.a.pk].value, figures[tree.b.pk].value) == expected

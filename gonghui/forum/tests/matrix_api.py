@@ -1,7 +1,7 @@
 """Permission-matrix entries for the forum API (/api/v1/forum/...)."""
 
 from gonghui.core.testing.matrix import Endpoint, Targets, json_text
-from gonghui.forum.models import Edition, ProofRound, Submission
+from gonghui.forum.models import Edition, ProofRound, Submission, Topic
 from gonghui.forum.tests.factories import build_submission
 from gonghui.forum.tests.matrix import (
     _accepted,
@@ -10,6 +10,8 @@ from gonghui.forum.tests.matrix import (
     _edition_state,
     _editions,
     _editions_with_accepted,
+    _mine,
+    _mine_revise,
     _orgs,
     _submissions,
     _topics,
@@ -53,6 +55,12 @@ def _editions_ready(tree, actor, status="planned"):
     return editions
 
 
+def _scheduled(tree, actor):
+    """The one article scheduled in each of `_editions_ready`'s editions."""
+    editions = _editions_ready(tree, actor)
+    return Targets(*(e.articles.get() for e in (editions.own, editions.sibling, editions.parent)))
+
+
 def _editions_published(tree, actor):
     return _editions_ready(tree, actor, status="published")
 
@@ -69,6 +77,66 @@ ENDPOINTS = [
         marker=lambda t: t.title,
         scoped=False,
         extra=JSON,
+    ),
+    Endpoint(
+        "api.forum.topic_create",
+        "POST",
+        M,
+        "edit",
+        lambda t: "/api/v1/forum/topics",
+        _orgs,
+        data=lambda org: {
+            "org_id": org.pk,
+            "title": "接口矩阵议题",
+            "call_text": "征稿说明",
+            "deadline": "2030-06-30",
+        },
+        snapshot=lambda org: Topic.objects.filter(title="接口矩阵议题").count(),
+        api=True,
+        success=(201,),
+    ),
+    Endpoint(
+        "api.forum.topic_update",
+        "PUT",
+        M,
+        "edit",
+        lambda t: f"/api/v1/forum/topics/{t.pk}",
+        _topics,
+        data=lambda t: {"title": "改过的议题", "call_text": "新说明", "deadline": "2030-06-30"},
+        snapshot=lambda t: list(Topic.objects.filter(pk=t.pk).values_list("title", "call_text")),
+        api=True,
+    ),
+    Endpoint(
+        "api.forum.mine",
+        "GET",
+        M,
+        "view",
+        lambda t: "/api/v1/forum/mine",
+        _mine,
+        api=True,
+        scoped=False,
+    ),
+    Endpoint(
+        "api.forum.mine_detail",
+        "GET",
+        M,
+        "view",
+        lambda s: f"/api/v1/forum/mine/{s.pk}",
+        _mine,
+        api=True,
+        scoped=False,
+    ),
+    Endpoint(
+        "api.forum.mine_revise",
+        "POST",
+        M,
+        "view",
+        lambda s: f"/api/v1/forum/mine/{s.pk}/revision",
+        _mine_revise,
+        data=lambda s: _article_form(title="接口矩阵修改稿"),
+        snapshot=_article_state,
+        api=True,
+        scoped=False,
     ),
     Endpoint(
         "api.forum.submissions",
@@ -182,6 +250,16 @@ ENDPOINTS = [
         snapshot=lambda org: Edition.objects.filter(number=778).count(),
         api=True,
         success=(201,),
+    ),
+    Endpoint(
+        "api.forum.edition_article_remove",
+        "DELETE",
+        M,
+        "edit",
+        lambda s: f"/api/v1/forum/editions/{s.edition_id}/articles/{s.pk}",
+        _scheduled,
+        snapshot=_article_state,
+        api=True,
     ),
     Endpoint(
         "api.forum.edition_publish",

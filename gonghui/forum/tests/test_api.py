@@ -132,3 +132,53 @@ def test_an_editor_note_on_an_article_in_review_is_refused(login, editors, tree)
     assert response.status_code == 409 and "已录用" in response.json()["message"]
     article.refresh_from_db()
     assert article.editor_note == ""
+
+
+def test_topics_are_published_and_edited_and_articles_removed_through_the_api(login, editors, tree):
+    from gonghui.forum.models import Submission, Topic
+
+    client = login(editors.first)
+    body = {
+        "org_id": tree.county.pk,
+        "title": "学党史",
+        "call_text": "谈体会",
+        "deadline": "2020-01-01",
+    }
+    refused = _post(client, "/api/v1/forum/topics", body)
+    assert refused.status_code == 422
+    assert refused.json()["message"] == "截止日期不能早于今天。"
+    assert not Topic.objects.exists()
+    created = _post(client, "/api/v1/forum/topics", body | {"deadline": "2030-06-30"})
+    assert created.status_code == 201 and created.json()["title"] == "学党史"
+    topic_id = created.json()["id"]
+    edited = client.put(
+        f"/api/v1/forum/topics/{topic_id}",
+        data=json.dumps({"title": "悟思想", "call_text": "谈做法", "deadline": "2030-06-30"}),
+        content_type="application/json",
+    )
+    assert edited.status_code == 200 and Topic.objects.get().title == "悟思想"
+    edition = build_edition(org=tree.county, number=5)
+    article = build_submission(org=tree.a, status="scheduled", edition=edition)
+    removed = client.delete(f"/api/v1/forum/editions/{edition.pk}/articles/{article.pk}")
+    assert removed.status_code == 200 and removed.json()["article_ids"] == []
+    assert Submission.objects.get(pk=article.pk).status == "accepted"
+    again = client.delete(f"/api/v1/forum/editions/{edition.pk}/articles/{article.pk}")
+    assert again.status_code == 422 and again.json()["message"] == "该稿件不在本期中。"
+
+
+def test_an_author_follows_and_revises_their_article_through_the_api(login, tree, users):
+    from gonghui.forum.tests.factories import ARTICLE_TEXT
+
+    author = users.grassroots_staff
+    article = build_submission(org=tree.a1, status="revise", submitted_by=author, title="待修改")
+    client = login(author)
+    assert [i["title"] for i in client.get("/api/v1/forum/mine").json()["items"]] == ["待修改"]
+    body = {"title": "修改后的稿件", "author_name": "王主席", "text": ARTICLE_TEXT}
+    done = _post(client, f"/api/v1/forum/mine/{article.pk}/revision", body)
+    assert done.status_code == 200
+    assert (done.json()["status"], done.json()["title"]) == ("first", "修改后的稿件")
+    again = _post(client, f"/api/v1/forum/mine/{article.pk}/revision", body)
+    assert (
+        again.status_code == 409 and again.json()["message"] == "稿件未被退回修改，现在不能修改。"
+    )
+    assert login(users.township_staff).get(f"/api/v1/forum/mine/{article.pk}").status_code == 404

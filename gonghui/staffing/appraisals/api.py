@@ -1,6 +1,6 @@
 """Staff API of the appraisals: /api/v1/staffing/appraisals (scoped), named ratings and
-publishing. Worker ratings appear only as a group's count (and mean from ANONYMOUS_MIN
-ratings on): nothing here could name who gave them."""
+publishing. Worker ratings appear only as a group's count (and, once published, the mean of
+ANONYMOUS_MIN ratings or more): nothing here could name who gave them."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -36,7 +36,8 @@ class GroupRating(Schema):
     group: RaterGroup
     count: int = Field(description="评议人数")
     mean: Decimal | None = Field(
-        description=f"平均分；职工匿名评议不足 {selectors.ANONYMOUS_MIN} 人时为 null"
+        description="平均分；职工匿名评议的平均分在考核公布后才有值，"
+        f"不足 {selectors.ANONYMOUS_MIN} 人时为 null(且不计入评议得分)"
     )
 
 
@@ -182,4 +183,58 @@ def appraisal_publish(request, id: int):
     require(request.auth, MODULE, Action.APPROVE)
     appraisal = selectors.appraisal_get(request.auth, id, Action.APPROVE)
     services.appraisal_publish(actor=request.auth, appraisal=appraisal)
+    return _detail(request.auth, id)
+
+
+class OpenIn(Schema):
+    org: int = Field(description="组织 id：开启该组织及其下级全部在岗社工的考核")
+    kind: AppraisalKind
+    year: int
+    quarter: int | None = Field(None, description="季度 1–4(季度考核必填)")
+
+
+@router.post(
+    "/appraisals/open",
+    response={201: list[AppraisalOut], **errors(403, 404, 409, 422)},
+    summary="开启考核",
+    description="为组织及其下级的全部在岗社工开启一个考核期：实绩得分按平台记录一次算出；"
+    "已开启过的社工拒绝(409，不写入任何考核)。",
+)
+def appraisals_open(request, payload: OpenIn):
+    from gonghui.core.scope import get_in_scope_or_404
+    from gonghui.orgs.models import Org
+    from gonghui.staffing.people import selectors as people_selectors
+    from gonghui.staffing.people.models import WorkerStatus
+
+    require(request.auth, MODULE, Action.EDIT)
+    org = get_in_scope_or_404(Org.objects.all(), request.auth, MODULE, Action.EDIT, pk=payload.org)
+    workers = list(
+        people_selectors.worker_list(
+            request.auth, status=WorkerStatus.ACTIVE, org=org, action=Action.EDIT
+        )
+    )
+    opened = services.appraisals_open(
+        actor=request.auth,
+        workers=workers,
+        kind=payload.kind.value,
+        year=payload.year,
+        quarter=payload.quarter,
+    )
+    return Status(201, opened)
+
+
+class AnswerIn(Schema):
+    answer: str = Field(description="对社工异议的答复(不超过 2000 字)")
+
+
+@router.post(
+    "/appraisals/{pk:id}/objection/answer",
+    response={200: _Detail, **errors(403, 404, 409, 422)},
+    summary="答复考核异议",
+    description="答复社工对已公布考核提出的异议；异议与答复一并保存，只能答复一次(409)。",
+)
+def objection_answer(request, id: int, payload: AnswerIn):
+    require(request.auth, MODULE, Action.APPROVE)
+    appraisal = selectors.appraisal_get(request.auth, id, Action.APPROVE)
+    services.objection_answer(actor=request.auth, appraisal=appraisal, answer=payload.answer)
     return _detail(request.auth, id)

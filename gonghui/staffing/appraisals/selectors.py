@@ -22,7 +22,8 @@ from gonghui.staffing.people.models import SocialWorker
 from gonghui.staffing.people.selectors import worker_of_user
 from gonghui.staffing.shared import MODULE
 
-ANONYMOUS_MIN = 3  # worker ratings before their mean shows on screen
+# Worker ratings an appraisal needs before their mean shows (and counts in the result).
+ANONYMOUS_MIN = 3
 
 
 def appraisal_list(
@@ -80,8 +81,10 @@ def own_appraisal_get(user, pk: int) -> Appraisal:
 
 def rating_summary(appraisal: Appraisal) -> list[dict]:
     """Per rater group: how many rated and their mean. The workers' group is a tally only;
-    its mean shows once at least ANONYMOUS_MIN workers rated, so a lone rating is not
-    readable off the screen."""
+    its mean shows once the appraisal is published, and only from ANONYMOUS_MIN ratings on
+    (fewer do not count in the result either). A running mean would give each new rating
+    away as the difference of two readings; a mean of one or two ratings gives a rating
+    away outright."""
     rows = (
         Rating.objects.filter(appraisal=appraisal)
         .values("group")
@@ -93,7 +96,8 @@ def rating_summary(appraisal: Appraisal) -> list[dict]:
         for row in rows
     ]
     if appraisal.worker_ratings:
-        shown = appraisal.worker_ratings >= ANONYMOUS_MIN
+        counted = appraisal.worker_ratings >= ANONYMOUS_MIN
+        shown = counted and appraisal.status == AppraisalStatus.PUBLISHED
         summary.append(
             {
                 "group": "workers",

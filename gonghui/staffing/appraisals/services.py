@@ -304,9 +304,12 @@ def rating_submit_anonymous(*, token: str, score) -> None:
 
 
 def rating_totals(appraisal: Appraisal) -> dict[str, tuple[Decimal, int]]:
-    """{group: (sum, count)}: the named ratings and the workers' tally."""
+    """{group: (sum, count)}: the named ratings and the workers' tally. A tally of fewer
+    than ANONYMOUS_MIN worker ratings is left out (the other groups' weights rescaled):
+    with the named scores on screen, the published rated part would give a lone worker's
+    score — or, to one of two raters, the other's — away."""
     totals = rules.group_totals(list(appraisal.ratings.values_list("group", "score")))
-    if appraisal.worker_ratings:
+    if appraisal.worker_ratings >= selectors.ANONYMOUS_MIN:
         totals[RaterGroup.WORKERS] = (appraisal.worker_score_sum, appraisal.worker_ratings)
     return totals
 

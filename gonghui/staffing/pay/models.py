@@ -15,16 +15,19 @@ __all__ = [
 
 DEFAULT_RATER_WEIGHTS = {"chair": 40, "deputy": 20, "supervisor": 10, "workers": 30}
 
-# Measures the computed part reads (looked up in the metric registry by code; one not
-# registered yet — its app has not landed — is skipped and the others' weights rescaled).
+# Measures the computed part reads (looked up in the metric registry by code; one no longer
+# registered is skipped and the others' weights rescaled): the work the issue names — joins
+# reviewed, members joined, hardship visits, alerts closed on time, transfers, caravan
+# follow-ups, legal-aid cases, activities.
 DEFAULT_TARGETS = [
-    {"measure": "members.joins_reviewed", "target": 30, "weight": 30},
+    {"measure": "members.joins_reviewed", "target": 30, "weight": 25},
     {"measure": "members.joined", "target": 50, "weight": 20},
     {"measure": "assistance.visits_on_time", "target": 10, "weight": 15},
     {"measure": "assistance.alerts_closed_on_time", "target": 5, "weight": 10},
-    {"measure": "outreach.caravan_follow_ups", "target": 5, "weight": 10},
+    {"measure": "members.transfers_decided", "target": 2, "weight": 5},
+    {"measure": "outreach.followups.done", "target": 5, "weight": 10},
     {"measure": "rights.legal_aid.accepted", "target": 3, "weight": 5},
-    {"measure": "outreach.activities", "target": 4, "weight": 10},
+    {"measure": "outreach.activities.held", "target": 4, "weight": 10},
 ]
 
 

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, scope_queryset
@@ -24,10 +36,29 @@ def worker_list(
     contract: str = "",
     today: dt.date | None = None,
     action: str = Action.VIEW,
+    training_year: int | None = None,
+    training: str = "",
+    min_hours: int = 0,
 ) -> QuerySet[SocialWorker]:
+    """Workers in scope. With `training_year`, each carries `year_hours` (that year's training
+    hours, one correlated sum in the same query); `training="below"` keeps the active
+    workers under `min_hours`."""
     workers = scope_queryset(SocialWorker.objects.all(), user, MODULE, action).select_related(
         "org", "post"
     )
+    if training_year is not None:
+        hours = (
+            Training.objects.filter(worker=OuterRef("pk"), day__year=training_year)
+            .order_by()
+            .values("worker")
+            .annotate(total=Sum("hours"))
+            .values("total")
+        )
+        workers = workers.annotate(
+            year_hours=Coalesce(Subquery(hours), Value(Decimal(0)), output_field=DecimalField())
+        )
+        if training == "below":
+            workers = workers.filter(status=WorkerStatus.ACTIVE, year_hours__lt=min_hours)
     if q:
         workers = workers.filter(Q(name__contains=q) | Q(agency__contains=q))
     if status:
@@ -49,6 +80,37 @@ def worker_get(user, pk: int, action: str = Action.VIEW) -> SocialWorker:
     return get_in_scope_or_404(
         SocialWorker.objects.select_related("org", "post", "user"), user, MODULE, action, pk=pk
     )
+
+
+def training_year(worker: SocialWorker, year: int, required: int) -> dict:
+    """A worker's training of a year against the yearly minimum (`required`)."""
+    items = list(worker.trainings.filter(day__year=year).order_by("day", "id"))
+    hours = sum((t.hours for t in items), Decimal(0))
+    return {
+        "year": year,
+        "hours": hours,
+        "required": required,
+        "met": hours >= required,
+        "items": items,
+    }
+
+
+def training_minimum(user) -> int:
+    """The yearly training minimum of the county above the user's org (one query; the
+    default rules' when the county has set none or the user sits above a county)."""
+    from gonghui.orgs.models import OrgLevel
+    from gonghui.staffing.pay.models import StaffingScheme
+
+    default = StaffingScheme._meta.get_field("training_min_hours").default
+    if not getattr(user, "org_id", None):
+        return default
+    ids = [*user.org.ancestor_ids(), user.org_id]
+    found = (
+        StaffingScheme.objects.filter(org_id__in=ids, org__level=OrgLevel.COUNTY)
+        .values_list("training_min_hours", flat=True)
+        .first()
+    )
+    return default if found is None else found
 
 
 def worker_of_user(user) -> SocialWorker | None:

@@ -43,8 +43,12 @@ def _status(form) -> int:
 
 @requires(MODULE, Action.VIEW)
 def worker_list(request):
-    filters = {k: request.GET.get(k, "").strip() for k in ("q", "status", "contract")}
-    workers = selectors.worker_list(request.user, **filters)
+    filters = {k: request.GET.get(k, "").strip() for k in ("q", "status", "contract", "training")}
+    year = timezone.localdate().year
+    min_hours = selectors.training_minimum(request.user)
+    workers = selectors.worker_list(
+        request.user, **filters, training_year=year, min_hours=min_hours
+    )
     return render(
         request,
         "staffing/people/worker_list.html",
@@ -53,6 +57,8 @@ def worker_list(request):
             "filters": filters,
             "status_choices": WorkerStatus.choices,
             "can_edit": can(request.user, MODULE, Action.EDIT),
+            "year": year,
+            "min_hours": min_hours,
             "today": timezone.localdate(),
             "warning_until": timezone.localdate()
             + dt.timedelta(days=selectors.CONTRACT_WARNING_DAYS),

@@ -26,7 +26,9 @@ def test_the_api_masks_phones_and_names_no_anonymous_rater(tree, users, client):
     body = client.get(f"/api/v1/staffing/workers/{worker.pk}", **auth).json()
     assert body["phone"] == "139****5678"
     body = client.get(f"/api/v1/staffing/appraisals/{appraisal.pk}", **auth).json()
-    assert body["ratings"] == [{"group": "workers", "count": 3, "mean": "80.00"}]
+    # While the rating runs the workers' mean is withheld: two readings would give the
+    # rating in between away.
+    assert body["ratings"] == [{"group": "workers", "count": 3, "mean": None}]
     response = client.post(
         f"/api/v1/staffing/appraisals/{appraisal.pk}/ratings",
         data={"group": "chair", "score": 101},
@@ -35,6 +37,43 @@ def test_the_api_masks_phones_and_names_no_anonymous_rater(tree, users, client):
     )
     assert response.status_code == 422
     assert response.json()["message"] == "评分须在 0–100 分之间。"
+    response = client.post(f"/api/v1/staffing/appraisals/{appraisal.pk}/publish", **auth)
+    assert response.json()["ratings"] == [{"group": "workers", "count": 3, "mean": "80.00"}]
+
+
+def test_the_pay_sheet_promotion_posts_and_training_apis(tree, users, client):
+    from gonghui.accounts.services import token_create
+    from gonghui.staffing.pay import services as pay_services
+
+    pay_services.pay_grade_set(actor=None, county=tree.county, grade=1, band=1, monthly_pay=4000)
+    post = people_services.post_create(actor=None, org=tree.a, name="甲镇社工岗")
+    people_services.post_create(actor=None, org=tree.b, name="乙镇社工岗")
+    worker = build_worker(
+        org=tree.a, name="接口社工", hired_on=dt.date(2020, 1, 1), county_share=60, post=post
+    )
+    people_services.training_add(
+        actor=None, worker=worker, course="工会法", day=dt.date(2026, 3, 1), hours=12
+    )
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users.county_admin, name='t')}"}
+    body = client.get("/api/v1/staffing/pay-sheet?month=2026-06", **auth).json()
+    (line,) = body["lines"]
+    assert (line["worker"]["name"], line["base"], line["total"]) == (
+        "接口社工",
+        "4000.00",
+        "4000.00",
+    )
+    assert (line["county_part"], line["township_part"]) == ("2400.00", "1600.00")
+    assert body["total"] == "4000.00" and body["month"] == "2026-06"
+    response = client.get("/api/v1/staffing/pay-sheet?month=2026-13", **auth)
+    assert response.status_code == 422
+    assert response.json()["message"] == "月份格式应为 YYYY-MM，例如 2026-06。"
+    body = client.get("/api/v1/staffing/posts?vacant=1", **auth).json()
+    assert [p["name"] for p in body["items"]] == ["乙镇社工岗"]
+    body = client.get("/api/v1/staffing/posts?vacant=0", **auth).json()
+    assert body["items"][0]["holder"] == {"id": worker.pk, "name": "接口社工"}
+    body = client.get(f"/api/v1/staffing/workers/{worker.pk}/trainings?year=2026", **auth).json()
+    assert (body["hours"], body["required"], body["met"]) == ("12.0", 40, False)
+    assert client.get("/api/v1/staffing/promotion", **auth).status_code == 200
 
 
 def test_statistics_agree_with_the_measures(tree, users, login):
@@ -84,3 +123,36 @@ def test_to_dos_count_expiring_contracts_flags_and_open_objections(tree, users):
     assert counts["staffing.contracts_review"] == [1, True]
     assert counts["staffing.objections_open"] == [1, True]
     assert "staffing.contracts_expiring" not in todo_counts(users.social_worker)
+
+
+def test_appraisals_are_opened_and_objections_answered_through_the_api(tree, users, client):
+    from gonghui.accounts.services import token_create
+    from gonghui.staffing.models import Appraisal
+
+    build_worker(org=tree.a1, name="接口考核社工")
+    build_worker(org=tree.b, name="乙镇社工")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users.county_admin, name='t')}"}
+    payload = {"org": tree.a.pk, "kind": "quarter", "year": 2026, "quarter": 1}
+    response = client.post(
+        "/api/v1/staffing/appraisals/open", data=payload, content_type="application/json", **auth
+    )
+    assert response.status_code == 201
+    assert [a["worker_name"] for a in response.json()] == ["接口考核社工"]
+    response = client.post(
+        "/api/v1/staffing/appraisals/open", data=payload, content_type="application/json", **auth
+    )
+    assert response.status_code == 409
+    assert Appraisal.objects.count() == 1
+    user = make_user("sw_api", "social_worker", tree.a)
+    own = build_appraisal(worker=build_worker(org=tree.a, user=user))
+    appraisals_services.appraisal_publish(actor=None, appraisal=own)
+    own.refresh_from_db()
+    appraisals_services.objection_submit(actor=user, appraisal=own, text="走访漏计")
+    response = client.post(
+        f"/api/v1/staffing/appraisals/{own.pk}/objection/answer",
+        data={"answer": "已核实"},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 200
+    assert response.json()["objection"]["answer"] == "已核实"

@@ -1,5 +1,5 @@
 """A worker's anonymous rating on the portal at phone size (390×844, Chromium), and the
-staff appraisal page that shows only the tally. Screenshots go to test-artifacts/
+staff appraisal page that shows only the count while rating and the mean once published. Screenshots go to test-artifacts/
 (staffing-*.png)."""
 
 from pathlib import Path
@@ -50,11 +50,17 @@ def test_a_worker_rates_anonymously_once_on_a_phone(phone_page, page, browser_lo
     expect(phone.locator("h1")).to_have_text("链接无效")
     for token, score in zip(tokens[1:], (70, 90), strict=True):
         appraisals_services.rating_submit_anonymous(token=token, score=score)
-    # Staff see the workers' group as a count and a mean, never single scores.
+    # Staff see the workers' group as a count while the rating runs (a running mean would
+    # give each new score away), the mean once published — never single scores.
     browser_login(page, users.township_staff)
     page.goto(f"/staffing/appraisals/{appraisal.pk}/")
     row = page.locator("#rating-summary tbody tr", has_text="职工(匿名)")
     expect(row).to_contain_text("3")
-    expect(row).to_contain_text("82.00")
+    expect(row).to_contain_text("公布结果时显示")
     expect(page.locator("main")).not_to_contain_text("86")
+    expect(page.locator("main")).not_to_contain_text("82.00")
     _shot(page, "appraisal")
+    appraisals_services.appraisal_publish(actor=None, appraisal=appraisal)
+    page.goto(f"/staffing/appraisals/{appraisal.pk}/")
+    expect(row).to_contain_text("82.00")
+    _shot(page, "appraisal-published")

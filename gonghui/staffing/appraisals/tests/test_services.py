@@ -117,6 +117,50 @@ def test_the_computed_part_counts_each_measure_for_the_workers_orgs_in_the_perio
     assert appraisal.computed_score == Decimal("46.88")
 
 
+def test_the_computed_part_reads_visits_and_transfers_of_the_worker_s_subtree(tree, users):
+    """Hardship visits (assistance) and transfers decided (members) on a hand-made quarter:
+    the worker's subtree only, the quarter's days only."""
+    from gonghui.assistance.monitoring.tests.factories import archived
+    from gonghui.assistance.visits.services import visit_record
+    from gonghui.members.models import MembershipTransfer
+    from gonghui.members.transfers.services import transfer_approve, transfer_request
+
+    _rules(
+        tree,
+        targets=[
+            {"measure": "assistance.visits_on_time", "target": 4, "weight": 50},
+            {"measure": "members.transfers_decided", "target": 1, "weight": 50},
+        ],
+    )
+    household_a, household_b = archived(tree.a1), archived(tree.b1)
+    for archive, day in (
+        (household_a, dt.date(2026, 1, 10)),
+        (household_a, dt.date(2026, 3, 31)),
+        (household_a, dt.date(2026, 4, 1)),  # the next quarter
+        (household_b, dt.date(2026, 2, 1)),  # another worker's township
+    ):
+        visit_record(
+            actor=users.county_admin,
+            archive=archive,
+            visited_on=day,
+            findings="入户走访，了解家庭近况",
+            visitor_names="社工",
+        )
+    for org, to in ((tree.b1, tree.a1), (tree.a1, tree.b1)):  # into A, out of A
+        transfer = transfer_request(
+            actor=users.county_admin, member=build_member(org=org), to_org=to, reason="工作调动"
+        )
+        transfer_approve(actor=users.county_admin, transfer=transfer)
+    MembershipTransfer.objects.update(decided_at=dt.datetime(2026, 2, 1, 10, tzinfo=dt.UTC))
+    appraisal = build_appraisal(worker=build_worker(org=tree.a))
+    lines = {line["measure"]: line for line in appraisal.evidence}
+    assert lines["assistance.visits_on_time"]["count"] == 2
+    assert f"org={tree.a.pk}" in lines["assistance.visits_on_time"]["url"]
+    assert lines["members.transfers_decided"]["count"] == 1  # by the receiving union
+    # (50 × 2/4 + 50 × 1/1) = 75
+    assert appraisal.computed_score == Decimal("75.00")
+
+
 def test_a_period_is_opened_once_per_worker(tree, worker):
     build_appraisal(worker=worker)
     with pytest.raises(Conflict):
@@ -231,6 +275,33 @@ def test_anonymous_ratings_are_never_attributable(tree, worker):
         assert event.detail == {"what": "staffing_anonymous_rating"}
     # Screens show the group's mean only from three ratings on.
     summary = {row["group"]: row for row in appraisals_selectors.rating_summary(appraisal)}
+    assert summary["workers"] == {"group": "workers", "count": 2, "mean": None}
+
+
+def test_the_workers_mean_shows_only_once_published(tree, worker):
+    """A running mean would give each new rating away (the difference of two readings)."""
+    _rules(tree)
+    appraisal = _rated(tree, worker, chair=80, worker_scores=(60, 70, 80))
+    appraisal.refresh_from_db()
+    summary = {row["group"]: row for row in appraisals_selectors.rating_summary(appraisal)}
+    assert summary["workers"] == {"group": "workers", "count": 3, "mean": None}
+    assert summary["chair"]["mean"] == Decimal(80)
+    published = appraisals_services.appraisal_publish(actor=None, appraisal=appraisal)
+    summary = {row["group"]: row for row in appraisals_selectors.rating_summary(published)}
+    assert summary["workers"]["mean"] == Decimal(70)
+    # (40 × 80 + 30 × 70) / 70 = 75.71
+    assert published.rated_score == Decimal("75.71")
+
+
+def test_fewer_than_three_worker_ratings_do_not_count_in_the_result(tree, worker):
+    """With the named scores on screen, a rated part that included one or two worker
+    ratings would give them away: they are left out and the other weights rescaled."""
+    _rules(tree)
+    appraisal = _rated(tree, worker, chair=90, deputy=80, worker_scores=(10, 20))
+    published = appraisals_services.appraisal_publish(actor=None, appraisal=appraisal)
+    # (40 × 90 + 20 × 80) / 60 = 86.67: the two worker ratings play no part
+    assert published.rated_score == Decimal("86.67")
+    summary = {row["group"]: row for row in appraisals_selectors.rating_summary(published)}
     assert summary["workers"] == {"group": "workers", "count": 2, "mean": None}
 
 

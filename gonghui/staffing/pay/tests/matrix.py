@@ -4,7 +4,7 @@ so for their two writes `own` is township A itself: in scope, and the service re
 not a county (422, nothing stored); a county admin's save is tested in pay/tests/test_views.py.
 """
 
-from gonghui.core.testing.matrix import Endpoint, Targets, xlsx_text
+from gonghui.core.testing.matrix import Endpoint, Targets, json_text, xlsx_text
 from gonghui.staffing.models import (
     PayGrade,
     StaffingScheme,
@@ -93,6 +93,28 @@ ENDPOINTS = [
         "export",
         lambda t: "/staffing/promotion/export/",
         _workers,
+        scoped=False,
+    ),
+    Endpoint(
+        "api.staffing.pay_sheet",
+        "GET",
+        "staffing",
+        "view",
+        lambda t: "/api/v1/staffing/pay-sheet?month=2026-06",
+        _workers,
+        api=True,
+        marker=_name,
+        scoped=False,
+        extra={"extract": json_text},
+    ),
+    Endpoint(
+        "api.staffing.promotion",
+        "GET",
+        "staffing",
+        "view",
+        lambda t: "/api/v1/staffing/promotion",
+        _workers,
+        api=True,
         scoped=False,
     ),
     Endpoint(

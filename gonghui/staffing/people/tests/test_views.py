@@ -74,3 +74,37 @@ def test_staff_edit_a_post_and_cannot_stop_one_that_is_held(tree, users, login):
     stopped = client.post(f"/staffing/posts/{post.pk}/edit/", {"name": "甲镇社工一岗"})
     assert stopped.status_code == 302
     assert Post.objects.get(pk=post.pk).is_active is False
+
+
+def test_the_register_shows_this_year_s_training_hours_against_the_county_minimum(
+    tree, users, login
+):
+    from django.utils import timezone
+
+    from gonghui.staffing.pay import services as pay_services
+
+    pay_services.scheme_save(
+        actor=None,
+        county=tree.county,
+        computed_share=40,
+        rater_weights={"chair": 40, "deputy": 20, "supervisor": 10, "workers": 30},
+        targets=[{"measure": "members.joined", "target": 10, "weight": 100}],
+        cutoff_excellent=90,
+        cutoff_competent=75,
+        cutoff_basic=60,
+        bonus={"excellent": 600, "competent": 300, "basic": 0, "unfit": 0},
+        training_min_hours=20,
+    )
+    today = timezone.localdate()
+    trained = build_worker(org=tree.a, name="学时达标社工")
+    short = build_worker(org=tree.a, name="学时不足社工")
+    people_services.training_add(actor=None, worker=trained, course="工会法", day=today, hours=24)
+    people_services.training_add(actor=None, worker=short, course="工会法", day=today, hours=8)
+    people_services.training_add(
+        actor=None, worker=short, course="旧课", day=today.replace(year=today.year - 1), hours=40
+    )
+    client = login(users.township_staff)
+    page = client.get("/staffing/").content.decode()
+    assert "24.0 / 20" in page and "8.0 / 20" in page  # last year's 40 hours do not count
+    page = client.get("/staffing/?training=below").content.decode()
+    assert "学时不足社工" in page and "学时达标社工" not in page
