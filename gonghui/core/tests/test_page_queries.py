@@ -116,7 +116,7 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "plans:agent_detail": (10, None, None, 8),
     "dashboard:return_detail": (6, 4, 4, 6),
     "dashboard:return_grassroots": (6, None, None, 6),
-    "staffing:worker_list": (4, 4, None, 4),
+    "staffing:worker_list": (5, 5, None, 5),
     "staffing:post_list": (5, 5, None, 5),
     "staffing:appraisal_list": (4, 4, None, 4),
     "staffing:pay_sheet": (7, 8, None, 7),
