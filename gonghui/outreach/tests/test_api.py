@@ -3,10 +3,14 @@ activity photos, the follow-up settings, contest edits and withdrawals, voluntee
 activity edits. Each group has a bad input (422, nothing written) and a record out of scope
 (404)."""
 
+import datetime
 import io
 import json
+import os
 
 import pytest
+from django.utils import timezone
+from PIL import Image
 
 from gonghui.accounts.services import token_create
 from gonghui.audit.models import AuditEvent
@@ -96,3 +100,78 @@ def test_stop_photos_are_listed_uploaded_checked_and_served(tree, users, client)
     assert call("get", f"/stops/{other.pk}/photos/{photo['id']}").status_code == 404
     assert call("delete", f"/stops/{stop.pk}/photos/{photo['id']}").status_code == 204
     assert not StopPhoto.objects.filter(stop=stop).exists()
+
+
+def test_activity_edit_checkin_and_photos(tree, users, client, monkeypatch):
+    from gonghui.outreach.activities import services
+    from gonghui.outreach.activities.models import Activity, ActivityPhoto
+
+    call = _api(client, users.township_staff)
+    made = {
+        org: services.activity_create(
+            actor=None,
+            org=org,
+            kind="lecture",
+            title="职工大讲堂",
+            starts_at=timezone.now() + datetime.timedelta(days=2),
+            place="礼堂",
+            attendance_mode="names",
+        )
+        for org in (tree.a1, tree.b1)
+    }
+    mine, other = made[tree.a1], made[tree.b1]
+
+    edited = call("patch", f"/activities/{mine.pk}", {"title": "劳模工匠大讲堂", "version": 1})
+    assert edited.status_code == 200 and edited.json()["title"] == "劳模工匠大讲堂"
+    bad = call("patch", f"/activities/{mine.pk}", {"title": ""})
+    assert bad.status_code == 422 and "title" in bad.json()["fields"]
+    assert Activity.objects.get(pk=mine.pk).title == "劳模工匠大讲堂"
+    assert call("patch", f"/activities/{other.pk}", {"title": "改"}).status_code == 404
+
+    opened = call("post", f"/activities/{mine.pk}/checkin", {"open": True})
+    assert opened.status_code == 200 and opened.json()["checkin_open"] is True
+    assert call("post", f"/activities/{other.pk}/checkin", {"open": True}).status_code == 404
+
+    added = call("post", f"/activities/{mine.pk}/photos", {"image": png_upload()}, multipart=True)
+    assert added.status_code == 201
+    monkeypatch.setattr(services, "PHOTO_MAX_BYTES", 1024 * 1024)
+    big = io.BytesIO()
+    Image.frombytes("RGB", (800, 600), os.urandom(800 * 600 * 3)).save(big, format="PNG")
+    big.seek(0)
+    big.name = "big.png"
+    refused = call("post", f"/activities/{mine.pk}/photos", {"image": big}, multipart=True)
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["fields"]["image"] == ["照片不能超过 1 MB。"]
+    assert ActivityPhoto.objects.filter(activity=mine).count() == 1
+    listed = call("get", f"/activities/{mine.pk}/photos").json()
+    assert [p["id"] for p in listed] == [added.json()["id"]]
+    photo_url = f"/activities/{mine.pk}/photos/{listed[0]['id']}"
+    assert call("get", photo_url).status_code == 200
+    assert call("get", f"/activities/{other.pk}/photos").status_code == 404
+
+
+def test_followup_settings_are_read_in_the_county_and_set_by_it(tree, users, client):
+    from gonghui.outreach.followups.models import FollowUpSettings
+
+    township = _api(client, users.township_staff)
+    read = township("get", "/followups/settings")
+    assert read.status_code == 200
+    assert read.json() == {
+        "county": {"id": tree.county.pk, "name": tree.county.name},
+        "offsets": [7, 30, 90],
+        "working_days_only": True,
+        "is_default": True,
+        "can_set": False,
+    }
+    assert township("put", "/followups/settings", {"offsets": [5, 20]}).status_code == 404
+
+    county = _api(client, users.county_admin)
+    bad = county("put", "/followups/settings", {"offsets": [30, 7]})
+    assert bad.status_code == 422
+    assert bad.json()["fields"] == {"offsets": ["回访时间应从小到大排列且不重复，如 7,30,90。"]}
+    assert not FollowUpSettings.objects.exists()
+    saved = county("put", "/followups/settings", {"offsets": [7, 60], "working_days_only": False})
+    assert saved.status_code == 200
+    assert (saved.json()["offsets"], saved.json()["is_default"]) == ([7, 60], False)
+    assert township("get", "/followups/settings").json()["offsets"] == [7, 60]
+    assert AuditEvent.objects.filter(detail__what="followup_settings").count() == 1
