@@ -175,3 +175,73 @@ def test_followup_settings_are_read_in_the_county_and_set_by_it(tree, users, cli
     assert (saved.json()["offsets"], saved.json()["is_default"]) == ([7, 60], False)
     assert township("get", "/followups/settings").json()["offsets"] == [7, 60]
     assert AuditEvent.objects.filter(detail__what="followup_settings").count() == 1
+
+
+def test_contest_edit_and_entry_withdraw(tree, users, client):
+    from gonghui.outreach.contests.models import Entry, WorksContest
+    from gonghui.outreach.contests.tests.factories import build_contest, submit
+
+    call = _api(client, users.township_staff)
+    mine = build_contest(org=tree.a1, title="甲镇征文")
+    other = build_contest(org=tree.b1, title="乙镇征文")
+    entry = submit(mine)
+    foreign = submit(other)
+
+    edited = call("patch", f"/contests/{mine.pk}", {"title": "甲镇劳动征文", "version": 1})
+    assert edited.status_code == 200
+    assert (edited.json()["title"], edited.json()["version"]) == ("甲镇劳动征文", 2)
+    bad = call("patch", f"/contests/{mine.pk}", {"deadline": mine.opens_at.isoformat()})
+    assert bad.status_code == 422 and "deadline" in bad.json()["fields"]
+    assert WorksContest.objects.get(pk=mine.pk).deadline == mine.deadline
+    assert call("patch", f"/contests/{other.pk}", {"title": "改"}).status_code == 404
+
+    unexplained = call("post", f"/entries/{entry.pk}/withdraw", {"note": " "})
+    assert unexplained.status_code == 422
+    assert unexplained.json()["fields"] == {"note": ["请填写撤回说明(不超过 200 个字)。"]}
+    withdrawn = call("post", f"/entries/{entry.pk}/withdraw", {"note": "作者要求撤回"})
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert "*" in withdrawn.json()["phone"]
+    again = call("post", f"/entries/{entry.pk}/withdraw", {"note": "再撤"})
+    assert again.status_code == 409 and again.json()["message"] == "该作品已撤回。"
+    assert call("post", f"/entries/{foreign.pk}/withdraw", {"note": "撤"}).status_code == 404
+    assert Entry.objects.get(pk=foreign.pk).status != "withdrawn"
+
+
+def test_volunteer_team_edit_leave_and_dissolve(tree, users, client):
+    from gonghui.members.tests.factories import build_member
+    from gonghui.outreach.volunteers import services
+    from gonghui.outreach.volunteers.models import Volunteer
+
+    call = _api(client, users.township_staff)
+    joined = timezone.localdate() - datetime.timedelta(days=10)
+
+    def team_with_volunteer(org, name):
+        team = services.team_create(actor=None, org=org, name=name, kind="team")
+        card = build_member(org=org).card_number
+        services.volunteer_add(actor=None, team=team, member_card=card, joined_on=joined)
+        return team, team.volunteers.get()
+
+    team, volunteer = team_with_volunteer(tree.a1, "甲镇志愿队")
+    other, stranger = team_with_volunteer(tree.b1, "乙镇志愿队")
+
+    edited = call("patch", f"/volunteer-teams/{team.pk}", {"leader_name": "王芳"})
+    assert edited.status_code == 200 and edited.json()["leader_name"] == "王芳"
+    assert call("patch", f"/volunteer-teams/{team.pk}", {"name": None}).status_code == 422
+    assert call("patch", f"/volunteer-teams/{other.pk}", {"name": "改"}).status_code == 404
+
+    leave = f"/volunteer-teams/{team.pk}/volunteers/{volunteer.pk}/leave"
+    early = (joined - datetime.timedelta(days=1)).isoformat()
+    refused = call("post", leave, {"left_on": early})
+    assert refused.status_code == 422
+    assert refused.json()["fields"] == {"left_on": ["退出日期不能早于加入日期。"]}
+    assert Volunteer.objects.get(pk=volunteer.pk).left_on is None
+    left = call("post", leave, {})
+    assert left.status_code == 200 and left.json()["left_on"] == timezone.localdate().isoformat()
+    cross = f"/volunteer-teams/{team.pk}/volunteers/{stranger.pk}/leave"
+    assert call("post", cross, {}).status_code == 404
+
+    dissolved = call("post", f"/volunteer-teams/{team.pk}/dissolve")
+    assert dissolved.status_code == 200 and dissolved.json()["status"] == "dissolved"
+    assert call("post", f"/volunteer-teams/{team.pk}/dissolve").status_code == 409
+    assert call("post", f"/volunteer-teams/{other.pk}/dissolve").status_code == 404
+    assert Volunteer.objects.get(pk=stranger.pk).left_on is None
