@@ -6,7 +6,8 @@ GCJ-02, WGS-84 or BD-09 (`crs`)."""
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import (
@@ -19,9 +20,11 @@ from gonghui.core.api import (
     required_not_null,
 )
 from gonghui.core.errors import ValidationFailed
+from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404
+from gonghui.core.text import normalise_text
 from gonghui.orgs.models import Enterprise, Org
 from gonghui.outreach.caravans import selectors, services
 from gonghui.outreach.caravans.models import (
@@ -33,9 +36,11 @@ from gonghui.outreach.caravans.models import (
     RegistrationStatus,
     ServiceKind,
     StopOffer,
+    StopPhoto,
     StopStatus,
     Trade,
 )
+from gonghui.outreach.images import file_response
 from gonghui.sites.models import ServiceSite
 
 router = Router(tags=["服务职工进基层：大篷车"])
@@ -617,3 +622,147 @@ def registration_cancel(request, id: int, payload: CancelIn):
     registration = selectors.registration_get(user, id, Action.EDIT)
     services.registration_cancel(actor=user, registration=registration, reason=payload.reason)
     return selectors.registration_get(user, id)
+
+
+# --- the registration export (.xlsx) ---------------------------------------------------------------
+
+XLSX_OPENAPI = {
+    "responses": {
+        200: {
+            "description": "现场登记名单(.xlsx)",
+            "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
+        }
+    }
+}
+
+
+class ExportIn(_Strict):
+    reason: str = Field(min_length=1, max_length=200, description="导出未脱敏数据的理由")
+    q: str = Field("", max_length=50)
+    status: RegistrationStatus | None = None
+    outcome: str = Field("", max_length=20)
+
+
+def _export(user, filters: dict, *, reason: str | None):
+    unmask = reason is not None
+    content = export_workbook(
+        actor=user,
+        what="outreach_registrations",
+        headers=selectors.EXPORT_HEADERS,
+        rows=selectors.registration_export_rows(user, unmask=unmask, **filters),
+        sheet_name="现场登记",
+        filters=filters,
+        masked=not unmask,
+        reason=reason,
+    )
+    return xlsx_response(content, "现场登记-未脱敏" if unmask else "现场登记")
+
+
+@router.get(
+    "/registrations/export",
+    response={200: None, **errors(403, 422)},
+    summary="导出登记名单",
+    description="按筛选条件导出 .xlsx；身份证号和手机号脱敏。每次导出都记入审计日志。",
+    openapi_extra=XLSX_OPENAPI,
+)
+def registration_export(
+    request, q: str = "", status: RegistrationStatus | None = None, outcome: str = ""
+):
+    user = request.auth
+    require(user, MODULE, Action.EXPORT)
+    filters = {"q": q.strip(), "status": status.value if status else "", "outcome": outcome}
+    return _export(user, filters, reason=None)
+
+
+@router.post(
+    "/registrations/export",
+    response={200: None, **errors(403, 422)},
+    summary="导出未脱敏登记名单",
+    description=(
+        "需要查看敏感信息权限并填写理由；只含您可查看敏感信息范围内的登记。导出和理由记入审计日志。"
+    ),
+    openapi_extra=XLSX_OPENAPI,
+)
+def registration_export_unmasked(request, payload: ExportIn):
+    user = request.auth
+    require(user, MODULE, Action.EXPORT)
+    require(user, MODULE, Action.VIEW_SENSITIVE)
+    reason = normalise_text(payload.reason).strip()
+    if not reason:
+        raise ValidationFailed("请填写导出理由。", fields={"reason": ["请填写导出理由。"]})
+    filters = {
+        "q": payload.q.strip(),
+        "status": payload.status.value if payload.status else "",
+        "outcome": payload.outcome,
+    }
+    return _export(user, filters, reason=reason)
+
+
+# --- stop photos -------------------------------------------------------------------------------------
+
+PHOTO_OPENAPI = {
+    "responses": {200: {"description": "照片(JPEG、PNG 或 WebP)", "content": {"image/*": {}}}}
+}
+
+
+class PhotoOut(Schema):
+    id: int
+    caption: str
+    width: int
+    height: int
+    uploaded_at: datetime
+
+
+@router.get(
+    "/stops/{pk:id}/photos",
+    response={200: list[PhotoOut], **errors(403, 404)},
+    summary="站次照片列表",
+)
+def stop_photo_list(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return selectors.stop_photos(_stop(request.auth, id))
+
+
+@router.post(
+    "/stops/{pk:id}/photos",
+    response={201: PhotoOut, **errors(403, 404, 409, 422)},
+    summary="上传站次照片",
+    description=(
+        "multipart/form-data，字段 image(JPEG、PNG 或 WebP 图片，按系统大小限制)和 caption(说明)；"
+        "其他类型、过大或已达每站照片上限返回 422。"
+    ),
+)
+def stop_photo_add(request, id: int, image: File[UploadedFile], caption: Form[str] = ""):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    stop = selectors.stop_get(user, id, Action.EDIT)
+    photo = services.stop_photo_add(actor=user, stop=stop, upload=image, caption=caption)
+    return Status(201, photo)
+
+
+def _photo(stop, photo_id: int) -> StopPhoto:
+    return get_object_or_404(StopPhoto, pk=photo_id, stop=stop)
+
+
+@router.get(
+    "/stops/{pk:id}/photos/{pk:photo_id}",
+    response={200: None, **errors(403, 404)},
+    summary="查看站次照片",
+    openapi_extra=PHOTO_OPENAPI,
+)
+def stop_photo(request, id: int, photo_id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return file_response(_photo(_stop(request.auth, id), photo_id).image)
+
+
+@router.delete(
+    "/stops/{pk:id}/photos/{pk:photo_id}",
+    response={204: None, **errors(403, 404, 409)},
+    summary="删除站次照片",
+)
+def stop_photo_remove(request, id: int, photo_id: int):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    photo = _photo(selectors.stop_get(user, id, Action.EDIT), photo_id)
+    services.stop_photo_remove(actor=user, photo=photo)
+    return Status(204, None)

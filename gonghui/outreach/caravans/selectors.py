@@ -7,6 +7,7 @@ import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, scope_paths, scope_q, scope_queryset
 from gonghui.core.text import normalise_text
@@ -200,6 +201,77 @@ def registration_get(user, pk, action: str = Action.VIEW) -> OnSiteRegistration:
         action,
         pk=pk,
     )
+
+
+EXPORT_HEADERS = [
+    "登记号",
+    "姓名",
+    "性别",
+    "农民工",
+    "身份证号",
+    "手机号码",
+    "会员",
+    "困难职工家庭",
+    "大篷车",
+    "站次地点",
+    "站次日期",
+    "登记项目",
+    "状态",
+    "登记方式",
+    "登记顺序",
+    "期望岗位",
+    "期望月薪",
+    "期望地点",
+    "现有技能",
+    "跟踪结果",
+    "参加培训日期",
+    "就业日期",
+    "就业单位",
+    "月工资",
+    "就业用时(天)",
+]
+
+
+def _export_rows(rows, masked: bool):
+    for r in rows.iterator(chunk_size=2000):
+        yield [
+            r.reference,
+            r.name,
+            r.get_gender_display(),
+            r.is_migrant_worker,
+            mask_id_number(r.id_number) if masked else r.id_number,
+            mask_phone(r.phone) if masked else r.phone,
+            r.member_id is not None,
+            r.archive_id is not None,
+            r.stop.caravan.name,
+            r.stop.place,
+            timezone.localtime(r.stop.starts_at).date(),
+            r.offer.title,
+            r.get_status_display(),
+            r.get_channel_display(),
+            r.arrival,
+            r.wish_job,
+            r.wish_pay,
+            r.wish_area,
+            r.skills,
+            r.get_outcome_display() if r.outcome else "跟踪中",
+            r.trained_on,
+            r.employed_on,
+            r.employer_name,
+            r.monthly_pay,
+            r.days_to_job,
+        ]
+
+
+def registration_export_rows(user, *, unmask: bool = False, **filters):
+    """The rows of the registration export (staff page and API): the user's export scope,
+    narrowed to their view-sensitive scope when unmasked; ID numbers and phones masked
+    unless `unmask`. A generator of cells (the caller writes and audits the workbook)."""
+    rows = registration_list(user, action=Action.EXPORT, **filters)
+    if unmask:
+        rows = scope_queryset(rows, user, MODULE, Action.VIEW_SENSITIVE)
+    rows = rows.select_related("stop", "stop__caravan", "offer").order_by("id")
+    return _export_rows(rows, not unmask)
 
 
 def offer_queue(offer: StopOffer) -> list[OnSiteRegistration]:

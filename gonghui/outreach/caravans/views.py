@@ -22,7 +22,6 @@ from gonghui.core import geo
 from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm, forms_valid
-from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.pages import flash_errors, form_apply_error, posted_org_or_404, section_redirect
 from gonghui.core.paging import paginate_peek
@@ -798,72 +797,10 @@ def registration_cancel(request, pk):
     return redirect("outreach:registration_detail", pk=registration.pk)
 
 
-EXPORT_HEADERS = [
-    "登记号",
-    "姓名",
-    "性别",
-    "农民工",
-    "身份证号",
-    "手机号码",
-    "会员",
-    "困难职工家庭",
-    "大篷车",
-    "站次地点",
-    "站次日期",
-    "登记项目",
-    "状态",
-    "登记方式",
-    "登记顺序",
-    "期望岗位",
-    "期望月薪",
-    "期望地点",
-    "现有技能",
-    "跟踪结果",
-    "参加培训日期",
-    "就业日期",
-    "就业单位",
-    "月工资",
-    "就业用时(天)",
-]
-
-
-def export_rows(rows, masked: bool):
-    for r in rows.iterator(chunk_size=2000):
-        yield [
-            r.reference,
-            r.name,
-            r.get_gender_display(),
-            r.is_migrant_worker,
-            mask_id_number(r.id_number) if masked else r.id_number,
-            mask_phone(r.phone) if masked else r.phone,
-            r.member_id is not None,
-            r.archive_id is not None,
-            r.stop.caravan.name,
-            r.stop.place,
-            timezone.localtime(r.stop.starts_at).date(),
-            r.offer.title,
-            r.get_status_display(),
-            r.get_channel_display(),
-            r.arrival,
-            r.wish_job,
-            r.wish_pay,
-            r.wish_area,
-            r.skills,
-            r.get_outcome_display() if r.outcome else "跟踪中",
-            r.trained_on,
-            r.employed_on,
-            r.employer_name,
-            r.monthly_pay,
-            r.days_to_job,
-        ]
-
-
 @requires(MODULE, Action.EXPORT)
 def registration_export(request):
     """The filtered registrations as .xlsx, masked (GET); unmasked (POST) needs view-sensitive
     and a reason. Every export is audited."""
-    from gonghui.core.scope import scope_queryset
-
     unmask = request.method == "POST" or request.GET.get("unmask") == "1"
     if unmask and not can(request.user, MODULE, Action.VIEW_SENSITIVE):
         raise Http404
@@ -885,15 +822,12 @@ def registration_export(request):
                 {"form": form, "filters": filters},
             )
         reason = form.cleaned_data["reason"]
-    rows = selectors.registration_list(request.user, action=Action.EXPORT, **filters)
-    if unmask:
-        rows = scope_queryset(rows, request.user, MODULE, Action.VIEW_SENSITIVE)
-    rows = rows.select_related("stop", "stop__caravan", "offer").order_by("id")
+    rows = selectors.registration_export_rows(request.user, unmask=unmask, **filters)
     content = export_workbook(
         actor=request.user,
         what="outreach_registrations",
-        headers=EXPORT_HEADERS,
-        rows=export_rows(rows, not unmask),
+        headers=selectors.EXPORT_HEADERS,
+        rows=rows,
         sheet_name="现场登记",
         filters=filters,
         masked=not unmask,

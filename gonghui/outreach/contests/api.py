@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from gonghui.core.api import PageParams, errors, paginate, require
+from gonghui.core.api import PageParams, errors, paginate, require, required_not_null
 from gonghui.core.masking import mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404
@@ -50,6 +50,7 @@ class ContestOut(Schema):
     prizes: list[dict]
     status: ContestStatus
     categories: list[CategoryOut]
+    version: int
 
     @staticmethod
     def resolve_categories(obj):
@@ -369,3 +370,61 @@ def contest_publish(request, id: int):
     contest = selectors.contest_get(user, id, Action.APPROVE)
     services.contest_publish(actor=user, contest=contest)
     return selectors.contest_get(user, id)
+
+
+class ContestPatch(_Strict):
+    version: int | None = None
+    title: str | None = Field(None, max_length=100)
+    theme: str | None = Field(None, max_length=5000)
+    rules: str | None = Field(None, max_length=10000)
+    opens_at: datetime | None = None
+    deadline: datetime | None = None
+    entries_per_person: int | None = Field(None, ge=1, le=20)
+    score_min: Decimal | None = Field(None, ge=0, le=1000)
+    score_max: Decimal | None = Field(None, ge=0, le=1000)
+    scoring_method: ScoringMethod | None = None
+    prizes: list[PrizeIn] | None = None
+
+
+@router.patch(
+    "/contests/{pk:id}",
+    response={200: ContestOut, **errors(403, 404, 409, 422)},
+    summary="修改作品征集",
+    description=(
+        "只改传入的字段(类别另行设置)；已公布结果的征集不能修改，已有评分后不能改评分范围。"
+    ),
+)
+def contest_update(request, id: int, payload: ContestPatch):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    contest = selectors.contest_get(user, id, Action.EDIT)
+    changes = payload.model_dump(exclude_unset=True)
+    required_not_null(changes, nullable=("version",))
+    version = changes.pop("version", None)
+    if "scoring_method" in changes:
+        changes["scoring_method"] = getattr(
+            changes["scoring_method"], "value", changes["scoring_method"]
+        )
+    services.contest_update(actor=user, contest=contest, version=version, **changes)
+    return selectors.contest_get(user, id)
+
+
+class WithdrawIn(_Strict):
+    note: str = Field(max_length=200, description="撤回说明(作者的请求)")
+
+
+@router.post(
+    "/entries/{pk:id}/withdraw",
+    response={200: EntryOut, **errors(403, 404, 409, 422)},
+    summary="撤回作品",
+    description=(
+        "应作者请求撤回(须填写说明)：退出初审和评审，不再计入每人投稿数。"
+        "已有评分或已公布结果的不能撤回。"
+    ),
+)
+def entry_withdraw(request, id: int, payload: WithdrawIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    entry = selectors.entry_get(user, id, Action.EDIT)
+    services.entry_withdraw(actor=user, entry=entry, note=payload.note)
+    return selectors.entry_get(user, id)

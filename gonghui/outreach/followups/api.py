@@ -12,7 +12,8 @@ from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.outreach.caravans.selectors import staff_in_scope
 from gonghui.outreach.followups import selectors, services
-from gonghui.outreach.followups.models import FollowUpResult, FollowUpStatus
+from gonghui.outreach.followups.models import DEFAULT_OFFSETS, FollowUpResult, FollowUpStatus
+from gonghui.sites.selectors import county_of
 
 router = Router(tags=["服务职工进基层：跟踪回访"])
 MODULE = "outreach"
@@ -144,3 +145,91 @@ def followup_assign(request, payload: AssignIn):
             raise ValidationFailed(message, fields={"assignee_id": [message]})
     count = services.followup_assign(actor=user, followups=rows, assignee=assignee)
     return {"assigned": count}
+
+
+# --- the county's schedule ------------------------------------------------------------------------
+
+
+class CountyRef(Schema):
+    id: int
+    name: str
+
+
+class SettingsOut(Schema):
+    county: CountyRef
+    offsets: list[int] = Field(description="登记后第几天回访(从小到大)")
+    working_days_only: bool = Field(description="到期日遇休息日或法定节假日顺延到下一个工作日")
+    is_default: bool = Field(description="本县尚未设置，使用默认的 7、30、90 天")
+    can_set: bool = Field(description="您可以修改本县的设置")
+
+
+class SettingsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    county_id: int | None = Field(None, description="县总工会 id；不填为您所在的县")
+    offsets: list[int] = Field(description="登记后第几天回访，如 [7, 30, 90]")
+    working_days_only: bool = True
+
+
+def _county(user, county_id: int | None, *, to_set: bool):
+    """The county asked for (or the user's): one they set the schedule of, or (to read) their
+    own county; 404 otherwise, as a record out of scope."""
+    counties = selectors.followup_counties(user)
+    own = county_of(user.org) if user.org_id else None
+    if county_id is None:
+        county = counties[0] if counties and (to_set or own is None) else own
+        if to_set and own is not None and own in counties:
+            county = own
+    else:
+        county = next((c for c in counties if c.pk == county_id), None)
+        if county is None and not to_set and own is not None and own.pk == county_id:
+            county = own
+    if county is None or (to_set and county not in counties):
+        raise NotFound()
+    return county, county in counties
+
+
+def _settings_out(county, can_set: bool) -> dict:
+    setting = selectors.followup_settings_of(county)
+    return {
+        "county": {"id": county.pk, "name": county.name},
+        "offsets": list(setting.offsets) if setting else list(DEFAULT_OFFSETS),
+        "working_days_only": setting.working_days_only if setting else True,
+        "is_default": setting is None,
+        "can_set": can_set,
+    }
+
+
+@router.get(
+    "/followups/settings",
+    response={200: SettingsOut, **errors(403, 404)},
+    summary="回访时间设置",
+    description="您所在县(或 county_id 指定的、您可设置的县)现行的回访时间。",
+)
+def followup_settings(request, county_id: int | None = None):
+    user = request.auth
+    require(user, MODULE, Action.VIEW)
+    county, can_set = _county(user, county_id, to_set=False)
+    return _settings_out(county, can_set)
+
+
+@router.put(
+    "/followups/settings",
+    response={200: SettingsOut, **errors(403, 404, 422)},
+    summary="修改回访时间",
+    description=(
+        "由县总工会(审批权限覆盖本县)设置，只用于此后确认的登记，已排定的回访日期不变；"
+        "天数 1–730，从小到大且不重复。其他县返回 404。"
+    ),
+)
+def followup_settings_set(request, payload: SettingsIn):
+    user = request.auth
+    require(user, MODULE, Action.APPROVE)
+    county, _ = _county(user, payload.county_id, to_set=True)
+    services.followup_settings_set(
+        actor=user,
+        county=county,
+        offsets=payload.offsets,
+        working_days_only=payload.working_days_only,
+    )
+    return _settings_out(county, True)

@@ -7,8 +7,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404, scope_queryset
+from gonghui.core.scope import get_in_scope_or_404, scope_queryset, scope_roots
 from gonghui.core.text import normalise_text
+from gonghui.orgs.models import Org, OrgLevel
 from gonghui.outreach.followups.models import FollowUp, FollowUpSettings, FollowUpStatus
 
 MODULE = "outreach"
@@ -92,3 +93,12 @@ def registration_followups(registration) -> list[FollowUp]:
 
 def followup_settings_of(county) -> FollowUpSettings | None:
     return FollowUpSettings.objects.filter(org=county).first()
+
+
+def followup_counties(user) -> list:
+    """Counties where the user sets the schedule (approve scope at the county or above)."""
+    roots = [r for r in scope_roots(user, MODULE, Action.APPROVE) if r.level <= OrgLevel.COUNTY]
+    if not roots:
+        return []
+    counties = Org.objects.filter(level=OrgLevel.COUNTY, status="active").order_by("code")
+    return [c for c in counties if any(c.path.startswith(r.path) for r in roots)]

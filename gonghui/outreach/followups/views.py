@@ -11,8 +11,8 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action
 from gonghui.core.pages import flash_errors, form_apply_error
 from gonghui.core.paging import paginate_peek
-from gonghui.core.scope import can, org_in_scope, requires, scope_roots
-from gonghui.orgs.models import Enterprise, OrgLevel
+from gonghui.core.scope import can, org_in_scope, requires
+from gonghui.orgs.models import Enterprise
 from gonghui.outreach.caravans.selectors import staff_in_scope
 from gonghui.outreach.followups import selectors, services
 from gonghui.outreach.followups.forms import AssignForm, FollowUpForm, SettingsForm
@@ -43,7 +43,7 @@ def followup_list(request):
             "today": timezone.localdate(),
             "can_edit": can_edit,
             "assign_form": AssignForm(staff=staff_in_scope(request.user)) if can_edit else None,
-            "can_configure": bool(_counties(request.user)),
+            "can_configure": bool(selectors.followup_counties(request.user)),
         },
     )
 
@@ -146,22 +146,11 @@ def followup_assign(request):
     return redirect(back)
 
 
-def _counties(user):
-    """Counties where the user sets the schedule (approve scope at the county or above)."""
-    from gonghui.orgs.models import Org
-
-    roots = [r for r in scope_roots(user, MODULE, Action.APPROVE) if r.level <= OrgLevel.COUNTY]
-    if not roots:
-        return []
-    counties = Org.objects.filter(level=OrgLevel.COUNTY, status="active").order_by("code")
-    return [c for c in counties if any(c.path.startswith(r.path) for r in roots)]
-
-
 @requires(MODULE, Action.VIEW)
 def followup_settings(request):
     """The follow-up schedule in force for the user's county; set (audited) by those who
     approve in outreach at the county federation."""
-    counties = _counties(request.user)
+    counties = selectors.followup_counties(request.user)
     county = counties[0] if counties else county_of(request.user.org)
     if request.GET.get("county", "").isdigit():
         county = next((c for c in counties if c.pk == int(request.GET["county"])), county)

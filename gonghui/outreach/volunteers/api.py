@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from gonghui.core.api import PageParams, errors, paginate, plain, require
+from gonghui.core.api import PageParams, errors, paginate, plain, require, required_not_null
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404
 from gonghui.orgs.models import Org
@@ -43,8 +43,9 @@ class TeamOut(Schema):
     kind: TeamKind
     org_id: int
     leader_name: str
+    description: str
     founded_on: date | None
-    status: str
+    status: str = Field(description="active 活动中 / dissolved 已解散")
     volunteers: list[VolunteerOut]
 
     @staticmethod
@@ -202,3 +203,63 @@ def hours_create(request, id: int, payload: HoursIn):
         note=payload.note,
     )
     return Status(201, record)
+
+
+class TeamPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=100)
+    kind: TeamKind | None = None
+    leader_name: str | None = Field(None, max_length=50)
+    description: str | None = Field(None, max_length=2000)
+    founded_on: date | None = Field(None, description="成立日期；null 为清空")
+
+
+@router.patch(
+    "/volunteer-teams/{pk:id}",
+    response={200: TeamOut, **errors(403, 404, 409, 422)},
+    summary="修改志愿服务队",
+    description="只改传入的字段。",
+)
+def team_update(request, id: int, payload: TeamPatch):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    team = selectors.team_get(user, id, Action.EDIT)
+    changes = plain(payload.model_dump(exclude_unset=True))
+    required_not_null(changes, nullable=("founded_on",))
+    services.team_update(actor=user, team=team, **changes)
+    return selectors.team_get(user, id)
+
+
+@router.post(
+    "/volunteer-teams/{pk:id}/dissolve",
+    response={200: TeamOut, **errors(403, 404, 409)},
+    summary="解散志愿服务队",
+    description="队伍解散后，仍在队的志愿者当天退出(服务时长保留)，不能再加入志愿者。",
+)
+def team_dissolve(request, id: int):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    team = selectors.team_get(user, id, Action.EDIT)
+    services.team_dissolve(actor=user, team=team)
+    return selectors.team_get(user, id)
+
+
+class LeaveIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    left_on: date | None = Field(None, description="退出日期；不填为今天，不能早于加入日期")
+
+
+@router.post(
+    "/volunteer-teams/{pk:id}/volunteers/{pk:volunteer_id}/leave",
+    response={200: VolunteerOut, **errors(403, 404, 409, 422)},
+    summary="志愿者退出",
+)
+def volunteer_leave(request, id: int, volunteer_id: int, payload: LeaveIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    team = selectors.team_get(user, id, Action.EDIT)
+    volunteer = get_object_or_404(Volunteer, pk=volunteer_id, team=team)
+    volunteer = services.volunteer_leave(actor=user, volunteer=volunteer, left_on=payload.left_on)
+    return Volunteer.objects.select_related("member").get(pk=volunteer.pk)

@@ -125,4 +125,30 @@ ENDPOINTS = [
         snapshot=_state,
         api=True,
     ),
+    Endpoint(
+        "outreach.api.followup_settings",
+        "GET",
+        M,
+        "view",
+        lambda t: "/api/v1/outreach/followups/settings",
+        _followups,
+        api=True,
+        scoped=False,
+    ),
+    # Every role of the matrix sits at township A, where none sets the county's schedule: the
+    # change answers 404 for those who approve (403 without the grant) and writes nothing;
+    # gonghui/outreach/tests/test_api.py covers the county.
+    Endpoint(
+        "outreach.api.followup_settings_set",
+        "PUT",
+        M,
+        "approve",
+        lambda t: "/api/v1/outreach/followups/settings",
+        _followups,
+        data=lambda t: {"offsets": [5, 20], "working_days_only": True},
+        snapshot=lambda t: FollowUpSettings.objects.count(),
+        api=True,
+        success=(404,),
+        scoped=False,
+    ),
 ]

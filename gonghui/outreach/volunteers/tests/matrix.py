@@ -243,4 +243,38 @@ ENDPOINTS = [
         api=True,
         success=(201,),
     ),
+    Endpoint(
+        "outreach.api.team_update",
+        "PATCH",
+        M,
+        "edit",
+        lambda t: f"/api/v1/outreach/volunteer-teams/{t.pk}",
+        _teams,
+        data=lambda t: {"name": t.name + "改"},
+        snapshot=_state,
+        api=True,
+    ),
+    Endpoint(
+        "outreach.api.team_dissolve",
+        "POST",
+        M,
+        "edit",
+        lambda t: f"/api/v1/outreach/volunteer-teams/{t.pk}/dissolve",
+        _teams,
+        snapshot=_state,
+        api=True,
+    ),
+    Endpoint(
+        "outreach.api.volunteer_leave",
+        "POST",
+        M,
+        "edit",
+        lambda t: (
+            f"/api/v1/outreach/volunteer-teams/{t.pk}/volunteers/{t.volunteer_for_matrix_pk}/leave"
+        ),
+        _teams,
+        data=lambda t: {},
+        snapshot=_volunteers,
+        api=True,
+    ),
 ]
