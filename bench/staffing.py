@@ -23,7 +23,7 @@ What it does (one throwaway PostgreSQL cluster, removed at the end):
    same state (the appraisals deleted in between); the evaluation alone
    (`appraisals.services.measure_lines`) is timed as well, and per measure:
    `core.metrics.evaluate` grouped by anchor (the app: every worker's org is its own anchor)
-   beside the path roll-up it did before (`core.metrics._count_by_path`: the same anchor
+   beside the path roll-up it did before (written out in the bench: the same anchor
    filter, grouped by org path, rolled up in Python; the figures must be equal), wall and
    client CPU time and queries;
 4. **row loop**: the same measures evaluated worker by worker through the ORM (per worker
@@ -344,8 +344,21 @@ def run(args) -> int:
 
     def by_path(code):
         measure = metrics.measure_get(code)
+        records = measure.records()
+        if measure.date_field is not None:
+            records = metrics._in_period(records, measure.date_field, period)
+        rows = (
+            records.filter(org_anchor_id__in=[org.pk for org in orgs])
+            .order_by()
+            .values_list("org__path")
+            .annotate(value=measure.aggregate())
+        )
         totals = dict.fromkeys((org.pk for org in orgs), 0)
-        return metrics._count_by_path(measure, metrics._records(measure, period), orgs, totals)
+        for path, value in rows:
+            for org_id in metrics._ids_on_path(path):
+                if org_id in totals and value:
+                    totals[org_id] += value
+        return totals
 
     per_measure = []
     for code in registered:

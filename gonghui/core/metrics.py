@@ -28,7 +28,6 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import org_model as scope_org_model
 from gonghui.core.scope import path_in_scope, scope_paths
 
 
@@ -190,23 +189,14 @@ def _within(measure: Count, orgs: Sequence) -> Q:
     tops = {org.path: org for org in orgs}
     minimal = [tops[path] for path in _minimal(tops)]
     anchored: set[int] = set()
-    carries_anchor = measure.org_field == "org" and _has_org_anchor(measure.records().model)
-    if carries_anchor:
+    if measure.org_field == "org" and _has_org_anchor(measure.records().model):
         # Only an anchor already loaded counts: reading a deferred one is a query per org.
         anchored = {org.pk for org in minimal if vars(org).get("anchor_id") == org.pk}
     within = Q(org_anchor_id__in=sorted(anchored)) if anchored else Q()
     for org in minimal:
         if org.pk in anchored:
             continue
-        if carries_anchor and vars(org).get("anchor_id", org.pk) is None:
-            # Above the townships (a county): its anchors and its anchor-less orgs, two small
-            # subqueries on the org table, instead of joining the org table to every record
-            # for a path prefix (1 M members: the join was half of each member measure's time).
-            subtree = scope_org_model()._base_manager.filter(path__startswith=org.path)
-            within |= Q(org_anchor__in=subtree.filter(anchor_id=F("pk")).values("pk"))
-            within |= Q(org_anchor__isnull=True, org__in=subtree.values("pk"))
-        else:
-            within |= Q(**{f"{path_lookup}__startswith": org.path})
+        within |= Q(**{f"{path_lookup}__startswith": org.path})
     return within
 
 
