@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import path_in_scope, scope_paths
+from gonghui.core.scope import minimal_paths, path_in_scope, scope_paths
 
 
 class MetricError(ValueError):
@@ -168,14 +168,6 @@ def _in_period(queryset: QuerySet, date_field: str, period: Period) -> QuerySet:
     return queryset
 
 
-def _minimal(paths: Iterable[str]) -> list[str]:
-    kept: list[str] = []
-    for path in sorted(set(paths), key=len):
-        if not any(path.startswith(p) for p in kept):
-            kept.append(path)
-    return kept
-
-
 def _ids_on_path(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
@@ -187,7 +179,7 @@ def _within(measure: Count, orgs: Sequence) -> Q:
     appraisal of every social worker) would otherwise be thousands of LIKEs per row."""
     path_lookup = _path_lookup(measure.org_field)
     tops = {org.path: org for org in orgs}
-    minimal = [tops[path] for path in _minimal(tops)]
+    minimal = [tops[path] for path in minimal_paths(tops)]
     anchored: set[int] = set()
     if measure.org_field == "org" and _has_org_anchor(measure.records().model):
         # Only an anchor already loaded counts: reading a deferred one is a query per org.
@@ -253,7 +245,7 @@ def _rolled_up(
         ]
         paths = {org.pk: org.path for org in orgs}
         unknown = {key for key, _values in rows if key is not None and key not in paths}
-        tops = _minimal(paths.values())
+        tops = minimal_paths(paths.values())
         above = [org for org in orgs if vars(org)["anchor_id"] is None]
         if unknown and len(tops) == 1 and [org.path for org in above] in ([], tops):
             # One subtree asked for, topped by the only org above the townships asked for:

@@ -5,7 +5,7 @@ assignments whose role grants that action in that module. Every selector that
 serves a user goes through here; anything outside answers 404.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -16,13 +16,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 
-def _minimal(paths: set[str]) -> list[str]:
-    """Drop paths covered by an ancestor path already in the set."""
+def minimal_paths(paths: Iterable[str]) -> list[str]:
+    """The paths not inside another one, sorted. Sorted, a subtree's paths follow its top
+    without a gap (every path ends with "/"), so each is compared with the last one kept
+    only: 2,000 townships (every social worker's appraisal) were 2 M prefix tests."""
     kept: list[str] = []
-    for path in sorted(paths, key=len):
-        if not any(path.startswith(p) for p in kept):
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
             kept.append(path)
-    return sorted(kept)
+    return kept
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def scope_roots(user, module: str, action: str) -> list[ScopeRoot]:
             for assignment in role_assignments(user)
             if assignment.role.grants(module, action) and assignment.org.is_active
         }
-        cache[key] = [roots[path] for path in _minimal(set(roots))]
+        cache[key] = [roots[path] for path in minimal_paths(roots)]
     return cache[key]
 
 

@@ -351,3 +351,11 @@ def test_orgs_that_are_all_their_own_anchors_are_grouped_by_anchor_with_equal_fi
         rolled_up = metrics.evaluate(code, orgs=by_path, period=YEAR)
         assert figures == rolled_up
         assert (figures[tree.a.pk].value, figures[tree.b.pk].value) == expected
+
+
+def test_minimal_paths_keep_only_the_tops():
+    from gonghui.core.scope import minimal_paths
+
+    paths = ["/1/2/5/", "/1/20/", "/1/2/", "/1/3/7/", "/1/3/7/9/", "/1/2/", "/4/"]
+    assert minimal_paths(paths) == ["/1/2/", "/1/20/", "/1/3/7/", "/4/"]
+    assert minimal_paths(["/1/", *paths]) == ["/1/", "/4/"]
