@@ -86,4 +86,4 @@ class RunOut(Schema):
 )
 def reminder_run(request):
     require(request.auth, MODULE, Action.EDIT)
-    return services.reminders_run(trigger="manual")
+    return services.reminders_run_now(actor=request.auth)

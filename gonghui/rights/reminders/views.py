@@ -2,10 +2,12 @@
 demand for county staff (the daily run comes from cron or the task worker)."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from gonghui.core.errors import NotFound
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, requires
@@ -63,7 +65,10 @@ def reminder_close(request, pk):
 @requires(MODULE, Action.EDIT)
 def reminder_run(request):
     """Run the daily check now (idempotent: it opens only what the daily run would)."""
-    run = services.reminders_run(trigger="manual")
+    try:
+        run = services.reminders_run_now(actor=request.user)
+    except NotFound as exc:
+        raise Http404 from exc
     messages.success(
         request,
         f"已运行维权提醒：新开 {run.opened} 条，自动办结 {run.closed} 条，用时 {run.duration_ms} 毫秒。",

@@ -197,3 +197,19 @@ def test_a_legal_aid_paper_downloaded_from_the_page_is_audited(client, tree, use
     event = AuditEvent.objects.get(action="unmasked")
     assert event.detail["fields"] == [f"attachment:{attachment.pk}"]
     assert client.get(url.replace(f"/{attachment.pk}/", "/999999/")).status_code == 404
+
+
+def test_only_county_staff_run_the_reminders_now(client, users):
+    """The run covers the whole installation: a township's staff wait for the daily run."""
+    from gonghui.rights.models import ReminderRun
+
+    client.force_login(users.township_staff)
+    assert client.post("/rights/reminders/run/").status_code == 404
+    assert client.post("/api/v1/rights/reminders/run").status_code == 404
+    assert not ReminderRun.objects.exists()
+
+    client.force_login(users.county_staff)
+    assert client.post("/rights/reminders/run/").status_code == 302
+    answer = client.post("/api/v1/rights/reminders/run")
+    assert answer.status_code == 200, answer.content
+    assert ReminderRun.objects.filter(trigger="manual").count() == 2
