@@ -168,14 +168,21 @@ def backup_create(*, output: Path) -> dict:
         partial = output.with_name(output.name + ".partial")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as tar:
+            tar.add(dump, arcname=dump.name)
+            root = Path(settings.MEDIA_ROOT)
+            added = 0
+            for path in media:
+                try:
+                    tar.add(path, arcname=f"{MEDIA}/{path.relative_to(root).as_posix()}")
+                except FileNotFoundError:
+                    continue  # removed since the listing (an import's working file): not data
+                added += 1
+            # Written last (it is read by name) so that it counts the files really archived.
+            manifest["media_files"] = added
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime, info.mode = len(data), int(timezone.now().timestamp()), 0o600
             tar.addfile(info, io.BytesIO(data))
-            tar.add(dump, arcname=dump.name)
-            root = Path(settings.MEDIA_ROOT)
-            for path in media:
-                tar.add(path, arcname=f"{MEDIA}/{path.relative_to(root).as_posix()}")
         partial.rename(output)
     audit_record(
         action=AuditAction.BACKUP_CREATED,

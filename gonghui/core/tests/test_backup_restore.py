@@ -62,6 +62,8 @@ def test_a_seeded_database_restores_into_a_fresh_cluster_and_reads_back_through_
     from gonghui.core.testing.pgcluster import start_cluster
 
     # given a seeded database with a value in every encrypted field, and an uploaded file
+    # (media of its own: the other test worker's imports come and go in the shared folder)
+    settings.MEDIA_ROOT = tmp_path / "media"
     seeding.seed_small_demo()
     plain = seeding.encrypted_values()
     assert seeding.every_encrypted_field_filled(plain) == []
@@ -246,3 +248,23 @@ def test_a_backup_during_a_key_rotation_needs_both_keys(tree, settings, tmp_path
             _restore(archive)
     finally:
         crypto.lookup_key_forget()
+
+
+@pytest.mark.django_db
+def test_a_file_removed_while_the_backup_runs_is_left_out_and_not_counted(
+    settings, tmp_path, monkeypatch
+):
+    """An import's working file can be deleted between the listing and the archiving: the
+    backup goes on, and its manifest counts only what it archived (restore checks the count)."""
+    from gonghui.core import backup
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _media_file(settings, "sites/photo.jpg", b"\xff\xd8\xff photo")
+    listed = backup._media_files()
+    monkeypatch.setattr(
+        backup, "_media_files", lambda: [*listed, tmp_path / "media/imports/gone.rows.bin"]
+    )
+    archive = tmp_path / "out.tar"
+    _backup(archive)
+    assert _manifest(archive)["media_files"] == 1
+    assert "media/sites/photo.jpg" in _archive_names(archive)
