@@ -52,6 +52,7 @@ def _url(name: str, query: str = ""):
 register(
     Count(
         code="assistance.archives.open",
+        tally=True,
         name="在档困难职工家庭",
         unit="户",
         module="assistance",

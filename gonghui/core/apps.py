@@ -10,18 +10,20 @@ class CoreConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
-        from gonghui.core import crypto, dbroles, lookups, metrics, rotation
+        from gonghui.core import crypto, dbroles, lookups, metrics, rotation, tallies
         from gonghui.core.forms import apply_model_field_messages
         from gonghui.core.imports import todos
 
         crypto.rekeyed_check_set(rotation.rekeyed)
         lookups.register()
         metrics.autodiscover()
+        metrics.tally_reader = tallies.read
         todos.register()
         _labels_register()
         dbroles.register_check()
         # After every migrate run as the owner: the app role's privileges on the new tables.
         post_migrate.connect(dbroles.grant_after_migrate, sender=self)
+        post_migrate.connect(tallies.install_after_migrate, sender=self)
         # The one catalogue of validation messages also speaks for the project's model fields.
         apply_model_field_messages(
             model

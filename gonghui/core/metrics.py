@@ -14,7 +14,6 @@ rate, not the mean of its children's rates.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -85,6 +84,9 @@ class Count:
     org_field: str = "org"
     aggregate: Callable[[], models.Aggregate] = field(default=lambda: CountAggregate("pk"))
     drilldown: Callable[[object, Period | None], str] | None = None
+    # Kept per township and month (gonghui.core.tallies) for county-level asks: only for a
+    # measure whose records do not depend on today's date.
+    tally: bool = False
 
     @property
     def is_ratio(self) -> bool:
@@ -114,6 +116,9 @@ class Ratio:
 Measure = Count | Ratio
 
 _REGISTRY: dict[str, Measure] = {}
+# gonghui.core.tallies.read, set at start-up (core.apps): the tallied counts of a county and
+# its townships. Unset, everything is counted from the records.
+tally_reader: Callable[[list, Sequence, dict], dict] | None = None
 
 
 def register(*measures: Measure) -> None:
@@ -153,19 +158,24 @@ def _is_datetime(model: type[models.Model], field_path: str) -> bool:
     return isinstance(target, models.DateTimeField)
 
 
-def _in_period(queryset: QuerySet, date_field: str, period: Period) -> QuerySet:
-    if _is_datetime(queryset.model, date_field):
+def _period_q(model: type[models.Model], date_field: str, period: Period) -> Q:
+    """The records dated in the period (a datetime by its day in Asia/Shanghai)."""
+    if _is_datetime(model, date_field):
         zone = timezone.get_default_timezone()
         until = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), zone)
-        queryset = queryset.filter(**{f"{date_field}__lt": until})
+        within = Q(**{f"{date_field}__lt": until})
         if period.start is not None:
             since = dt.datetime.combine(period.start, dt.time(), zone)
-            queryset = queryset.filter(**{f"{date_field}__gte": since})
-        return queryset
-    queryset = queryset.filter(**{f"{date_field}__lte": period.end})
+            within &= Q(**{f"{date_field}__gte": since})
+        return within
+    within = Q(**{f"{date_field}__lte": period.end})
     if period.start is not None:
-        queryset = queryset.filter(**{f"{date_field}__gte": period.start})
-    return queryset
+        within &= Q(**{f"{date_field}__gte": period.start})
+    return within
+
+
+def _in_period(queryset: QuerySet, date_field: str, period: Period) -> QuerySet:
+    return queryset.filter(_period_q(queryset.model, date_field, period))
 
 
 def _ids_on_path(path: str) -> list[int]:
@@ -214,19 +224,44 @@ def _by_anchor(measure: Count, orgs: Sequence) -> bool:
     )
 
 
+def anchor_groups(measure: Count, orgs: Sequence) -> dict[int, str]:
+    """For orgs that `_by_anchor` allows: the groups their records fall in — the townships
+    and the orgs above them inside the orgs' subtrees — with their paths (one query)."""
+    org_model = measure.records().model._meta.get_field("org").related_model
+    within = Q()
+    for path in minimal_paths({org.path for org in orgs}):
+        within |= Q(path__startswith=path)
+    return dict(
+        org_model.objects.filter(within)
+        .filter(Q(anchor_id=F("pk")) | Q(anchor__isnull=True))
+        .values_list("pk", "path")
+    )
+
+
 def _rolled_up(
-    queryset: QuerySet, measure: Count, orgs: Sequence, aggregates: dict
+    queryset: QuerySet,
+    measure: Count,
+    orgs: Sequence,
+    aggregates: dict,
+    groups: dict[int, str] | None = None,
 ) -> list[dict[int, object]]:
     """The `aggregates` over the queryset's records in the union of the orgs' subtrees, for
     each org (its subtree's total), in ONE grouped query: grouped by the records' township
     anchor when `_by_anchor` allows (records of orgs above the townships by their org), else
-    by the owning org's path; rolled up along the paths once per group."""
+    by the owning org's path; rolled up along the paths once per group. `groups` (from
+    `anchor_groups`) names the groups: the records are then picked by their anchor or org
+    alone, without reading the orgs' paths row by row."""
     wanted = {org.pk for org in orgs}
     totals: list[dict[int, object]] = [dict.fromkeys(wanted, 0) for _ in aggregates]
     if not orgs:
         return totals
-    queryset = queryset.filter(_within(measure, orgs)).order_by()
-    paths: dict[int, str] = {}
+    if groups is not None:
+        ids = sorted(groups)
+        within = Q(org_anchor_id__in=ids) | Q(org_anchor__isnull=True, org_id__in=ids)
+    else:
+        within = _within(measure, orgs)
+    queryset = queryset.filter(within).order_by()
+    paths: dict[int, str] = dict(groups or {})
     if _by_anchor(measure, orgs):
         # Records of orgs above the townships have no anchor: grouped by their org instead.
         # A distinct count is not additive across orgs: grouped by (anchor, org) and summed
@@ -243,7 +278,7 @@ def _rolled_up(
             )
             for row in queryset.values("org_anchor_id", metric_owner=owner).annotate(**aggregates)
         ]
-        paths = {org.pk: org.path for org in orgs}
+        paths.update((org.pk, org.path) for org in orgs)
         unknown = {key for key, _values in rows if key is not None and key not in paths}
         tops = minimal_paths(paths.values())
         above = [org for org in orgs if vars(org)["anchor_id"] is None]
@@ -274,12 +309,14 @@ def _rolled_up(
     return totals
 
 
-def _count_by_org(measure: Count, orgs: Sequence, period: Period | None) -> dict[int, object]:
+def _count_by_org(
+    measure: Count, orgs: Sequence, period: Period | None, groups: dict[int, str] | None = None
+) -> dict[int, object]:
     """One grouped query over the union of the orgs' subtrees, rolled up along the paths."""
     queryset = measure.records()
     if measure.date_field is not None and period is not None:
         queryset = _in_period(queryset, measure.date_field, period)
-    return _rolled_up(queryset, measure, orgs, {"metric_0": measure.aggregate()})[0]
+    return _rolled_up(queryset, measure, orgs, {"metric_0": measure.aggregate()}, groups)[0]
 
 
 def _ratio_figure(ratio: Ratio, numerator, denominator) -> Figure:
@@ -328,10 +365,43 @@ def _fusable(queryset: QuerySet) -> bool:
     )
 
 
-def _count_together(keys: list[tuple[str, Period | None]], orgs: Sequence) -> dict:
-    """Several counts over the same model and org field for the same orgs: ONE grouped query
-    with one filtered aggregate per count (COUNT(*) FILTER (WHERE …)), rolled up along the
-    paths once per row. Counts whose records join other tables are counted on their own."""
+def _count_together(
+    keys: list[tuple[str, Period | None]],
+    orgs: Sequence,
+    groups: dict[int, str] | None,
+    tallied: dict,
+) -> dict:
+    """Several counts over the same model and org field for the same orgs. Those `tallied`
+    (read from gonghui.core.tallies for a county and its townships) have only their ragged
+    edge days counted from the records; the rest are counted from the records in ONE grouped
+    query with the edges (`_count_live`)."""
+    live = [key for key in keys if key not in tallied]
+    edge_keys = list(
+        dict.fromkeys((key[0], edge) for key, (_f, edges) in tallied.items() for edge in edges)
+    )
+    counted = _count_live(live + edge_keys, orgs, groups, edges_only=not live)
+    result = {key: counted[key] for key in live}
+    for key, (figures, edges) in tallied.items():
+        for edge in edges:
+            for org_id, value in counted[(key[0], edge)].items():
+                figures[org_id] += value
+        result[key] = figures
+    return result
+
+
+def _count_live(
+    keys: list[tuple[str, Period | None]],
+    orgs: Sequence,
+    groups: dict[int, str] | None,
+    *,
+    edges_only: bool = False,
+) -> dict:
+    """Counts over the same model and org field for the same orgs: ONE grouped query with one
+    filtered aggregate per count (COUNT(*) FILTER (WHERE …)), rolled up along the paths once
+    per row. Counts whose records join other tables are counted on their own. `edges_only`:
+    every key is a few days of a tallied measure, so the query reads only those days."""
+    if not keys:
+        return {}
     measures = [_count_measure(code) for code, _period in keys]
     querysets = []
     for measure, (_code, period) in zip(measures, keys, strict=True):
@@ -347,19 +417,24 @@ def _count_together(keys: list[tuple[str, Period | None]], orgs: Sequence) -> di
     ]
     for n in range(len(keys)):
         if n not in fused or len(fused) == 1:
-            result[keys[n]] = _count_by_org(measures[n], orgs, keys[n][1])
+            result[keys[n]] = _count_by_org(measures[n], orgs, keys[n][1], groups)
     if len(fused) < 2:
         return result
     aggregates = {}
     for slot, n in enumerate(fused):
-        aggregate = copy.copy(measures[n].aggregate())
+        aggregate = measures[n].aggregate()
         where = querysets[n].query.where
         if where:
             aggregate.filter = where.clone()
         aggregates[f"metric_{slot}"] = aggregate
     first = measures[fused[0]]
     base = querysets[fused[0]].model._base_manager.all()
-    totals = _rolled_up(base, first, orgs, aggregates)
+    if edges_only:
+        days = Q()
+        for n in fused:
+            days |= _period_q(base.model, measures[n].date_field, keys[n][1])
+        base = base.filter(days)
+    totals = _rolled_up(base, first, orgs, aggregates, groups)
     for slot, n in enumerate(fused):
         result[keys[n]] = totals[slot]
     return result
@@ -391,12 +466,40 @@ def evaluate_many(
     for key in counts:
         measure = _count_measure(key[0])
         groups.setdefault((measure.records().model, measure.org_field), []).append(key)
-    values: dict[tuple[str, Period | None], dict[int, object]] = {}
+    # Per table: its keys, the union of their orgs, and for a county and its townships the
+    # groups of their records (one query per set of orgs).
+    batches = []
+    tops: dict[int, frozenset[str]] = {}
+    known_groups: dict[frozenset[str], dict[int, str]] = {}
     for keys in groups.values():
         union: dict[int, object] = {}
         for key in keys:
             union.update(counts[key])
-        values.update(_count_together(keys, list(union.values())))
+        orgs = list(union.values())
+        measure = _count_measure(keys[0][0])
+        anchored = None
+        if _by_anchor(measure, orgs):
+            top = frozenset(minimal_paths({org.path for org in orgs}))
+            anchored = known_groups.get(top)
+            if anchored is None:
+                anchored = known_groups[top] = anchor_groups(measure, orgs)
+            tops[len(batches)] = top
+        batches.append((keys, orgs, anchored))
+    # The tallied counts of every table over the same subtrees at once (one read).
+    tallied: dict = {}
+    if tally_reader is not None:
+        asks: dict[frozenset[str], tuple[dict[int, object], list]] = {}
+        for n, top in tops.items():
+            keys, orgs, _anchored = batches[n]
+            asked_orgs, asked_keys = asks.setdefault(top, ({}, []))
+            asked_orgs.update((org.pk, org) for org in orgs)
+            asked_keys.extend(keys)
+        for top, (asked_orgs, asked_keys) in asks.items():
+            tallied.update(tally_reader(asked_keys, list(asked_orgs.values()), known_groups[top]))
+    values: dict[tuple[str, Period | None], dict[int, object]] = {}
+    for keys, orgs, anchored in batches:
+        mine = {key: tallied[key] for key in keys if key in tallied}
+        values.update(_count_together(keys, orgs, anchored, mine))
     result: dict[tuple[str, Period | None], dict[int, Figure]] = {}
     for (code, period), orgs in asked.items():
         measure = measure_get(code)

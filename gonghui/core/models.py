@@ -70,3 +70,50 @@ class KeyRotationHash(models.Model):
 
 
 from gonghui.core.imports.models import ImportJob  # noqa: E402,F401
+
+
+class MetricTally(models.Model):
+    """A tallied count measure's value for one group of records on one day, one month or now
+    (gonghui.core.tallies). A group is the records' township anchor, or their org when it lies
+    above the townships (records with no anchor)."""
+
+    table = models.CharField(max_length=63)
+    code = models.CharField(max_length=100)
+    group_id = models.BigIntegerField()
+    span = models.CharField(max_length=1)  # "d" a day, "m" a month (first day), "s" the state
+    day = models.DateField(null=True)
+    value = models.DecimalField(max_digits=24, decimal_places=6)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["code", "span", "group_id", "day"], name="metrictally_read"),
+            models.Index(fields=["table", "group_id"], name="metrictally_table_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.group_id} {self.span} {self.day}: {self.value}"
+
+
+class MetricTallyState(models.Model):
+    """When a table's tallies were built, from which measure definitions (their fingerprint)."""
+
+    table = models.CharField(max_length=63, primary_key=True)
+    fingerprint = models.CharField(max_length=64)
+    built_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.fingerprint[:8]}"
+
+
+class MetricTallyDirty(models.Model):
+    """A group whose records changed since its tallies were counted, appended by the table's
+    database triggers (no unique key: concurrent writers never wait on each other here)."""
+
+    table = models.CharField(max_length=63)
+    group_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["table"], name="metrictallydirty_table")]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.group_id}"

@@ -97,6 +97,7 @@ def _join_list_url(org, period) -> str:
 register(
     Count(
         code="members.joined",
+        tally=True,
         name="新入会会员",
         unit="人",
         module="members",
@@ -107,6 +108,7 @@ register(
     ),
     Count(
         code="members.active",
+        tally=True,
         name="在册会员",
         unit="人",
         module="members",
@@ -117,6 +119,7 @@ register(
     ),
     Count(
         code="members.new_employment_form",
+        tally=True,
         name="新就业形态会员",
         unit="人",
         module="members",
@@ -127,6 +130,7 @@ register(
     ),
     Count(
         code="members.migrant_workers",
+        tally=True,
         name="农民工会员",
         unit="人",
         module="members",
@@ -137,6 +141,7 @@ register(
     ),
     Count(
         code="members.female",
+        tally=True,
         name="女性会员",
         unit="人",
         module="members",

@@ -67,6 +67,7 @@ register(
     ),
     Count(
         code="orgs.enterprises",
+        tally=True,
         name="用人单位",
         unit="家",
         module="orgs",
@@ -76,6 +77,7 @@ register(
     ),
     Count(
         code="orgs.enterprises.employees",
+        tally=True,
         name="用人单位职工人数",
         unit="人",
         module="orgs",
@@ -86,6 +88,7 @@ register(
     ),
     Count(
         code="orgs.enterprises_with_union",
+        tally=True,
         name="已建会单位",
         unit="家",
         module="orgs",
@@ -135,6 +138,7 @@ register(
     ),
     Count(
         code="orgs.enterprises_with_union.non_public",
+        tally=True,
         name="已建会的非公有制单位",
         unit="家",
         module="orgs",
@@ -144,6 +148,7 @@ register(
     ),
     Count(
         code="orgs.enterprises_with_union.employees",
+        tally=True,
         name="已建会单位职工人数",
         unit="人",
         module="orgs",

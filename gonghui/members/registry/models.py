@@ -316,6 +316,9 @@ class Member(OrgOwned):
         indexes = [
             models.Index(fields=["org_anchor", "id"], name="member_anchor_id"),
             models.Index(fields=["org", "id"], name="member_org_id"),
+            # A county's member figures come from tallies (gonghui.core.tallies); the days of a
+            # period outside its whole months are counted from the members by this index.
+            models.Index(fields=["joined_on"], name="member_joined_on"),
             models.Index(
                 fields=["name_pinyin"],
                 name="member_pinyin_prefix",

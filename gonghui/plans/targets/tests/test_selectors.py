@@ -82,10 +82,23 @@ def test_one_query_per_table_however_many_targets_and_orgs(tree, users):
     build_target(plan=plan, measure_code="orgs.union_coverage_rate", value=90)
     targets = list(plan.targets.select_related("org"))
     assert len(targets) == 7
+    selectors.evaluate_targets(targets, as_of=AS_OF)  # builds the tallies (once per install)
     with CaptureQueriesContext(connection) as queries:
         selectors.evaluate_targets(targets, as_of=AS_OF)
-    # One per table: the members, the orgs, the enterprises (the rate's two parts fused).
-    assert len(queries) == 3
+    for code in ("members.joined", "orgs.grassroots_unions", "orgs.union_coverage_rate"):
+        target = build_target(plan=plan, measure_code=code, value=10)
+        target_split(actor=None, target=target, shares={tree.a: 5, tree.b: 5})
+    more = list(plan.targets.select_related("org"))
+    assert len(more) == 16
+    with CaptureQueriesContext(connection) as again:
+        selectors.evaluate_targets(more, as_of=AS_OF)
+    # As many queries for 16 targets as for 7: one per table (the members and enterprises
+    # read from their tallies, together), never one per target or org.
+    assert len(again) == len(queries) <= 10
+    # The members are read only for the two days of July before AS_OF (the tallies hold the
+    # whole months).
+    scans = [q["sql"] for q in again.captured_queries if 'FROM "members_member"' in q["sql"]]
+    assert len(scans) == 1 and "2026-07-01" in scans[0]
 
 
 def test_a_township_sees_its_share_of_the_county_plan_and_nothing_else(tree, users):
