@@ -127,6 +127,7 @@ def register(*measures: Measure) -> None:
         if existing is not None and existing != measure:
             raise ValueError(f"measure {measure.code!r} is registered twice")
         _REGISTRY[measure.code] = measure
+        _MODELS.pop(measure.code, None)
 
 
 def autodiscover() -> None:
@@ -191,7 +192,7 @@ def _within(measure: Count, orgs: Sequence) -> Q:
     tops = {org.path: org for org in orgs}
     minimal = [tops[path] for path in minimal_paths(tops)]
     anchored: set[int] = set()
-    if measure.org_field == "org" and _has_org_anchor(measure.records().model):
+    if measure.org_field == "org" and _has_org_anchor(_model_of(measure)):
         # Only an anchor already loaded counts: reading a deferred one is a query per org.
         anchored = {org.pk for org in minimal if vars(org).get("anchor_id") == org.pk}
     within = Q(org_anchor_id__in=sorted(anchored)) if anchored else Q()
@@ -200,6 +201,18 @@ def _within(measure: Count, orgs: Sequence) -> Q:
             continue
         within |= Q(**{f"{path_lookup}__startswith": org.path})
     return within
+
+
+def _model_of(measure: Count) -> type[models.Model]:
+    """The model of the measure's records (building the queryset costs more than the count
+    of a small table; the model of a registered code never changes)."""
+    model = _MODELS.get(measure.code)
+    if model is None:
+        model = _MODELS[measure.code] = measure.records().model
+    return model
+
+
+_MODELS: dict[str, type[models.Model]] = {}
 
 
 def _has_org_anchor(model) -> bool:
@@ -212,12 +225,29 @@ def _additive(aggregate: models.Aggregate) -> bool:
     return isinstance(aggregate, CountAggregate | models.Sum) and not aggregate.distinct
 
 
+def _anchor_fields(measure: Count) -> tuple[str, str] | None:
+    """The records' township anchor and owning org columns: ("org_anchor_id", "org_id") for
+    records owned through `org`, ("anchor_id", "id") for records that are orgs; None when
+    the records carry no anchor."""
+    model = _model_of(measure)
+    if measure.org_field == "org" and _has_org_anchor(model):
+        return ("org_anchor_id", "org_id")
+    if measure.org_field == "" and any(f.name == "anchor" for f in model._meta.concrete_fields):
+        return ("anchor_id", "id")
+    return None
+
+
+def _org_model(measure: Count):
+    model = _model_of(measure)
+    return model if measure.org_field == "" else model._meta.get_field("org").related_model
+
+
 def _by_anchor(measure: Count, orgs: Sequence) -> bool:
     """Whether the records can be grouped by their township anchor instead of their org: the
     orgs asked are all township-level anchors or above them (a county and its townships), so
     no org asked lies below a record's anchor. A county's figures are then a few dozen groups
     to roll up instead of one per org of the county."""
-    if measure.org_field != "org" or not _has_org_anchor(measure.records().model):
+    if _anchor_fields(measure) is None:
         return False
     return all(
         "anchor_id" in vars(org) and vars(org)["anchor_id"] in (org.pk, None) for org in orgs
@@ -227,7 +257,7 @@ def _by_anchor(measure: Count, orgs: Sequence) -> bool:
 def anchor_groups(measure: Count, orgs: Sequence) -> dict[int, str]:
     """For orgs that `_by_anchor` allows: the groups their records fall in — the townships
     and the orgs above them inside the orgs' subtrees — with their paths (one query)."""
-    org_model = measure.records().model._meta.get_field("org").related_model
+    org_model = _org_model(measure)
     within = Q()
     for path in minimal_paths({org.path for org in orgs}):
         within |= Q(path__startswith=path)
@@ -255,9 +285,12 @@ def _rolled_up(
     totals: list[dict[int, object]] = [dict.fromkeys(wanted, 0) for _ in aggregates]
     if not orgs:
         return totals
+    anchor, owner_id = _anchor_fields(measure) or ("", "")
     if groups is not None:
         ids = sorted(groups)
-        within = Q(org_anchor_id__in=ids) | Q(org_anchor__isnull=True, org_id__in=ids)
+        within = Q(**{f"{anchor}__in": ids}) | Q(
+            **{f"{anchor}__isnull": True, f"{owner_id}__in": ids}
+        )
     else:
         within = _within(measure, orgs)
     queryset = queryset.filter(within).order_by()
@@ -267,16 +300,16 @@ def _rolled_up(
         # A distinct count is not additive across orgs: grouped by (anchor, org) and summed
         # here, it equals the path roll-up's figure exactly.
         owner = (
-            Case(When(org_anchor__isnull=True, then=F("org_id")))
+            Case(When(**{f"{anchor}__isnull": True}, then=F(owner_id)))
             if all(_additive(a) for a in aggregates.values())
-            else F("org_id")
+            else F(owner_id)
         )
         rows = [
             (
-                row["org_anchor_id"] if row["org_anchor_id"] is not None else row["metric_owner"],
+                row[anchor] if row[anchor] is not None else row["metric_owner"],
                 [row[name] for name in aggregates],
             )
-            for row in queryset.values("org_anchor_id", metric_owner=owner).annotate(**aggregates)
+            for row in queryset.values(anchor, metric_owner=owner).annotate(**aggregates)
         ]
         paths.update((org.pk, org.path) for org in orgs)
         unknown = {key for key, _values in rows if key is not None and key not in paths}
@@ -287,8 +320,9 @@ def _rolled_up(
             # every record not of a township asked for counts for that top alone.
             paths.update(dict.fromkeys(unknown, tops[0]))
         elif unknown:
-            org_model = queryset.model._meta.get_field("org").related_model
-            paths.update(org_model.objects.filter(pk__in=unknown).values_list("pk", "path"))
+            paths.update(
+                _org_model(measure).objects.filter(pk__in=unknown).values_list("pk", "path")
+            )
         grouped = [(paths.get(key, ""), values) for key, values in rows]
     else:
         path_lookup = _path_lookup(measure.org_field)
@@ -465,7 +499,7 @@ def evaluate_many(
     groups: dict[tuple, list[tuple[str, Period | None]]] = {}
     for key in counts:
         measure = _count_measure(key[0])
-        groups.setdefault((measure.records().model, measure.org_field), []).append(key)
+        groups.setdefault((_model_of(measure), measure.org_field), []).append(key)
     # Per table: its keys, the union of their orgs, and for a county and its townships the
     # groups of their records (one query per set of orgs).
     batches = []
