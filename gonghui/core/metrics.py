@@ -551,6 +551,15 @@ def evaluate_many(
     return result
 
 
+def undated(code: str) -> bool:
+    """Whether the measure counts the records' present state: no date puts its records in a
+    period (for a ratio: neither part's)."""
+    measure = measure_get(code)
+    if isinstance(measure, Ratio):
+        return undated(measure.numerator) and undated(measure.denominator)
+    return measure.date_field is None
+
+
 def _count_measure(code: str) -> Count:
     measure = measure_get(code)
     if not isinstance(measure, Count):

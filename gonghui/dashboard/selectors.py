@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.http import Http404
+from django.utils import timezone
 
 from gonghui.core import metrics
 from gonghui.core.modules import Action
@@ -27,6 +28,8 @@ class TileFigure:
     figure: metrics.Figure | None
     allowed: bool
     drilldown: str | None = None
+    # The measure counts the records' present state (no date): a past date does not change it.
+    present_only: bool = False
 
     @property
     def registered(self) -> bool:
@@ -143,7 +146,8 @@ def dashboard_build(
             period = _period(tile, as_of)
             figure = figures(tile.code, period)[org.pk]
             drill = measure.drilldown(org, period) if measure.drilldown else None
-            shown.append(TileFigure(tile, measure, figure, True, drill))
+            present = as_of != timezone.localdate() and metrics.undated(measure.code)
+            shown.append(TileFigure(tile, measure, figure, True, drill, present))
         if shown:
             groups.append((key, name, shown))
     ranking = []

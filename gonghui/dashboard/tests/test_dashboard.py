@@ -290,3 +290,17 @@ def test_contracts_expiring_and_overdue_offers_equal_the_rights_lists_they_drill
     assert tiles["rights.offers.overdue"].figure.value == overdue.count() == 1
     township = _tiles(selectors.dashboard_build(user, tree.b, as_of=today))
     assert township["rights.contracts.expiring"].figure.value == 0
+
+
+def test_tiles_of_present_state_say_so_when_a_past_date_is_chosen(tree, users, login):
+    from django.utils import timezone
+
+    user = users.county_admin
+    past = _tiles(selectors.dashboard_build(user, tree.county, as_of=AS_OF))
+    assert past["assistance.archives.open"].present_only  # no date: the archive's state now
+    assert past["orgs.union_coverage_rate"].present_only  # neither part dated
+    assert not past["members.active"].present_only  # joined by the date
+    today = _tiles(selectors.dashboard_build(user, tree.county, as_of=timezone.localdate()))
+    assert not any(t.present_only for t in today.values())
+    response = login(user).get(f"/dashboard/?as_of={AS_OF.isoformat()}")
+    assert "当前数，非所选日期" in response.content.decode()
