@@ -23,6 +23,7 @@ from gonghui.workforce.competitions.models import (
     Entry,
     EntryStatus,
     MissingRound,
+    ProjectDimension,
     RoundRule,
     Title,
     Trade,
@@ -150,6 +151,7 @@ class StepIn(_Strict):
 
 
 class AwardOut(Schema):
+    id: int
     title: str | None
     grade_steps: int
     source: str
@@ -217,6 +219,7 @@ def _entry_out(entry) -> dict:
         "note": entry.missing_note,
         "awards": [
             {
+                "id": a.pk,
                 "title": a.title.name if a.title else None,
                 "grade_steps": a.grade_steps,
                 "source": a.source,
@@ -431,3 +434,182 @@ def _entry_after(user, entry) -> dict:
     fresh = Entry.objects.select_related("trade", "member", "org").get(pk=entry.pk)
     fresh.is_tied, fresh.missing_note, fresh.award_list = False, "", []
     return _entry_out(fresh)
+
+
+@router.delete(
+    "/awards/{pk:id}",
+    response={204: None, **errors(403, 404, 422)},
+    summary="撤销人工授予的称号或晋级",
+    description="只能撤销人工授予的(按规则授予的随名次自动计算)；竞赛进行中或成绩公布后、表彰前可撤销。",
+)
+def award_remove(request, id: int):
+    user = request.auth
+    require(user, MODULE, Action.APPROVE)
+    award = selectors.award_get(user, id, Action.APPROVE)
+    services.award_remove(actor=user, award=award)
+    return Status(204, None)
+
+
+# --- quotas per unit ------------------------------------------------------------------------
+
+
+class QuotaOut(Schema):
+    id: int
+    org: OrgRef = Field(description="单位(含下级)")
+    trade: NamedRef | None = Field(description="工种；为空表示全部工种合计")
+    places: int
+    taken: int = Field(description="已占名额(已报名)")
+
+
+class QuotaIn(_Strict):
+    org_id: int = Field(description="单位(含下级)，须在本次竞赛的组织范围内")
+    trade_id: int | None = Field(None, description="工种；不传为全部工种合计")
+    places: int | None = Field(description="名额；null 删除该名额限制")
+
+
+def _quotas(competition) -> list[dict]:
+    return [
+        {
+            "id": row["quota"].pk,
+            "org": {"id": row["quota"].org_id, "name": row["quota"].org.name},
+            "trade": {"id": row["quota"].trade_id, "name": row["quota"].trade.name}
+            if row["quota"].trade_id
+            else None,
+            "places": row["quota"].places,
+            "taken": row["taken"],
+        }
+        for row in selectors.quotas_of(competition)
+    ]
+
+
+@router.get(
+    "/{pk:id}/quotas",
+    response={200: list[QuotaOut], **errors(403, 404)},
+    summary="各单位名额",
+    description="组织单位的编辑人员可见。",
+)
+def quota_list(request, id: int):
+    require(request.auth, MODULE, Action.EDIT)
+    return _quotas(selectors.competition_get(request.auth, id, Action.EDIT))
+
+
+@router.post(
+    "/{pk:id}/quotas",
+    response={200: list[QuotaOut], **errors(403, 404, 422)},
+    summary="设置单位名额",
+    description="设置(或以 null 删除)一个单位在一个工种或全部工种的名额；增加名额后候补名单按报名先后递补。",
+)
+def quota_set(request, id: int, payload: QuotaIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    competition = selectors.competition_get(user, id, Action.EDIT)
+    org = get_in_scope_or_404(Org.objects.all(), user, MODULE, Action.VIEW, pk=payload.org_id)
+    trade = None
+    if payload.trade_id is not None:
+        trade = competition.trades.filter(pk=payload.trade_id).first()
+        if trade is None:
+            raise ValidationFailed(
+                "该工种不在本次竞赛中。", fields={"trade_id": ["该工种不在本次竞赛中。"]}
+            )
+    services.quota_set(
+        actor=user, competition=competition, org=org, trade=trade, places=payload.places
+    )
+    return _quotas(competition)
+
+
+# --- project competitions: participants and their periodic scores --------------------------
+
+
+class PeriodOut(Schema):
+    period: date = Field(description="考评期(月份的第一天)")
+    scores: dict[ProjectDimension, Decimal] = Field(description="{考评项目: 得分}")
+    mean: Decimal
+
+
+class ParticipantOut(Schema):
+    id: int
+    enterprise: OrgRef = Field(description="参赛单位 {id, name}")
+    section: str = Field(description="标段/项目部")
+    rank: int | None = Field(description="按各期平均分排名(并列同名次)；无得分为空")
+    mean: Decimal | None
+    periods: list[PeriodOut]
+
+
+class ParticipantIn(_Strict):
+    enterprise: str = Field(description="参赛单位：统一社会信用代码或全称")
+    section: str = Field("", max_length=100, description="标段/项目部")
+
+
+class ProjectScoresIn(_Strict):
+    period: date = Field(description="考评期(按所在月份记)")
+    scores: dict[str, Decimal | None] = Field(
+        description="{考评项目: 得分(0–100)}；考评项目：" + "、".join(ProjectDimension.values)
+    )
+
+
+def _standing(row) -> dict:
+    participant = row["participant"]
+    return {
+        "id": participant.pk,
+        "enterprise": {"id": participant.enterprise_id, "name": participant.enterprise.name},
+        "section": participant.section,
+        "rank": row["rank"],
+        "mean": row["mean"],
+        "periods": [
+            {"period": p["period"], "scores": p["scores"], "mean": p["mean"]}
+            for p in row["periods"]
+        ],
+    }
+
+
+def _standing_of(user, competition, participant_id: int) -> dict:
+    rows = selectors.project_standings(user, competition)
+    return _standing(next(r for r in rows if r["participant"].pk == participant_id))
+
+
+@router.get(
+    "/{pk:id}/participants",
+    response={200: list[ParticipantOut], **errors(403, 404)},
+    summary="重点工程劳动竞赛的参赛单位与考评得分",
+    description="组织单位看到全部参赛单位；其他单位只看到本单位范围内的。按平均分排名。",
+)
+def participant_list(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    competition = selectors.competition_get(request.auth, id)
+    return [_standing(r) for r in selectors.project_standings(request.auth, competition)]
+
+
+@router.post(
+    "/{pk:id}/participants",
+    response={201: ParticipantOut, **errors(403, 404, 422)},
+    summary="添加参赛单位",
+    description="只有重点工程劳动竞赛登记参赛单位；同一单位(标段)只参赛一次。",
+)
+def participant_add(request, id: int, payload: ParticipantIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    competition = selectors.competition_get(user, id, Action.EDIT)
+    try:
+        enterprise = lookups.enterprise_find(user, payload.enterprise)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, fields={"enterprise": [exc.message]}) from None
+    participant = services.participant_add(
+        actor=user, competition=competition, enterprise=enterprise, section=payload.section
+    )
+    return Status(201, _standing_of(user, competition, participant.pk))
+
+
+@router.post(
+    "/participants/{pk:id}/scores",
+    response={200: ParticipantOut, **errors(403, 404, 422)},
+    summary="录入(或修改)参赛单位一期的考评得分",
+    description="进行中的竞赛按月录入；同一期同一项目再次录入即修改。",
+)
+def project_scores_record(request, id: int, payload: ProjectScoresIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    participant = selectors.participant_get(user, id, Action.EDIT)
+    services.project_scores_record(
+        actor=user, participant=participant, period=payload.period, scores=payload.scores
+    )
+    return _standing_of(user, participant.competition, participant.pk)

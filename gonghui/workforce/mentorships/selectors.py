@@ -91,3 +91,17 @@ def ceremony_get(user, pk) -> Ceremony:
         return ceremony_scoped(user).select_related("org").get(pk=pk)
     except (Ceremony.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def ceremony_list(user) -> QuerySet[Ceremony]:
+    return ceremony_scoped(user).select_related("org").order_by("-held_on", "-id")
+
+
+def ceremony_pairs(user, ceremony: Ceremony) -> QuerySet[Mentorship]:
+    """The pairs a ceremony formed that the user may see."""
+    return (
+        mentorship_scoped(user)
+        .filter(ceremony=ceremony)
+        .select_related("master", "apprentice", "trade", "org")
+        .order_by("id")
+    )
