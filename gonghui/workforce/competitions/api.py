@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
-from gonghui.core.errors import ValidationFailed
+from gonghui.core.errors import PermissionDenied, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, org_in_scope
 from gonghui.orgs.models import Org
@@ -28,6 +28,7 @@ from gonghui.workforce.competitions.models import (
     Title,
     Trade,
 )
+from gonghui.workforce.county import NOT_COUNTY_ADMIN, settings_county
 
 router = Router(tags=["产业工人：竞赛"])
 
@@ -613,3 +614,191 @@ def project_scores_record(request, id: int, payload: ProjectScoresIn):
         actor=user, participant=participant, period=payload.period, scores=payload.scores
     )
     return _standing_of(user, participant.competition, participant.pk)
+
+
+# --- the county's trades, titles and title rules (规则设置; county admins change them) -------
+
+
+class TradeOut(Schema):
+    id: int
+    name: str
+    category: str
+
+
+class TradeIn(_Strict):
+    county_id: int | None = Field(None, description="县总工会(管理多个县时选择；不传为第一个)")
+    name: str = Field(max_length=50)
+    category: str = Field("", max_length=30)
+
+
+class TitleOut(Schema):
+    id: int
+    name: str
+    description: str
+
+
+class TitleIn(_Strict):
+    county_id: int | None = Field(None, description="县总工会(管理多个县时选择；不传为第一个)")
+    name: str = Field(max_length=30)
+    description: str = Field("", max_length=200)
+
+
+class TitleRuleOut(Schema):
+    id: int
+    level: ContestLevel
+    contest_class: str = Field(description="竞赛类别；为空表示不限")
+    kind: str = Field(description="竞赛类型；为空表示不限")
+    rank_from: int
+    rank_to: int
+    title: NamedRef | None
+    grade_steps: int
+    is_active: bool
+    note: str
+
+    @staticmethod
+    def resolve_title(obj):
+        return {"id": obj.title_id, "name": obj.title.name} if obj.title_id else None
+
+
+class TitleRulesOut(Schema):
+    county: OrgRef | None = Field(description="规则所属的县总工会")
+    editable: bool = Field(description="您是否可以修改(县总工会管理员)")
+    rules: list[TitleRuleOut]
+
+
+class TitleRuleIn(_Strict):
+    county_id: int | None = Field(None, description="县总工会(管理多个县时选择；不传为第一个)")
+    level: ContestLevel
+    contest_class: ContestClass | None = Field(None, description="不传：不限")
+    kind: CompetitionKind | None = Field(None, description="不传：不限")
+    rank_from: int = 1
+    rank_to: int
+    title_id: int | None = Field(None, description="授予的称号；不传：只晋升等级")
+    grade_steps: int = Field(0, description="技能等级晋升(级)")
+    note: str = Field("", max_length=200)
+
+
+class RuleActiveIn(_Strict):
+    county_id: int | None = None
+    is_active: bool
+
+
+def _administered(user, county_id):
+    county, editable, _counties = settings_county(user, county_id)
+    if county is None or not editable:
+        raise PermissionDenied(NOT_COUNTY_ADMIN)
+    return county
+
+
+def _title_rules(user, county_id) -> dict:
+    county, editable, _counties = settings_county(user, county_id)
+    return {
+        "county": {"id": county.pk, "name": county.name} if county is not None else None,
+        "editable": editable,
+        "rules": list(selectors.title_rules(county)) if county is not None else [],
+    }
+
+
+@router.get("/trades", response={200: list[TradeOut], **errors(403)}, summary="工种(启用的)")
+def trade_list(request):
+    require(request.auth, MODULE, Action.VIEW)
+    return list(selectors.trade_choices())
+
+
+@router.post(
+    "/trades",
+    response={201: TradeOut, **errors(403, 422)},
+    summary="新增工种",
+    description="只有县总工会管理员可以新增；工种名称全系统唯一。",
+)
+def trade_create(request, payload: TradeIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    trade = services.trade_create(
+        actor=user,
+        county=_administered(user, payload.county_id),
+        name=payload.name,
+        category=payload.category,
+    )
+    return Status(201, trade)
+
+
+@router.get("/titles", response={200: list[TitleOut], **errors(403)}, summary="称号(启用的)")
+def title_list(request):
+    require(request.auth, MODULE, Action.VIEW)
+    return list(selectors.title_choices())
+
+
+@router.post(
+    "/titles",
+    response={201: TitleOut, **errors(403, 422)},
+    summary="新增称号",
+    description="只有县总工会管理员可以新增；称号名称全系统唯一。",
+)
+def title_create(request, payload: TitleIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    title = services.title_create(
+        actor=user,
+        county=_administered(user, payload.county_id),
+        name=payload.name,
+        description=payload.description,
+    )
+    return Status(201, title)
+
+
+@router.get(
+    "/title-rules",
+    response={200: TitleRulesOut, **errors(403, 422)},
+    summary="称号与等级晋升规则(县总工会设置)",
+)
+def title_rule_list(request, county_id: int | None = None):
+    require(request.auth, MODULE, Action.VIEW)
+    return _title_rules(request.auth, county_id)
+
+
+@router.post(
+    "/title-rules",
+    response={201: TitleRulesOut, **errors(403, 422)},
+    summary="新增称号与等级晋升规则",
+    description="只有县总工会管理员可以设置；尚未表彰的竞赛按新规则重新计算。",
+)
+def title_rule_create(request, payload: TitleRuleIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    county = _administered(user, payload.county_id)
+    title = None
+    if payload.title_id is not None:
+        title = Title.objects.filter(pk=payload.title_id).first()
+        if title is None:
+            raise ValidationFailed("称号不存在。", fields={"title_id": ["称号不存在。"]})
+    services.title_rule_create(
+        actor=user,
+        county=county,
+        level=payload.level.value,
+        contest_class=payload.contest_class.value if payload.contest_class else "",
+        kind=payload.kind.value if payload.kind else "",
+        rank_from=payload.rank_from,
+        rank_to=payload.rank_to,
+        title=title,
+        grade_steps=payload.grade_steps,
+        note=payload.note,
+    )
+    return Status(201, _title_rules(user, county.pk))
+
+
+@router.post(
+    "/title-rules/{pk:id}/active",
+    response={200: TitleRulesOut, **errors(403, 404, 422)},
+    summary="启用或停用称号规则",
+    description="只有县总工会管理员可以设置；尚未表彰的竞赛按新规则重新计算。",
+)
+def title_rule_set_active(request, id: int, payload: RuleActiveIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    county = _administered(user, payload.county_id)
+    rule = selectors.title_rules(county).filter(pk=id).first()
+    if rule is None:
+        raise Http404
+    services.title_rule_set_active(actor=user, rule=rule, active=payload.is_active)
+    return _title_rules(user, county.pk)

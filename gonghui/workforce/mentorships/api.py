@@ -7,15 +7,16 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
-from gonghui.core.errors import NotFound, ValidationFailed
+from gonghui.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404
 from gonghui.orgs.models import Org
 from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE, AppraisalResult
 from gonghui.workforce.competitions.models import Trade
+from gonghui.workforce.county import NOT_COUNTY_ADMIN, settings_county
 from gonghui.workforce.mentorships import selectors, services
-from gonghui.workforce.mentorships.models import Checkpoint, MentorshipStatus
+from gonghui.workforce.mentorships.models import Checkpoint, MentorshipPolicy, MentorshipStatus
 
 router = Router(tags=["产业工人：名师带徒"])
 
@@ -315,3 +316,71 @@ def ceremony_create(request, payload: CeremonyIn):
         actor=user, org=org, name=payload.name, held_on=payload.held_on, place=payload.place
     )
     return Status(201, _ceremony(user, ceremony.pk))
+
+
+# --- the county's allowance and reward rule (规则设置; county admins change it) -------------
+
+
+class PolicyValues(Schema):
+    monthly_allowance: Decimal = Field(description="带徒津贴(元/月)")
+    excellent_share: int = Field(description="出师考评优秀的发放比例(%)")
+    pass_share: int = Field(description="合格的发放比例(%)")
+    fail_share: int = Field(description="不合格的发放比例(%)")
+    reward_years: int = Field(description="师傅奖励期限(签订协议后年数)")
+    reward_amount: Decimal = Field(description="师傅奖励(元)")
+    placing_rank: int = Field(description="徒弟竞赛名次不低于此名次即算获得名次")
+
+
+class PolicyOut(Schema):
+    county: OrgRef | None = Field(description="规则所属的县总工会")
+    editable: bool = Field(description="您是否可以修改(县总工会管理员)")
+    policy: PolicyValues | None = Field(description="尚未设置时为默认值")
+
+
+class PolicyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    county_id: int | None = Field(None, description="县总工会(管理多个县时选择；不传为第一个)")
+    monthly_allowance: Decimal | None = None
+    excellent_share: int | None = None
+    pass_share: int | None = None
+    fail_share: int | None = None
+    reward_years: int | None = None
+    reward_amount: Decimal | None = None
+    placing_rank: int | None = None
+
+
+def _policy(user, county_id) -> dict:
+    county, editable, _counties = settings_county(user, county_id)
+    policy = selectors.policy_get(county) if county is not None else None
+    return {
+        "county": {"id": county.pk, "name": county.name} if county is not None else None,
+        "editable": editable,
+        "policy": (policy or MentorshipPolicy()) if county is not None else None,
+    }
+
+
+@router.get(
+    "/policy",
+    response={200: PolicyOut, **errors(403, 422)},
+    summary="带徒津贴与师傅奖励规则(县总工会设置)",
+)
+def policy_detail(request, county_id: int | None = None):
+    require(request.auth, MODULE, Action.VIEW)
+    return _policy(request.auth, county_id)
+
+
+@router.post(
+    "/policy",
+    response={200: PolicyOut, **errors(403, 422)},
+    summary="设置带徒津贴与师傅奖励规则",
+    description="只改所给的项目；只有县总工会管理员可以设置。新签的协议按当时的奖励期限计算。",
+)
+def policy_set(request, payload: PolicyIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    county, editable, _counties = settings_county(user, payload.county_id)
+    if county is None or not editable:
+        raise PermissionDenied(NOT_COUNTY_ADMIN)
+    values = payload.model_dump(exclude={"county_id"}, exclude_none=True)
+    services.policy_set(actor=user, county=county, **values)
+    return _policy(user, county.pk)

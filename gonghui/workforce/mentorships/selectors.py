@@ -12,6 +12,7 @@ from gonghui.workforce.mentorships.models import (
     Ceremony,
     Checkpoint,
     Mentorship,
+    MentorshipPolicy,
     MentorshipStatus,
 )
 
@@ -105,3 +106,9 @@ def ceremony_pairs(user, ceremony: Ceremony) -> QuerySet[Mentorship]:
         .select_related("master", "apprentice", "trade", "org")
         .order_by("id")
     )
+
+
+def policy_get(county) -> MentorshipPolicy | None:
+    """The county's allowance and reward rule as set (None before it is first set or used:
+    reading never creates it)."""
+    return MentorshipPolicy.objects.filter(org=county).first() if county is not None else None

@@ -4,7 +4,7 @@ import datetime
 
 from django.forms.models import model_to_dict
 
-from gonghui.core.testing.matrix import Endpoint, json_text
+from gonghui.core.testing.matrix import Endpoint, Targets, json_text
 from gonghui.workforce.competitions.models import (
     Award,
     Competition,
@@ -15,6 +15,9 @@ from gonghui.workforce.competitions.models import (
     ProjectScore,
     Quota,
     Score,
+    Title,
+    TitleRule,
+    Trade,
 )
 from gonghui.workforce.honours.models import Honour
 from gonghui.workforce.innovations.models import (
@@ -22,7 +25,12 @@ from gonghui.workforce.innovations.models import (
     SmallInnovation,
     Suggestion,
 )
-from gonghui.workforce.mentorships.models import Ceremony, Checkpoint, Mentorship
+from gonghui.workforce.mentorships.models import (
+    Ceremony,
+    Checkpoint,
+    Mentorship,
+    MentorshipPolicy,
+)
 from gonghui.workforce.pioneers.models import (
     BarRule,
     EmployerIncident,
@@ -158,6 +166,28 @@ def _checkpoint(org, place):
         mentorship=_mentorship(org, place),
         title="矩阵节点",
         due_on=TODAY + datetime.timedelta(days=10),
+    )
+
+
+def _county_rule(tree, actor):
+    rule = f.rule(tree.county, rank_to=1, grade_steps=1)
+    return Targets(own=rule, sibling=rule, parent=rule)
+
+
+def _county_admin_only(name, url, data, snapshot, method="POST"):
+    # Every role sits at township A: none is a county admin, so the change is refused with the
+    # service's message (403) and nothing is written; the sub-domain's test_api.py covers the
+    # county admin.
+    return _api(
+        name,
+        method,
+        "edit",
+        url,
+        _orgs,
+        data=data,
+        snapshot=snapshot,
+        success=(403,),
+        scoped=False,
     )
 
 
@@ -644,18 +674,58 @@ ENDPOINTS = [
         scoped=False,
     ),
     _api("bar_rules", "GET", "view", lambda t: f"{BASE}/bar-rules", _orgs, scoped=False),
-    # Every role sits at township A: none is a county admin, so setting a rule is refused
-    # (403, the service's message) and nothing is written; test_api.py covers the county admin.
-    _api(
+    _county_admin_only(
         "bar_rule_set",
+        lambda t: f"{BASE}/bar-rules",
+        lambda t: {"kind": "mass_incident", "years": 2},
+        _count(BarRule),
+    ),
+    # --- the county's trades, titles, title rules and mentorship rule ------------------------
+    _api("trades", "GET", "view", lambda t: f"{BASE}/competitions/trades", _orgs, scoped=False),
+    _county_admin_only(
+        "trade_create",
+        lambda t: f"{BASE}/competitions/trades",
+        lambda t: {"name": "接口新工种"},
+        _count(Trade, name="接口新工种"),
+    ),
+    _api("titles", "GET", "view", lambda t: f"{BASE}/competitions/titles", _orgs, scoped=False),
+    _county_admin_only(
+        "title_create",
+        lambda t: f"{BASE}/competitions/titles",
+        lambda t: {"name": "接口新称号"},
+        _count(Title, name="接口新称号"),
+    ),
+    _api(
+        "title_rules",
+        "GET",
+        "view",
+        lambda t: f"{BASE}/competitions/title-rules",
+        _orgs,
+        scoped=False,
+    ),
+    _county_admin_only(
+        "title_rule_create",
+        lambda t: f"{BASE}/competitions/title-rules",
+        lambda t: {"level": "county", "rank_to": 3, "grade_steps": 1},
+        _count(TitleRule),
+    ),
+    _api(
+        "title_rule_active",
         "POST",
         "edit",
-        lambda t: f"{BASE}/bar-rules",
-        _orgs,
-        data=lambda t: {"kind": "mass_incident", "years": 2},
-        snapshot=_count(BarRule),
+        lambda r: f"{BASE}/competitions/title-rules/{r.pk}/active",
+        _county_rule,
+        data=lambda r: {"is_active": False},
+        snapshot=_state(TitleRule),
         success=(403,),
         scoped=False,
+    ),
+    _api("policy", "GET", "view", lambda t: f"{BASE}/mentorships/policy", _orgs, scoped=False),
+    _county_admin_only(
+        "policy_set",
+        lambda t: f"{BASE}/mentorships/policy",
+        lambda t: {"monthly_allowance": "500"},
+        _count(MentorshipPolicy),
     ),
     # --- competitions: quotas, project participants, hand-entered awards -------------------
     _api(

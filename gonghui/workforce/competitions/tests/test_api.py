@@ -1,7 +1,7 @@
 """The competitions API beyond registration and scores: quotas per unit, a project
-competition's participants and their periodic scores, removing a hand-entered award; each
-set, read and changed, a bad input refused in Chinese with nothing written, and township
-B's records out of township A's reach (404)."""
+competition's participants and their periodic scores, removing a hand-entered award, the
+county's trades, titles and title rules; each set, read and changed, a bad input refused in
+Chinese with nothing written, and township B's records out of township A's reach (404)."""
 
 import datetime
 from decimal import Decimal
@@ -17,6 +17,7 @@ from gonghui.workforce.competitions.models import (
     CompetitionStatus,
     ProjectParticipant,
     Quota,
+    TitleRule,
 )
 from gonghui.workforce.tests import factories as f
 
@@ -106,3 +107,36 @@ def test_a_hand_entered_award_is_removed_and_a_rule_award_is_not(client, auth, t
     other = Award.objects.create(entry=theirs, title=title, source=AwardSource.MANUAL)
     assert client.delete(f"{BASE}/awards/{other.pk}", **auth).status_code == 404
     assert Award.objects.filter(pk=other.pk).exists()
+
+
+def test_the_county_admin_sets_trades_titles_and_title_rules(client, auth, users, tree):
+    from gonghui.accounts.services import token_create
+
+    token = token_create(user=users.county_admin, name="workforce")
+    admin = {"HTTP_AUTHORIZATION": f"Bearer {token}", "content_type": "application/json"}
+    trade = client.post(f"{BASE}/trades", {"name": "电焊工", "category": "制造"}, **admin)
+    assert trade.status_code == 201
+    again = client.post(f"{BASE}/trades", {"name": "电焊工"}, **admin)
+    assert again.status_code == 422 and "工种“电焊工”已存在" in json_text(again)
+    title = client.post(f"{BASE}/titles", {"name": "岗位能手"}, **admin).json()
+    rule = {"level": "county", "rank_to": 3, "title_id": title["id"], "grade_steps": 1}
+    backwards = client.post(f"{BASE}/title-rules", rule | {"rank_from": 5}, **admin)
+    assert backwards.status_code == 422 and "名次至不能小于名次自" in json_text(backwards)
+    refused = client.post(f"{BASE}/title-rules", rule, **auth)  # township staff
+    assert refused.status_code == 403 and "只有县总工会管理员可以修改" in json_text(refused)
+    assert not TitleRule.objects.exists()
+    created = client.post(f"{BASE}/title-rules", rule, **admin).json()
+    pk = created["rules"][0]["id"]
+    assert (created["rules"][0]["title"]["name"], created["rules"][0]["is_active"]) == (
+        "岗位能手",
+        True,
+    )
+    off = client.post(f"{BASE}/title-rules/{pk}/active", {"is_active": False}, **admin)
+    assert off.json()["rules"][0]["is_active"] is False
+    seen = client.get(f"{BASE}/title-rules", **auth).json()
+    assert (seen["county"]["id"], seen["editable"], [r["id"] for r in seen["rules"]]) == (
+        tree.county.pk,
+        False,
+        [pk],
+    )
+    assert "电焊工" in [t["name"] for t in client.get(f"{BASE}/trades", **auth).json()]

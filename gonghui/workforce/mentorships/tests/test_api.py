@@ -1,6 +1,7 @@
-"""The mentorships API beyond the agreement: 拜师仪式 with the pairs they formed, and an
-agreement's checkpoints; each created, read and recorded, a bad input refused in Chinese
-with nothing written, and township B's records out of township A's reach (404)."""
+"""The mentorships API beyond the agreement: 拜师仪式 with the pairs they formed, an
+agreement's checkpoints and the county's allowance and reward rule; each created, read and
+recorded, a bad input refused in Chinese with nothing written, and township B's records out
+of township A's reach (404)."""
 
 import datetime
 
@@ -8,7 +9,7 @@ import pytest
 
 from gonghui.core.testing.matrix import json_text
 from gonghui.workforce.mentorships import services
-from gonghui.workforce.mentorships.models import Ceremony, Checkpoint
+from gonghui.workforce.mentorships.models import Ceremony, Checkpoint, MentorshipPolicy
 from gonghui.workforce.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +79,23 @@ def test_a_checkpoint_is_added_recorded_and_corrected(client, auth, tree):
     assert [c["note"] for c in client.get(url, **auth).json()] == ["良好"]
     theirs = _pair(tree.b1)
     assert client.get(f"{BASE}/{theirs.pk}/checkpoints", **auth).status_code == 404
+
+
+def test_the_county_admin_sets_the_allowance_and_reward_rule(client, auth, users, tree):
+    from gonghui.accounts.services import token_create
+
+    token = token_create(user=users.county_admin, name="workforce")
+    admin = {"HTTP_AUTHORIZATION": f"Bearer {token}", "content_type": "application/json"}
+    before = client.get(f"{BASE}/policy", **auth).json()
+    assert (before["editable"], before["policy"]["pass_share"]) == (False, 50)
+    assert not MentorshipPolicy.objects.exists()  # reading it writes nothing
+    changed = client.post(f"{BASE}/policy", {"pass_share": 100, "fail_share": 80}, **admin)
+    assert changed.json()["policy"]["fail_share"] == 80
+    wrong = client.post(f"{BASE}/policy", {"pass_share": 50, "fail_share": 90}, **admin)
+    assert wrong.status_code == 422 and "发放比例应为 优秀 ≥ 合格 ≥ 不合格" in json_text(wrong)
+    refused = client.post(f"{BASE}/policy", {"monthly_allowance": "500"}, **auth)
+    assert refused.status_code == 403 and "只有县总工会管理员可以修改" in json_text(refused)
+    policy = MentorshipPolicy.objects.get(org=tree.county)
+    assert (policy.pass_share, policy.fail_share, policy.monthly_allowance) == (100, 80, 300)
+    seen = client.get(f"{BASE}/policy", **auth).json()["policy"]
+    assert (seen["pass_share"], seen["fail_share"]) == (100, 80)
