@@ -40,7 +40,13 @@ from gonghui.workforce.pioneers.models import (
     Team,
     TeamTraining,
 )
-from gonghui.workforce.studios.models import InnovationStudio, StudioOutcome, StudioReport
+from gonghui.workforce.studios.models import (
+    InnovationStudio,
+    StudioAppraisal,
+    StudioMember,
+    StudioOutcome,
+    StudioReport,
+)
 from gonghui.workforce.tests import factories as f
 from gonghui.workforce.tests.matrix import (
     _attachment,
@@ -188,6 +194,18 @@ def _county_admin_only(name, url, data, snapshot, method="POST"):
         snapshot=snapshot,
         success=(403,),
         scoped=False,
+    )
+
+
+def _studio_member(org, place):
+    from gonghui.workforce.studios import services
+
+    return services.studio_member_add(
+        actor=None,
+        studio=_studio(org, place),
+        member=f.member(org, name=f"{place}工作室成员"),
+        role="member",
+        joined_on=TODAY - datetime.timedelta(days=30),
     )
 
 
@@ -891,5 +909,70 @@ ENDPOINTS = [
         "view",
         lambda e: f"{BASE}/honours/enterprises/{e.pk}",
         _three(_enterprise),
+    ),
+    # --- studios: members, naming, revocation, the yearly appraisal -----------------------
+    _api(
+        "studio_members",
+        "GET",
+        "view",
+        lambda s: f"{BASE}/studios/{s.pk}/members",
+        _three(_studio),
+    ),
+    _api(
+        "studio_member_add",
+        "POST",
+        "edit",
+        lambda s: f"{BASE}/studios/{s.pk}/members",
+        _three(_studio),
+        data=lambda s: {"member": f.member(s.org).card_number, "joined_on": TODAY.isoformat()},
+        snapshot=lambda s: StudioMember.objects.filter(studio=s).count(),
+        success=(201,),
+    ),
+    _api(
+        "studio_member_leave",
+        "POST",
+        "edit",
+        lambda r: f"{BASE}/studios/{r.studio_id}/members/{r.pk}/leave",
+        _three(_studio_member),
+        data=lambda r: {"left_on": TODAY.isoformat()},
+        snapshot=_state(StudioMember),
+    ),
+    _api(
+        "studio_name",
+        "POST",
+        "approve",
+        lambda s: f"{BASE}/studios/{s.pk}/name",
+        _three(_studio),
+        data=lambda s: {"level": "city"},
+        snapshot=_state(InnovationStudio),
+    ),
+    _api(
+        "studio_revoke",
+        "POST",
+        "approve",
+        lambda s: f"{BASE}/studios/{s.pk}/revoke",
+        _three(_studio),
+        data=lambda s: {"reason": "接口撤销"},
+        snapshot=_state(InnovationStudio),
+    ),
+    _api(
+        "studio_appraisal_preview",
+        "GET",
+        "approve",
+        lambda s: f"{BASE}/studios/{s.pk}/appraisal?year={TODAY.year - 1}",
+        _three(_studio),
+    ),
+    _api(
+        "studio_appraise",
+        "POST",
+        "approve",
+        lambda s: f"{BASE}/studios/{s.pk}/appraisal",
+        _three(_studio),
+        data=lambda s: {
+            "year": TODAY.year - 1,
+            "manual_scores": {"sign": "8", "facilities": "12", "rules": "8"},
+        },
+        snapshot=lambda s: StudioAppraisal.objects.filter(studio=s).count(),
+        success=(201,),
     ),
 ]
