@@ -7,13 +7,15 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
-from gonghui.core.errors import NotFound, ValidationFailed
+from gonghui.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE
+from gonghui.workforce.county import NOT_COUNTY_ADMIN, settings_county
 from gonghui.workforce.studios import selectors, services
 from gonghui.workforce.studios.models import (
     OutcomeKind,
+    StandardBasis,
     StudioKind,
     StudioLevel,
     StudioMember,
@@ -397,3 +399,81 @@ def studio_appraise(request, id: int, payload: AppraisalIn):
         actor=user, studio=studio, year=payload.year, manual_scores=payload.manual_scores
     )
     return Status(201, appraisal)
+
+
+# --- the county's appraisal standards (规则设置; county admins change them) -------------------
+
+
+class StandardOut(Schema):
+    code: str
+    name: str
+    requirement: str
+    max_score: int
+    basis: StandardBasis = Field(
+        description="manual 评审打分 / reports 季度报告数 / outcomes 年度成果数 / members 在册成员数 / funds 年度经费 / site 场所面积"
+    )
+    target: Decimal = Field(description="满分所需的数量(按记录计分的项目)")
+    sort_order: int
+    is_active: bool
+
+
+class StandardsOut(Schema):
+    county: OrgRef | None = Field(description="标准所属的县总工会")
+    editable: bool = Field(description="您是否可以修改(县总工会管理员)")
+    items: list[StandardOut] = Field(description="启用的考评项目")
+
+
+class StandardIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    county_id: int | None = Field(None, description="县总工会(管理多个县时选择；不传为第一个)")
+    code: str = Field(max_length=20, description="编码(已有的编码即修改该项)")
+    name: str = Field(max_length=30)
+    requirement: str = Field("", max_length=200)
+    max_score: int = Field(description="分值(1–100)")
+    basis: StandardBasis
+    target: Decimal = Field(Decimal(0), description="满分所需(按记录计分的项目须填写)")
+    sort_order: int = 100
+    is_active: bool = True
+
+
+def _standards(user, county_id) -> dict:
+    county, editable, _counties = settings_county(user, county_id)
+    if county is None:
+        items = []
+    elif editable:
+        items = services.standards_for(county)  # as the settings page: defaults on first use
+    else:
+        items = list(selectors.standards_active(county))
+    return {
+        "county": {"id": county.pk, "name": county.name} if county is not None else None,
+        "editable": editable,
+        "items": items,
+    }
+
+
+@router.get(
+    "/standards",
+    response={200: StandardsOut, **errors(403, 422)},
+    summary="创新工作室考评标准(县总工会设置)",
+)
+def standard_list(request, county_id: int | None = None):
+    require(request.auth, MODULE, Action.VIEW)
+    return _standards(request.auth, county_id)
+
+
+@router.post(
+    "/standards",
+    response={200: StandardsOut, **errors(403, 422)},
+    summary="设置创新工作室考评项目",
+    description="按编码新增或修改一项；只有县总工会管理员可以设置。",
+)
+def standard_set(request, payload: StandardIn):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    county, editable, _counties = settings_county(user, payload.county_id)
+    if county is None or not editable:
+        raise PermissionDenied(NOT_COUNTY_ADMIN)
+    data = payload.model_dump(exclude={"county_id"})
+    data["basis"] = payload.basis.value
+    services.standard_item_set(actor=user, county=county, **data)
+    return _standards(user, county.pk)

@@ -42,6 +42,7 @@ from gonghui.workforce.pioneers.models import (
 )
 from gonghui.workforce.studios.models import (
     InnovationStudio,
+    StandardItem,
     StudioAppraisal,
     StudioMember,
     StudioOutcome,
@@ -974,5 +975,19 @@ ENDPOINTS = [
         },
         snapshot=lambda s: StudioAppraisal.objects.filter(studio=s).count(),
         success=(201,),
+    ),
+    _api(
+        "studio_standards",
+        "GET",
+        "view",
+        lambda t: f"{BASE}/studios/standards",
+        _orgs,
+        scoped=False,
+    ),
+    _county_admin_only(
+        "studio_standard_set",
+        lambda t: f"{BASE}/studios/standards",
+        lambda t: {"code": "api", "name": "接口项目", "max_score": 5, "basis": "manual"},
+        _count(StandardItem),
     ),
 ]

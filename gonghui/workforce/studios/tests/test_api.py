@@ -1,6 +1,7 @@
 """The studios API beyond the application and reports: members joining and leaving, naming,
-the yearly appraisal and revocation; each done and read back, a bad input refused in Chinese
-with nothing written, and township B's studio out of township A's reach (404)."""
+the yearly appraisal and revocation, the county's appraisal standards; each done and read
+back, a bad input refused in Chinese with nothing written, and township B's studio out of
+township A's reach (404)."""
 
 import datetime
 from decimal import Decimal
@@ -9,7 +10,7 @@ import pytest
 
 from gonghui.core.testing.matrix import json_text
 from gonghui.workforce.studios import services
-from gonghui.workforce.studios.models import StudioAppraisal, StudioMember
+from gonghui.workforce.studios.models import StandardItem, StudioAppraisal, StudioMember
 from gonghui.workforce.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,22 @@ def test_a_studio_is_named_appraised_and_revoked(client, auth, tree):
     assert again.status_code == 422 and "工作室已撤销" in json_text(again)
     theirs = _studio(tree.b1)
     assert client.post(f"{BASE}/{theirs.pk}/name", {"level": "county"}, **auth).status_code == 404
+
+
+def test_the_county_admin_sets_the_appraisal_standards(client, auth, users, tree):
+    from gonghui.accounts.services import token_create
+
+    token = token_create(user=users.county_admin, name="workforce")
+    admin = {"HTTP_AUTHORIZATION": f"Bearer {token}", "content_type": "application/json"}
+    item = {"code": "safety", "name": "安全", "max_score": 5, "basis": "reports"}
+    no_target = client.post(f"{BASE}/standards", item, **admin)
+    assert no_target.status_code == 422
+    assert "按记录计分的项目须填写满分所需的数量" in json_text(no_target)
+    assert not StandardItem.objects.filter(code="safety").exists()
+    refused = client.post(f"{BASE}/standards", item | {"target": "4"}, **auth)
+    assert refused.status_code == 403 and "只有县总工会管理员可以修改" in json_text(refused)
+    saved = client.post(f"{BASE}/standards", item | {"target": "4"}, **admin).json()
+    assert "safety" in [i["code"] for i in saved["items"]]
+    seen = client.get(f"{BASE}/standards", **auth).json()
+    assert seen["editable"] is False
+    assert [i["max_score"] for i in seen["items"] if i["code"] == "safety"] == [5]
