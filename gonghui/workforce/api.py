@@ -11,11 +11,13 @@ from gonghui.workforce.honours.api import router as honours_router
 from gonghui.workforce.innovations.api import router as innovations_router
 from gonghui.workforce.mentorships.api import router as mentorships_router
 from gonghui.workforce.pioneers.api import router as nominations_router
+from gonghui.workforce.pioneers.api import teams_router
 from gonghui.workforce.studios.api import router as studios_router
 
 router = Router()
 router.add_router("/competitions", competitions_router)
 router.add_router("/nominations", nominations_router)
+router.add_router("", teams_router)
 router.add_router("/studios", studios_router)
 router.add_router("/mentorships", mentorships_router)
 router.add_router("", innovations_router)

@@ -6,8 +6,10 @@ the mentorship allowance and reward) is owned by a county federation and set by 
 """
 
 from gonghui.core.errors import PermissionDenied
-from gonghui.core.scope import role_assignments
+from gonghui.core.modules import Action
+from gonghui.core.scope import role_assignments, scope_roots
 from gonghui.orgs.models import Org, OrgLevel
+from gonghui.workforce.choices import MODULE
 
 COUNTY_ADMIN_ROLE = "county_admin"
 NOT_COUNTY_ADMIN = "只有县总工会管理员可以修改产业工人工作的规则设置。"
@@ -82,3 +84,18 @@ def counties_for(orgs) -> dict[int, Org | None]:
         chain = [*org.ancestor_ids(), org.pk]
         result[org.pk] = next((counties[i] for i in reversed(chain) if i in counties), None)
     return result
+
+
+def settings_county(actor, wanted: int | None = None) -> tuple[Org | None, bool, list[Org]]:
+    """(the county whose rules the actor sees, whether they may change them, the counties
+    they administer). A county admin gets the one asked for among theirs (else the first);
+    anyone else the county of their scope, read-only."""
+    administered = counties_administered(actor)
+    if administered:
+        county = next((c for c in administered if c.pk == wanted), administered[0])
+        return county, True, administered
+    for root in scope_roots(actor, MODULE, Action.VIEW):
+        county = county_of(Org.objects.get(pk=root.org_id))
+        if county is not None:
+            return county, False, []
+    return None, False, []

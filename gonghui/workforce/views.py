@@ -11,15 +11,14 @@ from gonghui.core.errors import ServiceError, ValidationFailed
 from gonghui.core.export import Sheet, SheetTable, export_workbook_sheets, xlsx_response
 from gonghui.core.modules import Action
 from gonghui.core.reports import report_rows
-from gonghui.core.scope import can, requires, scope_roots
-from gonghui.orgs.models import Org
+from gonghui.core.scope import can, requires
 from gonghui.workforce import selectors
 from gonghui.workforce.choices import MODULE, ContestLevel
 from gonghui.workforce.competitions import services as competition_services
 from gonghui.workforce.competitions.forms import TitleForm, TitleRuleForm, TradeForm
 from gonghui.workforce.competitions.models import Title, TitleRule
 from gonghui.workforce.competitions.selectors import title_rules, trade_choices
-from gonghui.workforce.county import counties_administered, county_of
+from gonghui.workforce.county import settings_county
 from gonghui.workforce.mentorships import services as mentorship_services
 from gonghui.workforce.mentorships.forms import PolicyForm
 from gonghui.workforce.pioneers import services as pioneer_services
@@ -142,19 +141,10 @@ def stats_export(request):
 
 
 def _settings_county(request):
-    """(the county shown, whether the user may change its rules)."""
-    administered = counties_administered(request.user)
-    if administered:
-        wanted = _int(request.GET.get("county") or request.POST.get("county"))
-        county = next((c for c in administered if c.pk == wanted), administered[0])
-        return county, True, administered
-    roots = scope_roots(request.user, MODULE, Action.VIEW)
-    county = None
-    for root in roots:
-        county = county_of(Org.objects.get(pk=root.org_id))
-        if county is not None:
-            break
-    return county, False, []
+    """(the county shown, whether the user may change its rules, the counties they admin)."""
+    return settings_county(
+        request.user, _int(request.GET.get("county") or request.POST.get("county"))
+    )
 
 
 @requires(MODULE, Action.VIEW)

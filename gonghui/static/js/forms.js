@@ -27,11 +27,35 @@
       form.querySelectorAll("[data-errors-summary]").forEach(function (el) { el.hidden = true; });
     }
   }
+  // Pressing a button (say "save") blurs the field being edited, and its "change" event comes
+  // between mousedown and mouseup: removing a message then moves the button up under the
+  // pointer, the mouseup lands beside it and the click (the submit) is lost. That happens when
+  // the field's "input" events came before this file had loaded (a slow page). Clears asked
+  // for during a press wait until the click that ends it has been dispatched.
+  var pressing = false;
+  var waiting = [];
+  function pressEnded() {
+    if (!pressing) { return; }
+    pressing = false;
+    setTimeout(function () {
+      var fields = waiting;
+      waiting = [];
+      fields.forEach(clear);
+    }, 0);
+  }
+  document.addEventListener("mousedown", function () { pressing = true; }, true);
+  document.addEventListener("mouseup", pressEnded, true);
+  document.addEventListener("dragend", pressEnded, true);
+  window.addEventListener("blur", pressEnded);
   function onEdit(event) {
     var field = event.target;
     if (!field || !field.form || !field.name) { return; }
     var row = rowOf(field);
     if (field.getAttribute("aria-invalid") === "true" || (row && row.classList.contains("has-error"))) {
+      if (pressing && event.type === "change") {
+        if (waiting.indexOf(field) < 0) { waiting.push(field); }
+        return;
+      }
       clear(field);
     }
   }

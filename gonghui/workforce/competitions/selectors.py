@@ -327,6 +327,7 @@ def project_standings(user, competition: Competition) -> list[dict]:
                     {
                         "period": period,
                         "items": [(labels[d], v) for d, v in values.items()],
+                        "scores": dict(values),
                         "mean": (sum(values.values(), Decimal(0)) / len(values)).quantize(
                             Decimal("0.01")
                         ),
@@ -345,6 +346,32 @@ def project_standings(user, competition: Competition) -> list[dict]:
     for row in rows:
         row.setdefault("rank", None)
     return sorted(rows, key=lambda r: (r["rank"] is None, r["rank"] or 0))
+
+
+def participant_get(user, pk, action: str = Action.EDIT) -> ProjectParticipant:
+    """A project competition's participant, for the organiser's staff (`action` over the
+    competition's org); 404 otherwise."""
+    participant = (
+        ProjectParticipant.objects.select_related("competition__org", "enterprise")
+        .filter(pk=pk)
+        .first()
+    )
+    if participant is None or not org_in_scope(user, MODULE, action, participant.competition.org):
+        raise Http404
+    return participant
+
+
+def award_get(user, pk, action: str = Action.APPROVE) -> Award:
+    """An award of an entry, for the organiser's staff (`action` over the competition's
+    org); 404 otherwise."""
+    award = (
+        Award.objects.select_related("entry__competition__org", "entry__org", "title")
+        .filter(pk=pk)
+        .first()
+    )
+    if award is None or not org_in_scope(user, MODULE, action, award.entry.competition.org):
+        raise Http404
+    return award
 
 
 def scope_or_all(user, competition: Competition, queryset: QuerySet) -> QuerySet:

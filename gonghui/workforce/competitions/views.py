@@ -32,12 +32,10 @@ from gonghui.workforce.competitions.forms import (
     WithdrawForm,
 )
 from gonghui.workforce.competitions.models import (
-    Award,
     CompetitionKind,
     CompetitionStatus,
     EntryStatus,
     ProjectDimension,
-    ProjectParticipant,
     Title,
     Trade,
 )
@@ -487,13 +485,7 @@ def award_grant(request, pk):
 @requires(MODULE, Action.APPROVE)
 @require_POST
 def award_remove(request, pk):
-    award = (
-        Award.objects.select_related("entry__competition__org", "entry__org").filter(pk=pk).first()
-    )
-    if award is None or not org_in_scope(
-        request.user, MODULE, Action.APPROVE, award.entry.competition.org
-    ):
-        raise Http404
+    award = selectors.award_get(request.user, pk, Action.APPROVE)
     try:
         services.award_remove(actor=request.user, award=award)
     except ServiceError as exc:
@@ -600,13 +592,7 @@ def participant_add(request, pk):
 @requires(MODULE, Action.EDIT)
 @require_POST
 def project_score(request, pk):
-    participant = (
-        ProjectParticipant.objects.select_related("competition__org").filter(pk=pk).first()
-    )
-    if participant is None or not org_in_scope(
-        request.user, MODULE, Action.EDIT, participant.competition.org
-    ):
-        raise Http404
+    participant = selectors.participant_get(request.user, pk, Action.EDIT)
     form = ProjectScoreForm(request.POST)
     if not forms_valid(form):
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))

@@ -1,5 +1,6 @@
 """API of the honours ledger: /api/v1/workforce/honours (search) and one member's ledger."""
 
+import datetime
 from datetime import date
 
 from ninja import Query, Router, Schema, Status
@@ -13,6 +14,7 @@ from gonghui.workforce.choices import MODULE, ContestLevel
 from gonghui.workforce.competitions.models import Title, Trade
 from gonghui.workforce.honours import selectors, services
 from gonghui.workforce.honours.models import RECORDED_KINDS, HonourKind
+from gonghui.workforce.pioneers.prechecks import prechecks_for
 from gonghui.workforce.pioneers.selectors import team_scoped
 
 router = Router(tags=["产业工人：荣誉台账"])
@@ -199,3 +201,180 @@ def honour_record(request, payload: HonourIn):
         trade=Trade.objects.filter(pk=payload.trade_id).first() if payload.trade_id else None,
     )
     return Status(201, selectors.honour_get(user, honour.pk))
+
+
+class RevokeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(max_length=200, description="撤销原因")
+
+
+@router.post(
+    "/{pk:id}/revoke",
+    response={200: HonourOut, **errors(403, 404, 422)},
+    summary="撤销登记的荣誉",
+    description="只能撤销在此登记的荣誉(如上级授予的劳模、奖章)；来自竞赛、推荐等业务记录的在原记录中处理。"
+    "撤销后台账中保留并注明原因。",
+)
+def honour_revoke(request, id: int, payload: RevokeIn):
+    user = request.auth
+    require(user, MODULE, Action.APPROVE)
+    honour = selectors.honour_get(user, id, Action.APPROVE)
+    services.honour_revoke(actor=user, honour=honour, reason=payload.reason)
+    return selectors.honour_get(user, id)
+
+
+# --- a team's and an employer's ledger ------------------------------------------------------
+
+
+class Line(Schema):
+    """One linked record in a ledger: its id, what it is and where it stands."""
+
+    id: int
+    year: int | None = None
+    name: str
+    status: str = Field(description="状态(中文)")
+
+
+class TrainingLine(Schema):
+    id: int
+    held_on: date
+    topic: str
+    trainer: str
+    attendees: int
+
+
+class TeamInfo(Schema):
+    id: int
+    name: str
+    kind: str = Field(description="crew 班组 / office 科室 / window 窗口 / project 项目部")
+    enterprise: OrgRef
+    org: OrgRef
+    leader_name: str
+    headcount: int
+    is_active: bool
+
+
+class TeamLedgerOut(Schema):
+    team: TeamInfo
+    honours: list[HonourOut]
+    nominations: list[Line] = Field(description="荣誉推荐(工人先锋号等)")
+    excellent: list[Line] = Field(description="优秀班组评选")
+    trainings: list[TrainingLine] = Field(description="班组培训(近 50 次)")
+    innovations: list[Line] = Field(description="五小成果")
+
+
+class CheckOut(Schema):
+    code: str
+    label: str
+    status: str = Field(description="passed 通过 / failed 不通过 / not_checked 未核查")
+    detail: str
+
+
+class IncidentLine(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    occurred_on: date
+    description: str
+
+
+class EnterpriseLedgerOut(Schema):
+    enterprise: OrgRef
+    credit_code: str
+    org: OrgRef = Field(description="覆盖工会")
+    honours: list[HonourOut] = Field(description="单位、班组和职工的荣誉(最近 500 项)")
+    teams: list[OrgRef]
+    studios: list[Line] = Field(description="创新工作室(status 为命名级别)")
+    projects: list[OrgRef] = Field(description="参加的重点工程劳动竞赛")
+    checks: list[CheckOut] = Field(description="单位情况核查(今天)")
+    incidents: list[IncidentLine] = Field(description="不良记录")
+
+
+def _ref(obj) -> dict:
+    return {"id": obj.pk, "name": obj.name}
+
+
+@router.get(
+    "/teams/{pk:id}", response={200: TeamLedgerOut, **errors(403, 404)}, summary="班组荣誉台账"
+)
+def team_ledger(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    data = selectors.team_ledger(request.auth, id)
+    team = data["team"]
+    return {
+        "team": {
+            "id": team.pk,
+            "name": team.name,
+            "kind": team.kind,
+            "enterprise": _ref(team.enterprise),
+            "org": _ref(team.org),
+            "leader_name": team.leader_name,
+            "headcount": team.headcount,
+            "is_active": team.is_active,
+        },
+        "honours": data["honours"],
+        "nominations": [
+            {
+                "id": n.pk,
+                "year": n.year,
+                "name": f"{n.get_level_display()}{n.get_kind_display()}",
+                "status": n.get_status_display(),
+            }
+            for n in data["nominations"]
+        ],
+        "excellent": [
+            {
+                "id": e.pk,
+                "year": e.year,
+                "name": f"{e.get_level_display()}优秀班组",
+                "status": e.get_status_display(),
+            }
+            for e in data["excellent"]
+        ],
+        "trainings": data["trainings"],
+        "innovations": [
+            {
+                "id": i.pk,
+                "year": i.year,
+                "name": i.title,
+                "status": i.get_status_display()
+                + (f"：{i.get_award_display()}" if i.award else ""),
+            }
+            for i in data["innovations"]
+        ],
+    }
+
+
+@router.get(
+    "/enterprises/{pk:id}",
+    response={200: EnterpriseLedgerOut, **errors(403, 404)},
+    summary="用人单位荣誉台账",
+    description="单位及其班组、职工的荣誉，创新工作室，重点工程竞赛，以及今天的单位情况核查和不良记录。",
+)
+def enterprise_ledger(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    data = selectors.enterprise_ledger(request.auth, id)
+    enterprise = data["enterprise"]
+    checks = prechecks_for([enterprise], on=datetime.date.today())[enterprise.pk]
+    return {
+        "enterprise": _ref(enterprise),
+        "credit_code": enterprise.credit_code,
+        "org": _ref(enterprise.org),
+        "honours": data["honours"],
+        "teams": [_ref(t) for t in data["teams"]],
+        "studios": [
+            {"id": s.pk, "name": s.name, "status": s.get_level_display()} for s in data["studios"]
+        ],
+        "projects": [_ref(p.competition) for p in data["projects"]],
+        "checks": [c.as_dict() for c in checks],
+        "incidents": [
+            {
+                "id": i.pk,
+                "kind": i.kind,
+                "kind_label": i.get_kind_display(),
+                "occurred_on": i.occurred_on,
+                "description": i.description,
+            }
+            for i in data["incidents"]
+        ],
+    }

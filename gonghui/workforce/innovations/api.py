@@ -1,13 +1,15 @@
 """API of 五小 innovations and 合理化建议: /api/v1/workforce/innovations, /suggestions."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import Query, Router, Schema, Status
+from django.http import FileResponse
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
-from gonghui.core.errors import ValidationFailed
+from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE, ContestLevel
@@ -249,3 +251,115 @@ def suggestion_decide(request, id: int, payload: SuggestionDecisionIn):
     item = selectors.suggestion_get(user, id, Action.APPROVE)
     services.suggestion_decide(actor=user, suggestion=item, **payload.model_dump())
     return selectors.suggestion_get(user, id)
+
+
+# --- detail and attachments ------------------------------------------------------------------
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str = Field(description="文件名")
+    uploaded_at: datetime
+
+
+class ReviewOut(Schema):
+    score: Decimal
+    comment: str
+    reviewer: str = Field(description="评审专家")
+    reviewed_at: datetime
+
+    @staticmethod
+    def resolve_reviewer(obj):
+        return obj.reviewer.display_name
+
+
+class InnovationDetail(InnovationOut):
+    description: str
+    award_level: str
+    decided_on: date | None
+    decision_note: str
+    reviews: list[ReviewOut]
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_reviews(obj):
+        return selectors.innovation_reviews(obj)
+
+    @staticmethod
+    def resolve_attachments(obj):
+        return selectors.innovation_attachments(obj)
+
+
+class SuggestionDetail(SuggestionOut):
+    content: str
+    decided_on: date | None
+    decision_note: str
+
+
+# The OpenAPI description of an operation answering with a stored file.
+FILE_OPENAPI = {
+    "responses": {
+        200: {
+            "description": "附件(PDF、图片、Word 或 Excel 文件，按上传时的类型)",
+            "content": {"application/octet-stream": {}},
+        }
+    }
+}
+
+
+@router.get(
+    "/innovations/{pk:id}",
+    response={200: InnovationDetail, **errors(403, 404)},
+    summary="五小成果详情(评审打分与附件)",
+)
+def innovation_detail(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return selectors.innovation_get(request.auth, id)
+
+
+@router.get(
+    "/suggestions/{pk:id}",
+    response={200: SuggestionDetail, **errors(403, 404)},
+    summary="合理化建议详情",
+)
+def suggestion_detail(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return selectors.suggestion_get(request.auth, id)
+
+
+@router.get(
+    "/innovations/{pk:id}/attachments",
+    response={200: list[AttachmentOut], **errors(403, 404)},
+    summary="五小成果附件列表",
+)
+def attachment_list(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return selectors.innovation_attachments(selectors.innovation_get(request.auth, id))
+
+
+@router.post(
+    "/innovations/{pk:id}/attachments",
+    response={201: AttachmentOut, **errors(403, 404, 422)},
+    summary="上传五小成果附件",
+    description="multipart/form-data，字段 file：PDF、图片、Word 或 Excel 文件，不超过 10 MB。",
+)
+def attachment_add(request, id: int, file: File[UploadedFile]):
+    user = request.auth
+    require(user, MODULE, Action.EDIT)
+    item = selectors.innovation_get(user, id, Action.EDIT)
+    return Status(201, services.attachment_add(actor=user, innovation=item, upload=file))
+
+
+@router.get(
+    "/innovations/{pk:id}/attachments/{pk:attachment_id}",
+    response={200: None, **errors(403, 404)},
+    summary="下载五小成果附件",
+    openapi_extra=FILE_OPENAPI,
+)
+def attachment_download(request, id: int, attachment_id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    item = selectors.innovation_get(request.auth, id)
+    attachment = item.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

@@ -7,6 +7,8 @@ from gonghui.core.modules import Action
 from gonghui.core.scope import scope_queryset
 from gonghui.workforce.choices import MODULE
 from gonghui.workforce.innovations.models import (
+    InnovationAttachment,
+    InnovationReview,
     InnovationStatus,
     SmallInnovation,
     Suggestion,
@@ -50,6 +52,15 @@ def innovation_get(user, pk, action: str = Action.VIEW) -> SmallInnovation:
         )
     except (SmallInnovation.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def innovation_reviews(innovation: SmallInnovation) -> list[InnovationReview]:
+    """The panel's scores of an innovation the caller has already got through its scope."""
+    return list(innovation.reviews.select_related("reviewer").order_by("id"))
+
+
+def innovation_attachments(innovation: SmallInnovation) -> list[InnovationAttachment]:
+    return list(innovation.attachments.order_by("id"))
 
 
 def innovations_to_decide(user, action: str = Action.APPROVE) -> QuerySet[SmallInnovation]:

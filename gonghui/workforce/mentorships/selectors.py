@@ -12,6 +12,7 @@ from gonghui.workforce.mentorships.models import (
     Ceremony,
     Checkpoint,
     Mentorship,
+    MentorshipPolicy,
     MentorshipStatus,
 )
 
@@ -91,3 +92,23 @@ def ceremony_get(user, pk) -> Ceremony:
         return ceremony_scoped(user).select_related("org").get(pk=pk)
     except (Ceremony.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def ceremony_list(user) -> QuerySet[Ceremony]:
+    return ceremony_scoped(user).select_related("org").order_by("-held_on", "-id")
+
+
+def ceremony_pairs(user, ceremony: Ceremony) -> QuerySet[Mentorship]:
+    """The pairs a ceremony formed that the user may see."""
+    return (
+        mentorship_scoped(user)
+        .filter(ceremony=ceremony)
+        .select_related("master", "apprentice", "trade", "org")
+        .order_by("id")
+    )
+
+
+def policy_get(county) -> MentorshipPolicy | None:
+    """The county's allowance and reward rule as set (None before it is first set or used:
+    reading never creates it)."""
+    return MentorshipPolicy.objects.filter(org=county).first() if county is not None else None

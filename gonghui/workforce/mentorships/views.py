@@ -197,7 +197,7 @@ def mentorship_appraise(request, pk):
 
 @requires(MODULE, Action.VIEW)
 def ceremony_list(request):
-    rows = selectors.ceremony_scoped(request.user).select_related("org").order_by("-held_on", "-id")
+    rows = selectors.ceremony_list(request.user)
     return render(
         request,
         "workforce/mentorships/ceremony_list.html",
@@ -239,11 +239,7 @@ def ceremony_create(request):
 @requires(MODULE, Action.VIEW)
 def ceremony_detail(request, pk):
     ceremony = selectors.ceremony_get(request.user, pk)
-    pairs = (
-        selectors.mentorship_scoped(request.user)
-        .filter(ceremony=ceremony)
-        .select_related("master", "apprentice", "trade")
-    )
+    pairs = selectors.ceremony_pairs(request.user, ceremony)
     return render(
         request,
         "workforce/mentorships/ceremony_detail.html",

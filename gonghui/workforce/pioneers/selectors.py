@@ -7,6 +7,7 @@ from gonghui.core.modules import Action
 from gonghui.core.scope import scope_queryset
 from gonghui.workforce.choices import MODULE
 from gonghui.workforce.pioneers.models import (
+    BarRule,
     EmployerIncident,
     ExcellentTeam,
     Nomination,
@@ -97,7 +98,7 @@ def excellent_list(user, *, year: int | None = None, status: str = "") -> QueryS
 
 
 def excellent_get(user, pk, action: str = Action.VIEW) -> ExcellentTeam:
-    return _get(_scoped(ExcellentTeam, user, action).select_related("team__enterprise"), pk)
+    return _get(_scoped(ExcellentTeam, user, action).select_related("team__enterprise", "org"), pk)
 
 
 def training_list(user, *, year: int | None = None, q: str = "") -> QuerySet[TeamTraining]:
@@ -117,3 +118,8 @@ def incident_list(user) -> QuerySet[EmployerIncident]:
         .select_related("enterprise", "org")
         .order_by("-occurred_on", "-id")
     )
+
+
+def bar_rules(county) -> QuerySet[BarRule]:
+    """A county's barred-year rules (shown to everyone of the county, set by its admins)."""
+    return BarRule.objects.filter(org=county).order_by("kind")

@@ -557,7 +557,9 @@ def excellent_team_decide(
         ExcellentTeam.objects.select_for_update().select_related("team__enterprise").get(pk=item.pk)
     )
     if item.status != ExcellentTeamStatus.CANDIDATE:
-        raise ValidationFailed(f"该班组已{item.get_status_display()}。")
+        raise ValidationFailed(
+            f"该班组的评选结果已记录为“{item.get_status_display()}”，不能再次记录。"
+        )
     day = on or today()
     item.status = ExcellentTeamStatus.SELECTED if selected else ExcellentTeamStatus.NOT_SELECTED
     item.selected_on = day

@@ -6,7 +6,7 @@ from django.http import Http404
 from gonghui.core.modules import Action
 from gonghui.core.scope import scope_queryset
 from gonghui.workforce.choices import MODULE
-from gonghui.workforce.studios.models import InnovationStudio, StudioMember
+from gonghui.workforce.studios.models import InnovationStudio, StandardItem, StudioMember
 
 
 def studio_scoped(user, action: str = Action.VIEW) -> QuerySet[InnovationStudio]:
@@ -41,3 +41,8 @@ def studio_get(user, pk, action: str = Action.VIEW) -> InnovationStudio:
 
 def studio_members(studio) -> QuerySet[StudioMember]:
     return studio.members.select_related("member").order_by("left_on", "role", "id")
+
+
+def standards_active(county) -> QuerySet[StandardItem]:
+    """The county's checklist items in force (read-only: nothing is created here)."""
+    return StandardItem.objects.filter(org=county, is_active=True).order_by("sort_order", "id")

@@ -4,33 +4,72 @@ import datetime
 
 from django.forms.models import model_to_dict
 
-from gonghui.core.testing.matrix import Endpoint, json_text
+from gonghui.core.testing.matrix import Endpoint, Targets, json_text
 from gonghui.workforce.competitions.models import (
     Award,
     Competition,
+    CompetitionKind,
     CompetitionStatus,
     Entry,
+    ProjectParticipant,
+    ProjectScore,
+    Quota,
     Score,
+    Title,
+    TitleRule,
+    Trade,
 )
 from gonghui.workforce.honours.models import Honour
-from gonghui.workforce.innovations.models import SmallInnovation, Suggestion
-from gonghui.workforce.mentorships.models import Mentorship
-from gonghui.workforce.pioneers.models import Nomination, NominationObjection
-from gonghui.workforce.studios.models import InnovationStudio, StudioOutcome, StudioReport
+from gonghui.workforce.innovations.models import (
+    InnovationAttachment,
+    SmallInnovation,
+    Suggestion,
+)
+from gonghui.workforce.mentorships.models import (
+    Ceremony,
+    Checkpoint,
+    Mentorship,
+    MentorshipPolicy,
+)
+from gonghui.workforce.pioneers.models import (
+    BarRule,
+    EmployerIncident,
+    ExcellentTeam,
+    Nomination,
+    NominationObjection,
+    Team,
+    TeamTraining,
+)
+from gonghui.workforce.studios.models import (
+    InnovationStudio,
+    StandardItem,
+    StudioAppraisal,
+    StudioMember,
+    StudioOutcome,
+    StudioReport,
+)
 from gonghui.workforce.tests import factories as f
 from gonghui.workforce.tests.matrix import (
+    _attachment,
+    _award,
+    _ceremony,
     _competition,
     _enterprise,
     _entry,
+    _excellent,
     _honour,
+    _incident,
     _innovation,
     _member,
     _mentorship,
     _nomination,
     _orgs,
+    _participant,
     _studio,
     _suggestion,
+    _team,
     _three,
+    _training,
 )
 
 TODAY = datetime.date.today()
@@ -106,6 +145,75 @@ def _approved(org, place):
     from gonghui.workforce.pioneers import services
 
     return services.nomination_approve(actor=None, nomination=_notice_over(org, place))
+
+
+def _count(model, **filters):
+    return lambda _target: model.objects.filter(**filters).count()
+
+
+def _plan_participant(org, place):
+    # A plan: the county's running contest would be open to A's unions (as for the details).
+    comp = f.competition(
+        org,
+        kind=CompetitionKind.PROJECT,
+        status=CompetitionStatus.PLAN,
+        name=f"{place}工程竞赛",
+        level="enterprise",
+    )
+    return ProjectParticipant.objects.create(
+        org=org, competition=comp, enterprise=f.enterprise(org), section=place
+    )
+
+
+def _checkpoint(org, place):
+    from gonghui.workforce.mentorships import services
+
+    return services.checkpoint_add(
+        actor=None,
+        mentorship=_mentorship(org, place),
+        title="矩阵节点",
+        due_on=TODAY + datetime.timedelta(days=10),
+    )
+
+
+def _county_rule(tree, actor):
+    rule = f.rule(tree.county, rank_to=1, grade_steps=1)
+    return Targets(own=rule, sibling=rule, parent=rule)
+
+
+def _county_admin_only(name, url, data, snapshot, method="POST"):
+    # Every role sits at township A: none is a county admin, so the change is refused with the
+    # service's message (403) and nothing is written; the sub-domain's test_api.py covers the
+    # county admin.
+    return _api(
+        name,
+        method,
+        "edit",
+        url,
+        _orgs,
+        data=data,
+        snapshot=snapshot,
+        success=(403,),
+        scoped=False,
+    )
+
+
+def _studio_member(org, place):
+    from gonghui.workforce.studios import services
+
+    return services.studio_member_add(
+        actor=None,
+        studio=_studio(org, place),
+        member=f.member(org, name=f"{place}工作室成员"),
+        role="member",
+        joined_on=TODAY - datetime.timedelta(days=30),
+    )
+
+
+def _pdf():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("接口说明.pdf", b"%PDF-1.4 matrix")
 
 
 ENDPOINTS = [
@@ -499,4 +607,387 @@ ENDPOINTS = [
         "member_ledger", "GET", "view", lambda m: f"{BASE}/honours/members/{m.pk}", _three(_member)
     ),
     _api("stats", "GET", "view", lambda t: f"{BASE}/stats?year={TODAY.year}", _orgs, scoped=False),
+    # --- teams, 优秀班组, trainings, incidents, barred-year rules ----------------------------
+    _api_list("teams", f"{BASE}/teams?limit=200", _three(_team), lambda t: t.name),
+    _api("team_detail", "GET", "view", lambda t: f"{BASE}/teams/{t.pk}", _three(_team)),
+    _api(
+        "team_create",
+        "POST",
+        "edit",
+        lambda t: f"{BASE}/teams",
+        _three(_enterprise),
+        data=lambda e: {"enterprise": e.credit_code, "name": "接口新班组", "kind": "crew"},
+        snapshot=_count(Team, name="接口新班组"),
+        success=(201,),
+        scoped=False,
+    ),
+    _api(
+        "team_update",
+        "PATCH",
+        "edit",
+        lambda t: f"{BASE}/teams/{t.pk}",
+        _three(_team),
+        data=lambda t: {"headcount": 7},
+        snapshot=_state(Team),
+    ),
+    _api_list(
+        "excellent_teams",
+        f"{BASE}/excellent-teams?limit=200",
+        _three(_excellent),
+        lambda e: e.team.name,
+    ),
+    _api(
+        "excellent_create",
+        "POST",
+        "edit",
+        lambda t: f"{BASE}/excellent-teams",
+        _three(_team),
+        data=lambda t: {"team_id": t.pk, "year": TODAY.year},
+        snapshot=_count(ExcellentTeam),
+        success=(201,),
+        scoped=False,
+    ),
+    _api(
+        "excellent_decide",
+        "POST",
+        "approve",
+        lambda e: f"{BASE}/excellent-teams/{e.pk}/decide",
+        _three(_excellent),
+        data=lambda e: {"selected": True},
+        snapshot=_state(ExcellentTeam),
+    ),
+    _api_list("trainings", f"{BASE}/trainings?limit=200", _three(_training), lambda t: t.topic),
+    _api(
+        "training_create",
+        "POST",
+        "edit",
+        lambda t: f"{BASE}/trainings",
+        _orgs,
+        data=lambda org: {
+            "org_id": org.pk,
+            "held_on": TODAY.isoformat(),
+            "topic": "接口新培训",
+            "trainer": "李工",
+            "attendees": 12,
+        },
+        snapshot=_count(TeamTraining, topic="接口新培训"),
+        success=(201,),
+    ),
+    _api_list(
+        "incidents", f"{BASE}/incidents?limit=200", _three(_incident), lambda i: i.enterprise.name
+    ),
+    _api(
+        "incident_create",
+        "POST",
+        "edit",
+        lambda t: f"{BASE}/incidents",
+        _three(_enterprise),
+        data=lambda e: {
+            "enterprise": e.credit_code,
+            "kind": "mass_incident",
+            "occurred_on": TODAY.isoformat(),
+            "description": "接口新记录",
+        },
+        snapshot=_count(EmployerIncident, description="接口新记录"),
+        success=(201,),
+        scoped=False,
+    ),
+    _api("bar_rules", "GET", "view", lambda t: f"{BASE}/bar-rules", _orgs, scoped=False),
+    _county_admin_only(
+        "bar_rule_set",
+        lambda t: f"{BASE}/bar-rules",
+        lambda t: {"kind": "mass_incident", "years": 2},
+        _count(BarRule),
+    ),
+    # --- the county's trades, titles, title rules and mentorship rule ------------------------
+    _api("trades", "GET", "view", lambda t: f"{BASE}/competitions/trades", _orgs, scoped=False),
+    _county_admin_only(
+        "trade_create",
+        lambda t: f"{BASE}/competitions/trades",
+        lambda t: {"name": "接口新工种"},
+        _count(Trade, name="接口新工种"),
+    ),
+    _api("titles", "GET", "view", lambda t: f"{BASE}/competitions/titles", _orgs, scoped=False),
+    _county_admin_only(
+        "title_create",
+        lambda t: f"{BASE}/competitions/titles",
+        lambda t: {"name": "接口新称号"},
+        _count(Title, name="接口新称号"),
+    ),
+    _api(
+        "title_rules",
+        "GET",
+        "view",
+        lambda t: f"{BASE}/competitions/title-rules",
+        _orgs,
+        scoped=False,
+    ),
+    _county_admin_only(
+        "title_rule_create",
+        lambda t: f"{BASE}/competitions/title-rules",
+        lambda t: {"level": "county", "rank_to": 3, "grade_steps": 1},
+        _count(TitleRule),
+    ),
+    _api(
+        "title_rule_active",
+        "POST",
+        "edit",
+        lambda r: f"{BASE}/competitions/title-rules/{r.pk}/active",
+        _county_rule,
+        data=lambda r: {"is_active": False},
+        snapshot=_state(TitleRule),
+        success=(403,),
+        scoped=False,
+    ),
+    _api("policy", "GET", "view", lambda t: f"{BASE}/mentorships/policy", _orgs, scoped=False),
+    _county_admin_only(
+        "policy_set",
+        lambda t: f"{BASE}/mentorships/policy",
+        lambda t: {"monthly_allowance": "500"},
+        _count(MentorshipPolicy),
+    ),
+    # --- competitions: quotas, project participants, hand-entered awards -------------------
+    _api(
+        "quota_list",
+        "GET",
+        "edit",
+        lambda c: f"{BASE}/competitions/{c.pk}/quotas",
+        _three(_competition(CompetitionStatus.APPROVED)),
+    ),
+    _api(
+        "quota_set",
+        "POST",
+        "edit",
+        lambda c: f"{BASE}/competitions/{c.pk}/quotas",
+        _three(_competition(CompetitionStatus.APPROVED)),
+        data=lambda c: {"org_id": c.org_id, "places": 3},
+        snapshot=lambda c: Quota.objects.filter(competition=c).count(),
+    ),
+    _api(
+        "participant_list",
+        "GET",
+        "view",
+        lambda p: f"{BASE}/competitions/{p.competition_id}/participants",
+        _three(_plan_participant),
+    ),
+    _api(
+        "participant_add",
+        "POST",
+        "edit",
+        lambda p: f"{BASE}/competitions/{p.competition_id}/participants",
+        _three(_participant),
+        data=lambda p: {"enterprise": f.enterprise(p.org).credit_code, "section": "接口二标"},
+        snapshot=lambda p: ProjectParticipant.objects.filter(
+            competition_id=p.competition_id
+        ).count(),
+        success=(201,),
+    ),
+    _api(
+        "project_scores",
+        "POST",
+        "edit",
+        lambda p: f"{BASE}/competitions/participants/{p.pk}/scores",
+        _three(_participant),
+        data=lambda p: {"period": TODAY.isoformat(), "scores": {"progress": "90"}},
+        snapshot=lambda p: ProjectScore.objects.filter(participant=p).count(),
+    ),
+    _api(
+        "award_remove",
+        "DELETE",
+        "approve",
+        lambda a: f"{BASE}/competitions/awards/{a.pk}",
+        _three(_award),
+        snapshot=lambda a: Award.objects.filter(pk=a.pk).count(),
+        success=(204,),
+    ),
+    # --- mentorships: checkpoints and ceremonies ---------------------------------------------
+    _api(
+        "checkpoints",
+        "GET",
+        "view",
+        lambda m: f"{BASE}/mentorships/{m.pk}/checkpoints",
+        _three(_mentorship),
+    ),
+    _api(
+        "checkpoint_add",
+        "POST",
+        "edit",
+        lambda m: f"{BASE}/mentorships/{m.pk}/checkpoints",
+        _three(_mentorship),
+        data=lambda m: {
+            "title": "接口节点",
+            "due_on": (TODAY + datetime.timedelta(days=30)).isoformat(),
+        },
+        snapshot=lambda m: Checkpoint.objects.filter(mentorship=m).count(),
+        success=(201,),
+    ),
+    _api(
+        "checkpoint_done",
+        "POST",
+        "edit",
+        lambda c: f"{BASE}/mentorships/{c.mentorship_id}/checkpoints/{c.pk}/done",
+        _three(_checkpoint),
+        data=lambda c: {"done_on": TODAY.isoformat(), "note": "接口完成"},
+        snapshot=_state(Checkpoint),
+    ),
+    _api_list(
+        "ceremonies",
+        f"{BASE}/mentorships/ceremonies?limit=200",
+        _three(_ceremony),
+        lambda c: c.name,
+    ),
+    _api(
+        "ceremony_detail",
+        "GET",
+        "view",
+        lambda c: f"{BASE}/mentorships/ceremonies/{c.pk}",
+        _three(_ceremony),
+    ),
+    _api(
+        "ceremony_create",
+        "POST",
+        "edit",
+        lambda t: f"{BASE}/mentorships/ceremonies",
+        _orgs,
+        data=lambda org: {"org_id": org.pk, "name": "接口新仪式", "held_on": TODAY.isoformat()},
+        snapshot=_count(Ceremony, name="接口新仪式"),
+        success=(201,),
+    ),
+    # --- 五小 detail and attachments, suggestion detail ------------------------------------
+    _api(
+        "innovation_detail",
+        "GET",
+        "view",
+        lambda i: f"{BASE}/innovations/{i.pk}",
+        _three(_innovation),
+    ),
+    _api(
+        "suggestion_detail",
+        "GET",
+        "view",
+        lambda s: f"{BASE}/suggestions/{s.pk}",
+        _three(_suggestion),
+    ),
+    _api(
+        "attachments",
+        "GET",
+        "view",
+        lambda a: f"{BASE}/innovations/{a.innovation_id}/attachments",
+        _three(_attachment),
+    ),
+    _api(
+        "attachment_add",
+        "POST",
+        "edit",
+        lambda i: f"{BASE}/innovations/{i.pk}/attachments",
+        _three(_innovation),
+        data=lambda i: {"file": _pdf()},
+        snapshot=lambda i: InnovationAttachment.objects.filter(innovation=i).count(),
+        success=(201,),
+        extra={"multipart": True},
+    ),
+    _api(
+        "attachment_download",
+        "GET",
+        "view",
+        lambda a: f"{BASE}/innovations/{a.innovation_id}/attachments/{a.pk}",
+        _three(_attachment),
+    ),
+    # --- honours: revoking a recorded one, the team's and the employer's ledger --------------
+    _api(
+        "honour_revoke",
+        "POST",
+        "approve",
+        lambda h: f"{BASE}/honours/{h.pk}/revoke",
+        _three(_honour),
+        data=lambda h: {"reason": "接口撤销"},
+        snapshot=_state(Honour),
+    ),
+    _api("team_ledger", "GET", "view", lambda t: f"{BASE}/honours/teams/{t.pk}", _three(_team)),
+    _api(
+        "enterprise_ledger",
+        "GET",
+        "view",
+        lambda e: f"{BASE}/honours/enterprises/{e.pk}",
+        _three(_enterprise),
+    ),
+    # --- studios: members, naming, revocation, the yearly appraisal -----------------------
+    _api(
+        "studio_members",
+        "GET",
+        "view",
+        lambda s: f"{BASE}/studios/{s.pk}/members",
+        _three(_studio),
+    ),
+    _api(
+        "studio_member_add",
+        "POST",
+        "edit",
+        lambda s: f"{BASE}/studios/{s.pk}/members",
+        _three(_studio),
+        data=lambda s: {"member": f.member(s.org).card_number, "joined_on": TODAY.isoformat()},
+        snapshot=lambda s: StudioMember.objects.filter(studio=s).count(),
+        success=(201,),
+    ),
+    _api(
+        "studio_member_leave",
+        "POST",
+        "edit",
+        lambda r: f"{BASE}/studios/{r.studio_id}/members/{r.pk}/leave",
+        _three(_studio_member),
+        data=lambda r: {"left_on": TODAY.isoformat()},
+        snapshot=_state(StudioMember),
+    ),
+    _api(
+        "studio_name",
+        "POST",
+        "approve",
+        lambda s: f"{BASE}/studios/{s.pk}/name",
+        _three(_studio),
+        data=lambda s: {"level": "city"},
+        snapshot=_state(InnovationStudio),
+    ),
+    _api(
+        "studio_revoke",
+        "POST",
+        "approve",
+        lambda s: f"{BASE}/studios/{s.pk}/revoke",
+        _three(_studio),
+        data=lambda s: {"reason": "接口撤销"},
+        snapshot=_state(InnovationStudio),
+    ),
+    _api(
+        "studio_appraisal_preview",
+        "GET",
+        "approve",
+        lambda s: f"{BASE}/studios/{s.pk}/appraisal?year={TODAY.year - 1}",
+        _three(_studio),
+    ),
+    _api(
+        "studio_appraise",
+        "POST",
+        "approve",
+        lambda s: f"{BASE}/studios/{s.pk}/appraisal",
+        _three(_studio),
+        data=lambda s: {
+            "year": TODAY.year - 1,
+            "manual_scores": {"sign": "8", "facilities": "12", "rules": "8"},
+        },
+        snapshot=lambda s: StudioAppraisal.objects.filter(studio=s).count(),
+        success=(201,),
+    ),
+    _api(
+        "studio_standards",
+        "GET",
+        "view",
+        lambda t: f"{BASE}/studios/standards",
+        _orgs,
+        scoped=False,
+    ),
+    _county_admin_only(
+        "studio_standard_set",
+        lambda t: f"{BASE}/studios/standards",
+        lambda t: {"code": "api", "name": "接口项目", "max_score": 5, "basis": "manual"},
+        _count(StandardItem),
+    ),
 ]

@@ -76,10 +76,24 @@ def test_staff_create_a_competition_enter_scores_and_publish_results(
     page.get_by_label("甲选手的理论成绩").fill("90")
     page.get_by_label("甲选手的实操成绩").fill("95")
     page.get_by_label("乙选手的理论成绩").fill("88")
-    # A refused sheet corrected and sent again is covered by the page test
-    # (competitions/tests/test_views.py); in this walk, on PostgreSQL under load, the second
-    # submit once kept showing the refusal (see the session note): open, not walked here.
+    page.get_by_label("乙选手的实操成绩").fill("101")  # over the maximum: refused, nothing saved
+    # The refused sheet's forms.js arrives only after the correction is typed, as on a loaded
+    # machine: its messages then go when the field blurs, i.e. while "save" is pressed, which
+    # once moved the button from under the pointer and lost the second submit.
+    held = []
+    page.route("**/static/js/forms.js", lambda route: held.append(route))
+    page.get_by_role("button", name="保存成绩并计算名次").click()
+    expect(page.locator("#score-sheet .errorlist")).to_contain_text(
+        "乙选手的实操成绩应在 0 到 100 之间", timeout=SLOW
+    )
+    assert not Entry.objects.filter(competition=competition, total__isnull=False).exists()
+    # corrected on the refused sheet (what was typed is still there) and saved again
+    expect(page.get_by_label("甲选手的实操成绩")).to_have_value("95")
     page.get_by_label("乙选手的实操成绩").fill("80")
+    for route in held:
+        route.continue_()
+    page.unroute("**/static/js/forms.js")
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="保存成绩并计算名次").click()
     # saved, then back on the sheet with the new totals and ranks
     expect(page.locator(".messages")).to_contain_text(
