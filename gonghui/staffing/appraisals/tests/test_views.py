@@ -32,7 +32,8 @@ def test_the_worker_sees_their_appraisal_with_evidence_and_objects(tree, login):
     page = client.get("/staffing/me/").content.decode()
     assert appraisal.period_label in page
     page = client.get(f"/staffing/me/{appraisal.pk}/").content.decode()
-    assert "新入会会员" in page  # a measure of the evidence
+    assert "新入会会员" in page  # a measure of the evidence, linked to its records
+    assert f'href="/members/?org={tree.a.pk}&amp;joined_year=2026"' in page
     response = client.post(f"/staffing/me/{appraisal.pk}/objection/", {"text": "漏计走访"})
     assert response.status_code == 302
     assert Objection.objects.get().text == "漏计走访"
@@ -63,3 +64,4 @@ def test_invites_are_shown_once_and_rate_once(tree, users, login, client):
     assert client.get(path).status_code == 404
     appraisal.refresh_from_db()
     assert appraisal.worker_ratings == 1
+
