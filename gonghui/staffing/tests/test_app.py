@@ -277,3 +277,30 @@ def test_anonymous_ratings_are_not_attributable_through_the_appraisal_apis(tree,
     assert detail["ratings"] == [{"group": "workers", "count": 3, "mean": "75.66"}]
     assert "ratings" not in answers[2].json()
     assert AuditEvent.objects.filter(detail__what="staffing_anonymous_rating").count() == 3
+
+
+def test_the_rules_are_read_and_saved_through_the_api_with_the_pages_checks(tree, users, client):
+    from gonghui.accounts.services import token_create
+    from gonghui.staffing.models import StaffingScheme
+    from gonghui.staffing.pay.tests.matrix import _SCHEME_JSON
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users.county_admin, name='t')}"}
+    url = f"/api/v1/staffing/settings/{tree.county.pk}"
+    body = client.get(url, **auth).json()
+    assert (body["saved"], body["county"]["id"]) == (False, tree.county.pk)
+
+    def put(**changes):
+        return client.put(url, data=_SCHEME_JSON | changes, content_type="application/json", **auth)
+
+    # A measure not in the registry and weights short of 100%: both reported, nothing stored.
+    response = put(targets=[{"measure": "members.nope", "target": 5, "weight": 90}])
+    assert response.status_code == 422
+    assert response.json()["fields"]["targets"] == [
+        "实绩指标“members.nope”不是已登记的统计指标(编码有误或所属模块未上线)，不能用于考核。",
+        "实绩指标的权重合计须为 100%，现为 90%。",
+    ]
+    assert not StaffingScheme.objects.exists()
+    response = put(objection_days=10)
+    assert response.status_code == 200
+    assert (response.json()["saved"], response.json()["objection_days"]) == (True, 10)
+    assert client.get(f"/api/v1/staffing/settings/{tree.a1.pk}", **auth).json()["saved"] is True
