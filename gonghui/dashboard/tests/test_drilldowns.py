@@ -64,3 +64,24 @@ def test_the_list_narrows_to_the_orgs_subtree(name, tree, users, login):
     assert sibling not in body and parent not in body
     # An org outside the user's scope looks missing.
     assert login(users.township_staff).get(f"{url}org={tree.b.pk}").status_code == 404
+
+
+def test_an_export_from_a_narrowed_list_holds_the_same_records(tree, users, login):
+    """A list's 导出 button passes its query on: the export narrows to the org too (and the
+    unmasked export's reason form keeps it)."""
+    from django.urls import reverse
+
+    from gonghui.core.testing.matrix import xlsx_text
+
+    client = login(users.county_admin)
+    for list_name, export_name in (
+        ("outreach.registration_list", "outreach:registration_export"),
+        ("enterprises.list", "orgs:enterprise_export"),
+    ):
+        endpoint = _ENDPOINTS[list_name]
+        targets = endpoint.setup(tree, users.county_admin)
+        sheet = xlsx_text(client.get(f"{reverse(export_name)}?org={tree.a.pk}"))
+        assert endpoint.marker(targets.own) in sheet
+        assert endpoint.marker(targets.sibling) not in sheet
+    form = client.get(f"{reverse('outreach:registration_export')}?unmask=1&org={tree.a.pk}")
+    assert f'name="org" value="{tree.a.pk}"' in form.content.decode()

@@ -816,11 +816,14 @@ def registration_export(request):
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
     filters = _filters(source, REGISTRATION_FILTERS)
+    within = org_param_or_404(request, MODULE, Action.EXPORT, source=source)
+    # The list's filters, the org included (kept by the reason form, recorded in the audit).
+    shown = filters | ({"org": str(within.pk)} if within else {})
     if request.method != "POST" and unmask:
         return render(
             request,
             "outreach/caravans/registration_export.html",
-            {"form": ReasonForm(), "filters": filters},
+            {"form": ReasonForm(), "filters": shown},
         )
     reason = ""
     if unmask:
@@ -829,17 +832,17 @@ def registration_export(request):
             return render(
                 request,
                 "outreach/caravans/registration_export.html",
-                {"form": form, "filters": filters},
+                {"form": form, "filters": shown},
             )
         reason = form.cleaned_data["reason"]
-    rows = selectors.registration_export_rows(request.user, unmask=unmask, **filters)
+    rows = selectors.registration_export_rows(request.user, unmask=unmask, org=within, **filters)
     content = export_workbook(
         actor=request.user,
         what="outreach_registrations",
         headers=selectors.EXPORT_HEADERS,
         rows=rows,
         sheet_name="现场登记",
-        filters=filters,
+        filters=shown,
         masked=not unmask,
         reason=reason if unmask else None,
     )
