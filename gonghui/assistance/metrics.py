@@ -49,6 +49,22 @@ def _url(name: str, query: str = ""):
     return drilldown
 
 
+def _visits_url(org, period) -> str:
+    """The visit list of the org's subtree, for the period's quarter when the period is
+    exactly one quarter (a social worker's quarterly appraisal; the list shows a quarter)."""
+    import datetime as dt
+
+    from django.urls import reverse
+
+    url = reverse("assistance:visit_list") + f"?org={org.pk}"
+    start = period.start if period is not None else None
+    if start is not None and start.day == 1 and start.month in (1, 4, 7, 10):
+        following = dt.date(start.year + (start.month == 10), (start.month + 2) % 12 + 1, 1)
+        if period.end == following - dt.timedelta(days=1):
+            url += f"&quarter={start.year}Q{(start.month - 1) // 3 + 1}"
+    return url
+
+
 register(
     Count(
         code="assistance.archives.open",
@@ -108,7 +124,7 @@ register(
         rule="走访日期在统计期间内的走访记录(每次走访计入其所在季度，按季走访即按时)",
         records=_visits,
         date_field="visited_on",
-        drilldown=_url("assistance:visit_list"),
+        drilldown=_visits_url,
     ),
     Count(
         code="assistance.visits.households",
@@ -127,6 +143,6 @@ register(
         rule="统计期间内走访到的家庭 ÷ 在档困难职工家庭(按季度统计即每季度走访率)",
         numerator="assistance.visits.households",
         denominator="assistance.archives.open",
-        drilldown=_url("assistance:visit_list"),
+        drilldown=_visits_url,
     ),
 )

@@ -85,6 +85,20 @@ def posted_org_or_404(request, field: str, module: str, action: str):
     return org
 
 
+def org_param_or_404(request, module: str, action: str = "view", field: str = "org", source=None):
+    """The org a list is narrowed to by its `org` query parameter (the org's subtree, see
+    core.scope.in_subtree): None when absent or not a number, 404 when the org does not
+    exist or lies outside the user's scope for the module — the rule of the members and
+    assistance lists, shared by every list a figure drills down to. `source`: where to read
+    it (request.GET by default; an export's reason form posts it)."""
+    from gonghui.core.scope import get_in_scope_or_404, org_model
+
+    raw = (source if source is not None else request.GET).get(field, "").strip()
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    return get_in_scope_or_404(org_model().objects.all(), request.user, module, action, pk=int(raw))
+
+
 def masked_form_data(request, instance, masks: dict) -> tuple[dict, object]:
     """Edit forms never show personal data in full (DESIGN §3).
 

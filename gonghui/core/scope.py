@@ -173,6 +173,20 @@ def _has_org_anchor(model) -> bool:
     return any(f.name == "org_anchor" for f in model._meta.concrete_fields)
 
 
+def in_subtree(queryset: QuerySet, org, *, org_field: str = "org") -> QuerySet:
+    """Narrow a queryset to the rows of `org`'s subtree (a list's `org` filter): an
+    equality on org_anchor when the org is an anchor and the rows carry one, else the org
+    ids under its path (a subquery, as scope_queryset does). `org_field` "" for Org itself."""
+    if org is None:
+        return queryset
+    if org_field == "":
+        return queryset.filter(path__startswith=org.path)
+    if org_field == "org" and _has_org_anchor(queryset.model) and org.anchor_id == org.pk:
+        return queryset.filter(org_anchor=org.pk)
+    subtree_ids = org_model().objects.filter(path__startswith=org.path).values("id")
+    return queryset.filter(**{f"{org_field}__in": subtree_ids})
+
+
 def get_in_scope_or_404(queryset: QuerySet, user, module: str, action: str, **lookup):
     """Fetch one record the user may act on; out of scope looks exactly like missing."""
     org_field = "" if queryset.model.__name__ == "Org" else "org"

@@ -44,6 +44,8 @@ from gonghui.forum.models import (
     SubmissionStatus,
 )
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
+from gonghui.sites.public.services import public_rate_check
+from gonghui.sites.services import RateLimited
 
 MODULE = "forum"
 ARTICLE_FIELDS = ("title", "author_name", "author_position", "author_org", "text")
@@ -755,7 +757,13 @@ def public_edition_print(request, pk):
 
 
 def public_edition_pdf(request, pk):
-    """The published edition's page (刊发版面) as a PDF file."""
+    """The published edition's page (刊发版面) as a PDF file. Rendering one costs far more
+    than a page, so it takes the public pages' per-address limit (the portal's and the
+    public sites API's reads), counted before anything is looked up or rendered."""
+    try:
+        public_rate_check(client_ip(request))
+    except RateLimited as exc:
+        return render(request, "portal/rate_limited.html", {"message": exc.message}, status=429)
     edition = selectors.public_edition_get(pk)
     content = documents.edition_pdf(edition, selectors.public_articles(edition))
     response = HttpResponse(content, content_type=PDF_TYPE)

@@ -60,7 +60,7 @@ def _transfers_decided():
 def _transfer_list_url(org, period) -> str:
     from django.urls import reverse
 
-    return reverse("members:transfer_list") + "?status=approved"
+    return reverse("members:transfer_list") + f"?org={org.pk}&status=approved"
 
 
 def _roster_url(org, period) -> str:
@@ -85,13 +85,13 @@ def _active_roster(extra: str = ""):
 def _all_applications_url(org, period) -> str:
     from django.urls import reverse
 
-    return reverse("members:join_list") + "?status="
+    return reverse("members:join_list") + f"?org={org.pk}&status="
 
 
 def _join_list_url(org, period) -> str:
     from django.urls import reverse
 
-    return reverse("members:join_list") + "?status=approved"
+    return reverse("members:join_list") + f"?org={org.pk}&status=approved"
 
 
 register(

@@ -31,17 +31,19 @@ def _employees_sum():
 
 
 def _url(name: str, query: str):
+    """A drill-down to the orgs' lists, narrowed to the org's subtree (`org`)."""
+
     def url(org, period) -> str:
         from django.urls import reverse
 
-        return reverse(name) + query
+        return reverse(name) + f"?org={org.pk}" + query
 
     return url
 
 
-_UNIONS = _url("orgs:list", "?level=6&status=active")
-_EMPLOYERS = _url("orgs:enterprise_list", "?status=active")
-_EMPLOYERS_WITH_UNION = _url("orgs:enterprise_list", "?status=active&has_union=1")
+_UNIONS = _url("orgs:list", "&level=6&status=active")
+_EMPLOYERS = _url("orgs:enterprise_list", "&status=active")
+_EMPLOYERS_WITH_UNION = _url("orgs:enterprise_list", "&status=active&has_union=1")
 
 
 def _enterprises():
@@ -103,7 +105,7 @@ register(
         module="orgs",
         rule="状态正常的基层企业工会(含分工会)",
         records=_grassroots_unions_of("enterprise"),
-        drilldown=_url("orgs:list", "?level=6&status=active&type=enterprise"),
+        drilldown=_url("orgs:list", "&level=6&status=active&type=enterprise"),
         org_field="",
     ),
     Count(
@@ -113,7 +115,7 @@ register(
         module="orgs",
         rule="状态正常的基层机关事业单位工会(含分工会)",
         records=_grassroots_unions_of("institution"),
-        drilldown=_url("orgs:list", "?level=6&status=active&type=institution"),
+        drilldown=_url("orgs:list", "&level=6&status=active&type=institution"),
         org_field="",
     ),
     Count(
@@ -123,7 +125,7 @@ register(
         module="orgs",
         rule="状态正常的村(社区)工会",
         records=_grassroots_unions_of("community"),
-        drilldown=_url("orgs:list", "?level=6&status=active&type=community"),
+        drilldown=_url("orgs:list", "&level=6&status=active&type=community"),
         org_field="",
     ),
     Count(
@@ -133,7 +135,7 @@ register(
         module="orgs",
         rule="状态正常的基层联合工会和行业工会",
         records=_grassroots_unions_of("joint", "industry"),
-        drilldown=_url("orgs:list", "?level=6&status=active&type=joint"),
+        drilldown=_url("orgs:list", "&level=6&status=active&type=joint"),
         org_field="",
     ),
     Count(

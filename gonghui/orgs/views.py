@@ -15,6 +15,7 @@ from gonghui.core.modules import Action
 from gonghui.core.pages import (
     form_apply_error,
     masked_form_data,
+    org_param_or_404,
     paginate,
     posted_org_or_404,
 )
@@ -114,7 +115,8 @@ def _editable_on_page(request, page: dict, org_of) -> set[int]:
 @requires("orgs", Action.VIEW)
 def org_list(request):
     filters = {k: request.GET.get(k, "").strip() for k in ORG_FILTER_KEYS}
-    orgs = selectors.org_list(request.user, **filters)
+    within = org_param_or_404(request, "orgs")
+    orgs = selectors.org_list(request.user, within=within, **filters)
     page = paginate(request, orgs)
     return render(
         request,
@@ -123,6 +125,7 @@ def org_list(request):
             **page,
             "editable": _editable_on_page(request, page, lambda o: o),
             "filters": filters,
+            "within": within,
             "type_choices": OrgType.choices,
             "level_choices": OrgLevel.choices,
             "status_choices": OrgStatus.choices,
@@ -290,7 +293,8 @@ def org_delete(request, pk):
 def org_export(request):
     _require(request, Action.EXPORT)
     filters = {k: request.GET.get(k, "").strip() for k in ORG_FILTER_KEYS}
-    orgs = selectors.org_list(request.user, **filters).filter(
+    within = org_param_or_404(request, "orgs", Action.EXPORT)
+    orgs = selectors.org_list(request.user, within=within, **filters).filter(
         pk__in=selectors.org_scoped(request.user, Action.EXPORT).values("pk")
     )
     headers = [
@@ -328,7 +332,7 @@ def org_export(request):
         headers=headers,
         rows=rows,
         sheet_name="工会组织",
-        filters=filters,
+        filters=filters | ({"org": str(within.pk)} if within else {}),
     )
     return xlsx_response(content, "工会组织")
 
@@ -348,7 +352,8 @@ ENTERPRISE_FILTER_KEYS = ("q", "industry", "size", "has_union", "status", "verif
 @requires("orgs", Action.VIEW)
 def enterprise_list(request):
     filters = {k: request.GET.get(k, "").strip() for k in ENTERPRISE_FILTER_KEYS}
-    enterprises = selectors.enterprise_list(request.user, **filters)
+    within = org_param_or_404(request, "orgs")
+    enterprises = selectors.enterprise_list(request.user, within=within, **filters)
     page = paginate(request, enterprises)
     return render(
         request,
@@ -357,6 +362,7 @@ def enterprise_list(request):
             **page,
             "editable": _editable_on_page(request, page, lambda e: e.org),
             "filters": filters,
+            "within": within,
             "industry_choices": Industry.choices,
             "size_choices": EnterpriseSize.choices,
             "status_choices": EnterpriseStatus.choices,
@@ -491,8 +497,9 @@ def enterprise_edit(request, pk):
 def enterprise_export(request):
     _require(request, Action.EXPORT)
     filters = {k: request.GET.get(k, "").strip() for k in ENTERPRISE_FILTER_KEYS}
+    within = org_param_or_404(request, "orgs", Action.EXPORT)
     enterprises = selectors.enterprise_list(
-        request.user, action=Action.EXPORT, **filters
+        request.user, action=Action.EXPORT, within=within, **filters
     ).select_related("union")
     headers = [
         "单位名称",
@@ -539,7 +546,7 @@ def enterprise_export(request):
         headers=headers,
         rows=rows,
         sheet_name="用人单位",
-        filters=filters,
+        filters=filters | ({"org": str(within.pk)} if within else {}),
     )
     return xlsx_response(content, "用人单位")
 

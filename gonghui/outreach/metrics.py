@@ -84,13 +84,23 @@ def _volunteers():
 MODULE = "outreach"
 
 
-def _records(name: str):
-    """A drill-down to the module's list of the records a measure counts."""
+def _records(name: str, query: str = "", *, by_year: bool = False):
+    """A drill-down to the module's list of the records a measure counts, narrowed to the
+    org's subtree (`org`) and, for a list with a year filter, to the period's year when
+    the period lies within one year."""
 
     def url(org, period) -> str:
         from django.urls import reverse
 
-        return reverse(name)
+        year = ""
+        if (
+            by_year
+            and period is not None
+            and period.start is not None
+            and (period.start.year == period.end.year)
+        ):
+            year = f"&year={period.end.year}"
+        return reverse(name) + f"?org={org.pk}{query}{year}"
 
     return url
 
@@ -229,6 +239,7 @@ register(
         rule="统计期内完成(记录了结果)的跟踪回访",
         records=_followups_done,
         date_field="done_on",
+        drilldown=_records("outreach:followup_list", "&due=done"),
     ),
     Count(
         code="outreach.followups.overdue",
@@ -246,6 +257,7 @@ register(
         rule="已举办(登记了举办情况)的活动，按活动时间统计",
         records=_activities_held,
         date_field="starts_at",
+        drilldown=_records("outreach:activity_list", "&status=held", by_year=True),
     ),
     Count(
         code="outreach.activities.attendance",

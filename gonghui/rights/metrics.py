@@ -46,15 +46,13 @@ def _contracts_expiring():
     return _contracts().filter(state_q("expiring", _today()))
 
 
-def _list(name, query):
-    """A drill-down to one of the rights lists, narrowed to a township's records when the
-    org is a township-level one (the lists filter by township)."""
+def _list(name, query=""):
+    """A drill-down to one of the rights lists, narrowed to the org's subtree (`org`)."""
 
     def url(org, period) -> str:
         from django.urls import reverse
 
-        township = f"&township={org.pk}" if vars(org).get("anchor_id") == org.pk else ""
-        return reverse(name) + query + township
+        return reverse(name) + f"?org={org.pk}" + query
 
     return url
 
@@ -162,7 +160,7 @@ register(
         "份",
         "今天在有效期内的集体合同：已报送审查且审查无异议(或 15 日审查期满未提出异议)，未终止",
         _contracts_in_force,
-        drilldown=_list("rights:contract_list", "?state=in_force"),
+        drilldown=_list("rights:contract_list", "&state=in_force"),
     ),
     _count(
         "rights.contracts.expiring",
@@ -170,7 +168,7 @@ register(
         "份",
         "今天未终止、期满日在今后 3 个月内的集体合同",
         _contracts_expiring,
-        drilldown=_list("rights:contract_list", "?state=expiring"),
+        drilldown=_list("rights:contract_list", "&state=expiring"),
     ),
     _count(
         "rights.contracts.employers_covered",
@@ -186,7 +184,7 @@ register(
         rule="已签集体合同的建会单位 ÷ 已建会单位",
         numerator="rights.contracts.employers_covered",
         denominator="orgs.enterprises_with_union",
-        drilldown=_list("rights:contract_list", "?state=in_force"),
+        drilldown=_list("rights:contract_list", "&state=in_force"),
     ),
     _count(
         "rights.contracts.workers_covered",
@@ -226,7 +224,7 @@ register(
         "份",
         "今天仍在进行、20 日答复期限已过而未答复的要约",
         _offers_overdue,
-        drilldown=_list("rights:offer_list", "?state=overdue"),
+        drilldown=_list("rights:offer_list", "&state=overdue"),
     ),
     _count(
         "rights.wage_findings.found",
@@ -285,7 +283,7 @@ register(
         "送达日期在统计期间内的提示函",
         _notices("prompt"),
         "issued_on",
-        drilldown=_list("rights:notice_list", "?step=prompt"),
+        drilldown=_list("rights:notice_list", "&step=prompt"),
     ),
     _count(
         "rights.notices.opinion",
@@ -294,7 +292,7 @@ register(
         "送达日期在统计期间内的意见书",
         _notices("opinion"),
         "issued_on",
-        drilldown=_list("rights:notice_list", "?step=opinion"),
+        drilldown=_list("rights:notice_list", "&step=opinion"),
     ),
     _count(
         "rights.notices.recommendation",
@@ -303,7 +301,7 @@ register(
         "送达日期在统计期间内的建议书",
         _notices("recommendation"),
         "issued_on",
-        drilldown=_list("rights:notice_list", "?step=recommendation"),
+        drilldown=_list("rights:notice_list", "&step=recommendation"),
     ),
     _count(
         "rights.notices.resolved",
@@ -337,6 +335,7 @@ register(
         "受理决定日期在统计期间内、决定受理的案件",
         _cases(status__in=("accepted", "assigned", "closed")),
         "decided_on",
+        drilldown=_list("rights:case_list"),
     ),
     _count(
         "rights.legal_aid.closed",

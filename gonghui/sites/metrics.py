@@ -27,10 +27,11 @@ def _checkin_sum():
     return Sum("count")
 
 
-def _site_stats(org, period) -> str:
+def _org_sites(org, period) -> str:
+    """The org's sites (their check-ins are what sites.checkins counts)."""
     from django.urls import reverse
 
-    return reverse("sites:stats")
+    return reverse("sites:list") + f"?org={org.pk}"
 
 
 def _site_list(org, period) -> str:
@@ -68,6 +69,6 @@ register(
         date_field="day",
         org_field="site__org",
         aggregate=_checkin_sum,
-        drilldown=_site_stats,
+        drilldown=_org_sites,
     ),
 )

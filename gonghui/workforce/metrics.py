@@ -135,12 +135,21 @@ def _suggestions_adopted():
 
 
 def _records(name: str):
-    """A drill-down to the module's list of the records a measure counts."""
+    """A drill-down to the module's list of the records a measure counts, narrowed to the
+    org's subtree (`org`) and to the period's year when the period lies within one year
+    (the lists filter by year)."""
 
     def url(org, period) -> str:
         from django.urls import reverse
 
-        return reverse(name)
+        year = ""
+        if (
+            period is not None
+            and period.start is not None
+            and (period.start.year == period.end.year)
+        ):
+            year = f"&year={period.end.year}"
+        return reverse(name) + f"?org={org.pk}{year}"
 
     return url
 

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
 from gonghui.assistance.archives.selectors import archive_scoped
@@ -25,7 +25,7 @@ from gonghui.assistance.programmes.models import GrantStatus
 from gonghui.assistance.programmes.rules import Candidate, describe_amount, describe_eligibility
 from gonghui.assistance.programmes.services import household_candidates, need_key, rule_current
 from gonghui.core.modules import Action
-from gonghui.core.scope import scope_queryset, scope_roots
+from gonghui.core.scope import in_subtree, scope_queryset, scope_roots
 from gonghui.orgs.models import Org
 
 MODULE = "assistance"
@@ -41,9 +41,14 @@ def programme_scoped(user, action: str = Action.VIEW) -> QuerySet[Programme]:
 
 
 def programme_list(
-    user, *, year: int | None = None, kind: str = "", status: str = ""
+    user, *, year: int | None = None, kind: str = "", status: str = "", org: Org | None = None
 ) -> QuerySet[Programme]:
+    """`org`: the programmes with grants to households of its subtree (what
+    assistance.aid.paid counts, by the grant's org), one EXISTS per list."""
     programmes = programme_scoped(user).select_related("org")
+    if org is not None:
+        grants = in_subtree(Grant.objects.filter(programme=OuterRef("pk")), org)
+        programmes = programmes.filter(Exists(grants))
     if year:
         programmes = programmes.filter(year=year)
     if kind:

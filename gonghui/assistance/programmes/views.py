@@ -21,7 +21,7 @@ from gonghui.core.errors import NotFound, ServiceError
 from gonghui.core.forms import forms_valid
 from gonghui.core.masking import mask_bank_account
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, paginate, posted_org_or_404
+from gonghui.core.pages import form_apply_error, org_param_or_404, paginate, posted_org_or_404
 from gonghui.core.scope import can, get_in_scope_or_404, org_in_scope, requires, scope_queryset
 from gonghui.orgs.models import Org, OrgLevel, OrgStatus
 
@@ -42,10 +42,12 @@ def _error_text(exc: ServiceError) -> str:
 def programme_list(request):
     year = request.GET.get("year", "").strip()
     kind = request.GET.get("kind", "").strip()
+    within = org_param_or_404(request, MODULE)
     programmes = selectors.programme_list(
         request.user,
         year=int(year) if year.isdigit() else None,
         kind=kind if kind in ProgrammeKind.values else "",
+        org=within,
     )
     return render(
         request,
@@ -53,6 +55,7 @@ def programme_list(request):
         {
             **paginate(request, programmes),
             "filters": {"year": year, "kind": kind},
+            "within": within,
             "kind_choices": ProgrammeKind.choices,
             "years": range(today().year + 1, today().year - 5, -1),
             "can_edit": can(request.user, MODULE, Action.EDIT),

@@ -64,7 +64,22 @@ def test_every_tile_drills_down_to_the_records_it_counts(tree, users):
     assert [t.tile.code for t in tiles if not t.drilldown] == []
     drills = {t.tile.code: t.drilldown for t in tiles}
     assert drills["members.active"] == f"/members/?org={tree.a.pk}&status=active"
-    assert drills["rights.offers.overdue"].endswith(f"?state=overdue&township={tree.a.pk}")
+    assert drills["rights.offers.overdue"] == f"/rights/offers/?org={tree.a.pk}&state=overdue"
+    # Every tile's list is narrowed to the dashboard's org (test_drilldowns: each list
+    # honours it), a year's tile to its year where the list filters by year.
+    assert [code for code, url in drills.items() if f"?org={tree.a.pk}" not in url] == []
+    assert drills["workforce.competitions.held"].endswith("&year=2026")
+
+
+def test_a_tile_lands_on_the_list_of_its_orgs_records(tree, users, login):
+    from gonghui.outreach.caravans.tests.factories import build_stop
+
+    build_stop(org=tree.a1, place="甲镇一村广场")
+    build_stop(org=tree.b1, place="乙镇一村广场")
+    board = selectors.dashboard_build(users.county_admin, tree.a, as_of=AS_OF)
+    drill = _tiles(board)["outreach.stops.held"].drilldown
+    body = login(users.county_admin).get(drill).content.decode()
+    assert "甲镇一村广场" in body and "乙镇一村广场" not in body
 
 
 def test_stations_use_is_the_check_ins_of_the_orgs_sites_in_the_year(tree, users):

@@ -112,3 +112,18 @@ def test_images_are_public_only_once_their_article_is_published(client, tree):
     Submission.objects.filter(pk=article.pk).update(status="published")
     response = client.get(f"/forum/public/files/{stored.pk}/")
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
+
+
+def test_the_editions_pdf_takes_the_public_pages_rate_limit(client, tree, monkeypatch):
+    """Counted before the edition is looked up or a PDF rendered (a planned edition: 404
+    while under the limit, so no PDF is rendered here); other addresses are not held up."""
+    from gonghui.sites.public import services as public
+
+    monkeypatch.setattr(public, "PUBLIC_READS_PER_MINUTE", 2)
+    edition = build_edition(org=tree.county, number=9)
+    url = f"/forum/public/editions/{edition.pk}/pdf/"
+    assert [client.get(url).status_code for _ in range(2)] == [404, 404]
+    response = client.get(url)
+    assert response.status_code == 429
+    assert public.TOO_MANY_READS in response.content.decode()
+    assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 404

@@ -22,7 +22,7 @@ from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.ratelimit import hit_over_limit
-from gonghui.core.scope import get_in_scope_or_404, org_in_scope, scope_queryset
+from gonghui.core.scope import get_in_scope_or_404, in_subtree, org_in_scope, scope_queryset
 from gonghui.core.text import normalise_text
 from gonghui.members import services
 from gonghui.members.idnumber import IdNumberError, id_number_clean, phone_clean
@@ -168,11 +168,18 @@ def application_scoped(user, action: str = Action.APPROVE) -> QuerySet[JoinAppli
 
 
 def application_list(
-    user, *, status: str = "", path: str = "", q: str = "", action: str = Action.VIEW
+    user,
+    *,
+    status: str = "",
+    path: str = "",
+    q: str = "",
+    org: Org | None = None,
+    action: str = Action.VIEW,
 ) -> QuerySet[JoinApplication]:
-    """The review queue: applications to unions in the user's scope for `action`."""
+    """The review queue: applications to unions in the user's scope for `action` (`org`:
+    to the unions of its subtree)."""
     apps = (
-        application_scoped(user, action)
+        in_subtree(application_scoped(user, action), org)
         .select_related("org", "employer")
         .defer("id_number", "phone")
     )

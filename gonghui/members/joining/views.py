@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, paginate
+from gonghui.core.pages import form_apply_error, org_param_or_404, paginate
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.members.joining import services as joining
@@ -113,13 +113,15 @@ def join_list(request):
     filters = {k: request.GET.get(k, "").strip() for k in ("status", "path", "q")}
     if "status" not in request.GET:
         filters["status"] = JoinStatus.PENDING
-    apps = joining.application_list(request.user, **filters)
+    within = org_param_or_404(request, MODULE)
+    apps = joining.application_list(request.user, org=within, **filters)
     return render(
         request,
         "members/join/review_list.html",
         {
             **paginate(request, apps),
             "filters": filters,
+            "within": within,
             "status_choices": JoinStatus.choices,
             "path_choices": JoinPath.choices,
             "can_review": can(request.user, MODULE, Action.APPROVE),

@@ -16,7 +16,7 @@ from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.masking import mask_id_number
 from gonghui.core.modules import Action
-from gonghui.core.scope import org_in_scope, scope_paths, scope_q
+from gonghui.core.scope import in_subtree, org_in_scope, scope_paths, scope_q
 from gonghui.core.text import normalise_text
 from gonghui.members.idnumber import IdNumberError, id_number_clean
 from gonghui.members.models import (
@@ -47,10 +47,13 @@ def transfer_scoped(user, action: str = Action.VIEW) -> QuerySet[MembershipTrans
     )
 
 
-def transfer_list(user, *, box: str = "", status: str = "") -> QuerySet[MembershipTransfer]:
-    """box "incoming": received by a union in scope; "outgoing": sent from one; else both."""
+def transfer_list(
+    user, *, box: str = "", status: str = "", org: Org | None = None
+) -> QuerySet[MembershipTransfer]:
+    """box "incoming": received by a union in scope; "outgoing": sent from one; else both.
+    `org`: received by a union of its subtree (what members.transfers_decided counts)."""
     paths = scope_paths(user, MODULE, Action.VIEW)
-    transfers = transfer_scoped(user)
+    transfers = in_subtree(transfer_scoped(user), org)
     if box == "incoming":
         transfers = transfers.filter(scope_q(paths, "org__path"))
     elif box == "outgoing":

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, paginate, posted_org_or_404
+from gonghui.core.pages import form_apply_error, org_param_or_404, paginate, posted_org_or_404
 from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
 from gonghui.members import selectors
 from gonghui.members.models import TransferSide, TransferStatus
@@ -36,7 +36,8 @@ def _get(request, pk):
 def transfer_list(request):
     box = request.GET.get("box", "")
     status = request.GET.get("status", "")
-    rows = transfers.transfer_list(request.user, box=box, status=status)
+    within = org_param_or_404(request, MODULE)
+    rows = transfers.transfer_list(request.user, box=box, status=status, org=within)
     return render(
         request,
         "members/transfers/transfer_list.html",
@@ -44,6 +45,7 @@ def transfer_list(request):
             **paginate(request, rows),
             "box": box,
             "status": status,
+            "within": within,
             "boxes": BOXES,
             "status_choices": TransferStatus.choices,
             "can_claim": can(request.user, MODULE, Action.EDIT),

@@ -3,8 +3,9 @@
 from django.db.models import Q, QuerySet
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404, scope_queryset
+from gonghui.core.scope import get_in_scope_or_404, in_subtree, scope_queryset
 from gonghui.core.text import normalise_text
+from gonghui.orgs.models import Org
 from gonghui.outreach.activities.models import Activity, ActivityStatus
 
 MODULE = "outreach"
@@ -15,9 +16,15 @@ def activity_scoped(user, action: str = Action.VIEW) -> QuerySet[Activity]:
 
 
 def activity_list(
-    user, *, q: str = "", kind: str = "", status: str = "", year: int | None = None
+    user,
+    *,
+    q: str = "",
+    kind: str = "",
+    status: str = "",
+    year: int | None = None,
+    org: Org | None = None,
 ) -> QuerySet[Activity]:
-    rows = activity_scoped(user).select_related("org")
+    rows = in_subtree(activity_scoped(user), org).select_related("org")
     q = normalise_text(q)
     if q:
         rows = rows.filter(Q(title__contains=q) | Q(place__contains=q) | Q(organiser__contains=q))

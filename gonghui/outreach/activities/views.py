@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 from gonghui.core.errors import ServiceError
 from gonghui.core.forms import ReasonForm
 from gonghui.core.modules import Action
-from gonghui.core.pages import flash_errors, form_apply_error, posted_org_or_404, section_redirect
+from gonghui.core.pages import (
+    flash_errors,
+    form_apply_error,
+    org_param_or_404,
+    posted_org_or_404,
+    section_redirect,
+)
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
@@ -41,8 +47,14 @@ FILTERS = ("q", "kind", "status", "year")
 def activity_list(request):
     filters = {k: (request.GET.get(k) or "").strip() for k in FILTERS}
     year = int(filters["year"]) if filters["year"].isdigit() else None
+    within = org_param_or_404(request, MODULE)
     rows = selectors.activity_list(
-        request.user, q=filters["q"], kind=filters["kind"], status=filters["status"], year=year
+        request.user,
+        q=filters["q"],
+        kind=filters["kind"],
+        status=filters["status"],
+        year=year,
+        org=within,
     )
     return render(
         request,
@@ -50,6 +62,7 @@ def activity_list(request):
         {
             **paginate_peek(request, rows),
             "filters": filters,
+            "within": within,
             "kind_choices": ActivityKind.choices,
             "status_choices": ActivityStatus.choices,
             "can_edit": can(request.user, MODULE, Action.EDIT),

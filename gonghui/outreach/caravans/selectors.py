@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404, scope_paths, scope_q, scope_queryset
+from gonghui.core.scope import (
+    get_in_scope_or_404,
+    in_subtree,
+    scope_paths,
+    scope_q,
+    scope_queryset,
+)
 from gonghui.core.text import normalise_text
 from gonghui.orgs.models import Org, OrgStatus, township_q
 from gonghui.outreach.caravans.models import (
@@ -88,10 +94,12 @@ def stop_list(
     status: str = "",
     township: int | None = None,
     when: str = "",
+    org: Org | None = None,
     action: str = Action.VIEW,
 ) -> QuerySet[CaravanStop]:
-    """Stops in scope; `when`: "upcoming" (not yet ended), "past" (ended), "" (all)."""
-    stops = stop_scoped(user, action).select_related("caravan", "org", "township")
+    """Stops in scope; `when`: "upcoming" (not yet ended), "past" (ended), "" (all);
+    `org`: the stops of its subtree."""
+    stops = in_subtree(stop_scoped(user, action), org).select_related("caravan", "org", "township")
     q = normalise_text(q)
     if q:
         stops = stops.filter(
@@ -172,9 +180,12 @@ def registration_list(
     status: str = "",
     outcome: str = "",
     q: str = "",
+    org: Org | None = None,
     action: str = Action.VIEW,
 ) -> QuerySet[OnSiteRegistration]:
-    rows = registration_scoped(user, action).select_related("offer", "stop", "stop__caravan")
+    rows = in_subtree(registration_scoped(user, action), org).select_related(
+        "offer", "stop", "stop__caravan"
+    )
     if stop is not None:
         rows = rows.filter(stop=stop)
     if status:

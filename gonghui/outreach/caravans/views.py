@@ -23,7 +23,13 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm, forms_valid
 from gonghui.core.modules import Action
-from gonghui.core.pages import flash_errors, form_apply_error, posted_org_or_404, section_redirect
+from gonghui.core.pages import (
+    flash_errors,
+    form_apply_error,
+    org_param_or_404,
+    posted_org_or_404,
+    section_redirect,
+)
 from gonghui.core.paging import paginate_peek
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
@@ -189,6 +195,7 @@ def stop_list(request):
         status=filters["status"],
         township=_int(filters["township"]),
         when=filters["when"],
+        org=(within := org_param_or_404(request, MODULE)),
     )
     return render(
         request,
@@ -196,6 +203,7 @@ def stop_list(request):
         {
             **paginate_peek(request, stops),
             "filters": filters,
+            "within": within,
             "status_choices": StopStatus.choices,
             "caravan_choices": selectors.caravan_scoped(request.user)
             .only("id", "name")
@@ -709,13 +717,15 @@ REGISTRATION_FILTERS = ("q", "status", "outcome")
 @requires(MODULE, Action.VIEW)
 def registration_list(request):
     filters = _filters(request.GET, REGISTRATION_FILTERS)
-    rows = selectors.registration_list(request.user, **filters)
+    within = org_param_or_404(request, MODULE)
+    rows = selectors.registration_list(request.user, org=within, **filters)
     return render(
         request,
         "outreach/caravans/registration_list.html",
         {
             **paginate_peek(request, rows),
             "filters": filters,
+            "within": within,
             "status_choices": RegistrationStatus.choices,
             "outcome_choices": [("open", "跟踪中"), *Outcome.choices],
             "can_export": can(request.user, MODULE, Action.EXPORT),
@@ -806,11 +816,14 @@ def registration_export(request):
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
     filters = _filters(source, REGISTRATION_FILTERS)
+    within = org_param_or_404(request, MODULE, Action.EXPORT, source=source)
+    # The list's filters, the org included (kept by the reason form, recorded in the audit).
+    shown = filters | ({"org": str(within.pk)} if within else {})
     if request.method != "POST" and unmask:
         return render(
             request,
             "outreach/caravans/registration_export.html",
-            {"form": ReasonForm(), "filters": filters},
+            {"form": ReasonForm(), "filters": shown},
         )
     reason = ""
     if unmask:
@@ -819,17 +832,17 @@ def registration_export(request):
             return render(
                 request,
                 "outreach/caravans/registration_export.html",
-                {"form": form, "filters": filters},
+                {"form": form, "filters": shown},
             )
         reason = form.cleaned_data["reason"]
-    rows = selectors.registration_export_rows(request.user, unmask=unmask, **filters)
+    rows = selectors.registration_export_rows(request.user, unmask=unmask, org=within, **filters)
     content = export_workbook(
         actor=request.user,
         what="outreach_registrations",
         headers=selectors.EXPORT_HEADERS,
         rows=rows,
         sheet_name="现场登记",
-        filters=filters,
+        filters=shown,
         masked=not unmask,
         reason=reason if unmask else None,
     )

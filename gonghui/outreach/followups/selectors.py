@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404, scope_queryset, scope_roots
+from gonghui.core.scope import get_in_scope_or_404, in_subtree, scope_queryset, scope_roots
 from gonghui.core.text import normalise_text
 from gonghui.orgs.models import Org, OrgLevel
 from gonghui.outreach.followups.models import FollowUp, FollowUpSettings, FollowUpStatus
@@ -35,13 +35,14 @@ def followup_due_list(
     mine: bool = False,
     q: str = "",
     on: datetime.date | None = None,
+    org: Org | None = None,
     action: str = Action.VIEW,
 ) -> QuerySet[FollowUp]:
     """Pending follow-ups in scope by due date (the earliest first): `due` "overdue" (before
     today), "week" (up to DUE_SOON_DAYS ahead, overdue included), "all"; "done" lists the
-    recorded ones, the latest first. `mine`: assigned to the user."""
+    recorded ones, the latest first. `mine`: assigned to the user; `org`: its subtree."""
     today = on or timezone.localdate()
-    rows = followup_scoped(user, action).select_related(
+    rows = in_subtree(followup_scoped(user, action), org).select_related(
         "registration", "registration__stop", "registration__offer", "assigned_to"
     )
     if mine:

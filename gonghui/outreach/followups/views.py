@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action
-from gonghui.core.pages import flash_errors, form_apply_error
+from gonghui.core.pages import flash_errors, form_apply_error, org_param_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.orgs.models import Enterprise
@@ -29,7 +29,8 @@ def followup_list(request):
         due = "week"
     mine = request.GET.get("mine") == "1"
     q = (request.GET.get("q") or "").strip()
-    rows = selectors.followup_due_list(request.user, due=due, mine=mine, q=q)
+    within = org_param_or_404(request, MODULE)
+    rows = selectors.followup_due_list(request.user, due=due, mine=mine, q=q, org=within)
     can_edit = can(request.user, MODULE, Action.EDIT)
     return render(
         request,
@@ -39,6 +40,7 @@ def followup_list(request):
             "due": due,
             "mine": mine,
             "q": q,
+            "within": within,
             "due_choices": selectors.DUE_CHOICES,
             "today": timezone.localdate(),
             "can_edit": can_edit,

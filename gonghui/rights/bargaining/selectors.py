@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404, scope_queryset
+from gonghui.core.scope import get_in_scope_or_404, in_subtree, scope_queryset
 from gonghui.orgs.models import Org
 from gonghui.rights.bargaining.models import (
     BargainingOffer,
@@ -47,7 +47,9 @@ def offer_scoped(user, action: str = Action.VIEW) -> QuerySet[BargainingOffer]:
     return scope_queryset(BargainingOffer.objects.all(), user, MODULE, action)
 
 
-def offer_list(user, *, q="", state="", township=None, season=None) -> QuerySet[BargainingOffer]:
+def offer_list(
+    user, *, q="", state="", township=None, season=None, org=None
+) -> QuerySet[BargainingOffer]:
     rows = (
         offer_scoped(user)
         .select_related("enterprise", "season")
@@ -60,6 +62,8 @@ def offer_list(user, *, q="", state="", township=None, season=None) -> QuerySet[
         rows = rows.filter(condition)
     if township:
         rows = rows.filter(org_anchor_id=township)
+    # `org`: the org's subtree (core.scope.in_subtree), e.g. a figure's drill-down.
+    rows = in_subtree(rows, org)
     if season:
         rows = rows.filter(season_id=season)
     return rows.order_by("-sent_on", "-id")

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gonghui.core.modules import Action
+from gonghui.core.pages import org_param_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.rights.bargaining import forms, selectors, services
@@ -37,6 +38,7 @@ def offer_list(request):
         q=chosen["q"],
         state=chosen["state"],
         township=get_int(request.GET, "township"),
+        org=(within := org_param_or_404(request, MODULE)),
         season=get_int(request.GET, "season"),
     )
     return render(
@@ -45,6 +47,7 @@ def offer_list(request):
         {
             **paginate_peek(request, rows),
             "filters": chosen,
+            "within": within,
             "states": selectors.OFFER_STATES.items(),
             "townships": township_choices(request.user),
             "on": today(),

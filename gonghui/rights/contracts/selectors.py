@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404, scope_queryset
+from gonghui.core.scope import get_in_scope_or_404, in_subtree, scope_queryset
 from gonghui.rights.contracts.models import CollectiveContract, ContractStatus, in_force_q
 from gonghui.rights.shared import MODULE, add_months, today
 
@@ -39,7 +39,13 @@ def contract_scoped(user, action: str = Action.VIEW) -> QuerySet[CollectiveContr
 
 
 def contract_list(
-    user, *, q: str = "", kind: str = "", state: str = "", township: int | None = None
+    user,
+    *,
+    q: str = "",
+    kind: str = "",
+    state: str = "",
+    township: int | None = None,
+    org=None,
 ) -> QuerySet[CollectiveContract]:
     rows = contract_scoped(user).select_related("org", "enterprise").defer("text")
     if q:
@@ -53,6 +59,8 @@ def contract_list(
         rows = rows.filter(condition)
     if township:
         rows = rows.filter(org_anchor_id=township)
+    # `org`: the org's subtree (core.scope.in_subtree), e.g. a figure's drill-down.
+    rows = in_subtree(rows, org)
     if state in {"expiring", "expired"}:
         return rows.order_by("end_on", "id")
     return rows.order_by("-id")

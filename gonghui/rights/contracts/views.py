@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gonghui.core.modules import Action
+from gonghui.core.pages import org_param_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.rights.contracts import forms, selectors, services
@@ -35,6 +36,7 @@ def contract_list(request):
         kind=chosen["kind"],
         state=chosen["state"],
         township=get_int(request.GET, "township"),
+        org=(within := org_param_or_404(request, MODULE)),
     )
     return render(
         request,
@@ -42,6 +44,7 @@ def contract_list(request):
         {
             **paginate_peek(request, rows),
             "filters": chosen,
+            "within": within,
             "kinds": ContractKind.choices,
             "states": selectors.STATES.items(),
             "townships": township_choices(request.user),

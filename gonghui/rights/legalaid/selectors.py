@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from gonghui.core.masking import mask_id_number, mask_phone, mask_text
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404, scope_queryset
+from gonghui.core.scope import get_in_scope_or_404, in_subtree, scope_queryset
 from gonghui.rights.legalaid.models import AidLawyer, AidStatus, LegalAidCase
 from gonghui.rights.shared import MODULE, today
 
@@ -21,7 +21,7 @@ def case_scoped(user, action: str = Action.VIEW) -> QuerySet[LegalAidCase]:
     return scope_queryset(LegalAidCase.objects.all(), user, MODULE, action)
 
 
-def case_list(user, *, q="", state="", kind="", township=None) -> QuerySet[LegalAidCase]:
+def case_list(user, *, q="", state="", kind="", township=None, org=None) -> QuerySet[LegalAidCase]:
     rows = (
         case_scoped(user)
         .select_related("enterprise", "assigned_user", "assigned_lawyer")
@@ -44,6 +44,8 @@ def case_list(user, *, q="", state="", kind="", township=None) -> QuerySet[Legal
         rows = rows.filter(kind=kind)
     if township:
         rows = rows.filter(org_anchor_id=township)
+    # `org`: the org's subtree (core.scope.in_subtree), e.g. a figure's drill-down.
+    rows = in_subtree(rows, org)
     return rows.order_by("-id")
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.errors import NotFound, ServiceError
 from gonghui.core.forms import ReasonForm
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error
+from gonghui.core.pages import form_apply_error, org_param_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.ratelimit import hit_over_limit, ip_allowed
 from gonghui.core.request_context import client_ip
@@ -46,6 +46,7 @@ def case_list(request):
         state=chosen["state"],
         kind=chosen["kind"],
         township=get_int(request.GET, "township"),
+        org=(within := org_param_or_404(request, MODULE)),
     )
     return render(
         request,
@@ -53,6 +54,7 @@ def case_list(request):
         {
             **paginate_peek(request, rows),
             "filters": chosen,
+            "within": within,
             "states": selectors.STATES.items(),
             "kinds": AidKind.choices,
             "townships": township_choices(request.user),

@@ -3,7 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404, scope_queryset
+from gonghui.core.scope import get_in_scope_or_404, in_subtree, scope_queryset
 from gonghui.rights.shared import MODULE, today
 from gonghui.rights.wagechecks.models import (
     CheckRecord,
@@ -167,7 +167,7 @@ def notice_state_q(state: str, on) -> Q | None:
     }.get(state)
 
 
-def notice_list(user, *, step="", state="", township=None, q="") -> QuerySet[WageNotice]:
+def notice_list(user, *, step="", state="", township=None, q="", org=None) -> QuerySet[WageNotice]:
     rows = (
         notice_scoped(user)
         .select_related("finding__enterprise")
@@ -180,6 +180,8 @@ def notice_list(user, *, step="", state="", township=None, q="") -> QuerySet[Wag
         rows = rows.filter(condition)
     if township:
         rows = rows.filter(org_anchor_id=township)
+    # `org`: the org's subtree (core.scope.in_subtree), e.g. a figure's drill-down.
+    rows = in_subtree(rows, org)
     if q:
         rows = rows.filter(Q(finding__enterprise__name__contains=q) | Q(number__contains=q))
     return rows.order_by("-id")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gonghui.core.modules import Action
+from gonghui.core.pages import org_param_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.orgs.models import OrgLevel
@@ -354,6 +355,7 @@ def notice_list(request):
         step=chosen["step"],
         state=chosen["state"],
         township=get_int(request.GET, "township"),
+        org=(within := org_param_or_404(request, MODULE)),
         q=chosen["q"],
     )
     return render(
@@ -362,6 +364,7 @@ def notice_list(request):
         {
             **paginate_peek(request, rows),
             "filters": chosen,
+            "within": within,
             "steps": NoticeStep.choices,
             "states": selectors.NOTICE_STATES.items(),
             "townships": township_choices(request.user),

@@ -26,10 +26,15 @@ class EvidenceLine(Schema):
     measure: str = Field(description="指标编码(统计指标登记表)")
     name: str
     unit: str
-    count: int = Field(description="考核期内的完成数")
+    count: int | None = Field(description="考核期内的完成数；指标未接入时为 null")
     target: int
     weight: int = Field(description="权重(%)")
-    url: str = Field(description="记录列表的链接；无则为空")
+    score: Decimal | None = Field(
+        description="该指标在实绩得分中的得分(权重 × 完成率，按计入的权重折算)；未接入时为 null"
+    )
+    url: str = Field(description="记录列表的链接(已按社工所在组织和考核期筛选)；无则为空")
+    registered: bool = Field(description="false：指标未接入(所属模块未上线或已移除)，不计入得分")
+    note: str = Field(description="说明(未接入的原因)；无则为空")
 
 
 class GroupRating(Schema):
@@ -138,6 +143,10 @@ def _detail(user, pk):
 
 class _Detail(AppraisalDetailOut):
     @staticmethod
+    def resolve_evidence(obj):
+        return selectors.evidence_lines(obj)
+
+    @staticmethod
     def resolve_ratings(obj):
         return obj.ratings_summary
 
@@ -238,3 +247,88 @@ def objection_answer(request, id: int, payload: AnswerIn):
     appraisal = selectors.appraisal_get(request.auth, id, Action.APPROVE)
     services.objection_answer(actor=request.auth, appraisal=appraisal, answer=payload.answer)
     return _detail(request.auth, id)
+
+
+# --- the worker's own appraisals (我的考核) ---------------------------------------------
+# Any signed-in user: a social worker linked to the account sees their own published
+# appraisals, anyone else's answer 404 (whatever the role). No ratings breakdown here:
+# the worker sees the computed part, the rated part and the result, as on the page.
+
+
+class OwnAppraisalOut(Schema):
+    id: int
+    kind: AppraisalKind
+    year: int
+    quarter: int | None
+    period_start: date
+    period_end: date
+    computed_score: Decimal = Field(description="实绩得分(0–100)")
+    rated_score: Decimal | None = Field(description="评议得分(0–100)；无人评议时为 null")
+    total: Decimal
+    result: AppraisalResult
+    objection_until: date | None = Field(description="异议截止日期(含当日)")
+    can_object: bool = Field(description="现在能否提出异议(异议期内且尚未提出)")
+
+    @staticmethod
+    def resolve_quarter(obj):
+        return obj.quarter or None
+
+    @staticmethod
+    def resolve_can_object(obj):
+        return selectors.objection_open(obj)
+
+
+class OwnAppraisalDetailOut(OwnAppraisalOut):
+    evidence: list[EvidenceLine]
+    objection: ObjectionOut | None = Field(description="本人提出的异议及答复；未提出时为 null")
+
+    @staticmethod
+    def resolve_evidence(obj):
+        return selectors.evidence_lines(obj)
+
+    @staticmethod
+    def resolve_objection(obj):
+        return selectors.objection_of(obj)
+
+
+class OwnAppraisalPage(Schema):
+    items: list[OwnAppraisalOut]
+    next_cursor: str | None = Field(description="下一页游标；null 表示没有更多")
+
+
+class ObjectionIn(Schema):
+    text: str = Field(description="异议内容(不超过 2000 字)")
+
+
+@router.get(
+    "/me/appraisals",
+    response={200: OwnAppraisalPage, **errors(422)},
+    summary="我的考核",
+    description="当前用户作为社工的已公布考核，新的在前，游标分页；不是社工的用户为空列表。",
+)
+def own_appraisal_list(request, page: Query[PageParams]):
+    return paginate(selectors.own_appraisals(request.auth), page, descending=True)
+
+
+@router.get(
+    "/me/appraisals/{pk:id}",
+    response={200: OwnAppraisalDetailOut, **errors(404)},
+    summary="我的考核详情",
+    description="本人考核的实绩明细(每项指标的完成数、目标、得分与记录链接)、得分、等次、"
+    "异议与答复；不是本人的考核返回 404(任何角色)。",
+)
+def own_appraisal_detail(request, id: int):
+    return selectors.own_appraisal_get(request.auth, id)
+
+
+@router.post(
+    "/me/appraisals/{pk:id}/objection",
+    response={201: OwnAppraisalDetailOut, **errors(404, 409, 422)},
+    summary="对本人考核提出异议",
+    description="异议期内对本人已公布的考核提出异议，只能提出一次；异议期已过或已提出过返回 409，"
+    "不是本人的考核返回 404，均不写入任何内容。",
+)
+def own_objection_create(request, id: int, payload: ObjectionIn):
+    appraisal = selectors.own_appraisal_get(request.auth, id)
+    services.objection_submit(actor=request.auth, appraisal=appraisal, text=payload.text)
+    return Status(201, selectors.own_appraisal_get(request.auth, id))

@@ -30,6 +30,9 @@ class MeasureLine:
     target: int
     weight: int
     url: str = ""
+    # False: the measure is not in the metric registry (its module was removed or has not
+    # landed): shown as 未接入, no count, and its weight left out of the computed score.
+    registered: bool = True
 
     @property
     def attainment(self) -> Decimal:
@@ -40,13 +43,27 @@ class MeasureLine:
 
 
 def computed_score(lines: Sequence[MeasureLine]) -> Decimal:
-    """Σ weight × attainment over the measures present, rescaled to 100 when some
+    """Σ weight × attainment over the registered measures, rescaled to 100 when some
     configured measures are not registered (their weights are left out)."""
-    weights = sum(line.weight for line in lines)
+    counted = [line for line in lines if line.registered]
+    weights = sum(line.weight for line in counted)
     if weights <= 0:
         return q2(0)
-    points = sum(Decimal(line.weight) * line.attainment for line in lines)
+    points = sum(Decimal(line.weight) * line.attainment for line in counted)
     return q2(points * HUNDRED / Decimal(weights))
+
+
+def line_scores(lines: Sequence[MeasureLine]) -> list[Decimal | None]:
+    """Each line's points in the computed score (weight × attainment, rescaled as
+    computed_score rescales), so that the lines add up to it (to the cent's rounding);
+    None for a measure not registered (it does not count)."""
+    weights = sum(line.weight for line in lines if line.registered)
+    return [
+        q2(Decimal(line.weight) * line.attainment * HUNDRED / Decimal(weights))
+        if line.registered and weights > 0
+        else None
+        for line in lines
+    ]
 
 
 def group_totals(ratings: Sequence[tuple[str, Decimal]]) -> dict[str, tuple[Decimal, int]]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
 
 from gonghui.core.modules import Action
 from gonghui.core.scope import get_in_scope_or_404, scope_queryset
@@ -17,7 +19,7 @@ from gonghui.staffing.appraisals.models import (
     Objection,
     Rating,
 )
-from gonghui.staffing.appraisals.rules import q2
+from gonghui.staffing.appraisals.rules import MeasureLine, line_scores, q2
 from gonghui.staffing.people.models import SocialWorker
 from gonghui.staffing.people.selectors import worker_of_user
 from gonghui.staffing.shared import MODULE
@@ -61,22 +63,76 @@ def appraisal_get(user, pk: int, action: str = Action.VIEW) -> Appraisal:
 
 
 def own_appraisals(user) -> QuerySet[Appraisal]:
-    """A worker's own published appraisals (nothing for a user who is no worker)."""
+    """A worker's own published appraisals (nothing for a user who is no worker), each
+    with `has_objection`."""
     worker = worker_of_user(user)
     if worker is None:
         return Appraisal.objects.none()
-    return Appraisal.objects.filter(worker=worker, status=AppraisalStatus.PUBLISHED).order_by(
-        "-period_end", "-id"
+    return (
+        Appraisal.objects.filter(worker=worker, status=AppraisalStatus.PUBLISHED)
+        .annotate(has_objection=Exists(Objection.objects.filter(appraisal=OuterRef("pk"))))
+        .order_by("-period_end", "-id")
     )
 
 
 def own_appraisal_get(user, pk: int) -> Appraisal:
-    from django.http import Http404
-
+    """One of the user's own published appraisals; 404 for anyone else's (any role)."""
     appraisal = own_appraisals(user).select_related("worker").filter(pk=pk).first()
     if appraisal is None:
         raise Http404
     return appraisal
+
+
+def objection_open(appraisal: Appraisal, today: dt.date | None = None) -> bool:
+    """The worker may still object: published, no objection yet, within the period.
+    Reads `has_objection` (own_appraisals) when present."""
+    has_objection = getattr(appraisal, "has_objection", None)
+    if has_objection is None:
+        has_objection = Objection.objects.filter(appraisal=appraisal).exists()
+    today = today or timezone.localdate()
+    return (
+        appraisal.status == AppraisalStatus.PUBLISHED
+        and not has_objection
+        and appraisal.objection_until is not None
+        and today <= appraisal.objection_until
+    )
+
+
+NOT_REGISTERED_NOTE = "未接入：该指标所属模块未上线或已移除，不计入实绩得分(其权重按比例分摊)。"
+
+
+def evidence_lines(appraisal: Appraisal) -> list[dict]:
+    """The computed part's evidence as shown: each measure's count, target, weight, its
+    points in the computed score and the link to the records; a measure no longer (or not
+    yet) registered marked 未接入 with a note."""
+    lines = [
+        MeasureLine(
+            measure=row.get("measure", ""),
+            name=row.get("name", ""),
+            unit=row.get("unit", ""),
+            count=int(row.get("count", 0)),
+            target=int(row.get("target", 0)),
+            weight=int(row.get("weight", 0)),
+            url=row.get("url", ""),
+            registered=row.get("registered", True),
+        )
+        for row in appraisal.evidence or []
+    ]
+    return [
+        {
+            "measure": line.measure,
+            "name": line.name,
+            "unit": line.unit,
+            "count": line.count if line.registered else None,
+            "target": line.target,
+            "weight": line.weight,
+            "score": score,
+            "url": line.url,
+            "registered": line.registered,
+            "note": "" if line.registered else NOT_REGISTERED_NOTE,
+        }
+        for line, score in zip(lines, line_scores(lines), strict=True)
+    ]
 
 
 def rating_summary(appraisal: Appraisal) -> list[dict]:

@@ -86,13 +86,27 @@ def measure_lines(
 ) -> dict[int, list[rules.MeasureLine]]:
     """The computed part's lines for many orgs at once: one grouped query per measure,
     whatever the number of orgs. Targets are per quarter (`periods` quarters: 4 for a
-    year). Measures not registered (their app has not landed) are skipped."""
+    year). Saving the rules refuses an unregistered measure, but one can leave the
+    registry later (its module removed): it is kept as an evidence line marked not
+    registered (未接入), with no count and its weight left out of the score."""
     lines: dict[int, list[rules.MeasureLine]] = {org.pk: [] for org in orgs}
     for target in scheme.targets:
         code = target["measure"]
         try:
             measure = metrics.measure_get(code)
         except metrics.MetricError:
+            for org in orgs:
+                lines[org.pk].append(
+                    rules.MeasureLine(
+                        measure=code,
+                        name=code,
+                        unit="",
+                        count=0,
+                        target=int(target["target"]) * periods,
+                        weight=int(target["weight"]),
+                        registered=False,
+                    )
+                )
             continue
         figures = metrics.evaluate(code, orgs=orgs, period=period)
         for org in orgs:
@@ -122,6 +136,7 @@ def _evidence(lines: list[rules.MeasureLine]) -> list[dict]:
             "target": line.target,
             "weight": line.weight,
             "url": line.url,
+            "registered": line.registered,
         }
         for line in lines
     ]

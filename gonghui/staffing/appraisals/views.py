@@ -136,6 +136,7 @@ def _appraisal_context(request, appraisal, **extra) -> dict:
     ]
     return {
         "a": appraisal,
+        "evidence": selectors.evidence_lines(appraisal),
         "summary": summary,
         "named": selectors.named_ratings(appraisal),
         "scheme": pay_selectors.scheme_for(appraisal.org),
@@ -259,12 +260,10 @@ def my_appraisals(request):
 
 def _my_context(request, appraisal, form=None):
     objection = selectors.objection_of(appraisal)
-    today = timezone.localdate()
-    can_object = (
-        objection is None and appraisal.objection_until and today <= appraisal.objection_until
-    )
+    can_object = objection is None and selectors.objection_open(appraisal)
     return {
         "a": appraisal,
+        "evidence": selectors.evidence_lines(appraisal),
         "objection": objection,
         "form": form or (ObjectionForm() if can_object else None),
         "result_labels": RESULT_LABELS,

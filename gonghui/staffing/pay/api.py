@@ -11,8 +11,10 @@ from pydantic import Field
 from gonghui.core.api import OrgRef, errors, require
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.modules import Action
+from gonghui.core.scope import get_in_scope_or_404
+from gonghui.orgs.models import Org
 from gonghui.staffing.appraisals.models import AppraisalResult
-from gonghui.staffing.pay import selectors
+from gonghui.staffing.pay import selectors, services
 from gonghui.staffing.shared import MODULE
 
 router = Router(tags=["社会化工会工作者"])
@@ -147,3 +149,75 @@ def promotion_list(request):
         }
         for c in selectors.promotion_candidates(request.auth, county, timezone.localdate())
     ]
+
+
+# --- the county's rules (管理规则): read, and saved through the page's service --------------
+
+
+class TargetLine(Schema):
+    measure: str = Field(description="统计指标编码(须为已登记的指标，见 /api/v1/measures)")
+    target: int = Field(description="季度目标值(年度考核为其 4 倍)")
+    weight: int = Field(description="权重(%)，各项合计 100")
+
+
+class SchemeIn(Schema):
+    computed_share: int = Field(description="实绩考核占比(%)，其余为评议得分")
+    rater_weights: dict[str, int] = Field(
+        description="评议权重(%)：chair / deputy / supervisor / workers，合计 100"
+    )
+    targets: list[TargetLine]
+    cutoff_excellent: Decimal = Field(description="优秀分数线")
+    cutoff_competent: Decimal = Field(description="称职分数线")
+    cutoff_basic: Decimal = Field(description="基本称职分数线")
+    bonus: dict[str, int] = Field(
+        description="考核奖励(元/月)：excellent / competent / basic / unfit"
+    )
+    training_min_hours: int = 40
+    objection_days: int = Field(7, description="异议期(天)")
+    promotion_years: int = 2
+    promotion_needs_certificate: bool = True
+    promotion_results: int = 2
+
+
+class SchemeOut(SchemeIn):
+    county: OrgRef = Field(description="规则所属的县级总工会")
+    saved: bool = Field(description="false：本县尚未设置，返回的是默认规则")
+
+    @staticmethod
+    def resolve_county(obj):
+        return {"id": obj.org_id, "name": obj.org.name}
+
+    @staticmethod
+    def resolve_saved(obj):
+        return obj.pk is not None
+
+
+def _org_in_scope(user, pk: int, action: str):
+    return get_in_scope_or_404(Org.objects.all(), user, MODULE, action, pk=pk)
+
+
+@router.get(
+    "/settings/{pk:id}",
+    response={200: SchemeOut, **errors(403, 404)},
+    summary="社工管理规则",
+    description="该组织所在县的社工管理规则(评议权重、实绩指标与目标、分数线、奖励、晋档规则)；"
+    "本县未设置时返回默认规则(saved 为 false)。",
+)
+def scheme_detail(request, id: int):
+    require(request.auth, MODULE, Action.VIEW)
+    return selectors.scheme_for(_org_in_scope(request.auth, id, Action.VIEW))
+
+
+@router.put(
+    "/settings/{pk:id}",
+    response={200: SchemeOut, **errors(403, 404, 422)},
+    summary="保存社工管理规则",
+    description="与“社工管理规则”页面相同的校验：权重合计 100%、指标须为已登记的统计指标、"
+    "分数线依次降低等，所有问题一次列出(422)，不写入任何内容；只能为县级总工会设置。",
+)
+def scheme_update(request, id: int, payload: SchemeIn):
+    require(request.auth, MODULE, Action.EDIT)
+    county = _org_in_scope(request.auth, id, Action.EDIT)
+    values = payload.dict()
+    values["targets"] = [dict(t) for t in values["targets"]]
+    return services.scheme_save(actor=request.auth, county=county, **values)

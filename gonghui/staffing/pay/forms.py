@@ -19,7 +19,7 @@ class SchemeForm(Form):
     targets = forms.CharField(
         label="实绩指标",
         widget=forms.Textarea(attrs={"rows": 7}),
-        help_text="每行一项：指标编码 季度目标值 权重(%)，权重合计 100；年度考核目标为季度的 4 倍；未上线模块的指标在考核时跳过。",
+        help_text="每行一项：指标编码 季度目标值 权重(%)，权重合计 100；年度考核目标为季度的 4 倍；指标编码须为已登记的统计指标。",
     )
     cutoff_excellent = forms.DecimalField(label="优秀分数线", max_digits=5, decimal_places=2)
     cutoff_competent = forms.DecimalField(label="称职分数线", max_digits=5, decimal_places=2)

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from gonghui.audit.services import AuditAction, audit_record
+from gonghui.core import metrics
 from gonghui.core.errors import (
     ErrorCollector,
     ValidationFailed,
@@ -56,6 +57,11 @@ def scheme_validate(
             continue
         if code in seen:
             errors.add("targets", f"实绩指标“{code}”重复。")
+        elif not _registered(code):
+            errors.add(
+                "targets",
+                f"实绩指标“{code}”不是已登记的统计指标(编码有误或所属模块未上线)，不能用于考核。",
+            )
         seen.add(code)
         target = errors.check(int_in, line.get("target"), "targets", "目标值", 1, 1_000_000)
         weight = errors.check(int_in, line.get("weight"), "targets", "指标权重", 0, 100)
@@ -81,6 +87,14 @@ def scheme_validate(
     errors.check(int_in, promotion_years, "promotion_years", "晋档最低年限", 0, 20)
     errors.check(int_in, promotion_results, "promotion_results", "连续称职以上年度数", 0, 10)
     errors.raise_if_any()
+
+
+def _registered(code: str) -> bool:
+    try:
+        metrics.measure_get(code)
+    except metrics.MetricError:
+        return False
+    return True
 
 
 @transaction.atomic

@@ -156,3 +156,151 @@ def test_appraisals_are_opened_and_objections_answered_through_the_api(tree, use
     )
     assert response.status_code == 200
     assert response.json()["objection"]["answer"] == "已核实"
+
+
+def test_a_worker_reads_their_own_appraisals_and_objects_through_the_api(tree, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gonghui.accounts.services import token_create
+    from gonghui.members.tests.factories import build_member
+    from gonghui.staffing.models import Objection
+    from gonghui.staffing.pay import services as pay_services
+
+    pay_services.scheme_save(
+        actor=None,
+        county=tree.county,
+        computed_share=40,
+        rater_weights={"chair": 40, "deputy": 20, "supervisor": 10, "workers": 30},
+        targets=[
+            {"measure": "members.joined", "target": 4, "weight": 60},
+            {"measure": "outreach.followups.done", "target": 2, "weight": 40},
+        ],
+        cutoff_excellent=90,
+        cutoff_competent=75,
+        cutoff_basic=60,
+        bonus={},
+    )
+    build_member(org=tree.a1, joined_on=dt.date(2026, 2, 1))
+    user = make_user("sw_own_api", "social_worker", tree.a)
+    worker = build_worker(org=tree.a, user=user)
+    current = build_appraisal(worker=worker, quarter=1)
+    lapsed = build_appraisal(worker=worker, quarter=2)
+    appraisals_services.appraisal_publish(actor=None, appraisal=current)
+    appraisals_services.appraisal_publish(
+        actor=None, appraisal=lapsed, today=timezone.localdate() - dt.timedelta(days=30)
+    )
+    other = build_appraisal(
+        worker=build_worker(org=tree.a, user=make_user("sw_x", "social_worker", tree.a))
+    )
+    appraisals_services.appraisal_publish(actor=None, appraisal=other)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user, name='t')}"}
+
+    # The list holds the worker's own published appraisals only.
+    body = client.get("/api/v1/staffing/me/appraisals", **auth).json()
+    assert [(a["id"], a["can_object"]) for a in body["items"]] == [
+        (lapsed.pk, False),
+        (current.pk, True),
+    ]
+    # The evidence: each measure's count, target, points and the link to the records.
+    body = client.get(f"/api/v1/staffing/me/appraisals/{current.pk}", **auth).json()
+    joined, followups = body["evidence"]
+    assert (joined["count"], joined["target"], joined["score"]) == (1, 4, "15.00")
+    assert joined["url"] == f"/members/?org={tree.a.pk}&joined_year=2026"
+    assert (followups["count"], followups["score"], followups["registered"]) == (0, "0.00", True)
+    assert body["computed_score"] == "15.00"
+    assert body["objection"] is None
+
+    def object_to(appraisal, text):
+        return client.post(
+            f"/api/v1/staffing/me/appraisals/{appraisal.pk}/objection",
+            data={"text": text},
+            content_type="application/json",
+            **auth,
+        )
+
+    response = object_to(current, "跟踪回访漏计")
+    assert response.status_code == 201
+    assert response.json()["objection"]["text"] == "跟踪回访漏计"
+    assert response.json()["can_object"] is False
+    # Refused, each with its Chinese message, nothing written: a second objection, one
+    # after the period, one to someone else's appraisal (404, as if it did not exist).
+    response = object_to(current, "再提一次")
+    assert (response.status_code, response.json()["message"]) == (409, "您已对这次考核提出过异议。")
+    response = object_to(lapsed, "过期异议")
+    assert response.status_code == 409
+    assert response.json()["message"].startswith("异议期已于")
+    assert object_to(other, "代提异议").status_code == 404
+    assert client.get(f"/api/v1/staffing/me/appraisals/{other.pk}", **auth).status_code == 404
+    assert list(Objection.objects.values_list("appraisal_id", "text")) == [
+        (current.pk, "跟踪回访漏计")
+    ]
+    # The staff answer shows to the worker.
+    appraisals_services.objection_answer(
+        actor=make_user("answer_a", "township_staff", tree.a), appraisal=current, answer="已核实"
+    )
+    body = client.get(f"/api/v1/staffing/me/appraisals/{current.pk}", **auth).json()
+    assert body["objection"]["answer"] == "已核实"
+
+
+def test_anonymous_ratings_are_not_attributable_through_the_appraisal_apis(tree, users, client):
+    """Three workers rate with distinctive scores: neither the admin's nor the worker's own
+    endpoints hold a single score, a link or anything tying one to a rater; the mean shows
+    only once published."""
+    import json
+
+    from gonghui.accounts.services import token_create
+    from gonghui.audit.models import AuditEvent
+
+    user = make_user("sw_anon", "social_worker", tree.a)
+    appraisal = build_appraisal(worker=build_worker(org=tree.a, user=user))
+    tokens = appraisals_services.invites_issue(actor=None, appraisal=appraisal, count=4)
+    for token, score in zip(tokens, ("61.37", "72.19", "93.41"), strict=False):
+        appraisals_services.rating_submit_anonymous(token=token, score=score)
+    appraisals_services.appraisal_publish(actor=None, appraisal=appraisal)
+    admin = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users.county_admin, name='a')}"}
+    own = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user, name='w')}"}
+    answers = [
+        client.get(f"/api/v1/staffing/appraisals/{appraisal.pk}", **admin),
+        client.get("/api/v1/staffing/appraisals?limit=200", **admin),
+        client.get(f"/api/v1/staffing/me/appraisals/{appraisal.pk}", **own),
+        client.get("/api/v1/staffing/me/appraisals", **own),
+        client.get("/api/v1/audit-events?limit=200", **admin),
+    ]
+    texts = [json.dumps(r.json(), ensure_ascii=False) for r in answers]
+    assert [r.status_code for r in answers] == [200] * 5
+    for text in texts:
+        for secret in ("61.37", "72.19", "93.41", *tokens):
+            assert secret not in text
+    detail = answers[0].json()
+    assert detail["ratings"] == [{"group": "workers", "count": 3, "mean": "75.66"}]
+    assert "ratings" not in answers[2].json()
+    assert AuditEvent.objects.filter(detail__what="staffing_anonymous_rating").count() == 3
+
+
+def test_the_rules_are_read_and_saved_through_the_api_with_the_pages_checks(tree, users, client):
+    from gonghui.accounts.services import token_create
+    from gonghui.staffing.models import StaffingScheme
+    from gonghui.staffing.pay.tests.matrix import _SCHEME_JSON
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users.county_admin, name='t')}"}
+    url = f"/api/v1/staffing/settings/{tree.county.pk}"
+    body = client.get(url, **auth).json()
+    assert (body["saved"], body["county"]["id"]) == (False, tree.county.pk)
+
+    def put(**changes):
+        return client.put(url, data=_SCHEME_JSON | changes, content_type="application/json", **auth)
+
+    # A measure not in the registry and weights short of 100%: both reported, nothing stored.
+    response = put(targets=[{"measure": "members.nope", "target": 5, "weight": 90}])
+    assert response.status_code == 422
+    assert response.json()["fields"]["targets"] == [
+        "实绩指标“members.nope”不是已登记的统计指标(编码有误或所属模块未上线)，不能用于考核。",
+        "实绩指标的权重合计须为 100%，现为 90%。",
+    ]
+    assert not StaffingScheme.objects.exists()
+    response = put(objection_days=10)
+    assert response.status_code == 200
+    assert (response.json()["saved"], response.json()["objection_days"]) == (True, 10)
+    assert client.get(f"/api/v1/staffing/settings/{tree.a1.pk}", **auth).json()["saved"] is True

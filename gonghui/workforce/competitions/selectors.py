@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import org_in_scope, scope_queryset, scope_roots
+from gonghui.core.scope import in_subtree, org_in_scope, scope_queryset, scope_roots
 from gonghui.workforce.choices import MODULE
 from gonghui.workforce.competitions.models import (
     Award,
@@ -74,8 +74,10 @@ def competition_list(
     status: str = "",
     year: int | None = None,
     trade: int | None = None,
+    org=None,
 ) -> QuerySet[Competition]:
-    rows = competition_visible(user).select_related("org")
+    """`org`: the competitions organised in its subtree (a figure's drill-down)."""
+    rows = in_subtree(competition_visible(user), org).select_related("org")
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(code__iexact=q) | Q(theme__icontains=q))
     if kind:

@@ -14,7 +14,7 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import forms_valid
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, posted_org_or_404
+from gonghui.core.pages import form_apply_error, org_param_or_404, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.orgs.models import Org
@@ -73,6 +73,7 @@ def competition_list(request):
         status=filters["status"],
         year=_int(filters["year"]),
         trade=_int(filters["trade"]),
+        org=(within := org_param_or_404(request, MODULE)),
     )
     page = paginate_peek(request, rows)
     counts = selectors.entry_counts([c.pk for c in page["page_obj"]])
@@ -84,6 +85,7 @@ def competition_list(request):
         {
             **page,
             "filters": filters,
+            "within": within,
             "kind_choices": CompetitionKind.choices,
             "level_choices": ContestLevel.choices,
             "status_choices": CompetitionStatus.choices,

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import scope_queryset
+from gonghui.core.scope import in_subtree, scope_queryset
 from gonghui.workforce.choices import MODULE
 from gonghui.workforce.mentorships.models import (
     Ceremony,
@@ -31,9 +31,15 @@ def mentorship_scoped(user, action: str = Action.VIEW) -> QuerySet[Mentorship]:
 
 
 def mentorship_list(
-    user, *, q: str = "", status: str = "", year: int | None = None, trade: int | None = None
+    user,
+    *,
+    q: str = "",
+    status: str = "",
+    year: int | None = None,
+    trade: int | None = None,
+    org=None,
 ) -> QuerySet[Mentorship]:
-    rows = mentorship_scoped(user).select_related(
+    rows = in_subtree(mentorship_scoped(user), org).select_related(
         "master", "apprentice", "trade", "org", "enterprise"
     )
     if q:

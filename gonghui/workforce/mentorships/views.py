@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError, ValidationFailed
 from gonghui.core.modules import Action
-from gonghui.core.pages import posted_org_or_404
+from gonghui.core.pages import org_param_or_404, posted_org_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.workforce import lookups
@@ -47,6 +47,7 @@ def mentorship_list(request):
         status=filters["status"],
         year=_int(filters["year"]),
         trade=_int(filters["trade"]),
+        org=(within := org_param_or_404(request, MODULE)),
     )
     return render(
         request,
@@ -54,6 +55,7 @@ def mentorship_list(request):
         {
             **paginate_peek(request, rows),
             "filters": filters,
+            "within": within,
             "status_choices": [
                 (selectors.DUE, "期满待考评"),
                 (selectors.CHECKPOINT_OVERDUE, "考核节点逾期"),

@@ -79,7 +79,8 @@ def test_a_failed_check_links_to_the_records_behind_each_of_its_items(tree, user
         page.index('data-check="K6"') : page.index("</li>", page.index('data-check="K6"'))
     ]
     assert 'href="#item-W1"' in failure  # typed in on this return: its row
-    assert 'href="/orgs/enterprises/?status=active&amp;has_union=1"' in failure  # U2's records
+    # U2's records: the return's org's employers with a union
+    assert f'href="/orgs/enterprises/?org={tree.a.pk}&amp;status=active&amp;has_union=1"' in failure
     assert 'id="item-W1"' in page
     # A measured value links to the records it counts.
     assert f'href="/members/?org={tree.a.pk}&amp;status=active"' in page

@@ -48,6 +48,24 @@ def _objections(tree, actor):
     return Targets(*found)
 
 
+def _own_published(tree, actor):
+    """`own`: the acting user's own published appraisal (the actor is the worker); `sibling`
+    and `parent`: other workers' published appraisals in B and at the county. The worker's
+    own endpoints need no module grant (every role holds orgs.view, the matrix's stand-in
+    for "signed in"): each role reaches its own appraisal and no one else's."""
+    found = []
+    for org, user in ((tree.a, actor), (tree.b, None), (tree.county, None)):
+        appraisal = build_appraisal(worker=build_worker(org=org, user=user))
+        appraisals_services.appraisal_publish(actor=None, appraisal=appraisal)
+        appraisal.refresh_from_db()
+        found.append(appraisal)
+    return Targets(*found)
+
+
+def _own_marker(appraisal):
+    return f'"id": {appraisal.pk},'
+
+
 def _appraisal_state(appraisal):
     return (
         model_to_dict(Appraisal.objects.get(pk=appraisal.pk)),
@@ -207,5 +225,39 @@ ENDPOINTS = [
         _appraisals,
         api=True,
         snapshot=_appraisal_state,
+    ),
+    # --- the worker's own appraisals (我的考核) through the API
+    Endpoint(
+        "api.staffing.own_appraisals",
+        "GET",
+        "orgs",
+        "view",
+        lambda t: "/api/v1/staffing/me/appraisals?limit=200",
+        _own_published,
+        api=True,
+        marker=_own_marker,
+        scoped=False,
+        extra={"extract": json_text},
+    ),
+    Endpoint(
+        "api.staffing.own_appraisal_detail",
+        "GET",
+        "orgs",
+        "view",
+        lambda a: f"/api/v1/staffing/me/appraisals/{a.pk}",
+        _own_published,
+        api=True,
+    ),
+    Endpoint(
+        "api.staffing.own_objection_create",
+        "POST",
+        "orgs",
+        "view",
+        lambda a: f"/api/v1/staffing/me/appraisals/{a.pk}/objection",
+        _own_published,
+        api=True,
+        data=lambda a: {"text": "矩阵异议"},
+        snapshot=lambda a: Objection.objects.filter(appraisal=a).count(),
+        success=(201,),
     ),
 ]

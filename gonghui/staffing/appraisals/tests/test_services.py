@@ -31,7 +31,7 @@ RULES = dict(
     targets=[
         {"measure": "members.joined", "target": 4, "weight": 50},
         {"measure": "members.joins_reviewed", "target": 2, "weight": 30},
-        {"measure": "outreach.not_landed_yet", "target": 9, "weight": 20},
+        {"measure": "outreach.followups.done", "target": 9, "weight": 20},
     ],
     cutoff_excellent=90,
     cutoff_competent=75,
@@ -107,14 +107,33 @@ def test_the_computed_part_counts_each_measure_for_the_workers_orgs_in_the_perio
         dt.date(2026, 3, 31),
     )
     lines = {line["measure"]: line for line in appraisal.evidence}
-    # The measure of a module not yet landed is skipped; the others keep their targets.
-    assert set(lines) == {"members.joined", "members.joins_reviewed"}
+    assert set(lines) == {"members.joined", "members.joins_reviewed", "outreach.followups.done"}
     assert lines["members.joined"]["count"] == 3
     assert lines["members.joined"]["target"] == 4
     assert lines["members.joins_reviewed"]["count"] == 0
     assert lines["members.joins_reviewed"]["url"].startswith("/members/join")
+    # 50 × 3/4 + 30 × 0 + 20 × 0 = 37.5
+    assert appraisal.computed_score == Decimal("37.50")
+    shown = appraisals_selectors.evidence_lines(appraisal)
+    assert [line["score"] for line in shown] == [Decimal("37.50"), Decimal(0), Decimal(0)]
+
+
+def test_a_measure_removed_from_the_registry_later_shows_as_not_registered(tree, monkeypatch):
+    """Saving refuses an unregistered code, but a module can be removed after the rules
+    were saved: the appraisal still opens, the line says 未接入 and its weight is left out."""
+    from gonghui.core import metrics
+
+    _rules(tree)
+    _quarter_members(tree)
+    monkeypatch.delitem(metrics._REGISTRY, "outreach.followups.done")
+    appraisal = build_appraisal(worker=build_worker(org=tree.a))
     # (50 × 3/4 + 30 × 0) / 80 × 100 = 46.875
     assert appraisal.computed_score == Decimal("46.88")
+    shown = {line["measure"]: line for line in appraisals_selectors.evidence_lines(appraisal)}
+    removed = shown["outreach.followups.done"]
+    assert (removed["registered"], removed["count"], removed["score"]) == (False, None, None)
+    assert removed["note"].startswith("未接入")
+    assert shown["members.joined"]["score"] == Decimal("46.88")
 
 
 def test_the_computed_part_reads_visits_and_transfers_of_the_worker_s_subtree(tree, users):
@@ -191,8 +210,8 @@ def test_publishing_weights_the_ratings_and_applies_the_cut_offs(tree):
     )
     # rated: (40×90 + 20×80 + 30×70) / 90 = 81.11 (the supervisor did not rate)
     assert published.rated_score == Decimal("81.11")
-    # total: 46.88 × 40% + 81.11 × 60% = 18.752 + 48.666 = 67.42
-    assert published.total == Decimal("67.42")
+    # total: 37.50 × 40% + 81.11 × 60% = 15.00 + 48.666 = 63.67
+    assert published.total == Decimal("63.67")
     assert published.result == "basic"
     assert published.objection_until == dt.date(2026, 4, 17)
     # Unused links die with the rating round.

@@ -32,7 +32,8 @@ def test_the_worker_sees_their_appraisal_with_evidence_and_objects(tree, login):
     page = client.get("/staffing/me/").content.decode()
     assert appraisal.period_label in page
     page = client.get(f"/staffing/me/{appraisal.pk}/").content.decode()
-    assert "新入会会员" in page  # a measure of the evidence
+    assert "新入会会员" in page  # a measure of the evidence, linked to its records
+    assert f'href="/members/?org={tree.a.pk}&amp;joined_year=2026"' in page
     response = client.post(f"/staffing/me/{appraisal.pk}/objection/", {"text": "漏计走访"})
     assert response.status_code == 302
     assert Objection.objects.get().text == "漏计走访"
@@ -63,3 +64,36 @@ def test_invites_are_shown_once_and_rate_once(tree, users, login, client):
     assert client.get(path).status_code == 404
     appraisal.refresh_from_db()
     assert appraisal.worker_ratings == 1
+
+
+def test_an_evidence_line_links_to_the_records_of_the_workers_org(tree, users, login):
+    """The follow-ups a township's worker is credited with: the link carries the org and
+    the list it opens holds that township's follow-ups, not a sibling's."""
+    import datetime as dt
+
+    from gonghui.outreach.caravans.tests.factories import build_stop, register
+    from gonghui.outreach.followups.models import FollowUp
+    from gonghui.staffing.pay import services as pay_services
+
+    pay_services.scheme_save(
+        actor=None,
+        county=tree.county,
+        computed_share=100,
+        rater_weights={"chair": 100, "deputy": 0, "supervisor": 0, "workers": 0},
+        targets=[{"measure": "outreach.followups.done", "target": 2, "weight": 100}],
+        cutoff_excellent=90,
+        cutoff_competent=75,
+        cutoff_basic=60,
+        bonus={},
+    )
+    for org, name in ((tree.a1, "甲镇回访职工"), (tree.b1, "乙镇回访职工")):
+        registration = register(build_stop(org=org), name=name)
+        FollowUp.objects.filter(registration=registration, number=1).update(
+            status="done", done_on=dt.date(2026, 2, 10), result="employed"
+        )
+    appraisal = build_appraisal(worker=build_worker(org=tree.a))
+    (line,) = appraisal.evidence
+    assert line["count"] == 1
+    assert line["url"] == f"/outreach/followups/?org={tree.a.pk}&due=done"
+    body = login(users.county_admin).get(line["url"]).content.decode()
+    assert "甲镇回访职工" in body and "乙镇回访职工" not in body

@@ -46,6 +46,17 @@ def _scheme_form(org):
     }
 
 
+_SCHEME_JSON = {
+    "computed_share": 40,
+    "rater_weights": {"chair": 40, "deputy": 20, "supervisor": 10, "workers": 30},
+    "targets": [{"measure": "members.joined", "target": 10, "weight": 100}],
+    "cutoff_excellent": 90,
+    "cutoff_competent": 75,
+    "cutoff_basic": 60,
+    "bonus": {"excellent": 600, "competent": 300, "basic": 0, "unfit": 0},
+}
+
+
 def _rules_state(org):
     return (StaffingScheme.objects.count(), PayGrade.objects.count())
 
@@ -145,6 +156,27 @@ ENDPOINTS = [
         lambda org: f"/staffing/settings/{org.pk}/pay-grades/",
         _orgs,
         data=lambda org: {"grade": "1", "band": "1", "monthly_pay": "4000"},
+        snapshot=_rules_state,
+        success=(422,),
+    ),
+    Endpoint(
+        "api.staffing.scheme_detail",
+        "GET",
+        "staffing",
+        "view",
+        lambda org: f"/api/v1/staffing/settings/{org.pk}",
+        _orgs,
+        api=True,
+    ),
+    Endpoint(
+        "api.staffing.scheme_update",
+        "PUT",
+        "staffing",
+        "edit",
+        lambda org: f"/api/v1/staffing/settings/{org.pk}",
+        _orgs,
+        api=True,
+        data=lambda org: _SCHEME_JSON,
         snapshot=_rules_state,
         success=(422,),
     ),

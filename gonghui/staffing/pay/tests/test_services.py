@@ -27,7 +27,7 @@ RULES = dict(
     targets=[
         {"measure": "members.joined", "target": 4, "weight": 50},
         {"measure": "members.joins_reviewed", "target": 2, "weight": 30},
-        {"measure": "outreach.not_landed_yet", "target": 9, "weight": 20},
+        {"measure": "outreach.followups.done", "target": 9, "weight": 20},
     ],
     cutoff_excellent=90,
     cutoff_competent=75,
@@ -70,6 +70,21 @@ def test_every_problem_of_the_rules_is_reported_at_once(tree):
     assert fields["computed_share"] == ["实绩考核占比须在 0–100 之间。"]
     assert fields["targets"] == ["实绩指标的权重合计须为 100%，现为 60%。"]
     assert fields["cutoff_competent"] == ["分数线须依次降低：优秀 > 称职 > 基本称职。"]
+    assert not StaffingScheme.objects.exists()
+
+
+def test_a_measure_not_in_the_registry_is_refused_with_the_other_errors(tree):
+    targets = [
+        {"measure": "members.joined", "target": 4, "weight": 50},
+        {"measure": "outreach.not_landed_yet", "target": 9, "weight": 40},
+    ]
+    with pytest.raises(ValidationFailed) as caught:
+        _rules(tree, targets=targets)
+    assert caught.value.fields["targets"] == [
+        "实绩指标“outreach.not_landed_yet”不是已登记的统计指标(编码有误或所属模块未上线)，"
+        "不能用于考核。",
+        "实绩指标的权重合计须为 100%，现为 90%。",
+    ]
     assert not StaffingScheme.objects.exists()
 
 

@@ -14,11 +14,14 @@ pytestmark = pytest.mark.django_db
 
 def test_a_county_admin_saves_the_rules_and_the_pay_table(tree, users, login):
     client = login(users.county_admin)
-    data = _scheme_form(tree.county) | {"weight_workers": "40", "targets": "members.joined 10 100"}
+    data = _scheme_form(tree.county) | {"weight_workers": "40", "targets": "members.nope 10 100"}
     response = client.post(f"/staffing/settings/{tree.county.pk}/", data)
-    # Weights summing to 110%: refused with the reason, nothing stored.
+    # Weights summing to 110% and a measure not in the registry: both refused at once with
+    # their reasons, nothing stored.
     assert response.status_code == 422
-    assert "各类评议人的权重合计须为 100%，现为 110%。" in response.content.decode()
+    page = response.content.decode()
+    assert "各类评议人的权重合计须为 100%，现为 110%。" in page
+    assert "实绩指标“members.nope”不是已登记的统计指标" in page
     assert not StaffingScheme.objects.exists()
     # Note: county_admin sits at the county in the `users` fixture.
     response = client.post(f"/staffing/settings/{tree.county.pk}/", _scheme_form(tree.county))
