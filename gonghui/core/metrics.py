@@ -87,6 +87,9 @@ class Count:
     # Kept per township and month (gonghui.core.tallies) for county-level asks: only for a
     # measure whose records do not depend on today's date.
     tally: bool = False
+    # A state on a day (contracts in force, replies overdue): `records(day)` gives the records
+    # in that state on the period's end (today without a period), not on the day it is read.
+    as_of: bool = False
 
     @property
     def is_ratio(self) -> bool:
@@ -179,6 +182,17 @@ def _in_period(queryset: QuerySet, date_field: str, period: Period) -> QuerySet:
     return queryset.filter(_period_q(queryset.model, date_field, period))
 
 
+def _records(measure: Count, period: Period | None) -> QuerySet:
+    """The records the measure counts for the period: those dated in it, or for a state on
+    a day (`as_of`) the records in that state on its end (today without a period)."""
+    if measure.as_of:
+        return measure.records(period.end if period is not None else timezone.localdate())
+    queryset = measure.records()
+    if measure.date_field is not None and period is not None:
+        queryset = _in_period(queryset, measure.date_field, period)
+    return queryset
+
+
 def _ids_on_path(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
@@ -192,7 +206,7 @@ def _within(measure: Count, orgs: Sequence) -> Q:
     tops = {org.path: org for org in orgs}
     minimal = [tops[path] for path in minimal_paths(tops)]
     anchored: set[int] = set()
-    if measure.org_field == "org" and _has_org_anchor(_model_of(measure)):
+    if measure.org_field == "org" and _has_org_anchor(model_of(measure)):
         # Only an anchor already loaded counts: reading a deferred one is a query per org.
         anchored = {org.pk for org in minimal if vars(org).get("anchor_id") == org.pk}
     within = Q(org_anchor_id__in=sorted(anchored)) if anchored else Q()
@@ -203,12 +217,12 @@ def _within(measure: Count, orgs: Sequence) -> Q:
     return within
 
 
-def _model_of(measure: Count) -> type[models.Model]:
+def model_of(measure: Count) -> type[models.Model]:
     """The model of the measure's records (building the queryset costs more than the count
     of a small table; the model of a registered code never changes)."""
     model = _MODELS.get(measure.code)
     if model is None:
-        model = _MODELS[measure.code] = measure.records().model
+        model = _MODELS[measure.code] = _records(measure, None).model
     return model
 
 
@@ -229,7 +243,7 @@ def _anchor_fields(measure: Count) -> tuple[str, str] | None:
     """The records' township anchor and owning org columns: ("org_anchor_id", "org_id") for
     records owned through `org`, ("anchor_id", "id") for records that are orgs; None when
     the records carry no anchor."""
-    model = _model_of(measure)
+    model = model_of(measure)
     if measure.org_field == "org" and _has_org_anchor(model):
         return ("org_anchor_id", "org_id")
     if measure.org_field == "" and any(f.name == "anchor" for f in model._meta.concrete_fields):
@@ -238,7 +252,7 @@ def _anchor_fields(measure: Count) -> tuple[str, str] | None:
 
 
 def _org_model(measure: Count):
-    model = _model_of(measure)
+    model = model_of(measure)
     return model if measure.org_field == "" else model._meta.get_field("org").related_model
 
 
@@ -347,9 +361,7 @@ def _count_by_org(
     measure: Count, orgs: Sequence, period: Period | None, groups: dict[int, str] | None = None
 ) -> dict[int, object]:
     """One grouped query over the union of the orgs' subtrees, rolled up along the paths."""
-    queryset = measure.records()
-    if measure.date_field is not None and period is not None:
-        queryset = _in_period(queryset, measure.date_field, period)
+    queryset = _records(measure, period)
     return _rolled_up(queryset, measure, orgs, {"metric_0": measure.aggregate()}, groups)[0]
 
 
@@ -381,6 +393,8 @@ def _count_key(code: str, period: Period | None) -> tuple[str, Period | None]:
     """A count's key in a batch: a state measure (no date field) ignores the period, so
     every period asks the same question once."""
     measure = _count_measure(code)
+    if measure.as_of and period is not None:
+        return (code, Period.as_of(period.end))  # only the day counts
     return (code, period if measure.date_field is not None else None)
 
 
@@ -439,10 +453,7 @@ def _count_live(
     measures = [_count_measure(code) for code, _period in keys]
     querysets = []
     for measure, (_code, period) in zip(measures, keys, strict=True):
-        queryset = measure.records()
-        if measure.date_field is not None and period is not None:
-            queryset = _in_period(queryset, measure.date_field, period)
-        querysets.append(queryset)
+        querysets.append(_records(measure, period))
     result: dict = {}
     fused = [
         n
@@ -499,7 +510,7 @@ def evaluate_many(
     groups: dict[tuple, list[tuple[str, Period | None]]] = {}
     for key in counts:
         measure = _count_measure(key[0])
-        groups.setdefault((_model_of(measure), measure.org_field), []).append(key)
+        groups.setdefault((model_of(measure), measure.org_field), []).append(key)
     # Per table: its keys, the union of their orgs, and for a county and its townships the
     # groups of their records (one query per set of orgs).
     batches = []
@@ -557,7 +568,7 @@ def undated(code: str) -> bool:
     measure = measure_get(code)
     if isinstance(measure, Ratio):
         return undated(measure.numerator) and undated(measure.denominator)
-    return measure.date_field is None
+    return measure.date_field is None and not measure.as_of
 
 
 def _count_measure(code: str) -> Count:

@@ -52,6 +52,8 @@ _TRIGGER_OPS = (("ins", "INSERT"), ("upd", "UPDATE"), ("del", "DELETE"))
 
 def tally_problem(measure: metrics.Count) -> str | None:
     """Why the measure cannot be tallied (English, for developers), or None."""
+    if measure.as_of:
+        return "it is a state on a day, not records dated in a period"
     queryset = measure.records()
     model = queryset.model
     if measure.org_field != "org" or not metrics._has_org_anchor(model):

@@ -10,40 +10,34 @@ from gonghui.core.metrics import Count, Ratio, register
 MODULE = "rights"
 
 
-def _today():
-    from gonghui.rights.shared import today
-
-    return today()
-
-
 def _contracts():
     from gonghui.rights.models import CollectiveContract
 
     return CollectiveContract.objects.all()
 
 
-def _contracts_in_force():
+def _contracts_in_force(day):
     from gonghui.rights.models import in_force_q
 
-    return _contracts().filter(in_force_q(_today()))
+    return _contracts().filter(in_force_q(day))
 
 
-def _employers_covered():
+def _employers_covered(day):
     from gonghui.orgs.models import Enterprise, EnterpriseStatus
     from gonghui.rights.models import ContractCoverage, in_force_q
 
     covered = ContractCoverage.objects.filter(
-        in_force_q(_today(), "contract__"), enterprise=OuterRef("pk")
+        in_force_q(day, "contract__"), enterprise=OuterRef("pk")
     )
     return Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE, has_union=True).filter(
         Exists(covered)
     )
 
 
-def _contracts_expiring():
+def _contracts_expiring(day):
     from gonghui.rights.contracts.selectors import state_q
 
-    return _contracts().filter(state_q("expiring", _today()))
+    return _contracts().filter(state_q("expiring", day))
 
 
 def _list(name, query=""):
@@ -66,11 +60,11 @@ def _offers(**conditions):
     return records
 
 
-def _offers_overdue():
+def _offers_overdue(day):
     from gonghui.rights.models import BargainingOffer, OfferOutcome
 
     return BargainingOffer.objects.filter(
-        outcome=OfferOutcome.OPEN, replied_on__isnull=True, reply_due__lt=_today()
+        outcome=OfferOutcome.OPEN, replied_on__isnull=True, reply_due__lt=day
     )
 
 
@@ -128,6 +122,7 @@ def _count(
     org_field="org",
     aggregate=None,
     drilldown=None,
+    as_of=False,
 ):
     extra = {"aggregate": aggregate} if aggregate else {}
     if drilldown is not None:
@@ -141,6 +136,7 @@ def _count(
         records=records,
         date_field=date_field,
         org_field=org_field,
+        as_of=as_of,
         **extra,
     )
 
@@ -158,24 +154,29 @@ register(
         "rights.contracts.in_force",
         "生效集体合同",
         "份",
-        "今天在有效期内的集体合同：已报送审查且审查无异议(或 15 日审查期满未提出异议)，未终止",
+        "统计截止日在有效期内的集体合同：已报送审查且审查无异议(或 15 日审查期满未提出异议)，"
+        "未终止(按合同现在的状态)",
         _contracts_in_force,
         drilldown=_list("rights:contract_list", "&state=in_force"),
+        as_of=True,
     ),
     _count(
         "rights.contracts.expiring",
         "3 个月内到期的集体合同",
         "份",
-        "今天未终止、期满日在今后 3 个月内的集体合同",
+        "未终止、期满日在统计截止日后 3 个月内的集体合同",
         _contracts_expiring,
         drilldown=_list("rights:contract_list", "&state=expiring"),
+        as_of=True,
     ),
     _count(
         "rights.contracts.employers_covered",
         "已签集体合同的建会单位",
         "家",
-        "存续、已建会、今天有生效集体合同覆盖的用人单位(含行业性、区域性合同覆盖的)，按覆盖它的工会统计",
+        "存续、已建会、统计截止日有生效集体合同覆盖的用人单位(含行业性、区域性合同覆盖的)，"
+        "按覆盖它的工会统计",
         _employers_covered,
+        as_of=True,
     ),
     Ratio(
         code="rights.contracts.coverage_rate",
@@ -190,9 +191,10 @@ register(
         "rights.contracts.workers_covered",
         "集体合同覆盖职工",
         "人",
-        "今天生效的集体合同覆盖的职工人数之和",
+        "统计截止日生效的集体合同覆盖的职工人数之和",
         _contracts_in_force,
         aggregate=_sum("workers_covered"),
+        as_of=True,
     ),
     _count(
         "rights.offers.sent",
@@ -222,9 +224,10 @@ register(
         "rights.offers.overdue",
         "要约逾期未答复",
         "份",
-        "今天仍在进行、20 日答复期限已过而未答复的要约",
+        "仍在进行、至统计截止日 20 日答复期限已过而未答复的要约",
         _offers_overdue,
         drilldown=_list("rights:offer_list", "&state=overdue"),
+        as_of=True,
     ),
     _count(
         "rights.wage_findings.found",

@@ -125,14 +125,14 @@ def test_one_query_per_table_for_all_tiles_of_the_org_and_all_its_children(
             measure = metrics.measure_get(tile.code)
             parts |= {measure.numerator, measure.denominator} if measure.is_ratio else {tile.code}
     tables = {
-        (metrics.measure_get(c).records().model, metrics.measure_get(c).org_field) for c in parts
+        (metrics.model_of(metrics.measure_get(c)), metrics.measure_get(c).org_field) for c in parts
     }
     assert len(tables) < len(parts)
     user = users.county_admin
     # The user's scope is read once; the tallies are built once.
     selectors.dashboard_build(user, tree.county, as_of=AS_OF)
     counted = {
-        (m.records().model, m.org_field)
+        (metrics.model_of(m), m.org_field)
         for m in map(metrics.measure_get, parts)
         if not getattr(m, "tally", False)
     }

@@ -204,3 +204,28 @@ def test_dates_in_the_future_are_refused(employer_a, on_day):
     with pytest.raises(ValidationFailed) as refused:
         services.contract_register(actor=None, **_fields(employer_a))
     assert "signed_on" in refused.value.fields
+
+
+def test_contract_measures_count_the_state_on_the_chosen_day_not_today(employer_a, tree):
+    """A contract that ran 2023-03-02 → 2026-03-01 is in force on 2025-06-30 and no longer
+    today: the dashboard or a return as of a past day counts it (and its workers), and its
+    expiry three months ahead of 2026-01-15."""
+    from gonghui.core import metrics
+    from gonghui.core.metrics import Period
+
+    factories.contract(employer_a, signed_on=D(2023, 3, 2), filed_on=D(2023, 3, 3), workers=80)
+    orgs = [tree.county]
+    past, expiring_then = Period.as_of(D(2025, 6, 30)), Period.as_of(D(2026, 1, 15))
+
+    def value(code, period):
+        return metrics.evaluate(code, orgs=orgs, period=period)[tree.county.pk].value
+
+    assert value("rights.contracts.in_force", past) == 1
+    assert value("rights.contracts.workers_covered", past) == 80
+    assert value("rights.contracts.employers_covered", past) == 1
+    assert value("rights.contracts.in_force", None) == 0  # today
+    assert value("rights.contracts.expiring", expiring_then) == 1
+    assert value("rights.contracts.expiring", past) == 0
+    batch = metrics.evaluate_many([("rights.contracts.in_force", orgs, past)])
+    assert batch[("rights.contracts.in_force", past)][tree.county.pk].value == 1
+    assert not metrics.undated("rights.contracts.in_force")
