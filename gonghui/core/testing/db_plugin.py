@@ -176,6 +176,13 @@ def _flush_in_replica_mode() -> None:
     The audit table refuses TRUNCATE (audit/migrations/0004); triggers do not fire in a
     session in replica mode, which only a superuser (the throwaway cluster's `postgres`)
     can enter. Production has no flush, and its app role no such power.
+
+    And make it cheaper: a DELETE per table instead of one TRUNCATE of every table. TRUNCATE
+    gives each of the ~300 tables (and their indexes) new files, ~0.5–2 s a flush, whereas
+    the transactional tests leave most tables empty or nearly so. In replica mode the foreign
+    key checks (triggers too) do not fire either, so the order does not matter; the flush
+    empties every table, so none is left referring to a deleted row. A flush that resets the
+    sequences or cascades to other tables keeps Django's TRUNCATE.
     """
     from django.db.backends.postgresql.operations import DatabaseOperations
 
@@ -184,13 +191,19 @@ def _flush_in_replica_mode() -> None:
         return
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        statements = original(
-            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
-        )
+        if not tables:
+            return []
+        if reset_sequences or allow_cascade:
+            statements = original(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        else:
+            statements = [f"DELETE FROM {self.quote_name(table)};" for table in tables]
         # execute_sql_flush runs the list in one transaction: SET LOCAL ends with it.
-        return ["SET LOCAL session_replication_role = replica", *statements] if statements else []
+        return ["SET LOCAL session_replication_role = replica", *statements]
 
     sql_flush._gonghui_replica = True
+    sql_flush.truncating = original
     DatabaseOperations.sql_flush = sql_flush
 
 
