@@ -178,7 +178,7 @@ def _flush_in_replica_mode() -> None:
     can enter. Production has no flush, and its app role no such power.
 
     And make it cheaper: a DELETE per table instead of one TRUNCATE of every table. TRUNCATE
-    gives each of the ~300 tables (and their indexes) new files, ~0.5–2 s a flush, whereas
+    gives each of the ~170 tables (and their indexes) new files, ~0.2–2 s a flush, whereas
     the transactional tests leave most tables empty or nearly so. In replica mode the foreign
     key checks (triggers too) do not fire either, so the order does not matter; the flush
     empties every table, so none is left referring to a deleted row. A flush that resets the
@@ -203,7 +203,6 @@ def _flush_in_replica_mode() -> None:
         return ["SET LOCAL session_replication_role = replica", *statements]
 
     sql_flush._gonghui_replica = True
-    sql_flush.truncating = original
     DatabaseOperations.sql_flush = sql_flush
 
 
