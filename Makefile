@@ -13,8 +13,8 @@ STAMP := $(VENV)/.installed-stamp
 PYTEST := $(BIN)/pytest
 # PYTEST_ARGS=... passes extra arguments to both pytest runs (e.g. PYTEST_ARGS="-x -k scope").
 PYTEST_ARGS ?=
-# Two xdist workers, one per core. Each worker migrates its own test database first (~40 s),
-# which the larger suite now repays many times over: the SQLite run takes ~3.5 min serially.
+# Two xdist workers, one per core. The first worker migrates its test database (~40 s), the
+# other copies it (gonghui/core/testing/db_plugin.py); the SQLite run takes ~3.5 min serially.
 XDIST ?= -p xdist -n 2
 HOST ?= 127.0.0.1:8000
 

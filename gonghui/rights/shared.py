@@ -37,6 +37,18 @@ def county_of(org):
     return Org.objects.filter(pk__in=org.ancestor_ids(), level=OrgLevel.COUNTY).first()
 
 
+def county_of_user(user, action: str = Action.VIEW):
+    """The user's county federation. NotFound (it looks missing) when they have none, or, for
+    a change (`Action.EDIT`), when their edit scope does not cover it: what acts for the whole
+    county (its settings, the installation-wide reminder run) is not for a township's staff."""
+    county = county_of(user.org) if user.org_id else None
+    if county is None:
+        raise NotFound()
+    if action == Action.EDIT:
+        require_scope(user, county)
+    return county
+
+
 def version_check(obj, version: int | None) -> None:
     if version is not None and int(version) != obj.version:
         raise Conflict("该记录已被他人修改，请刷新页面后重新填写。", code="stale_version")

@@ -23,6 +23,22 @@ def seed_demo(*, members: int = 300) -> None:
         run_seeders(seed=2026)
 
 
+def seed_demo_through(last: str, *, seed: int = 2026) -> list[str]:
+    """Run `seed-demo`'s seeders in its order up to and including `last` (a dotted path from
+    `demo_seeders()`), full size: what a module's demo test needs, as `seed-demo` leaves it
+    for that module, without the seeders after it (which only refer back to it)."""
+    from importlib import import_module
+
+    from gonghui.core.demo import demo_seeders
+
+    seeders = demo_seeders()
+    ran = seeders[: seeders.index(last) + 1]
+    for dotted in ran:
+        module_path, func_name = dotted.rsplit(".", 1)
+        getattr(import_module(module_path), func_name)(seed=seed)
+    return ran
+
+
 def seed_small_demo(*, members: int = 200) -> None:
     from gonghui.accounts.services import user_create
     from gonghui.assistance.archives.services import household_member_add

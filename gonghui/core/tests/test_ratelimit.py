@@ -3,7 +3,6 @@ processes, a fixed window that ends when it says, cheap when over the limit, fai
 
 import logging
 import os
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -252,18 +251,5 @@ def test_a_burst_from_several_processes_passes_exactly_the_limit(tmp_path):
             other.execute('DELETE FROM core_ratecounter WHERE "key" = %s', [key])
 
 
-# --- one command sets up a fresh database ---------------------------------------------------------
-
-
-def test_migrate_alone_creates_the_counter_and_cache_tables(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GONGHUI_", "DJANGO_SETTINGS"))}
-    env |= {"GONGHUI_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "gonghui.settings"}
-    subprocess.run(
-        [sys.executable, "-m", "gonghui.cli", "migrate", "--no-input", "-v", "0"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    with sqlite3.connect(tmp_path / "gonghui.sqlite3") as db:
-        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"core_ratecounter", "gonghui_cache"} <= tables
+# That `migrate` alone creates the counter and cache tables in a fresh database is asserted by
+# core/tests/test_db_roles.py's end-to-end migrate (one full migrate in a subprocess, not two).

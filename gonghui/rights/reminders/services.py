@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from gonghui.core.errors import NotFound, ValidationFailed
+from gonghui.core.errors import ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.workdays import working_days_after
 from gonghui.orgs.models import OrgStatus
@@ -39,7 +39,7 @@ from gonghui.rights.shared import (
     AuditAction,
     add_months,
     audit,
-    county_of,
+    county_of_user,
     require_scope,
     today,
 )
@@ -301,10 +301,7 @@ def reminders_run_now(*, actor) -> ReminderRun:
     """The staff page's and the API's "run now": the same installation-wide run as the daily
     one, so only for staff whose edit scope covers their county (a township waits for the
     daily run; what it opens, it opens for every county)."""
-    county = county_of(actor.org) if actor.org_id else None
-    if county is None:
-        raise NotFound()
-    require_scope(actor, county)
+    county_of_user(actor, Action.EDIT)
     return reminders_run(trigger="manual")
 
 

@@ -15,7 +15,7 @@ from gonghui.core.scope import get_in_scope_or_404, org_in_scope
 from gonghui.orgs.models import Org
 from gonghui.rights.attachments import FILE_OPENAPI, file_response
 from gonghui.rights.employers.selectors import enterprise_rights_scoped
-from gonghui.rights.shared import MODULE
+from gonghui.rights.shared import MODULE, county_of_user
 from gonghui.rights.wagechecks import documents, selectors, services
 from gonghui.rights.wagechecks.models import (
     CheckFocus,
@@ -514,17 +514,6 @@ def finding_photo(request, id: int, photo_id: int):
 # --- the county's checklist and 一函两书 settings (edited at the county only) ------------------
 
 
-def _county_of_user(user, action: str = Action.VIEW) -> Org:
-    """The requesting user's county; 404 when they have none, or (for a change) when the
-    county lies outside their edit scope, as on the staff pages."""
-    county = services.county_of(user.org) if user.org_id else None
-    if county is None or (
-        action == Action.EDIT and not org_in_scope(user, MODULE, Action.EDIT, county)
-    ):
-        raise Http404
-    return county
-
-
 class CheckItemIn(_Strict):
     name: str = Field(max_length=100)
     scope: CheckItemScope = CheckItemScope.ALL
@@ -541,7 +530,7 @@ class CheckItemIn(_Strict):
 def check_item_create(request, payload: CheckItemIn):
     user = request.auth
     require(user, MODULE, Action.EDIT)
-    county = _county_of_user(user, Action.EDIT)
+    county = county_of_user(user, Action.EDIT)
     item = services.check_item_save(actor=user, county=county, **plain(payload.model_dump()))
     return Status(201, item)
 
@@ -555,7 +544,7 @@ def check_item_create(request, payload: CheckItemIn):
 def check_item_update(request, code: str, payload: CheckItemIn):
     user = request.auth
     require(user, MODULE, Action.EDIT)
-    county = _county_of_user(user, Action.EDIT)
+    county = county_of_user(user, Action.EDIT)
     item = next((i for i in services.items_ensure(county) if i.code == code), None)
     if item is None:
         raise Http404
@@ -606,7 +595,7 @@ def _settings_out(user, county):
 )
 def notice_settings(request):
     require(request.auth, MODULE, Action.VIEW)
-    return _settings_out(request.auth, _county_of_user(request.auth))
+    return _settings_out(request.auth, county_of_user(request.auth))
 
 
 @router.put(
@@ -618,6 +607,6 @@ def notice_settings(request):
 def notice_settings_update(request, payload: NoticeSettingsIn):
     user = request.auth
     require(user, MODULE, Action.EDIT)
-    county = _county_of_user(user, Action.EDIT)
+    county = county_of_user(user, Action.EDIT)
     services.notice_settings_save(actor=user, county=county, **payload.model_dump())
     return _settings_out(user, county)
