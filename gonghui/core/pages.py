@@ -114,10 +114,6 @@ class DateRange:
     raw: dict
     error: str
 
-    def query(self) -> str:
-        """The query-string part of a drill-down link to this range."""
-        return "".join(f"&{k}={v}" for k, v in self.raw.items() if v)
-
 
 def date_range_param(request, dated: dict[str, str] | None = None, source=None) -> DateRange:
     """Read a list's date range (see DateRange). `dated`: key → label of the dates the list

@@ -93,25 +93,16 @@ def _period_query(period) -> str:
     return f"{start}&date_to={period.end.isoformat()}"
 
 
-def _records(name: str, query: str = "", *, by_year: bool = False, dated: bool = False):
+def _records(name: str, query: str = "", *, dated: bool = False):
     """A drill-down to the module's list of the records a measure counts, narrowed to the
-    org's subtree (`org`) and, for a list with a date range (`dated`), to the period; for a
-    list with a year filter, to the period's year when the period lies within one year."""
+    org's subtree (`org`) and, for a measure counted by a date (`dated`), to the period by
+    the list's date range over that same date."""
 
     def url(org, period) -> str:
         from django.urls import reverse
 
-        if dated:
-            return reverse(name) + f"?org={org.pk}{query}{_period_query(period)}"
-        year = ""
-        if (
-            by_year
-            and period is not None
-            and period.start is not None
-            and (period.start.year == period.end.year)
-        ):
-            year = f"&year={period.end.year}"
-        return reverse(name) + f"?org={org.pk}{query}{year}"
+        dates = _period_query(period) if dated else ""
+        return reverse(name) + f"?org={org.pk}{query}{dates}"
 
     return url
 
@@ -268,7 +259,7 @@ register(
         rule="已举办(登记了举办情况)的活动，按活动时间统计",
         records=_activities_held,
         date_field="starts_at",
-        drilldown=_records("outreach:activity_list", "&status=held", by_year=True),
+        drilldown=_records("outreach:activity_list", "&status=held", dated=True),
     ),
     Count(
         code="outreach.activities.attendance",

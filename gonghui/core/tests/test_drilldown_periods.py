@@ -51,6 +51,28 @@ def _stop_held(tree, org, day, n):
         )
 
 
+def _activity_held(tree, org, day, n):
+    from gonghui.outreach.activities.models import Activity, ActivityStatus
+    from gonghui.outreach.activities.services import activity_create
+
+    def build_activity(org):
+        return activity_create(
+            actor=None,
+            org=org,
+            kind="lecture",
+            title="职工大讲堂",
+            starts_at=timezone.now() + dt.timedelta(days=1),
+            place="文化礼堂",
+            audience="园区职工",
+        )
+
+    start = _at(day, late=n % 2 == 0)
+    made = build_activity(org)
+    Activity.objects.filter(pk=made.pk).update(status=ActivityStatus.HELD, starts_at=start)
+    if n == 0:  # planned that day: not counted
+        Activity.objects.filter(pk=build_activity(org).pk).update(starts_at=start)
+
+
 def _employed_90d(tree, org, day, n):
     from gonghui.outreach.caravans.models import OnSiteRegistration
     from gonghui.outreach.caravans.tests.factories import build_stop, register
@@ -134,6 +156,7 @@ CASES = {
     "outreach.followups.done": _followup_done,
     "outreach.stops.held": _stop_held,
     "outreach.registrations.employed_90d": _employed_90d,
+    "outreach.activities.held": _activity_held,
     "rights.legal_aid.accepted": _legal_aid_accepted,
     "members.join_applications": _join_application,
     "members.joins_reviewed": _join_reviewed,
