@@ -1,5 +1,8 @@
 """Small helpers shared by the server-rendered views."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 
@@ -97,6 +100,44 @@ def org_param_or_404(request, module: str, action: str = "view", field: str = "o
     if not raw.isdigit() or len(raw) > 18:
         return None
     return get_in_scope_or_404(org_model().objects.all(), request.user, module, action, pk=int(raw))
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """A list's date range from `date_from`/`date_to` (YYYY-MM-DD, inclusive, either open)
+    and, on a list with more than one date, `dated` (which of them). `raw` keeps what was
+    typed for the form; `error` is the Chinese message for a bad date (that bound ignored)."""
+
+    start: dt.date | None
+    end: dt.date | None
+    dated: str
+    raw: dict
+    error: str
+
+
+def date_range_param(request, dated: dict[str, str] | None = None, source=None) -> DateRange:
+    """Read a list's date range (see DateRange). `dated`: key → label of the dates the list
+    can filter by, the first the default. A date that is not a date, or a start after the
+    end, gives an error message instead of a 500 and filters nothing on that bound."""
+    source = source if source is not None else request.GET
+    raw = {key: (source.get(key) or "").strip()[:10] for key in ("date_from", "date_to")}
+    chosen = (source.get("dated") or "").strip()
+    if dated:
+        if chosen not in dated:
+            chosen = next(iter(dated))
+        raw = {"dated": chosen, **raw}
+    bounds, errors = {}, []
+    for key, label in (("date_from", "开始日期"), ("date_to", "结束日期")):
+        try:
+            bounds[key] = dt.date.fromisoformat(raw[key]) if raw[key] else None
+        except ValueError:
+            bounds[key] = None
+            errors.append(f"{label}应为有效日期，格式 YYYY-MM-DD。")
+    start, end = bounds["date_from"], bounds["date_to"]
+    if start and end and start > end:
+        errors.append("结束日期早于开始日期。")
+        start = end = None
+    return DateRange(start, end, chosen, raw, "".join(errors))
 
 
 def masked_form_data(request, instance, masks: dict) -> tuple[dict, object]:

@@ -187,6 +187,37 @@ def in_subtree(queryset: QuerySet, org, *, org_field: str = "org") -> QuerySet:
     return queryset.filter(**{f"{org_field}__in": subtree_ids})
 
 
+def in_dates(queryset: QuerySet, field: str, start=None, end=None) -> QuerySet:
+    """Narrow a queryset to the rows whose `field` lies in [start, end] (inclusive dates,
+    either open): a list's date range (`date_from`/`date_to`, core.pages.date_range_param),
+    the same rule as a measure's period in core.metrics — a datetime by its day in
+    Asia/Shanghai — so a figure's drill-down lists exactly the records it counts."""
+    import datetime as dt
+
+    from django.db import models
+    from django.utils import timezone
+
+    model, target = queryset.model, None
+    for name in field.split("__"):
+        target = model._meta.get_field(name)
+        if target.is_relation and target.related_model is not None:
+            model = target.related_model
+    if isinstance(target, models.DateTimeField):
+        zone = timezone.get_default_timezone()
+        if start is not None:
+            since = dt.datetime.combine(start, dt.time(), zone)
+            queryset = queryset.filter(**{f"{field}__gte": since})
+        if end is not None:
+            until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone)
+            queryset = queryset.filter(**{f"{field}__lt": until})
+        return queryset
+    if start is not None:
+        queryset = queryset.filter(**{f"{field}__gte": start})
+    if end is not None:
+        queryset = queryset.filter(**{f"{field}__lte": end})
+    return queryset
+
+
 def get_in_scope_or_404(queryset: QuerySet, user, module: str, action: str, **lookup):
     """Fetch one record the user may act on; out of scope looks exactly like missing."""
     org_field = "" if queryset.model.__name__ == "Org" else "org"

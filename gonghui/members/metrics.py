@@ -57,10 +57,23 @@ def _transfers_decided():
     )
 
 
+def _dates(dated: str, period) -> str:
+    """The list's date range over the measure's period by the measure's date (`dated`):
+    the list then holds exactly the records the figure counts."""
+    if period is None:
+        return ""
+    start = f"&date_from={period.start.isoformat()}" if period.start is not None else ""
+    return f"&dated={dated}{start}&date_to={period.end.isoformat()}"
+
+
 def _transfer_list_url(org, period) -> str:
     from django.urls import reverse
 
-    return reverse("members:transfer_list") + f"?org={org.pk}&status=approved"
+    return (
+        reverse("members:transfer_list")
+        + f"?org={org.pk}&status=decided"
+        + _dates("decided", period)
+    )
 
 
 def _roster_url(org, period) -> str:
@@ -85,13 +98,15 @@ def _active_roster(extra: str = ""):
 def _all_applications_url(org, period) -> str:
     from django.urls import reverse
 
-    return reverse("members:join_list") + f"?org={org.pk}&status="
+    return reverse("members:join_list") + f"?org={org.pk}&status=" + _dates("created", period)
 
 
 def _join_list_url(org, period) -> str:
     from django.urls import reverse
 
-    return reverse("members:join_list") + f"?org={org.pk}&status=approved"
+    return (
+        reverse("members:join_list") + f"?org={org.pk}&status=reviewed" + _dates("reviewed", period)
+    )
 
 
 register(

@@ -84,23 +84,25 @@ def _volunteers():
 MODULE = "outreach"
 
 
-def _records(name: str, query: str = "", *, by_year: bool = False):
+def _period_query(period) -> str:
+    """The list's date range (`date_from`/`date_to`, core.pages.date_range_param) of a
+    measure's period: the list then holds exactly the records the figure counts."""
+    if period is None:
+        return ""
+    start = f"&date_from={period.start.isoformat()}" if period.start is not None else ""
+    return f"{start}&date_to={period.end.isoformat()}"
+
+
+def _records(name: str, query: str = "", *, dated: bool = False):
     """A drill-down to the module's list of the records a measure counts, narrowed to the
-    org's subtree (`org`) and, for a list with a year filter, to the period's year when
-    the period lies within one year."""
+    org's subtree (`org`) and, for a measure counted by a date (`dated`), to the period by
+    the list's date range over that same date."""
 
     def url(org, period) -> str:
         from django.urls import reverse
 
-        year = ""
-        if (
-            by_year
-            and period is not None
-            and period.start is not None
-            and (period.start.year == period.end.year)
-        ):
-            year = f"&year={period.end.year}"
-        return reverse(name) + f"?org={org.pk}{query}{year}"
+        dates = _period_query(period) if dated else ""
+        return reverse(name) + f"?org={org.pk}{query}{dates}"
 
     return url
 
@@ -114,7 +116,7 @@ register(
         rule="已完成(填写了服务小结)的大篷车站次，按开始时间统计",
         records=_stops_held,
         date_field="starts_at",
-        drilldown=_records("outreach:stop_list"),
+        drilldown=_records("outreach:stop_list", "&status=done", dated=True),
     ),
     Count(
         code="outreach.people_served",
@@ -126,7 +128,7 @@ register(
         date_field="stop__starts_at",
         org_field="stop__org",
         aggregate=lambda: Sum("served"),
-        drilldown=_records("outreach:stop_list"),
+        drilldown=_records("outreach:stop_list", "&status=done", dated=True),
     ),
     Count(
         code="outreach.people_served.job_aid",
@@ -221,7 +223,7 @@ register(
         rule="统计期内登记的跟踪对象中，站次后 90 天内就业的人数",
         records=_followed(days_to_job__lte=90),
         date_field="registered_on",
-        drilldown=_records("outreach:registration_list"),
+        drilldown=_records("outreach:registration_list", "&outcome=employed_90d", dated=True),
     ),
     Ratio(
         code="outreach.registrations.employment_rate_90d",
@@ -239,7 +241,7 @@ register(
         rule="统计期内完成(记录了结果)的跟踪回访",
         records=_followups_done,
         date_field="done_on",
-        drilldown=_records("outreach:followup_list", "&due=done"),
+        drilldown=_records("outreach:followup_list", "&due=done", dated=True),
     ),
     Count(
         code="outreach.followups.overdue",
@@ -257,7 +259,7 @@ register(
         rule="已举办(登记了举办情况)的活动，按活动时间统计",
         records=_activities_held,
         date_field="starts_at",
-        drilldown=_records("outreach:activity_list", "&status=held", by_year=True),
+        drilldown=_records("outreach:activity_list", "&status=held", dated=True),
     ),
     Count(
         code="outreach.activities.attendance",

@@ -40,13 +40,20 @@ def _contracts_expiring(day):
     return _contracts().filter(state_q("expiring", day))
 
 
-def _list(name, query=""):
-    """A drill-down to one of the rights lists, narrowed to the org's subtree (`org`)."""
+def _list(name, query="", *, dated=""):
+    """A drill-down to one of the rights lists, narrowed to the org's subtree (`org`) and,
+    for a list with a date range, to the period by the measure's date (`dated`, one of the
+    list's DATED keys) — the list then holds exactly the records the figure counts."""
 
     def url(org, period) -> str:
         from django.urls import reverse
 
-        return reverse(name) + f"?org={org.pk}" + query
+        dates = ""
+        if dated and period is not None:
+            dates = f"&dated={dated}&date_to={period.end.isoformat()}"
+            if period.start is not None:
+                dates += f"&date_from={period.start.isoformat()}"
+        return reverse(name) + f"?org={org.pk}" + query + dates
 
     return url
 
@@ -338,7 +345,7 @@ register(
         "受理决定日期在统计期间内、决定受理的案件",
         _cases(status__in=("accepted", "assigned", "closed")),
         "decided_on",
-        drilldown=_list("rights:case_list"),
+        drilldown=_list("rights:case_list", "&state=accepted_all", dated="decided"),
     ),
     _count(
         "rights.legal_aid.closed",

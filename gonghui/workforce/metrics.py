@@ -154,6 +154,20 @@ def _records(name: str):
     return url
 
 
+def _held_competitions_url(org, period) -> str:
+    """The competitions list narrowed like the measure: started (the list's `status=held`)
+    and starting in the period by `starts_on` (its date range; the list's `year` filter is
+    the competition's own year field, which may differ from when it started)."""
+    from django.urls import reverse
+
+    dates = ""
+    if period is not None:
+        if period.start is not None:
+            dates = f"&date_from={period.start.isoformat()}"
+        dates += f"&date_to={period.end.isoformat()}"
+    return reverse("workforce:competition_list") + f"?org={org.pk}&status=held{dates}"
+
+
 register(
     Count(
         code="workforce.competitions.held",
@@ -163,7 +177,7 @@ register(
         rule="开始日期在统计期间内、已开赛(进行中、成绩已公布或已表彰)的竞赛，按组织单位统计；不含记录的市级及以上竞赛",
         records=_held_competitions,
         date_field="starts_on",
-        drilldown=_records("workforce:competition_list"),
+        drilldown=_held_competitions_url,
     ),
     Count(
         code="workforce.competitions.skills_held",

@@ -22,7 +22,13 @@ from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.ratelimit import hit_over_limit
-from gonghui.core.scope import get_in_scope_or_404, in_subtree, org_in_scope, scope_queryset
+from gonghui.core.scope import (
+    get_in_scope_or_404,
+    in_dates,
+    in_subtree,
+    org_in_scope,
+    scope_queryset,
+)
 from gonghui.core.text import normalise_text
 from gonghui.members import services
 from gonghui.members.idnumber import IdNumberError, id_number_clean, phone_clean
@@ -167,6 +173,12 @@ def application_scoped(user, action: str = Action.APPROVE) -> QuerySet[JoinAppli
     return scope_queryset(JoinApplication.objects.all(), user, MODULE, action)
 
 
+# The dates the review queue's date range can apply to (`dated`), the first the default.
+APPLICATION_DATED = {"created": "提交时间", "reviewed": "审核时间"}
+# Status choices beyond JoinStatus: both decisions (what members.joins_reviewed counts).
+REVIEWED_STATUS = ("reviewed", "已审核(通过或未通过)")
+
+
 def application_list(
     user,
     *,
@@ -174,10 +186,15 @@ def application_list(
     path: str = "",
     q: str = "",
     org: Org | None = None,
+    dated: str = "created",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
     action: str = Action.VIEW,
 ) -> QuerySet[JoinApplication]:
     """The review queue: applications to unions in the user's scope for `action` (`org`:
-    to the unions of its subtree)."""
+    to the unions of its subtree). `status` "reviewed": approved or rejected (what
+    members.joins_reviewed counts); `dated` (APPLICATION_DATED), `date_from`/`date_to`:
+    submitted or reviewed on those days (Asia/Shanghai)."""
     apps = (
         in_subtree(application_scoped(user, action), org)
         .select_related("org", "employer")
@@ -185,6 +202,10 @@ def application_list(
     )
     if status in JoinStatus.values:
         apps = apps.filter(status=status)
+    elif status == "reviewed":
+        apps = apps.filter(status__in=(JoinStatus.APPROVED, JoinStatus.REJECTED))
+    field = "reviewed_at" if dated == "reviewed" else "created_at"
+    apps = in_dates(apps, field, date_from, date_to)
     if path in JoinPath.values:
         apps = apps.filter(path=path)
     q = normalise_text(q).replace(" ", "")

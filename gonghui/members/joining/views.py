@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.core.errors import ServiceError
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, org_param_or_404, paginate
+from gonghui.core.pages import date_range_param, form_apply_error, org_param_or_404, paginate
 from gonghui.core.request_context import client_ip
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.members.joining import services as joining
@@ -114,7 +114,15 @@ def join_list(request):
     if "status" not in request.GET:
         filters["status"] = JoinStatus.PENDING
     within = org_param_or_404(request, MODULE)
-    apps = joining.application_list(request.user, org=within, **filters)
+    dates = date_range_param(request, joining.APPLICATION_DATED)
+    apps = joining.application_list(
+        request.user,
+        org=within,
+        dated=dates.dated,
+        date_from=dates.start,
+        date_to=dates.end,
+        **filters,
+    )
     return render(
         request,
         "members/join/review_list.html",
@@ -122,7 +130,9 @@ def join_list(request):
             **paginate(request, apps),
             "filters": filters,
             "within": within,
-            "status_choices": JoinStatus.choices,
+            "dates": dates,
+            "dated_choices": joining.APPLICATION_DATED.items(),
+            "status_choices": [*JoinStatus.choices, joining.REVIEWED_STATUS],
             "path_choices": JoinPath.choices,
             "can_review": can(request.user, MODULE, Action.APPROVE),
         },

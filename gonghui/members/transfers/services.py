@@ -16,7 +16,7 @@ from gonghui.core.crypto import keyed_hash
 from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.masking import mask_id_number
 from gonghui.core.modules import Action
-from gonghui.core.scope import in_subtree, org_in_scope, scope_paths, scope_q
+from gonghui.core.scope import in_dates, in_subtree, org_in_scope, scope_paths, scope_q
 from gonghui.core.text import normalise_text
 from gonghui.members.idnumber import IdNumberError, id_number_clean
 from gonghui.members.models import (
@@ -47,11 +47,26 @@ def transfer_scoped(user, action: str = Action.VIEW) -> QuerySet[MembershipTrans
     )
 
 
+# The dates the transfer list's date range can apply to (`dated`), the first the default.
+TRANSFER_DATED = {"created": "申请时间", "decided": "审批时间"}
+# Status choices beyond TransferStatus: both decisions (what members.transfers_decided counts).
+DECIDED_STATUS = ("decided", "已审批(转入或拒绝)")
+
+
 def transfer_list(
-    user, *, box: str = "", status: str = "", org: Org | None = None
+    user,
+    *,
+    box: str = "",
+    status: str = "",
+    org: Org | None = None,
+    dated: str = "created",
+    date_from=None,
+    date_to=None,
 ) -> QuerySet[MembershipTransfer]:
     """box "incoming": received by a union in scope; "outgoing": sent from one; else both.
-    `org`: received by a union of its subtree (what members.transfers_decided counts)."""
+    `org`: received by a union of its subtree (what members.transfers_decided counts);
+    `status` "decided": approved or rejected; `dated` (TRANSFER_DATED), `date_from`/`date_to`:
+    requested or decided on those days (Asia/Shanghai)."""
     paths = scope_paths(user, MODULE, Action.VIEW)
     transfers = in_subtree(transfer_scoped(user), org)
     if box == "incoming":
@@ -60,6 +75,10 @@ def transfer_list(
         transfers = transfers.filter(scope_q(paths, "from_org__path"))
     if status in TransferStatus.values:
         transfers = transfers.filter(status=status)
+    elif status == "decided":
+        transfers = transfers.filter(status__in=(TransferStatus.APPROVED, TransferStatus.REJECTED))
+    field = "decided_at" if dated == "decided" else "created_at"
+    transfers = in_dates(transfers, field, date_from, date_to)
     return transfers.defer("member__id_number", "member__phone").order_by("-id")
 
 

@@ -8,7 +8,13 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import NotFound, ServiceError, ValidationFailed
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, org_param_or_404, paginate, posted_org_or_404
+from gonghui.core.pages import (
+    date_range_param,
+    form_apply_error,
+    org_param_or_404,
+    paginate,
+    posted_org_or_404,
+)
 from gonghui.core.scope import can, org_in_scope, requires, scope_queryset
 from gonghui.members import selectors
 from gonghui.members.models import TransferSide, TransferStatus
@@ -37,7 +43,16 @@ def transfer_list(request):
     box = request.GET.get("box", "")
     status = request.GET.get("status", "")
     within = org_param_or_404(request, MODULE)
-    rows = transfers.transfer_list(request.user, box=box, status=status, org=within)
+    dates = date_range_param(request, transfers.TRANSFER_DATED)
+    rows = transfers.transfer_list(
+        request.user,
+        box=box,
+        status=status,
+        org=within,
+        dated=dates.dated,
+        date_from=dates.start,
+        date_to=dates.end,
+    )
     return render(
         request,
         "members/transfers/transfer_list.html",
@@ -46,8 +61,10 @@ def transfer_list(request):
             "box": box,
             "status": status,
             "within": within,
+            "dates": dates,
+            "dated_choices": transfers.TRANSFER_DATED.items(),
             "boxes": BOXES,
-            "status_choices": TransferStatus.choices,
+            "status_choices": [*TransferStatus.choices, transfers.DECIDED_STATUS],
             "can_claim": can(request.user, MODULE, Action.EDIT),
         },
     )

@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404, in_subtree, scope_queryset
+from gonghui.core.scope import get_in_scope_or_404, in_dates, in_subtree, scope_queryset
 from gonghui.core.text import normalise_text
 from gonghui.orgs.models import Org
 from gonghui.outreach.activities.models import Activity, ActivityStatus
@@ -23,8 +23,12 @@ def activity_list(
     status: str = "",
     year: int | None = None,
     org: Org | None = None,
+    date_from=None,
+    date_to=None,
 ) -> QuerySet[Activity]:
+    """`date_from`/`date_to`: starting on those days (Asia/Shanghai), as the measures count."""
     rows = in_subtree(activity_scoped(user), org).select_related("org")
+    rows = in_dates(rows, "starts_at", date_from, date_to)
     q = normalise_text(q)
     if q:
         rows = rows.filter(Q(title__contains=q) | Q(place__contains=q) | Q(organiser__contains=q))

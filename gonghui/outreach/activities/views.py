@@ -13,6 +13,7 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.forms import ReasonForm
 from gonghui.core.modules import Action
 from gonghui.core.pages import (
+    date_range_param,
     flash_errors,
     form_apply_error,
     org_param_or_404,
@@ -55,6 +56,8 @@ def activity_list(request):
         status=filters["status"],
         year=year,
         org=within,
+        date_from=(dates := date_range_param(request)).start,
+        date_to=dates.end,
     )
     return render(
         request,
@@ -63,6 +66,8 @@ def activity_list(request):
             **paginate_peek(request, rows),
             "filters": filters,
             "within": within,
+            "dates": dates,
+            "date_label": "活动日期",
             "kind_choices": ActivityKind.choices,
             "status_choices": ActivityStatus.choices,
             "can_edit": can(request.user, MODULE, Action.EDIT),

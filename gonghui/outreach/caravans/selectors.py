@@ -11,6 +11,7 @@ from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.modules import Action
 from gonghui.core.scope import (
     get_in_scope_or_404,
+    in_dates,
     in_subtree,
     scope_paths,
     scope_q,
@@ -95,11 +96,14 @@ def stop_list(
     township: int | None = None,
     when: str = "",
     org: Org | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
     action: str = Action.VIEW,
 ) -> QuerySet[CaravanStop]:
     """Stops in scope; `when`: "upcoming" (not yet ended), "past" (ended), "" (all);
-    `org`: the stops of its subtree."""
+    `org`: the stops of its subtree; `date_from`/`date_to`: starting on those days."""
     stops = in_subtree(stop_scoped(user, action), org).select_related("caravan", "org", "township")
+    stops = in_dates(stops, "starts_at", date_from, date_to)
     q = normalise_text(q)
     if q:
         stops = stops.filter(
@@ -181,17 +185,31 @@ def registration_list(
     outcome: str = "",
     q: str = "",
     org: Org | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
     action: str = Action.VIEW,
 ) -> QuerySet[OnSiteRegistration]:
+    """`outcome` "open": confirmed and still followed up; "employed_90d": followed up and
+    employed within 90 days of the stop (outreach.registrations.employed_90d); else the
+    final outcome. `date_from`/`date_to`: registered on those days."""
     rows = in_subtree(registration_scoped(user, action), org).select_related(
         "offer", "stop", "stop__caravan"
     )
+    rows = in_dates(rows, "registered_on", date_from, date_to)
     if stop is not None:
         rows = rows.filter(stop=stop)
     if status:
         rows = rows.filter(status=status)
     if outcome == "open":
         rows = rows.filter(outcome="", status=RegistrationStatus.CONFIRMED)
+    elif outcome == "employed_90d":
+        from gonghui.outreach.followups.services import FOLLOWED_SERVICES
+
+        rows = rows.filter(
+            status=RegistrationStatus.CONFIRMED,
+            offer__service__in=FOLLOWED_SERVICES,
+            days_to_job__lte=90,
+        )
     elif outcome:
         rows = rows.filter(outcome=outcome)
     q = normalise_text(q).upper()

@@ -24,6 +24,7 @@ from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import ReasonForm, forms_valid
 from gonghui.core.modules import Action
 from gonghui.core.pages import (
+    date_range_param,
     flash_errors,
     form_apply_error,
     org_param_or_404,
@@ -196,6 +197,8 @@ def stop_list(request):
         township=_int(filters["township"]),
         when=filters["when"],
         org=(within := org_param_or_404(request, MODULE)),
+        date_from=(dates := date_range_param(request)).start,
+        date_to=dates.end,
     )
     return render(
         request,
@@ -204,6 +207,8 @@ def stop_list(request):
             **paginate_peek(request, stops),
             "filters": filters,
             "within": within,
+            "dates": dates,
+            "date_label": "开始日期",
             "status_choices": StopStatus.choices,
             "caravan_choices": selectors.caravan_scoped(request.user)
             .only("id", "name")
@@ -718,7 +723,10 @@ REGISTRATION_FILTERS = ("q", "status", "outcome")
 def registration_list(request):
     filters = _filters(request.GET, REGISTRATION_FILTERS)
     within = org_param_or_404(request, MODULE)
-    rows = selectors.registration_list(request.user, org=within, **filters)
+    dates = date_range_param(request)
+    rows = selectors.registration_list(
+        request.user, org=within, date_from=dates.start, date_to=dates.end, **filters
+    )
     return render(
         request,
         "outreach/caravans/registration_list.html",
@@ -726,8 +734,14 @@ def registration_list(request):
             **paginate_peek(request, rows),
             "filters": filters,
             "within": within,
+            "dates": dates,
+            "date_label": "登记日期",
             "status_choices": RegistrationStatus.choices,
-            "outcome_choices": [("open", "跟踪中"), *Outcome.choices],
+            "outcome_choices": [
+                ("open", "跟踪中"),
+                *Outcome.choices,
+                ("employed_90d", "站次后 90 天内就业"),
+            ],
             "can_export": can(request.user, MODULE, Action.EXPORT),
         },
     )
@@ -817,8 +831,10 @@ def registration_export(request):
     source = request.POST if request.method == "POST" else request.GET
     filters = _filters(source, REGISTRATION_FILTERS)
     within = org_param_or_404(request, MODULE, Action.EXPORT, source=source)
-    # The list's filters, the org included (kept by the reason form, recorded in the audit).
+    dates = date_range_param(request, source=source)
+    # The list's filters, the org and dates included (kept by the reason form, audited).
     shown = filters | ({"org": str(within.pk)} if within else {})
+    shown |= {k: v for k, v in dates.raw.items() if v}
     if request.method != "POST" and unmask:
         return render(
             request,
@@ -835,7 +851,14 @@ def registration_export(request):
                 {"form": form, "filters": shown},
             )
         reason = form.cleaned_data["reason"]
-    rows = selectors.registration_export_rows(request.user, unmask=unmask, org=within, **filters)
+    rows = selectors.registration_export_rows(
+        request.user,
+        unmask=unmask,
+        org=within,
+        date_from=dates.start,
+        date_to=dates.end,
+        **filters,
+    )
     content = export_workbook(
         actor=request.user,
         what="outreach_registrations",

@@ -7,7 +7,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import get_in_scope_or_404, in_subtree, scope_queryset, scope_roots
+from gonghui.core.scope import (
+    get_in_scope_or_404,
+    in_dates,
+    in_subtree,
+    scope_queryset,
+    scope_roots,
+)
 from gonghui.core.text import normalise_text
 from gonghui.orgs.models import Org, OrgLevel
 from gonghui.outreach.followups.models import FollowUp, FollowUpSettings, FollowUpStatus
@@ -36,11 +42,14 @@ def followup_due_list(
     q: str = "",
     on: datetime.date | None = None,
     org: Org | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
     action: str = Action.VIEW,
 ) -> QuerySet[FollowUp]:
     """Pending follow-ups in scope by due date (the earliest first): `due` "overdue" (before
     today), "week" (up to DUE_SOON_DAYS ahead, overdue included), "all"; "done" lists the
-    recorded ones, the latest first. `mine`: assigned to the user; `org`: its subtree."""
+    recorded ones, the latest first. `mine`: assigned to the user; `org`: its subtree;
+    `date_from`/`date_to`: the date shown (done on for "done", else due on) in that range."""
     today = on or timezone.localdate()
     rows = in_subtree(followup_scoped(user, action), org).select_related(
         "registration", "registration__stop", "registration__offer", "assigned_to"
@@ -51,8 +60,9 @@ def followup_due_list(
     if q:
         rows = rows.filter(Q(registration__name__contains=q) | Q(registration__reference=q))
     if due == "done":
+        rows = in_dates(rows, "done_on", date_from, date_to)
         return rows.filter(status=FollowUpStatus.DONE).order_by("-done_on", "-id")
-    rows = rows.filter(status=FollowUpStatus.PENDING)
+    rows = in_dates(rows, "due_on", date_from, date_to).filter(status=FollowUpStatus.PENDING)
     if due == "overdue":
         rows = rows.filter(due_on__lt=today)
     elif due != "all":

@@ -9,7 +9,12 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError
 from gonghui.core.modules import Action
-from gonghui.core.pages import flash_errors, form_apply_error, org_param_or_404
+from gonghui.core.pages import (
+    date_range_param,
+    flash_errors,
+    form_apply_error,
+    org_param_or_404,
+)
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.orgs.models import Enterprise
@@ -30,7 +35,16 @@ def followup_list(request):
     mine = request.GET.get("mine") == "1"
     q = (request.GET.get("q") or "").strip()
     within = org_param_or_404(request, MODULE)
-    rows = selectors.followup_due_list(request.user, due=due, mine=mine, q=q, org=within)
+    dates = date_range_param(request)
+    rows = selectors.followup_due_list(
+        request.user,
+        due=due,
+        mine=mine,
+        q=q,
+        org=within,
+        date_from=dates.start,
+        date_to=dates.end,
+    )
     can_edit = can(request.user, MODULE, Action.EDIT)
     return render(
         request,
@@ -41,6 +55,8 @@ def followup_list(request):
             "mine": mine,
             "q": q,
             "within": within,
+            "dates": dates,
+            "date_label": "回访日期" if due == "done" else "应回访日期",
             "due_choices": selectors.DUE_CHOICES,
             "today": timezone.localdate(),
             "can_edit": can_edit,

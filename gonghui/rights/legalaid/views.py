@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.errors import NotFound, ServiceError
 from gonghui.core.forms import ReasonForm
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, org_param_or_404
+from gonghui.core.pages import date_range_param, form_apply_error, org_param_or_404
 from gonghui.core.paging import paginate_peek
 from gonghui.core.ratelimit import hit_over_limit, ip_allowed
 from gonghui.core.request_context import client_ip
@@ -47,6 +47,9 @@ def case_list(request):
         kind=chosen["kind"],
         township=get_int(request.GET, "township"),
         org=(within := org_param_or_404(request, MODULE)),
+        dated=(dates := date_range_param(request, selectors.DATED)).dated,
+        date_from=dates.start,
+        date_to=dates.end,
     )
     return render(
         request,
@@ -55,6 +58,8 @@ def case_list(request):
             **paginate_peek(request, rows),
             "filters": chosen,
             "within": within,
+            "dates": dates,
+            "dated_choices": selectors.DATED.items(),
             "states": selectors.STATES.items(),
             "kinds": AidKind.choices,
             "townships": township_choices(request.user),

@@ -14,9 +14,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import in_subtree, org_in_scope, scope_queryset, scope_roots
-from gonghui.workforce.choices import MODULE
+from gonghui.core.scope import in_dates, in_subtree, org_in_scope, scope_queryset, scope_roots
+from gonghui.workforce.choices import MODULE, UPPER_LEVELS
 from gonghui.workforce.competitions.models import (
+    HELD_STATUSES,
     Award,
     Competition,
     CompetitionKind,
@@ -65,6 +66,10 @@ def competition_visible(user) -> QuerySet[Competition]:
     return Competition.objects.filter(q)
 
 
+# A status choice beyond CompetitionStatus: the competitions workforce.competitions.held counts.
+HELD_FILTER = ("held", "已开赛(不含市级及以上)")
+
+
 def competition_list(
     user,
     *,
@@ -75,8 +80,13 @@ def competition_list(
     year: int | None = None,
     trade: int | None = None,
     org=None,
+    date_from=None,
+    date_to=None,
 ) -> QuerySet[Competition]:
-    """`org`: the competitions organised in its subtree (a figure's drill-down)."""
+    """`org`: the competitions organised in its subtree (a figure's drill-down); `status`
+    "held": started (HELD_STATUSES), recorded city-and-above ones left out — what
+    workforce.competitions.held counts; `date_from`/`date_to`: starting on those days
+    (`starts_on`, the measure's date; `year` is the competition's own year field)."""
     rows = in_subtree(competition_visible(user), org).select_related("org")
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(code__iexact=q) | Q(theme__icontains=q))
@@ -84,8 +94,11 @@ def competition_list(
         rows = rows.filter(kind=kind)
     if level:
         rows = rows.filter(level=level)
-    if status:
+    if status == HELD_FILTER[0]:
+        rows = rows.filter(status__in=HELD_STATUSES).exclude(level__in=UPPER_LEVELS)
+    elif status:
         rows = rows.filter(status=status)
+    rows = in_dates(rows, "starts_on", date_from, date_to)
     if year:
         rows = rows.filter(year=year)
     if trade:

@@ -14,7 +14,12 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.export import export_workbook, xlsx_response
 from gonghui.core.forms import forms_valid
 from gonghui.core.modules import Action
-from gonghui.core.pages import form_apply_error, org_param_or_404, posted_org_or_404
+from gonghui.core.pages import (
+    date_range_param,
+    form_apply_error,
+    org_param_or_404,
+    posted_org_or_404,
+)
 from gonghui.core.paging import paginate_peek
 from gonghui.core.scope import can, org_in_scope, requires
 from gonghui.orgs.models import Org
@@ -74,6 +79,8 @@ def competition_list(request):
         year=_int(filters["year"]),
         trade=_int(filters["trade"]),
         org=(within := org_param_or_404(request, MODULE)),
+        date_from=(dates := date_range_param(request)).start,
+        date_to=dates.end,
     )
     page = paginate_peek(request, rows)
     counts = selectors.entry_counts([c.pk for c in page["page_obj"]])
@@ -86,9 +93,11 @@ def competition_list(request):
             **page,
             "filters": filters,
             "within": within,
+            "dates": dates,
+            "date_label": "开始日期",
             "kind_choices": CompetitionKind.choices,
             "level_choices": ContestLevel.choices,
-            "status_choices": CompetitionStatus.choices,
+            "status_choices": [*CompetitionStatus.choices, selectors.HELD_FILTER],
             "trade_choices": selectors.trade_choices(),
             "can_edit": can(request.user, MODULE, Action.EDIT),
         },

@@ -94,6 +94,9 @@ def test_an_evidence_line_links_to_the_records_of_the_workers_org(tree, users, l
     appraisal = build_appraisal(worker=build_worker(org=tree.a))
     (line,) = appraisal.evidence
     assert line["count"] == 1
-    assert line["url"] == f"/outreach/followups/?org={tree.a.pk}&due=done"
+    # The appraisal's quarter as the list's date range (the measure counts by done_on).
+    assert line["url"] == (
+        f"/outreach/followups/?org={tree.a.pk}&due=done&date_from=2026-01-01&date_to=2026-03-31"
+    )
     body = login(users.county_admin).get(line["url"]).content.decode()
     assert "甲镇回访职工" in body and "乙镇回访职工" not in body
