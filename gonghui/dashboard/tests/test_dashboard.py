@@ -68,14 +68,25 @@ def test_every_tile_drills_down_to_the_records_it_counts(tree, users):
     # Every tile's list is narrowed to the dashboard's org (test_drilldowns: each list
     # honours it), a year's tile to its year where the list filters by year.
     assert [code for code, url in drills.items() if f"?org={tree.a.pk}" not in url] == []
-    assert drills["workforce.competitions.held"].endswith("&year=2026")
+    assert drills["workforce.competitions.held"].endswith(
+        "&status=held&date_from=2026-01-01&date_to=2026-06-30"
+    )
 
 
 def test_a_tile_lands_on_the_list_of_its_orgs_records(tree, users, login):
+    from django.utils import timezone
+
+    from gonghui.outreach.caravans.models import CaravanStop, StopStatus
     from gonghui.outreach.caravans.tests.factories import build_stop
 
-    build_stop(org=tree.a1, place="甲镇一村广场")
-    build_stop(org=tree.b1, place="乙镇一村广场")
+    stops = [
+        build_stop(org=tree.a1, place="甲镇一村广场"),
+        build_stop(org=tree.b1, place="乙镇一村广场"),
+    ]
+    held = dt.datetime(2026, 5, 1, 10, tzinfo=timezone.get_default_timezone())
+    CaravanStop.objects.filter(pk__in=[s.pk for s in stops]).update(
+        status=StopStatus.DONE, starts_at=held, ends_at=held + dt.timedelta(hours=4)
+    )  # held inside the tile's period
     board = selectors.dashboard_build(users.county_admin, tree.a, as_of=AS_OF)
     drill = _tiles(board)["outreach.stops.held"].drilldown
     body = login(users.county_admin).get(drill).content.decode()
