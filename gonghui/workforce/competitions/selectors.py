@@ -10,7 +10,7 @@ others see the entries in their own scope.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from gonghui.core.modules import Action
@@ -217,19 +217,27 @@ def _missing_note(competition: Competition, entry: Entry) -> str:
     return f"缺少 {missing} 轮成绩(缺赛)，不参与排名"
 
 
+def quota_usage(competition: Competition) -> QuerySet[Quota]:
+    """The competition's quotas, each annotated with `taken`: the registered entries of its
+    org's subtree (in its trade, or in any trade when it has none), counted in one grouped
+    query."""
+    entries = "competition__entries"
+    counted = Q(
+        **{
+            f"{entries}__status": EntryStatus.REGISTERED,
+            f"{entries}__org__path__startswith": F("org__path"),
+        }
+    ) & (Q(trade__isnull=True) | Q(**{f"{entries}__trade_id": F("trade_id")}))
+    return (
+        Quota.objects.filter(competition=competition)
+        .select_related("org", "trade")
+        .annotate(taken=Count(entries, filter=counted))
+    )
+
+
 def quotas_of(competition: Competition) -> list[dict]:
-    """Each quota with the places taken and the waiting entrants it holds back."""
-    rows = []
-    for quota in Quota.objects.filter(competition=competition).select_related("org", "trade"):
-        taken = Entry.objects.filter(
-            competition=competition,
-            status=EntryStatus.REGISTERED,
-            org__path__startswith=quota.org.path,
-        )
-        if quota.trade_id:
-            taken = taken.filter(trade_id=quota.trade_id)
-        rows.append({"quota": quota, "taken": taken.count()})
-    return rows
+    """Each quota with the places taken."""
+    return [{"quota": quota, "taken": quota.taken} for quota in quota_usage(competition)]
 
 
 def waiting_list(user, competition: Competition) -> list[Entry]:
