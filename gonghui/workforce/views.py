@@ -19,14 +19,15 @@ from gonghui.workforce.competitions.forms import TitleForm, TitleRuleForm, Trade
 from gonghui.workforce.competitions.models import Title, TitleRule
 from gonghui.workforce.competitions.selectors import title_rules, trade_choices
 from gonghui.workforce.county import settings_county
+from gonghui.workforce.mentorships import selectors as mentorship_selectors
 from gonghui.workforce.mentorships import services as mentorship_services
 from gonghui.workforce.mentorships.forms import PolicyForm
 from gonghui.workforce.pioneers import services as pioneer_services
 from gonghui.workforce.pioneers.forms import BarRuleForm
 from gonghui.workforce.pioneers.models import BarRule
+from gonghui.workforce.studios import selectors as studio_selectors
 from gonghui.workforce.studios import services as studio_services
 from gonghui.workforce.studios.forms import StandardItemForm
-from gonghui.workforce.studios.models import StandardItem
 
 
 def _int(value):
@@ -158,14 +159,15 @@ def settings_page(request):
         "titles": Title.objects.all(),
     }
     if county is not None:
-        policy = mentorship_services.policy_for(county) if editable else None
+        # Reads only: the defaults show unsaved until an admin saves (checklist, rule).
+        policy = mentorship_selectors.policy_of(county) if editable else None
         context.update(
             rules=title_rules(county),
             bar_rules=BarRule.objects.filter(org=county).order_by("kind"),
-            standards=studio_services.standards_for(county)
+            standards=studio_selectors.standards_for(county)
             if editable
-            else StandardItem.objects.filter(org=county, is_active=True).order_by("sort_order"),
-            policy=policy or county_policy(county),
+            else studio_selectors.standards_active(county),
+            policy=policy or mentorship_selectors.policy_get(county),
             policy_form=PolicyForm(initial=_policy_initial(policy)) if editable else None,
             rule_form=TitleRuleForm(titles=Title.objects.filter(is_active=True)),
             trade_form=TradeForm(),
@@ -174,12 +176,6 @@ def settings_page(request):
             standard_form=StandardItemForm(initial={"is_active": True}),
         )
     return render(request, "workforce/settings.html", context)
-
-
-def county_policy(county):
-    from gonghui.workforce.mentorships.models import MentorshipPolicy
-
-    return MentorshipPolicy.objects.filter(org=county).first()
 
 
 def _policy_initial(policy) -> dict:
