@@ -15,7 +15,7 @@ from django.http import Http404
 
 from gonghui.core.modules import Action
 from gonghui.core.scope import in_subtree, org_in_scope, scope_queryset, scope_roots
-from gonghui.workforce.choices import MODULE
+from gonghui.workforce.choices import MODULE, ContestLevel
 from gonghui.workforce.competitions.models import (
     Award,
     Competition,
@@ -217,6 +217,15 @@ def _missing_note(competition: Competition, entry: Entry) -> str:
     return f"缺少 {missing} 轮成绩(缺赛)，不参与排名"
 
 
+def covers(competition: Competition, org) -> bool:
+    """Whether members of `org` may enter: within the organiser's area (a system-level
+    contest: within its county)."""
+    area = competition.org
+    if competition.level == ContestLevel.SYSTEM and competition.county_id:
+        area = competition.county
+    return org.path.startswith(area.path)
+
+
 def quota_usage(competition: Competition) -> QuerySet[Quota]:
     """The competition's quotas, each annotated with `taken`: the registered entries of its
     org's subtree (in its trade, or in any trade when it has none), counted in one grouped
@@ -265,8 +274,6 @@ def competitions_open_for_registration(user, day) -> QuerySet[Competition]:
 def portal_competitions(member, day) -> list[Competition]:
     """What a member may register for on the portal today: open for portal registration,
     window open, and covering the member's union."""
-    from gonghui.workforce.competitions.services import covers
-
     rows = (
         Competition.objects.filter(
             portal_open=True,
@@ -291,6 +298,20 @@ def member_entries(member) -> QuerySet[Entry]:
 
 def title_choices() -> QuerySet[Title]:
     return Title.objects.filter(is_active=True)
+
+
+def titles_all() -> QuerySet[Title]:
+    """Every title, retired ones too (the county settings page lists them all)."""
+    return Title.objects.all()
+
+
+def title_find(pk) -> Title | None:
+    return Title.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def title_rule_find(county, pk) -> TitleRule | None:
+    """One of the county's title rules, or None."""
+    return TitleRule.objects.filter(pk=pk, org=county).first() if pk is not None else None
 
 
 def trade_choices() -> QuerySet[Trade]:

@@ -46,7 +46,7 @@ from gonghui.workforce.competitions.models import (
     Trade,
 )
 from gonghui.workforce.competitions.ranking import results_recompute
-from gonghui.workforce.competitions.selectors import quota_usage
+from gonghui.workforce.competitions.selectors import covers, quota_usage
 from gonghui.workforce.county import county_of, require_county_admin
 
 MAX_ROUNDS = 5
@@ -514,15 +514,6 @@ def competition_transition(
 
 
 # --- quotas and registration ----------------------------------------------------------------
-
-
-def covers(competition: Competition, org: Org) -> bool:
-    """Whether members of `org` may enter: within the organiser's area (a system-level
-    contest: within its county)."""
-    area = competition.org
-    if competition.level == ContestLevel.SYSTEM and competition.county_id:
-        area = competition.county
-    return org.path.startswith(area.path)
 
 
 def _quota_usage(competition: Competition) -> list[list]:
