@@ -16,17 +16,24 @@ from gonghui.workforce import selectors
 from gonghui.workforce.choices import MODULE, ContestLevel
 from gonghui.workforce.competitions import services as competition_services
 from gonghui.workforce.competitions.forms import TitleForm, TitleRuleForm, TradeForm
-from gonghui.workforce.competitions.models import Title, TitleRule
-from gonghui.workforce.competitions.selectors import title_rules, trade_choices
+from gonghui.workforce.competitions.selectors import (
+    title_choices,
+    title_find,
+    title_rule_find,
+    title_rules,
+    titles_all,
+    trade_choices,
+)
 from gonghui.workforce.county import settings_county
+from gonghui.workforce.mentorships import selectors as mentorship_selectors
 from gonghui.workforce.mentorships import services as mentorship_services
 from gonghui.workforce.mentorships.forms import PolicyForm
+from gonghui.workforce.pioneers import selectors as pioneer_selectors
 from gonghui.workforce.pioneers import services as pioneer_services
 from gonghui.workforce.pioneers.forms import BarRuleForm
-from gonghui.workforce.pioneers.models import BarRule
+from gonghui.workforce.studios import selectors as studio_selectors
 from gonghui.workforce.studios import services as studio_services
 from gonghui.workforce.studios.forms import StandardItemForm
-from gonghui.workforce.studios.models import StandardItem
 
 
 def _int(value):
@@ -155,31 +162,26 @@ def settings_page(request):
         "editable": editable,
         "counties": counties,
         "trades": trade_choices(),
-        "titles": Title.objects.all(),
+        "titles": titles_all(),
     }
     if county is not None:
-        policy = mentorship_services.policy_for(county) if editable else None
+        # Reads only: the defaults show unsaved until an admin saves (checklist, rule).
+        policy = mentorship_selectors.policy_of(county) if editable else None
         context.update(
             rules=title_rules(county),
-            bar_rules=BarRule.objects.filter(org=county).order_by("kind"),
-            standards=studio_services.standards_for(county)
+            bar_rules=pioneer_selectors.bar_rules(county),
+            standards=studio_selectors.standards_for(county)
             if editable
-            else StandardItem.objects.filter(org=county, is_active=True).order_by("sort_order"),
-            policy=policy or county_policy(county),
+            else studio_selectors.standards_active(county),
+            policy=policy or mentorship_selectors.policy_get(county),
             policy_form=PolicyForm(initial=_policy_initial(policy)) if editable else None,
-            rule_form=TitleRuleForm(titles=Title.objects.filter(is_active=True)),
+            rule_form=TitleRuleForm(titles=title_choices()),
             trade_form=TradeForm(),
             title_form=TitleForm(),
             bar_form=BarRuleForm(initial={"is_active": True}),
             standard_form=StandardItemForm(initial={"is_active": True}),
         )
     return render(request, "workforce/settings.html", context)
-
-
-def county_policy(county):
-    from gonghui.workforce.mentorships.models import MentorshipPolicy
-
-    return MentorshipPolicy.objects.filter(org=county).first()
 
 
 def _policy_initial(policy) -> dict:
@@ -215,7 +217,7 @@ def settings_save(request, what):
     form_class = SETTINGS_FORMS[what]
     form = None
     if form_class is TitleRuleForm:
-        form = form_class(request.POST, titles=Title.objects.all())
+        form = form_class(request.POST, titles=titles_all())
     elif form_class is not None:
         form = form_class(request.POST)
     try:
@@ -228,10 +230,10 @@ def settings_save(request, what):
         elif what == "title":
             competition_services.title_create(actor=actor, county=county, **data)
         elif what == "title_rule":
-            data["title"] = Title.objects.filter(pk=_int(data.get("title"))).first()
+            data["title"] = title_find(_int(data.get("title")))
             competition_services.title_rule_create(actor=actor, county=county, **data)
         elif what == "title_rule_toggle":
-            rule = TitleRule.objects.filter(pk=_int(request.POST.get("rule")), org=county).first()
+            rule = title_rule_find(county, _int(request.POST.get("rule")))
             if rule is None:
                 raise Http404
             competition_services.title_rule_set_active(

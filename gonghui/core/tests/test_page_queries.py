@@ -138,7 +138,7 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "workforce:competition_detail": (13, 13, None, 10),
     "workforce:score_sheet": (9, 9, None, None),
     "workforce:nomination_detail": (13, 13, None, 13),
-    "workforce:studio_detail": (11, None, None, 11),
+    "workforce:studio_detail": (10, None, None, 10),
     "workforce:mentorship_detail": (8, 8, 8, 8),
     "workforce:ceremony_detail": (5, 5, None, 5),
     "workforce:innovation_detail": (6, 6, 6, 6),

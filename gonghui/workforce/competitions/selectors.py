@@ -10,12 +10,12 @@ others see the entries in their own scope.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from gonghui.core.modules import Action
 from gonghui.core.scope import in_dates, in_subtree, org_in_scope, scope_queryset, scope_roots
-from gonghui.workforce.choices import MODULE, UPPER_LEVELS
+from gonghui.workforce.choices import MODULE, UPPER_LEVELS, ContestLevel
 from gonghui.workforce.competitions.models import (
     HELD_STATUSES,
     Award,
@@ -230,19 +230,36 @@ def _missing_note(competition: Competition, entry: Entry) -> str:
     return f"缺少 {missing} 轮成绩(缺赛)，不参与排名"
 
 
+def covers(competition: Competition, org) -> bool:
+    """Whether members of `org` may enter: within the organiser's area (a system-level
+    contest: within its county)."""
+    area = competition.org
+    if competition.level == ContestLevel.SYSTEM and competition.county_id:
+        area = competition.county
+    return org.path.startswith(area.path)
+
+
+def quota_usage(competition: Competition) -> QuerySet[Quota]:
+    """The competition's quotas, each annotated with `taken`: the registered entries of its
+    org's subtree (in its trade, or in any trade when it has none), counted in one grouped
+    query."""
+    entries = "competition__entries"
+    counted = Q(
+        **{
+            f"{entries}__status": EntryStatus.REGISTERED,
+            f"{entries}__org__path__startswith": F("org__path"),
+        }
+    ) & (Q(trade__isnull=True) | Q(**{f"{entries}__trade_id": F("trade_id")}))
+    return (
+        Quota.objects.filter(competition=competition)
+        .select_related("org", "trade")
+        .annotate(taken=Count(entries, filter=counted))
+    )
+
+
 def quotas_of(competition: Competition) -> list[dict]:
-    """Each quota with the places taken and the waiting entrants it holds back."""
-    rows = []
-    for quota in Quota.objects.filter(competition=competition).select_related("org", "trade"):
-        taken = Entry.objects.filter(
-            competition=competition,
-            status=EntryStatus.REGISTERED,
-            org__path__startswith=quota.org.path,
-        )
-        if quota.trade_id:
-            taken = taken.filter(trade_id=quota.trade_id)
-        rows.append({"quota": quota, "taken": taken.count()})
-    return rows
+    """Each quota with the places taken."""
+    return [{"quota": quota, "taken": quota.taken} for quota in quota_usage(competition)]
 
 
 def waiting_list(user, competition: Competition) -> list[Entry]:
@@ -270,8 +287,6 @@ def competitions_open_for_registration(user, day) -> QuerySet[Competition]:
 def portal_competitions(member, day) -> list[Competition]:
     """What a member may register for on the portal today: open for portal registration,
     window open, and covering the member's union."""
-    from gonghui.workforce.competitions.services import covers
-
     rows = (
         Competition.objects.filter(
             portal_open=True,
@@ -296,6 +311,20 @@ def member_entries(member) -> QuerySet[Entry]:
 
 def title_choices() -> QuerySet[Title]:
     return Title.objects.filter(is_active=True)
+
+
+def titles_all() -> QuerySet[Title]:
+    """Every title, retired ones too (the county settings page lists them all)."""
+    return Title.objects.all()
+
+
+def title_find(pk) -> Title | None:
+    return Title.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def title_rule_find(county, pk) -> TitleRule | None:
+    """One of the county's title rules, or None."""
+    return TitleRule.objects.filter(pk=pk, org=county).first() if pk is not None else None
 
 
 def trade_choices() -> QuerySet[Trade]:

@@ -46,6 +46,7 @@ from gonghui.workforce.competitions.models import (
     Trade,
 )
 from gonghui.workforce.competitions.ranking import results_recompute
+from gonghui.workforce.competitions.selectors import covers, quota_usage
 from gonghui.workforce.county import county_of, require_county_admin
 
 MAX_ROUNDS = 5
@@ -515,28 +516,9 @@ def competition_transition(
 # --- quotas and registration ----------------------------------------------------------------
 
 
-def covers(competition: Competition, org: Org) -> bool:
-    """Whether members of `org` may enter: within the organiser's area (a system-level
-    contest: within its county)."""
-    area = competition.org
-    if competition.level == ContestLevel.SYSTEM and competition.county_id:
-        area = competition.county
-    return org.path.startswith(area.path)
-
-
 def _quota_usage(competition: Competition) -> list[list]:
-    """[[quota, places taken]] of the competition's quotas (one count per quota)."""
-    usage = []
-    for quota in Quota.objects.filter(competition=competition).select_related("org"):
-        taken = Entry.objects.filter(
-            competition=competition,
-            status=EntryStatus.REGISTERED,
-            org__path__startswith=quota.org.path,
-        )
-        if quota.trade_id:
-            taken = taken.filter(trade_id=quota.trade_id)
-        usage.append([quota, taken.count()])
-    return usage
+    """[[quota, places taken]] of the competition's quotas (one grouped query)."""
+    return [[quota, quota.taken] for quota in quota_usage(competition)]
 
 
 def _applies(quota: Quota, trade_id: int, org: Org) -> bool:

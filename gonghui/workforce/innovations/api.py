@@ -3,13 +3,13 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import FileResponse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from gonghui.core.api import OrgRef, PageParams, errors, paginate, require
-from gonghui.core.errors import NotFound, ValidationFailed
+from gonghui.core.attachments import FILE_OPENAPI, file_response
+from gonghui.core.errors import ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.workforce import lookups
 from gonghui.workforce.choices import MODULE, ContestLevel
@@ -296,17 +296,6 @@ class SuggestionDetail(SuggestionOut):
     decision_note: str
 
 
-# The OpenAPI description of an operation answering with a stored file.
-FILE_OPENAPI = {
-    "responses": {
-        200: {
-            "description": "附件(PDF、图片、Word 或 Excel 文件，按上传时的类型)",
-            "content": {"application/octet-stream": {}},
-        }
-    }
-}
-
-
 @router.get(
     "/innovations/{pk:id}",
     response={200: InnovationDetail, **errors(403, 404)},
@@ -341,7 +330,8 @@ def attachment_list(request, id: int):
     "/innovations/{pk:id}/attachments",
     response={201: AttachmentOut, **errors(403, 404, 422)},
     summary="上传五小成果附件",
-    description="multipart/form-data，字段 file：PDF、图片、Word 或 Excel 文件，不超过 10 MB。",
+    description="multipart/form-data，字段 file：PDF、JPG、PNG 或 Word(.docx)文件，"
+    "按文件内容识别类型，不超过 10 MB。",
 )
 def attachment_add(request, id: int, file: File[UploadedFile]):
     user = request.auth
@@ -358,8 +348,5 @@ def attachment_add(request, id: int, file: File[UploadedFile]):
 )
 def attachment_download(request, id: int, attachment_id: int):
     require(request.auth, MODULE, Action.VIEW)
-    item = selectors.innovation_get(request.auth, id)
-    attachment = item.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound()
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    selectors.innovation_get(request.auth, id)
+    return file_response(selectors.attachment_get(request.auth, attachment_id, innovation_id=id))

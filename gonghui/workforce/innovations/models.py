@@ -128,8 +128,11 @@ class InnovationAttachment(models.Model):
     innovation = models.ForeignKey(
         SmallInnovation, on_delete=models.CASCADE, related_name="attachments"
     )
+    # Stored under the random name core.attachments.file_check gives; `name` is the
+    # uploaded name, given back on download.
     file = models.FileField("附件", upload_to="workforce/innovations/%Y/")
     name = models.CharField("文件名", max_length=150)
+    content_type = models.CharField("类型", max_length=100, blank=True, default="")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:

@@ -63,6 +63,18 @@ def innovation_attachments(innovation: SmallInnovation) -> list[InnovationAttach
     return list(innovation.attachments.order_by("id"))
 
 
+def attachment_get(user, pk, *, innovation_id=None) -> InnovationAttachment:
+    """An attachment of an innovation in the user's view scope (of `innovation_id` when
+    given); Http404 otherwise."""
+    rows = InnovationAttachment.objects.filter(innovation__in=innovation_scoped(user))
+    if innovation_id is not None:
+        rows = rows.filter(innovation_id=innovation_id)
+    try:
+        return rows.get(pk=pk)
+    except (InnovationAttachment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
 def innovations_to_decide(user, action: str = Action.APPROVE) -> QuerySet[SmallInnovation]:
     return innovation_scoped(user, action).filter(
         status__in=(InnovationStatus.SUBMITTED, InnovationStatus.REVIEWING)

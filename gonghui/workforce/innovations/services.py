@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from gonghui.audit.services import AuditAction, audit_record
-from gonghui.core.errors import ErrorCollector, NotFound, ValidationFailed
+from gonghui.core.attachments import file_check
+from gonghui.core.errors import ErrorCollector, NotFound
 from gonghui.core.modules import Action
 from gonghui.core.scope import org_in_scope
 from gonghui.members.models import Member, MemberStatus
@@ -31,8 +32,6 @@ from gonghui.workforce.innovations.models import (
 )
 
 MAX_BENEFIT = Decimal("1000000000")
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
 
 
 def today() -> datetime.date:
@@ -171,18 +170,14 @@ def innovation_submit(
 @transaction.atomic
 def attachment_add(*, actor, innovation: SmallInnovation, upload) -> InnovationAttachment:
     _require(actor, innovation.org)
-    name = (getattr(upload, "name", "") or "").strip()
-    if upload is None or not name:
-        raise ValidationFailed("请选择要上传的附件。", fields={"file": ["请选择要上传的附件。"]})
-    if not name.lower().endswith(ATTACHMENT_TYPES):
-        message = "附件只能是 PDF、图片、Word 或 Excel 文件。"
-        raise ValidationFailed(message, fields={"file": [message]})
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        message = "附件不能超过 10 MB。"
-        raise ValidationFailed(message, fields={"file": [message]})
-    attachment = InnovationAttachment.objects.create(
-        innovation=innovation, file=upload, name=name[-150:]
+    checked = file_check(upload)  # content by magic bytes, extension, size; random name
+    attachment = InnovationAttachment(
+        innovation=innovation,
+        name=checked.original_name[-150:],
+        content_type=checked.content_type,
     )
+    attachment.file.save(checked.stored_name, upload, save=False)
+    attachment.save()
     _audit(innovation, actor=actor, action=AuditAction.CREATED, what="innovation_attachment")
     return attachment
 

@@ -4,11 +4,12 @@ questions, panel scores, attachments and the decision."""
 import datetime
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from gonghui.core.attachments import file_response
 from gonghui.core.errors import ServiceError, ValidationFailed
 from gonghui.core.modules import Action
 from gonghui.core.paging import paginate_peek
@@ -26,7 +27,6 @@ from gonghui.workforce.innovations.forms import (
     yes_no,
 )
 from gonghui.workforce.innovations.models import (
-    InnovationAttachment,
     InnovationCategory,
     InnovationStatus,
     SuggestionStatus,
@@ -188,14 +188,7 @@ def innovation_decide(request, pk):
 
 @requires(MODULE, Action.VIEW)
 def attachment_download(request, pk):
-    attachment = (
-        InnovationAttachment.objects.select_related("innovation__org").filter(pk=pk).first()
-    )
-    if attachment is None or not org_in_scope(
-        request.user, MODULE, Action.VIEW, attachment.innovation.org
-    ):
-        raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return file_response(selectors.attachment_get(request.user, pk))
 
 
 # --- 合理化建议 ------------------------------------------------------------------------------

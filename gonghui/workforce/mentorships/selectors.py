@@ -118,3 +118,11 @@ def policy_get(county) -> MentorshipPolicy | None:
     """The county's allowance and reward rule as set (None before it is first set or used:
     reading never creates it)."""
     return MentorshipPolicy.objects.filter(org=county).first() if county is not None else None
+
+
+def policy_of(county) -> MentorshipPolicy | None:
+    """The county's rule in force: as set, or the defaults (unsaved) before it is first set
+    or used. Reading never writes; None without a county."""
+    if county is None:
+        return None
+    return policy_get(county) or MentorshipPolicy(org=county)

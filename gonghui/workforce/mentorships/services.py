@@ -30,6 +30,7 @@ from gonghui.workforce.mentorships.models import (
     MentorshipPolicy,
     MentorshipStatus,
 )
+from gonghui.workforce.mentorships.selectors import policy_of
 
 MAX_YEARS = 10
 
@@ -77,7 +78,8 @@ def months_between(starts: datetime.date, ends: datetime.date) -> int:
 
 
 def policy_for(county: Org | None) -> MentorshipPolicy | None:
-    """The county's rule, created with the defaults the first time it is needed."""
+    """The county's rule, saved with the defaults the first time a write needs it (reads use
+    selectors.policy_of, which never saves)."""
     if county is None:
         return None
     return MentorshipPolicy.objects.get_or_create(org=county)[0]
@@ -370,7 +372,7 @@ def mentorship_appraise(
         errors.add("appraised_on", "考评日期不能早于带徒开始日期。")
     note = _text(errors, note, "appraisal_note", "考评意见", 300, required=False)
     errors.raise_if_any()
-    policy = policy_for(mentorship.county) or MentorshipPolicy()
+    policy = policy_of(mentorship.county) or MentorshipPolicy()
     amount, basis = allowance_for(mentorship, result, policy)
     mentorship.status = MentorshipStatus.COMPLETED
     mentorship.result, mentorship.appraised_on = result, appraised_on

@@ -106,7 +106,7 @@ def mentorship_create(request):
 @requires(MODULE, Action.VIEW)
 def mentorship_detail(request, pk):
     mentorship = selectors.mentorship_get(request.user, pk)
-    policy = services.policy_for(mentorship.county)
+    policy = selectors.policy_of(mentorship.county)
     return render(
         request,
         "workforce/mentorships/detail.html",

@@ -441,7 +441,7 @@ def _standards(user, county_id) -> dict:
     if county is None:
         items = []
     elif editable:
-        items = services.standards_for(county)  # as the settings page: defaults on first use
+        items = selectors.standards_for(county)  # the defaults (unsaved) before any change
     else:
         items = list(selectors.standards_active(county))
     return {

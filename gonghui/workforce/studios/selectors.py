@@ -1,11 +1,14 @@
 """Reads of studios, through the user's scope."""
 
+from decimal import Decimal
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from gonghui.core.modules import Action
 from gonghui.core.scope import scope_queryset
 from gonghui.workforce.choices import MODULE
+from gonghui.workforce.studios.appraisal import DEFAULT_ITEMS
 from gonghui.workforce.studios.models import InnovationStudio, StandardItem, StudioMember
 
 
@@ -41,6 +44,38 @@ def studio_get(user, pk, action: str = Action.VIEW) -> InnovationStudio:
 
 def studio_members(studio) -> QuerySet[StudioMember]:
     return studio.members.select_related("member").order_by("left_on", "role", "id")
+
+
+def standards_default(county) -> list[StandardItem]:
+    """The default checklist of a county, unsaved (it is saved when an admin first changes
+    the checklist or a studio is first appraised)."""
+    return [
+        StandardItem(
+            org=county,
+            org_anchor_id=county.anchor_id,
+            code=code,
+            name=name,
+            requirement=requirement,
+            max_score=points,
+            basis=basis,
+            target=Decimal(target),
+            sort_order=index * 10,
+        )
+        for index, (code, name, requirement, points, basis, target) in enumerate(
+            DEFAULT_ITEMS, start=1
+        )
+    ]
+
+
+def standards_for(county) -> list[StandardItem]:
+    """The county's checklist in force: its saved items, or the default checklist (unsaved)
+    while it has none. Reading never writes."""
+    if county is None:
+        return []
+    items = list(standards_active(county))
+    if items or StandardItem.objects.filter(org=county).exists():
+        return items
+    return standards_default(county)
 
 
 def standards_active(county) -> QuerySet[StandardItem]:

@@ -16,7 +16,7 @@ from gonghui.members.models import Member, MemberStatus
 from gonghui.orgs.models import Enterprise, Org
 from gonghui.workforce.choices import MODULE
 from gonghui.workforce.county import county_of, require_county_admin
-from gonghui.workforce.studios.appraisal import DEFAULT_ITEMS, appraisal_compute
+from gonghui.workforce.studios.appraisal import appraisal_compute
 from gonghui.workforce.studios.models import (
     InnovationStudio,
     OutcomeKind,
@@ -31,6 +31,7 @@ from gonghui.workforce.studios.models import (
     StudioRole,
     StudioStatus,
 )
+from gonghui.workforce.studios.selectors import standards_default, standards_for
 
 
 def today() -> datetime.date:
@@ -315,33 +316,11 @@ def outcome_add(*, actor, studio: InnovationStudio, **fields) -> StudioOutcome:
 # --- the county's standards and the appraisal -----------------------------------------------
 
 
-def standards_for(county: Org | None) -> list[StandardItem]:
-    """The county's active checklist; the default one is created the first time."""
-    if county is None:
-        return []
+def _standards_ensure(county: Org) -> None:
+    """Save the default checklist the first time the county's checklist is written to or
+    used for an appraisal (reads show it unsaved: selectors.standards_for)."""
     if not StandardItem.objects.filter(org=county).exists():
-        StandardItem.objects.bulk_create(
-            [
-                StandardItem(
-                    org=county,
-                    org_anchor_id=county.anchor_id,
-                    code=code,
-                    name=name,
-                    requirement=requirement,
-                    max_score=points,
-                    basis=basis,
-                    target=Decimal(target),
-                    sort_order=index * 10,
-                )
-                for index, (code, name, requirement, points, basis, target) in enumerate(
-                    DEFAULT_ITEMS, start=1
-                )
-            ],
-            ignore_conflicts=True,
-        )
-    return list(
-        StandardItem.objects.filter(org=county, is_active=True).order_by("sort_order", "id")
-    )
+        StandardItem.objects.bulk_create(standards_default(county), ignore_conflicts=True)
 
 
 @transaction.atomic
@@ -360,7 +339,7 @@ def standard_item_set(
 ) -> StandardItem:
     """Add or change one item of the county's checklist (its admins only)."""
     require_county_admin(actor, county)
-    standards_for(county)
+    _standards_ensure(county)
     errors = ErrorCollector()
     code = _text(errors, code, "code", "编码", 20)
     if code and not code.replace("_", "").isalnum():
@@ -400,7 +379,8 @@ def standard_item_set(
 
 
 def appraisal_preview(studio: InnovationStudio, year: int, manual: dict | None = None):
-    """The appraisal as it would be computed now (writes nothing but the default checklist)."""
+    """The appraisal as it would be computed now (writes nothing: the default checklist
+    stays unsaved until a studio is appraised)."""
     items = standards_for(county_of(studio.org))
     return appraisal_compute(studio, year, items, manual or {})
 
@@ -414,7 +394,10 @@ def studio_appraise(
     _require(actor, studio.org, Action.APPROVE)
     errors = ErrorCollector()
     year = _count(errors, year, "year", "年度", 2000, today().year)
-    items = standards_for(county_of(studio.org))
+    county = county_of(studio.org)
+    if county is not None:
+        _standards_ensure(county)
+    items = standards_for(county)
     manual: dict[str, Decimal] = {}
     for item in items:
         if item.basis != StandardBasis.MANUAL:

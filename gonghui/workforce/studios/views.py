@@ -124,7 +124,7 @@ def studio_edit(request, pk):
 
 def _detail_context(request, studio) -> dict:
     user = request.user
-    items = services.standards_for(county_of(studio.org))
+    items = selectors.standards_for(county_of(studio.org))
     return {
         "s": studio,
         "members": list(selectors.studio_members(studio)),
@@ -223,7 +223,7 @@ def studio_appraisal(request, pk):
     """The yearly appraisal: logged items computed with their evidence; the appraiser marks
     the rest. GET previews; POST saves."""
     studio = selectors.studio_get(request.user, pk, Action.APPROVE)
-    items = services.standards_for(county_of(studio.org))
+    items = selectors.standards_for(county_of(studio.org))
     form = AppraisalForm(request.POST or request.GET or None, items=items)
     year = services.today().year - 1
     manual = {}

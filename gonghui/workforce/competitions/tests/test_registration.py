@@ -251,3 +251,35 @@ def test_concurrent_duplicate_registrations_keep_one():
         thread.join(timeout=60)
     assert sorted(outcomes) == ["ok", "refused", "refused"]
     assert Entry.objects.filter(member=person).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_places_taken_of_every_quota_are_counted_in_one_query(
+    tree, users, django_assert_num_queries
+):
+    from gonghui.workforce.competitions.selectors import quotas_of
+
+    welder, fitter = f.trade("焊工"), f.trade("钳工")
+    comp = f.competition(tree.county, status=CompetitionStatus.APPROVED, trades=[welder, fitter])
+    for org, trade in ((tree.a, None), (tree.a, welder), (tree.a1, fitter), (tree.b, None)):
+        services.quota_set(
+            actor=users.county_staff, competition=comp, org=org, trade=trade, places=5
+        )
+    for org, trade in ((tree.a1, welder), (tree.a1, welder), (tree.a1, fitter), (tree.b1, fitter)):
+        _register(users.county_staff, comp, f.member(org), trade)
+    withdrawn = _register(users.county_staff, comp, f.member(tree.a1), fitter).entry
+    services.entry_withdraw(actor=users.county_staff, entry=withdrawn, reason="生病")
+    with django_assert_num_queries(1):
+        rows = quotas_of(comp)
+    taken = {
+        (r["quota"].org.name, r["quota"].trade and r["quota"].trade.name): r["taken"] for r in rows
+    }
+    assert taken == {
+        (tree.a.name, None): 3,
+        (tree.a.name, "焊工"): 2,
+        (tree.a1.name, "钳工"): 1,
+        (tree.b.name, None): 1,
+    }
+    with django_assert_num_queries(1):
+        usage = services._quota_usage(comp)
+    assert sorted(n for _, n in usage) == [1, 1, 2, 3]

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from gonghui.core.errors import NotFound, PermissionDenied, ValidationFailed
-from gonghui.workforce.studios import services
+from gonghui.workforce.studios import selectors, services
 from gonghui.workforce.studios.models import StudioAppraisal, StudioStatus
 from gonghui.workforce.tests import factories as f
 
@@ -129,4 +129,4 @@ def test_only_a_county_admin_changes_the_standards(tree, users):
         basis="manual",
     )
     assert item.max_score == 5
-    assert len(services.standards_for(tree.county)) == 8
+    assert len(selectors.standards_for(tree.county)) == 8
