@@ -135,8 +135,13 @@ class CollectiveContract(OrgOwned):
         return self.title
 
     def in_force_on(self, day: datetime.date) -> bool:
+        live = self.status in (ContractStatus.FILED, ContractStatus.EFFECTIVE) or (
+            self.status == ContractStatus.TERMINATED
+            and self.terminated_on is not None
+            and self.terminated_on > day
+        )
         return (
-            self.status in (ContractStatus.FILED, ContractStatus.EFFECTIVE)
+            live
             and self.effective_on is not None
             and self.effective_on <= day
             and self.start_on <= day <= self.end_on
@@ -148,10 +153,13 @@ class CollectiveContract(OrgOwned):
 
 
 def in_force_q(day: datetime.date, prefix: str = "") -> Q:
-    """Contracts in force on `day`; `prefix` for a relation ("contract__")."""
-    return Q(
+    """Contracts in force on `day`; `prefix` for a relation ("contract__"). A contract
+    terminated since was in force until the day before its termination (a past day's count)."""
+    live = Q(**{f"{prefix}status__in": (ContractStatus.FILED, ContractStatus.EFFECTIVE)}) | Q(
+        **{f"{prefix}status": ContractStatus.TERMINATED, f"{prefix}terminated_on__gt": day}
+    )
+    return live & Q(
         **{
-            f"{prefix}status__in": (ContractStatus.FILED, ContractStatus.EFFECTIVE),
             f"{prefix}effective_on__lte": day,
             f"{prefix}start_on__lte": day,
             f"{prefix}end_on__gte": day,

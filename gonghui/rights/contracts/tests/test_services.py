@@ -229,3 +229,15 @@ def test_contract_measures_count_the_state_on_the_chosen_day_not_today(employer_
     batch = metrics.evaluate_many([("rights.contracts.in_force", orgs, past)])
     assert batch[("rights.contracts.in_force", past)][tree.county.pk].value == 1
     assert not metrics.undated("rights.contracts.in_force")
+
+    # A contract terminated since was in force on the days before its termination.
+    ended = factories.contract(
+        employer_a, signed_on=D(2025, 1, 6), filed_on=D(2025, 1, 7), workers=30
+    )
+    ended = services.contract_terminate(
+        actor=None, contract=ended, on=D(2026, 2, 1), reason="企业改制"
+    )
+    assert ended.in_force_on(D(2026, 1, 31)) and not ended.in_force_on(D(2026, 2, 1))
+    assert value("rights.contracts.workers_covered", past) == 80 + 30
+    on_the_day = Period.as_of(D(2026, 2, 1))  # the first still runs, the second has ended
+    assert value("rights.contracts.workers_covered", on_the_day) == 80
