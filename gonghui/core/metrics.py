@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from gonghui.core.modules import Action
-from gonghui.core.scope import minimal_paths, path_in_scope, scope_paths
+from gonghui.core.scope import dates_q, minimal_paths, path_in_scope, scope_paths
 
 
 class MetricError(ValueError):
@@ -152,30 +152,9 @@ def _path_lookup(org_field: str) -> str:
     return f"{org_field}__path" if org_field else "path"
 
 
-def _is_datetime(model: type[models.Model], field_path: str) -> bool:
-    """Whether `field_path` ("visit__done_at") ends at a DateTimeField."""
-    target = None
-    for name in field_path.split("__"):
-        target = model._meta.get_field(name)
-        if target.is_relation and target.related_model is not None:
-            model = target.related_model
-    return isinstance(target, models.DateTimeField)
-
-
 def _period_q(model: type[models.Model], date_field: str, period: Period) -> Q:
     """The records dated in the period (a datetime by its day in Asia/Shanghai)."""
-    if _is_datetime(model, date_field):
-        zone = timezone.get_default_timezone()
-        until = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), zone)
-        within = Q(**{f"{date_field}__lt": until})
-        if period.start is not None:
-            since = dt.datetime.combine(period.start, dt.time(), zone)
-            within &= Q(**{f"{date_field}__gte": since})
-        return within
-    within = Q(**{f"{date_field}__lte": period.end})
-    if period.start is not None:
-        within &= Q(**{f"{date_field}__gte": period.start})
-    return within
+    return dates_q(model, date_field, period.start, period.end)
 
 
 def _in_period(queryset: QuerySet, date_field: str, period: Period) -> QuerySet:

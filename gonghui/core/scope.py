@@ -187,35 +187,45 @@ def in_subtree(queryset: QuerySet, org, *, org_field: str = "org") -> QuerySet:
     return queryset.filter(**{f"{org_field}__in": subtree_ids})
 
 
-def in_dates(queryset: QuerySet, field: str, start=None, end=None) -> QuerySet:
-    """Narrow a queryset to the rows whose `field` lies in [start, end] (inclusive dates,
-    either open): a list's date range (`date_from`/`date_to`, core.pages.date_range_param),
-    the same rule as a measure's period in core.metrics — a datetime by its day in
-    Asia/Shanghai — so a figure's drill-down lists exactly the records it counts."""
-    import datetime as dt
-
+def is_datetime_field(model, field_path: str) -> bool:
+    """Whether `field_path` ("visit__done_at") ends at a DateTimeField."""
     from django.db import models
-    from django.utils import timezone
 
-    model, target = queryset.model, None
-    for name in field.split("__"):
+    target = None
+    for name in field_path.split("__"):
         target = model._meta.get_field(name)
         if target.is_relation and target.related_model is not None:
             model = target.related_model
-    if isinstance(target, models.DateTimeField):
+    return isinstance(target, models.DateTimeField)
+
+
+def dates_q(model, field: str, start=None, end=None) -> Q:
+    """The rows whose `field` lies in [start, end] (inclusive dates, either open), a datetime
+    by its day in Asia/Shanghai: the one rule of a measure's period (core.metrics) and of a
+    list's date range, so a figure's drill-down lists exactly the records it counts."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    if is_datetime_field(model, field):
         zone = timezone.get_default_timezone()
         if start is not None:
-            since = dt.datetime.combine(start, dt.time(), zone)
-            queryset = queryset.filter(**{f"{field}__gte": since})
+            start = dt.datetime.combine(start, dt.time(), zone)
         if end is not None:
             until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone)
-            queryset = queryset.filter(**{f"{field}__lt": until})
-        return queryset
-    if start is not None:
-        queryset = queryset.filter(**{f"{field}__gte": start})
+            return Q(**{f"{field}__lt": until}) & (
+                Q(**{f"{field}__gte": start}) if start is not None else Q()
+            )
+    within = Q(**{f"{field}__gte": start}) if start is not None else Q()
     if end is not None:
-        queryset = queryset.filter(**{f"{field}__lte": end})
-    return queryset
+        within &= Q(**{f"{field}__lte": end})
+    return within
+
+
+def in_dates(queryset: QuerySet, field: str, start=None, end=None) -> QuerySet:
+    """Narrow a queryset to a list's date range (`date_from`/`date_to`,
+    core.pages.date_range_param) by `dates_q`."""
+    return queryset.filter(dates_q(queryset.model, field, start, end))
 
 
 def get_in_scope_or_404(queryset: QuerySet, user, module: str, action: str, **lookup):

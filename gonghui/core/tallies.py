@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from gonghui.core import metrics
 from gonghui.core.models import MetricTally, MetricTallyDirty, MetricTallyState
+from gonghui.core.scope import is_datetime_field
 
 VERSION = "1"
 BATCH = 5000
@@ -262,19 +263,17 @@ def _count(measures: Sequence[metrics.Count], groups: Iterable[int] | None) -> l
     for measure in measures:
         by_date[measure.date_field].append(measure)
     rows: list[MetricTally] = []
+    groups = sorted(groups) if groups is not None else None
     for date_field, same_date in by_date.items():
         model = same_date[0].records().model
         queryset = model._base_manager.order_by()
         if groups is not None:
-            groups = sorted(groups)
             queryset = queryset.filter(
                 Q(org_anchor_id__in=groups) | Q(org_anchor__isnull=True, org_id__in=groups)
             )
         keys: dict[str, object] = {"tally_group": Coalesce("org_anchor_id", "org_id")}
         if date_field is not None:
-            zone = (
-                timezone.get_default_timezone() if metrics._is_datetime(model, date_field) else None
-            )
+            zone = timezone.get_default_timezone() if is_datetime_field(model, date_field) else None
             keys["tally_month"] = TruncMonth(
                 date_field, output_field=models.DateField(), tzinfo=zone
             )
@@ -314,10 +313,11 @@ def _states(tables: Iterable[str]) -> dict[str, tuple[str, bool]]:
     }
 
 
-def refresh(table: str, measures: Sequence[metrics.Count]) -> None:
+def refresh(table: str) -> None:
     """Bring the table's tallies up to its records: rebuild when never built or when its
     measures changed, else count its dirty groups again."""
-    fingerprint = _fingerprint(measures)
+    measures = tallied_by_table()[table]
+    fingerprint = _table_fingerprint(table)
     MetricTallyState.objects.get_or_create(table=table, defaults={"fingerprint": ""})
     with transaction.atomic():
         state = MetricTallyState.objects.select_for_update().get(table=table)
@@ -404,7 +404,7 @@ def read(
     states = _states(usable)
     for table in sorted(usable):
         if states.get(table) != (_table_fingerprint(table), False):
-            refresh(table, by_table[table])
+            refresh(table)
     answer: Answer = {}
     if not groups:
         for code, period, months in wanted:
